@@ -1,0 +1,3 @@
+from facecoach.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""The `facecoach` command line. Errors a user can cause end here as one message and an exit code."""
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from facecoach import __version__
+from facecoach.errors import FacecoachError, RoutineError
+from facecoach.routines.loader import LoadedRoutine, RoutineLibrary, load_routine_file
+from facecoach.routines.model import MAX_GLIDE_SECONDS, MAX_REPEATS, Routine
+from facecoach.validation import describe_validation_error
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130  # the shell convention for "ended by Ctrl-C"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return handler(args)
+    except FacecoachError as exc:
+        print(f"facecoach: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as other tools do.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="facecoach",
+        description="A terminal companion for at-home microcurrent facial devices.",
+    )
+    parser.add_argument("--version", action="version", version=f"facecoach {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    routines = commands.add_parser("routines", help="list, show and validate routines")
+    routines.set_defaults(handler=_routines_list)
+    routine_commands = routines.add_subparsers(title="routine commands", metavar="ACTION")
+    listing = routine_commands.add_parser("list", help="list the available routines (default)")
+    listing.set_defaults(handler=_routines_list)
+    show = routine_commands.add_parser("show", help="print one routine zone by zone")
+    show.add_argument("routine", metavar="ID", help="routine id, or a path to a .toml file")
+    show.set_defaults(handler=_routines_show)
+    validate = routine_commands.add_parser("validate", help="check routine files")
+    validate.add_argument("files", metavar="FILE", nargs="+")
+    validate.set_defaults(handler=_routines_validate)
+
+    coach = commands.add_parser(
+        "coach",
+        help="run a guided session as plain text, in real time",
+        description="Run a guided session as plain text, one line per cue, in real time. "
+        "Ctrl-C ends the session and says how far it got.",
+    )
+    coach.add_argument("routine", metavar="ROUTINE", help="routine id, or a path to a .toml file")
+    coach.add_argument("--bell", action="store_true", help="ring the terminal bell at each glide")
+    coach.add_argument(
+        "--json", action="store_true", help="print one JSON event per line, with its offset 't'"
+    )
+    coach.add_argument(
+        "--glide-seconds",
+        type=float,
+        metavar="S",
+        help=f"length of every glide in seconds (0 < S <= {MAX_GLIDE_SECONDS:g})",
+    )
+    coach.add_argument(
+        "--repeats", type=int, metavar="N", help=f"glides per side in every zone (1-{MAX_REPEATS})"
+    )
+    coach.add_argument("--no-prep", action="store_true", help="leave out the prep step")
+    coach.set_defaults(handler=_coach)
+    return parser
+
+
+# --- routines ----------------------------------------------------------------------------
+
+
+def _load_library() -> RoutineLibrary:
+    from facecoach.paths import user_routines_dir
+
+    library = RoutineLibrary.load(user_routines_dir())
+    for problem in library.problems:
+        print(f"facecoach: warning: {problem}", file=sys.stderr)
+    return library
+
+
+def _routines_list(args: argparse.Namespace) -> int:
+    from facecoach.wording import format_duration
+
+    library = _load_library()
+    rows = [
+        (
+            loaded.routine.id,
+            loaded.routine.name,
+            format_duration(loaded.routine.total_seconds()),
+            str(len(loaded.routine.zones)),
+            loaded.source,
+        )
+        for loaded in library.routines.values()
+    ]
+    _print_table(("ID", "NAME", "TIME", "ZONES", "SOURCE"), rows, sys.stdout)
+    return EXIT_OK
+
+
+def _routines_show(args: argparse.Namespace) -> int:
+    from facecoach.session.timeline import plan_timeline
+    from facecoach.wording import format_duration, format_seconds
+
+    loaded = _load_library().resolve(args.routine)
+    routine = loaded.routine
+    timeline = plan_timeline(routine)
+    out = sys.stdout
+    out.write(f"{routine.id}: {routine.name} ({loaded.source})\n")
+    if routine.description:
+        out.write(f"{routine.description}\n")
+    out.write("\n")
+    if routine.prep is not None:
+        out.write(f"    Prep, {format_seconds(routine.prep.seconds)}: {routine.prep.text}\n")
+    for index, entry in enumerate(routine.zones):
+        zone_time = sum(step.duration for step in timeline.zone_steps(index))
+        phase = f" [{entry.phase}]" if entry.phase else ""
+        program = f" (device program: {entry.program})" if entry.program else ""
+        out.write(f"{index + 1:>3}. {entry.title}{phase}{program}\n")
+        hold = routine.hold_seconds_for(entry)
+        hold_text = f" + {format_seconds(hold)} hold" if hold else ""
+        sides = " then ".join(side.label for side in entry.sides)
+        out.write(
+            f"     {sides}: {routine.repeats_for(entry)} glides of "
+            f"{format_seconds(routine.glide_seconds_for(entry))}{hold_text}"
+            f"{'' if len(entry.sides) == 1 else ' per side'}; {format_duration(zone_time)}\n"
+        )
+    out.write(f"\nTotal: {format_duration(timeline.total_seconds)}\n")
+    return EXIT_OK
+
+
+def _routines_validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from facecoach.wording import format_duration
+
+    failures = 0
+    for name in args.files:
+        try:
+            routine = load_routine_file(Path(name))
+        except RoutineError as exc:
+            failures += 1
+            print(f"facecoach: error: {exc}", file=sys.stderr)
+            continue
+        print(f"{name}: OK, {routine.id} \"{routine.name}\", {format_duration(routine.total_seconds())}")
+    return EXIT_ERROR if failures else EXIT_OK
+
+
+# --- coach -------------------------------------------------------------------------------
+
+
+def _coach(args: argparse.Namespace) -> int:
+    from facecoach.coach.render import EventRenderer, JsonRenderer, TextRenderer
+    from facecoach.coach.runner import CoachRunner, RealTimeWaiter
+    from facecoach.session.clock import SystemClock
+    from facecoach.session.engine import Session, SessionStatus
+    from facecoach.session.timeline import plan_timeline
+
+    routine = _customised(_load_library().resolve(args.routine), args)
+    renderer: EventRenderer = (
+        JsonRenderer(sys.stdout, bell_out=sys.stderr if args.bell else None)
+        if args.json
+        else TextRenderer(sys.stdout, bell=args.bell)
+    )
+    session = Session(plan_timeline(routine), SystemClock())
+    runner = CoachRunner(session, renderer, RealTimeWaiter())
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        runner.request_stop()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        runner.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return EXIT_OK if session.status is SessionStatus.COMPLETED else EXIT_INTERRUPTED
+
+
+def _customised(loaded: LoadedRoutine, args: argparse.Namespace) -> Routine:
+    routine = loaded.routine
+    try:
+        if args.glide_seconds is not None or args.repeats is not None:
+            routine = routine.with_overrides(
+                glide_seconds=args.glide_seconds, repeats=args.repeats
+            )
+        if args.no_prep:
+            routine = routine.model_copy(update={"prep": None})
+    except ValidationError as exc:
+        problems = "; ".join(describe_validation_error(exc))
+        raise RoutineError(f"cannot apply --glide-seconds/--repeats: {problems}") from None
+    return routine
+
+
+# --- output helpers ----------------------------------------------------------------------
+
+
+def _print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    for row in (header, *rows):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+        out.write("  ".join(cells).rstrip() + "\n")

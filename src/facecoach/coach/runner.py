@@ -1,0 +1,62 @@
+"""Drives a session in real time: wait until the next boundary, poll, render, repeat."""
+
+import threading
+from typing import Protocol
+
+from facecoach.coach.render import EventRenderer
+from facecoach.session.engine import Session, SessionEvent
+
+
+class Waiter(Protocol):
+    """Blocks for up to `seconds`; returns early when `wake` is called."""
+
+    def wait(self, seconds: float) -> None: ...
+
+    def wake(self) -> None: ...
+
+
+class RealTimeWaiter:
+    """Waits on a threading.Event, so a signal handler can end the wait at once."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def wait(self, seconds: float) -> None:
+        self._event.wait(max(0.0, seconds))
+
+    def wake(self) -> None:
+        self._event.set()
+
+
+class CoachRunner:
+    """Runs a session to its end, or until `request_stop`, rendering every event."""
+
+    def __init__(self, session: Session, renderer: EventRenderer, waiter: Waiter) -> None:
+        self.session = session
+        self._renderer = renderer
+        self._waiter = waiter
+        self._stop_requested = False
+
+    def request_stop(self) -> None:
+        """Ask the session to end; safe to call from a signal handler."""
+        self._stop_requested = True
+        self._waiter.wake()
+
+    def run(self) -> Session:
+        self._emit(self.session.start())
+        while not self.session.status.is_over:
+            if self._stop_requested:
+                self._emit(self.session.abort())
+                break
+            delay = self.session.seconds_to_next_boundary()
+            if delay is None:  # paused: nothing pauses the plain coach, but stay correct
+                delay = 0.25
+            # Waking a hair late is harmless (the engine computes position from the clock);
+            # waking early just loops once more.
+            self._waiter.wait(delay)
+            self._emit(self.session.poll())
+        return self.session
+
+    def _emit(self, events: list[SessionEvent]) -> None:
+        for event in events:
+            self._renderer.render(event, self.session)

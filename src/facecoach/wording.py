@@ -1,0 +1,87 @@
+"""How steps, durations and session outcomes are said to the user, in every front end."""
+
+import math
+
+from facecoach.routines.model import Routine, ZoneEntry
+from facecoach.session.engine import SessionSnapshot, SessionStatus, ZoneCompletion
+from facecoach.session.timeline import Step, StepKind
+
+
+def format_duration(seconds: float) -> str:
+    """'45 s', '5 min 12 s', '15 min', '1 h 2 min'. Rounds to the nearest second."""
+    total = max(0, math.floor(seconds + 0.5))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+def format_seconds(seconds: float) -> str:
+    """A step length: '5 s', '2.5 s'."""
+    return f"{seconds:g} s"
+
+
+def zone_heading(entry: ZoneEntry, number: int, count: int) -> str:
+    phase = f" ({entry.phase} phase)" if entry.phase else ""
+    where = f", {entry.path}" if entry.path else ""
+    return f"Zone {number} of {count}{phase}: {entry.zone.label}{where}."
+
+
+def step_cue(step: Step) -> str:
+    """The line said when a step starts, e.g. 'Forehead, left side: glide 2 of 3, 5 s'."""
+    length = format_seconds(step.duration)
+    match step.kind:
+        case StepKind.PREP:
+            return f"Prep, {length}: {step.text}"
+        case StepKind.TRANSITION:
+            assert step.zone is not None and step.side is not None
+            return f"Move to {step.zone.label.lower()}, {step.side.label} side, {length}"
+        case StepKind.SIDE_SWITCH:
+            assert step.side is not None
+            return f"Switch to {step.side.label} side, {length}"
+        case StepKind.GLIDE:
+            return f"{step_place(step)}: glide {step.glide} of {step.glides}, {length}"
+        case StepKind.HOLD:
+            return f"Hold, {length}"
+
+
+def step_place(step: Step) -> str:
+    """'Jawline, right side' (or 'Chin, centre')."""
+    if step.zone is None:
+        return "Prep"
+    if step.side is None:
+        return step.zone.label
+    side = "centre" if step.side.value == "center" else f"{step.side.label} side"
+    return f"{step.zone.label}, {side}"
+
+
+def session_intro(routine: Routine, total_seconds: float) -> str:
+    zones = len(routine.zones)
+    return (
+        f'Starting "{routine.name}": {zones} zone{"s" if zones != 1 else ""}, '
+        f"{format_duration(total_seconds)}."
+    )
+
+
+def session_outcome(snapshot: SessionSnapshot, zones: list[ZoneCompletion]) -> str:
+    """The closing line: how long, and how far the session got."""
+    active = format_duration(snapshot.active_seconds)
+    if snapshot.status is SessionStatus.COMPLETED:
+        skipped = (
+            f" ({format_duration(snapshot.skipped_seconds)} skipped)"
+            if snapshot.skipped_seconds >= 0.5
+            else ""
+        )
+        return f"Session complete: {active}{skipped}."
+    done = sum(1 for z in zones if z.is_complete)
+    percent = math.floor(100 * snapshot.progress)
+    where = f" at {step_place(snapshot.step)}" if snapshot.step is not None else ""
+    if snapshot.step is not None and snapshot.step.kind is StepKind.GLIDE:
+        where += f", glide {snapshot.step.glide} of {snapshot.step.glides}"
+    return (
+        f"Session stopped{where} after {active}: {done} of {len(zones)} zones done, "
+        f"{percent}% of the routine."
+    )
