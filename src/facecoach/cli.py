@@ -1,4 +1,4 @@
-"""The `facecoach` command line. Errors a user can cause end here as one message and an exit code."""
+"""The `facecoach` command line: user errors end here as one message and an exit code."""
 
 import argparse
 import signal
@@ -157,7 +157,9 @@ def _routines_validate(args: argparse.Namespace) -> int:
             failures += 1
             print(f"facecoach: error: {exc}", file=sys.stderr)
             continue
-        print(f"{name}: OK, {routine.id} \"{routine.name}\", {format_duration(routine.total_seconds())}")
+        print(
+            f'{name}: OK, {routine.id} "{routine.name}", {format_duration(routine.total_seconds())}'
+        )
     return EXIT_ERROR if failures else EXIT_OK
 
 
@@ -195,9 +197,7 @@ def _customised(loaded: LoadedRoutine, args: argparse.Namespace) -> Routine:
     routine = loaded.routine
     try:
         if args.glide_seconds is not None or args.repeats is not None:
-            routine = routine.with_overrides(
-                glide_seconds=args.glide_seconds, repeats=args.repeats
-            )
+            routine = routine.with_overrides(glide_seconds=args.glide_seconds, repeats=args.repeats)
         if args.no_prep:
             routine = routine.model_copy(update={"prep": None})
     except ValidationError as exc:

@@ -37,7 +37,8 @@ def step_cue(step: Step) -> str:
         case StepKind.PREP:
             return f"Prep, {length}: {step.text}"
         case StepKind.TRANSITION:
-            assert step.zone is not None and step.side is not None
+            assert step.zone is not None
+            assert step.side is not None
             return f"Move to {step.zone.label.lower()}, {step.side.label} side, {length}"
         case StepKind.SIDE_SWITCH:
             assert step.side is not None

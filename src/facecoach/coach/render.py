@@ -29,7 +29,8 @@ def event_text(event: SessionEvent, session: Session) -> str | None:
         case EventKind.STARTED:
             return session_intro(routine, session.timeline.total_seconds)
         case EventKind.ZONE_CHANGED:
-            assert event.step is not None and event.step.zone_index is not None
+            assert event.step is not None
+            assert event.step.zone_index is not None
             entry = routine.zones[event.step.zone_index]
             return zone_heading(entry, event.step.zone_index + 1, len(routine.zones))
         case EventKind.STEP_STARTED:

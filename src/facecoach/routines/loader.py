@@ -48,7 +48,9 @@ def load_routine_file(path: Path) -> Routine:
     try:
         size = path.stat().st_size
         if size > MAX_ROUTINE_FILE_BYTES:
-            raise RoutineFileError(str(path), [f"file is {size} bytes; a routine is at most 256 KiB"])
+            raise RoutineFileError(
+                str(path), [f"file is {size} bytes; a routine is at most 256 KiB"]
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RoutineFileError(str(path), ["file not found"]) from None
@@ -103,7 +105,7 @@ class RoutineLibrary:
                 self.problems.append(
                     RoutineFileError(
                         str(path),
-                        [f"id {routine.id!r} is already used by {seen_user_ids[routine.id]}; ignored"],
+                        [f"id {routine.id!r} is already used by {seen_user_ids[routine.id]}"],
                     )
                 )
                 continue

@@ -137,9 +137,7 @@ class Session:
         outcomes = self._p.outcomes
         result = []
         for zone_index, entry in enumerate(self.timeline.routine.zones):
-            glides = [
-                s for s in self.timeline.zone_steps(zone_index) if s.kind is StepKind.GLIDE
-            ]
+            glides = [s for s in self.timeline.zone_steps(zone_index) if s.kind is StepKind.GLIDE]
             result.append(
                 ZoneCompletion(
                     zone_index=zone_index,
@@ -156,7 +154,7 @@ class Session:
         return result
 
     def snapshot(self) -> SessionSnapshot:
-        """State at the clock's current reading, without consuming events (call `poll` for those)."""
+        """State at the current clock reading; does not consume events (`poll` does)."""
         now = self._clock.monotonic()
         position = self._position(now)
         step = self.current_step
@@ -327,4 +325,6 @@ class Session:
         return events
 
     def _event(self, kind: EventKind, now: float, step: Step | None = None) -> SessionEvent:
-        return SessionEvent(kind=kind, offset=self._offset(now), position=self._position(now), step=step)
+        return SessionEvent(
+            kind=kind, offset=self._offset(now), position=self._position(now), step=step
+        )

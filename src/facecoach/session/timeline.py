@@ -89,7 +89,9 @@ def plan_timeline(routine: Routine) -> SessionTimeline:
     return SessionTimeline(routine=routine, steps=tuple(builder.steps))
 
 
-def _plan_zone(builder: "_TimelineBuilder", routine: Routine, zone_index: int, entry: ZoneEntry) -> None:
+def _plan_zone(
+    builder: "_TimelineBuilder", routine: Routine, zone_index: int, entry: ZoneEntry
+) -> None:
     glides = routine.repeats_for(entry)
     glide_seconds = routine.glide_seconds_for(entry)
     hold_seconds = routine.hold_seconds_for(entry)

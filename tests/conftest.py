@@ -1,0 +1,50 @@
+"""Shared fixtures: every test runs with its own config directory and never touches the user's."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from facecoach.routines.loader import RoutineLibrary
+from facecoach.routines.model import Routine
+from facecoach.session.clock import FakeClock
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    config = tmp_path / "config"
+    monkeypatch.setenv("FACECOACH_CONFIG_DIR", str(config))
+    monkeypatch.setenv("FACECOACH_DATA_DIR", str(tmp_path / "data"))
+    return config
+
+
+@pytest.fixture
+def user_routines_dir(isolated_dirs: Path) -> Path:
+    path = isolated_dirs / "routines"
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def builtin_library() -> RoutineLibrary:
+    return RoutineLibrary.load(None)
+
+
+def make_routine(**overrides: object) -> Routine:
+    """A small routine for tests: two zones, no prep, 1 s glides unless overridden."""
+    data: dict[str, object] = {
+        "id": "test",
+        "name": "Test routine",
+        "glide_seconds": 5,
+        "repeats": 3,
+        "transition_seconds": 4,
+        "side_switch_seconds": 2,
+        "zones": [{"zone": "forehead"}, {"zone": "neck"}],
+    }
+    data.update(overrides)
+    return Routine.model_validate(data)
