@@ -5,15 +5,16 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import TextIO
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, TextIO
 
 from facecoach import __version__
 from facecoach.errors import FacecoachError, RoutineError
-from facecoach.routines.loader import LoadedRoutine, RoutineLibrary, load_routine_file
-from facecoach.routines.model import MAX_GLIDE_SECONDS, MAX_REPEATS, Routine
-from facecoach.validation import describe_validation_error
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+
+if TYPE_CHECKING:
+    # Heavy modules (pydantic) load only when a command needs them, to keep --help fast.
+    from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
+    from facecoach.routines.model import Routine
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -86,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 # --- routines ----------------------------------------------------------------------------
 
 
-def _load_library() -> RoutineLibrary:
+def _load_library() -> "RoutineLibrary":
     from facecoach.paths import user_routines_dir
+    from facecoach.routines.loader import RoutineLibrary
 
     library = RoutineLibrary.load(user_routines_dir())
     for problem in library.problems:
@@ -147,6 +149,7 @@ def _routines_show(args: argparse.Namespace) -> int:
 def _routines_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from facecoach.routines.loader import load_routine_file
     from facecoach.wording import format_duration
 
     failures = 0
@@ -193,7 +196,11 @@ def _coach(args: argparse.Namespace) -> int:
     return EXIT_OK if session.status is SessionStatus.COMPLETED else EXIT_INTERRUPTED
 
 
-def _customised(loaded: LoadedRoutine, args: argparse.Namespace) -> Routine:
+def _customised(loaded: "LoadedRoutine", args: argparse.Namespace) -> "Routine":
+    from pydantic import ValidationError
+
+    from facecoach.validation import describe_validation_error
+
     routine = loaded.routine
     try:
         if args.glide_seconds is not None or args.repeats is not None:

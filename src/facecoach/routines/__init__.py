@@ -1,25 +1,4 @@
-"""Routines as data: the pydantic model, the loader and the built-in routines."""
+"""Routines as data: the pydantic model (`model`), the loader (`loader`) and built-in TOML files.
 
-from facecoach.routines.loader import (
-    BUILTIN_SOURCE,
-    LoadedRoutine,
-    RoutineFileError,
-    RoutineLibrary,
-    load_routine_file,
-    parse_routine,
-)
-from facecoach.routines.model import PrepStep, Routine, Side, Zone, ZoneEntry
-
-__all__ = [
-    "BUILTIN_SOURCE",
-    "LoadedRoutine",
-    "PrepStep",
-    "Routine",
-    "RoutineFileError",
-    "RoutineLibrary",
-    "Side",
-    "Zone",
-    "ZoneEntry",
-    "load_routine_file",
-    "parse_routine",
-]
+Import from the submodules; this package stays empty so that light imports (`limits`) stay light.
+"""

@@ -10,17 +10,16 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# Bounds are generous for real use and tight enough to reject typos ("50" for "5.0", minutes
-# entered as seconds). A whole session above an hour is certainly a mistake: sessions take 5-20 min.
-MAX_GLIDE_SECONDS = 60.0
-MAX_HOLD_SECONDS = 30.0
-MAX_REPEATS = 20
-MAX_TRANSITION_SECONDS = 120.0
-MAX_PREP_SECONDS = 600.0
-MAX_SESSION_SECONDS = 3600.0
-
-DEFAULT_GLIDE_SECONDS = 5.0
-DEFAULT_REPEATS = 3
+from facecoach.routines.limits import (
+    DEFAULT_GLIDE_SECONDS,
+    DEFAULT_REPEATS,
+    MAX_GLIDE_SECONDS,
+    MAX_HOLD_SECONDS,
+    MAX_PREP_SECONDS,
+    MAX_REPEATS,
+    MAX_SESSION_SECONDS,
+    MAX_TRANSITION_SECONDS,
+)
 
 
 class Zone(StrEnum):

@@ -1,0 +1,15 @@
+"""Bounds and defaults for routine values, importable without loading pydantic.
+
+Bounds are generous for real use and tight enough to reject typos ("50" for "5.0", minutes
+entered as seconds). A session above an hour is certainly a mistake: sessions take 5-20 minutes.
+"""
+
+MAX_GLIDE_SECONDS = 60.0
+MAX_HOLD_SECONDS = 30.0
+MAX_REPEATS = 20
+MAX_TRANSITION_SECONDS = 120.0
+MAX_PREP_SECONDS = 600.0
+MAX_SESSION_SECONDS = 3600.0
+
+DEFAULT_GLIDE_SECONDS = 5.0
+DEFAULT_REPEATS = 3
