@@ -1,6 +1,8 @@
 """The `facecoach` command line: user errors end here as one message and an exit code."""
 
 import argparse
+import errno
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -25,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if args.data_dir:
+        from facecoach.paths import DATA_DIR_ENV
+
+        os.environ[DATA_DIR_ENV] = args.data_dir
     if handler is None:
         parser.print_help()
         return EXIT_OK
@@ -37,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: stop quietly, as other tools do.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno == errno.EIO:  # the terminal went away (SIGHUP); the log is already written
+            return EXIT_INTERRUPTED
+        raise
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal companion for at-home microcurrent facial devices.",
     )
     parser.add_argument("--version", action="version", version=f"facecoach {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the session log lives (default: the user data directory; "
+        "environment: FACECOACH_DATA_DIR)",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     routines = commands.add_parser("routines", help="list, show and validate routines")
@@ -80,7 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeats", type=int, metavar="N", help=f"glides per side in every zone (1-{MAX_REPEATS})"
     )
     coach.add_argument("--no-prep", action="store_true", help="leave out the prep step")
+    coach.add_argument(
+        "--no-log", action="store_true", help="do not record this session in the session log"
+    )
     coach.set_defaults(handler=_coach)
+
+    from facecoach.adherence_cli import add_adherence_commands
+
+    add_adherence_commands(commands)
     return parser
 
 
@@ -111,7 +134,7 @@ def _routines_list(args: argparse.Namespace) -> int:
         )
         for loaded in library.routines.values()
     ]
-    _print_table(("ID", "NAME", "TIME", "ZONES", "SOURCE"), rows, sys.stdout)
+    print_table(("ID", "NAME", "TIME", "ZONES", "SOURCE"), rows, sys.stdout)
     return EXIT_OK
 
 
@@ -170,29 +193,55 @@ def _routines_validate(args: argparse.Namespace) -> int:
 
 
 def _coach(args: argparse.Namespace) -> int:
-    from facecoach.coach.render import EventRenderer, JsonRenderer, TextRenderer
+    from facecoach.coach.render import EventSink, JsonRenderer, TextRenderer
     from facecoach.coach.runner import CoachRunner, RealTimeWaiter
     from facecoach.session.clock import SystemClock
     from facecoach.session.engine import Session, SessionStatus
     from facecoach.session.timeline import plan_timeline
 
     routine = _customised(_load_library().resolve(args.routine), args)
-    renderer: EventRenderer = (
+    renderer: EventSink = (
         JsonRenderer(sys.stdout, bell_out=sys.stderr if args.bell else None)
         if args.json
         else TextRenderer(sys.stdout, bell=args.bell)
     )
-    session = Session(plan_timeline(routine), SystemClock())
-    runner = CoachRunner(session, renderer, RealTimeWaiter())
+    clock = SystemClock()
+    session = Session(plan_timeline(routine), clock)
+    sinks: list[EventSink] = [renderer]
+    store = None
+    recorder = None
+    if not args.no_log:
+        from facecoach.adherence.recorder import SessionRecorder
+        from facecoach.adherence.store import AdherenceStore, StoreError
+        from facecoach.paths import database_path
+
+        store = AdherenceStore.open(database_path())
+
+        def warn(exc: StoreError) -> None:
+            print(f"facecoach: warning: {exc} The session goes on.", file=sys.stderr)
+
+        recorder = SessionRecorder(store, clock, source="coach", on_error=warn)
+        sinks.insert(0, recorder)
+    runner = CoachRunner(session, sinks, RealTimeWaiter())
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        if recorder is not None and signum != signal.SIGINT:
+            # Not the user's choice (terminal closed, killed): log it as interrupted.
+            recorder.abort_status = "partial"
         runner.request_stop()
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
+    # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the session the same clean way.
+    previous_term = signal.signal(signal.SIGTERM, on_interrupt)
+    previous_hup = signal.signal(signal.SIGHUP, on_interrupt)
     try:
         runner.run()
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGHUP, previous_hup)
+        if store is not None:
+            store.close()
     return EXIT_OK if session.status is SessionStatus.COMPLETED else EXIT_INTERRUPTED
 
 
@@ -216,7 +265,7 @@ def _customised(loaded: "LoadedRoutine", args: argparse.Namespace) -> "Routine":
 # --- output helpers ----------------------------------------------------------------------
 
 
-def _print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     for row in (header, *rows):
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]

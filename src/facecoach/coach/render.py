@@ -10,8 +10,10 @@ from facecoach.wording import session_intro, session_outcome, step_cue, zone_hea
 BELL = "\a"
 
 
-class EventRenderer(Protocol):
-    def render(self, event: SessionEvent, session: Session) -> None: ...
+class EventSink(Protocol):
+    """Anything that reacts to session events: a renderer, the session log."""
+
+    def handle(self, event: SessionEvent, session: Session) -> None: ...
 
 
 def _is_glide_change(event: SessionEvent) -> bool:
@@ -56,7 +58,7 @@ class TextRenderer:
         self._out = out
         self._bell = bell
 
-    def render(self, event: SessionEvent, session: Session) -> None:
+    def handle(self, event: SessionEvent, session: Session) -> None:
         text = event_text(event, session)
         if text is None:
             return
@@ -72,7 +74,7 @@ class JsonRenderer:
         self._out = out
         self._bell_out = bell_out  # the bell must not corrupt the JSON stream
 
-    def render(self, event: SessionEvent, session: Session) -> None:
+    def handle(self, event: SessionEvent, session: Session) -> None:
         record: dict[str, Any] = {
             "event": event.kind.value,
             "t": round(event.offset, 4),

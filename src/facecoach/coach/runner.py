@@ -1,9 +1,10 @@
 """Drives a session in real time: wait until the next boundary, poll, render, repeat."""
 
 import threading
+from collections.abc import Sequence
 from typing import Protocol
 
-from facecoach.coach.render import EventRenderer
+from facecoach.coach.render import EventSink
 from facecoach.session.engine import Session, SessionEvent
 
 
@@ -29,11 +30,11 @@ class RealTimeWaiter:
 
 
 class CoachRunner:
-    """Runs a session to its end, or until `request_stop`, rendering every event."""
+    """Runs a session to its end, or until `request_stop`, passing every event to each sink."""
 
-    def __init__(self, session: Session, renderer: EventRenderer, waiter: Waiter) -> None:
+    def __init__(self, session: Session, sinks: Sequence[EventSink], waiter: Waiter) -> None:
         self.session = session
-        self._renderer = renderer
+        self._sinks = list(sinks)
         self._waiter = waiter
         self._stop_requested = False
 
@@ -59,4 +60,5 @@ class CoachRunner:
 
     def _emit(self, events: list[SessionEvent]) -> None:
         for event in events:
-            self._renderer.render(event, self.session)
+            for sink in self._sinks:  # in order: the session log comes before the renderers
+                sink.handle(event, self.session)

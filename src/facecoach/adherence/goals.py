@@ -1,0 +1,124 @@
+"""Frequency goals ("5 per 7 days") and programs made of phases."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from facecoach.errors import FacecoachError
+
+_GOAL_PATTERN = re.compile(r"^\s*(\d+)\s*(?:/|per|in)\s*(\d+)\s*$")
+
+
+class GoalError(FacecoachError):
+    """A goal or program a user wrote that makes no sense."""
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """`sessions` sessions in any `days` consecutive days."""
+
+    sessions: int
+    days: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.days <= 366:
+            raise GoalError(f"a goal's period must be 1 to 366 days, not {self.days}")
+        if not 1 <= self.sessions <= self.days:
+            raise GoalError(
+                f"a goal of {self.sessions} per {self.days} days is not possible: at most one "
+                "session counts per day"
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> "Goal":
+        """'5/7', '3 per 7' or '1 in 1'."""
+        match = _GOAL_PATTERN.match(text)
+        if not match:
+            raise GoalError(f"cannot read the goal {text!r}; write it as SESSIONS/DAYS, e.g. 3/7")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def per_day(self) -> float:
+        return self.sessions / self.days
+
+    def __str__(self) -> str:
+        return f"{self.sessions}/{self.days}"
+
+    def describe(self) -> str:
+        if self.days == 7:
+            return f"{self.sessions} per week"
+        if self.days == 1:
+            return "every day"
+        return f"{self.sessions} per {self.days} days"
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A stretch of a program with one goal; `days` None means it lasts for ever."""
+
+    name: str
+    goal: Goal
+    days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramPosition:
+    phase: Phase
+    phase_index: int
+    day_in_phase: int  # 1-based
+    program_day: int  # 1-based, from the program start
+
+    def describe(self) -> str:
+        if self.phase.days is not None:
+            return f"{self.phase.name}, day {self.day_in_phase} of {self.phase.days}"
+        return f"{self.phase.name}, day {self.day_in_phase}"
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """Phases back to back from a start day; the last phase goes on for ever."""
+
+    phases: tuple[Phase, ...]
+
+    def __post_init__(self) -> None:
+        if not self.phases:
+            raise GoalError("a program needs at least one phase")
+        for phase in self.phases[:-1]:
+            if phase.days is None or phase.days < 1:
+                raise GoalError(
+                    f"phase {phase.name!r} needs a length in days (only the last may go on)"
+                )
+
+    def position(self, start: date, day: date) -> ProgramPosition | None:
+        """Where `day` falls in a program started on `start`; None before the start."""
+        if day < start:
+            return None
+        offset = (day - start).days
+        for index, phase in enumerate(self.phases):
+            if phase.days is None or offset < phase.days or index == len(self.phases) - 1:
+                return ProgramPosition(phase, index, offset + 1, (day - start).days + 1)
+            offset -= phase.days
+        raise AssertionError("unreachable: the last phase always matches")
+
+    def goal_on(self, start: date | None, day: date) -> Goal:
+        """The goal in force on `day` (the first phase's before the program starts)."""
+        if start is None:
+            return self.phases[0].goal
+        position = self.position(start, day)
+        return position.phase.goal if position else self.phases[0].goal
+
+    def phase_starts(self, start: date) -> list[date]:
+        starts, day = [], start
+        for phase in self.phases:
+            starts.append(day)
+            if phase.days is not None:
+                day += timedelta(days=phase.days)
+        return starts
+
+
+DEFAULT_PROGRAM = Program(
+    (
+        Phase("intro", Goal(5, 7), 60),
+        Phase("maintenance", Goal(3, 7), None),
+    )
+)

@@ -1,0 +1,263 @@
+"""Export and import of the session log as JSON or CSV.
+
+Every session carries a unique id, so an import adds only sessions that are not there yet:
+importing the same file twice adds nothing. Skip days are merged by day.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from facecoach.adherence.store import AdherenceStore, SessionRecord, SessionStatus, ZoneRecord
+from facecoach.errors import FacecoachError
+from facecoach.validation import describe_validation_error
+
+EXPORT_FORMAT = "facecoach-export"
+EXPORT_VERSION = 1
+CSV_FIELDS = [
+    "kind",
+    "uid",
+    "routine_id",
+    "routine_name",
+    "device",
+    "source",
+    "started_utc",
+    "utc_offset_minutes",
+    "ended_utc",
+    "status",
+    "planned_seconds",
+    "active_seconds",
+    "note",
+    "zones",
+    "day",
+    "reason",
+]
+
+
+class TransferError(FacecoachError):
+    """An export file that cannot be imported."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExportedZone(_Model):
+    zone_index: int = Field(ge=0)
+    zone: str = Field(min_length=1, max_length=40)
+    glides_planned: int = Field(ge=0)
+    glides_done: int = Field(ge=0)
+    glides_skipped: int = Field(default=0, ge=0)
+
+
+class ExportedGlide(_Model):
+    step_index: int = Field(ge=0)
+    zone_index: int = Field(ge=0)
+    side: str
+    glide: int = Field(ge=1)
+    seconds: float = Field(gt=0)
+    completed_offset: float = Field(ge=0)
+
+
+class ExportedSession(_Model):
+    uid: str = Field(pattern=r"^[0-9a-f]{32}$")
+    routine_id: str = Field(min_length=1, max_length=40)
+    routine_name: str = Field(max_length=200)
+    device: str | None = None
+    source: str = Field(max_length=40)
+    started_utc: AwareDatetime
+    utc_offset_minutes: int = Field(ge=-16 * 60, le=16 * 60)
+    ended_utc: AwareDatetime | None = None
+    status: Literal["in_progress", "completed", "partial", "aborted"]
+    planned_seconds: float = Field(ge=0)
+    active_seconds: float = Field(ge=0)
+    note: str | None = None
+    zones: list[ExportedZone] = Field(default_factory=list)
+    glides: list[ExportedGlide] = Field(default_factory=list)
+
+
+class ExportedSkipDay(_Model):
+    day: date
+    reason: str = Field(max_length=200)
+
+
+class ExportFile(_Model):
+    format: Literal["facecoach-export"]
+    version: int = Field(ge=1, le=EXPORT_VERSION)
+    exported_utc: AwareDatetime | None = None
+    sessions: list[ExportedSession]
+    skip_days: list[ExportedSkipDay] = Field(default_factory=list)
+
+
+def export_data(store: AdherenceStore, *, with_glides: bool = True) -> ExportFile:
+    sessions = sorted(store.sessions(), key=lambda s: (s.started_utc, s.uid))
+    return ExportFile(
+        format=EXPORT_FORMAT,
+        version=EXPORT_VERSION,
+        exported_utc=datetime.now(UTC),
+        sessions=[_exported(s, store if with_glides else None) for s in sessions],
+        skip_days=[ExportedSkipDay(day=d, reason=r) for d, r in store.skip_days().items()],
+    )
+
+
+def _exported(session: SessionRecord, store: AdherenceStore | None) -> ExportedSession:
+    glides = store.glides(session.id) if store is not None else []
+    return ExportedSession(
+        uid=session.uid,
+        routine_id=session.routine_id,
+        routine_name=session.routine_name,
+        device=session.device,
+        source=session.source,
+        started_utc=session.started_utc,
+        utc_offset_minutes=session.utc_offset_minutes,
+        ended_utc=session.ended_utc,
+        status=session.status,
+        planned_seconds=session.planned_seconds,
+        active_seconds=session.active_seconds,
+        note=session.note,
+        zones=[ExportedZone(**_zone_fields(z)) for z in session.zones],
+        glides=[
+            ExportedGlide(
+                step_index=g[0],
+                zone_index=g[1],
+                side=g[2],
+                glide=g[3],
+                seconds=g[4],
+                completed_offset=g[5],
+            )
+            for g in glides
+        ],
+    )
+
+
+def _zone_fields(zone: ZoneRecord) -> dict[str, Any]:
+    return {
+        "zone_index": zone.zone_index,
+        "zone": zone.zone,
+        "glides_planned": zone.glides_planned,
+        "glides_done": zone.glides_done,
+        "glides_skipped": zone.glides_skipped,
+    }
+
+
+def to_json(export: ExportFile) -> str:
+    return export.model_dump_json(indent=2) + "\n"
+
+
+def to_csv(export: ExportFile) -> str:
+    """One row per session (zones packed in one cell) and one per skip day; glides are left out."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for session in export.sessions:
+        row = session.model_dump(mode="json", exclude={"zones", "glides"})
+        row["kind"] = "session"
+        row["zones"] = ";".join(
+            f"{z.zone_index}:{z.zone}:{z.glides_planned}:{z.glides_done}:{z.glides_skipped}"
+            for z in session.zones
+        )
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    for skip in export.skip_days:
+        writer.writerow({"kind": "skip_day", "day": skip.day.isoformat(), "reason": skip.reason})
+    return out.getvalue()
+
+
+def parse_export(text: str, source: str) -> ExportFile:
+    """Read a JSON or CSV export; errors name the file, the record and the field."""
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith("{"):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise TransferError(f"{source}: invalid JSON: {exc}") from None
+            return ExportFile.model_validate(data)
+        return ExportFile.model_validate(_csv_to_data(text, source))
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
+        raise TransferError(f"{source}: not a facecoach export:\n{problems}") from None
+
+
+def _csv_to_data(text: str, source: str) -> dict[str, Any]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "kind" not in reader.fieldnames:
+        raise TransferError(f"{source}: not a facecoach export (no 'kind' column in a CSV header)")
+    sessions: list[dict[str, Any]] = []
+    skip_days: list[dict[str, Any]] = []
+    for line, row in enumerate(reader, start=2):
+        values = {k: (v if v != "" else None) for k, v in row.items() if k is not None}
+        if values.get("kind") == "skip_day":
+            skip_days.append({"day": values.get("day"), "reason": values.get("reason") or ""})
+        elif values.get("kind") == "session":
+            values.pop("kind")
+            values.pop("day", None)
+            values.pop("reason", None)
+            values["zones"] = _parse_zones(values.get("zones") or "", source, line)
+            sessions.append(values)
+        else:
+            raise TransferError(f"{source}: line {line}: unknown kind {values.get('kind')!r}")
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "sessions": sessions,
+        "skip_days": skip_days,
+    }
+
+
+def _parse_zones(cell: str, source: str, line: int) -> list[dict[str, Any]]:
+    zones = []
+    for part in filter(None, cell.split(";")):
+        fields = part.split(":")
+        if len(fields) != 5:
+            raise TransferError(
+                f"{source}: line {line}: zones: expected index:zone:planned:done:skipped, "
+                f"got {part!r}"
+            )
+        zones.append(
+            dict(
+                zip(
+                    ["zone_index", "zone", "glides_planned", "glides_done", "glides_skipped"],
+                    fields,
+                    strict=True,
+                )
+            )
+        )
+    return zones
+
+
+def import_data(store: AdherenceStore, export: ExportFile) -> tuple[int, int]:
+    """Add the sessions the log does not have yet; returns (added, already there)."""
+    added = present = 0
+    for session in export.sessions:
+        record = SessionRecord(
+            id=0,
+            uid=session.uid,
+            routine_id=session.routine_id,
+            routine_name=session.routine_name,
+            device=session.device,
+            source=session.source,
+            started_utc=session.started_utc,
+            utc_offset_minutes=session.utc_offset_minutes,
+            ended_utc=session.ended_utc,
+            status=session.status if session.status != "in_progress" else SessionStatus.PARTIAL,
+            planned_seconds=session.planned_seconds,
+            active_seconds=session.active_seconds,
+            note=session.note,
+            zones=tuple(ZoneRecord(**z.model_dump()) for z in session.zones),
+        )
+        glides: Sequence[tuple[int, int, str, int, float, float]] = [
+            (g.step_index, g.zone_index, g.side, g.glide, g.seconds, g.completed_offset)
+            for g in session.glides
+        ]
+        if store.insert_imported(record, glides):
+            added += 1
+        else:
+            present += 1
+    for skip in export.skip_days:
+        store.add_skip_days(skip.day, skip.day, skip.reason)
+    return added, present

@@ -1,0 +1,111 @@
+"""User settings: validated by pydantic, stored as TOML in the configuration directory."""
+
+import os
+import tempfile
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Self
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
+from facecoach.errors import FacecoachError
+from facecoach.validation import describe_validation_error
+
+SETTINGS_FILE = "settings.toml"
+
+
+class SettingsError(FacecoachError):
+    """The settings file cannot be read or written."""
+
+
+class PhaseSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=40)
+    goal: str = Field(description="SESSIONS/DAYS, e.g. '5/7'")
+    days: int | None = Field(default=None, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _check_goal(self) -> Self:
+        try:
+            Goal.parse(self.goal)
+        except GoalError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+class Settings(BaseModel):
+    """Everything a user can set; every field has a sensible default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day_start_hour: int = Field(default=3, ge=0, le=23)
+    program_start: date | None = Field(
+        default=None, description="First day of the program; the first session's day if unset."
+    )
+    phases: tuple[PhaseSettings, ...] = Field(
+        default=tuple(
+            PhaseSettings(name=p.name, goal=str(p.goal), days=p.days)
+            for p in DEFAULT_PROGRAM.phases
+        ),
+        min_length=1,
+        max_length=10,
+    )
+    count_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Share of its glides a stopped session needs to count towards the goal.",
+    )
+
+    @model_validator(mode="after")
+    def _check_phases(self) -> Self:
+        try:
+            self.program()
+        except GoalError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def program(self) -> Program:
+        return Program(tuple(Phase(p.name, Goal.parse(p.goal), p.days) for p in self.phases))
+
+
+def settings_path(config_dir: Path) -> Path:
+    return config_dir / SETTINGS_FILE
+
+
+def load_settings(config_dir: Path) -> Settings:
+    path = settings_path(config_dir)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
+        raise SettingsError(f"{path}: invalid settings:\n{problems}") from None
+
+
+def save_settings(config_dir: Path, settings: Settings) -> Path:
+    """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    path = settings_path(config_dir)
+    data = settings.model_dump(mode="json", exclude_none=True)
+    try:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=config_dir, prefix=".settings-", suffix=".toml")
+        with os.fdopen(handle, "wb") as out:
+            tomli_w.dump(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise SettingsError(f"cannot write {path}: {exc.strerror}") from None
+    return path
