@@ -46,7 +46,7 @@ def run(
     )
     session = Session(plan_timeline(routine), clock)
     waiter = FakeWaiter(clock)
-    runner = CoachRunner(session, renderer, waiter)
+    runner = CoachRunner(session, [renderer], waiter)
     waiter.runner = runner
     waiter.stop_at = stop_at
     return runner.run()
