@@ -86,7 +86,7 @@ def test_export_import_round_trip_through_the_cli(
         out_file = tmp_path / f"export.{fmt}"
         assert run(capsys, "export", "--format", fmt, "-o", str(out_file))[0] == EXIT_OK
         other = ["--data-dir", str(tmp_path / f"other-{fmt}")]
-        code, out, _ = run(capsys, *other, "import", str(out_file))
+        _code, out, _ = run(capsys, *other, "import", str(out_file))
         assert "Imported 1 new sessions; 0 were already" in out
         _code, out, _ = run(capsys, *other, "import", str(out_file))
         assert "Imported 0 new sessions; 1 were already" in out
