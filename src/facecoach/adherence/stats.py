@@ -1,5 +1,6 @@
 """Everything the stats screen and `facecoach stats` show, computed from the session log."""
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -116,7 +117,8 @@ def compute_stats(
     }
     start = program_start or (min(counted_days) if counted_days else None)
 
-    def goal_on(day: date) -> Goal:
+    @functools.cache
+    def goal_on(day: date) -> Goal:  # asked for every day of the history, several times
         return program.goal_on(start, day)
 
     goal = goal_on(today)

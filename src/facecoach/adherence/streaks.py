@@ -67,16 +67,22 @@ class _GoalCalendar:
         return self.prefix[hi] - self.prefix[lo] if hi > lo else 0
 
     def covered(self, goal_on: GoalOn) -> list[bool]:
-        result = []
-        for i, day in enumerate(self.days):
-            goal = goal_on(day)
-            result.append(
-                any(
-                    self.count(start, goal.days) >= goal.sessions
-                    for start in range(i - goal.days + 1, i + 1)
-                )
-            )
-        return result
+        """Per goal day: does a window of the day's goal that meets it contain the day?"""
+        goals = [goal_on(day) for day in self.days]
+        # For each distinct goal, the latest window start <= i whose window meets that goal;
+        # one linear pass per goal instead of `goal.days` window counts per day.
+        latest_good: dict[Goal, list[int]] = {}
+        for goal in set(goals):
+            latest, last = [], -(10**9)
+            for start in range(len(self.days)):
+                if (
+                    self.prefix[min(len(self.done), start + goal.days)] - self.prefix[start]
+                    >= goal.sessions
+                ):
+                    last = start
+                latest.append(last)
+            latest_good[goal] = latest
+        return [latest_good[goal][i] >= i - goal.days + 1 for i, goal in enumerate(goals)]
 
 
 def streaks(
