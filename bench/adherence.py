@@ -144,11 +144,13 @@ def main(years: int) -> None:
             built = time.perf_counter() - t0
             sessions = len(store.sessions())
             print(
-                f"history: {years} years, {sessions} sessions, {glides} glides (built in {built:.1f} s)"
+                f"history: {years} years, {sessions} sessions, {glides} glides "
+                f"(built in {built:.1f} s)"
             )
             read, compute = time_stats(store, date(2016, 1, 1) + timedelta(days=365 * years))
             print(
-                f"all stats: {(read + compute) * 1000:.1f} ms (read {read * 1000:.1f} ms + compute {compute * 1000:.1f} ms), median of 15"
+                f"all stats: {(read + compute) * 1000:.1f} ms (read {read * 1000:.1f} ms"
+                f" + compute {compute * 1000:.1f} ms), median of 15"
             )
             glide_samples = time_glide_writes(store)
         bare = time_bare_inserts(Path(tmp) / "bare.db")

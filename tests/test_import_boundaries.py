@@ -11,6 +11,11 @@ DOMAIN_MODULES = [
     "facecoach.session",
     "facecoach.coach",
     "facecoach.wording",
+    "facecoach.adherence.store",
+    "facecoach.adherence.stats",
+    "facecoach.adherence.recorder",
+    "facecoach.adherence.transfer",
+    "facecoach.settings",
 ]
 
 

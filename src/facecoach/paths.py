@@ -1,6 +1,7 @@
 """Where facecoach keeps its files: platformdirs locations with environment overrides."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -9,12 +10,16 @@ APP_NAME = "facecoach"
 CONFIG_DIR_ENV = "FACECOACH_CONFIG_DIR"
 
 
-def config_dir() -> Path:
-    """The user's configuration directory (routines, settings, paired devices)."""
-    override = os.environ.get(CONFIG_DIR_ENV)
+def _directory(env_var: str, default: Callable[..., str]) -> Path:
+    override = os.environ.get(env_var)
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return Path(default(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The user's configuration directory (routines, settings, paired devices)."""
+    return _directory(CONFIG_DIR_ENV, platformdirs.user_config_dir)
 
 
 def user_routines_dir() -> Path:
@@ -28,10 +33,7 @@ DATABASE_FILE = "facecoach.db"
 
 def data_dir() -> Path:
     """The user's data directory (the session log)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _directory(DATA_DIR_ENV, platformdirs.user_data_dir)
 
 
 def database_path() -> Path:

@@ -108,18 +108,7 @@ def export_data(store: AdherenceStore, *, with_glides: bool = True) -> ExportFil
 def _exported(session: SessionRecord, store: AdherenceStore | None) -> ExportedSession:
     glides = store.glides(session.id) if store is not None else []
     return ExportedSession(
-        uid=session.uid,
-        routine_id=session.routine_id,
-        routine_name=session.routine_name,
-        device=session.device,
-        source=session.source,
-        started_utc=session.started_utc,
-        utc_offset_minutes=session.utc_offset_minutes,
-        ended_utc=session.ended_utc,
-        status=session.status,
-        planned_seconds=session.planned_seconds,
-        active_seconds=session.active_seconds,
-        note=session.note,
+        **_shared_fields(session),
         zones=[ExportedZone(**_zone_fields(z)) for z in session.zones],
         glides=[
             ExportedGlide(
@@ -133,6 +122,27 @@ def _exported(session: SessionRecord, store: AdherenceStore | None) -> ExportedS
             for g in glides
         ],
     )
+
+
+# The session fields an export and the log have in common, under the same names.
+_SHARED_SESSION_FIELDS = (
+    "uid",
+    "routine_id",
+    "routine_name",
+    "device",
+    "source",
+    "started_utc",
+    "utc_offset_minutes",
+    "ended_utc",
+    "status",
+    "planned_seconds",
+    "active_seconds",
+    "note",
+)
+
+
+def _shared_fields(session: SessionRecord | ExportedSession) -> dict[str, Any]:
+    return {name: getattr(session, name) for name in _SHARED_SESSION_FIELDS}
 
 
 def _zone_fields(zone: ZoneRecord) -> dict[str, Any]:
@@ -236,18 +246,12 @@ def import_data(store: AdherenceStore, export: ExportFile) -> tuple[int, int]:
     for session in export.sessions:
         record = SessionRecord(
             id=0,
-            uid=session.uid,
-            routine_id=session.routine_id,
-            routine_name=session.routine_name,
-            device=session.device,
-            source=session.source,
-            started_utc=session.started_utc,
-            utc_offset_minutes=session.utc_offset_minutes,
-            ended_utc=session.ended_utc,
-            status=session.status if session.status != "in_progress" else SessionStatus.PARTIAL,
-            planned_seconds=session.planned_seconds,
-            active_seconds=session.active_seconds,
-            note=session.note,
+            **{
+                **_shared_fields(session),
+                "status": session.status
+                if session.status != "in_progress"
+                else SessionStatus.PARTIAL,
+            },
             zones=tuple(ZoneRecord(**z.model_dump()) for z in session.zones),
         )
         glides: Sequence[tuple[int, int, str, int, float, float]] = [
