@@ -19,24 +19,6 @@ from facecoach.validation import describe_validation_error
 
 EXPORT_FORMAT = "facecoach-export"
 EXPORT_VERSION = 1
-CSV_FIELDS = [
-    "kind",
-    "uid",
-    "routine_id",
-    "routine_name",
-    "device",
-    "source",
-    "started_utc",
-    "utc_offset_minutes",
-    "ended_utc",
-    "status",
-    "planned_seconds",
-    "active_seconds",
-    "note",
-    "zones",
-    "day",
-    "reason",
-]
 
 
 class TransferError(FacecoachError):
@@ -139,6 +121,9 @@ _SHARED_SESSION_FIELDS = (
     "active_seconds",
     "note",
 )
+
+
+CSV_FIELDS = ["kind", *_SHARED_SESSION_FIELDS, "zones", "day", "reason"]
 
 
 def _shared_fields(session: SessionRecord | ExportedSession) -> dict[str, Any]:
