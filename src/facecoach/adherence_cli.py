@@ -156,12 +156,14 @@ def stats_lines(stats: Any) -> list[str]:
         f"{format_duration(stats.week_minutes * 60)}"
     )
     rate = f", {stats.completion_rate:.0%} completed" if stats.completion_rate is not None else ""
+    plural = "" if stats.total_sessions == 1 else "s"
     lines.append(
-        f"All time: {stats.total_sessions} sessions{rate}, "
+        f"All time: {stats.total_sessions} session{plural}{rate}, "
         f"{format_duration(stats.total_minutes * 60)}"
     )
-    if stats.zone_glides:
-        zones = ", ".join(f"{zone} {count}" for zone, count in sorted(stats.zone_glides.items()))
+    done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
+    if done_zones:
+        zones = ", ".join(f"{zone} {count}" for zone, count in sorted(done_zones.items()))
         lines.append(f"Glides by zone: {zones}")
     return lines
 
