@@ -18,7 +18,13 @@ from pathlib import Path
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.adherence.stats import compute_stats
-from facecoach.adherence.store import AdherenceStore, SessionRecord, ZonePlan, ZoneRecord
+from facecoach.adherence.store import (
+    AdherenceStore,
+    GlideRecord,
+    SessionRecord,
+    ZonePlan,
+    ZoneRecord,
+)
 
 ZONES = ["forehead", "cheeks", "cheeks", "jawline", "neck"]  # 5 zones x 6 glides = 30 glides
 
@@ -39,9 +45,8 @@ def synthetic_history(store: AdherenceStore, years: int, seed: int = 1) -> int:
             zones.append(ZoneRecord(index, zone, 6, zone_done, 0))
             for g in range(zone_done):
                 step = index * 7 + g
-                glides.append(
-                    (step, index, "left" if g < 3 else "right", g % 3 + 1, 5.0, step * 5.0)
-                )
+                side = "left" if g < 3 else "right"
+                glides.append(GlideRecord(step, index, side, g % 3 + 1, 5.0, step * 5.0))
         glide_total += len(glides)
         record = SessionRecord(
             id=0,

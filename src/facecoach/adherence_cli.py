@@ -5,9 +5,14 @@ import json
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facecoach.errors import FacecoachError
+
+if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
+    from facecoach.adherence.stats import AdherenceStats
+    from facecoach.adherence.store import AdherenceStore
+    from facecoach.settings import Settings
 
 EXIT_OK = 0
 
@@ -85,14 +90,15 @@ def _parse_time(text: str) -> time:
         raise argparse.ArgumentTypeError(f"not a time: {text!r} (use HH:MM)") from None
 
 
-def _open_store() -> Any:
+def open_store() -> "AdherenceStore":
+    """The user's session log (honours --data-dir and FACECOACH_DATA_DIR)."""
     from facecoach.adherence.store import AdherenceStore
     from facecoach.paths import database_path
 
     return AdherenceStore.open(database_path())
 
 
-def _settings() -> Any:
+def load_user_settings() -> "Settings":
     from facecoach.paths import config_dir
     from facecoach.settings import load_settings
 
@@ -103,8 +109,8 @@ def _stats(args: argparse.Namespace) -> int:
     from facecoach.adherence.days import today
     from facecoach.adherence.stats import compute_stats
 
-    settings = _settings()
-    with _open_store() as store:
+    settings = load_user_settings()
+    with open_store() as store:
         sessions = store.sessions()
         skip_days = store.skip_days()
     stats = compute_stats(
@@ -123,7 +129,7 @@ def _stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def stats_lines(stats: Any) -> list[str]:
+def stats_lines(stats: "AdherenceStats") -> list[str]:
     from facecoach.wording import format_duration
 
     day = stats.today.strftime("%a %d %b")
@@ -172,7 +178,7 @@ def _history(args: argparse.Namespace) -> int:
     from facecoach.cli import print_table
     from facecoach.wording import format_duration
 
-    with _open_store() as store:
+    with open_store() as store:
         sessions = store.sessions(limit=max(1, args.limit))
         skip_days = store.skip_days()
     if not sessions:
@@ -202,11 +208,11 @@ def _history(args: argparse.Namespace) -> int:
 
 def _log(args: argparse.Namespace) -> int:
     from facecoach.adherence.store import ZonePlan
-    from facecoach.cli import _load_library
-    from facecoach.session.timeline import StepKind, plan_timeline
+    from facecoach.cli import load_library
+    from facecoach.session.timeline import plan_timeline
     from facecoach.wording import format_duration
 
-    routine = _load_library().resolve(args.routine).routine
+    routine = load_library().resolve(args.routine).routine
     timeline = plan_timeline(routine)
     day = args.date or date.today()
     if args.time is not None:
@@ -221,12 +227,12 @@ def _log(args: argparse.Namespace) -> int:
     minutes = args.minutes if args.minutes is not None else timeline.total_seconds / 60
     if not 0 < minutes <= 180:
         raise FacecoachError("--minutes must be more than 0 and at most 180")
-    zones = []
-    for index, entry in enumerate(routine.zones):
-        glides = sum(1 for s in timeline.zone_steps(index) if s.kind is StepKind.GLIDE)
-        zones.append(ZonePlan(index, entry.zone.value, glides))
+    zones = [
+        ZonePlan(index, entry.zone.value, len(timeline.zone_glides(index)))
+        for index, entry in enumerate(routine.zones)
+    ]
     offset = local.utcoffset()
-    with _open_store() as store:
+    with open_store() as store:
         store.log_manual_session(
             routine_id=routine.id,
             routine_name=routine.name,
@@ -244,7 +250,7 @@ def _log(args: argparse.Namespace) -> int:
 
 def _skip(args: argparse.Namespace) -> int:
     last = args.last or args.first
-    with _open_store() as store:
+    with open_store() as store:
         if args.remove:
             count = store.remove_skip_days(args.first, last)
             print(f"Removed {count} skip day{'s' if count != 1 else ''}.")
@@ -260,7 +266,7 @@ def _skip(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from facecoach.adherence.transfer import export_data, to_csv, to_json
 
-    with _open_store() as store:
+    with open_store() as store:
         export = export_data(store, with_glides=args.format == "json")
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
@@ -282,7 +288,7 @@ def _import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise FacecoachError(f"cannot read {args.file}: {exc}") from None
     export = parse_export(text, str(args.file))
-    with _open_store() as store:
+    with open_store() as store:
         added, present = import_data(store, export)
     print(f"Imported {added} new sessions; {present} were already in the log.")
     return EXIT_OK
@@ -293,36 +299,36 @@ def _program(args: argparse.Namespace) -> int:
 
     from facecoach.adherence.goals import Goal
     from facecoach.paths import config_dir
-    from facecoach.settings import PhaseSettings, save_settings
+    from facecoach.settings import Settings, save_settings
     from facecoach.validation import describe_validation_error
 
-    settings = _settings()
+    settings = load_user_settings()
     changes: dict[str, Any] = {}
     if args.goal:
-        Goal.parse(args.goal)
-        changes["phases"] = (PhaseSettings(name="goal", goal=args.goal, days=None),)
+        changes["phases"] = [{"name": "goal", "goal": args.goal}]
     elif args.intro or args.intro_days or args.maintenance:
-        current = settings.phases
-        intro = current[0] if len(current) > 1 else PhaseSettings(name="intro", goal="5/7", days=60)
-        maintenance = (
-            current[-1] if len(current) > 1 else PhaseSettings(name="maintenance", goal="3/7")
+        # Keep what the user has for the parts not given; a one-phase program starts from the
+        # default intro and maintenance.
+        intro, maintenance = (
+            (settings.phases[0], settings.phases[-1])
+            if len(settings.phases) > 1
+            else (Settings().phases[0], Settings().phases[-1])
         )
-        for text in (args.intro, args.maintenance):
-            if text:
-                Goal.parse(text)
-        changes["phases"] = (
-            PhaseSettings(
-                name="intro", goal=args.intro or intro.goal, days=args.intro_days or intro.days
-            ),
-            PhaseSettings(name="maintenance", goal=args.maintenance or maintenance.goal),
-        )
+        changes["phases"] = [
+            {
+                "name": "intro",
+                "goal": args.intro or intro.goal,
+                "days": args.intro_days or intro.days,
+            },
+            {"name": "maintenance", "goal": args.maintenance or maintenance.goal},
+        ]
     if args.start:
         changes["program_start"] = args.start
     if args.day_start_hour is not None:
         changes["day_start_hour"] = args.day_start_hour
     if changes:
         try:
-            settings = type(settings).model_validate({**settings.model_dump(), **changes})
+            settings = Settings.model_validate({**settings.model_dump(), **changes})
         except ValidationError as exc:
             raise FacecoachError("; ".join(describe_validation_error(exc))) from None
         path = save_settings(config_dir(), settings)

@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 # --- routines ----------------------------------------------------------------------------
 
 
-def _load_library() -> "RoutineLibrary":
+def load_library() -> "RoutineLibrary":
     from facecoach.paths import user_routines_dir
     from facecoach.routines.loader import RoutineLibrary
 
@@ -123,7 +123,7 @@ def _load_library() -> "RoutineLibrary":
 def _routines_list(args: argparse.Namespace) -> int:
     from facecoach.wording import format_duration
 
-    library = _load_library()
+    library = load_library()
     rows = [
         (
             loaded.routine.id,
@@ -142,7 +142,7 @@ def _routines_show(args: argparse.Namespace) -> int:
     from facecoach.session.timeline import plan_timeline
     from facecoach.wording import format_duration, format_seconds
 
-    loaded = _load_library().resolve(args.routine)
+    loaded = load_library().resolve(args.routine)
     routine = loaded.routine
     timeline = plan_timeline(routine)
     out = sys.stdout
@@ -199,7 +199,7 @@ def _coach(args: argparse.Namespace) -> int:
     from facecoach.session.engine import Session, SessionStatus
     from facecoach.session.timeline import plan_timeline
 
-    routine = _customised(_load_library().resolve(args.routine), args)
+    routine = _customised(load_library().resolve(args.routine), args)
     renderer: EventSink = (
         JsonRenderer(sys.stdout, bell_out=sys.stderr if args.bell else None)
         if args.json
@@ -212,10 +212,10 @@ def _coach(args: argparse.Namespace) -> int:
     recorder = None
     if not args.no_log:
         from facecoach.adherence.recorder import SessionRecorder
-        from facecoach.adherence.store import AdherenceStore, StoreError
-        from facecoach.paths import database_path
+        from facecoach.adherence.store import RecordStatus, StoreError
+        from facecoach.adherence_cli import open_store
 
-        store = AdherenceStore.open(database_path())
+        store = open_store()
 
         def warn(exc: StoreError) -> None:
             print(f"facecoach: warning: {exc} The session goes on.", file=sys.stderr)
@@ -227,19 +227,17 @@ def _coach(args: argparse.Namespace) -> int:
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
         if recorder is not None and signum != signal.SIGINT:
             # Not the user's choice (terminal closed, killed): log it as interrupted.
-            recorder.abort_status = "partial"
+            recorder.abort_status = RecordStatus.PARTIAL
         runner.request_stop()
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the session the same clean way.
-    previous_term = signal.signal(signal.SIGTERM, on_interrupt)
-    previous_hup = signal.signal(signal.SIGHUP, on_interrupt)
+    # Ctrl-C, a closed terminal (SIGHUP) and `kill` (SIGTERM) all end the session cleanly.
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, on_interrupt) for signum in stop_signals}
     try:
         runner.run()
     finally:
-        signal.signal(signal.SIGINT, previous)
-        signal.signal(signal.SIGTERM, previous_term)
-        signal.signal(signal.SIGHUP, previous_hup)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if store is not None:
             store.close()
     return EXIT_OK if session.status is SessionStatus.COMPLETED else EXIT_INTERRUPTED

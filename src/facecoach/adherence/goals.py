@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from facecoach.errors import FacecoachError
 
@@ -106,14 +106,6 @@ class Program:
             return self.phases[0].goal
         position = self.position(start, day)
         return position.phase.goal if position else self.phases[0].goal
-
-    def phase_starts(self, start: date) -> list[date]:
-        starts, day = [], start
-        for phase in self.phases:
-            starts.append(day)
-            if phase.days is not None:
-                day += timedelta(days=phase.days)
-        return starts
 
 
 DEFAULT_PROGRAM = Program(

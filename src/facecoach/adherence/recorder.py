@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from facecoach.adherence.days import local_offset_minutes
-from facecoach.adherence.store import AdherenceStore, SessionStatus, StoreError, ZonePlan
+from facecoach.adherence.store import AdherenceStore, RecordStatus, StoreError, ZonePlan
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import StepKind
 
@@ -41,7 +41,7 @@ class SessionRecorder:
         self.session_id: int | None = None
         self.failed = False
         # How an abort is logged: "aborted" when the user stops, "partial" when interrupted.
-        self.abort_status = SessionStatus.ABORTED
+        self.abort_status = RecordStatus.ABORTED
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         try:
@@ -77,7 +77,7 @@ class SessionRecorder:
                 self._store.record_skipped_glides(self.session_id, step.zone_index, 1, now)
         if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
             status = (
-                SessionStatus.COMPLETED if event.kind is EventKind.COMPLETED else self.abort_status
+                RecordStatus.COMPLETED if event.kind is EventKind.COMPLETED else self.abort_status
             )
             self._store.finish_session(
                 self.session_id,

@@ -9,7 +9,7 @@ from typing import Any
 
 from facecoach.adherence.days import counting_day
 from facecoach.adherence.goals import Goal, Program, ProgramPosition
-from facecoach.adherence.store import SessionRecord, SessionStatus
+from facecoach.adherence.store import RecordStatus, SessionRecord
 from facecoach.adherence.streaks import StreakReport, streaks, strength_series
 
 HEATMAP_WEEKS = 53
@@ -90,7 +90,7 @@ class AdherenceStats:
 
 def session_counts(session: SessionRecord, count_share: float) -> bool:
     """Completed sessions count; stopped ones once `count_share` of their glides were done."""
-    if session.status == SessionStatus.COMPLETED:
+    if session.status == RecordStatus.COMPLETED:
         return True
     planned = session.glides_planned
     return planned > 0 and session.glides_done / planned >= count_share
@@ -123,12 +123,11 @@ def compute_stats(
 
     goal = goal_on(today)
     report = streaks(counted_days, skip_days.keys(), today, goal_on)
-    first = min([*counted_days, *([start] if start else [])], default=today)
-    series = (
-        strength_series(counted_days, skip_days.keys(), first, today, goal_on)
-        if counted_days
-        else []
-    )
+    series: list[tuple[date, float]] = []
+    if counted_days:
+        # Strength builds from the program start, or the first session if that came earlier.
+        first = min(counted_days) if start is None else min(start, min(counted_days))
+        series = strength_series(counted_days, skip_days.keys(), first, today, goal_on)
     strength = series[-1][1] if series else 0.0
 
     week_start = today - timedelta(days=today.weekday())
@@ -143,8 +142,8 @@ def compute_stats(
     for session in sessions:
         for zone in session.zones:
             zone_glides[zone.zone] += zone.glides_done
-    finished = [s for s in sessions if s.status != SessionStatus.IN_PROGRESS]
-    completed = sum(1 for s in finished if s.status == SessionStatus.COMPLETED)
+    finished = [s for s in sessions if s.status != RecordStatus.IN_PROGRESS]
+    completed = sum(1 for s in finished if s.status == RecordStatus.COMPLETED)
 
     if today in counted_days:
         today_state = "done"

@@ -12,10 +12,11 @@ import sqlite3
 import stat
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from facecoach.errors import FacecoachError
 
@@ -33,7 +34,9 @@ class StoreError(FacecoachError):
     """The session log cannot be opened or written."""
 
 
-class SessionStatus:
+class RecordStatus:
+    """A logged session's status (the engine's SessionStatus is the live state)."""
+
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     PARTIAL = "partial"  # interrupted: the process died or the terminal closed
@@ -97,8 +100,20 @@ class ZonePlan:
     glides_planned: int
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneRecord:
+class GlideRecord(NamedTuple):
+    """One completed glide as stored."""
+
+    step_index: int
+    zone_index: int
+    side: str
+    glide: int
+    seconds: float
+    completed_offset: float
+
+
+class ZoneRecord(NamedTuple):
+    """A zone of a session as stored: glides planned, done and skipped."""
+
     zone_index: int
     zone: str
     glides_planned: int
@@ -135,8 +150,6 @@ class SessionRecord:
 
     @property
     def started_local(self) -> datetime:
-        from datetime import timezone
-
         return self.started_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_minutes)))
 
 
@@ -264,31 +277,23 @@ class AdherenceStore:
     ) -> int:
         """Write a new in-progress session and its planned zones; returns its id."""
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO sessions (uid, routine_id, routine_name, device, source, started_utc,"
-                " utc_offset_minutes, updated_utc, status, planned_seconds)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    uid or uuid.uuid4().hex,
-                    routine_id,
-                    routine_name,
-                    device,
-                    source,
-                    _utc_text(started),
-                    utc_offset_minutes,
-                    _utc_text(started),
-                    SessionStatus.IN_PROGRESS,
-                    planned_seconds,
-                ),
+            return _insert_session(
+                db,
+                {
+                    "uid": uid or uuid.uuid4().hex,
+                    "routine_id": routine_id,
+                    "routine_name": routine_name,
+                    "device": device,
+                    "source": source,
+                    "started_utc": _utc_text(started),
+                    "utc_offset_minutes": utc_offset_minutes,
+                    "updated_utc": _utc_text(started),
+                    "status": RecordStatus.IN_PROGRESS,
+                    "planned_seconds": planned_seconds,
+                    "active_seconds": 0.0,
+                },
+                [ZoneRecord(z.zone_index, z.zone, z.glides_planned, 0, 0) for z in zones],
             )
-            session_id = cursor.lastrowid
-            assert session_id is not None
-            db.executemany(
-                "INSERT INTO session_zones (session_id, zone_index, zone, glides_planned)"
-                " VALUES (?, ?, ?, ?)",
-                [(session_id, z.zone_index, z.zone, z.glides_planned) for z in zones],
-            )
-        return session_id
 
     def record_glide(
         self,
@@ -339,7 +344,7 @@ class AdherenceStore:
     def finish_session(
         self, session_id: int, *, status: str, ended: datetime, active_seconds: float
     ) -> None:
-        if status not in SessionStatus.ALL or status == SessionStatus.IN_PROGRESS:
+        if status not in RecordStatus.ALL or status == RecordStatus.IN_PROGRESS:
             raise ValueError(f"not a final status: {status}")
         with self._write() as db:
             db.execute(
@@ -364,36 +369,28 @@ class AdherenceStore:
     ) -> int:
         """Record a completed session done without the app (every planned glide counts)."""
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO sessions (uid, routine_id, routine_name, device, source, started_utc,"
-                " utc_offset_minutes, ended_utc, updated_utc, status, planned_seconds,"
-                " active_seconds, note) VALUES (?, ?, ?, ?, 'manual', ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    uuid.uuid4().hex,
-                    routine_id,
-                    routine_name,
-                    device,
-                    _utc_text(started),
-                    utc_offset_minutes,
-                    _utc_text(started + timedelta(seconds=seconds)),
-                    _utc_text(started),
-                    SessionStatus.COMPLETED,
-                    seconds,
-                    seconds,
-                    note,
-                ),
-            )
-            session_id = cursor.lastrowid
-            assert session_id is not None
-            db.executemany(
-                "INSERT INTO session_zones (session_id, zone_index, zone, glides_planned,"
-                " glides_done) VALUES (?, ?, ?, ?, ?)",
+            return _insert_session(
+                db,
+                {
+                    "uid": uuid.uuid4().hex,
+                    "routine_id": routine_id,
+                    "routine_name": routine_name,
+                    "device": device,
+                    "source": "manual",
+                    "started_utc": _utc_text(started),
+                    "utc_offset_minutes": utc_offset_minutes,
+                    "ended_utc": _utc_text(started + timedelta(seconds=seconds)),
+                    "updated_utc": _utc_text(started),
+                    "status": RecordStatus.COMPLETED,
+                    "planned_seconds": seconds,
+                    "active_seconds": seconds,
+                    "note": note,
+                },
                 [
-                    (session_id, z.zone_index, z.zone, z.glides_planned, z.glides_planned)
+                    ZoneRecord(z.zone_index, z.zone, z.glides_planned, z.glides_planned, 0)
                     for z in zones
                 ],
             )
-        return session_id
 
     # --- skip days -----------------------------------------------------------------------
 
@@ -481,75 +478,90 @@ class AdherenceStore:
             records.sort(key=lambda z: z.zone_index)
         return zones
 
-    def glides(self, session_id: int) -> list[tuple[int, int, str, int, float, float]]:
-        """A session's glides: (step_index, zone_index, side, glide, seconds, offset)."""
+    def glides(self, session_id: int) -> list[GlideRecord]:
+        """A session's completed glides, in order."""
         with _translate_errors(self.path):
-            return self._db.execute(
+            rows = self._db.execute(
                 "SELECT step_index, zone_index, side, glide, seconds, completed_offset FROM glides"
                 " WHERE session_id = ? ORDER BY step_index",
                 (session_id,),
             ).fetchall()
+        return [GlideRecord(*row) for row in rows]
 
-    def uids(self) -> set[str]:
-        with _translate_errors(self.path):
-            return {row[0] for row in self._db.execute("SELECT uid FROM sessions")}
-
-    def insert_imported(
-        self, record: SessionRecord, glides: Sequence[tuple[int, int, str, int, float, float]]
-    ) -> bool:
+    def insert_imported(self, record: SessionRecord, glides: Sequence[GlideRecord]) -> bool:
         """Insert a session from an export unless its uid is already here; True if added."""
         with self._write() as db:
             exists = db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,)).fetchone()
             if exists:
                 return False
-            cursor = db.execute(
-                "INSERT INTO sessions (uid, routine_id, routine_name, device, source, started_utc,"
-                " utc_offset_minutes, ended_utc, updated_utc, status, planned_seconds,"
-                " active_seconds, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.uid,
-                    record.routine_id,
-                    record.routine_name,
-                    record.device,
-                    record.source,
-                    _utc_text(record.started_utc),
-                    record.utc_offset_minutes,
-                    _utc_text(record.ended_utc) if record.ended_utc else None,
-                    _utc_text(record.ended_utc or record.started_utc),
-                    record.status
-                    if record.status != SessionStatus.IN_PROGRESS
-                    else SessionStatus.PARTIAL,
-                    record.planned_seconds,
-                    record.active_seconds,
-                    record.note,
-                ),
-            )
-            session_id = cursor.lastrowid
-            db.executemany(
-                "INSERT INTO session_zones (session_id, zone_index, zone, glides_planned,"
-                " glides_done, glides_skipped) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        session_id,
-                        z.zone_index,
-                        z.zone,
-                        z.glides_planned,
-                        z.glides_done,
-                        z.glides_skipped,
-                    )
-                    for z in record.zones
-                ],
-            )
-            db.executemany(
-                "INSERT INTO glides (session_id, step_index, zone_index, side, glide, seconds,"
-                " completed_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(session_id, *glide) for glide in glides],
+            status = record.status
+            if status == RecordStatus.IN_PROGRESS:  # it cannot go on here: it was interrupted
+                status = RecordStatus.PARTIAL
+            _insert_session(
+                db,
+                {
+                    "uid": record.uid,
+                    "routine_id": record.routine_id,
+                    "routine_name": record.routine_name,
+                    "device": record.device,
+                    "source": record.source,
+                    "started_utc": _utc_text(record.started_utc),
+                    "utc_offset_minutes": record.utc_offset_minutes,
+                    "ended_utc": _utc_text(record.ended_utc) if record.ended_utc else None,
+                    "updated_utc": _utc_text(record.ended_utc or record.started_utc),
+                    "status": status,
+                    "planned_seconds": record.planned_seconds,
+                    "active_seconds": record.active_seconds,
+                    "note": record.note,
+                },
+                record.zones,
+                glides,
             )
         return True
 
 
-def new_session_uid() -> str:
-    return uuid.uuid4().hex
+SESSION_COLUMNS = (
+    "uid",
+    "routine_id",
+    "routine_name",
+    "device",
+    "source",
+    "started_utc",
+    "utc_offset_minutes",
+    "ended_utc",
+    "updated_utc",
+    "status",
+    "planned_seconds",
+    "active_seconds",
+    "note",
+)
+
+
+def _insert_session(
+    db: sqlite3.Connection,
+    columns: dict[str, object],
+    zones: Sequence[ZoneRecord],
+    glides: Sequence[GlideRecord] = (),
+) -> int:
+    """Insert one session row (missing columns are NULL), its zones and its glides."""
+    cursor = db.execute(
+        f"INSERT INTO sessions ({', '.join(SESSION_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(SESSION_COLUMNS))})",
+        [columns.get(name) for name in SESSION_COLUMNS],
+    )
+    session_id = cursor.lastrowid
+    assert session_id is not None
+    db.executemany(
+        "INSERT INTO session_zones (session_id, zone_index, zone, glides_planned, glides_done,"
+        " glides_skipped) VALUES (?, ?, ?, ?, ?, ?)",
+        [(session_id, *zone) for zone in zones],
+    )
+    db.executemany(
+        "INSERT INTO glides (session_id, step_index, zone_index, side, glide, seconds,"
+        " completed_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(session_id, *glide) for glide in glides],
+    )
+    return session_id
 
 
 def _check_existing_file(path: Path) -> None:
@@ -577,11 +589,10 @@ def _foreign_message(path: Path, reason: str) -> str:
 
 def _make_private(path: Path) -> None:
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
+        # On media where chmod fails (read-only, some network mounts) the log still works.
+        with suppress(OSError):
             if candidate.exists() and stat.S_IMODE(candidate.stat().st_mode) & 0o077:
                 candidate.chmod(0o600)
-        except OSError:
-            pass  # not ours to fix (e.g. read-only media); the data is still intact
 
 
 @contextmanager
@@ -595,7 +606,7 @@ def _translate_errors(path: Path) -> Iterator[None]:
                 f"the session log at {path} is read-only; nothing was written. Check the file "
                 "and folder permissions, or use --data-dir."
             ) from None
-        if "disk is full" in message or "database or disk is full" in message:
+        if "disk is full" in message:
             raise StoreError(
                 f"the disk holding {path} is full; the last change was not saved. Free some "
                 "space and try again: everything saved before is intact."

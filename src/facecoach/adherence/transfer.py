@@ -7,13 +7,18 @@ importing the same file twice adds nothing. Skip days are merged by day.
 import csv
 import io
 import json
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from facecoach.adherence.store import AdherenceStore, SessionRecord, SessionStatus, ZoneRecord
+from facecoach.adherence.store import (
+    SESSION_COLUMNS,
+    AdherenceStore,
+    GlideRecord,
+    SessionRecord,
+    ZoneRecord,
+)
 from facecoach.errors import FacecoachError
 from facecoach.validation import describe_validation_error
 
@@ -91,36 +96,14 @@ def _exported(session: SessionRecord, store: AdherenceStore | None) -> ExportedS
     glides = store.glides(session.id) if store is not None else []
     return ExportedSession(
         **_shared_fields(session),
-        zones=[ExportedZone(**_zone_fields(z)) for z in session.zones],
-        glides=[
-            ExportedGlide(
-                step_index=g[0],
-                zone_index=g[1],
-                side=g[2],
-                glide=g[3],
-                seconds=g[4],
-                completed_offset=g[5],
-            )
-            for g in glides
-        ],
+        zones=[ExportedZone(**z._asdict()) for z in session.zones],
+        glides=[ExportedGlide(**g._asdict()) for g in glides],
     )
 
 
-# The session fields an export and the log have in common, under the same names.
-_SHARED_SESSION_FIELDS = (
-    "uid",
-    "routine_id",
-    "routine_name",
-    "device",
-    "source",
-    "started_utc",
-    "utc_offset_minutes",
-    "ended_utc",
-    "status",
-    "planned_seconds",
-    "active_seconds",
-    "note",
-)
+# The log's session columns that an export carries under the same names; `updated_utc` is the
+# log's own bookkeeping.
+_SHARED_SESSION_FIELDS = tuple(name for name in SESSION_COLUMNS if name != "updated_utc")
 
 
 CSV_FIELDS = ["kind", *_SHARED_SESSION_FIELDS, "zones", "day", "reason"]
@@ -128,16 +111,6 @@ CSV_FIELDS = ["kind", *_SHARED_SESSION_FIELDS, "zones", "day", "reason"]
 
 def _shared_fields(session: SessionRecord | ExportedSession) -> dict[str, Any]:
     return {name: getattr(session, name) for name in _SHARED_SESSION_FIELDS}
-
-
-def _zone_fields(zone: ZoneRecord) -> dict[str, Any]:
-    return {
-        "zone_index": zone.zone_index,
-        "zone": zone.zone,
-        "glides_planned": zone.glides_planned,
-        "glides_done": zone.glides_done,
-        "glides_skipped": zone.glides_skipped,
-    }
 
 
 def to_json(export: ExportFile) -> str:
@@ -229,20 +202,13 @@ def import_data(store: AdherenceStore, export: ExportFile) -> tuple[int, int]:
     """Add the sessions the log does not have yet; returns (added, already there)."""
     added = present = 0
     for session in export.sessions:
+        # The store turns an imported "in_progress" session into "partial".
         record = SessionRecord(
             id=0,
-            **{
-                **_shared_fields(session),
-                "status": session.status
-                if session.status != "in_progress"
-                else SessionStatus.PARTIAL,
-            },
+            **_shared_fields(session),
             zones=tuple(ZoneRecord(**z.model_dump()) for z in session.zones),
         )
-        glides: Sequence[tuple[int, int, str, int, float, float]] = [
-            (g.step_index, g.zone_index, g.side, g.glide, g.seconds, g.completed_offset)
-            for g in session.glides
-        ]
+        glides = [GlideRecord(**g.model_dump()) for g in session.glides]
         if store.insert_imported(record, glides):
             added += 1
         else:

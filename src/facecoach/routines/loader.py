@@ -112,9 +112,6 @@ class RoutineLibrary:
             seen_user_ids[routine.id] = path
             self.routines[routine.id] = LoadedRoutine(routine, str(path))
 
-    def ids(self) -> list[str]:
-        return list(self.routines)
-
     def get(self, routine_id: str) -> LoadedRoutine:
         try:
             return self.routines[routine_id]

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from facecoach.routines.model import Zone
-from facecoach.session.timeline import SessionTimeline, Step, StepKind
+from facecoach.session.timeline import SessionTimeline, Step
 
 
 class MonotonicClock(Protocol):
@@ -137,7 +137,7 @@ class Session:
         outcomes = self._p.outcomes
         result = []
         for zone_index, entry in enumerate(self.timeline.routine.zones):
-            glides = [s for s in self.timeline.zone_steps(zone_index) if s.kind is StepKind.GLIDE]
+            glides = self.timeline.zone_glides(zone_index)
             result.append(
                 ZoneCompletion(
                     zone_index=zone_index,
@@ -233,9 +233,6 @@ class Session:
         self._p.running_since = now
         self._status = SessionStatus.RUNNING
         return [self._event(EventKind.RESUMED, now, self.current_step)]
-
-    def toggle_pause(self) -> list[SessionEvent]:
-        return self.resume() if self._status is SessionStatus.PAUSED else self.pause()
 
     def skip_step(self) -> list[SessionEvent]:
         """Skip the rest of the current step."""

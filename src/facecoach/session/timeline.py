@@ -68,6 +68,10 @@ class SessionTimeline:
     def zone_steps(self, zone_index: int) -> Sequence[Step]:
         return [s for s in self.steps if s.zone_index == zone_index]
 
+    def zone_glides(self, zone_index: int) -> Sequence[Step]:
+        """The glide steps of one zone entry, all sides."""
+        return [s for s in self.zone_steps(zone_index) if s.kind is StepKind.GLIDE]
+
 
 def plan_timeline(routine: Routine) -> SessionTimeline:
     """Lay out the routine's steps back to back. Zero-length steps are left out."""
