@@ -303,6 +303,9 @@ def _program(args: argparse.Namespace) -> int:
     from facecoach.validation import describe_validation_error
 
     settings = load_user_settings()
+    for flag in (args.goal, args.intro, args.maintenance):
+        if flag:
+            Goal.parse(flag)  # says what is wrong with the flag itself, not with phases[0]
     changes: dict[str, Any] = {}
     if args.goal:
         changes["phases"] = [{"name": "goal", "goal": args.goal}]
