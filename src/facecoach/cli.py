@@ -32,7 +32,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.environ[DATA_DIR_ENV] = args.data_dir
     if handler is None:
-        parser.print_help()
+        from facecoach.tui.app import run_tui
+
+        try:
+            run_tui()
+        except FacecoachError as exc:
+            print(f"facecoach: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
         return EXIT_OK
     try:
         return handler(args)
@@ -193,9 +199,10 @@ def _routines_validate(args: argparse.Namespace) -> int:
 
 
 def _coach(args: argparse.Namespace) -> int:
-    from facecoach.coach.render import EventSink, JsonRenderer, TextRenderer
+    from facecoach.coach.render import JsonRenderer, TextRenderer
     from facecoach.coach.runner import CoachRunner, RealTimeWaiter
     from facecoach.session.clock import SystemClock
+    from facecoach.session.driver import EventSink
     from facecoach.session.engine import Session, SessionStatus
     from facecoach.session.timeline import plan_timeline
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
 from facecoach.errors import FacecoachError
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
 from facecoach.validation import describe_validation_error
 
 SETTINGS_FILE = "settings.toml"
@@ -59,6 +61,30 @@ class Settings(BaseModel):
         gt=0,
         le=1,
         description="Share of its glides a stopped session needs to count towards the goal.",
+    )
+    glide_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_GLIDE_SECONDS,
+        description="Glide length for every routine; unset keeps each routine's own.",
+    )
+    repeats: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_REPEATS,
+        description="Repeats per zone for every routine; unset keeps each routine's own.",
+    )
+    bell: bool = Field(default=True, description="Ring the terminal bell at every glide change.")
+    theme: str = Field(default="textual-dark", min_length=1, max_length=60)
+    injection_wait_days: int = Field(
+        default=DEFAULT_INJECTION_WAIT_DAYS,
+        ge=0,
+        le=MAX_INJECTION_WAIT_DAYS,
+        description="Days to wait after Botox or fillers before the next session.",
+    )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description="Key binding id to keys, e.g. {'session.pause' = 'p'}.",
     )
 
     @model_validator(mode="after")

@@ -16,12 +16,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from facecoach.errors import FacecoachError
 
 APPLICATION_ID = 0x46434348  # "FCCH": marks the file as ours, so foreign databases are refused
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A session still "in progress" without a write for this long was interrupted (crash, kill,
@@ -90,6 +90,26 @@ _MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 2: safety records: screening answers, injections, explicit overrides of a warning.
+    """
+    CREATE TABLE screenings (
+        id INTEGER PRIMARY KEY,
+        answered_utc TEXT NOT NULL,
+        answers TEXT NOT NULL
+    );
+    CREATE TABLE injections (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('botox', 'filler')),
+        day TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE safety_overrides (
+        id INTEGER PRIMARY KEY,
+        at_utc TEXT NOT NULL,
+        warning TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -153,13 +173,13 @@ class SessionRecord:
         return self.started_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_minutes)))
 
 
-def _utc_text(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("times stored in the session log must be timezone-aware")
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def _parse_utc(text: str) -> datetime:
+def parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
@@ -229,7 +249,7 @@ class AdherenceStore:
 
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._write():
+            with self.write():
                 # Another process may have migrated while we waited for the lock.
                 current = self._db.execute("PRAGMA user_version").fetchone()[0]
                 if current >= target:
@@ -250,7 +270,8 @@ class AdherenceStore:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; database errors become StoreError with a user message."""
         with _translate_errors(self.path):
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -276,7 +297,7 @@ class AdherenceStore:
         uid: str | None = None,
     ) -> int:
         """Write a new in-progress session and its planned zones; returns its id."""
-        with self._write() as db:
+        with self.write() as db:
             return _insert_session(
                 db,
                 {
@@ -285,9 +306,9 @@ class AdherenceStore:
                     "routine_name": routine_name,
                     "device": device,
                     "source": source,
-                    "started_utc": _utc_text(started),
+                    "started_utc": utc_text(started),
                     "utc_offset_minutes": utc_offset_minutes,
-                    "updated_utc": _utc_text(started),
+                    "updated_utc": utc_text(started),
                     "status": RecordStatus.IN_PROGRESS,
                     "planned_seconds": planned_seconds,
                     "active_seconds": 0.0,
@@ -309,7 +330,7 @@ class AdherenceStore:
         now: datetime,
     ) -> None:
         """Persist one completed glide (durably, before this returns)."""
-        with self._write() as db:
+        with self.write() as db:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO glides (session_id, step_index, zone_index, side, glide,"
                 " seconds, completed_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -325,20 +346,20 @@ class AdherenceStore:
                 "UPDATE sessions SET active_seconds = ?, updated_utc = ?,"
                 " status = CASE WHEN status = 'partial' THEN 'in_progress' ELSE status END"
                 " WHERE id = ?",
-                (active_seconds, _utc_text(now), session_id),
+                (active_seconds, utc_text(now), session_id),
             )
 
     def record_skipped_glides(
         self, session_id: int, zone_index: int, count: int, now: datetime
     ) -> None:
-        with self._write() as db:
+        with self.write() as db:
             db.execute(
                 "UPDATE session_zones SET glides_skipped = glides_skipped + ?"
                 " WHERE session_id = ? AND zone_index = ?",
                 (count, session_id, zone_index),
             )
             db.execute(
-                "UPDATE sessions SET updated_utc = ? WHERE id = ?", (_utc_text(now), session_id)
+                "UPDATE sessions SET updated_utc = ? WHERE id = ?", (utc_text(now), session_id)
             )
 
     def finish_session(
@@ -346,11 +367,11 @@ class AdherenceStore:
     ) -> None:
         if status not in RecordStatus.ALL or status == RecordStatus.IN_PROGRESS:
             raise ValueError(f"not a final status: {status}")
-        with self._write() as db:
+        with self.write() as db:
             db.execute(
                 "UPDATE sessions SET status = ?, ended_utc = ?, updated_utc = ?, active_seconds = ?"
                 " WHERE id = ?",
-                (status, _utc_text(ended), _utc_text(ended), active_seconds, session_id),
+                (status, utc_text(ended), utc_text(ended), active_seconds, session_id),
             )
 
     # --- sessions done without the app ---------------------------------------------------
@@ -368,7 +389,7 @@ class AdherenceStore:
         device: str | None = None,
     ) -> int:
         """Record a completed session done without the app (every planned glide counts)."""
-        with self._write() as db:
+        with self.write() as db:
             return _insert_session(
                 db,
                 {
@@ -377,10 +398,10 @@ class AdherenceStore:
                     "routine_name": routine_name,
                     "device": device,
                     "source": "manual",
-                    "started_utc": _utc_text(started),
+                    "started_utc": utc_text(started),
                     "utc_offset_minutes": utc_offset_minutes,
-                    "ended_utc": _utc_text(started + timedelta(seconds=seconds)),
-                    "updated_utc": _utc_text(started),
+                    "ended_utc": utc_text(started + timedelta(seconds=seconds)),
+                    "updated_utc": utc_text(started),
                     "status": RecordStatus.COMPLETED,
                     "planned_seconds": seconds,
                     "active_seconds": seconds,
@@ -401,7 +422,7 @@ class AdherenceStore:
         if (last - first).days > 366:
             raise StoreError("a skip range can cover at most a year")
         days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
-        with self._write() as db:
+        with self.write() as db:
             db.executemany(
                 "INSERT INTO skip_days (day, reason) VALUES (?, ?)"
                 " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
@@ -410,11 +431,16 @@ class AdherenceStore:
         return len(days)
 
     def remove_skip_days(self, first: date, last: date) -> int:
-        with self._write() as db:
+        with self.write() as db:
             return db.execute(
                 "DELETE FROM skip_days WHERE day BETWEEN ? AND ?",
                 (first.isoformat(), last.isoformat()),
             ).rowcount
+
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one query; database errors become StoreError with a user message."""
+        with _translate_errors(self.path):
+            return self._db.execute(sql, parameters).fetchall()
 
     def skip_days(self) -> dict[date, str]:
         with _translate_errors(self.path):
@@ -427,7 +453,7 @@ class AdherenceStore:
         self, *, limit: int | None = None, now: datetime | None = None
     ) -> list[SessionRecord]:
         """Sessions newest first; interrupted in-progress sessions are reported as partial."""
-        stale_before = _utc_text((now or datetime.now(UTC)) - STALE_AFTER)
+        stale_before = utc_text((now or datetime.now(UTC)) - STALE_AFTER)
         with _translate_errors(self.path):
             rows = self._db.execute(
                 "SELECT id, uid, routine_id, routine_name, device, source, started_utc,"
@@ -447,9 +473,9 @@ class AdherenceStore:
                 routine_name=row[3],
                 device=row[4],
                 source=row[5],
-                started_utc=_parse_utc(row[6]),
+                started_utc=parse_utc(row[6]),
                 utc_offset_minutes=row[7],
-                ended_utc=_parse_utc(row[8] or row[9]) if row[10] != "in_progress" else None,
+                ended_utc=parse_utc(row[8] or row[9]) if row[10] != "in_progress" else None,
                 status=row[10],
                 planned_seconds=row[11],
                 active_seconds=row[12],
@@ -490,7 +516,7 @@ class AdherenceStore:
 
     def insert_imported(self, record: SessionRecord, glides: Sequence[GlideRecord]) -> bool:
         """Insert a session from an export unless its uid is already here; True if added."""
-        with self._write() as db:
+        with self.write() as db:
             exists = db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,)).fetchone()
             if exists:
                 return False
@@ -505,10 +531,10 @@ class AdherenceStore:
                     "routine_name": record.routine_name,
                     "device": record.device,
                     "source": record.source,
-                    "started_utc": _utc_text(record.started_utc),
+                    "started_utc": utc_text(record.started_utc),
                     "utc_offset_minutes": record.utc_offset_minutes,
-                    "ended_utc": _utc_text(record.ended_utc) if record.ended_utc else None,
-                    "updated_utc": _utc_text(record.ended_utc or record.started_utc),
+                    "ended_utc": utc_text(record.ended_utc) if record.ended_utc else None,
+                    "updated_utc": utc_text(record.ended_utc or record.started_utc),
                     "status": status,
                     "planned_seconds": record.planned_seconds,
                     "active_seconds": record.active_seconds,

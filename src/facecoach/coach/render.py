@@ -1,19 +1,13 @@
 """Turning session events into lines: human text, or one JSON object per line."""
 
 import json
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording import session_intro, session_outcome, step_cue, zone_heading
 
 BELL = "\a"
-
-
-class EventSink(Protocol):
-    """Anything that reacts to session events: a renderer, the session log."""
-
-    def handle(self, event: SessionEvent, session: Session) -> None: ...
 
 
 def _is_glide_change(event: SessionEvent) -> bool:

@@ -4,8 +4,8 @@ import threading
 from collections.abc import Sequence
 from typing import Protocol
 
-from facecoach.coach.render import EventSink
-from facecoach.session.engine import Session, SessionEvent
+from facecoach.session.driver import EventSink, SessionDriver
+from facecoach.session.engine import Session
 
 
 class Waiter(Protocol):
@@ -34,7 +34,7 @@ class CoachRunner:
 
     def __init__(self, session: Session, sinks: Sequence[EventSink], waiter: Waiter) -> None:
         self.session = session
-        self._sinks = list(sinks)
+        self._driver = SessionDriver(session, sinks)
         self._waiter = waiter
         self._stop_requested = False
 
@@ -44,10 +44,10 @@ class CoachRunner:
         self._waiter.wake()
 
     def run(self) -> Session:
-        self._emit(self.session.start())
+        self._driver.start()
         while not self.session.status.is_over:
             if self._stop_requested:
-                self._emit(self.session.abort())
+                self._driver.abort()
                 break
             delay = self.session.seconds_to_next_boundary()
             if delay is None:  # paused: nothing pauses the plain coach, but stay correct
@@ -55,10 +55,5 @@ class CoachRunner:
             # Waking a hair late is harmless (the engine computes position from the clock);
             # waking early just loops once more.
             self._waiter.wait(delay)
-            self._emit(self.session.poll())
+            self._driver.poll()
         return self.session
-
-    def _emit(self, events: list[SessionEvent]) -> None:
-        for event in events:
-            for sink in self._sinks:  # in order: the session log comes before the renderers
-                sink.handle(event, self.session)

@@ -1,0 +1,1 @@
+"""Safety: contraindication screening, waiting periods after injections, pre-session checks."""

@@ -1,0 +1,89 @@
+"""Safety records kept in the session log's database: screenings, injections, overrides.
+
+Answers are kept as a history (each screening is a new row), so a changed answer never erases
+what was declared before.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from facecoach.adherence.store import AdherenceStore, StoreError, parse_utc, utc_text
+from facecoach.safety.screening import ScreeningResult
+from facecoach.safety.waiting import Injection, InjectionKind
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningRecord:
+    answered: datetime
+    result: ScreeningResult
+
+
+class SafetyRecords:
+    """Reads and writes the safety tables of an open session log."""
+
+    def __init__(self, store: AdherenceStore) -> None:
+        self._store = store
+
+    def record_screening(self, answers: Mapping[str, bool], at: datetime) -> None:
+        with self._store.write() as db:
+            db.execute(
+                "INSERT INTO screenings (answered_utc, answers) VALUES (?, ?)",
+                (utc_text(at), json.dumps(dict(answers), sort_keys=True)),
+            )
+
+    def latest_screening(self) -> ScreeningRecord | None:
+        rows = self._store.read(
+            "SELECT answered_utc, answers FROM screenings ORDER BY id DESC LIMIT 1"
+        )
+        if not rows:
+            return None
+        answered, text = rows[0]
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError:
+            raise StoreError(
+                f"the last screening in {self._store.path} cannot be read; answer it again"
+            ) from None
+        answers = (
+            {str(k): v for k, v in raw.items() if isinstance(v, bool)}
+            if isinstance(raw, dict)
+            else {}
+        )
+        return ScreeningRecord(parse_utc(answered), ScreeningResult(answers))
+
+    def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
+        with self._store.write() as db:
+            cursor = db.execute(
+                "INSERT INTO injections (kind, day, note) VALUES (?, ?, ?)",
+                (kind.value, day.isoformat(), note),
+            )
+        assert cursor.lastrowid is not None
+        return Injection(cursor.lastrowid, kind, day, note)
+
+    def remove_injection(self, injection_id: int) -> bool:
+        with self._store.write() as db:
+            return db.execute("DELETE FROM injections WHERE id = ?", (injection_id,)).rowcount > 0
+
+    def injections(self) -> list[Injection]:
+        """Newest first."""
+        rows = self._store.read("SELECT id, kind, day, note FROM injections ORDER BY day DESC")
+        return [
+            Injection(i, InjectionKind(kind), date.fromisoformat(day), note)
+            for i, kind, day, note in rows
+        ]
+
+    def record_override(self, warning: str, detail: str, at: datetime) -> None:
+        """The user chose to go on despite a warning; kept so the choice is on record."""
+        with self._store.write() as db:
+            db.execute(
+                "INSERT INTO safety_overrides (at_utc, warning, detail) VALUES (?, ?, ?)",
+                (utc_text(at), warning, detail),
+            )
+
+    def overrides(self) -> list[tuple[datetime, str, str]]:
+        rows = self._store.read(
+            "SELECT at_utc, warning, detail FROM safety_overrides ORDER BY id DESC"
+        )
+        return [(parse_utc(at), warning, detail) for at, warning, detail in rows]

@@ -1,0 +1,127 @@
+"""The facecoach Textual app: screens, global keys, command palette, themes, shutdown."""
+
+import asyncio
+import signal
+from collections.abc import Iterable
+from contextlib import suppress
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from facecoach.companion import Companion
+from facecoach.errors import FacecoachError
+from facecoach.tui.screens.history import HistoryScreen
+from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.safety import SafetyScreen
+from facecoach.tui.screens.session import SessionScreen
+from facecoach.tui.screens.settings import SettingsScreen
+
+FALLBACK_THEME = "textual-dark"
+
+
+class FacecoachApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "facecoach"
+    BINDINGS = [
+        Binding("t", "toggle_dark", "Light/dark", id="app.toggle_theme", show=False),
+    ]
+
+    def __init__(self, companion: Companion, *, handle_signals: bool = False) -> None:
+        super().__init__()
+        self.companion = companion
+        self.home = HomeScreen(companion)
+        self._handle_signals = handle_signals
+
+    def on_mount(self) -> None:
+        settings = self.companion.settings
+        self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
+        if settings.theme not in self.available_themes:
+            self.notify(f"Unknown theme {settings.theme!r}; using {FALLBACK_THEME}.")
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        self.push_screen(self.home)
+        for problem in self.companion.problems:
+            self.notify(problem, title="Problem", severity="error", timeout=15)
+        if self.companion.safety is not None and self._screening_missing():
+            self.push_screen(SafetyScreen(self.companion, close_when_answered=True))
+        if self._handle_signals:
+            self._install_signal_handlers()
+
+    def _screening_missing(self) -> bool:
+        try:
+            return self.companion.screening() is None
+        except FacecoachError as exc:  # shown; the app goes on
+            self.notify(str(exc), severity="error")
+            return False
+
+    def _install_signal_handlers(self) -> None:
+        # A closed terminal (SIGHUP) or `kill` (SIGTERM): log a running session as interrupted.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            # Not possible off the main thread (tests) or on some platforms.
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._interrupted)
+
+    def _interrupted(self) -> None:
+        self.exit()  # unmounting logs a running session as interrupted
+
+    def _finish_live_session(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.interrupt()
+
+    def on_unmount(self) -> None:
+        self._finish_live_session()
+        self.companion.close()
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def action_history(self) -> None:
+        self.push_screen(HistoryScreen(self.companion))
+
+    def action_safety(self) -> None:
+        self.push_screen(SafetyScreen(self.companion))
+
+    def action_settings(self) -> None:
+        self.push_screen(SettingsScreen(self.companion))
+
+    def action_start_session(self) -> None:
+        if self.screen is not self.home:
+            self.notify("Go back to the home screen to start a session.")
+            return
+        self.home.action_start()
+
+    def action_toggle_dark(self) -> None:
+        light = self.current_theme.dark
+        theme = "textual-light" if light else "textual-dark"
+        self.theme = theme
+        try:
+            self.companion.update_settings(theme=theme)
+        except FacecoachError as exc:  # the theme still changes for this run
+            self.notify(str(exc), title="Theme not saved", severity="warning")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Start a session", "Start the selected routine", self.action_start_session
+        )
+        yield SystemCommand("History", "Heatmap, streaks and recent sessions", self.action_history)
+        yield SystemCommand("Safety", "Screening answers, Botox and fillers", self.action_safety)
+        yield SystemCommand("Settings", "Goals, glide length, bell, theme", self.action_settings)
+        yield SystemCommand("Log Botox or filler", "Start a waiting period", self._log_injection)
+        yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_dark)
+        yield from super().get_system_commands(screen)
+
+    def _log_injection(self) -> None:
+        safety = SafetyScreen(self.companion)
+        self.push_screen(safety)
+        self.call_after_refresh(safety.run_action, "log_injection")
+
+
+def run_tui() -> None:
+    """Open the app on the user's own files and the real clock."""
+    from facecoach.paths import config_dir, database_path
+    from facecoach.session.clock import SystemClock
+
+    companion = Companion(SystemClock(), config_dir(), database_path())
+    FacecoachApp(companion, handle_signals=True).run()

@@ -1,0 +1,155 @@
+"""Small modal questions: confirm, pre-session checks, safety overrides, logging an injection."""
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from facecoach.companion import SafetyWarning
+from facecoach.safety.checks import PRE_SESSION_CHECKS
+from facecoach.safety.waiting import InjectionKind
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no; escape means no."""
+
+    BINDINGS = [Binding("escape", "answer(False)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, question: str, yes: str, no: str = "Cancel", *, danger: bool = False):
+        super().__init__()
+        self._question, self._yes, self._no, self._danger = question, yes, no, danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog danger" if self._danger else "dialog"):
+            yield Static(self._question)
+            with Horizontal(classes="buttons"):
+                yield Button(self._no, id="no")
+                yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class SafetyOverrideDialog(ModalScreen[bool]):
+    """A warning the user can only pass by choosing to, in words; the choice is recorded."""
+
+    BINDINGS = [Binding("escape", "cancel", "Don't start", id="dialog.cancel")]
+
+    def __init__(self, warning: SafetyWarning) -> None:
+        super().__init__()
+        self.warning = warning
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog danger"):
+            yield Label(self.warning.title, classes="error")
+            yield Static(self.warning.text)
+            with Horizontal(classes="buttons"):
+                yield Button("Don't start", id="no", variant="primary")
+                yield Button("Start anyway, I accept the risk", id="override", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "override")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class PreSessionChecks(ModalScreen[bool]):
+    """Gel on, device off its charger: Start stays disabled until every box is ticked."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Before you start", classes="title")
+            for check in PRE_SESSION_CHECKS:
+                yield Checkbox(check.text, id=f"check-{check.id}", tooltip=check.why)
+                yield Static(check.why, classes="muted")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Start", id="go", variant="success", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query(Checkbox).first().focus()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        ready = all(box.value for box in self.query(Checkbox))
+        self.query_one("#go", Button).disabled = not ready
+        if ready:
+            self.query_one("#go", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "go")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class InjectionDialog(ModalScreen[tuple[InjectionKind, date] | None]):
+    """Log a Botox or filler treatment: which, and on what day."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, today: date, wait_days: int) -> None:
+        super().__init__()
+        self._today = today
+        self._wait_days = wait_days
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Log a Botox or filler treatment", classes="title")
+            yield Static(
+                f"Sessions are advised against for {self._wait_days} days after it "
+                "(change the length in Settings).",
+                classes="muted",
+            )
+            with RadioSet(id="kind"):
+                yield RadioButton("Botox", value=True, id="botox")
+                yield RadioButton("Filler", id="filler")
+            yield Label("Day of the treatment (YYYY-MM-DD)")
+            yield Input(self._today.isoformat(), id="day")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Log it", id="log", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "log":
+            self.dismiss(None)
+            return
+        self._submit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit()
+
+    def _submit(self) -> None:
+        text = self.query_one("#day", Input).value.strip()
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            self.notify(f"Not a date: {text!r}. Use YYYY-MM-DD.", severity="error")
+            return
+        if day > self._today:
+            self.notify("That day is in the future; log it on the day.", severity="error")
+            return
+        pressed = self.query_one("#kind", RadioSet).pressed_button
+        kind = (
+            InjectionKind.FILLER
+            if pressed is not None and pressed.id == "filler"
+            else (InjectionKind.BOTOX)
+        )
+        self.dismiss((kind, day))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

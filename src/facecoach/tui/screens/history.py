@@ -1,0 +1,101 @@
+"""History: the year as a heatmap, streaks, strength over time, and recent sessions."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+
+from facecoach.adherence.stats import AdherenceStats
+from facecoach.adherence.store import SessionRecord
+from facecoach.companion import Companion
+from facecoach.errors import FacecoachError
+from facecoach.tui.widgets.heatmap import CalendarHeatmap
+from facecoach.wording import format_duration
+
+RECENT_SESSIONS = 50
+_STATUS_TEXT = {
+    "completed": "done",
+    "aborted": "stopped",
+    "partial": "interrupted",
+    "in_progress": "running",
+}
+
+
+def _numbers(stats: AdherenceStats) -> str:
+    streak = stats.streak
+    if streak.days_left is None:
+        breaks = "no streak yet"
+    elif streak.days_left == 0:
+        breaks = "do a session today to keep it"
+    else:
+        deadline = f" ({streak.deadline:%a %d %b})" if streak.deadline else ""
+        breaks = f"breaks in {streak.days_left} days{deadline}"
+    rate = "—" if stats.completion_rate is None else f"{stats.completion_rate:.0%}"
+    return (
+        f"Streak [b]{streak.current}[/b] days, best {streak.best} · {breaks}\n"
+        f"Goal {stats.goal} · strength [b]{stats.strength:.0%}[/b] · "
+        f"{stats.total_sessions} sessions, {format_duration(stats.total_minutes * 60)}, "
+        f"{rate} completed"
+    )
+
+
+def _zones(session: SessionRecord) -> str:
+    return ", ".join(
+        f"{z.zone.replace('_', '-')}{'' if z.glides_done == z.glides_planned else '½'}"
+        for z in session.zones
+        if z.glides_done
+    )
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="history.back")]
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__()
+        self.companion = companion
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="history-body"):
+            yield Static(id="history-numbers")
+            yield CalendarHeatmap(id="heatmap")
+            yield Label("Habit strength by week", classes="muted")
+            yield Sparkline([], id="strength")
+            yield Label("Recent sessions", classes="title")
+            yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "History"
+        table = self.query_one("#recent", DataTable)
+        table.add_columns("When", "Routine", "Status", "Time", "Zones")
+        try:
+            stats = self.companion.stats()
+            recent = self.companion.recent_sessions(RECENT_SESSIONS)
+            skip_days = (
+                frozenset(self.companion.store.skip_days())
+                if self.companion.store
+                else (frozenset())
+            )
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Cannot read the session log", severity="error")
+            return
+        if stats is None:
+            self.query_one("#history-numbers", Static).update(
+                "The session log is unavailable, so there is no history to show."
+            )
+            return
+        self.query_one("#history-numbers", Static).update(_numbers(stats))
+        self.query_one(CalendarHeatmap).update(stats.heatmap, stats.today, skip_days)
+        self.query_one(Sparkline).data = [s for _, s in stats.strength_by_week] or [0.0]
+        for session in recent:
+            table.add_row(
+                f"{session.started_local:%a %d %b %H:%M}",
+                session.routine_name,
+                _STATUS_TEXT.get(session.status, session.status),
+                format_duration(session.active_seconds),
+                _zones(session) or "—",
+            )
+        if not recent:
+            table.add_row("No sessions yet", "", "", "", "")

@@ -1,0 +1,167 @@
+"""Home: is a session due today, how the habit is going, and one key to start."""
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Select, Static
+
+from facecoach.companion import Companion, Dashboard
+from facecoach.errors import FacecoachError
+from facecoach.safety.screening import Verdict
+from facecoach.tui.screens.session_flow import start_session_flow
+from facecoach.wording import format_duration
+
+_TODAY_TEXT = {
+    "done": "Done for today ✓",
+    "due": "A session is due today",
+    "rest": "Rest day",
+}
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "start", "Start", id="home.start"),
+        Binding("h", "app.history", "History", id="home.history"),
+        Binding("y", "app.safety", "Safety", id="home.safety"),
+        Binding("o", "app.settings", "Settings", id="home.settings"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__()
+        self.companion = companion
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home-body"):
+            yield Vertical(id="notices")
+            with Grid(id="home-grid"):
+                with Vertical(classes="card", id="today-card") as card:
+                    card.border_title = "Today"
+                    yield Label(id="today-state")
+                    yield Static(id="today-detail", classes="muted")
+                with Vertical(classes="card", id="streak-card") as card:
+                    card.border_title = "Streak"
+                    yield Static(id="streak")
+                with Vertical(classes="card", id="week-card") as card:
+                    card.border_title = "This week"
+                    yield Static(id="week")
+                with Vertical(classes="card", id="device-card") as card:
+                    card.border_title = "Device"
+                    yield Static("No device paired.", id="device")
+                    yield Static("Sessions run on the timer alone.", classes="muted")
+            with Horizontal(id="start-row"):
+                yield Select[str](self._routine_options(), id="routine-select", prompt="Routine")
+                yield Button("Start session", id="start", variant="success")
+            yield Static(id="routine-detail", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_dashboard()
+        self.query_one("#start", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_dashboard()
+        self.query_one("#start", Button).focus()
+
+    def refresh_dashboard(self) -> None:
+        try:
+            dashboard = self.companion.dashboard()
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Cannot read the session log", severity="error")
+            return
+        self._show_notices(dashboard)
+        self._show_today(dashboard)
+        self._show_routines(dashboard)
+
+    def _show_notices(self, dashboard: Dashboard) -> None:
+        notices = self.query_one("#notices", Vertical)
+        notices.remove_children()
+        lines: list[tuple[str, str]] = []
+        if dashboard.log_problem:
+            lines.append(("error", "Session log unavailable: sessions will not be saved."))
+        if dashboard.screening is None:
+            lines.append(("warning", "Answer the safety questions before your first session (y)."))
+        elif dashboard.screening.result.verdict is Verdict.DO_NOT_USE:
+            lines.append(("error", "Your safety answers advise against using the device (y)."))
+        elif dashboard.screening.result.verdict is Verdict.ASK_DOCTOR:
+            lines.append(("warning", "Your safety answers say: ask your doctor first (y)."))
+        if dashboard.waiting is not None:
+            lines.append(("warning", dashboard.waiting.describe()))
+        notices.mount_all(Label(text, classes=style) for style, text in lines)
+
+    def _show_today(self, dashboard: Dashboard) -> None:
+        stats = dashboard.stats
+        state = self.query_one("#today-state", Label)
+        detail = self.query_one("#today-detail", Static)
+        streak = self.query_one("#streak", Static)
+        week = self.query_one("#week", Static)
+        if stats is None:
+            state.update("Session log unavailable")
+            detail.update("")
+            streak.update("—")
+            week.update("—")
+            return
+        state.update(_TODAY_TEXT[stats.today_state])
+        program = (
+            stats.program.describe() if stats.program else "Program starts with your first session"
+        )
+        deadline = ""
+        if stats.today_state == "rest" and stats.streak.deadline is not None:
+            deadline = f"\nNext session by {stats.streak.deadline:%a %d %b}"
+        detail.update(f"{program}{deadline}")
+        best = f"best {stats.streak.best} days"
+        streak.update(
+            f"[b]{stats.streak.current}[/b] days (goal {stats.goal}), {best}\n"
+            f"Habit strength [b]{stats.strength:.0%}[/b]"
+        )
+        done = min(stats.week_sessions, stats.week_target)
+        bar = "■" * done + "□" * max(0, stats.week_target - done)
+        week.update(
+            f"{bar}  [b]{stats.week_sessions}[/b] of {stats.week_target} sessions\n"
+            f"{format_duration(stats.week_minutes * 60)} of treatment"
+        )
+
+    def _show_routines(self, dashboard: Dashboard) -> None:
+        select = self.query_one("#routine-select", Select)
+        select.set_options(self._routine_options())
+        if dashboard.suggestion is not None:
+            select.value = dashboard.suggestion.routine.id
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        detail = self.query_one("#routine-detail", Static)
+        if not isinstance(event.value, str):
+            detail.update("")
+            return
+        routine = self.companion.library.get(event.value).routine
+        zones = ", ".join(entry.zone.label.lower() for entry in routine.zones)
+        suggested = self.companion.suggestion()
+        why = (
+            "Suggested today: routines rotate, since varying treatments is the advice. "
+            if suggested is not None and suggested.routine.id == routine.id
+            else ""
+        )
+        detail.update(f"{why}Zones: {zones}.")
+
+    def _routine_options(self) -> list[tuple[str, str]]:
+        return [
+            (f"{r.routine.name} · {format_duration(r.routine.total_seconds())}", r.routine.id)
+            for r in self.companion.routines()
+        ]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        value = self.query_one("#routine-select", Select).value
+        if isinstance(value, str):
+            self._start(value)
+        else:
+            self.notify("Choose a routine first.", severity="warning")
+
+    @work(exclusive=True, group="start-session")
+    async def _start(self, routine_id: str) -> None:
+        await start_session_flow(self.app, self.companion, routine_id)

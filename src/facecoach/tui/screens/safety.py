@@ -1,0 +1,156 @@
+"""Safety: the contraindication screening, injections and their waiting period, the evidence."""
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, Static
+
+from facecoach.companion import Companion
+from facecoach.errors import FacecoachError
+from facecoach.safety.checks import EVIDENCE_NOTE
+from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
+from facecoach.tui.screens.dialogs import InjectionDialog
+
+_VERDICT_CLASS = {Verdict.CLEAR: "", Verdict.ASK_DOCTOR: "warning", Verdict.DO_NOT_USE: "error"}
+
+
+def result_text(result: ScreeningResult) -> str:
+    advice = "\n".join(f"• {c.advice}" for c in result.flagged)
+    return f"{result.summary()}\n{advice}".strip()
+
+
+class SafetyScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="safety.back"),
+        Binding("ctrl+s", "save", "Save answers", id="safety.save"),
+        Binding("i", "log_injection", "Log Botox/filler", id="safety.log_injection"),
+        Binding("delete", "remove_injection", "Remove injection", id="safety.remove_injection"),
+    ]
+
+    def __init__(self, companion: Companion, *, close_when_answered: bool = False) -> None:
+        super().__init__()
+        self.companion = companion
+        self.close_when_answered = close_when_answered
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="safety-body"):
+            yield Label("Safety questions", classes="title")
+            yield Static("Tick each question your answer is yes to, then save.", classes="muted")
+            for item in CONTRAINDICATIONS:
+                yield Checkbox(item.question, id=f"q-{item.id}", classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button("Save answers", id="save", variant="primary")
+            yield Static(id="screening-result")
+            yield Label("Botox and fillers", classes="title")
+            yield Static(id="waiting", classes="muted")
+            yield DataTable(id="injections", cursor_type="row")
+            with Horizontal(classes="buttons"):
+                yield Button("Log Botox/filler", id="log-injection")
+            yield Label("About the evidence", classes="title")
+            yield Static(EVIDENCE_NOTE, classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Safety"
+        self.query_one("#injections", DataTable).add_columns("Day", "Treatment", "Note")
+        try:
+            screening = self.companion.screening()
+        except FacecoachError as exc:
+            self.notify(str(exc), severity="error")
+            screening = None
+        if screening is not None:
+            for item in CONTRAINDICATIONS:
+                box = self.query_one(f"#q-{item.id}", Checkbox)
+                box.value = screening.result.answers.get(item.id, False)
+            self._show_result(screening.result, f"Answered {screening.answered:%d %b %Y}.")
+        else:
+            self.query_one("#screening-result", Static).update(
+                "Not answered yet: please answer before your first session."
+            )
+        self._show_injections()
+        self.query(Checkbox).first().focus()
+
+    def _answers(self) -> dict[str, bool]:
+        return {
+            item.id: self.query_one(f"#q-{item.id}", Checkbox).value for item in CONTRAINDICATIONS
+        }
+
+    def _show_result(self, result: ScreeningResult, when: str) -> None:
+        widget = self.query_one("#screening-result", Static)
+        widget.update(f"{result_text(result)}\n{when}")
+        for name in _VERDICT_CLASS.values():
+            if name:
+                widget.remove_class(name)
+        if _VERDICT_CLASS[result.verdict]:
+            widget.add_class(_VERDICT_CLASS[result.verdict])
+
+    def _show_injections(self) -> None:
+        table = self.query_one("#injections", DataTable)
+        table.clear()
+        try:
+            injections = self.companion.injections()
+            waiting = self.companion.waiting()
+        except FacecoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        for injection in injections:
+            table.add_row(
+                f"{injection.day:%a %d %b %Y}",
+                injection.kind.label,
+                injection.note,
+                key=str(injection.id),
+            )
+        days = self.companion.settings.injection_wait_days
+        status = waiting.describe() if waiting else "No waiting period in force."
+        self.query_one("#waiting", Static).update(
+            f"{status} Sessions are advised against for {days} days after an injection."
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        elif event.button.id == "log-injection":
+            self.action_log_injection()
+
+    def action_save(self) -> None:
+        try:
+            result = self.companion.record_screening(self._answers())
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Answers not saved", severity="error")
+            return
+        self._show_result(result, "Saved.")
+        self.notify("Answers saved.", timeout=3)
+        if self.close_when_answered:  # first run, or on the way to a first session
+            self.dismiss()
+
+    @work(exclusive=True, group="log-injection")
+    async def action_log_injection(self) -> None:
+        answer = await self.app.push_screen_wait(
+            InjectionDialog(self.companion.today(), self.companion.settings.injection_wait_days)
+        )
+        if answer is None:
+            return
+        kind, day = answer
+        try:
+            self.companion.add_injection(kind, day)
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Not logged", severity="error")
+            return
+        self._show_injections()
+
+    def action_remove_injection(self) -> None:
+        table = self.query_one("#injections", DataTable)
+        if not table.has_focus or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is None:
+            return
+        try:
+            self.companion.remove_injection(int(key))
+        except FacecoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._show_injections()

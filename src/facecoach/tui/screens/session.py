@@ -1,0 +1,235 @@
+"""The guided session: countdown, zone and glide, face map, what comes next, progress.
+
+The engine decides when a step ends, from the clock; the interval here only redraws. A timer is
+also set for the next boundary so that the cue comes on time rather than up to a frame late.
+"""
+
+import math
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Header, Label, ProgressBar, Static
+
+from facecoach.adherence.recorder import SessionRecorder
+from facecoach.adherence.store import RecordStatus, StoreError
+from facecoach.companion import Companion
+from facecoach.routines.model import Routine
+from facecoach.session.driver import SessionDriver
+from facecoach.session.engine import EventKind, Session, SessionEvent, SessionStatus
+from facecoach.session.timeline import Step, StepKind
+from facecoach.tui.widgets.face import FaceDiagram
+from facecoach.wording import format_duration, step_cue, step_place
+
+REDRAW_SECONDS = 0.1
+FLASH_SECONDS = 0.4
+
+
+def _next_text(session: Session, step: Step | None) -> str:
+    if step is None:
+        return ""
+    steps = session.timeline.steps
+    following = steps[step.index + 1] if step.index + 1 < len(steps) else None
+    if following is None:
+        return "Next: done"
+    return f"Next: {step_cue(following)}"
+
+
+class SessionScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause/resume", id="session.pause"),
+        Binding("s", "skip_step", "Skip step", id="session.skip_step"),
+        Binding("z", "skip_zone", "Skip zone", id="session.skip_zone"),
+        Binding("b", "toggle_bell", "Bell on/off", id="session.bell"),
+        Binding("q", "abort", "Stop", id="session.abort"),
+    ]
+
+    def __init__(self, companion: Companion, routine: Routine) -> None:
+        super().__init__()
+        self.companion = companion
+        self.routine = routine
+        self.driver: SessionDriver
+        self.recorder: SessionRecorder | None = None
+        self.bell = companion.settings.bell
+        self._boundary_timer: Timer | None = None
+        self._shown_seconds: int | None = None
+        self._closing = False
+
+    @property
+    def session(self) -> Session:
+        return self.driver.session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="session-body"):
+            with Vertical(id="face-panel"):
+                yield FaceDiagram()
+            with Vertical(id="step-panel"):
+                yield Label(id="zone-title")
+                yield Digits("0", id="countdown")
+                yield Static(id="glide-line")
+                yield Static(id="next-line")
+                yield Static(id="session-status")
+                yield ProgressBar(id="routine-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.routine.name
+        self.driver, self.recorder = self.companion.begin_session(
+            self.routine, [self], on_log_error=self._log_failed
+        )
+        self.query_one(ProgressBar).total = self.session.timeline.total_seconds
+        self.driver.start()
+        self.set_interval(REDRAW_SECONDS, self.tick)
+        self.tick()
+
+    def on_unmount(self) -> None:
+        self.interrupt()
+
+    # --- the clock -----------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Catch up with the clock, then redraw; safe to call at any moment."""
+        if self.session.status.is_over:
+            return
+        self.driver.poll()
+        if self.session.status.is_over:
+            return
+        self._redraw()
+        self._arm_boundary_timer()
+
+    def _arm_boundary_timer(self) -> None:
+        if self._boundary_timer is not None:
+            self._boundary_timer.stop()
+            self._boundary_timer = None
+        delay = self.session.seconds_to_next_boundary()
+        if delay is not None and delay < REDRAW_SECONDS:
+            self._boundary_timer = self.set_timer(delay, self.tick)
+
+    # --- events from the session (this screen is one of its sinks) -------------------------
+
+    def handle(self, event: SessionEvent, session: Session) -> None:
+        step = event.step
+        if event.kind is EventKind.STEP_STARTED and step is not None:
+            self._show_step(step)
+            if step.kind is StepKind.GLIDE:
+                self._cue()
+        elif event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
+            self._finished()
+
+    def _show_step(self, step: Step) -> None:
+        face = self.query_one(FaceDiagram)
+        face.zone, face.side = step.zone, step.side
+        title = self.query_one("#zone-title", Label)
+        glide = self.query_one("#glide-line", Static)
+        if step.kind is StepKind.GLIDE:
+            title.update(step_place(step))
+            path = self._zone_path(step)
+            glide.update(
+                f"Glide {step.glide} of {step.glides}, upward{': ' + path if path else ''}."
+            )
+        elif step.kind is StepKind.PREP:
+            title.update("Prep")
+            glide.update(step.text or "Apply conductive gel to the whole area.")
+        else:
+            title.update(step_place(step))
+            glide.update(step_cue(step))
+        self.query_one("#next-line", Static).update(_next_text(self.session, step))
+
+    def _zone_path(self, step: Step) -> str:
+        if step.zone_index is None:
+            return ""
+        return self.routine.zones[step.zone_index].path or ""
+
+    def _cue(self) -> None:
+        if self.bell:
+            self.app.bell()
+        self.query_one("#countdown", Digits).add_class("flash")
+
+    def _redraw(self) -> None:
+        snapshot = self.session.snapshot()
+        seconds = math.ceil(snapshot.step_remaining - 1e-9)
+        if seconds != self._shown_seconds:
+            self._shown_seconds = seconds
+            self.query_one("#countdown", Digits).update(str(seconds))
+        self.query_one(ProgressBar).progress = snapshot.position
+        paused = snapshot.status is SessionStatus.PAUSED
+        countdown = self.query_one("#countdown", Digits)
+        countdown.set_class(paused, "paused")
+        # The flash lasts a fixed stretch of session time, so it follows the clock like the rest.
+        step = snapshot.step
+        flashing = step is not None and step.kind is StepKind.GLIDE
+        countdown.set_class(flashing and snapshot.step_elapsed < FLASH_SECONDS, "flash")
+        state = "[b]Paused[/b] — space resumes" if paused else ""
+        left = format_duration(snapshot.remaining)
+        log = "" if self.recorder is not None and not self.recorder.failed else " · not logged"
+        self.query_one("#session-status", Static).update(f"{left} left{log}  {state}".rstrip())
+
+    # --- intents -------------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        self.driver.toggle_pause()
+        self.tick()
+        if self.session.status is SessionStatus.PAUSED:
+            self._redraw()
+
+    def action_skip_step(self) -> None:
+        self.driver.skip_step()
+        self.tick()
+
+    def action_skip_zone(self) -> None:
+        self.driver.skip_zone()
+        self.tick()
+
+    def action_toggle_bell(self) -> None:
+        self.bell = not self.bell
+        self.notify("Bell on" if self.bell else "Bell off", timeout=2)
+
+    @work(exclusive=True, group="abort")
+    async def action_abort(self) -> None:
+        from facecoach.tui.screens.dialogs import ConfirmDialog
+
+        was_running = self.session.status is SessionStatus.RUNNING
+        if was_running:  # the clock stops while the user decides
+            self.driver.pause()
+            self._redraw()
+        stop = await self.app.push_screen_wait(
+            ConfirmDialog(
+                "Stop this session? What you have done so far is kept in your log.",
+                yes="Stop session",
+                no="Keep going",
+                danger=True,
+            )
+        )
+        if stop:
+            self.driver.abort()
+        elif was_running:
+            self.driver.resume()
+            self.tick()
+
+    def interrupt(self) -> None:
+        """The app is closing (quit, closed terminal): log the session as interrupted."""
+        if self.session.status.is_over or self.session.status is SessionStatus.READY:
+            return
+        self._closing = True
+        if self.recorder is not None:
+            self.recorder.abort_status = RecordStatus.PARTIAL
+        self.driver.abort()
+
+    def _log_failed(self, error: StoreError) -> None:
+        self.notify(f"{error} The session goes on.", title="Not saved", severity="error")
+
+    def _finished(self) -> None:
+        from facecoach.tui.screens.summary import SummaryScreen
+
+        if self._closing:
+            return
+        snapshot = self.session.snapshot()
+        summary = SummaryScreen(
+            self.companion, snapshot, self.session.zone_completion(), self.recorder
+        )
+        # Deferred, and on the app: this screen cannot wait for its own removal.
+        self.app.call_later(self.app.switch_screen, summary)

@@ -1,0 +1,158 @@
+"""Settings: goals and phases, day start, glide length and repeats, bell, theme, waiting days."""
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+
+from facecoach.companion import Companion
+from facecoach.settings import PhaseSettings, Settings, SettingsError
+
+
+def _optional(text: str) -> str | None:
+    text = text.strip()
+    return text or None
+
+
+def _phases_from(intro_goal: str, intro_days: str, ongoing_goal: str) -> list[dict[str, Any]]:
+    """One or two phases from the form; a blank intro means one goal for good."""
+    phases: list[dict[str, Any]] = []
+    if intro_goal.strip() or intro_days.strip():
+        phases.append({"name": "intro", "goal": intro_goal.strip(), "days": intro_days.strip()})
+    phases.append({"name": "maintenance" if phases else "ongoing", "goal": ongoing_goal.strip()})
+    return phases
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="settings.back"),
+        Binding("ctrl+s", "save", "Save", id="settings.save"),
+    ]
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__()
+        self.companion = companion
+
+    def compose(self) -> ComposeResult:
+        settings = self.companion.settings
+        phases = settings.phases
+        editable = len(phases) <= 2
+        intro: PhaseSettings | None = phases[0] if len(phases) == 2 else None
+        ongoing = phases[-1]
+
+        def row(label: str, widget: Input | Select[str] | Switch) -> Horizontal:
+            return Horizontal(Label(label), widget, classes="form-row")
+
+        yield Header()
+        with VerticalScroll(id="settings-body"):
+            yield Label("Goals", classes="title")
+            if not editable:
+                yield Static(
+                    f"Your program has {len(phases)} phases; edit them in settings.toml.",
+                    classes="warning",
+                )
+            yield row(
+                "Intro goal (sessions/days)",
+                Input(
+                    intro.goal if intro else "",
+                    id="intro-goal",
+                    placeholder="none",
+                    disabled=not editable,
+                ),
+            )
+            yield row(
+                "Intro length (days)",
+                Input(
+                    str(intro.days) if intro and intro.days else "",
+                    id="intro-days",
+                    placeholder="none",
+                    disabled=not editable,
+                ),
+            )
+            yield row(
+                "Then (sessions/days)",
+                Input(ongoing.goal, id="ongoing-goal", disabled=not editable),
+            )
+            yield row(
+                "New day starts at (hour)", Input(str(settings.day_start_hour), id="day-start")
+            )
+            yield Label("Sessions", classes="title")
+            yield row(
+                "Glide length (seconds)",
+                Input(
+                    _text(settings.glide_seconds), id="glide-seconds", placeholder="routine's own"
+                ),
+            )
+            yield row(
+                "Repeats per zone",
+                Input(_text(settings.repeats), id="repeats", placeholder="routine's own"),
+            )
+            yield row("Bell at each glide", Switch(settings.bell, id="bell"))
+            yield row(
+                "Wait after Botox/fillers (days)",
+                Input(str(settings.injection_wait_days), id="wait-days"),
+            )
+            yield Label("Look", classes="title")
+            yield row(
+                "Theme",
+                Select[str](
+                    ((name, name) for name in sorted(self.app.available_themes)),
+                    value=settings.theme
+                    if settings.theme in self.app.available_themes
+                    else Select.NULL,
+                    id="theme",
+                    allow_blank=False,
+                ),
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Settings"
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "theme" and isinstance(event.value, str):
+            self.app.theme = event.value  # preview; kept only on save
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.app.theme = self.companion.settings.theme
+            self.app.pop_screen()
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def action_save(self) -> None:
+        changes: dict[str, Any] = {
+            "day_start_hour": self._value("day-start").strip(),
+            "glide_seconds": _optional(self._value("glide-seconds")),
+            "repeats": _optional(self._value("repeats")),
+            "bell": self.query_one("#bell", Switch).value,
+            "injection_wait_days": self._value("wait-days").strip(),
+        }
+        theme = self.query_one("#theme", Select).value
+        if isinstance(theme, str):
+            changes["theme"] = theme
+        if len(self.companion.settings.phases) <= 2:
+            changes["phases"] = _phases_from(
+                self._value("intro-goal"), self._value("intro-days"), self._value("ongoing-goal")
+            )
+        try:
+            saved: Settings = self.companion.update_settings(**changes)
+        except SettingsError as exc:
+            self.notify(str(exc), title="Settings not saved", severity="error")
+            return
+        self.app.theme = saved.theme
+        self.notify("Settings saved.", timeout=3)
+        self.app.pop_screen()
+
+
+def _text(value: float | int | None) -> str:
+    return "" if value is None else f"{value:g}"

@@ -1,0 +1,89 @@
+"""After a session: how it went, what was logged, and a glass of water."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Static
+
+from facecoach.adherence.recorder import SessionRecorder
+from facecoach.companion import Companion
+from facecoach.errors import FacecoachError
+from facecoach.safety.checks import AFTER_SESSION_REMINDER
+from facecoach.session.engine import SessionSnapshot, ZoneCompletion
+from facecoach.wording import session_outcome
+
+
+def _zone_lines(zones: list[ZoneCompletion]) -> str:
+    lines = []
+    for zone in zones:
+        mark = "✓" if zone.is_complete else ("-" if zone.glides_done == 0 else "½")
+        skipped = f", {zone.glides_skipped} skipped" if zone.glides_skipped else ""
+        lines.append(
+            f"{mark} {zone.zone.label}: {zone.glides_done} of {zone.glides_planned} glides{skipped}"
+        )
+    return "\n".join(lines)
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "home", "Home", id="summary.home"),
+        Binding("h", "history", "History", id="summary.history"),
+    ]
+
+    def __init__(
+        self,
+        companion: Companion,
+        snapshot: SessionSnapshot,
+        zones: list[ZoneCompletion],
+        recorder: SessionRecorder | None,
+    ) -> None:
+        super().__init__()
+        self.companion = companion
+        self.snapshot = snapshot
+        self.zones = zones
+        self.recorder = recorder
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="summary-body"):
+            yield Static(session_outcome(self.snapshot, self.zones), id="summary-outcome")
+            yield Static(_zone_lines(self.zones), id="summary-zones")
+            yield Static(self._logged_text(), id="summary-logged", classes="muted")
+            yield Static(self._streak_text(), id="summary-streak")
+            yield Label(AFTER_SESSION_REMINDER, id="water")
+            yield Button("Back to home", id="home", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Session summary"
+        self.query_one("#home", Button).focus()
+
+    def _logged_text(self) -> str:
+        if self.recorder is None:
+            return "This session was not logged: the session log is unavailable."
+        if self.recorder.failed:
+            return "Part of this session could not be written to the log (see the message)."
+        return "Saved to your session log."
+
+    def _streak_text(self) -> str:
+        try:
+            stats = self.companion.stats()
+        except FacecoachError:  # the summary must show even if the log cannot be read
+            return ""
+        if stats is None:
+            return ""
+        return (
+            f"Streak: {stats.streak.current} days · this week {stats.week_sessions} of "
+            f"{stats.week_target} sessions"
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_home()
+
+    def action_home(self) -> None:
+        self.dismiss()
+
+    def action_history(self) -> None:
+        self.dismiss()
+        self.app.call_later(self.app.run_action, "history")

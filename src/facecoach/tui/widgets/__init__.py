@@ -1,0 +1,1 @@
+"""Widgets that draw facecoach's own pictures: the face map, the calendar heatmap."""
