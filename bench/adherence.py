@@ -72,8 +72,9 @@ def time_stats(store: AdherenceStore, today: date, rounds: int = 15) -> tuple[fl
     reads, computes = [], []
     for _ in range(rounds):
         t0 = time.perf_counter()
-        sessions = store.sessions()
+        sessions = store.sessions(with_zones=False)  # as stats_from_store reads them
         skips = store.skip_days()
+        zone_glides = store.zone_glide_totals()
         t1 = time.perf_counter()
         compute_stats(
             sessions,
@@ -83,6 +84,7 @@ def time_stats(store: AdherenceStore, today: date, rounds: int = 15) -> tuple[fl
             program_start=None,
             day_start_hour=3,
             count_share=0.5,
+            zone_glides=zone_glides,
         )
         t2 = time.perf_counter()
         reads.append(t1 - t0)

@@ -1,5 +1,6 @@
 """Shared fixtures: every test runs with its own config directory and never touches the user's."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,3 +49,13 @@ def make_routine(**overrides: object) -> Routine:
     }
     data.update(overrides)
     return Routine.model_validate(data)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC in tests, so days and hours shown do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -147,6 +147,16 @@ def test_ctrl_c_ends_the_session_cleanly_and_says_how_far_it_got(tmp_path: Path)
     assert "0 of 2 zones done" in lines[-1]
 
 
-def test_no_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import facecoach.tui.app
+
+    opened: list[bool] = []
+    monkeypatch.setattr(facecoach.tui.app, "run_tui", lambda: opened.append(True))
     assert main([]) == EXIT_OK
+    assert opened == [True]
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
     assert "coach" in capsys.readouterr().out

@@ -107,21 +107,14 @@ def load_user_settings() -> "Settings":
 
 def _stats(args: argparse.Namespace) -> int:
     from facecoach.adherence.days import today
-    from facecoach.adherence.stats import compute_stats
+    from facecoach.adherence.stats import stats_from_store
 
     settings = load_user_settings()
+    now = datetime.now(UTC)
     with open_store() as store:
-        sessions = store.sessions()
-        skip_days = store.skip_days()
-    stats = compute_stats(
-        sessions,
-        skip_days,
-        today=today(datetime.now(UTC), settings.day_start_hour),
-        program=settings.program(),
-        program_start=settings.program_start,
-        day_start_hour=settings.day_start_hour,
-        count_share=settings.count_share,
-    )
+        stats = stats_from_store(
+            store, settings, today=today(now, settings.day_start_hour), now=now
+        )
     if args.json:
         print(json.dumps(stats.to_json(), indent=2))
         return EXIT_OK

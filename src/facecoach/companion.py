@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from facecoach.adherence.days import local_offset_minutes, today
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.stats import AdherenceStats, compute_stats
+from facecoach.adherence.stats import AdherenceStats, stats_from_store
 from facecoach.adherence.store import AdherenceStore, SessionRecord, StoreError
 from facecoach.errors import FacecoachError
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
@@ -105,16 +105,12 @@ class Companion:
     def stats(self) -> AdherenceStats | None:
         if self.store is None:
             return None
-        now = self.clock.now()
-        return compute_stats(
-            self.store.sessions(now=now),
-            self.store.skip_days(),
-            today=self.today(),
-            program=self.settings.program(),
-            program_start=self.settings.program_start,
-            day_start_hour=self.settings.day_start_hour,
-            count_share=self.settings.count_share,
+        return stats_from_store(
+            self.store, self.settings, today=self.today(), now=self.clock.now()
         )
+
+    def skip_days(self) -> frozenset[date]:
+        return frozenset(self.store.skip_days()) if self.store is not None else frozenset()
 
     def recent_sessions(self, limit: int) -> list[SessionRecord]:
         if self.store is None:

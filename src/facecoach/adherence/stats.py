@@ -4,13 +4,16 @@ import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from facecoach.adherence.days import counting_day
 from facecoach.adherence.goals import Goal, Program, ProgramPosition
-from facecoach.adherence.store import RecordStatus, SessionRecord
+from facecoach.adherence.store import AdherenceStore, RecordStatus, SessionRecord
 from facecoach.adherence.streaks import StreakReport, streaks, strength_series
+
+if TYPE_CHECKING:
+    from facecoach.settings import Settings
 
 HEATMAP_WEEKS = 53
 
@@ -105,7 +108,9 @@ def compute_stats(
     program_start: date | None,
     day_start_hour: int,
     count_share: float,
+    zone_glides: Mapping[str, int] | None = None,
 ) -> AdherenceStats:
+    """Everything from the sessions; `zone_glides` when the sessions were read without zones."""
     by_day: dict[date, list[SessionRecord]] = {}
     for session in sessions:
         day = counting_day(session.started_utc, session.utc_offset_minutes, day_start_hour)
@@ -138,10 +143,12 @@ def compute_stats(
         for day, records in by_day.items()
         if heatmap_start <= day <= today
     }
-    zone_glides: Counter[str] = Counter()
-    for session in sessions:
-        for zone in session.zones:
-            zone_glides[zone.zone] += zone.glides_done
+    if zone_glides is None:
+        counter: Counter[str] = Counter()
+        for session in sessions:
+            for zone in session.zones:
+                counter[zone.zone] += zone.glides_done
+        zone_glides = counter
     finished = [s for s in sessions if s.status != RecordStatus.IN_PROGRESS]
     completed = sum(1 for s in finished if s.status == RecordStatus.COMPLETED)
 
@@ -172,4 +179,20 @@ def compute_stats(
         zone_glides=dict(zone_glides),
         heatmap=heatmap,
         today_state=today_state,
+    )
+
+
+def stats_from_store(
+    store: AdherenceStore, settings: "Settings", *, today: date, now: datetime
+) -> AdherenceStats:
+    """The stats for the whole log under the user's settings (the fast path: totals by SQL)."""
+    return compute_stats(
+        store.sessions(now=now, with_zones=False),
+        store.skip_days(),
+        today=today,
+        program=settings.program(),
+        program_start=settings.program_start,
+        day_start_hour=settings.day_start_hour,
+        count_share=settings.count_share,
+        zone_glides=store.zone_glide_totals(),
     )

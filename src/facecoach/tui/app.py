@@ -4,6 +4,7 @@ import asyncio
 import signal
 from collections.abc import Iterable
 from contextlib import suppress
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,7 +22,7 @@ FALLBACK_THEME = "textual-dark"
 
 
 class FacecoachApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere work
     TITLE = "facecoach"
     BINDINGS = [
         Binding("t", "toggle_dark", "Light/dark", id="app.toggle_theme", show=False),

@@ -14,6 +14,7 @@ from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.wording import format_duration
 
 RECENT_SESSIONS = 50
+STRENGTH_WEEKS = 52
 _STATUS_TEXT = {
     "completed": "done",
     "aborted": "stopped",
@@ -41,10 +42,16 @@ def _numbers(stats: AdherenceStats) -> str:
 
 
 def _zones(session: SessionRecord) -> str:
+    """Each zone once, in order; ½ when some of its glides were not done."""
+    planned: dict[str, list[int]] = {}
+    for zone in session.zones:
+        counts = planned.setdefault(zone.zone, [0, 0])
+        counts[0] += zone.glides_done
+        counts[1] += zone.glides_planned
     return ", ".join(
-        f"{z.zone.replace('_', '-')}{'' if z.glides_done == z.glides_planned else '½'}"
-        for z in session.zones
-        if z.glides_done
+        f"{name.replace('_', '-')}{'' if done == total else '½'}"
+        for name, (done, total) in planned.items()
+        if done
     )
 
 
@@ -60,7 +67,7 @@ class HistoryScreen(Screen[None]):
         with VerticalScroll(id="history-body"):
             yield Static(id="history-numbers")
             yield CalendarHeatmap(id="heatmap")
-            yield Label("Habit strength by week", classes="muted")
+            yield Label(f"Habit strength, last {STRENGTH_WEEKS} weeks", classes="muted")
             yield Sparkline([], id="strength")
             yield Label("Recent sessions", classes="title")
             yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -88,7 +95,8 @@ class HistoryScreen(Screen[None]):
             return
         self.query_one("#history-numbers", Static).update(_numbers(stats))
         self.query_one(CalendarHeatmap).update(stats.heatmap, stats.today, skip_days)
-        self.query_one(Sparkline).data = [s for _, s in stats.strength_by_week] or [0.0]
+        weekly = [s for _, s in stats.strength_by_week[-STRENGTH_WEEKS:]]
+        self.query_one(Sparkline).data = weekly or [0.0]
         for session in recent:
             table.add_row(
                 f"{session.started_local:%a %d %b %H:%M}",

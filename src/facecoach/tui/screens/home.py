@@ -136,7 +136,7 @@ class HomeScreen(Screen[None]):
             detail.update("")
             return
         routine = self.companion.library.get(event.value).routine
-        zones = ", ".join(entry.zone.label.lower() for entry in routine.zones)
+        zones = ", ".join(dict.fromkeys(entry.zone.label.lower() for entry in routine.zones))
         suggested = self.companion.suggestion()
         why = (
             "Suggested today: routines rotate, since varying treatments is the advice. "
