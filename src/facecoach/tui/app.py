@@ -12,11 +12,9 @@ from textual.screen import Screen
 
 from facecoach.companion import Companion
 from facecoach.errors import FacecoachError
-from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.home import HomeScreen
-from facecoach.tui.screens.safety import SafetyScreen
-from facecoach.tui.screens.session import SessionScreen
-from facecoach.tui.screens.settings import SettingsScreen
+
+# Other screens load when first opened: the home screen paints sooner.
 
 FALLBACK_THEME = "textual-dark"
 
@@ -45,6 +43,8 @@ class FacecoachApp(App[None]):
         for problem in self.companion.problems:
             self.notify(problem, title="Problem", severity="error", timeout=15)
         if self.companion.safety is not None and self._screening_missing():
+            from facecoach.tui.screens.safety import SafetyScreen
+
             self.push_screen(SafetyScreen(self.companion, close_when_answered=True))
         if self._handle_signals:
             self._install_signal_handlers()
@@ -68,6 +68,8 @@ class FacecoachApp(App[None]):
         self.exit()  # unmounting logs a running session as interrupted
 
     def _finish_live_session(self) -> None:
+        from facecoach.tui.screens.session import SessionScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.interrupt()
@@ -79,12 +81,18 @@ class FacecoachApp(App[None]):
     # --- navigation ----------------------------------------------------------------------
 
     def action_history(self) -> None:
+        from facecoach.tui.screens.history import HistoryScreen
+
         self.push_screen(HistoryScreen(self.companion))
 
     def action_safety(self) -> None:
+        from facecoach.tui.screens.safety import SafetyScreen
+
         self.push_screen(SafetyScreen(self.companion))
 
     def action_settings(self) -> None:
+        from facecoach.tui.screens.settings import SettingsScreen
+
         self.push_screen(SettingsScreen(self.companion))
 
     def action_start_session(self) -> None:
@@ -114,6 +122,8 @@ class FacecoachApp(App[None]):
         yield from super().get_system_commands(screen)
 
     def _log_injection(self) -> None:
+        from facecoach.tui.screens.safety import SafetyScreen
+
         safety = SafetyScreen(self.companion)
         self.push_screen(safety)
         self.call_after_refresh(safety.run_action, "log_injection")

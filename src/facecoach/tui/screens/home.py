@@ -10,7 +10,6 @@ from textual.widgets import Button, Footer, Header, Label, Select, Static
 from facecoach.companion import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
-from facecoach.tui.screens.session_flow import start_session_flow
 from facecoach.wording import format_duration
 
 _TODAY_TEXT = {
@@ -164,4 +163,6 @@ class HomeScreen(Screen[None]):
 
     @work(exclusive=True, group="start-session")
     async def _start(self, routine_id: str) -> None:
+        from facecoach.tui.screens.session_flow import start_session_flow
+
         await start_session_flow(self.app, self.companion, routine_id)
