@@ -274,3 +274,37 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
 
     run(make_app(clock, screened=False), scenario)
     assert (data_dir / "facecoach.db").read_bytes() == b"not a database at all" * 100
+
+
+def test_keys_can_be_remapped_by_binding_id(clock: FakeClock, isolated_dirs: Path) -> None:
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text('[keymap]\n"home.history" = "x"\n')
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+
+    run(make_app(clock), scenario)
+
+
+def test_a_broken_settings_file_is_reported_and_kept_when_saving(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text("day_start_hour = 'late'\n")
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    app = make_app(clock)
+    assert any("day_start_hour" in problem for problem in app.companion.problems)
+    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign,assignment]
+    run(app, scenario)
+    assert (isolated_dirs / "settings.toml.bak").read_text() == "day_start_hour = 'late'\n"
+    assert load_settings(isolated_dirs).day_start_hour == 3
