@@ -16,6 +16,13 @@ DOMAIN_MODULES = [
     "facecoach.adherence.recorder",
     "facecoach.adherence.transfer",
     "facecoach.settings",
+    "facecoach.safety.screening",
+    "facecoach.safety.waiting",
+    "facecoach.safety.checks",
+    "facecoach.safety.records",
+    "facecoach.routines.rotation",
+    "facecoach.session.driver",
+    "facecoach.companion",
 ]
 
 
