@@ -8,7 +8,7 @@ still works.
 """
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,11 +16,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from facecoach.adherence.days import local_offset_minutes, today
+from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
 from facecoach.adherence.store import AdherenceStore, SessionRecord, StoreError
 from facecoach.errors import FacecoachError
+from facecoach.paths import user_routines_dir
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.routines.rotation import next_in_rotation
@@ -75,15 +76,13 @@ class Companion:
                 f"{exc}\nUsing the default settings. Saving settings keeps a copy of the old file."
             )
         self.library = (
-            library if library is not None else RoutineLibrary.load(config_dir / "routines")
+            library if library is not None else RoutineLibrary.load(user_routines_dir(config_dir))
         )
         self.problems.extend(str(problem) for problem in self.library.problems)
         self.store: AdherenceStore | None = None
-        self.safety: SafetyRecords | None = None
         self.log_problem: str | None = None
         try:
             self.store = AdherenceStore.open(database)
-            self.safety = SafetyRecords(self.store)
         except StoreError as exc:
             self.log_problem = str(exc)
             self.problems.append(f"{exc}\nSessions will run but will not be logged.")
@@ -92,7 +91,11 @@ class Companion:
         if self.store is not None:
             self.store.close()
             self.store = None
-            self.safety = None
+
+    @property
+    def safety(self) -> SafetyRecords | None:
+        """The safety tables of the session log; None when the log is unavailable."""
+        return SafetyRecords(self.store) if self.store is not None else None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -105,9 +108,7 @@ class Companion:
     def stats(self) -> AdherenceStats | None:
         if self.store is None:
             return None
-        return stats_from_store(
-            self.store, self.settings, today=self.today(), now=self.clock.now()
-        )
+        return stats_from_store(self.store, self.settings, today=self.today(), now=self.clock.now())
 
     def skip_days(self) -> frozenset[date]:
         return frozenset(self.store.skip_days()) if self.store is not None else frozenset()
@@ -185,22 +186,17 @@ class Companion:
     # --- acting --------------------------------------------------------------------------
 
     def begin_session(
-        self, routine: Routine, sinks: list[EventSink], on_log_error: Any = None
+        self,
+        routine: Routine,
+        sinks: list[EventSink],
+        on_log_error: Callable[[StoreError], None] | None = None,
     ) -> tuple[SessionDriver, SessionRecorder | None]:
         """A driver ready to start; the session log (if any) is its first sink."""
         session = Session(plan_timeline(routine), self.clock)
-        recorder = None
-        all_sinks: list[EventSink] = []
-        if self.store is not None:
-            recorder = SessionRecorder(
-                self.store,
-                self.clock,
-                source="tui",
-                on_error=on_log_error,
-                utc_offset_minutes=local_offset_minutes(self.clock.now()),
-            )
-            all_sinks.append(recorder)
-        return SessionDriver(session, [*all_sinks, *sinks]), recorder
+        if self.store is None:
+            return SessionDriver(session, sinks), None
+        recorder = SessionRecorder(self.store, self.clock, source="tui", on_error=on_log_error)
+        return SessionDriver(session, [recorder, *sinks]), recorder
 
     def update_settings(self, **changes: Any) -> Settings:
         """Validate and save; raises SettingsError naming the bad field."""

@@ -22,9 +22,9 @@ def config_dir() -> Path:
     return _directory(CONFIG_DIR_ENV, platformdirs.user_config_dir)
 
 
-def user_routines_dir() -> Path:
+def user_routines_dir(config: Path | None = None) -> Path:
     """Directory where users add or override routines, one TOML file each."""
-    return config_dir() / "routines"
+    return (config or config_dir()) / "routines"
 
 
 DATA_DIR_ENV = "FACECOACH_DATA_DIR"

@@ -449,8 +449,7 @@ class AdherenceStore:
             return self._db.execute(sql, parameters).fetchall()
 
     def skip_days(self) -> dict[date, str]:
-        with _translate_errors(self.path):
-            rows = self._db.execute("SELECT day, reason FROM skip_days ORDER BY day").fetchall()
+        rows = self.read("SELECT day, reason FROM skip_days ORDER BY day")
         return {date.fromisoformat(day): reason for day, reason in rows}
 
     # --- reading -------------------------------------------------------------------------

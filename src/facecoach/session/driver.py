@@ -23,9 +23,6 @@ class SessionDriver:
         self.session = session
         self._sinks = list(sinks)
 
-    def add_sink(self, sink: EventSink) -> None:
-        self._sinks.append(sink)
-
     def start(self) -> list[SessionEvent]:
         return self._emit(self.session.start())
 

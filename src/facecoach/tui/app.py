@@ -75,6 +75,7 @@ class FacecoachApp(App[None]):
                 screen.interrupt()
 
     def on_unmount(self) -> None:
+        # Before the store closes: the screens may unmount after the app does.
         self._finish_live_session()
         self.companion.close()
 
@@ -102,8 +103,7 @@ class FacecoachApp(App[None]):
         self.home.action_start()
 
     def action_toggle_dark(self) -> None:
-        light = self.current_theme.dark
-        theme = "textual-light" if light else "textual-dark"
+        theme = "textual-light" if self.current_theme.dark else "textual-dark"
         self.theme = theme
         try:
             self.companion.update_settings(theme=theme)

@@ -31,6 +31,7 @@ class HomeScreen(Screen[None]):
     def __init__(self, companion: Companion) -> None:
         super().__init__()
         self.companion = companion
+        self._suggested_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,11 +58,7 @@ class HomeScreen(Screen[None]):
             yield Static(id="routine-detail", classes="muted")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_dashboard()
-        self.query_one("#start", Button).focus()
-
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         self.refresh_dashboard()
         self.query_one("#start", Button).focus()
 
@@ -126,8 +123,9 @@ class HomeScreen(Screen[None]):
     def _show_routines(self, dashboard: Dashboard) -> None:
         select = self.query_one("#routine-select", Select)
         select.set_options(self._routine_options())
-        if dashboard.suggestion is not None:
-            select.value = dashboard.suggestion.routine.id
+        self._suggested_id = dashboard.suggestion.routine.id if dashboard.suggestion else None
+        if self._suggested_id is not None:
+            select.value = self._suggested_id
 
     def on_select_changed(self, event: Select.Changed) -> None:
         detail = self.query_one("#routine-detail", Static)
@@ -136,10 +134,9 @@ class HomeScreen(Screen[None]):
             return
         routine = self.companion.library.get(event.value).routine
         zones = ", ".join(dict.fromkeys(entry.zone.label.lower() for entry in routine.zones))
-        suggested = self.companion.suggestion()
         why = (
             "Suggested today: routines rotate, since varying treatments is the advice. "
-            if suggested is not None and suggested.routine.id == routine.id
+            if routine.id == self._suggested_id
             else ""
         )
         detail.update(f"{why}Zones: {zones}.")

@@ -13,8 +13,6 @@ from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
 from facecoach.tui.screens.dialogs import InjectionDialog
 
-_VERDICT_CLASS = {Verdict.CLEAR: "", Verdict.ASK_DOCTOR: "warning", Verdict.DO_NOT_USE: "error"}
-
 
 def result_text(result: ScreeningResult) -> str:
     advice = "\n".join(f"• {c.advice}" for c in result.flagged)
@@ -81,11 +79,8 @@ class SafetyScreen(Screen[None]):
     def _show_result(self, result: ScreeningResult, when: str) -> None:
         widget = self.query_one("#screening-result", Static)
         widget.update(f"{result_text(result)}\n{when}")
-        for name in _VERDICT_CLASS.values():
-            if name:
-                widget.remove_class(name)
-        if _VERDICT_CLASS[result.verdict]:
-            widget.add_class(_VERDICT_CLASS[result.verdict])
+        widget.set_class(result.verdict is Verdict.ASK_DOCTOR, "warning")
+        widget.set_class(result.verdict is Verdict.DO_NOT_USE, "error")
 
     def _show_injections(self) -> None:
         table = self.query_one("#injections", DataTable)

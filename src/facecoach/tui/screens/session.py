@@ -145,9 +145,9 @@ class SessionScreen(Screen[None]):
         return self.routine.zones[step.zone_index].path or ""
 
     def _cue(self) -> None:
+        """The bell; the visible flash is drawn by `_redraw` from the step's elapsed time."""
         if self.bell:
             self.app.bell()
-        self.query_one("#countdown", Digits).add_class("flash")
 
     def _redraw(self) -> None:
         snapshot = self.session.snapshot()
@@ -173,8 +173,6 @@ class SessionScreen(Screen[None]):
     def action_toggle_pause(self) -> None:
         self.driver.toggle_pause()
         self.tick()
-        if self.session.status is SessionStatus.PAUSED:
-            self._redraw()
 
     def action_skip_step(self) -> None:
         self.driver.skip_step()
