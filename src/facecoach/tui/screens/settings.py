@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
+from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.companion import Companion
 from facecoach.settings import PhaseSettings, Settings, SettingsError
 
@@ -19,10 +20,11 @@ def _optional(text: str) -> str | None:
 
 def _phases_from(intro_goal: str, intro_days: str, ongoing_goal: str) -> list[dict[str, Any]]:
     """One or two phases from the form; a blank intro means one goal for good."""
+    intro, maintenance = (phase.name for phase in DEFAULT_PROGRAM.phases)
     phases: list[dict[str, Any]] = []
     if intro_goal.strip() or intro_days.strip():
-        phases.append({"name": "intro", "goal": intro_goal.strip(), "days": intro_days.strip()})
-    phases.append({"name": "maintenance" if phases else "ongoing", "goal": ongoing_goal.strip()})
+        phases.append({"name": intro, "goal": intro_goal.strip(), "days": intro_days.strip()})
+    phases.append({"name": maintenance if phases else "ongoing", "goal": ongoing_goal.strip()})
     return phases
 
 
