@@ -36,7 +36,8 @@ def _numbers(stats: AdherenceStats) -> str:
     return (
         f"Streak [b]{streak.current}[/b] days, best {streak.best} · {breaks}\n"
         f"Goal {stats.goal} · strength [b]{stats.strength:.0%}[/b] · "
-        f"{stats.total_sessions} sessions, {format_duration(stats.total_minutes * 60)}, "
+        f"{stats.total_sessions} session{'' if stats.total_sessions == 1 else 's'}, "
+        f"{format_duration(stats.total_minutes * 60)}, "
         f"{rate} completed"
     )
 
