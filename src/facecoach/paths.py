@@ -38,3 +38,13 @@ def data_dir() -> Path:
 
 def database_path() -> Path:
     return data_dir() / DATABASE_FILE
+
+
+def user_profiles_dir(config: Path | None = None) -> Path:
+    """Directory where users add device profiles, one TOML file each."""
+    return (config or config_dir()) / "device_profiles"
+
+
+def known_devices_path(config: Path | None = None) -> Path:
+    """The paired devices facecoach remembers."""
+    return (config or config_dir()) / "devices.toml"
