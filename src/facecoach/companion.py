@@ -7,7 +7,7 @@ app: they are collected in `problems` for the front end to show, and the app goe
 still works.
 """
 
-import shutil
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +33,7 @@ from facecoach.session.driver import EventSink, SessionDriver
 from facecoach.session.engine import Session
 from facecoach.session.timeline import plan_timeline
 from facecoach.settings import Settings, SettingsError, load_settings, save_settings, settings_path
+from facecoach.tomlfile import keep_backup
 from facecoach.validation import describe_validation_error
 
 
@@ -207,9 +208,7 @@ class Companion:
         except ValidationError as exc:
             raise SettingsError("; ".join(describe_validation_error(exc))) from None
         if self._settings_unreadable:
-            path = settings_path(self.config_dir)
-            if path.exists():
-                shutil.copy2(path, path.with_suffix(".toml.bak"))
+            keep_backup(settings_path(self.config_dir))
             self._settings_unreadable = False
         save_settings(self.config_dir, settings)
         self.settings = settings

@@ -1,20 +1,16 @@
 """User settings: validated by pydantic, stored as TOML in the configuration directory."""
 
-import os
-import tempfile
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Self
 
-import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
-from facecoach.validation import describe_validation_error
+from facecoach.tomlfile import read_toml_model, write_toml_atomic
 
 SETTINGS_FILE = "settings.toml"
 
@@ -104,34 +100,10 @@ def settings_path(config_dir: Path) -> Path:
 
 
 def load_settings(config_dir: Path) -> Settings:
-    path = settings_path(config_dir)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
-        raise SettingsError(f"{path}: invalid settings:\n{problems}") from None
+    loaded = read_toml_model(settings_path(config_dir), Settings, SettingsError, "settings")
+    return loaded if loaded is not None else Settings()
 
 
 def save_settings(config_dir: Path, settings: Settings) -> Path:
-    """Write atomically: a crash mid-write leaves the old file, never half a file."""
-    path = settings_path(config_dir)
     data = settings.model_dump(mode="json", exclude_none=True)
-    try:
-        config_dir.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=config_dir, prefix=".settings-", suffix=".toml")
-        with os.fdopen(handle, "wb") as out:
-            tomli_w.dump(data, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        raise SettingsError(f"cannot write {path}: {exc.strerror}") from None
-    return path
+    return write_toml_atomic(settings_path(config_dir), data, SettingsError)

@@ -68,9 +68,11 @@ class FrameCodec:
         if set(args) != expected:
             missing = sorted(expected - set(args))
             extra = sorted(set(args) - expected)
-            raise CommandError(f"{name} takes {sorted(expected) or 'no arguments'}"
-                               + (f"; missing {missing}" if missing else "")
-                               + (f"; unknown {extra}" if extra else ""))
+            raise CommandError(
+                f"{name} takes {sorted(expected) or 'no arguments'}"
+                + (f"; missing {missing}" if missing else "")
+                + (f"; unknown {extra}" if extra else "")
+            )
         payload = bytearray()
         for arg in command.args:
             value = args[arg.name]
@@ -130,9 +132,13 @@ class FrameCodec:
             body.append(len(payload))
         body += payload
         size = self.framing.checksum.size
-        tail = checksum(self.framing.checksum, bytes(body)).to_bytes(
-            size, self.framing.byte_order.value
-        ) if size else b""
+        tail = (
+            checksum(self.framing.checksum, bytes(body)).to_bytes(
+                size, self.framing.byte_order.value
+            )
+            if size
+            else b""
+        )
         return self.framing.header + bytes(body) + tail
 
     def _unframe(
@@ -166,7 +172,8 @@ class FrameCodec:
             at += 1
             if length != expected:
                 raise FrameError(
-                    f"opcode 0x{opcode:02X} carries {expected} payload bytes, the frame says {length}"
+                    f"opcode 0x{opcode:02X} carries {expected} payload bytes, "
+                    f"the frame says {length}"
                 )
         end = at + expected + f.checksum.size
         if len(data) < end:
@@ -175,10 +182,11 @@ class FrameCodec:
         if f.checksum.size:
             got = int.from_bytes(data[at + expected : end], f.byte_order.value)
             want = checksum(f.checksum, data[len(header) : at + expected])
+            digits = f.checksum.size * 2
             if got != want:
                 raise FrameError(
-                    f"checksum mismatch ({f.checksum.value}: expected 0x{want:0{f.checksum.size * 2}X}, "
-                    f"got 0x{got:0{f.checksum.size * 2}X}); the frame was damaged"
+                    f"checksum mismatch ({f.checksum.value}: expected "
+                    f"0x{want:0{digits}X}, got 0x{got:0{digits}X}); the frame was damaged"
                 )
         return opcode, sequence, payload, end
 
@@ -214,4 +222,3 @@ class FrameCodec:
             else:
                 values[item.name] = raw
         return values
-

@@ -124,8 +124,10 @@ class GattLayout(_Strict):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if (self.command is None) != (self.notify is None):
-            raise ValueError("command and notify endpoints come together (a device that takes "
-                             "commands must answer them)")
+            raise ValueError(
+                "command and notify endpoints come together (a device that takes "
+                "commands must answer them)"
+            )
         if self.command is not None and self.service is None:
             raise ValueError("a device with a command endpoint needs its service UUID")
         return self
@@ -189,7 +191,10 @@ class Argument(_Strict):
     @property
     def range(self) -> tuple[int, int]:
         low, high = self.type.bounds
-        return (self.min if self.min is not None else low, self.max if self.max is not None else high)
+        return (
+            self.min if self.min is not None else low,
+            self.max if self.max is not None else high,
+        )
 
 
 class CommandName(StrEnum):
@@ -263,6 +268,8 @@ class Notification(_Strict):
     opcode: int = Field(ge=0, le=0xFF)
     kind: NotificationKind
     fields: tuple[NotificationField, ...] = ()
+    # For acks: what a non-zero `result` means, worded for the user ("the device is charging").
+    results: dict[str, str] = Field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -370,16 +377,19 @@ class DeviceProfile(_Strict):
             rule = command.ack
             if rule.kind is AckKind.STATUS:
                 if status is None:
-                    raise ValueError(f"{name} is acknowledged by status, but there is no "
-                                     "notification of kind 'status'")
+                    raise ValueError(
+                        f"{name} is acknowledged by status, but there is no "
+                        "notification of kind 'status'"
+                    )
                 for field in (*rule.expect_args, *rule.expect_values):
                     if field not in status.names:
                         raise ValueError(f"{name}: the status notification has no field {field!r}")
             if rule.kind is AckKind.ACK and not any(
                 n.kind is NotificationKind.ACK for n in self.notifications.values()
             ):
-                raise ValueError(f"{name} is acknowledged by 'ack', but there is no notification "
-                                 "of kind 'ack'")
+                raise ValueError(
+                    f"{name} is acknowledged by 'ack', but there is no notification of kind 'ack'"
+                )
         intensity = self.commands.get(CommandName.SET_INTENSITY)
         if intensity is not None:
             if self.limits.max_intensity <= 0:

@@ -49,7 +49,7 @@ def load_profile_file(path: Path) -> DeviceProfile:
 
 
 def shipped_profiles_dir() -> Path:
-    """Where the shipped profiles are: inside the wheel, or the repository's folder in a checkout."""
+    """The shipped profiles: inside the wheel, or the repository's folder in a checkout."""
     packaged = Path(str(resources.files("facecoach"))) / "device_profiles"
     if packaged.is_dir():
         return packaged

@@ -1,0 +1,468 @@
+"""DeviceLink: one connection to one device, through bleak's public classes.
+
+Commands go one at a time. The acknowledgement waiter is registered before the write, because a
+device may answer before the write call returns. Only idempotent commands are retried after a
+timeout. After an unexpected disconnect the link reconnects with backoff and reselects the
+program, but it never restarts stimulation: that is always the user's decision.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from bleak import BleakClient, BleakScanner
+from bleak.backends.client import BaseBleakClient
+from bleak.backends.device import BLEDevice
+from bleak.backends.scanner import BaseBleakScanner
+from bleak.exc import BleakError
+from bleak_retry_connector import establish_connection
+
+from facecoach.devices.codec import DecodedNotification, FrameCodec
+from facecoach.devices.errors import CommandError, CommandTimeout, ConnectionFailed, FrameError
+from facecoach.devices.profile import (
+    AckKind,
+    CommandName,
+    DeviceProfile,
+    DeviceProgram,
+    NotificationKind,
+)
+from facecoach.devices.standard import DEVICE_INFO_FIELDS
+
+log = logging.getLogger(__name__)
+
+RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+FIND_TIMEOUT = 8.0
+
+
+class LinkState(StrEnum):
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    LOST = "lost"  # reconnection gave up; the user can connect again
+
+
+class LinkEventKind(StrEnum):
+    CONNECTED = "connected"
+    DROPPED = "dropped"
+    RECONNECTED = "reconnected"
+    GAVE_UP = "gave_up"
+    STATUS = "status"
+    BAD_FRAME = "bad_frame"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvent:
+    kind: LinkEventKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """The device's last reported state; fields it does not report are None."""
+
+    program: DeviceProgram | None = None
+    program_code: int | None = None
+    intensity: int | None = None
+    battery: int | None = None
+    charging: bool | None = None
+    contact: bool | None = None
+    running: bool | None = None
+
+
+@dataclass
+class _Waiter:
+    accepts: Callable[[DecodedNotification], bool]
+    future: "asyncio.Future[DecodedNotification]"
+
+
+@dataclass
+class LinkOptions:
+    scanner_backend: type[BaseBleakScanner] | None = None
+    client_backend: type[BaseBleakClient] | None = None
+    reconnect_delays: Sequence[float] = RECONNECT_DELAYS
+    find_timeout: float = FIND_TIMEOUT
+    connect_attempts: int = 3
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class DeviceLink:
+    """A connection to one device described by `profile`."""
+
+    def __init__(
+        self,
+        profile: DeviceProfile,
+        address: str,
+        *,
+        name: str | None = None,
+        options: LinkOptions | None = None,
+        on_event: Callable[[LinkEvent], None] | None = None,
+    ) -> None:
+        self.profile = profile
+        self.address = address
+        self.name = name or profile.name
+        self.options = options or LinkOptions()
+        self.state = LinkState.DISCONNECTED
+        self.status = DeviceStatus()
+        self.selected_program: DeviceProgram | None = None
+        self.bad_frames = 0
+        self._codec = FrameCodec(profile) if profile.framing is not None else None
+        self._client: BleakClient | None = None
+        self._listeners: list[Callable[[LinkEvent], None]] = [on_event] if on_event else []
+        self._waiters: list[_Waiter] = []
+        self._lock = asyncio.Lock()
+        self._sequence = 0
+        self._closing = False
+        self._reconnect_task: asyncio.Task[None] | None = None
+
+    def subscribe(self, listener: Callable[[LinkEvent], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    @property
+    def is_connected(self) -> bool:
+        return self.state is LinkState.CONNECTED and self._client is not None
+
+    # -- connecting -------------------------------------------------------------------------
+
+    async def connect(self, *, pair: bool = False) -> None:
+        """Finds the device, connects with retries, checks its endpoints and subscribes."""
+        self._closing = False
+        self.state = LinkState.CONNECTING
+        try:
+            await self._open(pair=pair)
+        except BaseException:
+            self.state = LinkState.DISCONNECTED
+            raise
+        self.state = LinkState.CONNECTED
+        self._emit(LinkEventKind.CONNECTED, f"Connected to {self.name}.")
+
+    async def _open(self, *, pair: bool) -> None:
+        device = await self._find()
+        try:
+            client = await establish_connection(
+                BleakClient,
+                device,
+                self.name,
+                disconnected_callback=self._on_disconnected,
+                max_attempts=self.options.connect_attempts,
+                use_services_cache=False,
+                pair=pair or self.profile.gatt.bond,
+                backend=self.options.client_backend,
+                **self.options.extra,
+            )
+        except (TimeoutError, BleakError, OSError) as exc:
+            raise ConnectionFailed(
+                f"Could not connect to {self.name} ({self.address}) after "
+                f"{self.options.connect_attempts} attempts. Move closer, make sure no phone "
+                f"app is connected to it, and try again. ({exc})"
+            ) from exc
+        try:
+            self._check_endpoints(client)
+            if self.profile.gatt.notify is not None:
+                await client.start_notify(self.profile.gatt.notify.uuid, self._on_notification)
+        except BaseException:
+            with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
+                await client.disconnect()
+            raise
+        self._client = client
+
+    async def _find(self) -> BLEDevice:
+        try:
+            extra: BleakScanner.ExtraArgs = {}
+            if self.options.scanner_backend is not None:
+                extra["backend"] = self.options.scanner_backend
+            device = await BleakScanner.find_device_by_address(
+                self.address, timeout=self.options.find_timeout, **extra
+            )
+        except BleakError as exc:
+            raise ConnectionFailed(f"Bluetooth is not available: {exc}") from exc
+        if device is None:
+            raise ConnectionFailed(
+                f"{self.name} ({self.address}) is not in range. Is it switched on, charged "
+                "and close by?"
+            )
+        return device
+
+    def _check_endpoints(self, client: BleakClient) -> None:
+        gatt = self.profile.gatt
+        wanted = [
+            ("command characteristic", gatt.command.uuid if gatt.command else None),
+            ("notification characteristic", gatt.notify.uuid if gatt.notify else None),
+            ("battery characteristic", gatt.battery.uuid if gatt.battery else None),
+        ]
+        missing = [
+            f"{label} {uuid}"
+            for label, uuid in wanted
+            if uuid is not None and client.services.get_characteristic(uuid) is None
+        ]
+        if missing:
+            raise ConnectionFailed(
+                f"{self.name} does not have what the profile {self.profile.id!r} expects: "
+                f"missing {', '.join(missing)}. Is this the right profile for the device? "
+                "`facecoach devices inspect ADDRESS` shows what it has."
+            )
+
+    async def disconnect(self) -> None:
+        self._closing = True
+        if self._reconnect_task is not None:
+            self._reconnect_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnect_task
+            self._reconnect_task = None
+        client, self._client = self._client, None
+        self._fail_waiters(ConnectionFailed(f"{self.name} was disconnected."))
+        if client is not None:
+            with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
+                await client.disconnect()
+        self.state = LinkState.DISCONNECTED
+
+    def _on_disconnected(self, client: BleakClient) -> None:
+        if self._closing or client is not self._client:
+            return
+        self._client = None
+        self._fail_waiters(ConnectionFailed(f"{self.name} disconnected."))
+        was_running = bool(self.status.running)
+        self.status = replace(self.status, running=False)
+        self.state = LinkState.RECONNECTING
+        text = f"Lost the connection to {self.name}; reconnecting."
+        if was_running:
+            text += " Stimulation stopped and will not restart by itself."
+        self._emit(LinkEventKind.DROPPED, text)
+        self._reconnect_task = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        for attempt, delay in enumerate(self.options.reconnect_delays, start=1):
+            await asyncio.sleep(delay)
+            try:
+                await self._open(pair=False)
+            except ConnectionFailed as exc:
+                log.info("reconnect attempt %d to %s failed: %s", attempt, self.address, exc)
+                continue
+            self.state = LinkState.CONNECTED
+            if self.selected_program is not None:
+                with contextlib.suppress(CommandError):
+                    await self._send(
+                        CommandName.SELECT_PROGRAM, {self._select_arg: self.selected_program.code}
+                    )
+            self._emit(
+                LinkEventKind.RECONNECTED, f"Reconnected to {self.name} after {attempt} attempt(s)."
+            )
+            return
+        self.state = LinkState.LOST
+        self._emit(
+            LinkEventKind.GAVE_UP,
+            f"Could not reconnect to {self.name}; connect again "
+            "from the Devices screen when it is back in range.",
+        )
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def send(
+        self, name: CommandName, args: dict[str, int] | None = None
+    ) -> DecodedNotification | None:
+        """Sends one command and waits for the device's confirmation."""
+        return await self._send(name, args or {})
+
+    async def _send(self, name: CommandName, args: dict[str, int]) -> DecodedNotification | None:
+        if self._codec is None:
+            raise CommandError(f"{self.name} takes no commands.")
+        command = self.profile.commands.get(name)
+        if command is None:
+            raise CommandError(f"{self.name} has no {name} command.")
+        rule = command.ack
+        attempts = 1 + (rule.retries if command.idempotent else 0)
+        async with self._lock:
+            for attempt in range(1, attempts + 1):
+                client = self._client
+                if client is None or self.state is not LinkState.CONNECTED:
+                    raise CommandError(f"{self.name} is not connected.")
+                self._sequence = (self._sequence + 1) & 0xFF
+                frame = self._codec.encode_command(name, args, self._sequence)
+                waiter = self._waiter_for(name, args, self._sequence)
+                try:
+                    await self._write(client, frame)
+                    if waiter is None:
+                        return None
+                    return await asyncio.wait_for(asyncio.shield(waiter.future), rule.timeout)
+                except TimeoutError:
+                    log.info(
+                        "%s: no answer to %s (attempt %d of %d)",
+                        self.address,
+                        name,
+                        attempt,
+                        attempts,
+                    )
+                except BleakError as exc:
+                    raise CommandError(f"{self.name}: sending {name} failed ({exc}).") from exc
+                finally:
+                    if waiter is not None:
+                        self._waiters.remove(waiter)
+                        waiter.future.cancel()
+        if command.idempotent:
+            raise CommandTimeout(
+                f"{self.name} did not confirm {name} (tried {attempts} times, "
+                f"{rule.timeout:g} s each)."
+            )
+        hint = " It reports that it is on its charger." if self.status.charging else ""
+        raise CommandTimeout(
+            f"{self.name} did not confirm {name} within {rule.timeout:g} s. It was not sent "
+            f"again, because repeating it is not safe: check the device.{hint}"
+        )
+
+    def _waiter_for(self, name: CommandName, args: dict[str, int], sequence: int) -> _Waiter | None:
+        command = self.profile.commands[name]
+        rule = command.ack
+        framed_with_sequence = self.profile.framing is not None and self.profile.framing.sequence
+        accepts: Callable[[DecodedNotification], bool]
+        if rule.kind is AckKind.NONE:
+            return None
+        if rule.kind is AckKind.ACK:
+
+            def accepts(n: DecodedNotification) -> bool:
+                return (
+                    n.kind is NotificationKind.ACK
+                    and n.values.get("of") == command.opcode
+                    and (not framed_with_sequence or n.sequence == sequence)
+                )
+        else:
+            expected = {f: args[a] for f, a in rule.expect_args.items()}
+            expected.update(rule.expect_values)
+
+            def accepts(n: DecodedNotification) -> bool:
+                return n.kind is NotificationKind.STATUS and all(
+                    int(n.values.get(f, -1)) == v for f, v in expected.items()
+                )
+
+        waiter = _Waiter(accepts, asyncio.get_running_loop().create_future())
+        self._waiters.append(waiter)
+        return waiter
+
+    async def _write(self, client: BleakClient, frame: bytes) -> None:
+        endpoint = self.profile.gatt.command
+        assert endpoint is not None
+        char = client.services.get_characteristic(endpoint.uuid)
+        if char is None:
+            raise CommandError(f"{self.name} has no command characteristic {endpoint.uuid}.")
+        with_response = endpoint.write.value == "with_response"
+        size = min(self.profile.gatt.max_write, char.max_write_without_response_size)
+        for start in range(0, len(frame), size):
+            await client.write_gatt_char(char, frame[start : start + size], response=with_response)
+
+    def _on_notification(self, _sender: object, data: bytearray) -> None:
+        assert self._codec is not None
+        try:
+            notification = self._codec.decode_notification(bytes(data))
+        except FrameError as exc:
+            # Damaged or unknown frames are dropped; a command waiting on one times out and,
+            # if it is safe to, is sent again.
+            self.bad_frames += 1
+            self._emit(
+                LinkEventKind.BAD_FRAME, f"Ignored a damaged message from {self.name}: {exc}"
+            )
+            return
+        if notification.kind is NotificationKind.STATUS:
+            self._update_status(notification)
+        for waiter in list(self._waiters):
+            if waiter.future.done() or not waiter.accepts(notification):
+                continue
+            result = int(notification.values.get("result", 0))
+            if notification.kind is NotificationKind.ACK and result != 0:
+                spec = self.profile.notifications[notification.name]
+                reason = spec.results.get(str(result), f"refusal code {result}")
+                waiter.future.set_exception(CommandError(f"{self.name} refused: {reason}."))
+            else:
+                waiter.future.set_result(notification)
+
+    def _update_status(self, n: DecodedNotification) -> None:
+        values = n.values
+        code = values.get("program")
+        changed: dict[str, Any] = {}
+        if code is not None:
+            changed["program_code"] = int(code)
+            changed["program"] = self.profile.program_by_code(int(code))
+        for key in ("intensity", "battery"):
+            if key in values:
+                changed[key] = int(values[key])
+        for key in ("charging", "contact", "running"):
+            if key in values:
+                changed[key] = bool(values[key])
+        self.status = replace(self.status, **changed)
+        self._emit(LinkEventKind.STATUS, "")
+
+    def _fail_waiters(self, error: Exception) -> None:
+        for waiter in self._waiters:
+            if not waiter.future.done():
+                waiter.future.set_exception(error)
+
+    def _emit(self, kind: LinkEventKind, text: str) -> None:
+        event = LinkEvent(kind, text)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # -- what the app asks for --------------------------------------------------------------
+
+    @property
+    def _select_arg(self) -> str:
+        return self.profile.commands[CommandName.SELECT_PROGRAM].args[0].name
+
+    async def select_program(self, program_id: str) -> DeviceProgram:
+        try:
+            program = self.profile.program(program_id)
+        except KeyError as exc:
+            raise CommandError(str(exc.args[0])) from None
+        await self._send(CommandName.SELECT_PROGRAM, {self._select_arg: program.code})
+        self.selected_program = program
+        if self.status.program_code != program.code:
+            self.status = replace(self.status, program=program, program_code=program.code)
+        return program
+
+    def capped_intensity(self, level: int) -> int:
+        """The level actually sent: never above the profile's limit, never below 1."""
+        return max(1, min(level, self.profile.limits.max_intensity))
+
+    async def set_intensity(self, level: int) -> int:
+        command = self.profile.commands.get(CommandName.SET_INTENSITY)
+        if command is None:
+            raise CommandError(f"{self.name} has no intensity setting.")
+        capped = self.capped_intensity(level)
+        await self._send(CommandName.SET_INTENSITY, {command.args[0].name: capped})
+        self.status = replace(self.status, intensity=capped)
+        return capped
+
+    async def query_status(self) -> DeviceStatus:
+        if CommandName.QUERY_STATUS in self.profile.commands:
+            await self._send(CommandName.QUERY_STATUS, {})
+        if self.profile.gatt.battery is not None:
+            battery = await self.read_battery()
+            if battery is not None:
+                self.status = replace(self.status, battery=battery)
+        return self.status
+
+    async def read_battery(self) -> int | None:
+        endpoint = self.profile.gatt.battery
+        client = self._client
+        if endpoint is None or client is None:
+            return None
+        try:
+            data = await client.read_gatt_char(endpoint.uuid)
+        except BleakError as exc:
+            raise CommandError(f"Could not read the battery of {self.name} ({exc}).") from exc
+        return data[0] if data and data[0] <= 100 else None
+
+    async def read_device_info(self) -> dict[str, str]:
+        client = self._client
+        if client is None:
+            raise CommandError(f"{self.name} is not connected.")
+        info: dict[str, str] = {}
+        for uuid, label in DEVICE_INFO_FIELDS.items():
+            if client.services.get_characteristic(uuid) is None:
+                continue
+            with contextlib.suppress(BleakError):
+                raw = await client.read_gatt_char(uuid)
+                info[label] = bytes(raw).decode("utf-8", "replace").strip("\x00 ")
+        return info

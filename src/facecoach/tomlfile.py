@@ -1,0 +1,59 @@
+"""Reading and writing the user's TOML files (settings, paired devices) safely.
+
+Reads turn every problem into one error naming the file and the field. Writes are atomic: a
+crash mid-write leaves the old file, never half a file.
+"""
+
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from facecoach.errors import FacecoachError
+from facecoach.validation import describe_validation_error
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_toml_model(path: Path, model: type[M], error: type[FacecoachError], what: str) -> M | None:
+    """The validated file, or None when it does not exist."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: invalid TOML: {exc}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
+        raise error(f"{path}: invalid {what}:\n{problems}") from None
+
+
+def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> Path:
+    import tomli_w  # only writers pay for it
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".toml")
+        with os.fdopen(handle, "wb") as out:
+            tomli_w.dump(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise error(f"cannot write {path}: {exc.strerror}") from None
+    return path
+
+
+def keep_backup(path: Path) -> None:
+    """Keeps a copy of a file we could not read before it is overwritten."""
+    import shutil
+
+    if path.exists():
+        shutil.copy2(path, path.with_suffix(path.suffix + ".bak"))
