@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from facecoach.tui.app import run_tui
 
         try:
-            run_tui()
+            run_tui(simulate=args.simulate)
         except FacecoachError as exc:
             print(f"facecoach: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the session log lives (default: the user data directory; "
         "environment: FACECOACH_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="use simulated Bluetooth devices instead of the radio (try pairing without hardware)",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -110,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.adherence_cli import add_adherence_commands
 
     add_adherence_commands(commands)
+
+    from facecoach.devices_cli import add_device_commands
+
+    add_device_commands(commands)
     return parser
 
 

@@ -129,7 +129,7 @@ class FacecoachApp(App[None]):
         self.call_after_refresh(safety.run_action, "log_injection")
 
 
-def run_tui() -> None:
+def run_tui(*, simulate: bool = False) -> None:
     """Open the app on the user's own files and the real clock."""
     from facecoach.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
