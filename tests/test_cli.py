@@ -151,9 +151,12 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import facecoach.tui.app
 
     opened: list[bool] = []
-    monkeypatch.setattr(facecoach.tui.app, "run_tui", lambda: opened.append(True))
+    monkeypatch.setattr(
+        facecoach.tui.app, "run_tui", lambda *, simulate: opened.append(simulate)
+    )
     assert main([]) == EXIT_OK
-    assert opened == [True]
+    assert main(["--simulate"]) == EXIT_OK
+    assert opened == [False, True]
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:

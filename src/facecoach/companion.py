@@ -20,7 +20,9 @@ from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
 from facecoach.adherence.store import AdherenceStore, SessionRecord, StoreError
+from facecoach.devices.session_programs import Spawn
 from facecoach.errors import FacecoachError
+from facecoach.paired_device import PairedDevice
 from facecoach.paths import user_routines_dir
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
 from facecoach.routines.model import Routine
@@ -63,8 +65,11 @@ class Companion:
         config_dir: Path,
         database: Path,
         library: RoutineLibrary | None = None,
+        *,
+        device: PairedDevice | None = None,
     ) -> None:
         self.clock = clock
+        self.device = device if device is not None else PairedDevice(config_dir)
         self.config_dir = config_dir
         self.problems: list[str] = []
         self._settings_unreadable = False
@@ -80,6 +85,8 @@ class Companion:
             library if library is not None else RoutineLibrary.load(user_routines_dir(config_dir))
         )
         self.problems.extend(str(problem) for problem in self.library.problems)
+        if self.device.problem:
+            self.problems.append(self.device.problem)
         self.store: AdherenceStore | None = None
         self.log_problem: str | None = None
         try:
@@ -191,13 +198,32 @@ class Companion:
         routine: Routine,
         sinks: list[EventSink],
         on_log_error: Callable[[StoreError], None] | None = None,
+        *,
+        spawn: Spawn | None = None,
+        on_device_message: Callable[[str], None] = lambda text: None,
     ) -> tuple[SessionDriver, SessionRecorder | None]:
-        """A driver ready to start; the session log (if any) is its first sink."""
+        """A driver ready to start; the session log (if any) is its first sink, then the
+        device (when one is connected and `spawn` can run its commands), then `sinks`."""
         session = Session(plan_timeline(routine), self.clock)
-        if self.store is None:
-            return SessionDriver(session, sinks), None
-        recorder = SessionRecorder(self.store, self.clock, source="tui", on_error=on_log_error)
-        return SessionDriver(session, [recorder, *sinks]), recorder
+        recorder = None
+        if self.store is not None:
+            known = self.device.known
+            recorder = SessionRecorder(
+                self.store,
+                self.clock,
+                source="tui",
+                device=known.name if known and self.device.link else None,
+                on_error=on_log_error,
+            )
+        device_sinks = (
+            self.device.session_sinks(
+                spawn, recorder, self.settings.device_intensity, on_device_message
+            )
+            if spawn is not None
+            else []
+        )
+        first = [recorder] if recorder is not None else []
+        return SessionDriver(session, [*first, *device_sinks, *sinks]), recorder
 
     def update_settings(self, **changes: Any) -> Settings:
         """Validate and save; raises SettingsError naming the bad field."""

@@ -78,6 +78,13 @@ class Settings(BaseModel):
         le=MAX_INJECTION_WAIT_DAYS,
         description="Days to wait after Botox or fillers before the next session.",
     )
+    device_intensity: int | None = Field(
+        default=None,
+        ge=1,
+        le=255,
+        description="Intensity to set on the paired device at the start of a session; never "
+        "more than the device profile's limit. Unset leaves the device's own setting.",
+    )
     keymap: dict[str, str] = Field(
         default_factory=dict,
         description="Key binding id to keys, e.g. {'session.pause' = 'p'}.",

@@ -51,6 +51,17 @@ class SessionRecorder:
                 self._on_error(exc)
             self.failed = True
 
+    def note(self, kind: str, detail: str) -> None:
+        """Adds something that happened to the session record (a device dropping out)."""
+        if self.session_id is None:
+            return
+        try:
+            self._store.record_session_event(self.session_id, kind, detail, self._clock.now())
+        except StoreError as exc:
+            if not self.failed and self._on_error is not None:
+                self._on_error(exc)
+            self.failed = True
+
     def _handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind is EventKind.STARTED:
             self._begin(session)

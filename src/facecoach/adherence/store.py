@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from facecoach.errors import FacecoachError
 
 APPLICATION_ID = 0x46434348  # "FCCH": marks the file as ours, so foreign databases are refused
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A session still "in progress" without a write for this long was interrupted (crash, kill,
@@ -109,6 +109,17 @@ _MIGRATIONS: list[str] = [
         warning TEXT NOT NULL,
         detail TEXT NOT NULL
     );
+    """,
+    # 3: things that happened to a session besides glides (a device lost and found again).
+    """
+    CREATE TABLE session_events (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        at_utc TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX session_events_by_session ON session_events(session_id);
     """,
 ]
 
@@ -367,6 +378,23 @@ class AdherenceStore:
             db.execute(
                 "UPDATE sessions SET updated_utc = ? WHERE id = ?", (utc_text(now), session_id)
             )
+
+    def record_session_event(
+        self, session_id: int, kind: str, detail: str, now: datetime
+    ) -> None:
+        """Notes something that happened during a session, such as the device dropping out."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO session_events (session_id, at_utc, kind, detail) VALUES (?, ?, ?, ?)",
+                (session_id, utc_text(now), kind, detail),
+            )
+
+    def session_events(self, session_id: int) -> list[tuple[datetime, str, str]]:
+        rows = self.read(
+            "SELECT at_utc, kind, detail FROM session_events WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [(parse_utc(at), kind, detail) for at, kind, detail in rows]
 
     def finish_session(
         self, session_id: int, *, status: str, ended: datetime, active_seconds: float

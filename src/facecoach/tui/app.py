@@ -134,5 +134,9 @@ def run_tui(*, simulate: bool = False) -> None:
     from facecoach.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
-    companion = Companion(SystemClock(), config_dir(), database_path())
+    from facecoach.paired_device import PairedDevice
+
+    config = config_dir()
+    device = PairedDevice(config, simulate=simulate)
+    companion = Companion(SystemClock(), config, database_path(), device=device)
     FacecoachApp(companion, handle_signals=True).run()
