@@ -61,13 +61,15 @@ class AdvertisementMatcher:
     def match(
         self, adv: Advertisement, *, name: str | None = None, connectable: bool = True
     ) -> DeviceProfile | None:
-        """The profile whose matching entry is most specific; earlier profiles win ties."""
+        """The best match: fallback profiles last, then the most specific matcher; earlier
+        profiles (the user's own come first) win ties."""
         best: DeviceProfile | None = None
-        best_score = 0
+        best_score = (False, 0)
         for profile in self.profiles:
             for matcher in profile.match:
-                if matcher.specificity > best_score and matcher_accepts(
+                score = (not profile.fallback, matcher.specificity)
+                if score > best_score and matcher_accepts(
                     matcher, adv, name=name, connectable=connectable
                 ):
-                    best, best_score = profile, matcher.specificity
+                    best, best_score = profile, score
         return best

@@ -330,6 +330,8 @@ class DeviceProfile(_Strict):
     vendor: str = Field(min_length=1, max_length=80)
     description: str = Field(default="", max_length=500)
     capabilities: frozenset[Capability] = frozenset()
+    # A catch-all (such as "any device with a Battery service") that loses to any other match.
+    fallback: bool = False
     match: tuple[Matcher, ...] = Field(min_length=1, max_length=20)
     gatt: GattLayout
     framing: Framing | None = None

@@ -131,10 +131,9 @@ class FacecoachApp(App[None]):
 
 def run_tui(*, simulate: bool = False) -> None:
     """Open the app on the user's own files and the real clock."""
+    from facecoach.paired_device import PairedDevice
     from facecoach.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
-
-    from facecoach.paired_device import PairedDevice
 
     config = config_dir()
     device = PairedDevice(config, simulate=simulate)
