@@ -1,4 +1,4 @@
-"""A session drives the device: programs per zone, the charger blocks the start, drops are logged."""
+"""A session drives the device: programs per zone, charger blocks the start, drops are logged."""
 
 import asyncio
 from collections.abc import Coroutine
@@ -72,7 +72,8 @@ def test_each_phase_selects_its_program_on_the_device(
     assert codes == [profile.program(p).code for p in expected]
     assert any("Calm selected" in m for m in messages)
     record = companion.recent_sessions(1)[0]
-    assert record.device is not None and record.device.startswith("FC-Ref")
+    assert record.device is not None
+    assert record.device.startswith("FC-Ref")
 
 
 def test_a_device_on_its_charger_blocks_the_start(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(tmp_path: 
         driver.poll()
         driver.abort()
         await asyncio.sleep(0.1)
-        assert recorder is not None and recorder.session_id is not None
+        assert recorder is not None
+        assert recorder.session_id is not None
         return recorder.session_id
 
     session_id = run_virtual(run())
