@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from facecoach.companion import Companion
+from facecoach.paired_device import PairedDevice
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import FakeClock
@@ -29,13 +30,18 @@ def quick_library() -> RoutineLibrary:
 
 
 def make_companion(
-    clock: FakeClock, *, library: RoutineLibrary | None = None, screened: bool = True
+    clock: FakeClock,
+    *,
+    library: RoutineLibrary | None = None,
+    screened: bool = True,
+    device: PairedDevice | None = None,
 ) -> Companion:
     companion = Companion(
         clock,
         Path(os.environ["FACECOACH_CONFIG_DIR"]),
         Path(os.environ["FACECOACH_DATA_DIR"]) / "facecoach.db",
         library=library or quick_library(),
+        device=device,
     )
     if screened:
         companion.record_screening({})

@@ -41,6 +41,11 @@ class PairedDevice:
         self._hub: DeviceHub | None = None
         self._known = KnownDevices(config_dir)
         self.link: DeviceLink | None = None
+        self._listeners: list[Callable[[LinkEvent], None]] = []
+
+    def subscribe(self, listener: "Callable[[LinkEvent], None]") -> None:
+        """Hears the events of every link this object opens, now and later."""
+        self._listeners.append(listener)
 
     @property
     def problem(self) -> str | None:
@@ -69,6 +74,8 @@ class PairedDevice:
                 return self.link
             await self.link.disconnect()
         self.link = self.hub.link_for(device)
+        for listener in self._listeners:
+            self.link.subscribe(listener)
         await self.link.connect()
         await self.link.query_status()
         return self.link

@@ -439,4 +439,6 @@ def reference_air(profiles: Iterable[DeviceProfile], **options: Any) -> Simulate
         SimulatedDevice.from_profile(profile, f"5A:1D:00:00:00:{index:02X}")
         for index, profile in enumerate(profiles, start=1)
     ]
+    for index, device in enumerate(devices):
+        device.rssi = -48 - 7 * index  # near to far, as if spread around the room
     return SimulatedAir(devices, **options)

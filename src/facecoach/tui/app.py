@@ -5,7 +5,9 @@ import signal
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,9 +16,13 @@ from facecoach.companion import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.home import HomeScreen
 
+if TYPE_CHECKING:
+    from facecoach.devices.link import LinkEvent
+
 # Other screens load when first opened: the home screen paints sooner.
 
 FALLBACK_THEME = "textual-dark"
+DISCONNECT_TIMEOUT = 3.0
 
 
 class FacecoachApp(App[None]):
@@ -48,6 +54,36 @@ class FacecoachApp(App[None]):
             self.push_screen(SafetyScreen(self.companion, close_when_answered=True))
         if self._handle_signals:
             self._install_signal_handlers()
+        self.companion.device.subscribe(self._on_link_event)
+        if self.companion.device.known is not None:
+            self.connect_device()
+
+    @work(exclusive=True, group="device-connect")
+    async def connect_device(self) -> None:
+        """Connects to the paired device in the background; the app works without it."""
+        device = self.companion.device
+        try:
+            await device.connect()
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Device not connected", severity="warning", timeout=10)
+        self.show_device()
+
+    def _on_link_event(self, event: "LinkEvent") -> None:
+        if event.text and event.kind.value not in ("status", "connected"):
+            self.notify(event.text, title="Device", timeout=6)
+        self.show_device()
+
+    def show_device(self) -> None:
+        """Redraws the device's state wherever it is shown."""
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_device", None)
+            if show is not None:
+                show()
+
+    def action_devices(self) -> None:
+        from facecoach.tui.screens.devices import DevicesScreen
+
+        self.push_screen(DevicesScreen(self.companion))
 
     def _screening_missing(self) -> bool:
         try:
@@ -74,10 +110,12 @@ class FacecoachApp(App[None]):
             if isinstance(screen, SessionScreen):
                 screen.interrupt()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         # Before the store closes: the screens may unmount after the app does.
         self._finish_live_session()
         self.companion.close()
+        with suppress(FacecoachError, TimeoutError):
+            await asyncio.wait_for(self.companion.device.disconnect(), DISCONNECT_TIMEOUT)
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -117,6 +155,7 @@ class FacecoachApp(App[None]):
         yield SystemCommand("History", "Heatmap, streaks and recent sessions", self.action_history)
         yield SystemCommand("Safety", "Screening answers, Botox and fillers", self.action_safety)
         yield SystemCommand("Settings", "Goals, glide length, bell, theme", self.action_settings)
+        yield SystemCommand("Devices", "Scan, pair, battery and programs", self.action_devices)
         yield SystemCommand("Log Botox or filler", "Start a waiting period", self._log_injection)
         yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_dark)
         yield from super().get_system_commands(screen)

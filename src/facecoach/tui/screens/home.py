@@ -25,6 +25,7 @@ class HomeScreen(Screen[None]):
         Binding("h", "app.history", "History", id="home.history"),
         Binding("y", "app.safety", "Safety", id="home.safety"),
         Binding("o", "app.settings", "Settings", id="home.settings"),
+        Binding("d", "app.devices", "Devices", id="home.devices"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -51,7 +52,11 @@ class HomeScreen(Screen[None]):
                 with Vertical(classes="card", id="device-card") as card:
                     card.border_title = "Device"
                     yield Static("No device paired.", id="device")
-                    yield Static("Sessions run on the timer alone.", classes="muted")
+                    yield Static(
+                        "Sessions run on the timer alone (d: devices).",
+                        id="device-detail",
+                        classes="muted",
+                    )
             with Horizontal(id="start-row"):
                 yield Select[str](self._routine_options(), id="routine-select", prompt="Routine")
                 yield Button("Start session", id="start", variant="success")
@@ -71,6 +76,18 @@ class HomeScreen(Screen[None]):
         self._show_notices(dashboard)
         self._show_today(dashboard)
         self._show_routines(dashboard)
+        self.show_device()
+
+    def show_device(self) -> None:
+        summary = self.companion.device.summary()
+        device = self.query_one("#device", Static)
+        detail = self.query_one("#device-detail", Static)
+        if summary is None:
+            device.update("No device paired.")
+            detail.update("Sessions run on the timer alone (d: devices).")
+            return
+        device.update(f"[b]{summary.name}[/b]")
+        detail.update(", ".join(part for part in (summary.state, summary.detail) if part))
 
     def _show_notices(self, dashboard: Dashboard) -> None:
         notices = self.query_one("#notices", Vertical)

@@ -73,14 +73,20 @@ class SessionScreen(Screen[None]):
                 yield Static(id="glide-line")
                 yield Static(id="next-line")
                 yield Static(id="session-status")
+                yield Static(id="device-status", classes="muted")
                 yield ProgressBar(id="routine-progress", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = self.routine.name
         self.driver, self.recorder = self.companion.begin_session(
-            self.routine, [self], on_log_error=self._log_failed
+            self.routine,
+            [self],
+            on_log_error=self._log_failed,
+            spawn=lambda command: self.run_worker(command, group="device-commands"),
+            on_device_message=self._device_message,
         )
+        self.show_device()
         self.query_one(ProgressBar).total = self.session.timeline.total_seconds
         self.driver.start()
         self.set_interval(REDRAW_SECONDS, self.tick)
@@ -88,6 +94,21 @@ class SessionScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.interrupt()
+
+    def show_device(self) -> None:
+        summary = self.companion.device.summary()
+        line = self.query_one("#device-status", Static)
+        if summary is None:
+            line.update("")
+            return
+        state = "" if summary.state == "connected" else f" · {summary.state}"
+        detail = f" · {summary.detail}" if summary.detail else ""
+        line.update(f"{summary.name}{state}{detail}")
+
+    def _device_message(self, text: str) -> None:
+        self.show_device()
+        if "selected" not in text:  # selections show in the status line; problems pop up
+            self.notify(text, title="Device", severity="warning", timeout=6)
 
     # --- the clock -----------------------------------------------------------------------
 

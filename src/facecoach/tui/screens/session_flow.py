@@ -25,5 +25,22 @@ async def start_session_flow(app: App[None], companion: Companion, routine_id: s
     except FacecoachError as exc:
         app.notify(str(exc), title="Cannot start", severity="error")
         return
+    if await _device_blocks_start(app, companion):
+        return
     if await app.push_screen_wait(PreSessionChecks()):
         await app.push_screen(SessionScreen(companion, routine))
+
+
+async def _device_blocks_start(app: App[None], companion: Companion) -> bool:
+    """Asks the connected device how it is (charger, battery) and refuses to start on a charger."""
+    link = companion.device.link
+    if link is not None and link.is_connected:
+        try:
+            await link.query_status()
+        except FacecoachError as exc:
+            app.notify(f"Could not read the device's state: {exc}", severity="warning")
+    reason = companion.device.blocks_start()
+    if reason is not None:
+        app.notify(reason, title="Cannot start", severity="error", timeout=10)
+        return True
+    return False

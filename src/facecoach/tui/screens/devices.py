@@ -1,0 +1,193 @@
+"""The Devices screen: a live scan, pairing and forgetting, and the paired device's state."""
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from facecoach.companion import Companion
+from facecoach.errors import FacecoachError
+
+if TYPE_CHECKING:
+    from facecoach.devices.scanning import ScanResult
+
+
+class DevicesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("p", "pair", "Pair selected", id="devices.pair"),
+        Binding("c", "connect", "Connect", id="devices.connect"),
+        Binding("f", "forget", "Forget", id="devices.forget"),
+        Binding("escape,q", "app.pop_screen", "Back", id="devices.back"),
+    ]
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__()
+        self.companion = companion
+        self._addresses: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="devices-body"):
+            with Vertical(classes="card", id="paired-card") as card:
+                card.border_title = "Paired device"
+                yield Static(id="paired")
+                yield Static(id="programs")
+                with Horizontal(classes="buttons"):
+                    yield Button("Connect", id="connect")
+                    yield Button("Forget", id="forget", variant="error")
+            with Vertical(classes="card", id="nearby-card") as card:
+                card.border_title = "Nearby"
+                yield Static("Scanning…", id="scan-state", classes="muted")
+                yield DataTable(id="nearby", cursor_type="row", zebra_stripes=True)
+                yield Button("Pair selected", id="pair", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")
+        table = self.query_one("#nearby", DataTable)
+        self._columns = table.add_columns("Name", "Signal", "Profile", "Address")
+        self._first_seen: dict[str, int] = {}
+        table.focus()
+        self.show_device()
+        self._scan()
+
+    def show_device(self) -> None:
+        from facecoach.devices.status_text import describe_status
+
+        device = self.companion.device
+        summary = device.summary()
+        paired = self.query_one("#paired", Static)
+        programs = self.query_one("#programs", Static)
+        if summary is None:
+            paired.update("No device paired. Pick one under Nearby and press p to pair it.")
+            programs.update("")
+            self.query_one("#connect", Button).disabled = True
+            self.query_one("#forget", Button).disabled = True
+            return
+        self.query_one("#forget", Button).disabled = False
+        link = device.link
+        connected = link is not None and link.is_connected
+        self.query_one("#connect", Button).disabled = connected
+        paired.update(f"[b]{summary.name}[/b] · {summary.state}")
+        if link is None:
+            programs.update("Press c to connect and read its battery and programs.")
+            return
+        programs.update("\n".join(describe_status(link.profile, link.status)))
+
+    # --- scanning --------------------------------------------------------------------------
+
+    @work(exclusive=True, group="scan")
+    async def _scan(self) -> None:
+        state = self.query_one("#scan-state", Static)
+        try:
+            scanner = self.companion.device.hub.scanner(lambda result: self._refresh_table())
+            self._scanner = scanner
+            await scanner.start()
+        except FacecoachError as exc:
+            state.update(f"[b]{exc}[/b]")
+            return
+        state.update("Scanning… devices appear as they advertise.")
+        try:
+            await asyncio.Event().wait()  # until the screen closes and cancels this worker
+        finally:
+            await scanner.stop()
+
+    def _refresh_table(self) -> None:
+        try:
+            table = self.query_one("#nearby", DataTable)
+        except NoMatches:  # an advertisement that arrived as the screen closed
+            return
+        results = {r.address: r for r in self._scanner.sorted()}
+        # Rows keep their place (recognised devices first, then in order of appearance), so
+        # the cursor does not jump while the user is choosing.
+        order = sorted(
+            results,
+            key=lambda a: (
+                results[a].profile is None,
+                self._first_seen.setdefault(a, len(self._first_seen)),
+            ),
+        )
+        if order != self._addresses:
+            selected = self._addresses[table.cursor_row] if self._addresses else None
+            table.clear()
+            for address in order:
+                table.add_row(*self._cells(results[address]), key=address)
+            self._addresses = order
+            if selected in order:
+                table.move_cursor(row=order.index(selected))
+            return
+        for address in order:
+            for column, value in zip(self._columns, self._cells(results[address]), strict=True):
+                table.update_cell(address, column, value)
+
+    @staticmethod
+    def _cells(result: "ScanResult") -> tuple[str, str, str, str]:
+        profile = result.profile.name if result.profile else "(no profile)"
+        return (result.label, f"{result.rssi} dBm", profile, result.address)
+
+    # --- intents ---------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "pair": self.action_pair,
+            "connect": self.action_connect,
+            "forget": self.action_forget,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_pair()
+
+    def action_pair(self) -> None:
+        table = self.query_one("#nearby", DataTable)
+        if not self._addresses:
+            self.notify("No device found yet.", severity="warning")
+            return
+        self._pair(self._addresses[table.cursor_row])
+
+    @work(exclusive=True, group="device")
+    async def _pair(self, address: str) -> None:
+        self.notify(f"Pairing {address}…", timeout=3)
+        try:
+            await self.companion.device.disconnect()
+            device = await self.companion.device.hub.pair(address)
+            await self.companion.device.connect()
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Pairing failed", severity="error", timeout=10)
+            return
+        finally:
+            self.show_device()
+        self.notify(f"Paired {device.name}.", title="Paired")
+
+    def action_connect(self) -> None:
+        self._connect()
+
+    @work(exclusive=True, group="device")
+    async def _connect(self) -> None:
+        self.query_one("#paired", Static).update("Connecting…")
+        try:
+            await self.companion.device.connect()
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Cannot connect", severity="error", timeout=10)
+        self.show_device()
+
+    def action_forget(self) -> None:
+        self._forget()
+
+    @work(exclusive=True, group="device")
+    async def _forget(self) -> None:
+        known = self.companion.device.known
+        if known is None:
+            return
+        await self.companion.device.disconnect()
+        self.companion.device.hub.forget(known.address)
+        self.notify(f"Forgot {known.name}.")
+        self.show_device()
