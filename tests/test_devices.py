@@ -328,3 +328,24 @@ def test_reconnection_gives_up_with_a_message_when_the_device_stays_away() -> No
     run_virtual(run())
     assert link.state is LinkState.LOST
     assert "Could not reconnect" in texts[-1]
+
+
+def test_a_drop_during_the_reselection_leads_to_another_reconnection() -> None:
+    _, device, link = air_and_link("reference-a")
+    errors: list[BaseException] = []
+
+    async def run() -> None:
+        asyncio.get_running_loop().set_exception_handler(
+            lambda _loop, context: errors.append(context.get("exception") or Exception())
+        )
+        await link.connect()
+        await link.select_program("calm")
+        device.faults.disconnect_after_writes = 1  # the reselection write drops the link again
+        device.drop_link()
+        await asyncio.sleep(10)
+
+    run_virtual(run())
+    assert errors == []
+    assert link.state is LinkState.CONNECTED
+    assert device.connections == 3
+    assert device.firmware.program_code == SHIPPED["reference-a"].program("calm").code

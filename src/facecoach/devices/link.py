@@ -22,7 +22,13 @@ from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
 from facecoach.devices.codec import DecodedNotification, FrameCodec
-from facecoach.devices.errors import CommandError, CommandTimeout, ConnectionFailed, FrameError
+from facecoach.devices.errors import (
+    CommandError,
+    CommandTimeout,
+    ConnectionFailed,
+    DeviceError,
+    FrameError,
+)
 from facecoach.devices.profile import (
     AckKind,
     CommandName,
@@ -245,7 +251,8 @@ class DeviceLink:
                 continue
             self.state = LinkState.CONNECTED
             if self.selected_program is not None:
-                with contextlib.suppress(CommandError):
+                # A drop during the reselection starts the next reconnection by itself.
+                with contextlib.suppress(DeviceError):
                     await self._send(
                         CommandName.SELECT_PROGRAM, {self._select_arg: self.selected_program.code}
                     )
