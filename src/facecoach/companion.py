@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -20,9 +20,11 @@ from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
 from facecoach.adherence.store import AdherenceStore, SessionRecord, StoreError
-from facecoach.devices.session_programs import Spawn
 from facecoach.errors import FacecoachError
 from facecoach.paired_device import PairedDevice
+
+if TYPE_CHECKING:
+    from facecoach.devices.session_programs import Spawn
 from facecoach.paths import user_routines_dir
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
 from facecoach.routines.model import Routine
@@ -199,7 +201,7 @@ class Companion:
         sinks: list[EventSink],
         on_log_error: Callable[[StoreError], None] | None = None,
         *,
-        spawn: Spawn | None = None,
+        spawn: "Spawn | None" = None,
         on_device_message: Callable[[str], None] = lambda text: None,
     ) -> tuple[SessionDriver, SessionRecorder | None]:
         """A driver ready to start; the session log (if any) is its first sink, then the

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from facecoach.devices.known import KnownDevice, KnownDevices
-from facecoach.devices.session_programs import DeviceProgramSink, Spawn
 from facecoach.session.driver import EventSink
 from facecoach.session.engine import EventKind, Session, SessionEvent
 
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from facecoach.adherence.recorder import SessionRecorder
     from facecoach.devices.hub import DeviceHub
     from facecoach.devices.link import DeviceLink, LinkEvent
+    from facecoach.devices.session_programs import Spawn
     from facecoach.devices.simulator import SimulatedAir
 
 
@@ -114,7 +114,7 @@ class PairedDevice:
 
     def session_sinks(
         self,
-        spawn: Spawn,
+        spawn: "Spawn",
         recorder: "SessionRecorder | None",
         intensity: int | None,
         on_message: Callable[[str], None],
@@ -126,6 +126,8 @@ class PairedDevice:
         if recorder is not None:
             sinks.append(_DeviceTroubleNotes(link, recorder))
         if link.profile.programs:
+            from facecoach.devices.session_programs import DeviceProgramSink
+
             sinks.append(
                 DeviceProgramSink(
                     link, spawn, intensity=intensity, on_message=on_message, on_error=on_message
