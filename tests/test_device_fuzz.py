@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from facecoach.devices.codec import FrameCodec
 from facecoach.devices.errors import DeviceError, FrameError, ProfileError
+from facecoach.devices.profile import NotificationKind
 from facecoach.devices.registry import load_registry, parse_profile, shipped_profiles_dir
 
 PROFILES = [p for p in load_registry().profiles if p.framing is not None]
@@ -37,7 +38,9 @@ def test_one_flipped_bit_in_a_status_frame_never_decodes_silently_wrong(
     profile: object, data: st.DataObject
 ) -> None:
     codec = FrameCodec(profile)  # type: ignore[arg-type]
-    name = next(n for n, spec in codec.profile.notifications.items() if spec.kind == "status")
+    status = codec.profile.notification_of(NotificationKind.STATUS)
+    assert status is not None
+    name = status[0]
     frame = bytearray(codec.encode_notification(name, {"program": 1, "battery": 50}))
     bit = data.draw(st.integers(0, len(frame) * 8 - 1))
     frame[bit // 8] ^= 1 << (bit % 8)

@@ -21,18 +21,27 @@ M = TypeVar("M", bound=BaseModel)
 def read_toml_model(path: Path, model: type[M], error: type[FacecoachError], what: str) -> M | None:
     """The validated file, or None when it does not exist."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read {path}: {exc}") from None
+    return parse_toml_model(text, model, error, str(path), what)
+
+
+def parse_toml_model(
+    text: str, model: type[M], error: type[FacecoachError], source: str, what: str
+) -> M:
+    """TOML text validated as `model`; every problem is one `error` naming `source` and fields."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{path}: invalid TOML: {exc}") from None
+        raise error(f"{source}: invalid TOML: {exc}") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
-        raise error(f"{path}: invalid {what}:\n{problems}") from None
+        raise error(f"{source}: invalid {what}:\n{problems}") from None
 
 
 def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> Path:

@@ -107,11 +107,10 @@ class SimulatedFirmware:
 
     def status_frame(self, sequence: int = 0) -> bytes | None:
         """A status notification, for devices that send one."""
-        status = self.profile.status_notification
+        status = self.profile.notification_of(NotificationKind.STATUS)
         if self._codec is None or status is None:
             return None
-        name = next(k for k, v in self.profile.notifications.items() if v is status)
-        return self._codec.encode_notification(name, self.status_values(), sequence)
+        return self._codec.encode_notification(status[0], self.status_values(), sequence)
 
     # -- protocol ---------------------------------------------------------------------------
 
@@ -143,10 +142,9 @@ class SimulatedFirmware:
         sequence = command.sequence or 0
         if rule.kind is AckKind.NONE:
             return []
-        if rule.kind is AckKind.ACK:
-            name = next(
-                k for k, v in self.profile.notifications.items() if v.kind is NotificationKind.ACK
-            )
+        ack = self.profile.notification_of(NotificationKind.ACK)
+        if rule.kind is AckKind.ACK and ack is not None:
+            name = ack[0]
             opcode = self.profile.commands[command.name].opcode
             return [
                 self._codec.encode_notification(name, {"of": opcode, "result": result}, sequence)

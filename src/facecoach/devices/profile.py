@@ -358,9 +358,8 @@ class DeviceProfile(_Strict):
         command_opcodes = [c.opcode for c in self.commands.values()]
         if len(set(command_opcodes)) != len(command_opcodes):
             raise ValueError("two commands share an opcode")
-        acks = [n for n in self.notifications.values() if n.kind is NotificationKind.ACK]
-        for ack in acks:
-            if "of" not in ack.names:
+        for notification in self.notifications.values():
+            if notification.kind is NotificationKind.ACK and "of" not in notification.names:
                 raise ValueError("an 'ack' notification needs a field named 'of' (the opcode)")
 
     def _check_programs(self) -> None:
@@ -374,7 +373,7 @@ class DeviceProfile(_Strict):
             raise ValueError("a device with programs needs default_program")
 
     def _check_commands(self) -> None:
-        status = self.status_notification
+        status = self.notification_of(NotificationKind.STATUS)
         for name, command in self.commands.items():
             rule = command.ack
             if rule.kind is AckKind.STATUS:
@@ -384,11 +383,9 @@ class DeviceProfile(_Strict):
                         "notification of kind 'status'"
                     )
                 for field in (*rule.expect_args, *rule.expect_values):
-                    if field not in status.names:
+                    if field not in status[1].names:
                         raise ValueError(f"{name}: the status notification has no field {field!r}")
-            if rule.kind is AckKind.ACK and not any(
-                n.kind is NotificationKind.ACK for n in self.notifications.values()
-            ):
+            if rule.kind is AckKind.ACK and self.notification_of(NotificationKind.ACK) is None:
                 raise ValueError(
                     f"{name} is acknowledged by 'ack', but there is no notification of kind 'ack'"
                 )
@@ -402,10 +399,10 @@ class DeviceProfile(_Strict):
         if select is not None and (len(select.args) != 1 or not self.programs):
             raise ValueError("select_program takes one argument and needs [[programs]]")
 
-    @property
-    def status_notification(self) -> Notification | None:
+    def notification_of(self, kind: NotificationKind) -> tuple[str, Notification] | None:
+        """The (first) notification of a kind, with its name: the device's ack or its status."""
         return next(
-            (n for n in self.notifications.values() if n.kind is NotificationKind.STATUS), None
+            ((n, spec) for n, spec in self.notifications.items() if spec.kind is kind), None
         )
 
     def program(self, program_id: str) -> DeviceProgram:

@@ -4,32 +4,21 @@ A broken profile never stops the others from loading; its problems are listed wi
 the field. A user profile with the same id as a shipped one replaces it.
 """
 
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from facecoach.devices.errors import ProfileError
 from facecoach.devices.matching import AdvertisementMatcher
 from facecoach.devices.profile import DeviceProfile
-from facecoach.validation import describe_validation_error
+from facecoach.tomlfile import parse_toml_model
 
 MAX_PROFILE_FILE_BYTES = 256 * 1024
 
 
 def parse_profile(text: str, source: str) -> DeviceProfile:
     """Validate TOML text as a profile; any problem is a ProfileError naming `source`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: invalid TOML: {exc}") from None
-    try:
-        return DeviceProfile.model_validate(data)
-    except ValidationError as exc:
-        lines = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
-        raise ProfileError(f"{source}: not a valid device profile:\n{lines}") from None
+    return parse_toml_model(text, DeviceProfile, ProfileError, source, "device profile")
 
 
 def load_profile_file(path: Path) -> DeviceProfile:
