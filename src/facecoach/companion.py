@@ -203,6 +203,7 @@ class Companion:
         *,
         spawn: "Spawn | None" = None,
         on_device_message: Callable[[str], None] = lambda text: None,
+        on_device_problem: Callable[[str], None] = lambda text: None,
     ) -> tuple[SessionDriver, SessionRecorder | None]:
         """A driver ready to start; the session log (if any) is its first sink, then the
         device (when one is connected and `spawn` can run its commands), then `sinks`."""
@@ -219,7 +220,11 @@ class Companion:
             )
         device_sinks = (
             self.device.session_sinks(
-                spawn, recorder, self.settings.device_intensity, on_device_message
+                spawn,
+                recorder,
+                self.settings.device_intensity,
+                on_device_message,
+                on_device_problem,
             )
             if spawn is not None
             else []

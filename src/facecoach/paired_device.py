@@ -56,13 +56,14 @@ class PairedDevice:
         if self._hub is None:
             from facecoach.devices.hub import DeviceHub
 
-            self._hub = DeviceHub(self.config_dir, simulate=self.simulate, air=self._air)
-            self._known = self._hub.known
+            self._hub = DeviceHub(
+                self.config_dir, simulate=self.simulate, air=self._air, known=self._known
+            )
         return self._hub
 
     @property
     def known(self) -> KnownDevice | None:
-        return (self._hub.known if self._hub else self._known).current
+        return self._known.current
 
     async def connect(self) -> "DeviceLink | None":
         """Connects to the paired device, if any, and reads its status."""
@@ -118,6 +119,7 @@ class PairedDevice:
         recorder: "SessionRecorder | None",
         intensity: int | None,
         on_message: Callable[[str], None],
+        on_problem: Callable[[str], None],
     ) -> list[EventSink]:
         link = self.link
         if link is None or not link.is_connected:
@@ -130,7 +132,7 @@ class PairedDevice:
 
             sinks.append(
                 DeviceProgramSink(
-                    link, spawn, intensity=intensity, on_message=on_message, on_error=on_message
+                    link, spawn, intensity=intensity, on_message=on_message, on_problem=on_problem
                 )
             )
         return sinks

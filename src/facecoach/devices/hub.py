@@ -31,9 +31,10 @@ class DeviceHub:
         simulate: bool = False,
         air: SimulatedAir | None = None,
         registry: ProfileRegistry | None = None,
+        known: KnownDevices | None = None,
     ) -> None:
         self.registry = registry or load_registry(user_profiles_dir(config_dir))
-        self.known = KnownDevices(config_dir)
+        self.known = known if known is not None else KnownDevices(config_dir)
         if simulate and air is None:
             air = reference_air(self.registry.profiles)
         self.air = air

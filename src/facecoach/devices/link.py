@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -93,7 +93,6 @@ class LinkOptions:
     reconnect_delays: Sequence[float] = RECONNECT_DELAYS
     find_timeout: float = FIND_TIMEOUT
     connect_attempts: int = 3
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class DeviceLink:
@@ -159,7 +158,6 @@ class DeviceLink:
                 use_services_cache=False,
                 pair=pair or self.profile.gatt.bond,
                 backend=self.options.client_backend,
-                **self.options.extra,
             )
         except (TimeoutError, BleakError, OSError) as exc:
             raise ConnectionFailed(

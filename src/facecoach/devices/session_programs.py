@@ -48,13 +48,14 @@ class DeviceProgramSink:
         *,
         intensity: int | None = None,
         on_message: Callable[[str], None] = lambda text: None,
-        on_error: Callable[[str], None] = lambda text: None,
+        on_problem: Callable[[str], None] = lambda text: None,
     ) -> None:
         self._device = device
         self._spawn = spawn
         self._intensity = intensity
         self._on_message = on_message
-        self._on_error = on_error
+        # Problems need the user's attention; messages only report progress.
+        self._on_problem = on_problem
         self.current: DeviceProgram | None = None
 
     def handle(self, event: SessionEvent, session: Session) -> None:
@@ -78,7 +79,7 @@ class DeviceProgramSink:
         if program is None or (program == self.current and not first):
             return
         if note:
-            self._on_message(note)
+            self._on_problem(note)
         self.current = program
         if first and self._intensity is not None:
             self._spawn(self._run(self._set_intensity(self._intensity), "set intensity"))
@@ -91,11 +92,11 @@ class DeviceProgramSink:
     async def _set_intensity(self, level: int) -> None:
         sent = await self._device.set_intensity(level)
         if sent != level:
-            self._on_message(f"Intensity capped at {sent}, this device's limit.")
+            self._on_problem(f"Intensity capped at {sent}, this device's limit.")
 
     async def _run(self, command: Coroutine[Any, Any, object], what: str) -> None:
         try:
             await command
         except DeviceError as exc:
             # The session goes on without the device; the user is told why.
-            self._on_error(f"Could not {what}: {exc}")
+            self._on_problem(f"Could not {what}: {exc}")

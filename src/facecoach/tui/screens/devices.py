@@ -29,7 +29,9 @@ class DevicesScreen(Screen[None]):
     def __init__(self, companion: Companion) -> None:
         super().__init__()
         self.companion = companion
-        self._addresses: list[str] = []
+        self._addresses: list[str] = []  # table rows, top to bottom
+        self._results: dict[str, ScanResult] = {}
+        self._first_seen: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,7 +54,6 @@ class DevicesScreen(Screen[None]):
         self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")
         table = self.query_one("#nearby", DataTable)
         self._columns = table.add_columns("Name", "Signal", "Profile", "Address")
-        self._first_seen: dict[str, int] = {}
         table.focus()
         self.show_device()
         self._scan()
@@ -86,8 +87,7 @@ class DevicesScreen(Screen[None]):
     async def _scan(self) -> None:
         state = self.query_one("#scan-state", Static)
         try:
-            scanner = self.companion.device.hub.scanner(lambda result: self._refresh_table())
-            self._scanner = scanner
+            scanner = self.companion.device.hub.scanner(self._on_result)
             await scanner.start()
         except FacecoachError as exc:
             state.update(f"[b]{exc}[/b]")
@@ -98,21 +98,17 @@ class DevicesScreen(Screen[None]):
         finally:
             await scanner.stop()
 
-    def _refresh_table(self) -> None:
+    def _on_result(self, result: "ScanResult") -> None:
+        self._results[result.address] = result
+        self._first_seen.setdefault(result.address, len(self._first_seen))
         try:
             table = self.query_one("#nearby", DataTable)
         except NoMatches:  # an advertisement that arrived as the screen closed
             return
-        results = {r.address: r for r in self._scanner.sorted()}
+        results = self._results
         # Rows keep their place (recognised devices first, then in order of appearance), so
         # the cursor does not jump while the user is choosing.
-        order = sorted(
-            results,
-            key=lambda a: (
-                results[a].profile is None,
-                self._first_seen.setdefault(a, len(self._first_seen)),
-            ),
-        )
+        order = sorted(results, key=lambda a: (results[a].profile is None, self._first_seen[a]))
         if order != self._addresses:
             selected = self._addresses[table.cursor_row] if self._addresses else None
             table.clear()
@@ -122,9 +118,9 @@ class DevicesScreen(Screen[None]):
             if selected in order:
                 table.move_cursor(row=order.index(selected))
             return
-        for address in order:
-            for column, value in zip(self._columns, self._cells(results[address]), strict=True):
-                table.update_cell(address, column, value)
+        # Same rows: only the device that just advertised changes (its signal, mostly).
+        for column, value in zip(self._columns, self._cells(result), strict=True):
+            table.update_cell(result.address, column, value)
 
     @staticmethod
     def _cells(result: "ScanResult") -> tuple[str, str, str, str]:

@@ -84,7 +84,8 @@ class SessionScreen(Screen[None]):
             [self],
             on_log_error=self._log_failed,
             spawn=lambda command: self.run_worker(command, group="device-commands"),
-            on_device_message=self._device_message,
+            on_device_message=lambda _text: self.show_device(),
+            on_device_problem=self._device_problem,
         )
         self.show_device()
         self.query_one(ProgressBar).total = self.session.timeline.total_seconds
@@ -105,10 +106,9 @@ class SessionScreen(Screen[None]):
         detail = f" · {summary.detail}" if summary.detail else ""
         line.update(f"{summary.name}{state}{detail}")
 
-    def _device_message(self, text: str) -> None:
+    def _device_problem(self, text: str) -> None:
         self.show_device()
-        if "selected" not in text:  # selections show in the status line; problems pop up
-            self.notify(text, title="Device", severity="warning", timeout=6)
+        self.notify(text, title="Device", severity="warning", timeout=6)
 
     # --- the clock -----------------------------------------------------------------------
 
