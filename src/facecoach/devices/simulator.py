@@ -7,14 +7,11 @@ to a simulated device through bleak's own public classes, exactly as it talks to
 
 import asyncio
 import contextlib
-import functools
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import Any, ClassVar
 
 from bleak.args import SizedBuffer
+from bleak.assigned_numbers import gatt_char_props_to_strs
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from bleak.backends.descriptor import BleakGATTDescriptor
@@ -28,100 +25,19 @@ from bleak.exc import (
     BleakGATTProtocolErrorCode,
 )
 
-from facecoach.devices.firmware import Faults, SimulatedFirmware
-from facecoach.devices.profile import DeviceProfile, WriteMode
-from facecoach.devices.standard import (
-    BATTERY_SERVICE,
-    CCCD,
-    DEVICE_INFO_SERVICE,
-    FIRMWARE_REVISION,
-    MANUFACTURER_NAME,
-    MODEL_NUMBER,
-    SERIAL_NUMBER,
+from facecoach.devices.profile import DeviceProfile
+from facecoach.devices.simulated_device import (
+    Advertisement,
+    ConnectionRefused,
+    Property,
+    Role,
+    SimulatedDevice,
 )
+from facecoach.devices.standard import CCCD
 
 ATT_MTU = 23  # the default; the largest write without response is MTU - 3
 
-
-@dataclass
-class SimulatedDevice:
-    """One device in the air: its advertisement, GATT table and firmware, all from a profile."""
-
-    profile: DeviceProfile
-    address: str
-    name: str
-    firmware: SimulatedFirmware
-    rssi: int = -58
-    faults: Faults = field(default_factory=Faults)
-    in_range: bool = True
-    paired: bool = False
-    client: "SimulatedClientBackend | None" = None
-    connections: int = 0
-
-    @classmethod
-    def from_profile(
-        cls,
-        profile: DeviceProfile,
-        address: str,
-        name: str | None = None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        **state: Any,
-    ) -> "SimulatedDevice":
-        return cls(
-            profile,
-            address,
-            name or _name_for(profile, address),
-            SimulatedFirmware(profile, clock, **state),
-        )
-
-    def advertisements(self) -> list[AdvertisementData]:
-        """An advertising packet without the name, then the scan response that carries it."""
-        uuids = [m.service_uuid for m in self.profile.match if m.service_uuid]
-        service_data = {
-            m.service_data_uuid: b"\x01" for m in self.profile.match if m.service_data_uuid
-        }
-        manufacturer = {
-            m.manufacturer_id: (m.manufacturer_data_start or b"") + b"\x01"
-            for m in self.profile.match
-            if m.manufacturer_id is not None
-        }
-        first = AdvertisementData(None, manufacturer, service_data, uuids, None, self.rssi, ())
-        second = AdvertisementData(
-            self.name, manufacturer, service_data, uuids, None, self.rssi, ()
-        )
-        return [first, second]
-
-    # -- things that happen to the device (tests and the --simulate demo) ------------------
-
-    def drop_link(self) -> None:
-        """The connection is lost (out of range, or the device turned itself off)."""
-        if self.client is not None:
-            self.client.lost()
-
-    def plug_in(self, charging: bool = True) -> None:
-        self.firmware.plug_in(charging)
-        self.push_status()
-
-    def set_battery(self, percent: float) -> None:
-        self.firmware.set_battery(percent)
-        self.push_status()
-
-    def push_status(self) -> None:
-        """Devices with status notifications send one by themselves when something changes."""
-        frame = self.firmware.status_frame()
-        if frame is not None and self.client is not None:
-            self.client.notify(frame)
-
-
-def _name_for(profile: DeviceProfile, address: str) -> str:
-    suffix = address.replace(":", "")[-4:]
-    for matcher in profile.match:
-        if matcher.local_name:
-            name = matcher.local_name.rstrip("*?").rstrip() + " " + suffix
-            if fnmatchcase(name, matcher.local_name):
-                return name
-    return f"{profile.name} {suffix}"
+__all__ = ["SimulatedAir", "SimulatedDevice", "reference_air"]
 
 
 class SimulatedAir:
@@ -184,7 +100,7 @@ class SimulatedScannerBackend(BaseBleakScanner):
             for device in list(self.AIR.devices.values()):
                 if not device.in_range:
                     continue
-                for adv in device.advertisements():
+                for adv in _packets(device.advertisement(), device.rssi):
                     if not self.is_allowed_uuid(adv.service_uuids):
                         continue
                     ble = self.create_or_update_device(
@@ -197,6 +113,12 @@ class SimulatedScannerBackend(BaseBleakScanner):
                     self.call_detection_callbacks(ble, adv)
                     await asyncio.sleep(0)
             await asyncio.sleep(self.AIR.advertise_interval)
+
+
+def _packets(advert: Advertisement, rssi: int) -> list[AdvertisementData]:
+    """An advertising packet without the name, then the scan response that carries it."""
+    fields = (advert.manufacturer_data, advert.service_data, advert.service_uuids, None, rssi, ())
+    return [AdvertisementData(None, *fields), AdvertisementData(advert.name, *fields)]
 
 
 class SimulatedClientBackend(BaseBleakClient):
@@ -240,17 +162,14 @@ class SimulatedClientBackend(BaseBleakClient):
             raise BleakDeviceNotFoundError(
                 self.address, f"Device with address {self.address} was not found."
             )
-        if device.faults.refuse_connections > 0:
-            device.faults.refuse_connections -= 1
-            raise BleakError("simulated connection attempt failed")
-        if device.client is not None and device.client is not self:
-            raise BleakError("device is already connected to another central")
+        try:
+            device.accept(self)
+        except ConnectionRefused as refused:
+            raise BleakError(str(refused)) from None
         if pair:
             device.paired = True
         self._device = device
         self._connected = True
-        device.client = self
-        device.connections += 1
         self.services = self._build_services(device)
 
     async def disconnect(self) -> None:
@@ -270,9 +189,7 @@ class SimulatedClientBackend(BaseBleakClient):
         self._connected = False
         self._callbacks.clear()
         if self._device is not None:
-            self._device.firmware.on_disconnect()
-            if self._device.client is self:
-                self._device.client = None
+            self._device.release(self)
 
     async def pair(self, *args: Any, **kwargs: Any) -> None:
         self._require().paired = True
@@ -285,66 +202,30 @@ class SimulatedClientBackend(BaseBleakClient):
     # -- GATT -------------------------------------------------------------------------------
 
     def _build_services(self, device: SimulatedDevice) -> BleakGATTServiceCollection:
-        profile = device.profile
         collection = BleakGATTServiceCollection()
         handle = 0
-
-        def next_handle() -> int:
-            nonlocal handle
+        for spec in device.gatt_table():
             handle += 1
-            return handle
-
-        def add_service(uuid: str) -> BleakGATTService:
-            service = BleakGATTService(None, next_handle(), uuid)
+            service = BleakGATTService(None, handle, spec.uuid)
             collection.add_service(service)
-            return service
-
-        def add_char(
-            service: BleakGATTService,
-            uuid: str,
-            properties: list[Any],
-            read: Callable[[], bytes] | None = None,
-        ) -> BleakGATTCharacteristic:
-            char = BleakGATTCharacteristic(
-                None, next_handle(), uuid, properties, lambda: ATT_MTU - 3, service
-            )
-            collection.add_characteristic(char)
-            if "notify" in properties:
-                collection.add_descriptor(BleakGATTDescriptor(None, next_handle(), CCCD, char))
-            if read is not None:
-                self._reads[char.handle] = read
-            return char
-
-        gatt = profile.gatt
-        if gatt.service is not None:
-            service = add_service(gatt.service)
-            if gatt.command is not None:
-                mode = (
-                    "write"
-                    if gatt.command.write is WriteMode.WITH_RESPONSE
-                    else "write-without-response"
+            for char_spec in spec.characteristics:
+                handle += 1
+                char = BleakGATTCharacteristic(
+                    None,
+                    handle,
+                    char_spec.uuid,
+                    list(gatt_char_props_to_strs(char_spec.property_bits)),
+                    lambda: ATT_MTU - 3,
+                    service,
                 )
-                add_char(service, gatt.command.uuid, [mode])
-            if gatt.notify is not None:
-                self._notify_handle = add_char(service, gatt.notify.uuid, ["notify"]).handle
-        if gatt.battery is not None:
-            battery = add_service(BATTERY_SERVICE)
-            add_char(
-                battery,
-                gatt.battery.uuid,
-                ["read", "notify"],
-                lambda: bytes([device.firmware.battery]),
-            )
-        if gatt.device_info:
-            info = add_service(DEVICE_INFO_SERVICE)
-            serial = device.address.replace(":", "")
-            for uuid, value in (
-                (MANUFACTURER_NAME, "facecoach simulator"),
-                (MODEL_NUMBER, profile.name),
-                (SERIAL_NUMBER, f"SIM-{serial}"),
-                (FIRMWARE_REVISION, "sim-1.0"),
-            ):
-                add_char(info, uuid, ["read"], functools.partial(bytes, value.encode()))
+                collection.add_characteristic(char)
+                if Property.NOTIFY in char_spec.properties:
+                    handle += 1
+                    collection.add_descriptor(BleakGATTDescriptor(None, handle, CCCD, char))
+                if char_spec.read is not None:
+                    self._reads[char.handle] = char_spec.read
+                if char_spec.role is Role.NOTIFY:
+                    self._notify_handle = char.handle
         return collection
 
     def _require(self) -> SimulatedDevice:
@@ -383,28 +264,17 @@ class SimulatedClientBackend(BaseBleakClient):
         payload = bytes(data)
         if len(payload) > ATT_MTU - 3:
             raise BleakGATTProtocolError(BleakGATTProtocolErrorCode.INVALID_ATTRIBUTE_VALUE_LENGTH)
-        faults = device.faults
-        replies = device.firmware.receive(payload)
-        if faults.disconnect_after_writes is not None:
-            faults.disconnect_after_writes -= 1
-            if faults.disconnect_after_writes <= 0:
-                faults.disconnect_after_writes = None
-                self.lost()
-                await asyncio.sleep(0)
-                return
-        for reply in replies:
-            if faults.drop_replies > 0:
-                faults.drop_replies -= 1
-                continue
-            if faults.corrupt_replies > 0:
-                faults.corrupt_replies -= 1
-                reply = reply[:-1] + bytes([reply[-1] ^ 0xFF])
-            if faults.early_replies:
-                self.notify(reply)  # before this write call has returned
-            elif faults.reply_delay > 0:
-                asyncio.get_running_loop().call_later(faults.reply_delay, self.notify, reply)
+        outcome = device.write(payload)
+        if outcome.drop_link:
+            self.lost()
+        loop = asyncio.get_running_loop()
+        for reply in outcome.replies:
+            if reply.delay is None:
+                self.notify(reply.data)  # before this write call has returned
+            elif reply.delay > 0:
+                loop.call_later(reply.delay, self.notify, reply.data)
             else:
-                asyncio.get_running_loop().call_soon(self.notify, reply)
+                loop.call_soon(self.notify, reply.data)
         await asyncio.sleep(0)
 
     async def write_gatt_descriptor(
