@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from facecoach.devices.hub import DeviceHub
     from facecoach.devices.link import DeviceLink, LinkEvent
     from facecoach.devices.session_programs import Spawn
-    from facecoach.devices.simulator import SimulatedAir
+    from facecoach.devices.simulator import Air
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class DeviceSummary:
 
 class PairedDevice:
     def __init__(
-        self, config_dir: Path, *, simulate: bool = False, air: "SimulatedAir | None" = None
+        self, config_dir: Path, *, simulate: bool = False, air: "Air | None" = None
     ) -> None:
         self.config_dir = config_dir
         self.simulate = simulate or air is not None

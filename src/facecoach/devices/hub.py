@@ -15,7 +15,7 @@ from facecoach.devices.link import DeviceLink, LinkOptions
 from facecoach.devices.profile import DeviceProfile
 from facecoach.devices.registry import ProfileRegistry, load_registry
 from facecoach.devices.scanning import DeviceScanner, ScanResult
-from facecoach.devices.simulator import SimulatedAir, reference_air
+from facecoach.devices.simulator import Air, reference_air
 from facecoach.paths import user_profiles_dir
 
 PAIR_SCAN_SECONDS = 10.0
@@ -29,7 +29,7 @@ class DeviceHub:
         config_dir: Path,
         *,
         simulate: bool = False,
-        air: SimulatedAir | None = None,
+        air: Air | None = None,
         registry: ProfileRegistry | None = None,
         known: KnownDevices | None = None,
     ) -> None:

@@ -37,27 +37,24 @@ from facecoach.devices.standard import CCCD
 
 ATT_MTU = 23  # the default; the largest write without response is MTU - 3
 
-__all__ = ["SimulatedAir", "SimulatedDevice", "reference_air"]
+__all__ = ["Air", "SimulatedAir", "SimulatedDevice", "reference_air"]
 
 
-class SimulatedAir:
-    """The devices within reach, and the bleak backend classes that reach them."""
+class Air:
+    """The simulated devices within reach, and the bleak backend classes that reach them.
+
+    Subclasses carry the devices differently: `SimulatedAir` answers GATT calls in process,
+    `bumble_backend.BumbleAir` serves them over a Bumble stack in real ATT packets.
+    """
+
+    scanner_backend: type[BaseBleakScanner]
+    client_backend: type[BaseBleakClient]
 
     def __init__(
         self, devices: Iterable[SimulatedDevice] = (), *, advertise_interval: float = 0.2
     ) -> None:
         self.devices = {d.address.upper(): d for d in devices}
         self.advertise_interval = advertise_interval
-        air = self
-
-        class Scanner(SimulatedScannerBackend):
-            AIR = air
-
-        class Client(SimulatedClientBackend):
-            AIR = air
-
-        self.scanner_backend: type[BaseBleakScanner] = Scanner
-        self.client_backend: type[BaseBleakClient] = Client
 
     def add(self, device: SimulatedDevice) -> SimulatedDevice:
         self.devices[device.address.upper()] = device
@@ -69,6 +66,25 @@ class SimulatedAir:
     def find(self, address: str) -> SimulatedDevice | None:
         device = self.devices.get(address.upper())
         return device if device is not None and device.in_range else None
+
+
+class SimulatedAir(Air):
+    """Devices answered in process, at the level of GATT calls: fast and fully deterministic."""
+
+    def __init__(
+        self, devices: Iterable[SimulatedDevice] = (), *, advertise_interval: float = 0.2
+    ) -> None:
+        super().__init__(devices, advertise_interval=advertise_interval)
+        air = self
+
+        class Scanner(SimulatedScannerBackend):
+            AIR = air
+
+        class Client(SimulatedClientBackend):
+            AIR = air
+
+        self.scanner_backend = Scanner
+        self.client_backend = Client
 
 
 class SimulatedScannerBackend(BaseBleakScanner):
@@ -303,12 +319,17 @@ class SimulatedClientBackend(BaseBleakClient):
             callback(bytearray(data))
 
 
-def reference_air(profiles: Iterable[DeviceProfile], **options: Any) -> SimulatedAir:
+def reference_devices(profiles: Iterable[DeviceProfile], first_byte: int = 0x5A
+                      ) -> list[SimulatedDevice]:
     """One simulated device per profile, with stable addresses: what `--simulate` shows."""
     devices = [
-        SimulatedDevice.from_profile(profile, f"5A:1D:00:00:00:{index:02X}")
+        SimulatedDevice.from_profile(profile, f"{first_byte:02X}:1D:00:00:00:{index:02X}")
         for index, profile in enumerate(profiles, start=1)
     ]
     for index, device in enumerate(devices):
         device.rssi = -48 - 7 * index  # near to far, as if spread around the room
-    return SimulatedAir(devices, **options)
+    return devices
+
+
+def reference_air(profiles: Iterable[DeviceProfile], **options: Any) -> SimulatedAir:
+    return SimulatedAir(reference_devices(profiles), **options)
