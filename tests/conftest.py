@@ -9,6 +9,7 @@ import pytest
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import FakeClock
+from tests.device_air import CARRIERS
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +60,9 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(params=CARRIERS)
+def carrier(request: pytest.FixtureRequest) -> str:
+    """Which carrier the simulated device travels on: in process, or Bumble's real stack."""
+    return str(request.param)

@@ -2,12 +2,16 @@
 
 Everything goes through bleak's own BleakScanner/BleakClient with the simulator as the backend,
 on an event loop whose clock jumps to the next timer, so timeouts and backoff take no real time.
+The link scenarios run on both carriers (the `carrier` fixture): the in-process backend, which
+answers GATT calls, and Bumble, whose peripheral and central speak real ATT over a virtual link.
 """
 
 import asyncio
 from pathlib import Path
 
 import pytest
+from bleak import BleakClient
+from bleak.exc import BleakGATTProtocolError, BleakGATTProtocolErrorCode
 
 from facecoach.devices.checksums import ChecksumKind, checksum
 from facecoach.devices.codec import FrameCodec
@@ -17,7 +21,9 @@ from facecoach.devices.hub import DeviceHub
 from facecoach.devices.link import DeviceLink, LinkEventKind, LinkOptions, LinkState
 from facecoach.devices.profile import CommandName
 from facecoach.devices.registry import load_registry, parse_profile, shipped_profiles_dir
-from facecoach.devices.simulator import SimulatedAir, SimulatedDevice, reference_air
+from facecoach.devices.simulator import Air, SimulatedDevice
+from facecoach.devices.standard import CCCD
+from tests.device_air import air_for
 from tests.virtual_time import run_virtual
 
 REGISTRY = load_registry()
@@ -25,8 +31,8 @@ SHIPPED = {p.id: p for p in REGISTRY.profiles}
 WITH_PROGRAMS = ["reference-a", "reference-b"]
 
 
-def air_and_link(profile_id: str) -> tuple[SimulatedAir, SimulatedDevice, DeviceLink]:
-    air = reference_air([SHIPPED[profile_id]])
+def air_and_link(carrier: str, profile_id: str) -> tuple[Air, SimulatedDevice, DeviceLink]:
+    air = air_for(carrier, [SHIPPED[profile_id]])
     device = next(iter(air.devices.values()))
     link = DeviceLink(
         device.profile,
@@ -41,7 +47,9 @@ def test_shipped_profiles_load_without_problems() -> None:
     assert REGISTRY.problems == []
     assert set(SHIPPED) == {"reference-a", "reference-b", "generic-battery"}
     assert sorted(p.name for p in shipped_profiles_dir().glob("*.toml")) == [
-        "generic-battery.toml", "reference-a.toml", "reference-b.toml",
+        "generic-battery.toml",
+        "reference-a.toml",
+        "reference-b.toml",
     ]
 
 
@@ -104,16 +112,18 @@ def test_profile_errors_name_the_file_and_the_field() -> None:
     with pytest.raises(DeviceError, match=r"(?s)mine.toml.*framing.checksum"):
         parse_profile(text.replace('checksum = "sum8"', 'checksum = "sum9"'), "mine.toml")
     with pytest.raises(DeviceError, match="default_program 'nope' is not in programs"):
-        parse_profile(text.replace('default_program = "lift"', 'default_program = "nope"'),
-                      "mine.toml")
+        parse_profile(
+            text.replace('default_program = "lift"', 'default_program = "nope"'), "mine.toml"
+        )
 
 
 def test_user_profiles_replace_shipped_ones_and_broken_files_do_not_stop_the_rest(
     tmp_path: Path,
 ) -> None:
     text = (shipped_profiles_dir() / "reference-a.toml").read_text()
-    (tmp_path / "mine.toml").write_text(text.replace('name = "facecoach Reference A"',
-                                                     'name = "My Reference A"'))
+    (tmp_path / "mine.toml").write_text(
+        text.replace('name = "facecoach Reference A"', 'name = "My Reference A"')
+    )
     (tmp_path / "broken.toml").write_text("schema_version = 1\nid = [")
     registry = load_registry(tmp_path)
     assert registry.get("reference-a").name == "My Reference A"
@@ -126,8 +136,9 @@ def test_matching_uses_the_name_from_the_scan_response_and_prefers_specific_prof
     from bleak.backends.scanner import AdvertisementData
 
     matcher = REGISTRY.matcher
-    nameless = AdvertisementData(None, {}, {}, ["0000180f-0000-1000-8000-00805f9b34fb"], None,
-                                 -60, ())
+    nameless = AdvertisementData(
+        None, {}, {}, ["0000180f-0000-1000-8000-00805f9b34fb"], None, -60, ()
+    )
     assert matcher.match(nameless).id == "generic-battery"  # type: ignore[union-attr]
     assert matcher.match(nameless, name="FC-RefA 0001").id == "reference-a"  # type: ignore[union-attr]
     by_maker = AdvertisementData(None, {0xFFFF: b"FCA\x07"}, {}, [], None, -60, ())
@@ -136,8 +147,8 @@ def test_matching_uses_the_name_from_the_scan_response_and_prefers_specific_prof
     assert matcher.match(wrong_start) is None
 
 
-def test_scan_through_bleak_recognises_every_simulated_device() -> None:
-    air = reference_air(REGISTRY.profiles)
+def test_scan_through_bleak_recognises_every_simulated_device(carrier: str) -> None:
+    air = air_for(carrier, REGISTRY.profiles)
 
     async def scan() -> dict[str, str | None]:
         hub = DeviceHub(Path("/nonexistent"), air=air, registry=REGISTRY)
@@ -149,9 +160,10 @@ def test_scan_through_bleak_recognises_every_simulated_device() -> None:
 
 
 @pytest.mark.parametrize("profile_id", sorted(SHIPPED))
-def test_pairing_remembers_the_device_and_its_information(profile_id: str, tmp_path: Path
-                                                          ) -> None:
-    air = reference_air([SHIPPED[profile_id]])
+def test_pairing_remembers_the_device_and_its_information(
+    carrier: str, profile_id: str, tmp_path: Path
+) -> None:
+    air = air_for(carrier, [SHIPPED[profile_id]])
     address = next(iter(air.devices))
 
     async def pair() -> None:
@@ -168,8 +180,8 @@ def test_pairing_remembers_the_device_and_its_information(profile_id: str, tmp_p
     assert DeviceHub(tmp_path, air=air, registry=REGISTRY).known.current is None
 
 
-def test_pairing_with_the_wrong_profile_says_what_is_missing(tmp_path: Path) -> None:
-    air = reference_air([SHIPPED["reference-b"]])
+def test_pairing_with_the_wrong_profile_says_what_is_missing(carrier: str, tmp_path: Path) -> None:
+    air = air_for(carrier, [SHIPPED["reference-b"]])
     address = next(iter(air.devices))
     hub = DeviceHub(tmp_path, air=air, registry=REGISTRY)
     with pytest.raises(ConnectionFailed, match="missing command characteristic fc0a0002"):
@@ -177,16 +189,18 @@ def test_pairing_with_the_wrong_profile_says_what_is_missing(tmp_path: Path) -> 
     assert hub.known.current is None
 
 
-def test_a_device_out_of_range_is_a_clear_error(tmp_path: Path) -> None:
-    air = reference_air([SHIPPED["reference-a"]])
+def test_a_device_out_of_range_is_a_clear_error(carrier: str, tmp_path: Path) -> None:
+    air = air_for(carrier, [SHIPPED["reference-a"]])
     hub = DeviceHub(tmp_path, air=air, registry=REGISTRY)
     with pytest.raises(ConnectionFailed, match="was seen in 10 s"):
         run_virtual(hub.pair("AA:BB:CC:DD:EE:FF"))
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)
-def test_every_program_is_selected_and_confirmed_by_the_device(profile_id: str) -> None:
-    _, device, link = air_and_link(profile_id)
+def test_every_program_is_selected_and_confirmed_by_the_device(
+    carrier: str, profile_id: str
+) -> None:
+    _, device, link = air_and_link(carrier, profile_id)
 
     async def run() -> None:
         await link.connect()
@@ -202,8 +216,10 @@ def test_every_program_is_selected_and_confirmed_by_the_device(profile_id: str) 
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)
-def test_an_ack_that_arrives_before_the_write_returns_is_not_missed(profile_id: str) -> None:
-    _, device, link = air_and_link(profile_id)
+def test_an_ack_that_arrives_before_the_write_returns_is_not_missed(
+    carrier: str, profile_id: str
+) -> None:
+    _, device, link = air_and_link(carrier, profile_id)
     device.faults.early_replies = True
 
     async def run() -> float:
@@ -217,8 +233,10 @@ def test_an_ack_that_arrives_before_the_write_returns_is_not_missed(profile_id: 
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)
-def test_a_lost_or_damaged_ack_is_retried_for_idempotent_commands(profile_id: str) -> None:
-    _, device, link = air_and_link(profile_id)
+def test_a_lost_or_damaged_ack_is_retried_for_idempotent_commands(
+    carrier: str, profile_id: str
+) -> None:
+    _, device, link = air_and_link(carrier, profile_id)
 
     async def run() -> None:
         await link.connect()
@@ -237,8 +255,8 @@ def test_a_lost_or_damaged_ack_is_retried_for_idempotent_commands(profile_id: st
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)
-def test_start_is_never_sent_twice_when_its_ack_is_late(profile_id: str) -> None:
-    _, device, link = air_and_link(profile_id)
+def test_start_is_never_sent_twice_when_its_ack_is_late(carrier: str, profile_id: str) -> None:
+    _, device, link = air_and_link(carrier, profile_id)
 
     async def run() -> None:
         await link.connect()
@@ -251,8 +269,8 @@ def test_start_is_never_sent_twice_when_its_ack_is_late(profile_id: str) -> None
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)
-def test_a_late_ack_within_the_timeout_is_accepted(profile_id: str) -> None:
-    _, device, link = air_and_link(profile_id)
+def test_a_late_ack_within_the_timeout_is_accepted(carrier: str, profile_id: str) -> None:
+    _, device, link = air_and_link(carrier, profile_id)
 
     async def run() -> None:
         await link.connect()
@@ -263,8 +281,8 @@ def test_a_late_ack_within_the_timeout_is_accepted(profile_id: str) -> None:
     assert [c.name for c in device.firmware.received].count(CommandName.SELECT_PROGRAM) == 1
 
 
-def test_the_device_refuses_to_start_on_its_charger_or_with_a_flat_battery() -> None:
-    _, device, link = air_and_link("reference-a")
+def test_the_device_refuses_to_start_on_its_charger_or_with_a_flat_battery(carrier: str) -> None:
+    _, device, link = air_and_link(carrier, "reference-a")
 
     async def run() -> None:
         await link.connect()
@@ -282,9 +300,10 @@ def test_the_device_refuses_to_start_on_its_charger_or_with_a_flat_battery() -> 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)
 def test_after_a_drop_the_link_reconnects_reselects_the_program_but_never_restarts(
+    carrier: str,
     profile_id: str,
 ) -> None:
-    _, device, link = air_and_link(profile_id)
+    _, device, link = air_and_link(carrier, profile_id)
     events: list[LinkEventKind] = []
     link.subscribe(lambda e: events.append(e.kind))
     chosen = device.profile.programs[-1]
@@ -312,8 +331,8 @@ def test_after_a_drop_the_link_reconnects_reselects_the_program_but_never_restar
     assert [c.name for c in device.firmware.received].count(CommandName.START) == 1
 
 
-def test_reconnection_gives_up_with_a_message_when_the_device_stays_away() -> None:
-    _, device, link = air_and_link("reference-a")
+def test_reconnection_gives_up_with_a_message_when_the_device_stays_away(carrier: str) -> None:
+    _, device, link = air_and_link(carrier, "reference-a")
     texts: list[str] = []
     link.subscribe(lambda e: texts.append(e.text))
 
@@ -330,8 +349,8 @@ def test_reconnection_gives_up_with_a_message_when_the_device_stays_away() -> No
     assert "Could not reconnect" in texts[-1]
 
 
-def test_a_drop_during_the_reselection_leads_to_another_reconnection() -> None:
-    _, device, link = air_and_link("reference-a")
+def test_a_drop_during_the_reselection_leads_to_another_reconnection(carrier: str) -> None:
+    _, device, link = air_and_link(carrier, "reference-a")
     errors: list[BaseException] = []
 
     async def run() -> None:
@@ -349,3 +368,137 @@ def test_a_drop_during_the_reselection_leads_to_another_reconnection() -> None:
     assert link.state is LinkState.CONNECTED
     assert device.connections == 3
     assert device.firmware.program_code == SHIPPED["reference-a"].program("calm").code
+
+
+def test_the_link_exchanges_the_mtu_and_notifications_wait_for_the_cccd(carrier: str) -> None:
+    air = air_for(carrier, [SHIPPED["reference-a"]])
+    device = next(iter(air.devices.values()))
+    gatt = device.profile.gatt
+    assert gatt.notify is not None
+    assert gatt.command is not None
+
+    async def run() -> tuple[int, bytes, bytes, list[bytes]]:
+        received: list[bytes] = []
+        async with BleakClient(device.address, backend=air.client_backend) as client:
+            notify = client.services.get_characteristic(gatt.notify.uuid)  # type: ignore[union-attr]
+            assert notify is not None
+            cccd = notify.get_descriptor(CCCD)
+            assert cccd is not None
+            before = bytes(await client.read_gatt_descriptor(cccd.handle))
+            device.push_status()  # not subscribed yet: nothing may arrive
+            await asyncio.sleep(0.1)
+            await client.start_notify(notify, lambda _c, data: received.append(bytes(data)))
+            after = bytes(await client.read_gatt_descriptor(cccd.handle))
+            device.push_status()
+            await asyncio.sleep(0.1)
+            return client.mtu_size, before, after, received
+
+    mtu, before, after, received = run_virtual(run())
+    assert mtu == (247 if carrier == "bumble" else 23)
+    assert (before, after) == (b"\x00\x00", b"\x01\x00")
+    assert len(received) == 1
+    assert FrameCodec(device.profile).decode_notification(received[0]).kind == "status"
+
+
+def test_reading_a_write_only_characteristic_is_refused_by_the_device(carrier: str) -> None:
+    air = air_for(carrier, [SHIPPED["reference-a"]])
+    device = next(iter(air.devices.values()))
+
+    async def run() -> None:
+        async with BleakClient(device.address, backend=air.client_backend) as client:
+            await client.read_gatt_char(device.profile.gatt.command.uuid)  # type: ignore[union-attr]
+
+    with pytest.raises(BleakGATTProtocolError) as refused:
+        run_virtual(run())
+    assert refused.value.code is BleakGATTProtocolErrorCode.READ_NOT_PERMITTED
+
+
+def test_a_firmware_failure_is_an_error_response_not_a_hang(carrier: str) -> None:
+    _, device, link = air_and_link(carrier, "reference-a")
+
+    async def run() -> float:
+        await link.connect()
+        device.faults.crash_on_writes = 1
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(CommandError, match="Unlikely Error"):
+            await link.select_program("calm")
+        elapsed = asyncio.get_running_loop().time() - started
+        await link.select_program("calm")  # the device answers again afterwards
+        return elapsed
+
+    assert run_virtual(run()) < 0.01  # answered at once, not after the 30 s ATT timeout
+    assert device.firmware.program_code == SHIPPED["reference-a"].program("calm").code
+
+
+def test_a_write_command_lost_in_the_firmware_is_retried(carrier: str) -> None:
+    _, device, link = air_and_link(carrier, "reference-b")  # writes without response
+
+    async def run() -> None:
+        await link.connect()
+        device.faults.crash_on_writes = 1
+        await link.select_program("calm")
+
+    run_virtual(run())
+    assert device.firmware.program_code == SHIPPED["reference-b"].program("calm").code
+    assert [c.name for c in device.firmware.received].count(CommandName.SELECT_PROGRAM) == 1
+
+
+def test_pairing_at_connection_bonds_with_the_device(carrier: str) -> None:
+    air = air_for(carrier, [SHIPPED["reference-a"]])
+    device = next(iter(air.devices.values()))
+
+    async def run() -> None:
+        async with BleakClient(device.address, backend=air.client_backend, pair=True):
+            await asyncio.sleep(0.1)
+
+    run_virtual(run())
+    assert device.paired
+
+
+@pytest.mark.parametrize("profile_id", sorted(SHIPPED))
+def test_legacy_advertising_fits_and_still_identifies_every_profile(profile_id: str) -> None:
+    from bumble.core import AdvertisingData
+    from bumble.device import Advertisement
+    from bumble.hci import Address
+
+    from facecoach.devices.bumble_backend import advertisement_data
+    from facecoach.devices.bumble_peripheral import AdvertisingMode, advertising_payloads
+
+    device = air_for("in-process", [SHIPPED[profile_id]]).device("DA:1D:00:00:00:01")
+    primary, scan_response = advertising_payloads(device, AdvertisingMode.LEGACY)
+    assert len(primary) <= 31
+    assert len(scan_response) <= 31
+    named = AdvertisingData.from_bytes(scan_response)
+    name = named.get(AdvertisingData.COMPLETE_LOCAL_NAME) or named.get(
+        AdvertisingData.SHORTENED_LOCAL_NAME
+    )
+    assert isinstance(name, str)
+    assert device.name.startswith(name)
+    assert len(name) >= 20
+    address = Address("DA:1D:00:00:00:01")
+    # What a scanner makes of the advertisement alone, then with the scan response merged.
+    alone = advertisement_data(Advertisement(address, data_bytes=primary))
+    merged = advertisement_data(Advertisement(address, data_bytes=primary + scan_response))
+    assert merged.local_name == name
+    matched = REGISTRY.matcher.match(alone, name=merged.local_name)
+    assert matched is not None
+    assert matched.id == profile_id
+
+
+def test_a_truncated_advertisement_is_read_without_failing() -> None:
+    from bumble.device import Advertisement
+    from bumble.hci import Address
+
+    from facecoach.devices.bumble_backend import advertisement_data
+
+    damaged = bytes.fromhex(
+        "020106"  # flags
+        "02FF01"  # manufacturer data without a whole company id
+        "0B07"
+        + "00" * 10  # a 128-bit UUID list cut short
+        + "0509464321"  # a name, "FC!" + one more byte
+        + "1A0A"  # a length running past the end
+    )
+    data = advertisement_data(Advertisement(Address("DA:1D:00:00:00:01"), data_bytes=damaged))
+    assert data.manufacturer_data == {}
+    assert data.service_uuids == []

@@ -117,7 +117,13 @@ def advertising_payloads(device: SimulatedDevice, mode: AdvertisingMode) -> tupl
     with_name = bytes(AdvertisingData([*fields, name]))
     if len(with_name) <= LEGACY_ADVERTISING_BYTES:
         primary = with_name
-    # The name is always in the scan response too, as real devices do.
+    # The name is always in the scan response too, shortened when it is too long, as real
+    # devices do.
+    room = LEGACY_ADVERTISING_BYTES - 2
+    encoded = advert.name.encode()
+    if len(encoded) > room:
+        shortened = encoded[:room].decode("utf-8", "ignore").encode()
+        name = (AdvertisingData.SHORTENED_LOCAL_NAME, shortened)
     return primary, bytes(AdvertisingData([name]))
 
 
@@ -179,12 +185,15 @@ class BumblePeripheral:
             permissions |= gatt.Characteristic.READABLE
         if spec.role is Role.COMMAND:
             permissions |= gatt.Characteristic.WRITEABLE
-        value: gatt.CharacteristicValue[bytes] | bytes = b""
-        if spec.role is Role.COMMAND:
-            value = gatt.CharacteristicValue(write=self._on_command_written)
-        elif spec.read is not None:
-            value = gatt.CharacteristicValue(read=_guarded_read(spec.read))
-        characteristic = gatt.Characteristic(bumble_uuid(spec.uuid), properties, permissions, value)
+        # Every value gets both functions: Bumble's server leaves a request it cannot route to
+        # one unanswered, and the central would wait 30 s for its ATT timeout.
+        value: gatt.CharacteristicValue[bytes] = gatt.CharacteristicValue(
+            read=_guarded_read(spec.read) if spec.read is not None else _refuse_read,
+            write=self._on_command_written if spec.role is Role.COMMAND else _refuse_write,
+        )
+        characteristic: gatt.Characteristic[bytes] = gatt.Characteristic(
+            bumble_uuid(spec.uuid), properties, permissions, value
+        )
         if spec.role is Role.NOTIFY:
             self._notify_characteristic = characteristic
         return characteristic
@@ -308,6 +317,14 @@ class BumblePeripheral:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.warning("simulated peripheral: %s", task.exception())
+
+
+def _refuse_read(_connection: Connection) -> bytes:
+    raise att.ATT_Error(att.ATT_READ_NOT_PERMITTED_ERROR)
+
+
+def _refuse_write(_connection: Connection, _value: bytes) -> None:
+    raise att.ATT_Error(att.ATT_WRITE_NOT_PERMITTED_ERROR)
 
 
 def _guarded_read(read: Callable[[], bytes]) -> Callable[[Connection], bytes]:

@@ -38,6 +38,7 @@ class Faults:
     early_replies: bool = False  # answer arrives before the write call returns
     disconnect_after_writes: int | None = None  # the link drops after this many more writes
     refuse_connections: int = 0  # connection attempts that fail before one succeeds
+    crash_on_writes: int = 0  # writes on which the firmware itself fails (raises)
 
 
 class SimulatedFirmware:

@@ -40,6 +40,10 @@ class ConnectionRefused(Exception):
     """The device turns a connection attempt down (fault injection, or already connected)."""
 
 
+class FirmwareCrash(Exception):
+    """The simulated firmware failed while handling a write (fault injection)."""
+
+
 @dataclass(frozen=True)
 class Advertisement:
     """What the device puts in the air, before any carrier encodes it."""
@@ -243,6 +247,9 @@ class SimulatedDevice:
         """The app wrote `payload` to the command characteristic: what the device sends back,
         after the injected faults have had their say."""
         faults = self.faults
+        if faults.crash_on_writes > 0:
+            faults.crash_on_writes -= 1
+            raise FirmwareCrash("the simulated firmware failed on this write")
         replies = self.firmware.receive(payload)
         if faults.disconnect_after_writes is not None:
             faults.disconnect_after_writes -= 1

@@ -29,6 +29,7 @@ from facecoach.devices.profile import DeviceProfile
 from facecoach.devices.simulated_device import (
     Advertisement,
     ConnectionRefused,
+    FirmwareCrash,
     Property,
     Role,
     SimulatedDevice,
@@ -280,7 +281,12 @@ class SimulatedClientBackend(BaseBleakClient):
         payload = bytes(data)
         if len(payload) > ATT_MTU - 3:
             raise BleakGATTProtocolError(BleakGATTProtocolErrorCode.INVALID_ATTRIBUTE_VALUE_LENGTH)
-        outcome = device.write(payload)
+        try:
+            outcome = device.write(payload)
+        except FirmwareCrash:
+            if not response:
+                return  # a write command has no answer to carry the error
+            raise BleakGATTProtocolError(BleakGATTProtocolErrorCode.UNLIKELY_ERROR) from None
         if outcome.drop_link:
             self.lost()
         loop = asyncio.get_running_loop()
