@@ -10,17 +10,19 @@ import pytest
 from facecoach.companion import Companion
 from facecoach.devices.known import KnownDevice
 from facecoach.devices.registry import load_registry
-from facecoach.devices.simulator import reference_air
 from facecoach.paired_device import PairedDevice
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
+from tests.device_air import air_for
 from tests.virtual_time import run_virtual
 
 REGISTRY = {p.id: p for p in load_registry().profiles}
 
 
-def companion_with_device(tmp_path: Path, profile_id: str, clock: FakeClock) -> Companion:
-    air = reference_air([REGISTRY[profile_id]])
+def companion_with_device(
+    tmp_path: Path, profile_id: str, clock: FakeClock, carrier: str = "in-process"
+) -> Companion:
+    air = air_for(carrier, [REGISTRY[profile_id]])
     device = next(iter(air.devices.values()))
     paired = PairedDevice(tmp_path, air=air)
     paired.hub.known.remember(
@@ -38,10 +40,10 @@ def companion_with_device(tmp_path: Path, profile_id: str, clock: FakeClock) -> 
     [("reference-a", ["treat", "calm"]), ("reference-b", ["treat", "calm"])],
 )
 def test_each_phase_selects_its_program_on_the_device(
-    tmp_path: Path, profile_id: str, expected: list[str]
+    tmp_path: Path, profile_id: str, expected: list[str], carrier: str
 ) -> None:
     clock = FakeClock()
-    companion = companion_with_device(tmp_path, profile_id, clock)
+    companion = companion_with_device(tmp_path, profile_id, clock, carrier)
     routine = companion.library.get("spot-forehead").routine
     messages: list[str] = []
 
@@ -92,9 +94,11 @@ def test_a_device_on_its_charger_blocks_the_start(tmp_path: Path) -> None:
     assert "never be used while charging" in reason
 
 
-def test_a_device_lost_mid_session_is_written_into_the_session_record(tmp_path: Path) -> None:
+def test_a_device_lost_mid_session_is_written_into_the_session_record(
+    tmp_path: Path, carrier: str
+) -> None:
     clock = FakeClock()
-    companion = companion_with_device(tmp_path, "reference-a", clock)
+    companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
     routine = companion.library.get("spot-forehead").routine
 
     async def run() -> int:
