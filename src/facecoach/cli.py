@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.devices_cli import add_device_commands
 
     add_device_commands(commands)
+
+    from facecoach.simulator_cli import add_simulator_commands
+
+    add_simulator_commands(commands)
     return parser
 
 

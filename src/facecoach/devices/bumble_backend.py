@@ -73,9 +73,14 @@ class BumbleAir(Air):
     """
 
     def __init__(
-        self, devices: Iterable[SimulatedDevice] = (), *, advertise_interval: float = 0.1
+        self,
+        devices: Iterable[SimulatedDevice] = (),
+        *,
+        advertise_interval: float = 0.1,
+        link: LocalLink | None = None,
     ) -> None:
         super().__init__(devices, advertise_interval=advertise_interval)
+        self._link = link  # to reach peripherals served elsewhere on the same virtual link
         for device in self.devices.values():
             static_random_address(device.address)
         self.peripherals: dict[str, BumblePeripheral] = {}
@@ -106,7 +111,7 @@ class BumbleAir(Air):
         return await asyncio.shield(self._starting)
 
     async def _start(self) -> Device:
-        link = LocalLink()  # type: ignore[no-untyped-call]
+        link = self._link or LocalLink()  # type: ignore[no-untyped-call]
         for key, device in self.devices.items():
             address = static_random_address(device.address)
             stack = _stack_on(link, address)
