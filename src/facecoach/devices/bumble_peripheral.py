@@ -163,6 +163,7 @@ class BumblePeripheral:
         self._notify_characteristic: gatt.Characteristic[bytes] | None = None
         self._advertising_set: AdvertisingSet | None = None
         self._advertising = False
+        self._advertising_lock = asyncio.Lock()
         self._centrals: dict[Connection, _Central] = {}
         self._tasks: set[asyncio.Task[object]] = set()
         self.stack.add_services(self._services())
@@ -269,39 +270,44 @@ class BumblePeripheral:
 
     async def advertise(self) -> None:
         """Advertises while the device is in range and free for a central."""
-        if self._advertising or not self.device.in_range or self.device.client is not None:
-            return
-        self._advertising = True
-        data, scan_response = advertising_payloads(self.device, self.advertising)
-        interval_ms = self.advertise_interval * 1000
-        if self.advertising is AdvertisingMode.EXTENDED:
-            self._advertising_set = await self.stack.create_advertising_set(
-                advertising_parameters=AdvertisingParameters(
-                    advertising_event_properties=AdvertisingEventProperties(
-                        is_connectable=True, is_legacy=False
-                    ),
-                    primary_advertising_interval_min=interval_ms,
-                    primary_advertising_interval_max=interval_ms,
-                ),
-                random_address=self.stack.random_address,
-                advertising_data=data,
-            )
-        else:
-            await self.stack.start_advertising(
-                advertising_data=data,
-                scan_response_data=scan_response,
-                advertising_interval_min=interval_ms,
-                advertising_interval_max=interval_ms,
-            )
+        async with self._advertising_lock:  # the host runs one HCI command at a time
+            if self._advertising or not self.device.in_range or self.device.client is not None:
+                return
+            data, scan_response = advertising_payloads(self.device, self.advertising)
+            interval_ms = self.advertise_interval * 1000
+            if self.advertising is AdvertisingMode.EXTENDED:
+                if self._advertising_set is None:
+                    self._advertising_set = await self.stack.create_advertising_set(
+                        advertising_parameters=AdvertisingParameters(
+                            advertising_event_properties=AdvertisingEventProperties(
+                                is_connectable=True, is_legacy=False
+                            ),
+                            primary_advertising_interval_min=interval_ms,
+                            primary_advertising_interval_max=interval_ms,
+                        ),
+                        random_address=self.stack.random_address,
+                        advertising_data=data,
+                        auto_start=False,
+                    )
+                await self._advertising_set.start()
+            else:
+                await self.stack.start_advertising(
+                    advertising_data=data,
+                    scan_response_data=scan_response,
+                    advertising_interval_min=interval_ms,
+                    advertising_interval_max=interval_ms,
+                )
+            self._advertising = True
 
     async def stop_advertising(self) -> None:
-        if self._advertising_set is not None:
-            advertising_set, self._advertising_set = self._advertising_set, None
-            await advertising_set.stop()
-            await advertising_set.remove()
-        elif self._advertising:
-            await self.stack.stop_advertising()
-        self._advertising = False
+        async with self._advertising_lock:
+            if not self._advertising:
+                return
+            if self._advertising_set is not None:
+                await self._advertising_set.stop()
+            else:
+                await self.stack.stop_advertising()
+            self._advertising = False
 
     async def start(self) -> None:
         await self.stack.power_on()

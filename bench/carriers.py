@@ -1,0 +1,125 @@
+"""The simulated device on its two carriers, measured in the same run.
+
+in-process: the bleak backend answers GATT calls directly (`SimulatedAir`).
+bumble:     a Bumble peripheral and a Bumble central exchange real HCI/L2CAP/ATT packets over a
+            virtual link (`BumbleAir`); bleak drives the central through our backend.
+
+Prints, per carrier and profile:
+  - a bare bleak write + notification (no codec, waiter, lock or retries);
+  - the select_program round trip through DeviceLink (framed, acknowledged);
+  - connect + discovery: BleakClient.connect() until services are known (for Bumble this
+    includes waiting for the next advertisement, the MTU exchange and the full ATT discovery);
+  - DeviceLink.connect(): the above plus finding the device by scanning, the endpoint check and
+    the CCCD write that subscribes to notifications.
+
+    python bench/carriers.py [--rounds N] [--connects N]
+"""
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+
+from bleak import BleakClient
+
+from facecoach.devices.bumble_backend import BumbleAir
+from facecoach.devices.link import DeviceLink, LinkOptions
+from facecoach.devices.profile import DeviceProfile
+from facecoach.devices.registry import load_registry
+from facecoach.devices.simulator import Air, SimulatedAir, reference_devices
+
+ADVERTISE_INTERVAL = 0.02  # 20 ms, the shortest connectable advertising interval
+
+
+def ms(values: list[float]) -> str:
+    p95 = sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+    return f"{statistics.median(values) * 1000:8.3f} ms (p95 {p95 * 1000:.3f})"
+
+
+CARRIERS: dict[str, Callable[[DeviceProfile], Air]] = {
+    "in-process": lambda p: SimulatedAir(
+        reference_devices([p], 0xDA), advertise_interval=ADVERTISE_INTERVAL
+    ),
+    "bumble": lambda p: BumbleAir(
+        reference_devices([p], 0xDA), advertise_interval=ADVERTISE_INTERVAL
+    ),
+}
+
+
+async def bench(carrier: str, profile: DeviceProfile, rounds: int, connects: int) -> list[str]:
+    air = CARRIERS[carrier](profile)
+    device = next(iter(air.devices.values()))
+    gatt = profile.gatt
+    assert gatt.notify is not None
+    assert gatt.command is not None
+    frame = profile.vectors.commands[0].bytes
+
+    connecting: list[float] = []
+    for _ in range(connects):
+        client = BleakClient(device.address, backend=air.client_backend)
+        start = time.perf_counter()
+        await client.connect()
+        connecting.append(time.perf_counter() - start)
+        await client.disconnect()
+
+    raw: list[float] = []
+    async with BleakClient(device.address, backend=air.client_backend) as client:
+        got = asyncio.Event()
+        await client.start_notify(gatt.notify.uuid, lambda _c, _d: got.set())
+        response = gatt.command.write.value == "with_response"
+        for _ in range(rounds):
+            got.clear()
+            start = time.perf_counter()
+            await client.write_gatt_char(gatt.command.uuid, frame, response=response)
+            await got.wait()
+            raw.append(time.perf_counter() - start)
+
+    options = LinkOptions(air.scanner_backend, air.client_backend)
+    linking: list[float] = []
+    for _ in range(connects):
+        link = DeviceLink(profile, device.address, name=device.name, options=options)
+        start = time.perf_counter()
+        await link.connect()
+        linking.append(time.perf_counter() - start)
+        await link.disconnect()
+
+    link = DeviceLink(profile, device.address, name=device.name, options=options)
+    await link.connect()
+    trips: list[float] = []
+    for i in range(rounds):
+        program = profile.programs[i % len(profile.programs)]
+        start = time.perf_counter()
+        await link.select_program(program.id)
+        trips.append(time.perf_counter() - start)
+    await link.disconnect()
+    if isinstance(air, BumbleAir):
+        await air.close()
+    return [
+        f"{carrier:10} {profile.id:12} bare write+notify   {ms(raw)}",
+        f"{carrier:10} {profile.id:12} select_program      {ms(trips)}",
+        f"{carrier:10} {profile.id:12} connect+discovery   {ms(connecting)}",
+        f"{carrier:10} {profile.id:12} DeviceLink.connect  {ms(linking)}",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--connects", type=int, default=50)
+    args = parser.parse_args()
+    registry = load_registry()
+    print(
+        f"advertising interval {ADVERTISE_INTERVAL * 1000:.0f} ms, {args.rounds} round trips, "
+        f"{args.connects} connections per row"
+    )
+    for profile_id in ("reference-a", "reference-b"):
+        for carrier in CARRIERS:
+            lines = asyncio.run(
+                bench(carrier, registry.get(profile_id), args.rounds, args.connects)
+            )
+            print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    main()
