@@ -64,7 +64,7 @@ def test_a_served_device_is_found_paired_and_commanded_over_an_hci_transport() -
     assert events[0].startswith("advertising 'FC-RefA 0007'")
     assert any(e.startswith("connected to") for e in events)
     assert "paired" in events
-    assert any(e.startswith("write A5") for e in events)
+    assert any(e.startswith("received select_program program=") and "[A5 " in e for e in events)
     assert any(e.startswith("disconnected") for e in events)
 
 

@@ -107,6 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
             on_event=report,
         )
 
+    report(f"opening {args.transport} (the controller is ours until Ctrl-C)")
     try:
         asyncio.run(run())
     except DeviceError as error:

@@ -203,6 +203,7 @@ class BumblePeripheral:
         central = self._centrals.get(connection)
         if central is None:  # a connection the device refused, still being torn down
             raise att.ATT_Error(att.ATT_UNLIKELY_ERROR_ERROR, message="not connected")
+        already = len(self.device.firmware.received)
         try:
             outcome = self.device.write(bytes(value))
         except Exception as error:
@@ -210,7 +211,12 @@ class BumblePeripheral:
             # an exception that escaped here would leave the central waiting for 30 s.
             log.warning("simulated device failed on a write: %s", error)
             raise att.ATT_Error(att.ATT_UNLIKELY_ERROR_ERROR, message=str(error)) from error
-        self._on_event(f"write {bytes(value).hex(' ').upper()}")
+        commands = [
+            " ".join([c.name, *(f"{k}={v}" for k, v in c.args.items())])
+            for c in self.device.firmware.received[already:]
+        ]
+        understood = ", ".join(commands) or "a frame the device did not understand"
+        self._on_event(f"received {understood} [{bytes(value).hex(' ').upper()}]")
         if outcome.drop_link:
             central.lost()
             return
