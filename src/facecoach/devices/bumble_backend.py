@@ -328,10 +328,17 @@ class BumbleClientBackend(BaseBleakClient):
         connection = self._connection
         if connection is None:
             return
+        gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_gone(_reason: int) -> None:
+            if not gone.done():
+                gone.set_result(None)
+
+        connection.once(connection.EVENT_DISCONNECTION, on_gone)
         with contextlib.suppress(HCI_Error, core.BaseBumbleError):
             await connection.disconnect(HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR)
-        while self._connection is connection:  # wait for the disconnection event
-            await asyncio.sleep(0.01)
+        if self._connection is connection:  # the event may have come before disconnect returned
+            await gone
 
     async def pair(self, *args: Any, **kwargs: Any) -> None:
         connection = self._require()
