@@ -10,8 +10,9 @@ or Linux VHCI for `facecoach simulator serve`.
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
+from typing import Any
 
 from bumble import att, gatt
 from bumble.core import UUID, AdvertisingData
@@ -319,9 +320,9 @@ class BumblePeripheral:
         await self.stack.power_on()
         await self.advertise()
 
-    def spawn(self, work: "asyncio.Future[object] | object") -> None:
+    def spawn(self, work: Coroutine[Any, Any, object]) -> None:
         """Runs `work` on the loop, keeping a reference until it is done."""
-        task: asyncio.Task[object] = asyncio.ensure_future(work)  # type: ignore[arg-type]
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
