@@ -8,6 +8,7 @@ or Linux VHCI for `facecoach simulator serve`.
 """
 
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
@@ -25,6 +26,7 @@ from bumble.device import (
 )
 from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address, HCI_Constant
 
+from facecoach.devices.codec import DecodedCommand
 from facecoach.devices.simulated_device import (
     CharacteristicSpec,
     ConnectionRefused,
@@ -78,8 +80,9 @@ def advertising_payloads(device: SimulatedDevice, mode: AdvertisingMode) -> tupl
     advert = device.advertisement()
     flags = (AdvertisingData.FLAGS, bytes([0x06]))  # LE general discoverable, no BR/EDR
     fields: list[tuple[int, bytes]] = [flags]
-    short = [bumble_uuid(u) for u in advert.service_uuids if len(bytes(bumble_uuid(u))) == 2]
-    long = [bumble_uuid(u) for u in advert.service_uuids if len(bytes(bumble_uuid(u))) == 16]
+    uuids = [bumble_uuid(u) for u in advert.service_uuids]
+    short = [u for u in uuids if len(bytes(u)) == 2]
+    long = [u for u in uuids if len(bytes(u)) == 16]
     if short:
         fields.append(
             (
@@ -160,7 +163,7 @@ class BumblePeripheral:
         self.stack = stack
         self.advertising = advertising
         self.advertise_interval = advertise_interval
-        self._on_event = on_event or (lambda _text: None)
+        self._on_event = on_event
         self._notify_characteristic: gatt.Characteristic[bytes] | None = None
         self._advertising_set: AdvertisingSet | None = None
         self._advertising = False
@@ -204,7 +207,6 @@ class BumblePeripheral:
         central = self._centrals.get(connection)
         if central is None:  # a connection the device refused, still being torn down
             raise att.ATT_Error(att.ATT_UNLIKELY_ERROR_ERROR, message="not connected")
-        already = len(self.device.firmware.received)
         try:
             outcome = self.device.write(bytes(value))
         except Exception as error:
@@ -212,24 +214,12 @@ class BumblePeripheral:
             # an exception that escaped here would leave the central waiting for 30 s.
             log.warning("simulated device failed on a write: %s", error)
             raise att.ATT_Error(att.ATT_UNLIKELY_ERROR_ERROR, message=str(error)) from error
-        commands = [
-            " ".join([c.name, *(f"{k}={v}" for k, v in c.args.items())])
-            for c in self.device.firmware.received[already:]
-        ]
-        understood = ", ".join(commands) or "a frame the device did not understand"
-        self._on_event(f"received {understood} [{bytes(value).hex(' ').upper()}]")
+        if self._on_event is not None:  # formatting costs more than the rest of the write
+            self._report(_describe_write(bytes(value), outcome.understood))
         if outcome.drop_link:
             central.lost()
             return
-        loop = asyncio.get_running_loop()
-        for reply in outcome.replies:
-            if reply.delay is None:
-                self.notify(connection, reply.data)
-            elif reply.delay > 0:
-                loop.call_later(reply.delay, self.notify, connection, reply.data)
-            else:
-                loop.call_soon(self.notify, connection, reply.data)
-        if any(reply.delay is None for reply in outcome.replies):
+        if outcome.deliver(functools.partial(self.notify, connection)):
             # Let the early notification go out before the write response does.
             await asyncio.sleep(0)
 
@@ -247,27 +237,31 @@ class BumblePeripheral:
         try:
             self.device.accept(central)
         except ConnectionRefused as refused:
-            self._on_event(f"refused {connection.peer_address}: {refused}")
+            self._report(f"refused {connection.peer_address}: {refused}")
             self.spawn(connection.disconnect(HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR))
             self.spawn(self.advertise())
             return
         self._centrals[connection] = central
-        self._on_event(f"connected to {connection.peer_address}")
+        self._report(f"connected to {connection.peer_address}")
         connection.on(
             connection.EVENT_DISCONNECTION,
             lambda reason: self._on_disconnection(connection, reason),
         )
         connection.on(connection.EVENT_PAIRING, lambda _keys: self._on_paired())
 
+    def _report(self, text: str) -> None:
+        if self._on_event is not None:
+            self._on_event(text)
+
     def _on_paired(self) -> None:
         self.device.paired = True
-        self._on_event("paired")
+        self._report("paired")
 
     def _on_disconnection(self, connection: Connection, reason: int) -> None:
         central = self._centrals.pop(connection, None)
         if central is not None:
             self.device.release(central)
-        self._on_event(f"disconnected ({HCI_Constant.error_name(reason)})")  # type: ignore[no-untyped-call]
+        self._report(f"disconnected ({HCI_Constant.error_name(reason)})")  # type: ignore[no-untyped-call]
         self.spawn(self.advertise())
 
     def _on_range_change(self, in_range: bool) -> None:
@@ -330,6 +324,12 @@ class BumblePeripheral:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.warning("simulated peripheral: %s", task.exception())
+
+
+def _describe_write(value: bytes, understood: list[DecodedCommand]) -> str:
+    commands = [" ".join([c.name, *(f"{k}={v}" for k, v in c.args.items())]) for c in understood]
+    text = ", ".join(commands) or "a frame the device did not understand"
+    return f"received {text} [{value.hex(' ').upper()}]"
 
 
 def _refuse_read(_connection: Connection) -> bytes:

@@ -6,6 +6,7 @@ backend (`simulator.py`), which answers at the level of GATT calls, and a Bumble
 so a fault injected in a test behaves the same whichever carrier runs it.
 """
 
+import asyncio
 import functools
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from enum import StrEnum
 from fnmatch import fnmatchcase
 from typing import Any, Protocol
 
+from facecoach.devices.codec import DecodedCommand
 from facecoach.devices.firmware import Faults, SimulatedFirmware
 from facecoach.devices.profile import DeviceProfile, WriteMode
 from facecoach.devices.standard import (
@@ -107,8 +109,22 @@ class Reply:
 
 @dataclass(frozen=True)
 class WriteOutcome:
+    understood: list[DecodedCommand]  # the commands the firmware decoded from the write
     replies: list[Reply]
     drop_link: bool = False
+
+    def deliver(self, send: Callable[[bytes], None]) -> bool:
+        """Sends each reply when the device would: at once for an early reply, after its delay,
+        or just after the write returns. True when something was sent at once."""
+        loop = asyncio.get_running_loop()
+        for reply in self.replies:
+            if reply.delay is None:
+                send(reply.data)
+            elif reply.delay > 0:
+                loop.call_later(reply.delay, send, reply.data)
+            else:
+                loop.call_soon(send, reply.data)
+        return any(reply.delay is None for reply in self.replies)
 
 
 @dataclass
@@ -250,12 +266,14 @@ class SimulatedDevice:
         if faults.crash_on_writes > 0:
             faults.crash_on_writes -= 1
             raise FirmwareCrash("the simulated firmware failed on this write")
+        already = len(self.firmware.received)
         replies = self.firmware.receive(payload)
+        understood = self.firmware.received[already:]
         if faults.disconnect_after_writes is not None:
             faults.disconnect_after_writes -= 1
             if faults.disconnect_after_writes <= 0:
                 faults.disconnect_after_writes = None
-                return WriteOutcome([], drop_link=True)
+                return WriteOutcome(understood, [], drop_link=True)
         outcome: list[Reply] = []
         for reply in replies:
             if faults.drop_replies > 0:
@@ -266,7 +284,7 @@ class SimulatedDevice:
                 reply = reply[:-1] + bytes([reply[-1] ^ 0xFF])
             delay = None if faults.early_replies else faults.reply_delay
             outcome.append(Reply(reply, delay))
-        return WriteOutcome(outcome)
+        return WriteOutcome(understood, outcome)
 
     # -- things that happen to the device (tests and the --simulate demo) ------------------
 

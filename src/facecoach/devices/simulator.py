@@ -289,14 +289,7 @@ class SimulatedClientBackend(BaseBleakClient):
             raise BleakGATTProtocolError(BleakGATTProtocolErrorCode.UNLIKELY_ERROR) from None
         if outcome.drop_link:
             self.lost()
-        loop = asyncio.get_running_loop()
-        for reply in outcome.replies:
-            if reply.delay is None:
-                self.notify(reply.data)  # before this write call has returned
-            elif reply.delay > 0:
-                loop.call_later(reply.delay, self.notify, reply.data)
-            else:
-                loop.call_soon(self.notify, reply.data)
+        outcome.deliver(self.notify)  # an early reply arrives before this call returns
         await asyncio.sleep(0)
 
     async def write_gatt_descriptor(
@@ -325,8 +318,9 @@ class SimulatedClientBackend(BaseBleakClient):
             callback(bytearray(data))
 
 
-def reference_devices(profiles: Iterable[DeviceProfile], first_byte: int = 0x5A
-                      ) -> list[SimulatedDevice]:
+def reference_devices(
+    profiles: Iterable[DeviceProfile], first_byte: int = 0x5A
+) -> list[SimulatedDevice]:
     """One simulated device per profile, with stable addresses: what `--simulate` shows."""
     devices = [
         SimulatedDevice.from_profile(profile, f"{first_byte:02X}:1D:00:00:00:{index:02X}")
