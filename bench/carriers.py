@@ -17,11 +17,11 @@ Prints, per carrier and profile:
 
 import argparse
 import asyncio
-import statistics
 import time
 from collections.abc import Callable
 
 from bleak import BleakClient
+from round_trips import bare_write_notify, ms, select_program_round_trips
 
 from facecoach.devices.bumble_backend import BumbleAir
 from facecoach.devices.link import DeviceLink, LinkOptions
@@ -30,11 +30,6 @@ from facecoach.devices.registry import load_registry
 from facecoach.devices.simulator import Air, SimulatedAir, reference_devices
 
 ADVERTISE_INTERVAL = 0.02  # 20 ms, the shortest connectable advertising interval
-
-
-def ms(values: list[float]) -> str:
-    p95 = sorted(values)[max(0, int(len(values) * 0.95) - 1)]
-    return f"{statistics.median(values) * 1000:8.3f} ms (p95 {p95 * 1000:.3f})"
 
 
 CARRIERS: dict[str, Callable[[DeviceProfile], Air]] = {
@@ -50,10 +45,6 @@ CARRIERS: dict[str, Callable[[DeviceProfile], Air]] = {
 async def bench(carrier: str, profile: DeviceProfile, rounds: int, connects: int) -> list[str]:
     air = CARRIERS[carrier](profile)
     device = next(iter(air.devices.values()))
-    gatt = profile.gatt
-    assert gatt.notify is not None
-    assert gatt.command is not None
-    frame = profile.vectors.commands[0].bytes
 
     connecting: list[float] = []
     for _ in range(connects):
@@ -63,17 +54,8 @@ async def bench(carrier: str, profile: DeviceProfile, rounds: int, connects: int
         connecting.append(time.perf_counter() - start)
         await client.disconnect()
 
-    raw: list[float] = []
     async with BleakClient(device.address, backend=air.client_backend) as client:
-        got = asyncio.Event()
-        await client.start_notify(gatt.notify.uuid, lambda _c, _d: got.set())
-        response = gatt.command.write.value == "with_response"
-        for _ in range(rounds):
-            got.clear()
-            start = time.perf_counter()
-            await client.write_gatt_char(gatt.command.uuid, frame, response=response)
-            await got.wait()
-            raw.append(time.perf_counter() - start)
+        raw = await bare_write_notify(client, profile, rounds)
 
     options = LinkOptions(air.scanner_backend, air.client_backend)
     linking: list[float] = []
@@ -86,15 +68,9 @@ async def bench(carrier: str, profile: DeviceProfile, rounds: int, connects: int
 
     link = DeviceLink(profile, device.address, name=device.name, options=options)
     await link.connect()
-    trips: list[float] = []
-    for i in range(rounds):
-        program = profile.programs[i % len(profile.programs)]
-        start = time.perf_counter()
-        await link.select_program(program.id)
-        trips.append(time.perf_counter() - start)
+    trips = await select_program_round_trips(link, rounds)
     await link.disconnect()
-    if isinstance(air, BumbleAir):
-        await air.close()
+    await air.close()
     return [
         f"{carrier:10} {profile.id:12} bare write+notify   {ms(raw)}",
         f"{carrier:10} {profile.id:12} select_program      {ms(trips)}",

@@ -10,22 +10,16 @@ so the numbers show what facecoach's own layer costs on top of bleak.
 
 import argparse
 import asyncio
-import statistics
 import time
 from pathlib import Path
 
 from bleak import BleakClient
+from round_trips import bare_write_notify, ms, select_program_round_trips
 
 from facecoach.devices.hub import DeviceHub
 from facecoach.devices.link import DeviceLink, LinkOptions, LinkState
 from facecoach.devices.registry import load_registry
 from facecoach.devices.simulator import reference_air
-
-
-def ms(values: list[float]) -> str:
-    return f"median {statistics.median(values) * 1000:.3f} ms, p95 " + (
-        f"{sorted(values)[int(len(values) * 0.95) - 1] * 1000:.3f} ms"
-    )
 
 
 async def bench(profile_id: str, rounds: int) -> None:
@@ -36,27 +30,12 @@ async def bench(profile_id: str, rounds: int) -> None:
     options = LinkOptions(air.scanner_backend, air.client_backend, reconnect_delays=(0.0,) * 5)
 
     # Baseline: raw bleak write and wait for the notification, same backend.
-    raw: list[float] = []
     async with BleakClient(device.address, backend=air.client_backend) as client:
-        got = asyncio.Event()
-        assert profile.gatt.notify is not None and profile.gatt.command is not None
-        await client.start_notify(profile.gatt.notify.uuid, lambda _c, _d: got.set())
-        frame = bytes.fromhex(profile.vectors.commands[0].bytes.hex())
-        for _ in range(rounds):
-            got.clear()
-            start = time.perf_counter()
-            await client.write_gatt_char(profile.gatt.command.uuid, frame, response=True)
-            await got.wait()
-            raw.append(time.perf_counter() - start)
+        raw = await bare_write_notify(client, profile, rounds)
 
     link = DeviceLink(profile, device.address, name=device.name, options=options)
     await link.connect()
-    trips: list[float] = []
-    for i in range(rounds):
-        program = profile.programs[i % len(profile.programs)]
-        start = time.perf_counter()
-        await link.select_program(program.id)
-        trips.append(time.perf_counter() - start)
+    trips = await select_program_round_trips(link, rounds)
 
     reconnects: list[float] = []
     for _ in range(min(rounds, 50)):

@@ -68,6 +68,9 @@ class Air:
         device = self.devices.get(address.upper())
         return device if device is not None and device.in_range else None
 
+    async def close(self) -> None:
+        """Stops what the carrier keeps running in the background (nothing, in process)."""
+
 
 class SimulatedAir(Air):
     """Devices answered in process, at the level of GATT calls: fast and fully deterministic."""
