@@ -17,14 +17,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM
-from facecoach.adherence.stats import compute_stats
-from facecoach.adherence.store import (
+from facecoach.adherence.session_log import (
     AdherenceStore,
     GlideRecord,
     SessionRecord,
     ZonePlan,
     ZoneRecord,
 )
+from facecoach.adherence.stats import compute_stats
 
 ZONES = ["forehead", "cheeks", "cheeks", "jawline", "neck"]  # 5 zones x 6 glides = 30 glides
 

@@ -23,11 +23,11 @@ from collections.abc import Callable
 from bleak import BleakClient
 from round_trips import bare_write_notify, ms, select_program_round_trips
 
-from facecoach.devices.bumble_backend import BumbleAir
 from facecoach.devices.link import DeviceLink, LinkOptions
-from facecoach.devices.profile import DeviceProfile
-from facecoach.devices.registry import load_registry
-from facecoach.devices.simulator import Air, SimulatedAir, reference_devices
+from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.bumble.central import BumbleAir
+from facecoach.devices.simulator.inprocess import Air, SimulatedAir, reference_devices
 
 ADVERTISE_INTERVAL = 0.02  # 20 ms, the shortest connectable advertising interval
 

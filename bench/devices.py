@@ -18,8 +18,8 @@ from round_trips import bare_write_notify, ms, select_program_round_trips
 
 from facecoach.devices.hub import DeviceHub
 from facecoach.devices.link import DeviceLink, LinkOptions, LinkState
-from facecoach.devices.registry import load_registry
-from facecoach.devices.simulator import reference_air
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.inprocess import reference_air
 
 
 async def bench(profile_id: str, rounds: int) -> None:

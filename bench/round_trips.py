@@ -7,7 +7,7 @@ import time
 from bleak import BleakClient
 
 from facecoach.devices.link import DeviceLink
-from facecoach.devices.profile import DeviceProfile, WriteMode
+from facecoach.devices.protocol.profile import DeviceProfile, WriteMode
 
 
 def ms(values: list[float]) -> str:

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from adherence import synthetic_history
 
-from facecoach.adherence.store import AdherenceStore
-from facecoach.companion import Companion
+from facecoach.adherence.session_log import AdherenceStore
+from facecoach.companion.core import Companion
 from facecoach.safety.records import SafetyRecords
 from facecoach.session.clock import FakeClock
 
@@ -38,9 +38,9 @@ Bare().run(headless=True)
 # The same path as `facecoach` with no arguments, plus an exit after the home screen's first
 # paint.
 FACECOACH_APP = """
-import facecoach.cli
-from facecoach.companion import Companion
-from facecoach.paths import config_dir, database_path
+import facecoach.cli.main
+from facecoach.companion.core import Companion
+from facecoach.config.paths import config_dir, database_path
 from facecoach.session.clock import SystemClock
 from facecoach.tui.app import FacecoachApp
 class Timed(FacecoachApp):

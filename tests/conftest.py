@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from facecoach.routines.loader import RoutineLibrary
-from facecoach.routines.model import Routine
 from facecoach.session.clock import FakeClock
-from tests.device_air import CARRIERS
+from tests.support.device_air import CARRIERS
 
 
 @pytest.fixture(autouse=True)
@@ -35,21 +34,6 @@ def clock() -> FakeClock:
 @pytest.fixture(scope="session")
 def builtin_library() -> RoutineLibrary:
     return RoutineLibrary.load(None)
-
-
-def make_routine(**overrides: object) -> Routine:
-    """A small routine for tests: two zones, no prep, 1 s glides unless overridden."""
-    data: dict[str, object] = {
-        "id": "test",
-        "name": "Test routine",
-        "glide_seconds": 5,
-        "repeats": 3,
-        "transition_seconds": 4,
-        "side_switch_seconds": 2,
-        "zones": [{"zone": "forehead"}, {"zone": "neck"}],
-    }
-    data.update(overrides)
-    return Routine.model_validate(data)
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,3 @@
-from facecoach.cli import main
+from facecoach.cli.main import main
 
 raise SystemExit(main())

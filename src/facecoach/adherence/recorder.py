@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from facecoach.adherence.days import local_offset_minutes
-from facecoach.adherence.store import AdherenceStore, RecordStatus, StoreError, ZonePlan
+from facecoach.adherence.session_log import AdherenceStore, RecordStatus, StoreError, ZonePlan
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import StepKind
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from facecoach.adherence.days import counting_day
 from facecoach.adherence.goals import Goal, Program, ProgramPosition
-from facecoach.adherence.store import AdherenceStore, RecordStatus, SessionRecord
+from facecoach.adherence.session_log import AdherenceStore, RecordStatus, SessionRecord
 from facecoach.adherence.streaks import StreakReport, streaks, strength_series
 
 if TYPE_CHECKING:
-    from facecoach.settings import Settings
+    from facecoach.config.settings import Settings
 
 HEATMAP_WEEKS = 53
 

@@ -12,15 +12,15 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from facecoach.adherence.store import (
+from facecoach.adherence.session_log import (
     SESSION_COLUMNS,
     AdherenceStore,
     GlideRecord,
     SessionRecord,
     ZoneRecord,
 )
+from facecoach.datafiles import describe_validation_error
 from facecoach.errors import FacecoachError
-from facecoach.validation import describe_validation_error
 
 EXPORT_FORMAT = "facecoach-export"
 EXPORT_VERSION = 1

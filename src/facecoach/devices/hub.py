@@ -9,14 +9,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from facecoach.config.paths import user_profiles_dir
 from facecoach.devices.errors import ConnectionFailed, DeviceError
-from facecoach.devices.known import KnownDevice, KnownDevices
 from facecoach.devices.link import DeviceLink, LinkOptions
-from facecoach.devices.profile import DeviceProfile
-from facecoach.devices.registry import ProfileRegistry, load_registry
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.registry import ProfileRegistry, load_registry
 from facecoach.devices.scanning import DeviceScanner, ScanResult
-from facecoach.devices.simulator import Air, reference_air
-from facecoach.paths import user_profiles_dir
+from facecoach.devices.simulator.inprocess import Air, reference_air
 
 PAIR_SCAN_SECONDS = 10.0
 
@@ -136,7 +136,7 @@ async def inspect_device(hub: DeviceHub, address: str) -> str:
     from bleak import BleakClient
     from bleak.exc import BleakError
 
-    from facecoach.devices.inspect import profile_skeleton
+    from facecoach.devices.skeleton import profile_skeleton
 
     result = await hub.identify(address, seconds=PAIR_SCAN_SECONDS)
     options = hub.link_options()

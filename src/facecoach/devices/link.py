@@ -21,7 +21,6 @@ from bleak.backends.scanner import BaseBleakScanner
 from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
-from facecoach.devices.codec import DecodedNotification, FrameCodec
 from facecoach.devices.errors import (
     CommandError,
     CommandTimeout,
@@ -29,14 +28,16 @@ from facecoach.devices.errors import (
     DeviceError,
     FrameError,
 )
-from facecoach.devices.profile import (
+from facecoach.devices.protocol.assigned_numbers import DEVICE_INFO_FIELDS
+from facecoach.devices.protocol.codec import DecodedNotification, FrameCodec
+from facecoach.devices.protocol.profile import (
     AckKind,
     CommandName,
     DeviceProfile,
     DeviceProgram,
     NotificationKind,
 )
-from facecoach.devices.standard import DEVICE_INFO_FIELDS
+from facecoach.devices.protocol.status import DeviceStatus
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +66,6 @@ class LinkEventKind(StrEnum):
 class LinkEvent:
     kind: LinkEventKind
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceStatus:
-    """The device's last reported state; fields it does not report are None."""
-
-    program: DeviceProgram | None = None
-    program_code: int | None = None
-    intensity: int | None = None
-    battery: int | None = None
-    charging: bool | None = None
-    contact: bool | None = None
-    running: bool | None = None
 
 
 @dataclass

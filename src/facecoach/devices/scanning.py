@@ -15,8 +15,8 @@ from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.exc import BleakError
 
 from facecoach.devices.errors import DeviceError
-from facecoach.devices.profile import DeviceProfile
-from facecoach.devices.registry import ProfileRegistry
+from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.registry import ProfileRegistry
 
 
 @dataclass(frozen=True, slots=True)

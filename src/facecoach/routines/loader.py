@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from facecoach.datafiles import describe_validation_error
 from facecoach.errors import RoutineError
 from facecoach.routines.model import Routine
-from facecoach.validation import describe_validation_error
 
 BUILTIN_SOURCE = "built-in"
 MAX_ROUTINE_FILE_BYTES = 256 * 1024

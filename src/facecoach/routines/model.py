@@ -163,11 +163,21 @@ class Routine(_Strict):
         return entry.hold_seconds if entry.hold_seconds is not None else self.hold_seconds
 
     def total_seconds(self) -> float:
-        """Planned length of a session with no pauses or skips."""
-        # Imported here because the timeline module depends on this one.
-        from facecoach.session.timeline import plan_timeline
+        """Planned length of a session with no pauses or skips.
 
-        return plan_timeline(self).total_seconds
+        The same sum as the session timeline's steps (a test holds the two together), worked
+        out here because the timeline is built from this model, not the other way round.
+        """
+        prep = self.prep.seconds if self.prep is not None else 0.0
+        # A transition leads into every zone but the first step of the session.
+        total = prep + self.transition_seconds * (len(self.zones) - (0 if prep > 0 else 1))
+        for entry in self.zones:
+            per_side = self.repeats_for(entry) * (
+                self.glide_seconds_for(entry) + self.hold_seconds_for(entry)
+            )
+            total += per_side * len(entry.sides)
+            total += self.side_switch_seconds * (len(entry.sides) - 1)
+        return total
 
     def with_overrides(
         self, *, glide_seconds: float | None = None, repeats: int | None = None

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from facecoach.adherence.store import AdherenceStore, StoreError, parse_utc, utc_text
+from facecoach.adherence.session_log import AdherenceStore, StoreError, parse_utc, utc_text
 from facecoach.safety.screening import ScreeningResult
 from facecoach.safety.waiting import Injection, InjectionKind
 

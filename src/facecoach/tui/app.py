@@ -12,7 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from facecoach.companion import Companion
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.home import HomeScreen
 
@@ -170,8 +170,8 @@ class FacecoachApp(App[None]):
 
 def run_tui(*, simulate: bool = False) -> None:
     """Open the app on the user's own files and the real clock."""
-    from facecoach.paired_device import PairedDevice
-    from facecoach.paths import config_dir, database_path
+    from facecoach.companion.devices import PairedDevice
+    from facecoach.config.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
     config = config_dir()

@@ -11,7 +11,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from facecoach.companion import Companion
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class DevicesScreen(Screen[None]):
         self._scan()
 
     def show_device(self) -> None:
-        from facecoach.devices.status_text import describe_status
+        from facecoach.wording.devices import describe_status
 
         device = self.companion.device
         summary = device.summary()

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from facecoach.companion import SafetyWarning
+from facecoach.companion.core import SafetyWarning
 from facecoach.safety.checks import PRE_SESSION_CHECKS
 from facecoach.safety.waiting import InjectionKind
 

@@ -6,12 +6,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
+from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
-from facecoach.adherence.store import SessionRecord
-from facecoach.companion import Companion
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
-from facecoach.wording import format_duration
+from facecoach.wording.session import format_duration
 
 RECENT_SESSIONS = 50
 STRENGTH_WEEKS = 52

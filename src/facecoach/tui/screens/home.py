@@ -7,10 +7,10 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Select, Static
 
-from facecoach.companion import Companion, Dashboard
+from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
-from facecoach.wording import format_duration
+from facecoach.wording.session import format_duration
 
 _TODAY_TEXT = {
     "done": "Done for today ✓",

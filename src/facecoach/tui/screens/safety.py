@@ -7,7 +7,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, Static
 
-from facecoach.companion import Companion
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict

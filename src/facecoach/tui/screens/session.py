@@ -15,14 +15,14 @@ from textual.timer import Timer
 from textual.widgets import Digits, Footer, Header, Label, ProgressBar, Static
 
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.store import RecordStatus, StoreError
-from facecoach.companion import Companion
+from facecoach.adherence.session_log import RecordStatus, StoreError
+from facecoach.companion.core import Companion
 from facecoach.routines.model import Routine
 from facecoach.session.driver import SessionDriver
 from facecoach.session.engine import EventKind, Session, SessionEvent, SessionStatus
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.widgets.face import FaceDiagram
-from facecoach.wording import format_duration, step_cue, step_place
+from facecoach.wording.session import format_duration, step_cue, step_place
 
 REDRAW_SECONDS = 0.1
 FLASH_SECONDS = 0.4

@@ -2,7 +2,7 @@
 
 from textual.app import App
 
-from facecoach.companion import Companion
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.dialogs import PreSessionChecks, SafetyOverrideDialog
 from facecoach.tui.screens.safety import SafetyScreen

@@ -9,8 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM
-from facecoach.companion import Companion
-from facecoach.settings import PhaseSettings, Settings, SettingsError
+from facecoach.companion.core import Companion
+from facecoach.config.settings import PhaseSettings, Settings, SettingsError
 
 
 def _optional(text: str) -> str | None:

@@ -7,11 +7,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.companion import Companion
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
 from facecoach.session.engine import SessionSnapshot, ZoneCompletion
-from facecoach.wording import session_outcome
+from facecoach.wording.session import session_outcome
 
 
 def _zone_lines(zones: list[ZoneCompletion]) -> str:

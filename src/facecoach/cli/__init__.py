@@ -1,0 +1,1 @@
+"""The `facecoach` command line: one module per command group."""

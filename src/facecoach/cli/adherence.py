@@ -1,0 +1,337 @@
+"""Commands over the session log: stats, history, log, skip, export, import, program."""
+
+import argparse
+import json
+import sys
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from facecoach.errors import FacecoachError
+
+if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
+    from facecoach.adherence.session_log import AdherenceStore
+    from facecoach.adherence.stats import AdherenceStats
+    from facecoach.config.settings import Settings
+
+EXIT_OK = 0
+
+
+def add_adherence_commands(commands: Any) -> None:
+    stats = commands.add_parser("stats", help="streaks, goals and progress")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(handler=_stats)
+
+    history = commands.add_parser("history", help="recent sessions")
+    history.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default 20)")
+    history.set_defaults(handler=_history)
+
+    log = commands.add_parser("log", help="record a session done without the app")
+    log.add_argument("routine", metavar="ROUTINE", help="routine id (or .toml file) you followed")
+    log.add_argument(
+        "--date", type=_parse_date, help="day of the session, YYYY-MM-DD (default today)"
+    )
+    log.add_argument(
+        "--time", type=_parse_time, help="local start time, HH:MM (default now, or 12:00)"
+    )
+    log.add_argument(
+        "--minutes", type=float, help="how long it took (default: the routine's length)"
+    )
+    log.add_argument("--note", help="a note to keep with the session")
+    log.set_defaults(handler=_log)
+
+    skip = commands.add_parser(
+        "skip", help="mark days as skip days (vacation, illness, after an injection)"
+    )
+    skip.add_argument("first", metavar="FROM", type=_parse_date, help="first day, YYYY-MM-DD")
+    skip.add_argument(
+        "last", metavar="TO", type=_parse_date, nargs="?", help="last day (default FROM)"
+    )
+    skip.add_argument("--reason", required=False, default="", help="why (shown in history)")
+    skip.add_argument("--remove", action="store_true", help="remove these skip days instead")
+    skip.set_defaults(handler=_skip)
+
+    export = commands.add_parser("export", help="write the session log as CSV or JSON")
+    export.add_argument("--format", choices=["csv", "json"], default="json")
+    export.add_argument(
+        "--output", "-o", type=Path, help="file to write (default: standard output)"
+    )
+    export.set_defaults(handler=_export)
+
+    importer = commands.add_parser("import", help="add sessions from an export (idempotent)")
+    importer.add_argument("file", metavar="FILE", type=Path)
+    importer.set_defaults(handler=_import)
+
+    program = commands.add_parser("program", help="show or change the goal and its phases")
+    program.add_argument("--goal", metavar="N/D", help="one goal for good, e.g. 3/7")
+    program.add_argument("--intro", metavar="N/D", help="intro phase goal (default 5/7)")
+    program.add_argument("--intro-days", type=int, metavar="DAYS", help="intro length (default 60)")
+    program.add_argument("--maintenance", metavar="N/D", help="maintenance goal (default 3/7)")
+    program.add_argument("--start", type=_parse_date, metavar="DATE", help="program start day")
+    program.add_argument(
+        "--day-start-hour", type=int, metavar="H", help="hour a new day starts (0-23)"
+    )
+    program.set_defaults(handler=_program)
+
+
+def _parse_date(text: str) -> date:
+    if text == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _parse_time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a time: {text!r} (use HH:MM)") from None
+
+
+def open_store() -> "AdherenceStore":
+    """The user's session log (honours --data-dir and FACECOACH_DATA_DIR)."""
+    from facecoach.adherence.session_log import AdherenceStore
+    from facecoach.config.paths import database_path
+
+    return AdherenceStore.open(database_path())
+
+
+def load_user_settings() -> "Settings":
+    from facecoach.config.paths import config_dir
+    from facecoach.config.settings import load_settings
+
+    return load_settings(config_dir())
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from facecoach.adherence.days import today
+    from facecoach.adherence.stats import stats_from_store
+
+    settings = load_user_settings()
+    now = datetime.now(UTC)
+    with open_store() as store:
+        stats = stats_from_store(
+            store, settings, today=today(now, settings.day_start_hour), now=now
+        )
+    if args.json:
+        print(json.dumps(stats.to_json(), indent=2))
+        return EXIT_OK
+    print("\n".join(stats_lines(stats)))
+    return EXIT_OK
+
+
+def stats_lines(stats: "AdherenceStats") -> list[str]:
+    from facecoach.wording.session import format_duration
+
+    day = stats.today.strftime("%a %d %b")
+    state = {
+        "done": "done, well done",
+        "due": "a session is due",
+        "rest": "rest day (allowed by your goal)",
+    }[stats.today_state]
+    lines = [f"Today ({day}): {state}"]
+    if stats.program is not None:
+        lines.append(f"Program: {stats.program.describe()}; goal {stats.goal.describe()}")
+    else:
+        lines.append(f"Program: starts with your first session; goal {stats.goal.describe()}")
+    streak = stats.streak
+    if streak.current:
+        left = (
+            "do a session today to keep it"
+            if streak.days_left == 0
+            else f"next session due by {streak.deadline:%a %d %b} ({streak.days_left} days left)"
+        )
+        lines.append(f"Streak: {streak.current} days (best {streak.best}); {left}")
+    else:
+        lines.append(
+            f"Streak: none now (best {streak.best} days); it starts once you reach "
+            f"{stats.goal.describe()}"
+        )
+    lines.append(f"Habit strength: {stats.strength:.0%}")
+    lines.append(
+        f"This week: {stats.week_sessions} of {stats.week_target} sessions, "
+        f"{format_duration(stats.week_minutes * 60)}"
+    )
+    rate = f", {stats.completion_rate:.0%} completed" if stats.completion_rate is not None else ""
+    plural = "" if stats.total_sessions == 1 else "s"
+    lines.append(
+        f"All time: {stats.total_sessions} session{plural}{rate}, "
+        f"{format_duration(stats.total_minutes * 60)}"
+    )
+    done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
+    if done_zones:
+        zones = ", ".join(f"{zone} {count}" for zone, count in sorted(done_zones.items()))
+        lines.append(f"Glides by zone: {zones}")
+    return lines
+
+
+def _history(args: argparse.Namespace) -> int:
+    from facecoach.cli.main import print_table
+    from facecoach.wording.session import format_duration
+
+    with open_store() as store:
+        sessions = store.sessions(limit=max(1, args.limit))
+        skip_days = store.skip_days()
+    if not sessions:
+        print("No sessions yet. Start one with `facecoach coach lift-5`.")
+        return EXIT_OK
+    rows = []
+    for s in sessions:
+        zones_done = sum(
+            1 for z in s.zones if z.glides_planned and z.glides_done == z.glides_planned
+        )
+        rows.append(
+            (
+                s.started_local.strftime("%Y-%m-%d %H:%M"),
+                s.routine_name,
+                s.status.replace("_", " "),
+                format_duration(s.active_seconds),
+                f"{zones_done}/{len(s.zones)}",
+                s.source,
+            )
+        )
+    print_table(("STARTED", "ROUTINE", "STATUS", "TIME", "ZONES", "SOURCE"), rows, sys.stdout)
+    recent_skips = [d for d in skip_days if d >= sessions[-1].started_utc.date()]
+    if recent_skips:
+        print(f"Skip days: {', '.join(d.isoformat() for d in recent_skips)}")
+    return EXIT_OK
+
+
+def _log(args: argparse.Namespace) -> int:
+    from facecoach.adherence.session_log import ZonePlan
+    from facecoach.cli.main import load_library
+    from facecoach.session.timeline import plan_timeline
+    from facecoach.wording.session import format_duration
+
+    routine = load_library().resolve(args.routine).routine
+    timeline = plan_timeline(routine)
+    day = args.date or date.today()
+    if args.time is not None:
+        at = args.time
+    elif day == date.today():
+        at = datetime.now().time()
+    else:
+        at = time(12, 0)
+    local = datetime.combine(day, at).astimezone()  # the machine's zone, DST-aware for that date
+    if local > datetime.now().astimezone() + timedelta(minutes=1):
+        raise FacecoachError("cannot log a session in the future")
+    minutes = args.minutes if args.minutes is not None else timeline.total_seconds / 60
+    if not 0 < minutes <= 180:
+        raise FacecoachError("--minutes must be more than 0 and at most 180")
+    zones = [
+        ZonePlan(index, entry.zone.value, len(timeline.zone_glides(index)))
+        for index, entry in enumerate(routine.zones)
+    ]
+    offset = local.utcoffset()
+    with open_store() as store:
+        store.log_manual_session(
+            routine_id=routine.id,
+            routine_name=routine.name,
+            started=local,
+            utc_offset_minutes=int(offset.total_seconds() // 60) if offset else 0,
+            seconds=minutes * 60,
+            zones=zones,
+            note=args.note,
+        )
+    print(
+        f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}."
+    )
+    return EXIT_OK
+
+
+def _skip(args: argparse.Namespace) -> int:
+    last = args.last or args.first
+    with open_store() as store:
+        if args.remove:
+            count = store.remove_skip_days(args.first, last)
+            print(f"Removed {count} skip day{'s' if count != 1 else ''}.")
+            return EXIT_OK
+        if not args.reason.strip():
+            raise FacecoachError("say why with --reason (for example --reason vacation)")
+        count = store.add_skip_days(args.first, last, args.reason.strip())
+    span = f"{args.first}" if last == args.first else f"{args.first} to {last}"
+    print(f"Marked {count} skip day{'s' if count != 1 else ''} ({span}): {args.reason.strip()}.")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from facecoach.adherence.transfer import export_data, to_csv, to_json
+
+    with open_store() as store:
+        export = export_data(store, with_glides=args.format == "json")
+    text = to_json(export) if args.format == "json" else to_csv(export)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FacecoachError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"Exported {len(export.sessions)} sessions to {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from facecoach.adherence.transfer import import_data, parse_export
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FacecoachError(f"cannot read {args.file}: {exc}") from None
+    export = parse_export(text, str(args.file))
+    with open_store() as store:
+        added, present = import_data(store, export)
+    print(f"Imported {added} new sessions; {present} were already in the log.")
+    return EXIT_OK
+
+
+def _program(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from facecoach.adherence.goals import Goal
+    from facecoach.config.paths import config_dir
+    from facecoach.config.settings import Settings, save_settings
+    from facecoach.datafiles import describe_validation_error
+
+    settings = load_user_settings()
+    for flag in (args.goal, args.intro, args.maintenance):
+        if flag:
+            Goal.parse(flag)  # says what is wrong with the flag itself, not with phases[0]
+    changes: dict[str, Any] = {}
+    if args.goal:
+        changes["phases"] = [{"name": "goal", "goal": args.goal}]
+    elif args.intro or args.intro_days or args.maintenance:
+        # Keep what the user has for the parts not given; a one-phase program starts from the
+        # default intro and maintenance.
+        intro, maintenance = (
+            (settings.phases[0], settings.phases[-1])
+            if len(settings.phases) > 1
+            else (Settings().phases[0], Settings().phases[-1])
+        )
+        changes["phases"] = [
+            {
+                "name": "intro",
+                "goal": args.intro or intro.goal,
+                "days": args.intro_days or intro.days,
+            },
+            {"name": "maintenance", "goal": args.maintenance or maintenance.goal},
+        ]
+    if args.start:
+        changes["program_start"] = args.start
+    if args.day_start_hour is not None:
+        changes["day_start_hour"] = args.day_start_hour
+    if changes:
+        try:
+            settings = Settings.model_validate({**settings.model_dump(), **changes})
+        except ValidationError as exc:
+            raise FacecoachError("; ".join(describe_validation_error(exc))) from None
+        path = save_settings(config_dir(), settings)
+        print(f"Saved to {path}.")
+    for phase in settings.phases:
+        length = f"{phase.days} days" if phase.days else "from then on"
+        print(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")
+    start = settings.program_start.isoformat() if settings.program_start else "your first session"
+    print(f"Program starts: {start}; a new day starts at {settings.day_start_hour:02d}:00")
+    return EXIT_OK

@@ -1,0 +1,112 @@
+"""Turning session events into lines: human text, or one JSON object per line."""
+
+import json
+from typing import Any, TextIO
+
+from facecoach.session.engine import EventKind, Session, SessionEvent
+from facecoach.session.timeline import Step, StepKind
+from facecoach.wording.session import session_intro, session_outcome, step_cue, zone_heading
+
+BELL = "\a"
+
+
+def _is_glide_change(event: SessionEvent) -> bool:
+    return (
+        event.kind is EventKind.STEP_STARTED
+        and event.step is not None
+        and event.step.kind is StepKind.GLIDE
+    )
+
+
+def event_text(event: SessionEvent, session: Session) -> str | None:
+    """The line a person hears for an event, or None for bookkeeping events."""
+    routine = session.timeline.routine
+    match event.kind:
+        case EventKind.STARTED:
+            return session_intro(routine, session.timeline.total_seconds)
+        case EventKind.ZONE_CHANGED:
+            assert event.step is not None
+            assert event.step.zone_index is not None
+            entry = routine.zones[event.step.zone_index]
+            return zone_heading(entry, event.step.zone_index + 1, len(routine.zones))
+        case EventKind.STEP_STARTED:
+            assert event.step is not None
+            return step_cue(event.step)
+        case EventKind.STEP_SKIPPED:
+            assert event.step is not None
+            return f"Skipped: {step_cue(event.step)}"
+        case EventKind.PAUSED:
+            return "Paused."
+        case EventKind.RESUMED:
+            return "Resumed."
+        case EventKind.COMPLETED | EventKind.ABORTED:
+            return session_outcome(session.snapshot(), session.zone_completion())
+        case EventKind.STEP_COMPLETED:
+            return None
+
+
+class TextRenderer:
+    """One line per cue; optionally a terminal bell at every glide change."""
+
+    def __init__(self, out: TextIO, bell: bool = False) -> None:
+        self._out = out
+        self._bell = bell
+
+    def handle(self, event: SessionEvent, session: Session) -> None:
+        text = event_text(event, session)
+        if text is None:
+            return
+        bell = BELL if self._bell and _is_glide_change(event) else ""
+        self._out.write(f"{bell}{text}\n")
+        self._out.flush()
+
+
+class JsonRenderer:
+    """One JSON object per event and line, with `t`: seconds since the session started."""
+
+    def __init__(self, out: TextIO, bell_out: TextIO | None = None) -> None:
+        self._out = out
+        self._bell_out = bell_out  # the bell must not corrupt the JSON stream
+
+    def handle(self, event: SessionEvent, session: Session) -> None:
+        record: dict[str, Any] = {
+            "event": event.kind.value,
+            "t": round(event.offset, 4),
+            "position": round(event.position, 4),
+        }
+        if event.step is not None:
+            record["step"] = step_record(event.step)
+        if event.kind is EventKind.STARTED:
+            routine = session.timeline.routine
+            record["routine"] = routine.id
+            record["planned_seconds"] = session.timeline.total_seconds
+            record["steps"] = len(session.timeline)
+        if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
+            snapshot = session.snapshot()
+            record["active_seconds"] = round(snapshot.active_seconds, 4)
+            record["skipped_seconds"] = round(snapshot.skipped_seconds, 4)
+            record["zones_complete"] = sum(1 for z in session.zone_completion() if z.is_complete)
+        text = event_text(event, session)
+        if text is not None:
+            record["text"] = text
+        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._out.flush()
+        if self._bell_out is not None and _is_glide_change(event):
+            self._bell_out.write(BELL)
+            self._bell_out.flush()
+
+
+def step_record(step: Step) -> dict[str, Any]:
+    return {
+        "index": step.index,
+        "kind": step.kind.value,
+        "start": step.start,
+        "duration": step.duration,
+        "zone_index": step.zone_index,
+        "zone": step.zone.value if step.zone else None,
+        "side": step.side.value if step.side else None,
+        "glide": step.glide,
+        "glides": step.glides,
+        "program": step.program,
+        "phase": step.phase,
+    }

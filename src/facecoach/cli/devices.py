@@ -1,0 +1,232 @@
+"""`facecoach devices ...` and `facecoach profiles ...`: Bluetooth devices from the shell."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from facecoach.errors import FacecoachError
+
+if TYPE_CHECKING:
+    from facecoach.devices.hub import DeviceHub
+
+T = TypeVar("T")
+EXIT_OK = 0
+EXIT_INVALID = 1
+
+
+def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    devices = commands.add_parser(
+        "devices",
+        help="scan for, pair and inspect Bluetooth devices",
+        description="Bluetooth LE devices. With --simulate, simulated devices (one per shipped "
+        "profile) stand in for hardware.",
+    )
+    _simulate_flag(devices)
+    devices.set_defaults(handler=_devices_list)
+    actions = devices.add_subparsers(title="device commands", metavar="ACTION")
+
+    scan = actions.add_parser("scan", help="list nearby devices and the profile each matches")
+    scan.add_argument("--seconds", type=float, default=5.0, help="how long to scan (default 5)")
+    _simulate_flag(scan)
+    scan.set_defaults(handler=_devices_scan)
+
+    pair = actions.add_parser("pair", help="connect to a device, check it and remember it")
+    pair.add_argument("address", metavar="ADDRESS")
+    pair.add_argument("--profile", metavar="ID", help="use this profile instead of matching")
+    _simulate_flag(pair)
+    pair.set_defaults(handler=_devices_pair)
+
+    forget = actions.add_parser("forget", help="forget a paired device")
+    forget.add_argument("address", metavar="ADDRESS")
+    forget.set_defaults(handler=_devices_forget)
+
+    listing = actions.add_parser("list", help="list paired devices (default)")
+    listing.set_defaults(handler=_devices_list)
+
+    info = actions.add_parser("info", help="connect and show battery, charging and programs")
+    info.add_argument("address", metavar="ADDRESS", nargs="?", help="default: the paired device")
+    _simulate_flag(info)
+    info.set_defaults(handler=_devices_info)
+
+    inspect = actions.add_parser(
+        "inspect", help="print a device's services as a profile skeleton (TOML)"
+    )
+    inspect.add_argument("address", metavar="ADDRESS")
+    _simulate_flag(inspect)
+    inspect.set_defaults(handler=_devices_inspect)
+
+    profiles = commands.add_parser("profiles", help="list and validate device profiles")
+    profiles.set_defaults(handler=_profiles_list)
+    profile_actions = profiles.add_subparsers(title="profile commands", metavar="ACTION")
+    plist = profile_actions.add_parser("list", help="list the device profiles (default)")
+    plist.set_defaults(handler=_profiles_list)
+    validate = profile_actions.add_parser(
+        "validate", help="check profile files, including their golden vectors"
+    )
+    validate.add_argument("files", metavar="FILE", nargs="+")
+    validate.set_defaults(handler=_profiles_validate)
+
+
+def _simulate_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use simulated devices instead of the Bluetooth radio",
+    )
+
+
+def _hub(args: argparse.Namespace) -> "DeviceHub":
+    from facecoach.config.paths import config_dir
+    from facecoach.devices.hub import DeviceHub
+
+    hub = DeviceHub(config_dir(), simulate=getattr(args, "simulate", False))
+    for problem in hub.problems:
+        print(f"facecoach: warning: {problem}", file=sys.stderr)
+    return hub
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        raise FacecoachError("interrupted") from None
+
+
+def _devices_scan(args: argparse.Namespace) -> int:
+    from facecoach.cli.main import print_table
+
+    if not 0 < args.seconds <= 120:
+        raise FacecoachError("--seconds must be more than 0 and at most 120")
+    hub = _hub(args)
+    results = _run(hub.scanner().scan(args.seconds))
+    if not results:
+        print("No Bluetooth LE devices found. Is the device switched on and close by?")
+        return EXIT_OK
+    rows = [
+        (r.address, r.label, r.profile.name if r.profile else "(no profile)", f"{r.rssi} dBm")
+        for r in results
+    ]
+    print_table(("ADDRESS", "NAME", "PROFILE", "SIGNAL"), rows, sys.stdout)
+    if any(r.profile is None for r in results):
+        print("\nDevices without a profile can be described with `facecoach devices inspect`.")
+    return EXIT_OK
+
+
+def _devices_pair(args: argparse.Namespace) -> int:
+    hub = _hub(args)
+    device = _run(hub.pair(args.address, args.profile))
+    profile = hub.profile_for(device)
+    print(f"Paired {device.name} ({device.address}) as {profile.name}.")
+    for key, value in device.info.items():
+        print(f"  {key}: {value}")
+    if not profile.programs:
+        print("This profile reads the battery only; facecoach cannot select programs on it.")
+    return EXIT_OK
+
+
+def _devices_forget(args: argparse.Namespace) -> int:
+    hub = _hub(args)
+    device = hub.forget(args.address)
+    print(f"Forgot {device.name} ({device.address}).")
+    return EXIT_OK
+
+
+def _devices_list(args: argparse.Namespace) -> int:
+    from facecoach.cli.main import print_table
+
+    hub = _hub(args)
+    if not hub.known.devices:
+        print(
+            "No paired devices. `facecoach devices scan` then `facecoach devices pair ADDRESS`"
+            " (add --simulate to try it without hardware)."
+        )
+        return EXIT_OK
+    rows = [
+        (
+            d.address,
+            d.name + (" (simulated)" if d.simulated else ""),
+            d.profile,
+            d.paired_at.astimezone().strftime("%Y-%m-%d"),
+            "yes" if i == 0 else "",
+        )
+        for i, d in enumerate(hub.known.devices)
+    ]
+    print_table(("ADDRESS", "NAME", "PROFILE", "PAIRED", "IN USE"), rows, sys.stdout)
+    return EXIT_OK
+
+
+def _devices_info(args: argparse.Namespace) -> int:
+    from facecoach.wording.devices import describe_status
+
+    hub = _hub(args)
+    device = hub.known.get(args.address) if args.address else hub.known.current
+    if device is None:
+        raise FacecoachError(
+            f"{args.address} is not paired." if args.address else "No device is paired."
+        )
+    link = hub.link_for(device)
+
+    async def read() -> list[str]:
+        await link.connect()
+        try:
+            status = await link.query_status()
+            info = await link.read_device_info()
+        finally:
+            await link.disconnect()
+        return [*describe_status(link.profile, status), *(f"{k}: {v}" for k, v in info.items())]
+
+    lines = _run(read())
+    print(f"{device.name} ({device.address}), profile {device.profile}")
+    for line in lines:
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def _devices_inspect(args: argparse.Namespace) -> int:
+    from facecoach.devices.hub import inspect_device
+
+    hub = _hub(args)
+    sys.stdout.write(_run(inspect_device(hub, args.address)))
+    return EXIT_OK
+
+
+def _profiles_list(args: argparse.Namespace) -> int:
+    from facecoach.cli.main import print_table
+
+    hub = _hub(args)
+    rows = [
+        (p.id, p.name, ", ".join(sorted(c.value for c in p.capabilities)), str(len(p.programs)))
+        for p in hub.registry.profiles
+    ]
+    print_table(("ID", "NAME", "CAPABILITIES", "PROGRAMS"), rows, sys.stdout)
+    return EXIT_OK
+
+
+def _profiles_validate(args: argparse.Namespace) -> int:
+    from facecoach.devices.errors import ProfileError
+    from facecoach.devices.protocol.golden import vector_failures
+    from facecoach.devices.protocol.registry import load_profile_file
+
+    failed = False
+    for name in args.files:
+        try:
+            profile = load_profile_file(Path(name))
+        except ProfileError as exc:
+            print(f"{exc}", file=sys.stderr)
+            failed = True
+            continue
+        failures = vector_failures(profile)
+        if failures:
+            failed = True
+            print(f"{name}: golden vectors do not hold:", file=sys.stderr)
+            for line in failures:
+                print(f"  - {line}", file=sys.stderr)
+            continue
+        count = len(profile.vectors.commands) + len(profile.vectors.notifications)
+        vectors = f"{count} golden vectors hold" if count else "no golden vectors"
+        print(f"{name}: ok ({profile.id}, {vectors})")
+    return EXIT_INVALID if failed else EXIT_OK

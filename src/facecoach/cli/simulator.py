@@ -1,0 +1,119 @@
+"""`facecoach simulator serve`: a simulated device on a real Bluetooth controller, via Bumble."""
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+
+from facecoach.errors import FacecoachError
+
+EXIT_OK = 0
+DEFAULT_ADDRESS = "DA:1D:00:00:00:01"
+
+
+def add_simulator_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    simulator = commands.add_parser(
+        "simulator",
+        help="run a simulated device on a real Bluetooth controller (needs facecoach[bumble])",
+    )
+    actions = simulator.add_subparsers(title="simulator commands", metavar="ACTION")
+    serve = actions.add_parser(
+        "serve",
+        help="advertise a simulated device through a Bumble transport until Ctrl-C",
+        description="Takes over a Bluetooth controller through Bumble and serves a simulated "
+        "device on it, built from a device profile, so a phone, a laptop or facecoach on "
+        "another machine can scan for it, connect, pair and send it commands. The controller "
+        "is used exclusively while this runs.",
+    )
+    serve.add_argument(
+        "--transport",
+        required=True,
+        metavar="SPEC",
+        help="a Bumble transport: usb:0, serial:/dev/ttyUSB0,1000000, vhci, tcp-client:HOST:PORT",
+    )
+    serve.add_argument(
+        "--profile",
+        default="reference-a",
+        metavar="ID",
+        help="device profile to simulate (default reference-a)",
+    )
+    serve.add_argument(
+        "--address",
+        default=DEFAULT_ADDRESS,
+        help=f"static random address, first byte C0-FF (default {DEFAULT_ADDRESS})",
+    )
+    serve.add_argument("--name", help="advertised name (default: from the profile)")
+    serve.add_argument("--battery", type=float, default=80.0, help="battery %% (default 80)")
+    serve.add_argument(
+        "--advertising",
+        choices=("legacy", "extended"),
+        default="legacy",
+        help="legacy (with a scan response; every scanner sees it) or extended (one packet)",
+    )
+    serve.set_defaults(handler=_serve)
+
+    def show_help(_args: argparse.Namespace) -> int:
+        simulator.print_help()
+        return EXIT_OK
+
+    simulator.set_defaults(handler=show_help)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from facecoach.devices.simulator.bumble.peripheral import (
+            AdvertisingMode,
+            static_random_address,
+        )
+        from facecoach.devices.simulator.bumble.serve import serve
+    except ImportError:
+        raise FacecoachError(
+            "serving a simulated device needs Bumble: pip install 'facecoach[bumble]'"
+        ) from None
+    from facecoach.config.paths import user_profiles_dir
+    from facecoach.devices.errors import DeviceError
+    from facecoach.devices.protocol.registry import load_registry
+    from facecoach.devices.simulator.device import SimulatedDevice
+
+    registry = load_registry(user_profiles_dir())
+    for problem in registry.problems:
+        print(f"facecoach: warning: {problem}", file=sys.stderr)
+    try:
+        profile = registry.get(args.profile)
+        static_random_address(args.address)
+    except (DeviceError, ValueError) as error:
+        raise FacecoachError(str(error)) from None
+    if not 0 <= args.battery <= 100:
+        raise FacecoachError("--battery must be from 0 to 100")
+    device = SimulatedDevice.from_profile(
+        profile, args.address.upper(), args.name, battery=args.battery
+    )
+
+    def report(text: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {text}", flush=True)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        await serve(
+            args.transport,
+            device,
+            stop,
+            advertising=AdvertisingMode(args.advertising),
+            on_event=report,
+        )
+
+    report(f"opening {args.transport} (the controller is ours until Ctrl-C)")
+    try:
+        asyncio.run(run())
+    except DeviceError as error:
+        raise FacecoachError(str(error)) from None
+    report("stopped")
+    return EXIT_OK

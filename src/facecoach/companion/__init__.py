@@ -1,0 +1,1 @@
+"""The application core: every rule that more than one front end needs."""

@@ -1,0 +1,1 @@
+"""User files: where they live, settings, and one reader for every TOML file."""

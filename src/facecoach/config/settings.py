@@ -1,0 +1,116 @@
+"""User settings: validated by pydantic, stored as TOML in the configuration directory."""
+
+from datetime import date
+from pathlib import Path
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
+from facecoach.datafiles import read_toml_model, write_toml_atomic
+from facecoach.errors import FacecoachError
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
+
+SETTINGS_FILE = "settings.toml"
+
+
+class SettingsError(FacecoachError):
+    """The settings file cannot be read or written."""
+
+
+class PhaseSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=40)
+    goal: str = Field(description="SESSIONS/DAYS, e.g. '5/7'")
+    days: int | None = Field(default=None, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _check_goal(self) -> Self:
+        try:
+            Goal.parse(self.goal)
+        except GoalError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+class Settings(BaseModel):
+    """Everything a user can set; every field has a sensible default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day_start_hour: int = Field(default=3, ge=0, le=23)
+    program_start: date | None = Field(
+        default=None, description="First day of the program; the first session's day if unset."
+    )
+    phases: tuple[PhaseSettings, ...] = Field(
+        default=tuple(
+            PhaseSettings(name=p.name, goal=str(p.goal), days=p.days)
+            for p in DEFAULT_PROGRAM.phases
+        ),
+        min_length=1,
+        max_length=10,
+    )
+    count_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Share of its glides a stopped session needs to count towards the goal.",
+    )
+    glide_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_GLIDE_SECONDS,
+        description="Glide length for every routine; unset keeps each routine's own.",
+    )
+    repeats: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_REPEATS,
+        description="Repeats per zone for every routine; unset keeps each routine's own.",
+    )
+    bell: bool = Field(default=True, description="Ring the terminal bell at every glide change.")
+    theme: str = Field(default="textual-dark", min_length=1, max_length=60)
+    injection_wait_days: int = Field(
+        default=DEFAULT_INJECTION_WAIT_DAYS,
+        ge=0,
+        le=MAX_INJECTION_WAIT_DAYS,
+        description="Days to wait after Botox or fillers before the next session.",
+    )
+    device_intensity: int | None = Field(
+        default=None,
+        ge=1,
+        le=255,
+        description="Intensity to set on the paired device at the start of a session; never "
+        "more than the device profile's limit. Unset leaves the device's own setting.",
+    )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description="Key binding id to keys, e.g. {'session.pause' = 'p'}.",
+    )
+
+    @model_validator(mode="after")
+    def _check_phases(self) -> Self:
+        try:
+            self.program()
+        except GoalError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def program(self) -> Program:
+        return Program(tuple(Phase(p.name, Goal.parse(p.goal), p.days) for p in self.phases))
+
+
+def settings_path(config_dir: Path) -> Path:
+    return config_dir / SETTINGS_FILE
+
+
+def load_settings(config_dir: Path) -> Settings:
+    loaded = read_toml_model(settings_path(config_dir), Settings, SettingsError, "settings")
+    return loaded if loaded is not None else Settings()
+
+
+def save_settings(config_dir: Path, settings: Settings) -> Path:
+    data = settings.model_dump(mode="json", exclude_none=True)
+    return write_toml_atomic(settings_path(config_dir), data, SettingsError)

@@ -1,0 +1,1 @@
+"""Bluetooth LE devices: the pure protocol, the bleak link, and the simulator."""

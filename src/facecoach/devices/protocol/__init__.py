@@ -1,0 +1,1 @@
+"""Device profiles, framing, matching and golden vectors: pure, neither bleak nor Bumble."""

@@ -1,0 +1,224 @@
+"""FrameCodec: a profile's framing turned into bytes and back, in both directions.
+
+The app encodes commands and decodes notifications; the simulated device does the reverse with
+the same code, so a frame layout is written down once, in the profile.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from facecoach.devices.errors import CommandError, FrameError, IncompleteFrame
+from facecoach.devices.protocol.checksums import checksum
+from facecoach.devices.protocol.profile import (
+    Command,
+    CommandName,
+    DeviceProfile,
+    FieldType,
+    Framing,
+    Notification,
+    NotificationKind,
+)
+
+FieldValues = dict[str, int | bool]
+PayloadSize = Callable[[int], int | None]  # opcode -> payload bytes, None if unknown
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedNotification:
+    name: str
+    kind: NotificationKind
+    sequence: int | None
+    values: FieldValues = field(default_factory=dict)
+
+    def as_vector(self) -> dict[str, int | str | bool]:
+        """The form golden vectors are written in."""
+        out: dict[str, int | str | bool] = {"kind": self.kind.value}
+        if self.sequence is not None:
+            out["sequence"] = self.sequence
+        out.update(self.values)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedCommand:
+    name: CommandName
+    sequence: int | None
+    args: dict[str, int]
+    size: int  # bytes the frame took, so a stream can move on to the next one
+
+
+class FrameCodec:
+    """Encodes and decodes one profile's frames."""
+
+    def __init__(self, profile: DeviceProfile) -> None:
+        if profile.framing is None:
+            raise CommandError(f"{profile.name} takes no commands (its profile has no framing)")
+        self.profile = profile
+        self.framing: Framing = profile.framing
+        self._commands_by_opcode = {c.opcode: (name, c) for name, c in profile.commands.items()}
+        self._notifications_by_opcode = {
+            n.opcode: (name, n) for name, n in profile.notifications.items()
+        }
+
+    # -- app side ---------------------------------------------------------------------------
+
+    def encode_command(self, name: CommandName, args: dict[str, int], sequence: int = 0) -> bytes:
+        command = self._command(name)
+        expected = {arg.name for arg in command.args}
+        if set(args) != expected:
+            missing = sorted(expected - set(args))
+            extra = sorted(set(args) - expected)
+            raise CommandError(
+                f"{name} takes {sorted(expected) or 'no arguments'}"
+                + (f"; missing {missing}" if missing else "")
+                + (f"; unknown {extra}" if extra else "")
+            )
+        payload = bytearray()
+        for arg in command.args:
+            value = args[arg.name]
+            low, high = arg.range
+            if not low <= value <= high:
+                raise CommandError(f"{name}: {arg.name} must be from {low} to {high} (got {value})")
+            payload += self._pack(value, arg.type)
+        if name is CommandName.SET_INTENSITY:
+            level = args[command.args[0].name]
+            if level > self.profile.limits.max_intensity:
+                raise CommandError(
+                    f"intensity {level} is above this device's limit of "
+                    f"{self.profile.limits.max_intensity}"
+                )
+        return self._frame(command.opcode, sequence, bytes(payload))
+
+    def decode_notification(self, data: bytes) -> DecodedNotification:
+        opcode, sequence, payload, _ = self._unframe(bytes(data), self._notification_size)
+        name, spec = self._notifications_by_opcode[opcode]
+        return DecodedNotification(name, spec.kind, sequence, self._unpack_fields(spec, payload))
+
+    # -- device side (the simulator) --------------------------------------------------------
+
+    def decode_command(self, data: bytes) -> DecodedCommand:
+        opcode, sequence, payload, size = self._unframe(bytes(data), self._command_size)
+        name, command = self._commands_by_opcode[opcode]
+        args: dict[str, int] = {}
+        offset = 0
+        for arg in command.args:
+            args[arg.name] = self._unpack(payload[offset : offset + arg.type.size], arg.type)
+            offset += arg.type.size
+        return DecodedCommand(name, sequence, args, size)
+
+    def encode_notification(self, name: str, values: FieldValues, sequence: int = 0) -> bytes:
+        spec = self.profile.notifications[name]
+        payload = bytearray()
+        for item in spec.fields:
+            if item.bits:
+                raw = sum(1 << bit for flag, bit in item.bits.items() if values.get(flag))
+            else:
+                raw = int(values.get(item.name, 0))
+            payload += self._pack(raw, item.type)
+        return self._frame(spec.opcode, sequence, bytes(payload))
+
+    # -- framing ----------------------------------------------------------------------------
+
+    @property
+    def overhead(self) -> int:
+        f = self.framing
+        return len(f.header) + 1 + int(f.sequence) + int(f.length) + f.checksum.size
+
+    def _frame(self, opcode: int, sequence: int, payload: bytes) -> bytes:
+        body = bytearray([opcode])
+        if self.framing.sequence:
+            body.append(sequence & 0xFF)
+        if self.framing.length:
+            body.append(len(payload))
+        body += payload
+        size = self.framing.checksum.size
+        tail = (
+            checksum(self.framing.checksum, bytes(body)).to_bytes(
+                size, self.framing.byte_order.value
+            )
+            if size
+            else b""
+        )
+        return self.framing.header + bytes(body) + tail
+
+    def _unframe(
+        self, data: bytes, payload_size: PayloadSize
+    ) -> tuple[int, int | None, bytes, int]:
+        f = self.framing
+        header = f.header
+        if len(data) < len(header) + 1:
+            raise IncompleteFrame(f"frame too short ({len(data)} bytes)")
+        if data[: len(header)] != header:
+            raise FrameError(
+                f"frame does not start with the header {header.hex(' ').upper()} "
+                f"(got {data[: len(header)].hex(' ').upper()})"
+            )
+        at = len(header)
+        opcode = data[at]
+        at += 1
+        expected = payload_size(opcode)
+        if expected is None:
+            raise FrameError(f"unknown opcode 0x{opcode:02X} for {self.profile.name}")
+        sequence: int | None = None
+        if f.sequence:
+            if len(data) <= at:
+                raise IncompleteFrame("frame ends before its sequence number")
+            sequence = data[at]
+            at += 1
+        if f.length:
+            if len(data) <= at:
+                raise IncompleteFrame("frame ends before its length byte")
+            length = data[at]
+            at += 1
+            if length != expected:
+                raise FrameError(
+                    f"opcode 0x{opcode:02X} carries {expected} payload bytes, "
+                    f"the frame says {length}"
+                )
+        end = at + expected + f.checksum.size
+        if len(data) < end:
+            raise IncompleteFrame(f"frame needs {end} bytes, has {len(data)}")
+        payload = data[at : at + expected]
+        if f.checksum.size:
+            got = int.from_bytes(data[at + expected : end], f.byte_order.value)
+            want = checksum(f.checksum, data[len(header) : at + expected])
+            digits = f.checksum.size * 2
+            if got != want:
+                raise FrameError(
+                    f"checksum mismatch ({f.checksum.value}: expected "
+                    f"0x{want:0{digits}X}, got 0x{got:0{digits}X}); the frame was damaged"
+                )
+        return opcode, sequence, payload, end
+
+    def _notification_size(self, opcode: int) -> int | None:
+        found = self._notifications_by_opcode.get(opcode)
+        return found[1].payload_size if found else None
+
+    def _command_size(self, opcode: int) -> int | None:
+        found = self._commands_by_opcode.get(opcode)
+        return sum(arg.type.size for arg in found[1].args) if found else None
+
+    def _command(self, name: CommandName) -> Command:
+        try:
+            return self.profile.commands[name]
+        except KeyError:
+            raise CommandError(f"{self.profile.name} has no {name} command") from None
+
+    def _pack(self, value: int, kind: FieldType) -> bytes:
+        return value.to_bytes(kind.size, self.framing.byte_order.value, signed=kind is FieldType.I8)
+
+    def _unpack(self, raw: bytes, kind: FieldType) -> int:
+        return int.from_bytes(raw, self.framing.byte_order.value, signed=kind is FieldType.I8)
+
+    def _unpack_fields(self, spec: Notification, payload: bytes) -> FieldValues:
+        values: FieldValues = {}
+        offset = 0
+        for item in spec.fields:
+            raw = self._unpack(payload[offset : offset + item.type.size], item.type)
+            offset += item.type.size
+            if item.bits:
+                for flag, bit in item.bits.items():
+                    values[flag] = bool(raw >> bit & 1)
+            else:
+                values[item.name] = raw
+        return values

@@ -1,0 +1,18 @@
+"""What a device last said about itself: battery, charging, program, skin contact."""
+
+from dataclasses import dataclass
+
+from facecoach.devices.protocol.profile import DeviceProgram
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """The device's last reported state; fields it does not report are None."""
+
+    program: DeviceProgram | None = None
+    program_code: int | None = None
+    intensity: int | None = None
+    battery: int | None = None
+    charging: bool | None = None
+    contact: bool | None = None
+    running: bool | None = None

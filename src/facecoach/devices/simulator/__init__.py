@@ -1,0 +1,1 @@
+"""A simulated device, carried in process (a bleak backend) or by Bumble."""

@@ -1,0 +1,1 @@
+"""The simulated device over Bumble's real Bluetooth stack (the bumble extra)."""

@@ -1,0 +1,178 @@
+"""SimulatedFirmware: a device's behaviour built from its profile, with no radio and no bleak.
+
+It takes the bytes the app writes, answers framed exactly as the profile says, and keeps the state
+a real device would: program, intensity, battery that drains while stimulating, charger, skin
+contact. Faults that tests inject (a lost, late or corrupt answer) are decided here or in the
+bleak backend that carries the bytes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from facecoach.devices.errors import FrameError, IncompleteFrame
+from facecoach.devices.protocol.codec import DecodedCommand, FieldValues, FrameCodec
+from facecoach.devices.protocol.profile import (
+    AckKind,
+    CommandName,
+    DeviceProfile,
+    NotificationKind,
+)
+
+ACK_DONE = 0
+ACK_REFUSED_CHARGING = 1
+ACK_REFUSED_NO_PROGRAM = 2
+ACK_REFUSED_BATTERY = 3
+
+# Drains about 1 % per minute of stimulation: a 20-minute session takes a fifth of the charge.
+DRAIN_PER_SECOND = 1.0 / 60.0
+LOW_BATTERY_CUTOFF = 5
+
+
+@dataclass
+class Faults:
+    """What goes wrong next. Counters count down as the fault happens."""
+
+    drop_replies: int = 0  # answers lost in the air
+    corrupt_replies: int = 0  # answers with a damaged checksum
+    reply_delay: float = 0.0  # seconds before an answer arrives (late acks)
+    early_replies: bool = False  # answer arrives before the write call returns
+    disconnect_after_writes: int | None = None  # the link drops after this many more writes
+    refuse_connections: int = 0  # connection attempts that fail before one succeeds
+    crash_on_writes: int = 0  # writes on which the firmware itself fails (raises)
+
+
+class SimulatedFirmware:
+    """The device end of the protocol described by `profile`."""
+
+    def __init__(
+        self,
+        profile: DeviceProfile,
+        clock: Callable[[], float],
+        *,
+        battery: float = 80.0,
+        charging: bool = False,
+        contact: bool = True,
+    ) -> None:
+        self.profile = profile
+        self._clock = clock
+        self._codec = FrameCodec(profile) if profile.framing is not None else None
+        default = profile.default_program
+        self.program_code = profile.program(default).code if default else 0
+        self.intensity = 1
+        self._battery = battery
+        self._battery_at = clock()
+        self.charging = charging
+        self.contact = contact
+        self.running = False
+        self.received: list[DecodedCommand] = []
+        self.rejected_frames: list[str] = []
+        self._buffer = b""
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def battery(self) -> int:
+        self._drain()
+        return max(0, min(100, round(self._battery)))
+
+    def set_battery(self, percent: float) -> None:
+        self._drain()
+        self._battery = percent
+
+    def plug_in(self, charging: bool = True) -> None:
+        self.charging = charging
+        if charging:
+            self.stop_stimulation()
+
+    def stop_stimulation(self) -> None:
+        self._drain()
+        self.running = False
+
+    def _drain(self) -> None:
+        now = self._clock()
+        if self.running:
+            self._battery -= (now - self._battery_at) * DRAIN_PER_SECOND
+            if self._battery <= LOW_BATTERY_CUTOFF:
+                self.running = False
+        self._battery_at = now
+
+    def status_values(self) -> FieldValues:
+        return {
+            "program": self.program_code,
+            "intensity": self.intensity,
+            "battery": self.battery,
+            "charging": self.charging,
+            "contact": self.contact,
+            "running": self.running,
+        }
+
+    def status_frame(self, sequence: int = 0) -> bytes | None:
+        """A status notification, for devices that send one."""
+        status = self.profile.notification_of(NotificationKind.STATUS)
+        if self._codec is None or status is None:
+            return None
+        return self._codec.encode_notification(status[0], self.status_values(), sequence)
+
+    # -- protocol ---------------------------------------------------------------------------
+
+    def receive(self, data: bytes) -> list[bytes]:
+        """Takes one write; returns the notifications it causes (possibly none, if incomplete)."""
+        if self._codec is None:
+            return []
+        self._buffer += data
+        replies: list[bytes] = []
+        while self._buffer:
+            try:
+                command = self._codec.decode_command(self._buffer)
+            except IncompleteFrame:
+                break
+            except FrameError as exc:
+                # A real device drops what it cannot parse; so does this one.
+                self.rejected_frames.append(str(exc))
+                self._buffer = b""
+                break
+            self._buffer = self._buffer[command.size :]
+            self.received.append(command)
+            replies.extend(self._execute(command))
+        return replies
+
+    def _execute(self, command: DecodedCommand) -> list[bytes]:
+        assert self._codec is not None
+        result = self._apply(command)
+        rule = self.profile.commands[command.name].ack
+        sequence = command.sequence or 0
+        if rule.kind is AckKind.NONE:
+            return []
+        ack = self.profile.notification_of(NotificationKind.ACK)
+        if rule.kind is AckKind.ACK and ack is not None:
+            name = ack[0]
+            opcode = self.profile.commands[command.name].opcode
+            return [
+                self._codec.encode_notification(name, {"of": opcode, "result": result}, sequence)
+            ]
+        frame = self.status_frame(sequence)
+        return [frame] if frame is not None else []
+
+    def _apply(self, command: DecodedCommand) -> int:
+        self._drain()
+        if command.name is CommandName.SELECT_PROGRAM:
+            code = next(iter(command.args.values()))
+            if self.profile.program_by_code(code) is None:
+                return ACK_REFUSED_NO_PROGRAM
+            self.program_code = code
+        elif command.name is CommandName.SET_INTENSITY:
+            self.intensity = next(iter(command.args.values()))
+        elif command.name is CommandName.START:
+            if self.charging:
+                return ACK_REFUSED_CHARGING
+            if self.battery <= LOW_BATTERY_CUTOFF:
+                return ACK_REFUSED_BATTERY
+            self.running = True
+        elif command.name is CommandName.STOP:
+            self.running = False
+        return ACK_DONE
+
+    def on_disconnect(self) -> None:
+        self._buffer = b""
+        if self.profile.limits.stop_on_disconnect:
+            self.stop_stimulation()

@@ -1,0 +1,66 @@
+"""`facecoach devices inspect`: a device's GATT table written out as a profile skeleton."""
+
+from bleak.backends.service import BleakGATTServiceCollection
+
+from facecoach.devices.protocol.assigned_numbers import (
+    BATTERY_LEVEL,
+    BATTERY_SERVICE,
+    DEVICE_INFO_SERVICE,
+)
+
+_STANDARD_SERVICES = {BATTERY_SERVICE, DEVICE_INFO_SERVICE}
+
+
+def profile_skeleton(name: str, address: str, services: BleakGATTServiceCollection) -> str:
+    """TOML that validates as-is (battery and device information) and lists every candidate
+    endpoint as a comment, for the user to fill in from their own protocol notes."""
+    has_battery = services.get_characteristic(BATTERY_LEVEL) is not None
+    has_info = any(s.uuid == DEVICE_INFO_SERVICE for s in services)
+    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:30] or "device"
+    capabilities = [
+        c for c, present in (("battery", has_battery), ("device_info", has_info)) if present
+    ]
+    lines = [
+        f"# Profile skeleton for {name} ({address}), made by `facecoach devices inspect`.",
+        "# It only reads the battery and device information until you describe the protocol.",
+        "# See the README, 'Writing a device profile'.",
+        "schema_version = 1",
+        f'id = "{slug}"',
+        f"name = {_quote(name)}",
+        'vendor = "fill in"',
+        f"capabilities = {_list(capabilities)}",
+        "",
+        "[[match]]",
+        f"local_name = {_quote(name.split()[0] + '*')}",
+        "",
+        "[gatt]",
+        f"device_info = {'true' if has_info else 'false'}",
+    ]
+    if has_battery:
+        lines.append('battery = { uuid = "2a19" }')
+    lines.append("")
+    lines.append("# What the device offers:")
+    for service in services:
+        standard = " (standard)" if service.uuid in _STANDARD_SERVICES else ""
+        lines.append(f"# service {service.uuid}{standard}: {service.description}")
+        if service.uuid not in _STANDARD_SERVICES:
+            lines.append(f'#   service = "{service.uuid}"')
+        for char in service.characteristics:
+            props = ", ".join(char.properties)
+            lines.append(f"#   characteristic {char.uuid} [{props}] {char.description}")
+            if service.uuid in _STANDARD_SERVICES:
+                continue
+            if "write" in char.properties or "write-without-response" in char.properties:
+                mode = "with_response" if "write" in char.properties else "without_response"
+                lines.append(f'#     command = {{ uuid = "{char.uuid}", write = "{mode}" }}')
+            if "notify" in char.properties or "indicate" in char.properties:
+                lines.append(f'#     notify = {{ uuid = "{char.uuid}" }}')
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _list(items: list[str]) -> str:
+    return "[" + ", ".join(_quote(i) for i in items) + "]"

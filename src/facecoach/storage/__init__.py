@@ -1,0 +1,1 @@
+"""SQLite: opening, pragmas, migrations and errors, for every domain's tables."""

@@ -1,0 +1,1 @@
+"""How things are said to the user, once, for every front end."""

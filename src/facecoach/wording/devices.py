@@ -1,0 +1,29 @@
+"""A device's status in words, the same in the CLI and the TUI."""
+
+from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.status import DeviceStatus
+
+
+def battery_text(status: DeviceStatus) -> str:
+    if status.battery is None:
+        return "battery unknown"
+    text = f"battery {status.battery}%"
+    if status.charging:
+        text += ", charging"
+    return text
+
+
+def describe_status(profile: DeviceProfile, status: DeviceStatus) -> list[str]:
+    lines = [battery_text(status).capitalize()]
+    if status.charging:
+        lines.append("On the charger: take it off before a session (never use it while charging).")
+    if profile.programs:
+        lines.append("Programs:")
+        for program in profile.programs:
+            mark = "●" if status.program_code == program.code else "○"
+            lines.append(f"  {mark} {program.name}: {program.purpose}")
+    if status.intensity is not None:
+        lines.append(f"Intensity {status.intensity} (limit {profile.limits.max_intensity})")
+    if status.contact is not None:
+        lines.append("Skin contact" if status.contact else "No skin contact")
+    return lines

@@ -1,0 +1,140 @@
+"""The command line as a user meets it: output, exit codes, and no tracebacks on bad input."""
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facecoach.cli.main import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, main
+from tests.support.cli import QUICK, facecoach
+
+
+def test_routines_lists_the_builtins(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routines"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["ID", "NAME", "TIME", "ZONES", "SOURCE"]
+    for routine_id in ("lift-5", "full-face-15", "express", "spot-forehead"):
+        assert routine_id in out
+
+
+def test_routines_show_prints_zone_by_zone_with_the_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["routines", "show", "lift-5"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "1. Forehead (from just above the brow up to the hairline)" in out
+    assert "left then right: 3 glides of 5 s + 2 s hold per side" in out
+    assert out.rstrip().endswith("Total: 5 min 8 s")
+
+
+def test_a_broken_user_routine_warns_but_the_list_still_works(
+    user_routines_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (user_routines_dir / "oops.toml").write_text(
+        'id = "oops"\nname = "x"\nzones = [{zone = "nose"}]'
+    )
+    assert main(["routines", "list"]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "lift-5" in captured.out
+    assert "oops.toml" in captured.err
+    assert "zones[0].zone" in captured.err
+
+
+def test_validate_reports_ok_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(QUICK)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(QUICK.replace("repeats = 2", "repeats = -1"))
+    assert main(["routines", "validate", str(good)]) == EXIT_OK
+    assert "good.toml: OK, quick" in capsys.readouterr().out
+    assert main(["routines", "validate", str(good), str(bad)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "bad.toml" in err
+    assert "repeats: Input should be greater than or equal to 1 (got -1)" in err
+
+
+BAD_INPUTS = {
+    "unknown id": (["coach", "no-such-routine"], None, "unknown routine 'no-such-routine'"),
+    "malformed toml": (["coach", "{file}"], "id = [unclosed", "invalid TOML"),
+    "zero glide": (["coach", "{file}"], QUICK.replace("0.2", "0"), "glide_seconds"),
+    "negative glide": (["coach", "{file}"], QUICK.replace("0.2", "-3"), "glide_seconds"),
+    "unknown zone": (["coach", "{file}"], QUICK.replace('"cheeks"', '"ears"'), "zones[0].zone"),
+    "ten hour glide": (
+        ["coach", "{file}"],
+        QUICK.replace("0.2", "36000"),
+        "less than or equal to 60",
+    ),
+    "absurd override": (["coach", "express", "--glide-seconds", "36000"], None, "--glide-seconds"),
+    "missing file": (["routines", "validate", "nope.toml"], None, "file not found"),
+    "show unknown": (["routines", "show", "lift"], None, "Did you mean"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
+def test_bad_input_gives_one_clear_message_and_no_traceback(case: str, tmp_path: Path) -> None:
+    args, content, expected = BAD_INPUTS[case]
+    file = tmp_path / "routine.toml"
+    if content is not None:
+        file.write_text(content)
+    result = facecoach(*(a.replace("{file}", str(file)) for a in args))
+    assert result.returncode == EXIT_ERROR
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("facecoach: error: ")
+    assert expected in result.stderr
+    assert result.stdout == ""
+
+
+def test_coach_runs_a_session_in_real_time_as_json(tmp_path: Path) -> None:
+    file = tmp_path / "quick.toml"
+    file.write_text(QUICK)
+    result = facecoach("coach", str(file), "--json")
+    assert result.returncode == EXIT_OK, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[-1]["event"] == "completed"
+    glides = [r for r in records if r["event"] == "step_started" and r["step"]["kind"] == "glide"]
+    assert len(glides) == 8
+    # Real clock, real process: each cue within 50 ms of schedule (the bench measures precisely).
+    assert max(abs(r["t"] - r["step"]["start"]) for r in glides) < 0.05
+
+
+def test_ctrl_c_ends_the_session_cleanly_and_says_how_far_it_got(tmp_path: Path) -> None:
+    file = tmp_path / "slow.toml"
+    file.write_text(QUICK.replace("0.2", "30"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facecoach", "coach", str(file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line.rstrip("\n"))
+        if "glide 1 of 2" in line:
+            process.send_signal(signal.SIGINT)
+            break
+    out, err = process.communicate(timeout=30)
+    lines = seen + out.splitlines()
+    assert process.returncode == EXIT_INTERRUPTED
+    assert err == ""
+    assert lines[-1].startswith("Session stopped at Cheeks, left side, glide 1 of 2 after 0 s")
+    assert "0 of 2 zones done" in lines[-1]
+
+
+def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import facecoach.tui.app
+
+    opened: list[bool] = []
+    monkeypatch.setattr(facecoach.tui.app, "run_tui", lambda *, simulate: opened.append(simulate))
+    assert main([]) == EXIT_OK
+    assert main(["--simulate"]) == EXIT_OK
+    assert opened == [False, True]
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "coach" in capsys.readouterr().out

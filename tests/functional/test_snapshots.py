@@ -1,0 +1,130 @@
+"""Every screen at 80x24, on a fake clock and fixed data, compared with the accepted SVG.
+
+After a deliberate change to a screen, review the new pictures with
+`pytest tests/test_snapshots.py --snapshot-update` and commit them with the change.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from facecoach.adherence.session_log import ZonePlan
+from facecoach.companion.core import Companion
+from facecoach.safety.waiting import InjectionKind
+from facecoach.session.clock import FakeClock
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.session import SessionScreen
+from tests.support.tui_support import make_companion
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def companion(clock: FakeClock) -> Companion:
+    """A user a few weeks into the program: sessions on most days, one skipped week-end."""
+    companion = make_companion(clock)
+    assert companion.store is not None
+    for days_ago in range(40):
+        if days_ago % 7 in (2, 3) or days_ago == 0:
+            continue
+        companion.store.log_manual_session(
+            routine_id="quick",
+            routine_name="Quick test",
+            started=clock.now() - timedelta(days=days_ago, hours=1),
+            utc_offset_minutes=0,
+            seconds=300 + 60 * (days_ago % 4) * 4,
+            zones=[ZonePlan(0, "forehead", 4), ZonePlan(1, "neck", 4)],
+        )
+    return companion
+
+
+async def start_session(pilot: Pilot[None]) -> None:
+    await pilot.press("s")
+    await pilot.pause()
+    await pilot.click("#check-gel")
+    await pilot.click("#check-off_charger")
+    await pilot.click("#go")
+    await pilot.pause()
+
+
+def advance(clock: FakeClock, pilot: Pilot[None], seconds: float) -> None:
+    clock.advance(seconds)
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    screen.tick()
+
+
+def test_home(snap_compare: SnapCompare, companion: Companion) -> None:
+    assert snap_compare(FacecoachApp(companion))
+
+
+def test_home_light_theme(snap_compare: SnapCompare, companion: Companion) -> None:
+    assert snap_compare(FacecoachApp(companion), press=["t"])
+
+
+def test_first_run_safety_screening(snap_compare: SnapCompare, clock: FakeClock) -> None:
+    assert snap_compare(FacecoachApp(make_companion(clock, screened=False)))
+
+
+def test_pre_session_checks(snap_compare: SnapCompare, companion: Companion) -> None:
+    assert snap_compare(FacecoachApp(companion), press=["s"])
+
+
+def test_waiting_period_override(snap_compare: SnapCompare, companion: Companion) -> None:
+    companion.add_injection(InjectionKind.FILLER, companion.today() - timedelta(days=3))
+    assert snap_compare(FacecoachApp(companion), press=["s"])
+
+
+def test_session_mid_glide(
+    snap_compare: SnapCompare, companion: Companion, clock: FakeClock
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await start_session(pilot)
+        advance(clock, pilot, 17.5)  # forehead, right side, glide 1, 3.5 s left
+        await pilot.pause()
+
+    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+
+
+def test_session_paused(snap_compare: SnapCompare, companion: Companion, clock: FakeClock) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await start_session(pilot)
+        advance(clock, pilot, 30)  # neck, left side
+        await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+
+
+def test_session_summary(snap_compare: SnapCompare, companion: Companion, clock: FakeClock) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await start_session(pilot)
+        advance(clock, pilot, 12)
+        await pilot.press("z")
+        advance(clock, pilot, 60)
+        await pilot.pause()
+
+    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+
+
+def test_history(snap_compare: SnapCompare, companion: Companion) -> None:
+    assert snap_compare(FacecoachApp(companion), press=["h"])
+
+
+def test_settings(snap_compare: SnapCompare, companion: Companion) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("o")
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+
+    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+
+
+def test_safety_with_answers(snap_compare: SnapCompare, companion: Companion) -> None:
+    companion.record_screening({"metal_implants": True})
+    companion.add_injection(InjectionKind.BOTOX, companion.today() - timedelta(days=30))
+    assert snap_compare(FacecoachApp(companion), press=["y"])

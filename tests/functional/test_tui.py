@@ -1,0 +1,294 @@
+"""The TUI driven by Pilot on a fake clock: what the user sees, and what lands in the store."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Digits
+
+from facecoach.adherence.session_log import AdherenceStore, RecordStatus
+from facecoach.config.settings import load_settings
+from facecoach.safety.records import SafetyRecords
+from facecoach.safety.waiting import InjectionKind
+from facecoach.session.clock import FakeClock
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.dialogs import PreSessionChecks, SafetyOverrideDialog
+from facecoach.tui.screens.history import HistoryScreen
+from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.safety import SafetyScreen
+from facecoach.tui.screens.session import SessionScreen
+from facecoach.tui.screens.summary import SummaryScreen
+from tests.support.tui_support import make_app, make_companion, start_session, text_of
+
+Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
+
+
+def run(app: FacecoachApp, scenario: Scenario) -> None:
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await scenario(app, pilot)
+
+    asyncio.run(main())
+
+
+def stored_sessions(data_dir: Path, clock: FakeClock) -> list:  # type: ignore[type-arg]
+    with AdherenceStore.open(data_dir / "facecoach.db") as store:
+        return store.sessions(now=clock.now())
+
+
+async def advance(pilot: Pilot[None], clock: FakeClock, screen: SessionScreen, s: float) -> None:
+    clock.advance(s)
+    screen.tick()
+    await pilot.pause()
+
+
+def countdown(screen: SessionScreen) -> str:
+    return screen.query_one("#countdown", Digits).value
+
+
+@pytest.fixture
+def data_dir(isolated_dirs: Path) -> Path:
+    return isolated_dirs.parent / "data"
+
+
+def test_first_run_asks_the_safety_questions_and_records_the_answers(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, SafetyScreen)
+        await pilot.click("#q-heart")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "ask your doctor" in text_of(app, "#notices Label").lower()
+
+    run(make_app(clock, screened=False), scenario)
+    with AdherenceStore.open(data_dir / "facecoach.db") as store:
+        record = SafetyRecords(store).latest_screening()
+    assert record is not None
+    assert record.result.answers["heart"] is True
+    assert record.result.answers["pregnancy"] is False
+
+
+def test_a_session_with_pause_skip_and_abort_is_shown_and_logged(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        assert text_of(app, "#zone-title") == "Prep"
+        assert countdown(screen) == "3"
+        await advance(pilot, clock, screen, 5.2)  # prep and transition done: first glide
+        assert text_of(app, "#zone-title") == "Forehead, left side"
+        assert "Glide 1 of 2, upward: brows to hairline" in text_of(app, "#glide-line")
+        assert countdown(screen) == "5"
+        assert screen.query_one("#countdown").has_class("flash")  # the glide-change cue
+
+        # Pause 0.3 s before the glide ends, let 20 s pass: the glide must not end.
+        await advance(pilot, clock, screen, 4.5)
+        await pilot.press("space")
+        await advance(pilot, clock, screen, 20)
+        assert "Glide 1 of 2" in text_of(app, "#glide-line")
+        assert countdown(screen) == "1"
+        assert "Paused" in text_of(app, "#session-status")
+        await pilot.press("space")
+        await advance(pilot, clock, screen, 0.4)
+        assert "Glide 2 of 2" in text_of(app, "#glide-line")
+
+        await pilot.press("s")  # skip glide 2 of the left side
+        await pilot.pause()
+        assert "Switch to right side" in text_of(app, "#glide-line")
+        await pilot.press("z")  # skip the rest of the forehead
+        await pilot.pause()
+        assert text_of(app, "#zone-title") == "Neck, left side"
+
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert text_of(app, "#summary-outcome").startswith("Session stopped")
+        assert "Drink a glass of water" in text_of(app, "#water")
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.ABORTED
+    forehead, neck = session.zones
+    assert (forehead.glides_done, forehead.glides_skipped) == (1, 3)
+    assert (neck.glides_done, neck.glides_skipped) == (0, 0)
+
+
+def test_a_completed_session_is_logged_and_home_shows_it_done(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 49.5)  # the whole routine in one late redraw
+        assert isinstance(app.screen, SummaryScreen)
+        assert text_of(app, "#summary-outcome") == "Session complete: 49 s."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert str(app.screen.query_one("#today-state").render()) == "Done for today ✓"
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.COMPLETED
+    assert session.glides_done == 8
+
+
+def test_quitting_mid_session_logs_it_as_interrupted(clock: FakeClock, data_dir: Path) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 11)  # prep, transition, one glide
+        await pilot.press("ctrl+q")
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.PARTIAL
+    assert session.glides_done == 1
+
+
+def test_waiting_period_needs_an_explicit_override_which_is_recorded(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    companion = make_companion(clock)
+    companion.add_injection(InjectionKind.BOTOX, clock.now().date() - timedelta(days=2))
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert "waiting period runs until" in text_of(app, "#notices Label:last-of-type")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyOverrideDialog)
+        await pilot.press("escape")  # the safe default: do not start
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.click("#override")
+        await pilot.pause()
+        assert isinstance(app.screen, PreSessionChecks)
+
+    run(FacecoachApp(companion), scenario)
+    with AdherenceStore.open(data_dir / "facecoach.db") as store:
+        overrides = SafetyRecords(store).overrides()
+    assert [(warning, detail) for _, warning, detail in overrides] == [("waiting_period", "quick")]
+    assert stored_sessions(data_dir, clock) == []  # the checks were not ticked: no session
+
+
+def test_pre_session_checks_block_start_until_both_are_ticked(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.click("#check-gel")
+        await pilot.click("#go")  # disabled: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, PreSessionChecks)
+
+    run(make_app(clock), scenario)
+
+
+def test_settings_are_saved_and_bad_values_are_refused_with_a_message(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign,assignment]
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#glide-seconds").value = "4"  # type: ignore[attr-defined]
+        app.screen.query_one("#ongoing-goal").value = "9/7"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("a goal of 9 per 7 days is not possible" in n for n in notices), notices
+        app.screen.query_one("#ongoing-goal").value = "3/7"  # type: ignore[attr-defined]
+        await pilot.click("#bell")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    run(make_app(clock), scenario)
+    settings = load_settings(isolated_dirs)
+    assert settings.glide_seconds == 4
+    assert settings.bell is False
+    assert settings.phases[-1].goal == "3/7"
+
+
+def test_history_shows_streak_heatmap_and_recent_sessions(clock: FakeClock) -> None:
+    companion = make_companion(clock)
+    assert companion.store is not None
+    for days_ago in range(5):  # five sessions in five days meet the 5/7 intro goal
+        started = clock.now() - timedelta(days=days_ago)
+        companion.store.log_manual_session(
+            routine_id="quick",
+            routine_name="Quick test",
+            started=started,
+            utc_offset_minutes=0,
+            seconds=300,
+            zones=[],
+        )
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert text_of(app, "#history-numbers").startswith("Streak 5 days, best 5")
+        table = app.screen.query_one("#recent")
+        assert table.row_count == 5  # type: ignore[attr-defined]
+
+    run(FacecoachApp(companion), scenario)
+
+
+def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "facecoach.db").write_bytes(b"not a database at all" * 100)
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, HomeScreen)
+        assert "sessions will not be saved" in text_of(app, "#notices Label")
+        screen = await start_session(app, pilot)
+        assert "not logged" in text_of(app, "#session-status")
+        assert screen.recorder is None
+
+    run(make_app(clock, screened=False), scenario)
+    assert (data_dir / "facecoach.db").read_bytes() == b"not a database at all" * 100
+
+
+def test_keys_can_be_remapped_by_binding_id(clock: FakeClock, isolated_dirs: Path) -> None:
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text('[keymap]\n"home.history" = "x"\n')
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+
+    run(make_app(clock), scenario)
+
+
+def test_a_broken_settings_file_is_reported_and_kept_when_saving(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text("day_start_hour = 'late'\n")
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    app = make_app(clock)
+    assert any("day_start_hour" in problem for problem in app.companion.problems)
+    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign,assignment]
+    run(app, scenario)
+    assert (isolated_dirs / "settings.toml.bak").read_text() == "day_start_hour = 'late'\n"
+    assert load_settings(isolated_dirs).day_start_hour == 3

@@ -1,0 +1,108 @@
+"""The Devices screen and the device in sessions, driven by Pilot against simulated devices."""
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from facecoach.companion.devices import PairedDevice
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.inprocess import SimulatedAir, reference_air
+from facecoach.session.clock import FakeClock
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.devices import DevicesScreen
+from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.session import SessionScreen
+from tests.support.tui_support import make_companion, start_session, text_of
+
+PROFILES = load_registry().profiles
+
+
+def simulated_app(clock: FakeClock) -> tuple[FacecoachApp, SimulatedAir]:
+    air = reference_air(PROFILES, advertise_interval=0.05)
+    device = PairedDevice(Path(os.environ["FACECOACH_CONFIG_DIR"]), air=air)
+    return FacecoachApp(make_companion(clock, device=device)), air
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Lets the app's workers run until `condition` holds (the simulated radio is async)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+def test_pair_from_the_devices_screen_then_the_session_selects_the_program(
+    clock: FakeClock,
+) -> None:
+    app, air = simulated_app(clock)
+    ref_a = air.device("5A:1D:00:00:00:02")
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert "No device paired" in text_of(app, "#device")
+            await pilot.press("d")
+            await pilot.pause()
+            assert isinstance(app.screen, DevicesScreen)
+            table = app.screen.query_one("#nearby", DataTable)
+            await until(pilot, lambda: table.row_count == 3)
+            # Recognised devices come first in order of appearance; Reference A is second.
+            await pilot.press("down", "p")
+            await until(
+                pilot,
+                lambda: (
+                    app.companion.device.link is not None and app.companion.device.link.is_connected
+                ),
+            )
+            paired = text_of(app, "#paired")
+            assert "FC-RefA 0002" in paired
+            assert "connected" in paired
+            assert "● Lift" in text_of(app, "#programs")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert "connected, battery 80%, Lift" in text_of(app, "#device-detail")
+
+            ref_a.set_battery(64)  # the device reports by itself? Reference A only on request
+            screen = await start_session(app, pilot)
+            assert isinstance(screen, SessionScreen)
+            await until(pilot, lambda: "Lift" in text_of(app, "#device-status"))
+            assert ref_a.firmware.program_code == 1
+            assert "FC-RefA 0002" in text_of(app, "#device-status")
+            assert "64%" in text_of(app, "#device-status")  # read before the start
+
+    asyncio.run(main())
+    assert air.device("5A:1D:00:00:00:02").client is None  # disconnected on quit
+
+
+def test_a_device_on_its_charger_blocks_the_session_start(clock: FakeClock) -> None:
+    app, air = simulated_app(clock)
+    ref_b = air.device("5A:1D:00:00:00:03")
+    messages: list[str] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.notify = lambda message, **kw: messages.append(str(message))  # type: ignore[method-assign]
+            await pilot.press("d")
+            table = app.screen.query_one("#nearby", DataTable)
+            await until(pilot, lambda: table.row_count == 3)
+            await pilot.press("down", "down", "p")
+            await until(
+                pilot,
+                lambda: (
+                    app.companion.device.link is not None and app.companion.device.link.is_connected
+                ),
+            )
+            await pilot.press("escape")
+            ref_b.plug_in()
+            await pilot.press("s")
+            await until(pilot, lambda: any("never be used while charging" in m for m in messages))
+            assert isinstance(app.screen, HomeScreen)
+            assert "charging" in str(app.screen.query_one("#device-detail", Static).render())
+
+    asyncio.run(main())

@@ -1,0 +1,94 @@
+"""`facecoach simulator serve` end to end: the simulated device on a controller reached through a
+real Bumble transport (HCI packets over TCP), found and driven by facecoach's own link code."""
+
+import asyncio
+import socket
+
+import pytest
+from bumble.controller import Controller
+from bumble.link import LocalLink
+from bumble.transport import open_transport
+
+from facecoach.cli.main import main
+from facecoach.devices.link import DeviceLink, LinkOptions
+from facecoach.devices.protocol.profile import CommandName
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.bumble.central import BumbleAir
+from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
+from facecoach.devices.simulator.bumble.serve import serve
+from facecoach.devices.simulator.device import SimulatedDevice
+
+PROFILE = load_registry().get("reference-a")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_served_device_is_found_paired_and_commanded_over_an_hci_transport() -> None:
+    device = SimulatedDevice.from_profile(PROFILE, "DA:1D:00:00:00:07")
+    events: list[str] = []
+
+    async def run() -> None:
+        port = free_port()
+        link = LocalLink()  # the "air" between the dongle's controller and the central
+        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
+        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(
+            serve(
+                f"tcp-client:127.0.0.1:{port}",
+                device,
+                stop,
+                advertising=AdvertisingMode.LEGACY,
+                on_event=events.append,
+            )
+        )
+        air = BumbleAir(link=link)
+        central = DeviceLink(
+            PROFILE,
+            device.address,
+            name=device.name,
+            options=LinkOptions(air.scanner_backend, air.client_backend),
+        )
+        await central.connect(pair=True)
+        await central.select_program("calm")
+        status = await central.query_status()
+        assert status.program is not None
+        assert status.program.id == "calm"
+        await central.disconnect()
+        stop.set()
+        await serving
+        await air.close()
+        await dongle.close()
+
+    asyncio.run(asyncio.wait_for(run(), 30))
+    assert device.paired
+    assert device.firmware.program_code == PROFILE.program("calm").code
+    assert [c.name for c in device.firmware.received] == [
+        CommandName.SELECT_PROGRAM,
+        CommandName.QUERY_STATUS,
+    ]
+    assert events[0].startswith("advertising 'FC-RefA 0007'")
+    assert any(e.startswith("connected to") for e in events)
+    assert "paired" in events
+    assert any(e.startswith("received select_program program=") and "[A5 " in e for e in events)
+    assert any(e.startswith("disconnected") for e in events)
+
+
+def test_serve_explains_a_transport_it_cannot_open(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulator", "serve", "--transport", "serial:/dev/no-such-hci"]) == 1
+    error = capsys.readouterr().err
+    assert "Could not open the Bumble transport 'serial:/dev/no-such-hci'" in error
+    assert "usb:0" in error  # and says what a transport looks like
+
+
+def test_serve_refuses_an_address_a_peripheral_cannot_use(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        main(["simulator", "serve", "--transport", "usb:0", "--address", "12:34:56:78:9A:BC"]) == 1
+    )
+    assert "first byte must be C0 to FF" in capsys.readouterr().err

@@ -1,0 +1,22 @@
+"""The two carriers a simulated device can travel on in tests, built the same way."""
+
+from collections.abc import Iterable
+
+from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.simulator.inprocess import Air, SimulatedAir, reference_devices
+
+# "bumble" speaks real ATT between a Bumble peripheral and a Bumble central over a virtual link.
+CARRIERS = ("in-process", "bumble")
+
+# Static random addresses (first byte C0 to FF), which a Bumble peripheral needs and the
+# in-process carrier accepts, so both carriers use the same addresses.
+FIRST_ADDRESS_BYTE = 0xDA
+
+
+def air_for(carrier: str, profiles: Iterable[DeviceProfile], **options: float) -> Air:
+    devices = reference_devices(profiles, first_byte=FIRST_ADDRESS_BYTE)
+    if carrier == "bumble":
+        from facecoach.devices.simulator.bumble.central import BumbleAir
+
+        return BumbleAir(devices, **options)
+    return SimulatedAir(devices, **options)

@@ -1,0 +1,73 @@
+"""Building the TUI on test files and a fake clock, and driving it without sleeping."""
+
+import os
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from facecoach.companion.core import Companion
+from facecoach.companion.devices import PairedDevice
+from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
+from facecoach.routines.model import Routine
+from facecoach.session.clock import FakeClock
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.dialogs import PreSessionChecks
+from facecoach.tui.screens.session import SessionScreen
+
+# 3 s prep, then forehead left/right (2 glides of 5 s each side), then neck left/right.
+QUICK = Routine.model_validate(
+    {
+        "id": "quick",
+        "name": "Quick test",
+        "glide_seconds": 5,
+        "repeats": 2,
+        "transition_seconds": 2,
+        "side_switch_seconds": 1,
+        "prep": {"seconds": 3, "text": "Apply gel."},
+        "zones": [{"zone": "forehead", "path": "brows to hairline"}, {"zone": "neck"}],
+    }
+)
+
+
+def quick_library() -> RoutineLibrary:
+    return RoutineLibrary(routines={"quick": LoadedRoutine(QUICK, "test")})
+
+
+def make_companion(
+    clock: FakeClock,
+    *,
+    library: RoutineLibrary | None = None,
+    screened: bool = True,
+    device: PairedDevice | None = None,
+) -> Companion:
+    companion = Companion(
+        clock,
+        Path(os.environ["FACECOACH_CONFIG_DIR"]),
+        Path(os.environ["FACECOACH_DATA_DIR"]) / "facecoach.db",
+        library=library or quick_library(),
+        device=device,
+    )
+    if screened:
+        companion.record_screening({})
+    return companion
+
+
+def make_app(clock: FakeClock, **kwargs: object) -> FacecoachApp:
+    return FacecoachApp(make_companion(clock, **kwargs))  # type: ignore[arg-type]
+
+
+def text_of(app: FacecoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def start_session(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen:
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(app.screen, PreSessionChecks)
+    await pilot.click("#check-gel")
+    await pilot.click("#check-off_charger")
+    await pilot.click("#go")
+    await pilot.pause()
+    assert isinstance(app.screen, SessionScreen)
+    return app.screen
