@@ -18,8 +18,8 @@ from pathlib import Path
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.adherence.session_log import (
-    AdherenceStore,
     GlideRecord,
+    SessionLog,
     SessionRecord,
     ZonePlan,
     ZoneRecord,
@@ -29,7 +29,7 @@ from facecoach.adherence.stats import compute_stats
 ZONES = ["forehead", "cheeks", "cheeks", "jawline", "neck"]  # 5 zones x 6 glides = 30 glides
 
 
-def synthetic_history(store: AdherenceStore, years: int, seed: int = 1) -> int:
+def synthetic_history(store: SessionLog, years: int, seed: int = 1) -> int:
     rng = random.Random(seed)
     start = datetime(2016, 1, 1, 7, 0, tzinfo=UTC)
     glide_total = 0
@@ -68,7 +68,7 @@ def synthetic_history(store: AdherenceStore, years: int, seed: int = 1) -> int:
     return glide_total
 
 
-def time_stats(store: AdherenceStore, today: date, rounds: int = 15) -> tuple[float, float]:
+def time_stats(store: SessionLog, today: date, rounds: int = 15) -> tuple[float, float]:
     reads, computes = [], []
     for _ in range(rounds):
         t0 = time.perf_counter()
@@ -92,7 +92,7 @@ def time_stats(store: AdherenceStore, today: date, rounds: int = 15) -> tuple[fl
     return statistics.median(reads), statistics.median(computes)
 
 
-def time_glide_writes(store: AdherenceStore, count: int = 400) -> list[float]:
+def time_glide_writes(store: SessionLog, count: int = 400) -> list[float]:
     sid = store.begin_session(
         routine_id="lift-5",
         routine_name="5-minute lift",
@@ -145,7 +145,7 @@ def describe(samples: list[float]) -> str:
 def main(years: int) -> None:
     with tempfile.TemporaryDirectory(dir=Path.home() if Path.home().exists() else None) as tmp:
         path = Path(tmp) / "facecoach.db"
-        with AdherenceStore.open(path) as store:
+        with SessionLog.open(path) as store:
             t0 = time.perf_counter()
             glides = synthetic_history(store, years)
             built = time.perf_counter() - t0

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from adherence import synthetic_history
 
-from facecoach.adherence.session_log import AdherenceStore
+from facecoach.adherence.session_log import SessionLog
 from facecoach.companion.core import Companion
 from facecoach.safety.records import SafetyRecords
 from facecoach.session.clock import FakeClock
@@ -61,8 +61,8 @@ def launch(runs: int, tmp: Path) -> None:
     env = dict(os.environ)
     env["FACECOACH_CONFIG_DIR"] = str(tmp / "config")
     env["FACECOACH_DATA_DIR"] = str(tmp / "data")
-    with AdherenceStore.open(tmp / "data" / "facecoach.db") as store:  # screening done
-        SafetyRecords(store).record_screening({}, datetime.now(UTC))
+    with SessionLog.open(tmp / "data" / "facecoach.db") as store:  # screening done
+        SafetyRecords(store.database).record_screening({}, datetime.now(UTC))
     bare, ours = [], []
     time_process(BARE_APP, env)  # warm the file cache for both
     time_process(FACECOACH_APP, env)
@@ -82,9 +82,9 @@ def history(years: int, tmp: Path) -> None:
     from facecoach.tui.screens.history import HistoryScreen
 
     database = tmp / "history.db"
-    with AdherenceStore.open(database) as store:
+    with SessionLog.open(database) as store:
         synthetic_history(store, years)
-        SafetyRecords(store).record_screening({}, datetime.now(UTC))
+        SafetyRecords(store.database).record_screening({}, datetime.now(UTC))
         sessions = len(store.sessions())
     clock = FakeClock(start=datetime(2016, 1, 1, 20, 0, tzinfo=UTC) + timedelta(days=365 * years))
     app = FacecoachApp(Companion(clock, tmp / "config", database))

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Digits
 
-from facecoach.adherence.session_log import AdherenceStore, RecordStatus
+from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import load_settings
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
@@ -36,8 +36,8 @@ def run(app: FacecoachApp, scenario: Scenario) -> None:
 
 
 def stored_sessions(data_dir: Path, clock: FakeClock) -> list:  # type: ignore[type-arg]
-    with AdherenceStore.open(data_dir / "facecoach.db") as store:
-        return store.sessions(now=clock.now())
+    with SessionLog.open(data_dir / "facecoach.db") as store:
+        return store.sessions()
 
 
 async def advance(pilot: Pilot[None], clock: FakeClock, screen: SessionScreen, s: float) -> None:
@@ -67,8 +67,8 @@ def test_first_run_asks_the_safety_questions_and_records_the_answers(
         assert "ask your doctor" in text_of(app, "#notices Label").lower()
 
     run(make_app(clock, screened=False), scenario)
-    with AdherenceStore.open(data_dir / "facecoach.db") as store:
-        record = SafetyRecords(store).latest_screening()
+    with SessionLog.open(data_dir / "facecoach.db") as store:
+        record = SafetyRecords(store.database).latest_screening()
     assert record is not None
     assert record.result.answers["heart"] is True
     assert record.result.answers["pregnancy"] is False
@@ -173,8 +173,8 @@ def test_waiting_period_needs_an_explicit_override_which_is_recorded(
         assert isinstance(app.screen, PreSessionChecks)
 
     run(FacecoachApp(companion), scenario)
-    with AdherenceStore.open(data_dir / "facecoach.db") as store:
-        overrides = SafetyRecords(store).overrides()
+    with SessionLog.open(data_dir / "facecoach.db") as store:
+        overrides = SafetyRecords(store.database).overrides()
     assert [(warning, detail) for _, warning, detail in overrides] == [("waiting_period", "quick")]
     assert stored_sessions(data_dir, clock) == []  # the checks were not ticked: no session
 

@@ -5,14 +5,16 @@ already on disk. A failed write (full disk, read-only file) is reported once thr
 and the session goes on; later writes are still attempted.
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from facecoach.adherence.days import local_offset_minutes
-from facecoach.adherence.session_log import AdherenceStore, RecordStatus, StoreError, ZonePlan
+from facecoach.adherence.session_log import RecordStatus, SessionLog, StoreError, ZonePlan
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import StepKind
+from facecoach.storage.leases import SessionLease
 
 
 class WallClock(Protocol):
@@ -24,7 +26,7 @@ class SessionRecorder:
 
     def __init__(
         self,
-        store: AdherenceStore,
+        store: SessionLog,
         clock: WallClock,
         *,
         source: str,
@@ -39,6 +41,7 @@ class SessionRecorder:
         self._on_error = on_error
         self._offset = utc_offset_minutes
         self.session_id: int | None = None
+        self.lease: SessionLease | None = None
         self.failed = False
         # How an abort is logged: "aborted" when the user stops, "partial" when interrupted.
         self.abort_status = RecordStatus.ABORTED
@@ -90,12 +93,20 @@ class SessionRecorder:
             status = (
                 RecordStatus.COMPLETED if event.kind is EventKind.COMPLETED else self.abort_status
             )
-            self._store.finish_session(
-                self.session_id,
-                status=status,
-                ended=now,
-                active_seconds=session.snapshot().active_seconds,
-            )
+            try:
+                self._store.finish_session(
+                    self.session_id,
+                    status=status,
+                    ended=now,
+                    active_seconds=session.snapshot().active_seconds,
+                )
+            finally:
+                self.release()
+
+    def release(self) -> None:
+        """Gives up the session's lease: from now on readers see it as ended."""
+        if self.lease is not None:
+            self.lease.release()
 
     def _begin(self, session: Session) -> None:
         routine = session.timeline.routine
@@ -104,7 +115,12 @@ class SessionRecorder:
             ZonePlan(zone.zone_index, zone.zone.value, zone.glides_planned)
             for zone in session.zone_completion()
         ]
+        uid = uuid.uuid4().hex
+        # The lease is taken before the row exists, so no reader ever sees the session ownerless.
+        self.lease = SessionLease(self._store.path, uid)
+        self.lease.acquire()
         self.session_id = self._store.begin_session(
+            uid=uid,
             routine_id=routine.id,
             routine_name=routine.name,
             started=started,

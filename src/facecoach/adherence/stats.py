@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from facecoach.adherence.days import counting_day
 from facecoach.adherence.goals import Goal, Program, ProgramPosition
-from facecoach.adherence.session_log import AdherenceStore, RecordStatus, SessionRecord
+from facecoach.adherence.session_log import RecordStatus, SessionLog, SessionRecord
 from facecoach.adherence.streaks import StreakReport, streaks, strength_series
 
 if TYPE_CHECKING:
@@ -183,11 +183,11 @@ def compute_stats(
 
 
 def stats_from_store(
-    store: AdherenceStore, settings: "Settings", *, today: date, now: datetime
+    store: SessionLog, settings: "Settings", *, today: date, now: datetime
 ) -> AdherenceStats:
     """The stats for the whole log under the user's settings (the fast path: totals by SQL)."""
     return compute_stats(
-        store.sessions(now=now, with_zones=False),
+        store.sessions(with_zones=False),
         store.skip_days(),
         today=today,
         program=settings.program(),

@@ -14,8 +14,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from facecoach.adherence.session_log import (
     SESSION_COLUMNS,
-    AdherenceStore,
     GlideRecord,
+    SessionLog,
     SessionRecord,
     ZoneRecord,
 )
@@ -81,7 +81,7 @@ class ExportFile(_Model):
     skip_days: list[ExportedSkipDay] = Field(default_factory=list)
 
 
-def export_data(store: AdherenceStore, *, with_glides: bool = True) -> ExportFile:
+def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
     sessions = sorted(store.sessions(), key=lambda s: (s.started_utc, s.uid))
     return ExportFile(
         format=EXPORT_FORMAT,
@@ -92,7 +92,7 @@ def export_data(store: AdherenceStore, *, with_glides: bool = True) -> ExportFil
     )
 
 
-def _exported(session: SessionRecord, store: AdherenceStore | None) -> ExportedSession:
+def _exported(session: SessionRecord, store: SessionLog | None) -> ExportedSession:
     glides = store.glides(session.id) if store is not None else []
     return ExportedSession(
         **_shared_fields(session),
@@ -198,7 +198,7 @@ def _parse_zones(cell: str, source: str, line: int) -> list[dict[str, Any]]:
     return zones
 
 
-def import_data(store: AdherenceStore, export: ExportFile) -> tuple[int, int]:
+def import_data(store: SessionLog, export: ExportFile) -> tuple[int, int]:
     """Add the sessions the log does not have yet; returns (added, already there)."""
     added = present = 0
     for session in export.sessions:

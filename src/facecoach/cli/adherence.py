@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
-    from facecoach.adherence.session_log import AdherenceStore
+    from facecoach.adherence.session_log import SessionLog
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.config.settings import Settings
 
@@ -90,12 +90,12 @@ def _parse_time(text: str) -> time:
         raise argparse.ArgumentTypeError(f"not a time: {text!r} (use HH:MM)") from None
 
 
-def open_store() -> "AdherenceStore":
+def open_store() -> "SessionLog":
     """The user's session log (honours --data-dir and FACECOACH_DATA_DIR)."""
-    from facecoach.adherence.session_log import AdherenceStore
+    from facecoach.adherence.session_log import SessionLog
     from facecoach.config.paths import database_path
 
-    return AdherenceStore.open(database_path())
+    return SessionLog.open(database_path())
 
 
 def load_user_settings() -> "Settings":

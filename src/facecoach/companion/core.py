@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.session_log import AdherenceStore, SessionRecord, StoreError
+from facecoach.adherence.session_log import SessionLog, SessionRecord, StoreError
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
 from facecoach.companion.devices import PairedDevice
 from facecoach.errors import FacecoachError
@@ -93,10 +93,10 @@ class Companion:
         self.problems.extend(str(problem) for problem in self.library.problems)
         if self.device.problem:
             self.problems.append(self.device.problem)
-        self.store: AdherenceStore | None = None
+        self.store: SessionLog | None = None
         self.log_problem: str | None = None
         try:
-            self.store = AdherenceStore.open(database)
+            self.store = SessionLog.open(database)
         except StoreError as exc:
             self.log_problem = str(exc)
             self.problems.append(f"{exc}\nSessions will run but will not be logged.")
@@ -109,7 +109,7 @@ class Companion:
     @property
     def safety(self) -> SafetyRecords | None:
         """The safety tables of the session log; None when the log is unavailable."""
-        return SafetyRecords(self.store) if self.store is not None else None
+        return SafetyRecords(self.store.database) if self.store is not None else None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ class Companion:
     def recent_sessions(self, limit: int) -> list[SessionRecord]:
         if self.store is None:
             return []
-        return self.store.sessions(limit=limit, now=self.clock.now())
+        return self.store.sessions(limit=limit)
 
     def suggestion(self) -> LoadedRoutine | None:
         recent = [s.routine_id for s in self.recent_sessions(10)]

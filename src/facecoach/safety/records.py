@@ -1,4 +1,4 @@
-"""Safety records kept in the session log's database: screenings, injections, overrides.
+"""Safety records kept in the facecoach database: screenings, injections, overrides.
 
 Answers are kept as a history (each screening is a new row), so a changed answer never erases
 what was declared before.
@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from facecoach.adherence.session_log import AdherenceStore, StoreError, parse_utc, utc_text
 from facecoach.safety.screening import ScreeningResult
 from facecoach.safety.waiting import Injection, InjectionKind
+from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,18 +23,18 @@ class ScreeningRecord:
 class SafetyRecords:
     """Reads and writes the safety tables of an open session log."""
 
-    def __init__(self, store: AdherenceStore) -> None:
-        self._store = store
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     def record_screening(self, answers: Mapping[str, bool], at: datetime) -> None:
-        with self._store.write() as db:
+        with self._database.write() as db:
             db.execute(
                 "INSERT INTO screenings (answered_utc, answers) VALUES (?, ?)",
                 (utc_text(at), json.dumps(dict(answers), sort_keys=True)),
             )
 
     def latest_screening(self) -> ScreeningRecord | None:
-        rows = self._store.read(
+        rows = self._database.read(
             "SELECT answered_utc, answers FROM screenings ORDER BY id DESC LIMIT 1"
         )
         if not rows:
@@ -44,7 +44,7 @@ class SafetyRecords:
             raw = json.loads(text)
         except json.JSONDecodeError:
             raise StoreError(
-                f"the last screening in {self._store.path} cannot be read; answer it again"
+                f"the last screening in {self._database.path} cannot be read; answer it again"
             ) from None
         answers = (
             {str(k): v for k, v in raw.items() if isinstance(v, bool)}
@@ -54,7 +54,7 @@ class SafetyRecords:
         return ScreeningRecord(parse_utc(answered), ScreeningResult(answers))
 
     def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
-        with self._store.write() as db:
+        with self._database.write() as db:
             cursor = db.execute(
                 "INSERT INTO injections (kind, day, note) VALUES (?, ?, ?)",
                 (kind.value, day.isoformat(), note),
@@ -63,12 +63,15 @@ class SafetyRecords:
         return Injection(cursor.lastrowid, kind, day, note)
 
     def remove_injection(self, injection_id: int) -> bool:
-        with self._store.write() as db:
-            return db.execute("DELETE FROM injections WHERE id = ?", (injection_id,)).rowcount > 0
+        with self._database.write() as db:
+            deleted: int = db.execute(
+                "DELETE FROM injections WHERE id = ?", (injection_id,)
+            ).rowcount
+        return deleted > 0
 
     def injections(self) -> list[Injection]:
         """Newest first."""
-        rows = self._store.read("SELECT id, kind, day, note FROM injections ORDER BY day DESC")
+        rows = self._database.read("SELECT id, kind, day, note FROM injections ORDER BY day DESC")
         return [
             Injection(i, InjectionKind(kind), date.fromisoformat(day), note)
             for i, kind, day, note in rows
@@ -76,14 +79,14 @@ class SafetyRecords:
 
     def record_override(self, warning: str, detail: str, at: datetime) -> None:
         """The user chose to go on despite a warning; kept so the choice is on record."""
-        with self._store.write() as db:
+        with self._database.write() as db:
             db.execute(
                 "INSERT INTO safety_overrides (at_utc, warning, detail) VALUES (?, ?, ?)",
                 (utc_text(at), warning, detail),
             )
 
     def overrides(self) -> list[tuple[datetime, str, str]]:
-        rows = self._store.read(
+        rows = self._database.read(
             "SELECT at_utc, warning, detail FROM safety_overrides ORDER BY id DESC"
         )
         return [(parse_utc(at), warning, detail) for at, warning, detail in rows]

@@ -1,0 +1,216 @@
+"""The facecoach database: one SQLite file in the user data directory, for every domain.
+
+Opening checks that the file is ours (application id), not from a newer facecoach, and not
+damaged, before anything is written; then it migrates the schema (`storage.schema`). Durability:
+WAL mode with `synchronous=FULL`, so each write transaction is on disk when it returns.
+Concurrency: writers take the lock up front (`BEGIN IMMEDIATE`) and wait up to
+`BUSY_TIMEOUT_MS` for each other. Errors are classified by SQLite's own result code, never by
+the wording of its message, and become a `StoreError` that says what to do.
+"""
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from facecoach.errors import FacecoachError
+from facecoach.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# SQLite's primary result codes (the low byte of an extended code), https://sqlite.org/rescode.html
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+
+class StoreError(FacecoachError):
+    """The facecoach database cannot be opened, read or written."""
+
+
+def utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("times stored in the database must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+class Database:
+    """An open facecoach database. Open with `Database.open(path)`; use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> "Database":
+        path = path.expanduser()
+        _check_existing_file(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                # Create the file ourselves so it is private (0600) from its first byte.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the session log at {path}: {exc.strerror}. "
+                "Check the folder's permissions, or choose another with --data-dir."
+            ) from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the session log at {path}: {exc}") from None
+        database = cls(connection, path)
+        try:
+            database._prepare()
+        except BaseException:
+            connection.close()
+            raise
+        return database
+
+    def _prepare(self) -> None:
+        with translate_errors(self.path):
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            app_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+            if app_id != APPLICATION_ID and (app_id != 0 or tables):
+                raise StoreError(foreign_message(self.path, "it is another program's database"))
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the session log at {self.path} was written by a newer facecoach "
+                    f"(schema {version}, this one knows {SCHEMA_VERSION}). Upgrade facecoach; "
+                    "the file has not been changed."
+                )
+            if tables:
+                problem = self._db.execute("PRAGMA quick_check").fetchone()[0]
+                if problem != "ok":
+                    raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"cannot use write-ahead logging for {self.path} (got {mode})")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate(version)
+        _make_private(self.path)
+
+    def _migrate(self, version: int) -> None:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.write():
+                # Another process may have migrated while we waited for the lock.
+                current = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if current >= target:
+                    continue
+                for statement in MIGRATIONS[target - 1].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self._db.execute(f"PRAGMA user_version = {target}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; database errors become StoreError with a user message."""
+        with translate_errors(self.path):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one query; database errors become StoreError with a user message."""
+        with translate_errors(self.path):
+            return self._db.execute(sql, parameters).fetchall()
+
+
+def _check_existing_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not an SQLite database at all."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a session log")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read the session log at {path}: {exc.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(foreign_message(path, "it is not an SQLite database"))
+
+
+def foreign_message(path: Path, reason: str) -> str:
+    return (
+        f"{path} is not a usable facecoach session log: {reason}. The file has not been changed. "
+        f"Keep it as a backup and move it aside (for example `mv '{path}' '{path}.broken'`) to "
+        "start a new log, or point facecoach at another folder with --data-dir."
+    )
+
+
+def _make_private(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        # On media where chmod fails (read-only, some network mounts) the log still works.
+        with suppress(OSError):
+            if candidate.exists() and stat.S_IMODE(candidate.stat().st_mode) & 0o077:
+                candidate.chmod(0o600)
+
+
+def error_message(path: Path, exc: sqlite3.Error) -> str:
+    """What a failed database call means for the user, from SQLite's result code."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == SQLITE_READONLY:
+        return (
+            f"the session log at {path} is read-only; nothing was written. Check the file "
+            "and folder permissions, or use --data-dir."
+        )
+    if code == SQLITE_FULL:
+        return (
+            f"the disk holding {path} is full; the last change was not saved. Free some "
+            "space and try again: everything saved before is intact."
+        )
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return (
+            f"the session log at {path} stayed locked by another facecoach process for "
+            f"{BUSY_TIMEOUT_MS // 1000} s; try again."
+        )
+    if code == SQLITE_CANTOPEN:
+        return f"cannot open the session log at {path}; check the folder"
+    if code == SQLITE_IOERR:
+        return f"the disk holding {path} reported an input/output error; try again ({exc})"
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or not isinstance(exc, sqlite3.OperationalError):
+        return foreign_message(path, f"it is damaged ({exc})")
+    return f"the session log at {path} failed: {exc}"
+
+
+@contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(error_message(path, exc)) from None

@@ -1,0 +1,82 @@
+"""Leases: whether the process that owns a live session is still alive, known at once.
+
+The owner of a session holds an exclusive advisory lock (`flock`) on a small file named after
+the session, next to the database. The operating system releases the lock the moment the process
+ends, however it ends (`kill -9` included), so a reader that can take the lock knows the owner is
+gone: the session was interrupted. No clock, no timeout, and no pid that could be reused.
+
+Where `fcntl` does not exist (Windows), no lease can be taken or tested; readers then see every
+session without a final status as interrupted unless this process owns it.
+"""
+
+import os
+from contextlib import suppress
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def lease_dir(database: Path) -> Path:
+    return database.with_name(database.name + ".leases")
+
+
+class SessionLease:
+    """Held by the process that records a session, from its start until it is finished."""
+
+    def __init__(self, database: Path, uid: str) -> None:
+        self.path = lease_dir(database) / uid
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Takes the lease; False when it could not be (the session then still records)."""
+        if fcntl is None:
+            return False
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        with suppress(OSError):
+            self.path.unlink()
+        os.close(fd)  # closing the descriptor drops the lock
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def owner_is_alive(database: Path, uid: str) -> bool:
+    """Whether some process still holds the lease of session `uid` (this one included: a
+    second descriptor of the same file conflicts with the first)."""
+    if fcntl is None:
+        return False
+    path = lease_dir(database) / uid
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False  # no lease file: the owner finished, died before taking it, or is old
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True  # someone holds it
+    else:
+        with suppress(OSError):  # the owner is gone; its lease file is of no more use
+            path.unlink()
+        return False
+    finally:
+        os.close(fd)
