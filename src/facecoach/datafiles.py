@@ -5,6 +5,7 @@ crash mid-write leaves the old file, never half a file.
 """
 
 import os
+import stat
 import tempfile
 import tomllib
 from pathlib import Path
@@ -16,31 +17,81 @@ from facecoach.errors import FacecoachError
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_DATA_FILE_BYTES = 256 * 1024
 
-def read_toml_model(path: Path, model: type[M], error: type[FacecoachError], what: str) -> M | None:
-    """The validated file, or None when it does not exist."""
+
+class DataFileError(FacecoachError):
+    """A user data file that cannot be used: the file, then each problem with its field.
+
+    Each kind of file has its own subclass (a routine, a profile, settings, paired devices),
+    so callers catch what they expect while every file is read and reported the same way.
+    """
+
+    what = "data file"
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        if len(problems) == 1:
+            text = f"{source}: {problems[0]}"
+        else:
+            lines = "\n".join(f"  - {problem}" for problem in problems)
+            text = f"{source}: not a valid {self.what}:\n{lines}"
+        super().__init__(text)
+
+
+E = TypeVar("E", bound=DataFileError)
+
+
+def read_text_file(path: Path, error: type[E], max_bytes: int = MAX_DATA_FILE_BYTES) -> str:
+    """A regular file's UTF-8 text, at most `max_bytes`; FIFOs and devices are refused unread."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
     except FileNotFoundError:
+        raise error(str(path), ["file not found"]) from None
+    except OSError as exc:
+        raise error(str(path), [f"cannot be read ({exc.strerror or exc})"]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(str(path), [f"is a directory, not a {error.what} file"])
+    if not stat.S_ISREG(info.st_mode):
+        raise error(str(path), ["is not a regular file (a pipe or a device?); not read"])
+    if info.st_size > max_bytes:
+        raise error(
+            str(path),
+            [f"is {info.st_size} bytes; a {error.what} is at most {max_bytes // 1024} KiB"],
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(str(path), [f"cannot be read ({exc.strerror or exc})"]) from None
+    if len(raw) > max_bytes:  # it grew since stat
+        raise error(str(path), [f"is larger than {max_bytes // 1024} KiB"])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(str(path), ["not UTF-8 text"]) from None
+
+
+def read_toml_model(path: Path, model: type[M], error: type[DataFileError]) -> M | None:
+    """The validated file, or None when it does not exist."""
+    if not path.exists() and not path.is_symlink():
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read {path}: {exc}") from None
-    return parse_toml_model(text, model, error, str(path), what)
+    return parse_toml_model(read_text_file(path, error), model, error, str(path))
 
 
-def parse_toml_model(
-    text: str, model: type[M], error: type[FacecoachError], source: str, what: str
-) -> M:
+def parse_toml_model(text: str, model: type[M], error: type[DataFileError], source: str) -> M:
     """TOML text validated as `model`; every problem is one `error` naming `source` and fields."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{source}: invalid TOML: {exc}") from None
+        raise error(source, [f"invalid TOML: {exc}"]) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
-        raise error(f"{source}: invalid {what}:\n{problems}") from None
+        raise error(source, describe_validation_error(exc)) from None
+    except RecursionError:  # deeply nested tables: refuse rather than crash
+        raise error(source, ["nested too deeply"]) from None
 
 
 def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> Path:

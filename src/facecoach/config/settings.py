@@ -7,7 +7,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
-from facecoach.datafiles import read_toml_model, write_toml_atomic
+from facecoach.datafiles import DataFileError, read_toml_model, write_toml_atomic
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
@@ -16,7 +16,11 @@ SETTINGS_FILE = "settings.toml"
 
 
 class SettingsError(FacecoachError):
-    """The settings file cannot be read or written."""
+    """The settings cannot be read, validated or written."""
+
+
+class SettingsFileError(DataFileError, SettingsError):
+    what = "settings file"
 
 
 class PhaseSettings(BaseModel):
@@ -107,7 +111,7 @@ def settings_path(config_dir: Path) -> Path:
 
 
 def load_settings(config_dir: Path) -> Settings:
-    loaded = read_toml_model(settings_path(config_dir), Settings, SettingsError, "settings")
+    loaded = read_toml_model(settings_path(config_dir), Settings, SettingsFileError)
     return loaded if loaded is not None else Settings()
 
 

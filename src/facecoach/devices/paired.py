@@ -6,8 +6,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from facecoach.config.paths import known_devices_path
-from facecoach.datafiles import keep_backup, read_toml_model, write_toml_atomic
+from facecoach.datafiles import DataFileError, keep_backup, read_toml_model, write_toml_atomic
 from facecoach.devices.errors import DeviceError
+
+
+class PairedDevicesFileError(DataFileError, DeviceError):
+    what = "paired devices file"
 
 
 class KnownDevice(BaseModel):
@@ -34,7 +38,7 @@ class KnownDevices:
         self.path = known_devices_path(config_dir)
         self.problem: str | None = None
         try:
-            loaded = read_toml_model(self.path, _DevicesFile, DeviceError, "paired devices file")
+            loaded = read_toml_model(self.path, _DevicesFile, PairedDevicesFileError)
         except DeviceError as exc:
             # Keep going with no paired devices; the broken file is kept as .bak on next save.
             self.problem = f"{exc}\nPaired devices are ignored until you pair again."

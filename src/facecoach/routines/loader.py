@@ -5,62 +5,31 @@ keeps the other routines from loading.
 """
 
 import difflib
-import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from facecoach.datafiles import describe_validation_error
+from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file
 from facecoach.errors import RoutineError
 from facecoach.routines.model import Routine
 
 BUILTIN_SOURCE = "built-in"
-MAX_ROUTINE_FILE_BYTES = 256 * 1024
 
 
-class RoutineFileError(RoutineError):
+class RoutineFileError(DataFileError, RoutineError):
     """A routine file that cannot be read, parsed or validated."""
 
-    def __init__(self, source: str, problems: Iterable[str]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{source}: not a valid routine:\n{lines}")
+    what = "routine"
 
 
 def parse_routine(text: str, source: str) -> Routine:
     """Validate TOML text as a routine; `source` names the file in error messages."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RoutineFileError(source, [f"invalid TOML: {exc}"]) from None
-    try:
-        return Routine.model_validate(data)
-    except ValidationError as exc:
-        raise RoutineFileError(source, describe_validation_error(exc)) from None
+    return parse_toml_model(text, Routine, RoutineFileError, source)
 
 
 def load_routine_file(path: Path) -> Routine:
     """Read and validate one routine file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_ROUTINE_FILE_BYTES:
-            raise RoutineFileError(
-                str(path), [f"file is {size} bytes; a routine is at most 256 KiB"]
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RoutineFileError(str(path), ["file not found"]) from None
-    except IsADirectoryError:
-        raise RoutineFileError(str(path), ["is a directory, not a routine file"]) from None
-    except UnicodeDecodeError:
-        raise RoutineFileError(str(path), ["not UTF-8 text"]) from None
-    except OSError as exc:
-        raise RoutineFileError(str(path), [f"cannot read: {exc.strerror}"]) from None
-    return parse_routine(text, str(path))
+    return parse_routine(read_text_file(path, RoutineFileError), str(path))
 
 
 @dataclass(frozen=True, slots=True)

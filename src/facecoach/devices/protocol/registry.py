@@ -8,33 +8,23 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from facecoach.datafiles import parse_toml_model
+from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file
 from facecoach.devices.errors import ProfileError
 from facecoach.devices.protocol.matching import AdvertisementMatcher
 from facecoach.devices.protocol.profile import DeviceProfile
 
-MAX_PROFILE_FILE_BYTES = 256 * 1024
+
+class ProfileFileError(DataFileError, ProfileError):
+    what = "device profile"
 
 
 def parse_profile(text: str, source: str) -> DeviceProfile:
     """Validate TOML text as a profile; any problem is a ProfileError naming `source`."""
-    return parse_toml_model(text, DeviceProfile, ProfileError, source, "device profile")
+    return parse_toml_model(text, DeviceProfile, ProfileFileError, source)
 
 
 def load_profile_file(path: Path) -> DeviceProfile:
-    try:
-        if path.stat().st_size > MAX_PROFILE_FILE_BYTES:
-            raise ProfileError(f"{path}: larger than 256 KiB; not a device profile")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ProfileError(f"{path}: is a directory, not a profile file") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return parse_profile(text, str(path))
+    return parse_profile(read_text_file(path, ProfileFileError), str(path))
 
 
 def shipped_profiles_dir() -> Path:
