@@ -12,7 +12,7 @@ from tests.support.device_air import CARRIERS
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "config"
     monkeypatch.setenv("FACECOACH_CONFIG_DIR", str(config))
     monkeypatch.setenv("FACECOACH_DATA_DIR", str(tmp_path / "data"))
@@ -50,3 +50,14 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def carrier(request: pytest.FixtureRequest) -> str:
     """Which carrier the simulated device travels on: in process, or Bumble's real stack."""
     return str(request.param)
+
+
+@pytest.fixture
+def screened(isolated_dirs: Path) -> None:
+    """The safety questions answered (no to each), as a returning user has them."""
+    from facecoach.adherence.session_log import SessionLog
+    from facecoach.safety.records import SafetyRecords
+    from facecoach.session.clock import SystemClock
+
+    with SessionLog.open(isolated_dirs.parent / "data" / "facecoach.db") as log:
+        SafetyRecords(log.database).record_screening({}, SystemClock().now())

@@ -38,14 +38,15 @@ def test_log_then_stats_and_history(capsys: pytest.CaptureFixture[str]) -> None:
     assert "manual" in out
 
 
+@pytest.mark.usefixtures("screened")
 def test_coach_sessions_are_logged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "quick.toml"
     file.write_text(QUICK)
-    result = facecoach("coach", str(file))
+    result = facecoach("coach", str(file), "--confirm-checks")
     assert result.returncode == EXIT_OK, result.stderr
     _code, out, _ = run(capsys, "history")
     assert "Quick" in out
-    assert "completed" in out
+    assert "done" in out  # the same word as the app's History
     assert "2/2" in out
 
 

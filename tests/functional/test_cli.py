@@ -87,10 +87,11 @@ def test_bad_input_gives_one_clear_message_and_no_traceback(case: str, tmp_path:
     assert result.stdout == ""
 
 
+@pytest.mark.usefixtures("screened")
 def test_coach_runs_a_session_in_real_time_as_json(tmp_path: Path) -> None:
     file = tmp_path / "quick.toml"
     file.write_text(QUICK)
-    result = facecoach("coach", str(file), "--json")
+    result = facecoach("coach", str(file), "--json", "--confirm-checks")
     assert result.returncode == EXIT_OK, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records[-1]["event"] == "completed"
@@ -100,11 +101,12 @@ def test_coach_runs_a_session_in_real_time_as_json(tmp_path: Path) -> None:
     assert max(abs(r["t"] - r["step"]["start"]) for r in glides) < 0.05
 
 
+@pytest.mark.usefixtures("screened")
 def test_ctrl_c_ends_the_session_cleanly_and_says_how_far_it_got(tmp_path: Path) -> None:
     file = tmp_path / "slow.toml"
     file.write_text(QUICK.replace("0.2", "30"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "facecoach", "coach", str(file)],
+        [sys.executable, "-m", "facecoach", "coach", str(file), "--confirm-checks"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -128,7 +130,12 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import facecoach.tui.app
 
     opened: list[bool] = []
-    monkeypatch.setattr(facecoach.tui.app, "run_tui", lambda *, simulate: opened.append(simulate))
+
+    def run_tui(*, simulate: bool) -> int:
+        opened.append(simulate)
+        return EXIT_OK
+
+    monkeypatch.setattr(facecoach.tui.app, "run_tui", run_tui)
     assert main([]) == EXIT_OK
     assert main(["--simulate"]) == EXIT_OK
     assert opened == [False, True]

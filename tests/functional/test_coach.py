@@ -1,5 +1,6 @@
 """The plain-text coach, driven by a fake clock: the exact lines a user hears."""
 
+import asyncio
 import io
 import json
 
@@ -7,6 +8,7 @@ import pytest
 
 from facecoach.cli.coach_output import BELL, JsonRenderer, TextRenderer
 from facecoach.cli.realtime import CoachRunner
+from facecoach.companion.live_session import LiveSession
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import Session, SessionStatus
 from facecoach.session.timeline import plan_timeline
@@ -22,7 +24,7 @@ class FakeWaiter:
         self.stop_at: float | None = None
         self.runner: CoachRunner | None = None
 
-    def wait(self, seconds: float) -> None:
+    async def wait(self, seconds: float) -> None:
         elapsed = self.clock.monotonic() - 1000.0
         if self.stop_at is not None and elapsed + seconds >= self.stop_at and self.runner:
             # Ctrl-C arrives during this wait and cuts it short.
@@ -45,10 +47,10 @@ def run(
     )
     session = Session(plan_timeline(routine), clock)
     waiter = FakeWaiter(clock)
-    runner = CoachRunner(session, [renderer], waiter)
+    runner = CoachRunner(LiveSession(session, [renderer]), waiter)
     waiter.runner = runner
     waiter.stop_at = stop_at
-    return runner.run()
+    return asyncio.run(runner.run()).session
 
 
 def test_text_coach_says_every_cue_in_order(clock: FakeClock) -> None:

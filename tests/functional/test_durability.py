@@ -30,6 +30,7 @@ zone = "neck"
 """
 
 
+@pytest.mark.usefixtures("screened")
 @pytest.mark.parametrize("seed", range(6))
 def test_kill_9_keeps_every_glide_completed_before_the_kill(tmp_path: Path, seed: int) -> None:
     routine = tmp_path / "fast.toml"
@@ -46,6 +47,7 @@ def test_kill_9_keeps_every_glide_completed_before_the_kill(tmp_path: Path, seed
             "coach",
             str(routine),
             "--json",
+            "--confirm-checks",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -61,6 +63,7 @@ def test_kill_9_keeps_every_glide_completed_before_the_kill(tmp_path: Path, seed
                 process.send_signal(signal.SIGKILL)
                 break
     process.wait(30)
+    process.stdout.close()
     assert process.returncode == -signal.SIGKILL
 
     with SessionLog.open(data_dir / "facecoach.db") as store:

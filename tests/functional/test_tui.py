@@ -197,7 +197,7 @@ def test_settings_are_saved_and_bad_values_are_refused_with_a_message(
     notices: list[str] = []
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
-        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign,assignment]
+        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
         await pilot.press("o")
         await pilot.pause()
         app.screen.query_one("#glide-seconds").value = "4"  # type: ignore[attr-defined]
@@ -254,7 +254,7 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
         assert "sessions will not be saved" in text_of(app, "#notices Label")
         screen = await start_session(app, pilot)
         assert "not logged" in text_of(app, "#session-status")
-        assert screen.recorder is None
+        assert screen.live.recorder is None
 
     run(make_app(clock, screened=False), scenario)
     assert (data_dir / "facecoach.db").read_bytes() == b"not a database at all" * 100
@@ -288,7 +288,7 @@ def test_a_broken_settings_file_is_reported_and_kept_when_saving(
 
     app = make_app(clock)
     assert any("day_start_hour" in problem for problem in app.companion.problems)
-    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign,assignment]
+    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
     run(app, scenario)
     assert (isolated_dirs / "settings.toml.bak").read_text() == "day_start_hour = 'late'\n"
     assert load_settings(isolated_dirs).day_start_hour == 3

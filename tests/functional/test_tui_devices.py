@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from facecoach.companion.devices import PairedDevice
+from facecoach.companion.devices import DeviceService
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.inprocess import SimulatedAir, reference_air
 from facecoach.session.clock import FakeClock
@@ -23,7 +23,7 @@ PROFILES = load_registry().profiles
 
 def simulated_app(clock: FakeClock) -> tuple[FacecoachApp, SimulatedAir]:
     air = reference_air(PROFILES, advertise_interval=0.05)
-    device = PairedDevice(Path(os.environ["FACECOACH_CONFIG_DIR"]), air=air)
+    device = DeviceService(Path(os.environ["FACECOACH_CONFIG_DIR"]), air=air)
     return FacecoachApp(make_companion(clock, device=device)), air
 
 

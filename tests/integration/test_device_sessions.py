@@ -1,16 +1,20 @@
-"""A session drives the device: programs per zone, charger blocks the start, drops are logged."""
+"""A session drives the device: programs per zone, charger blocks the start, drops are logged,
+and every way a session ends stops the device and says so in the record."""
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from facecoach.adherence.session_log import RecordStatus, SessionSource
 from facecoach.companion.core import Companion
-from facecoach.companion.devices import PairedDevice
-from facecoach.devices.paired import KnownDevice
+from facecoach.companion.devices import DeviceService
+from facecoach.companion.live_session import LiveSession
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.support.device_air import air_for
@@ -24,8 +28,7 @@ def companion_with_device(
 ) -> Companion:
     air = air_for(carrier, [REGISTRY[profile_id]])
     device = next(iter(air.devices.values()))
-    paired = PairedDevice(tmp_path, air=air)
-    paired.hub.known.remember(
+    KnownDevices(tmp_path).remember(
         KnownDevice(
             address=device.address,
             profile=profile_id,
@@ -34,11 +37,19 @@ def companion_with_device(
             simulated=True,
         )
     )
+    service = DeviceService(tmp_path, air=air)
     companion = Companion(
-        clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None), device=paired
+        clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None), device=service
     )
     companion.record_screening({})
     return companion
+
+
+def simulated(companion: Companion) -> SimulatedDevice:
+    air = companion.device.air
+    assert air is not None
+    assert companion.device.link is not None
+    return air.device(companion.device.link.address)
 
 
 @pytest.mark.parametrize(
@@ -54,26 +65,20 @@ def test_each_phase_selects_its_program_on_the_device(
     messages: list[str] = []
 
     async def run() -> list[int]:
-        link = await companion.device.connect()
-        assert link is not None
-        firmware = companion.device.hub.air.device(link.address).firmware  # type: ignore[union-attr]
+        await companion.device.connect()
+        firmware = simulated(companion).firmware
         codes: list[int] = []
-        tasks: list[asyncio.Task[None]] = []
-
-        def spawn(coro: Coroutine[Any, Any, None]) -> None:
-            tasks.append(asyncio.get_running_loop().create_task(coro))
-
-        driver, _ = companion.begin_session(
-            routine, [], spawn=spawn, on_device_message=messages.append
+        live = companion.begin_session(
+            routine, [], source=SessionSource.TUI, on_device_message=messages.append
         )
-        driver.start()
-        while not driver.session.status.is_over:
+        live.start()
+        while not live.is_over:
             clock.advance(1.0)
-            driver.poll()
-            await asyncio.gather(*tasks)
+            live.poll()
+            await asyncio.sleep(0.01)
             if not codes or codes[-1] != firmware.program_code:
                 codes.append(firmware.program_code)
-        await asyncio.gather(*tasks)
+        await live.finish()
         return codes
 
     codes = run_virtual(run())
@@ -89,15 +94,15 @@ def test_a_device_on_its_charger_blocks_the_start(tmp_path: Path) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock)
 
-    async def run() -> str | None:
-        link = await companion.device.connect()
-        assert companion.device.blocks_start() is None
-        companion.device.hub.air.device(link.address).plug_in()  # type: ignore[union-attr]
-        await asyncio.sleep(0)
-        return companion.device.blocks_start()
+    async def run() -> list[str]:
+        await companion.device.connect()
+        assert companion.device.start_blocker() is None
+        simulated(companion).plug_in()
+        gates, problem = await companion.device_gates()
+        assert problem is None
+        return [gate.text for gate in gates]
 
-    reason = run_virtual(run())
-    assert reason is not None
+    (reason,) = run_virtual(run())
     assert "never be used while charging" in reason
 
 
@@ -109,25 +114,112 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
     routine = companion.library.get("spot-forehead").routine
 
     async def run() -> int:
-        link = await companion.device.connect()
-        device = companion.device.hub.air.device(link.address)  # type: ignore[union-attr]
-        driver, recorder = companion.begin_session(
-            routine, [], spawn=lambda c: asyncio.get_running_loop().create_task(c)
-        )
-        driver.start()
+        await companion.device.connect()
+        device = simulated(companion)
+        live = companion.begin_session(routine, [], source=SessionSource.TUI)
+        live.start()
         await asyncio.sleep(0.1)
         device.drop_link()
         await asyncio.sleep(5)  # virtual: the link reconnects meanwhile
         clock.advance(30)
-        driver.poll()
-        driver.abort()
-        await asyncio.sleep(0.1)
-        assert recorder is not None
-        assert recorder.session_id is not None
-        return recorder.session_id
+        live.poll()
+        live.stop()
+        await live.finish()
+        assert live.recorder is not None
+        assert live.recorder.session_id is not None
+        return live.recorder.session_id
 
     session_id = run_virtual(run())
-    assert companion.store is not None
-    kinds = [kind for _, kind, _ in companion.store.session_events(session_id)]
-    assert kinds == ["device_dropped", "device_reconnected"]
-    assert companion.recent_sessions(1)[0].status == "aborted"
+    store = companion.require_store()
+    kinds = [kind for _, kind, _ in store.session_events(session_id)]
+    assert kinds == ["device_dropped", "device_reconnected", "device_stopped"]
+    assert companion.recent_sessions(1)[0].status is RecordStatus.ABORTED
+
+
+# Every way a session ends, from the core's point of view; the front ends map their own exits
+# (quit, closed terminal, SIGTERM, Ctrl-C, an exception) onto these, and their tests check that.
+def run_to_the_end(live: LiveSession, clock: FakeClock) -> None:
+    clock.advance(10_000)
+    live.poll()
+
+
+ENDINGS: dict[str, tuple[Callable[[LiveSession, FakeClock], object], RecordStatus]] = {
+    "completed": (run_to_the_end, RecordStatus.COMPLETED),
+    "stopped by the user": (lambda live, clock: live.stop(), RecordStatus.ABORTED),
+    "interrupted": (lambda live, clock: live.interrupt(), RecordStatus.PARTIAL),
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_every_way_a_session_ends_stops_the_device_and_records_it(
+    tmp_path: Path, carrier: str, ending: str
+) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
+    routine = companion.library.get("lift-5").routine
+    end, status = ENDINGS[ending]
+
+    async def run() -> list[str]:
+        await companion.device.connect()
+        device = simulated(companion)
+        live = companion.begin_session(routine, [], source=SessionSource.TUI)
+        live.start()
+        clock.advance(20)
+        live.poll()
+        await asyncio.sleep(0.1)
+        end(live, clock)
+        assert await live.finish()
+        return [command.name for command in device.firmware.received]
+
+    received = run_virtual(run())
+    assert received[-1] == CommandName.STOP
+    record = companion.recent_sessions(1)[0]
+    assert record.status is status
+    events = companion.require_store().session_events(record.id)
+    assert [kind for _, kind, _ in events] == ["device_stopped"]
+
+
+def test_shutting_the_core_down_mid_session_stops_the_device(tmp_path: Path, carrier: str) -> None:
+    """What the app does on quit, a closed terminal or SIGTERM: `shutdown()` alone suffices."""
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
+    routine = companion.library.get("lift-5").routine
+
+    async def run() -> list[str]:
+        await companion.device.connect()
+        device = simulated(companion)
+        companion.begin_session(routine, [], source=SessionSource.TUI).start()
+        await asyncio.sleep(0.1)
+        await companion.shutdown()
+        return [command.name for command in device.firmware.received]
+
+    assert run_virtual(run())[-1] == CommandName.STOP
+    reopened = Companion(clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None))
+    record = reopened.recent_sessions(1)[0]
+    assert record.status is RecordStatus.PARTIAL
+    events = reopened.require_store().session_events(record.id)
+    assert [kind for _, kind, _ in events] == ["device_stopped"]
+
+
+def test_a_stop_the_device_never_confirms_is_recorded_as_failed(tmp_path: Path) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock)
+    routine = companion.library.get("lift-5").routine
+    problems: list[str] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = companion.begin_session(
+            routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        )
+        live.start()
+        await asyncio.sleep(0.1)
+        simulated(companion).faults.drop_replies = 100  # it goes silent
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+    record = companion.recent_sessions(1)[0]
+    kinds = [kind for _, kind, _ in companion.require_store().session_events(record.id)]
+    assert kinds == ["device_stop_failed"]
+    assert any("Switch it off by hand" in p for p in problems)

@@ -13,15 +13,16 @@ import pytest
 from bleak import BleakClient
 from bleak.exc import BleakGATTProtocolError, BleakGATTProtocolErrorCode
 
+from facecoach.companion.devices import DeviceService
 from facecoach.devices.errors import CommandError, CommandTimeout, ConnectionFailed, DeviceError
-from facecoach.devices.hub import DeviceHub
-from facecoach.devices.link import DeviceLink, LinkEventKind, LinkOptions, LinkState
+from facecoach.devices.link import DeviceLink, LinkEventKind, LinkOptions
 from facecoach.devices.protocol.assigned_numbers import CCCD
 from facecoach.devices.protocol.checksums import ChecksumKind, checksum
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.golden import vector_failures
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry, parse_profile, shipped_profiles_dir
+from facecoach.devices.protocol.status import LinkState
 from facecoach.devices.simulator.inprocess import Air, SimulatedDevice
 from tests.support.device_air import air_for
 from tests.support.virtual_time import run_virtual
@@ -151,8 +152,8 @@ def test_scan_through_bleak_recognises_every_simulated_device(carrier: str) -> N
     air = air_for(carrier, REGISTRY.profiles)
 
     async def scan() -> dict[str, str | None]:
-        hub = DeviceHub(Path("/nonexistent"), air=air, registry=REGISTRY)
-        results = await hub.scanner().scan(0.5)
+        service = DeviceService(Path("/nonexistent"), air=air, registry=REGISTRY)
+        results = await service.scanner().scan(0.5)
         return {r.address: r.profile.id if r.profile else None for r in results}
 
     found = run_virtual(scan())
@@ -167,33 +168,33 @@ def test_pairing_remembers_the_device_and_its_information(
     address = next(iter(air.devices))
 
     async def pair() -> None:
-        hub = DeviceHub(tmp_path, air=air, registry=REGISTRY)
-        device = await hub.pair(address)
+        service = DeviceService(tmp_path, air=air, registry=REGISTRY)
+        device = await service.pair(address)
         assert device.profile == profile_id
         assert device.info["manufacturer"] == "facecoach simulator"
 
     run_virtual(pair())
-    again = DeviceHub(tmp_path, air=air, registry=REGISTRY)
-    assert again.known.current is not None
-    assert again.known.current.address == address
-    again.forget(address)
-    assert DeviceHub(tmp_path, air=air, registry=REGISTRY).known.current is None
+    again = DeviceService(tmp_path, air=air, registry=REGISTRY)
+    assert again.paired is not None
+    assert again.paired.address == address
+    run_virtual(again.forget(address))
+    assert DeviceService(tmp_path, air=air, registry=REGISTRY).paired is None
 
 
 def test_pairing_with_the_wrong_profile_says_what_is_missing(carrier: str, tmp_path: Path) -> None:
     air = air_for(carrier, [SHIPPED["reference-b"]])
     address = next(iter(air.devices))
-    hub = DeviceHub(tmp_path, air=air, registry=REGISTRY)
+    service = DeviceService(tmp_path, air=air, registry=REGISTRY)
     with pytest.raises(ConnectionFailed, match="missing command characteristic fc0a0002"):
-        run_virtual(hub.pair(address, "reference-a"))
-    assert hub.known.current is None
+        run_virtual(service.pair(address, "reference-a"))
+    assert service.paired is None
 
 
 def test_a_device_out_of_range_is_a_clear_error(carrier: str, tmp_path: Path) -> None:
     air = air_for(carrier, [SHIPPED["reference-a"]])
-    hub = DeviceHub(tmp_path, air=air, registry=REGISTRY)
+    service = DeviceService(tmp_path, air=air, registry=REGISTRY)
     with pytest.raises(ConnectionFailed, match="was seen in 10 s"):
-        run_virtual(hub.pair("AA:BB:CC:DD:EE:FF"))
+        run_virtual(service.pair("AA:BB:CC:DD:EE:FF"))
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)

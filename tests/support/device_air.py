@@ -1,6 +1,7 @@
 """The two carriers a simulated device can travel on in tests, built the same way."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from facecoach.devices.protocol.profile import DeviceProfile
 from facecoach.devices.simulator.inprocess import Air, SimulatedAir, reference_devices
@@ -13,7 +14,7 @@ CARRIERS = ("in-process", "bumble")
 FIRST_ADDRESS_BYTE = 0xDA
 
 
-def air_for(carrier: str, profiles: Iterable[DeviceProfile], **options: float) -> Air:
+def air_for(carrier: str, profiles: Iterable[DeviceProfile], **options: Any) -> Air:
     devices = reference_devices(profiles, first_byte=FIRST_ADDRESS_BYTE)
     if carrier == "bumble":
         from facecoach.devices.simulator.bumble.central import BumbleAir

@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from facecoach.companion.core import Companion
-from facecoach.companion.devices import PairedDevice
+from facecoach.companion.devices import DeviceService
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import FakeClock
@@ -39,7 +39,7 @@ def make_companion(
     *,
     library: RoutineLibrary | None = None,
     screened: bool = True,
-    device: PairedDevice | None = None,
+    device: DeviceService | None = None,
 ) -> Companion:
     companion = Companion(
         clock,

@@ -13,7 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from facecoach.adherence.days import counting_day
-from facecoach.adherence.session_log import RecordStatus, SessionLog, StoreError, ZonePlan
+from facecoach.adherence.session_log import (
+    RecordStatus,
+    SessionLog,
+    SessionRecord,
+    StoreError,
+    ZonePlan,
+)
 from facecoach.adherence.transfer import export_data, import_data, parse_export, to_csv, to_json
 from facecoach.storage.leases import SessionLease
 
@@ -194,7 +200,10 @@ def test_export_import_round_trip_is_idempotent(tmp_path: Path, fmt: str) -> Non
             for n in range(k + 2):
                 glide(source, sid, n)
             source.finish_session(
-                sid, status="completed", ended=T0 + timedelta(days=k, minutes=5), active_seconds=300
+                sid,
+                status=RecordStatus.COMPLETED,
+                ended=T0 + timedelta(days=k, minutes=5),
+                active_seconds=300,
             )
         source.add_skip_days(
             T0.date() + timedelta(days=5), T0.date() + timedelta(days=6), "vacation"
@@ -211,7 +220,7 @@ def test_export_import_round_trip_is_idempotent(tmp_path: Path, fmt: str) -> Non
         if fmt == "json":
             assert len(target.glides(copied[0].id)) == len(parsed.sessions[-1].glides)
 
-    def strip(s):  # type: ignore[no-untyped-def]
+    def strip(s: SessionRecord) -> tuple[object, ...]:
         return (
             s.uid,
             s.started_utc,

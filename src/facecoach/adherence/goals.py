@@ -108,9 +108,14 @@ class Program:
         return position.phase.goal if position else self.phases[0].goal
 
 
+# The names of phases, said the same everywhere: an intro then maintenance, or one ongoing goal.
+INTRO_PHASE = "intro"
+MAINTENANCE_PHASE = "maintenance"
+ONGOING_PHASE = "ongoing"
+
 DEFAULT_PROGRAM = Program(
     (
-        Phase("intro", Goal(5, 7), 60),
-        Phase("maintenance", Goal(3, 7), None),
+        Phase(INTRO_PHASE, Goal(5, 7), 60),
+        Phase(MAINTENANCE_PHASE, Goal(3, 7), None),
     )
 )

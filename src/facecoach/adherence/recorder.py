@@ -7,18 +7,19 @@ and the session goes on; later writes are still attempted.
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
-from typing import Protocol
 
 from facecoach.adherence.days import local_offset_minutes
-from facecoach.adherence.session_log import RecordStatus, SessionLog, StoreError, ZonePlan
+from facecoach.adherence.session_log import (
+    RecordStatus,
+    SessionLog,
+    SessionSource,
+    StoreError,
+    ZonePlan,
+)
+from facecoach.session.clock import Clock
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import StepKind
 from facecoach.storage.leases import SessionLease
-
-
-class WallClock(Protocol):
-    def now(self) -> datetime: ...
 
 
 class SessionRecorder:
@@ -27,9 +28,9 @@ class SessionRecorder:
     def __init__(
         self,
         store: SessionLog,
-        clock: WallClock,
+        clock: Clock,
         *,
-        source: str,
+        source: SessionSource,
         device: str | None = None,
         on_error: Callable[[StoreError], None] | None = None,
         utc_offset_minutes: int | None = None,

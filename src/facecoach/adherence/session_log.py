@@ -15,10 +15,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from facecoach.session.engine import zone_is_complete
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
 
-__all__ = ["RecordStatus", "SessionLog", "StoreError"]
+__all__ = ["RecordStatus", "SessionLog", "SessionSource", "StoreError"]
 
 
 class RecordStatus(StrEnum):
@@ -28,6 +29,14 @@ class RecordStatus(StrEnum):
     COMPLETED = "completed"
     PARTIAL = "partial"  # interrupted: the process died or the terminal closed
     ABORTED = "aborted"  # the user ended it early
+
+
+class SessionSource(StrEnum):
+    """Where a logged session came from."""
+
+    TUI = "tui"
+    COACH = "coach"
+    MANUAL = "manual"  # logged afterwards with `facecoach log`
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +65,10 @@ class ZoneRecord(NamedTuple):
     glides_planned: int
     glides_done: int
     glides_skipped: int
+
+    @property
+    def is_complete(self) -> bool:
+        return zone_is_complete(self.glides_planned, self.glides_done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +263,7 @@ class SessionLog:
                     "routine_id": routine_id,
                     "routine_name": routine_name,
                     "device": device,
-                    "source": "manual",
+                    "source": SessionSource.MANUAL,
                     "started_utc": utc_text(started),
                     "utc_offset_minutes": utc_offset_minutes,
                     "ended_utc": utc_text(started + timedelta(seconds=seconds)),

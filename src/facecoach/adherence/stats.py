@@ -4,7 +4,8 @@ import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from facecoach.adherence.days import counting_day
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from facecoach.config.settings import Settings
 
 HEATMAP_WEEKS = 53
+
+
+class TodayState(StrEnum):
+    DONE = "done"  # a counted session today
+    DUE = "due"  # a session is needed today to keep to the goal
+    REST = "rest"  # the goal allows a day off today
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,7 @@ class AdherenceStats:
     completion_rate: float | None
     zone_glides: dict[str, int]
     heatmap: dict[date, DayActivity] = field(repr=False)
-    today_state: str  # "done", "due" or "rest"
+    today_state: TodayState
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -153,11 +160,11 @@ def compute_stats(
     completed = sum(1 for s in finished if s.status == RecordStatus.COMPLETED)
 
     if today in counted_days:
-        today_state = "done"
+        today_state = TodayState.DONE
     elif report.days_left is None or report.days_left == 0:
-        today_state = "due"
+        today_state = TodayState.DUE
     else:
-        today_state = "rest"
+        today_state = TodayState.REST
 
     return AdherenceStats(
         today=today,
@@ -182,9 +189,7 @@ def compute_stats(
     )
 
 
-def stats_from_store(
-    store: SessionLog, settings: "Settings", *, today: date, now: datetime
-) -> AdherenceStats:
+def stats_from_store(store: SessionLog, settings: "Settings", *, today: date) -> AdherenceStats:
     """The stats for the whole log under the user's settings (the fast path: totals by SQL)."""
     return compute_stats(
         store.sessions(with_zones=False),

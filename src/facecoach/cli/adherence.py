@@ -3,18 +3,16 @@
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from facecoach.cli.context import open_companion
+from facecoach.cli.output import EXIT_OK, print_table
 from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
-    from facecoach.adherence.session_log import SessionLog
     from facecoach.adherence.stats import AdherenceStats
-    from facecoach.config.settings import Settings
-
-EXIT_OK = 0
 
 
 def add_adherence_commands(commands: Any) -> None:
@@ -90,31 +88,11 @@ def _parse_time(text: str) -> time:
         raise argparse.ArgumentTypeError(f"not a time: {text!r} (use HH:MM)") from None
 
 
-def open_store() -> "SessionLog":
-    """The user's session log (honours --data-dir and FACECOACH_DATA_DIR)."""
-    from facecoach.adherence.session_log import SessionLog
-    from facecoach.config.paths import database_path
-
-    return SessionLog.open(database_path())
-
-
-def load_user_settings() -> "Settings":
-    from facecoach.config.paths import config_dir
-    from facecoach.config.settings import load_settings
-
-    return load_settings(config_dir())
-
-
 def _stats(args: argparse.Namespace) -> int:
-    from facecoach.adherence.days import today
-    from facecoach.adherence.stats import stats_from_store
-
-    settings = load_user_settings()
-    now = datetime.now(UTC)
-    with open_store() as store:
-        stats = stats_from_store(
-            store, settings, today=today(now, settings.day_start_hour), now=now
-        )
+    companion = open_companion(args)
+    companion.require_store()  # says why the log cannot be read, if it cannot
+    stats = companion.stats()
+    assert stats is not None
     if args.json:
         print(json.dumps(stats.to_json(), indent=2))
         return EXIT_OK
@@ -123,41 +101,21 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def stats_lines(stats: "AdherenceStats") -> list[str]:
+    from facecoach.wording.adherence import plural, streak_text, today_text, week_text
     from facecoach.wording.session import format_duration
 
     day = stats.today.strftime("%a %d %b")
-    state = {
-        "done": "done, well done",
-        "due": "a session is due",
-        "rest": "rest day (allowed by your goal)",
-    }[stats.today_state]
-    lines = [f"Today ({day}): {state}"]
+    lines = [f"Today ({day}): {today_text(stats)}"]
     if stats.program is not None:
         lines.append(f"Program: {stats.program.describe()}; goal {stats.goal.describe()}")
     else:
         lines.append(f"Program: starts with your first session; goal {stats.goal.describe()}")
-    streak = stats.streak
-    if streak.current:
-        left = (
-            "do a session today to keep it"
-            if streak.days_left == 0
-            else f"next session due by {streak.deadline:%a %d %b} ({streak.days_left} days left)"
-        )
-        lines.append(f"Streak: {streak.current} days (best {streak.best}); {left}")
-    else:
-        lines.append(
-            f"Streak: none now (best {streak.best} days); it starts once you reach "
-            f"{stats.goal.describe()}"
-        )
+    lines.append(f"Streak: {streak_text(stats)}")
     lines.append(f"Habit strength: {stats.strength:.0%}")
-    lines.append(
-        f"This week: {stats.week_sessions} of {stats.week_target} sessions, "
-        f"{format_duration(stats.week_minutes * 60)}"
-    )
+    lines.append(f"This week: {week_text(stats)}, {format_duration(stats.week_minutes * 60)}")
     rate = f", {stats.completion_rate:.0%} completed" if stats.completion_rate is not None else ""
-    plural = "" if stats.total_sessions == 1 else "s"
     lines.append(
-        f"All time: {stats.total_sessions} session{plural}{rate}, "
+        f"All time: {plural(stats.total_sessions, 'session')}{rate}, "
         f"{format_duration(stats.total_minutes * 60)}"
     )
     done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
@@ -168,25 +126,23 @@ def stats_lines(stats: "AdherenceStats") -> list[str]:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from facecoach.cli.main import print_table
+    from facecoach.wording.adherence import status_word
     from facecoach.wording.session import format_duration
 
-    with open_store() as store:
-        sessions = store.sessions(limit=max(1, args.limit))
-        skip_days = store.skip_days()
+    store = open_companion(args).require_store()
+    sessions = store.sessions(limit=max(1, args.limit))
+    skip_days = store.skip_days()
     if not sessions:
         print("No sessions yet. Start one with `facecoach coach lift-5`.")
         return EXIT_OK
     rows = []
     for s in sessions:
-        zones_done = sum(
-            1 for z in s.zones if z.glides_planned and z.glides_done == z.glides_planned
-        )
+        zones_done = sum(1 for z in s.zones if z.is_complete)
         rows.append(
             (
                 s.started_local.strftime("%Y-%m-%d %H:%M"),
                 s.routine_name,
-                s.status.replace("_", " "),
+                status_word(s.status),
                 format_duration(s.active_seconds),
                 f"{zones_done}/{len(s.zones)}",
                 s.source,
@@ -201,11 +157,12 @@ def _history(args: argparse.Namespace) -> int:
 
 def _log(args: argparse.Namespace) -> int:
     from facecoach.adherence.session_log import ZonePlan
-    from facecoach.cli.main import load_library
     from facecoach.session.timeline import plan_timeline
     from facecoach.wording.session import format_duration
 
-    routine = load_library().resolve(args.routine).routine
+    companion = open_companion(args)
+    # The routine as it would have run, with the user's preferences: its zones and length.
+    routine = companion.routine_choice(args.routine).routine
     timeline = plan_timeline(routine)
     day = args.date or date.today()
     if args.time is not None:
@@ -225,16 +182,15 @@ def _log(args: argparse.Namespace) -> int:
         for index, entry in enumerate(routine.zones)
     ]
     offset = local.utcoffset()
-    with open_store() as store:
-        store.log_manual_session(
-            routine_id=routine.id,
-            routine_name=routine.name,
-            started=local,
-            utc_offset_minutes=int(offset.total_seconds() // 60) if offset else 0,
-            seconds=minutes * 60,
-            zones=zones,
-            note=args.note,
-        )
+    companion.require_store().log_manual_session(
+        routine_id=routine.id,
+        routine_name=routine.name,
+        started=local,
+        utc_offset_minutes=int(offset.total_seconds() // 60) if offset else 0,
+        seconds=minutes * 60,
+        zones=zones,
+        note=args.note,
+    )
     print(
         f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}."
     )
@@ -242,25 +198,26 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def _skip(args: argparse.Namespace) -> int:
+    from facecoach.wording.adherence import plural
+
     last = args.last or args.first
-    with open_store() as store:
-        if args.remove:
-            count = store.remove_skip_days(args.first, last)
-            print(f"Removed {count} skip day{'s' if count != 1 else ''}.")
-            return EXIT_OK
-        if not args.reason.strip():
-            raise FacecoachError("say why with --reason (for example --reason vacation)")
-        count = store.add_skip_days(args.first, last, args.reason.strip())
+    store = open_companion(args).require_store()
+    if args.remove:
+        count = store.remove_skip_days(args.first, last)
+        print(f"Removed {plural(count, 'skip day')}.")
+        return EXIT_OK
+    if not args.reason.strip():
+        raise FacecoachError("say why with --reason (for example --reason vacation)")
+    count = store.add_skip_days(args.first, last, args.reason.strip())
     span = f"{args.first}" if last == args.first else f"{args.first} to {last}"
-    print(f"Marked {count} skip day{'s' if count != 1 else ''} ({span}): {args.reason.strip()}.")
+    print(f"Marked {plural(count, 'skip day')} ({span}): {args.reason.strip()}.")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
     from facecoach.adherence.transfer import export_data, to_csv, to_json
 
-    with open_store() as store:
-        export = export_data(store, with_glides=args.format == "json")
+    export = export_data(open_companion(args).require_store(), with_glides=args.format == "json")
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
         sys.stdout.write(text)
@@ -281,27 +238,23 @@ def _import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise FacecoachError(f"cannot read {args.file}: {exc}") from None
     export = parse_export(text, str(args.file))
-    with open_store() as store:
-        added, present = import_data(store, export)
+    added, present = import_data(open_companion(args).require_store(), export)
     print(f"Imported {added} new sessions; {present} were already in the log.")
     return EXIT_OK
 
 
 def _program(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from facecoach.adherence.goals import Goal
-    from facecoach.config.paths import config_dir
-    from facecoach.config.settings import Settings, save_settings
-    from facecoach.datafiles import describe_validation_error
+    from facecoach.config.settings import Settings, program_phases, settings_path
 
-    settings = load_user_settings()
+    companion = open_companion(args)
+    settings = companion.settings
     for flag in (args.goal, args.intro, args.maintenance):
         if flag:
             Goal.parse(flag)  # says what is wrong with the flag itself, not with phases[0]
     changes: dict[str, Any] = {}
     if args.goal:
-        changes["phases"] = [{"name": "goal", "goal": args.goal}]
+        changes["phases"] = program_phases(args.goal)
     elif args.intro or args.intro_days or args.maintenance:
         # Keep what the user has for the parts not given; a one-phase program starts from the
         # default intro and maintenance.
@@ -310,25 +263,18 @@ def _program(args: argparse.Namespace) -> int:
             if len(settings.phases) > 1
             else (Settings().phases[0], Settings().phases[-1])
         )
-        changes["phases"] = [
-            {
-                "name": "intro",
-                "goal": args.intro or intro.goal,
-                "days": args.intro_days or intro.days,
-            },
-            {"name": "maintenance", "goal": args.maintenance or maintenance.goal},
-        ]
+        changes["phases"] = program_phases(
+            args.maintenance or maintenance.goal,
+            args.intro or intro.goal,
+            args.intro_days or intro.days,
+        )
     if args.start:
         changes["program_start"] = args.start
     if args.day_start_hour is not None:
         changes["day_start_hour"] = args.day_start_hour
     if changes:
-        try:
-            settings = Settings.model_validate({**settings.model_dump(), **changes})
-        except ValidationError as exc:
-            raise FacecoachError("; ".join(describe_validation_error(exc))) from None
-        path = save_settings(config_dir(), settings)
-        print(f"Saved to {path}.")
+        settings = companion.update_settings(**changes)
+        print(f"Saved to {settings_path(companion.config_dir)}.")
     for phase in settings.phases:
         length = f"{phase.days} days" if phase.days else "from then on"
         print(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")

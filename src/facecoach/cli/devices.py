@@ -7,14 +7,13 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table
 from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:
-    from facecoach.devices.hub import DeviceHub
+    from facecoach.companion.devices import DeviceService
 
 T = TypeVar("T")
-EXIT_OK = 0
-EXIT_INVALID = 1
 
 
 def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -79,14 +78,17 @@ def _simulate_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _hub(args: argparse.Namespace) -> "DeviceHub":
+def _service(args: argparse.Namespace) -> "DeviceService":
+    """The device service alone: device commands need neither routines nor the session log."""
+    from facecoach.companion.devices import DeviceService
     from facecoach.config.paths import config_dir
-    from facecoach.devices.hub import DeviceHub
 
-    hub = DeviceHub(config_dir(), simulate=getattr(args, "simulate", False))
-    for problem in hub.problems:
-        print(f"facecoach: warning: {problem}", file=sys.stderr)
-    return hub
+    return DeviceService(config_dir(), simulate=getattr(args, "simulate", False))
+
+
+def _with_problems(service: "DeviceService") -> "DeviceService":
+    print_problems(service.problems)
+    return service
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
@@ -97,12 +99,13 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _devices_scan(args: argparse.Namespace) -> int:
-    from facecoach.cli.main import print_table
 
     if not 0 < args.seconds <= 120:
         raise FacecoachError("--seconds must be more than 0 and at most 120")
-    hub = _hub(args)
-    results = _run(hub.scanner().scan(args.seconds))
+    service = _service(args)
+    print(f"Scanning for {args.seconds:g} s…", file=sys.stderr)
+    results = _run(service.scan(args.seconds))
+    print_problems(service.problems)
     if not results:
         print("No Bluetooth LE devices found. Is the device switched on and close by?")
         return EXIT_OK
@@ -117,9 +120,9 @@ def _devices_scan(args: argparse.Namespace) -> int:
 
 
 def _devices_pair(args: argparse.Namespace) -> int:
-    hub = _hub(args)
-    device = _run(hub.pair(args.address, args.profile))
-    profile = hub.profile_for(device)
+    service = _with_problems(_service(args))
+    device = _run(service.pair(args.address, args.profile))
+    profile = service.profile_for(device)
     print(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
         print(f"  {key}: {value}")
@@ -129,17 +132,15 @@ def _devices_pair(args: argparse.Namespace) -> int:
 
 
 def _devices_forget(args: argparse.Namespace) -> int:
-    hub = _hub(args)
-    device = hub.forget(args.address)
+    device = _run(_with_problems(_service(args)).forget(args.address))
     print(f"Forgot {device.name} ({device.address}).")
     return EXIT_OK
 
 
 def _devices_list(args: argparse.Namespace) -> int:
-    from facecoach.cli.main import print_table
 
-    hub = _hub(args)
-    if not hub.known.devices:
+    service = _with_problems(_service(args))
+    if not service.paired_devices:
         print(
             "No paired devices. `facecoach devices scan` then `facecoach devices pair ADDRESS`"
             " (add --simulate to try it without hardware)."
@@ -153,7 +154,7 @@ def _devices_list(args: argparse.Namespace) -> int:
             d.paired_at.astimezone().strftime("%Y-%m-%d"),
             "yes" if i == 0 else "",
         )
-        for i, d in enumerate(hub.known.devices)
+        for i, d in enumerate(service.paired_devices)
     ]
     print_table(("ADDRESS", "NAME", "PROFILE", "PAIRED", "IN USE"), rows, sys.stdout)
     return EXIT_OK
@@ -162,24 +163,10 @@ def _devices_list(args: argparse.Namespace) -> int:
 def _devices_info(args: argparse.Namespace) -> int:
     from facecoach.wording.devices import describe_status
 
-    hub = _hub(args)
-    device = hub.known.get(args.address) if args.address else hub.known.current
-    if device is None:
-        raise FacecoachError(
-            f"{args.address} is not paired." if args.address else "No device is paired."
-        )
-    link = hub.link_for(device)
-
-    async def read() -> list[str]:
-        await link.connect()
-        try:
-            status = await link.query_status()
-            info = await link.read_device_info()
-        finally:
-            await link.disconnect()
-        return [*describe_status(link.profile, status), *(f"{k}: {v}" for k, v in info.items())]
-
-    lines = _run(read())
+    service = _with_problems(_service(args))
+    device = service.paired_device(args.address)
+    profile, status, info = _run(service.read_details(device))
+    lines = [*describe_status(profile, status), *(f"{k}: {v}" for k, v in info.items())]
     print(f"{device.name} ({device.address}), profile {device.profile}")
     for line in lines:
         print(f"  {line}")
@@ -187,20 +174,18 @@ def _devices_info(args: argparse.Namespace) -> int:
 
 
 def _devices_inspect(args: argparse.Namespace) -> int:
-    from facecoach.devices.hub import inspect_device
-
-    hub = _hub(args)
-    sys.stdout.write(_run(inspect_device(hub, args.address)))
+    sys.stdout.write(_run(_with_problems(_service(args)).inspect(args.address)))
     return EXIT_OK
 
 
 def _profiles_list(args: argparse.Namespace) -> int:
-    from facecoach.cli.main import print_table
 
-    hub = _hub(args)
+    service = _service(args)
+    profiles = service.registry.profiles
+    print_problems(service.problems)
     rows = [
         (p.id, p.name, ", ".join(sorted(c.value for c in p.capabilities)), str(len(p.programs)))
-        for p in hub.registry.profiles
+        for p in profiles
     ]
     print_table(("ID", "NAME", "CAPABILITIES", "PROGRAMS"), rows, sys.stdout)
     return EXIT_OK
@@ -216,7 +201,7 @@ def _profiles_validate(args: argparse.Namespace) -> int:
         try:
             profile = load_profile_file(Path(name))
         except ProfileError as exc:
-            print(f"{exc}", file=sys.stderr)
+            error(str(exc))
             failed = True
             continue
         failures = vector_failures(profile)
@@ -229,4 +214,4 @@ def _profiles_validate(args: argparse.Namespace) -> int:
         count = len(profile.vectors.commands) + len(profile.vectors.notifications)
         vectors = f"{count} golden vectors hold" if count else "no golden vectors"
         print(f"{name}: ok ({profile.id}, {vectors})")
-    return EXIT_INVALID if failed else EXIT_OK
+    return EXIT_ERROR if failed else EXIT_OK

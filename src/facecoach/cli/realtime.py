@@ -1,59 +1,68 @@
-"""Drives a session in real time: wait until the next boundary, poll, render, repeat."""
+"""Drives a live session in real time on an event loop: wait for the next boundary, poll, repeat.
 
-import threading
-from collections.abc import Sequence
+The wait is an `asyncio` wait, so a signal handler (Ctrl-C, a closed terminal) ends it at once
+and the device's commands run on the same loop as the timer.
+"""
+
+import asyncio
+from contextlib import suppress
 from typing import Protocol
 
-from facecoach.session.driver import EventSink, SessionDriver
-from facecoach.session.engine import Session
+from facecoach.companion.live_session import LiveSession
+
+# Nothing pauses the plain coach, but a paused session still wakes up now and then.
+PAUSED_POLL_SECONDS = 0.25
 
 
 class Waiter(Protocol):
-    """Blocks for up to `seconds`; returns early when `wake` is called."""
+    """Waits up to `seconds`; returns early when `wake` is called."""
 
-    def wait(self, seconds: float) -> None: ...
+    async def wait(self, seconds: float) -> None: ...
 
     def wake(self) -> None: ...
 
 
-class RealTimeWaiter:
-    """Waits on a threading.Event, so a signal handler can end the wait at once."""
+class EventWaiter:
+    """Waits on an asyncio.Event, so a signal handler can end the wait at once."""
 
     def __init__(self) -> None:
-        self._event = threading.Event()
+        self._event = asyncio.Event()
 
-    def wait(self, seconds: float) -> None:
-        self._event.wait(max(0.0, seconds))
+    async def wait(self, seconds: float) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), max(0.0, seconds))
 
     def wake(self) -> None:
         self._event.set()
 
 
 class CoachRunner:
-    """Runs a session to its end, or until `request_stop`, passing every event to each sink."""
+    """Runs a live session to its end, or until a stop is requested (then ends it the way the
+    request says: stopped by the user, or interrupted)."""
 
-    def __init__(self, session: Session, sinks: Sequence[EventSink], waiter: Waiter) -> None:
-        self.session = session
-        self._driver = SessionDriver(session, sinks)
+    def __init__(self, live: LiveSession, waiter: Waiter) -> None:
+        self.live = live
         self._waiter = waiter
-        self._stop_requested = False
+        self._stop: bool | None = None  # None: go on; True: the user stops; False: interrupted
 
-    def request_stop(self) -> None:
+    def request_stop(self, *, by_user: bool = True) -> None:
         """Ask the session to end; safe to call from a signal handler."""
-        self._stop_requested = True
+        self._stop = by_user if self._stop is None else self._stop
         self._waiter.wake()
 
-    def run(self) -> Session:
-        self._driver.start()
-        while not self.session.status.is_over:
-            if self._stop_requested:
-                self._driver.abort()
+    async def run(self) -> LiveSession:
+        self.live.start()
+        while not self.live.is_over:
+            if self._stop is not None:
+                if self._stop:
+                    self.live.stop()
+                else:
+                    self.live.interrupt()
                 break
-            delay = self.session.seconds_to_next_boundary()
-            if delay is None:  # paused: nothing pauses the plain coach, but stay correct
-                delay = 0.25
+            delay = self.live.seconds_to_next_boundary()
             # Waking a hair late is harmless (the engine computes position from the clock);
             # waking early just loops once more.
-            self._waiter.wait(delay)
-            self._driver.poll()
-        return self.session
+            await self._waiter.wait(PAUSED_POLL_SECONDS if delay is None else delay)
+            self.live.poll()
+        await self.live.finish()
+        return self.live

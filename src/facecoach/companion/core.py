@@ -1,29 +1,39 @@
-"""The application layer under the TUI: one object that front ends ask and tell.
+"""Companion: the application core that every front end asks and tells.
 
-It owns the clock, the settings, the routine library and the session log, and turns them into
-what a screen shows (the dashboard, the history, the warnings before a session). Problems met on
-the way (a broken settings file, an unreadable session log, a bad routine file) never stop the
-app: they are collected in `problems` for the front end to show, and the app goes on with what
-still works.
+It owns the clock, the settings, the routine library, the facecoach database and the device
+service, and holds every rule that more than one front end needs: the user's preferences applied
+to a routine, the gates before a session in their order, the live session with its recorder and
+device, and its end. Problems met on the way (a broken settings file, an unreadable session log,
+a bad routine file) never stop a front end: they are collected in `problems`, shown once, and the
+app goes on with what still works.
 """
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
+from typing import Any
 
 from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.session_log import SessionLog, SessionRecord, StoreError
+from facecoach.adherence.session_log import SessionLog, SessionRecord, SessionSource, StoreError
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
-from facecoach.companion.devices import PairedDevice
-from facecoach.errors import FacecoachError
-
-if TYPE_CHECKING:
-    from facecoach.companion.device_sinks import Spawn
+from facecoach.companion.device_sinks import (
+    DeviceCommandQueue,
+    DeviceProgramSink,
+    DeviceTroubleNotes,
+)
+from facecoach.companion.devices import DeviceService
+from facecoach.companion.live_session import LiveSession
+from facecoach.companion.preflight import (
+    CHECKS_GATE,
+    Gate,
+    device_gates,
+    screening_gates,
+    waiting_gates,
+)
 from facecoach.config.paths import user_routines_dir
 from facecoach.config.settings import (
     Settings,
@@ -33,25 +43,20 @@ from facecoach.config.settings import (
     settings_path,
 )
 from facecoach.datafiles import describe_validation_error, keep_backup
+from facecoach.errors import FacecoachError, RoutineError
 from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.routines.rotation import next_in_rotation
 from facecoach.safety.records import SafetyRecords, ScreeningRecord
-from facecoach.safety.screening import ScreeningResult, Verdict
+from facecoach.safety.screening import ScreeningResult
 from facecoach.safety.waiting import Injection, InjectionKind, WaitingPeriod, waiting_period
 from facecoach.session.clock import Clock
-from facecoach.session.driver import EventSink, SessionDriver
+from facecoach.session.driver import EventSink
 from facecoach.session.engine import Session
 from facecoach.session.timeline import plan_timeline
 
-
-@dataclass(frozen=True, slots=True)
-class SafetyWarning:
-    """A reason not to start now; the user may go on only by an explicit, recorded override."""
-
-    kind: str  # "screening" or "waiting_period"
-    title: str
-    text: str
+# How long closing waits for the device to let go before giving up on it.
+DISCONNECT_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,19 @@ class Dashboard:
     log_problem: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RoutineChoice:
+    """A routine as it will really run, with the user's preferences applied."""
+
+    routine: Routine
+    source: str
+    problem: str | None = None  # the preferences do not fit: it runs as written
+
+    @property
+    def total_seconds(self) -> float:
+        return self.routine.total_seconds()
+
+
 class Companion:
     def __init__(
         self,
@@ -72,11 +90,12 @@ class Companion:
         database: Path,
         library: RoutineLibrary | None = None,
         *,
-        device: PairedDevice | None = None,
+        device: DeviceService | None = None,
     ) -> None:
         self.clock = clock
-        self.device = device if device is not None else PairedDevice(config_dir)
         self.config_dir = config_dir
+        self.database = database
+        self.device = device if device is not None else DeviceService(config_dir)
         self.problems: list[str] = []
         self._settings_unreadable = False
         try:
@@ -91,46 +110,117 @@ class Companion:
             library if library is not None else RoutineLibrary.load(user_routines_dir(config_dir))
         )
         self.problems.extend(str(problem) for problem in self.library.problems)
-        if self.device.problem:
-            self.problems.append(self.device.problem)
-        self.store: SessionLog | None = None
+        self.problems.extend(self.device.problems)
+        self._store: SessionLog | None = None
+        self._store_opened = False
         self.log_problem: str | None = None
-        try:
-            self.store = SessionLog.open(database)
-        except StoreError as exc:
-            self.log_problem = str(exc)
-            self.problems.append(f"{exc}\nSessions will run but will not be logged.")
+        self.live: LiveSession | None = None
+
+    # --- the database, opened on first use -------------------------------------------------
+
+    @property
+    def store(self) -> SessionLog | None:
+        """The session log; None when it cannot be opened (the reason is in `log_problem`)."""
+        if not self._store_opened:
+            self._store_opened = True
+            try:
+                self._store = SessionLog.open(self.database)
+            except StoreError as exc:
+                self.log_problem = str(exc)
+                self.problems.append(f"{exc}\nSessions will run but will not be logged.")
+        return self._store
+
+    def require_store(self) -> SessionLog:
+        store = self.store
+        if store is None:
+            raise StoreError(self.log_problem or "the session log is unavailable")
+        return store
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    async def shutdown(self) -> None:
+        """Every way out of a front end: end a live session (device stopped), let go of the
+        device, close the log. Safe to call more than once."""
+        live = self.live
+        if live is not None:
+            live.interrupt()
+            await live.finish()
+        with suppress(FacecoachError, TimeoutError):
+            await asyncio.wait_for(self.device.disconnect(), DISCONNECT_TIMEOUT)
+        self.close()
 
     @property
     def safety(self) -> SafetyRecords | None:
-        """The safety tables of the session log; None when the log is unavailable."""
-        return SafetyRecords(self.store.database) if self.store is not None else None
+        """The safety tables of the database; None when it is unavailable."""
+        store = self.store
+        return SafetyRecords(store.database) if store is not None else None
 
-    # --- reading -------------------------------------------------------------------------
+    # --- reading -----------------------------------------------------------------------------
 
     def today(self) -> date:
         return today(self.clock.now(), self.settings.day_start_hour)
 
-    def routines(self) -> list[LoadedRoutine]:
-        return list(self.library.routines.values())
+    def routines(self) -> list[RoutineChoice]:
+        """Every routine as it will run: the home list, `routines` and `coach` agree."""
+        return [self._choice(loaded) for loaded in self.library.routines.values()]
+
+    def routine_choice(self, id_or_path: str) -> RoutineChoice:
+        return self._choice(self.library.resolve(id_or_path))
+
+    def _choice(self, loaded: LoadedRoutine) -> RoutineChoice:
+        try:
+            routine = self.apply_preferences(loaded.routine)
+        except FacecoachError as exc:
+            return RoutineChoice(loaded.routine, loaded.source, str(exc))
+        return RoutineChoice(routine, loaded.source)
+
+    def apply_preferences(
+        self,
+        routine: Routine,
+        *,
+        glide_seconds: float | None = None,
+        repeats: int | None = None,
+        prep: bool = True,
+    ) -> Routine:
+        """The routine with the user's glide length and repeats (settings, then the arguments
+        given here, which win) and without prep if asked; raises RoutineError when they do not
+        fit the routine."""
+        from pydantic import ValidationError
+
+        glide = glide_seconds if glide_seconds is not None else self.settings.glide_seconds
+        count = repeats if repeats is not None else self.settings.repeats
+        try:
+            if glide is not None or count is not None:
+                routine = routine.with_overrides(glide_seconds=glide, repeats=count)
+            if not prep:
+                routine = routine.model_copy(update={"prep": None})
+        except ValidationError as exc:
+            problems = "; ".join(describe_validation_error(exc))
+            raise RoutineError(
+                f"your glide length or repeats do not fit {routine.name}: {problems}"
+            ) from None
+        return routine
+
+    def routine_for_session(self, routine_id: str) -> Routine:
+        """The routine as it will run; raises when the preferences do not fit it."""
+        return self.apply_preferences(self.library.resolve(routine_id).routine)
 
     def stats(self) -> AdherenceStats | None:
-        if self.store is None:
+        store = self.store
+        if store is None:
             return None
-        return stats_from_store(self.store, self.settings, today=self.today(), now=self.clock.now())
+        return stats_from_store(store, self.settings, today=self.today())
 
     def skip_days(self) -> frozenset[date]:
-        return frozenset(self.store.skip_days()) if self.store is not None else frozenset()
+        store = self.store
+        return frozenset(store.skip_days()) if store is not None else frozenset()
 
     def recent_sessions(self, limit: int) -> list[SessionRecord]:
-        if self.store is None:
-            return []
-        return self.store.sessions(limit=limit)
+        store = self.store
+        return store.sessions(limit=limit) if store is not None else []
 
     def suggestion(self) -> LoadedRoutine | None:
         recent = [s.routine_id for s in self.recent_sessions(10)]
@@ -156,88 +246,112 @@ class Companion:
             log_problem=self.log_problem,
         )
 
-    def safety_warnings(self) -> list[SafetyWarning]:
-        """What must be overridden explicitly before a session may start."""
-        warnings = []
-        screening = self.screening()
-        if screening is not None and screening.result.verdict is Verdict.DO_NOT_USE:
-            advice = "\n".join(f"• {c.advice}" for c in screening.result.flagged)
-            warnings.append(
-                SafetyWarning(
-                    "screening",
-                    "Your screening answers advise against using the device",
-                    f"{advice}\n\nGo on only if your doctor has approved it.",
-                )
-            )
-        waiting = self.waiting()
-        if waiting is not None:
-            warnings.append(
-                SafetyWarning(
-                    "waiting_period",
-                    "You are in the waiting period after an injection",
-                    f"{waiting.describe()}\n\nMicrocurrent can move a product that has not "
-                    "settled yet. Go on only if your injector has said it is fine.",
-                )
-            )
-        return warnings
+    # --- before a session --------------------------------------------------------------------
 
-    def routine_for_session(self, routine_id: str) -> Routine:
-        """The routine with the user's glide-length and repeat preferences applied."""
-        routine = self.library.get(routine_id).routine
-        settings = self.settings
-        if settings.glide_seconds is None and settings.repeats is None:
-            return routine
-        try:
-            return routine.with_overrides(
-                glide_seconds=settings.glide_seconds, repeats=settings.repeats
-            )
-        except ValidationError as exc:
-            problems = "; ".join(describe_validation_error(exc))
-            raise FacecoachError(
-                f"your glide length or repeats do not fit {routine.name}: {problems}"
-            ) from None
+    def safety_gates(self) -> list[Gate]:
+        """The gates that only the user can pass (answers, overrides), in order.
 
-    # --- acting --------------------------------------------------------------------------
+        Without a session log the answers cannot be read, so no screening gate is shown: the
+        log problem is shown instead, and nothing claims answers that do not exist.
+        """
+        gates: list[Gate] = []
+        if self.safety is not None:
+            gates.extend(screening_gates(self.screening()))
+        gates.extend(waiting_gates(self.waiting()))
+        return gates
+
+    async def device_gates(self) -> tuple[list[Gate], str | None]:
+        """Asks a connected device how it is; refuses a device on its charger. The second
+        value is a problem reading the device, which does not block the session."""
+        problem = await self.device.refresh_status()
+        return device_gates(self.device.start_blocker()), problem
+
+    def preflight(self) -> list[Gate]:
+        """Every gate in order, from what is known now (the device as last reported)."""
+        return [*self.safety_gates(), *device_gates(self.device.start_blocker()), CHECKS_GATE]
+
+    def record_override(self, gate: Gate, routine_id: str) -> None:
+        """The user chose to go on despite `gate`; kept so the choice is on record."""
+        if not gate.overridable:
+            raise ValueError(f"{gate.kind} cannot be overridden")
+        if self.safety is not None:
+            self.safety.record_override(gate.kind.value, routine_id, self.clock.now())
+
+    def record_screening(self, answers: Mapping[str, bool]) -> ScreeningResult:
+        self._require_safety().record_screening(answers, self.clock.now())
+        return ScreeningResult(dict(answers))
+
+    def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
+        return self._require_safety().add_injection(kind, day, note)
+
+    def remove_injection(self, injection_id: int) -> None:
+        self._require_safety().remove_injection(injection_id)
+
+    def _require_safety(self) -> SafetyRecords:
+        return SafetyRecords(self.require_store().database)
+
+    # --- the session -------------------------------------------------------------------------
 
     def begin_session(
         self,
         routine: Routine,
-        sinks: list[EventSink],
-        on_log_error: Callable[[StoreError], None] | None = None,
+        sinks: Sequence[EventSink],
         *,
-        spawn: "Spawn | None" = None,
+        source: SessionSource,
+        log: bool = True,
+        on_log_error: Callable[[StoreError], None] | None = None,
         on_device_message: Callable[[str], None] = lambda text: None,
         on_device_problem: Callable[[str], None] = lambda text: None,
-    ) -> tuple[SessionDriver, SessionRecorder | None]:
-        """A driver ready to start; the session log (if any) is its first sink, then the
-        device (when one is connected and `spawn` can run its commands), then `sinks`."""
+    ) -> LiveSession:
+        """A live session ready to start: the log first, then the device (when one is
+        connected), then `sinks`. Call from the event loop when a device is connected."""
+        if self.live is not None and self.live.is_running:
+            raise FacecoachError("a session is already running")
         session = Session(plan_timeline(routine), self.clock)
+        store = self.store if log else None
+        link = self.device.link if self.device.is_connected else None
         recorder = None
-        if self.store is not None:
-            known = self.device.known
+        if store is not None:
             recorder = SessionRecorder(
-                self.store,
+                store,
                 self.clock,
-                source="tui",
-                device=known.name if known and self.device.link else None,
+                source=source,
+                device=self.device.paired.name if link and self.device.paired else None,
                 on_error=on_log_error,
             )
-        device_sinks = (
-            self.device.session_sinks(
-                spawn,
-                recorder,
-                self.settings.device_intensity,
-                on_device_message,
-                on_device_problem,
-            )
-            if spawn is not None
-            else []
+        device_sinks: list[EventSink] = []
+        commands = None
+        if link is not None:
+            if recorder is not None:
+                device_sinks.append(DeviceTroubleNotes(link, recorder))
+            if link.profile.programs:
+                commands = DeviceCommandQueue()
+
+                def stopped(ok: bool, detail: str) -> None:
+                    if recorder is not None:
+                        recorder.note("device_stopped" if ok else "device_stop_failed", detail)
+
+                device_sinks.append(
+                    DeviceProgramSink(
+                        link,
+                        commands,
+                        intensity=self.settings.device_intensity,
+                        on_message=on_device_message,
+                        on_problem=on_device_problem,
+                        on_stopped=stopped,
+                    )
+                )
+        self.live = LiveSession(
+            session, sinks, recorder=recorder, device_sinks=device_sinks, commands=commands
         )
-        first = [recorder] if recorder is not None else []
-        return SessionDriver(session, [*first, *device_sinks, *sinks]), recorder
+        return self.live
+
+    # --- settings ----------------------------------------------------------------------------
 
     def update_settings(self, **changes: Any) -> Settings:
         """Validate and save; raises SettingsError naming the bad field."""
+        from pydantic import ValidationError
+
         data = self.settings.model_dump()
         data.update(changes)
         try:
@@ -250,22 +364,3 @@ class Companion:
         save_settings(self.config_dir, settings)
         self.settings = settings
         return settings
-
-    def record_screening(self, answers: Mapping[str, bool]) -> ScreeningResult:
-        self._require_log().record_screening(answers, self.clock.now())
-        return ScreeningResult(dict(answers))
-
-    def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
-        return self._require_log().add_injection(kind, day, note)
-
-    def remove_injection(self, injection_id: int) -> None:
-        self._require_log().remove_injection(injection_id)
-
-    def record_override(self, warning: SafetyWarning, routine_id: str) -> None:
-        if self.safety is not None:
-            self.safety.record_override(warning.kind, routine_id, self.clock.now())
-
-    def _require_log(self) -> SafetyRecords:
-        if self.safety is None:
-            raise StoreError(f"the session log is unavailable: {self.log_problem}")
-        return self.safety

@@ -1,19 +1,24 @@
-"""DeviceProgramSink: a session's zones turned into program selections on the paired device.
+"""A session's events turned into device commands, and the device's trouble into the record.
 
-It is an ordinary session event sink: on start, and on each zone change that names another
-program, it asks the device to select that program. Commands run as tasks on the front end's
-event loop (`spawn`), in order, so the timer never waits for the radio.
+`DeviceProgramSink` is an ordinary session event sink: on start, and on each zone change that
+names another program, it asks the device to select that program; on every end it sends `stop`.
+Commands go through a `DeviceCommandQueue`, one at a time and in order, as tasks of the event
+loop itself: never of a screen, whose workers die with it, so a quit still delivers the `stop`.
+The session's clock never waits for the radio.
 """
 
-from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
 
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.profile import CommandName, DeviceProfile, DeviceProgram
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
 
-Spawn = Callable[[Coroutine[Any, Any, None]], object]
+if TYPE_CHECKING:
+    from facecoach.adherence.recorder import SessionRecorder
+    from facecoach.devices.link import DeviceLink, LinkEvent
 
 
 class ProgramSelector(Protocol):
@@ -40,22 +45,58 @@ def program_for(profile: DeviceProfile, wanted: str | None) -> tuple[DeviceProgr
         return default, f"{profile.name} has no {wanted!r} program; using {default.name}."
 
 
+class DeviceCommandQueue:
+    """Device commands, one after another, as tasks of the running event loop."""
+
+    def __init__(self) -> None:
+        self._tail: asyncio.Task[None] | None = None
+
+    def submit(self, command: Callable[[], Awaitable[None]]) -> None:
+        previous = self._tail
+
+        async def after_previous() -> None:
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            await command()
+
+        self._tail = asyncio.get_running_loop().create_task(after_previous())
+
+    async def drain(self, timeout: float) -> bool:
+        """Waits for every submitted command; False if they did not finish in time."""
+        tail = self._tail
+        if tail is None:
+            return True
+        try:
+            await asyncio.wait_for(asyncio.shield(tail), timeout)
+        except TimeoutError:
+            return False
+        except Exception:
+            return True
+        return True
+
+    def cancel(self) -> None:
+        if self._tail is not None:
+            self._tail.cancel()
+
+
 class DeviceProgramSink:
     def __init__(
         self,
         device: ProgramSelector,
-        spawn: Spawn,
+        commands: DeviceCommandQueue,
         *,
         intensity: int | None = None,
         on_message: Callable[[str], None] = lambda text: None,
         on_problem: Callable[[str], None] = lambda text: None,
+        on_stopped: Callable[[bool, str], None] = lambda ok, detail: None,
     ) -> None:
         self._device = device
-        self._spawn = spawn
+        self._commands = commands
         self._intensity = intensity
         self._on_message = on_message
         # Problems need the user's attention; messages only report progress.
         self._on_problem = on_problem
+        self._on_stopped = on_stopped
         self.current: DeviceProgram | None = None
 
     def handle(self, event: SessionEvent, session: Session) -> None:
@@ -63,11 +104,8 @@ class DeviceProgramSink:
             self._select(self._first_program(session), first=True)
         elif event.kind is EventKind.ZONE_CHANGED and event.step is not None:
             self._select(event.step.program, first=False)
-        elif (
-            event.kind in (EventKind.COMPLETED, EventKind.ABORTED)
-            and CommandName.STOP in self._device.profile.commands
-        ):
-            self._spawn(self._run(self._device.send(CommandName.STOP), "stop"))
+        elif event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
+            self._commands.submit(self._stop)
 
     @staticmethod
     def _first_program(session: Session) -> str | None:
@@ -82,8 +120,11 @@ class DeviceProgramSink:
             self._on_problem(note)
         self.current = program
         if first and self._intensity is not None:
-            self._spawn(self._run(self._set_intensity(self._intensity), "set intensity"))
-        self._spawn(self._run(self._select_program(program), f"select {program.name}"))
+            level = self._intensity
+            self._commands.submit(lambda: self._run(self._set_intensity(level), "set intensity"))
+        self._commands.submit(
+            lambda: self._run(self._select_program(program), f"select {program.name}")
+        )
 
     async def _select_program(self, program: DeviceProgram) -> None:
         await self._device.select_program(program.id)
@@ -94,9 +135,39 @@ class DeviceProgramSink:
         if sent != level:
             self._on_problem(f"Intensity capped at {sent}, this device's limit.")
 
+    async def _stop(self) -> None:
+        if CommandName.STOP not in self._device.profile.commands:
+            self._on_stopped(False, f"{self._device.name} has no stop command")
+            return
+        try:
+            await self._device.send(CommandName.STOP)
+        except DeviceError as exc:
+            self._on_stopped(False, str(exc))
+            self._on_problem(f"Could not stop {self._device.name}: {exc} Switch it off by hand.")
+            return
+        self._on_stopped(True, f"{self._device.name} stopped")
+
     async def _run(self, command: Coroutine[Any, Any, object], what: str) -> None:
         try:
             await command
         except DeviceError as exc:
             # The session goes on without the device; the user is told why.
             self._on_problem(f"Could not {what}: {exc}")
+
+
+class DeviceTroubleNotes:
+    """Writes drops and reconnections of the device into the session record while it runs."""
+
+    def __init__(self, link: "DeviceLink", recorder: "SessionRecorder") -> None:
+        self._recorder = recorder
+        self._unsubscribe = link.subscribe(self._on_link_event)
+
+    def _on_link_event(self, event: "LinkEvent") -> None:
+        from facecoach.devices.link import LinkEventKind
+
+        if event.kind in (LinkEventKind.DROPPED, LinkEventKind.RECONNECTED, LinkEventKind.GAVE_UP):
+            self._recorder.note(f"device_{event.kind.value}", event.text)
+
+    def handle(self, event: SessionEvent, session: Session) -> None:
+        if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
+            self._unsubscribe()

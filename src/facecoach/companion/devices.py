@@ -1,156 +1,291 @@
-"""PairedDevice: the device sessions use, as the front ends see it.
+"""DeviceService: the one façade over Bluetooth devices that every front end uses.
 
-It knows the paired device without touching Bluetooth (so the home screen paints fast), opens
-the bleak layer only when asked to connect, and gives a session the sinks that select programs
-and note device trouble in the session record.
+It knows the paired device without touching Bluetooth (so the first frame paints fast and a
+machine without a radio never loads one), opens the bleak layer only when asked to scan, pair or
+connect, and turns every radio failure into a `DeviceError` the user can act on. With
+`simulate=True` every bleak call goes to simulated devices, one per profile.
 """
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from facecoach.config.paths import user_profiles_dir
+from facecoach.devices.errors import ConnectionFailed, DeviceError
 from facecoach.devices.paired import KnownDevice, KnownDevices
-from facecoach.session.driver import EventSink
-from facecoach.session.engine import EventKind, Session, SessionEvent
+from facecoach.devices.protocol.status import LinkState
+from facecoach.wording.devices import battery_text
 
 if TYPE_CHECKING:
-    from facecoach.adherence.recorder import SessionRecorder
-    from facecoach.companion.device_sinks import Spawn
-    from facecoach.devices.hub import DeviceHub
-    from facecoach.devices.link import DeviceLink, LinkEvent
+    from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
+    from facecoach.devices.protocol.profile import DeviceProfile
+    from facecoach.devices.protocol.registry import ProfileRegistry
+    from facecoach.devices.protocol.status import DeviceStatus
+    from facecoach.devices.scanning import DeviceScanner, ScanResult
     from facecoach.devices.simulator.inprocess import Air
+
+PAIR_SCAN_SECONDS = 10.0
+
+LinkListener = Callable[["LinkEvent"], None]
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceSummary:
-    """One line about the device, for home and the session screen."""
+    """One line about the paired device, for home, the session screen and the CLI."""
 
     name: str
-    state: str  # "not connected", "connecting", "connected", "reconnecting", "lost"
+    state: LinkState
     detail: str  # battery, charging, program
 
 
-class PairedDevice:
+class DeviceService:
     def __init__(
-        self, config_dir: Path, *, simulate: bool = False, air: "Air | None" = None
+        self,
+        config_dir: Path,
+        *,
+        simulate: bool = False,
+        air: "Air | None" = None,
+        registry: "ProfileRegistry | None" = None,
     ) -> None:
         self.config_dir = config_dir
         self.simulate = simulate or air is not None
         self._air = air
-        self._hub: DeviceHub | None = None
-        self._known = KnownDevices(config_dir)
+        self._registry = registry
+        self._paired = KnownDevices(config_dir)
         self.link: DeviceLink | None = None
-        self._listeners: list[Callable[[LinkEvent], None]] = []
+        self._listeners: list[LinkListener] = []
 
-    def subscribe(self, listener: "Callable[[LinkEvent], None]") -> None:
-        """Hears the events of every link this object opens, now and later."""
+    # --- what is known without the radio ---------------------------------------------------
+
+    @property
+    def problems(self) -> list[str]:
+        """Broken files met so far (paired devices; profiles once they were loaded)."""
+        problems = [self._paired.problem] if self._paired.problem else []
+        if self._registry is not None:
+            problems.extend(self._registry.problems)
+        return problems
+
+    @property
+    def paired(self) -> KnownDevice | None:
+        """The device sessions use: the most recently paired one."""
+        return self._paired.current
+
+    @property
+    def paired_devices(self) -> list[KnownDevice]:
+        return list(self._paired.devices)
+
+    def paired_device(self, address: str | None) -> KnownDevice:
+        device = self._paired.get(address) if address else self._paired.current
+        if device is None:
+            raise DeviceError(f"{address} is not paired." if address else "No device is paired.")
+        return device
+
+    @property
+    def registry(self) -> "ProfileRegistry":
+        if self._registry is None:
+            from facecoach.devices.protocol.registry import load_registry
+
+            self._registry = load_registry(user_profiles_dir(self.config_dir))
+        return self._registry
+
+    @property
+    def is_connected(self) -> bool:
+        return self.link is not None and self.link.is_connected
+
+    @property
+    def status(self) -> "DeviceStatus | None":
+        return self.link.status if self.is_connected and self.link is not None else None
+
+    def summary(self) -> DeviceSummary | None:
+        device = self.paired
+        if device is None:
+            return None
+        link = self.link if self.link is not None and self.link.address == device.address else None
+        name = device.name + (" (simulated)" if device.simulated else "")
+        if link is None:
+            return DeviceSummary(name, LinkState.DISCONNECTED, "")
+        parts = [battery_text(link.status)] if link.status.battery is not None else []
+        if link.status.program is not None:
+            parts.append(link.status.program.name)
+        return DeviceSummary(name, link.state, ", ".join(parts))
+
+    def start_blocker(self) -> str | None:
+        """Why a session must not start now, from what the device itself reports."""
+        link = self.link
+        if link is None or not link.is_connected or not link.status.charging:
+            return None
+        return (
+            f"{link.name} is on its charger. Microcurrent devices must never be used while "
+            "charging: unplug it, then start again."
+        )
+
+    def subscribe(self, listener: LinkListener) -> None:
+        """Hears the events of every link this service opens, now and later."""
         self._listeners.append(listener)
 
-    @property
-    def problem(self) -> str | None:
-        return self._known.problem
+    # --- the radio ---------------------------------------------------------------------------
 
     @property
-    def hub(self) -> "DeviceHub":
-        if self._hub is None:
-            from facecoach.devices.hub import DeviceHub
+    def air(self) -> "Air | None":
+        if self._air is None and self.simulate:
+            from facecoach.devices.simulator.inprocess import reference_air
 
-            self._hub = DeviceHub(
-                self.config_dir, simulate=self.simulate, air=self._air, known=self._known
+            self._air = reference_air(self.registry.profiles)
+        return self._air
+
+    def link_options(self) -> "LinkOptions":
+        from facecoach.devices.link import LinkOptions
+
+        air = self.air
+        if air is None:
+            return LinkOptions()
+        return LinkOptions(air.scanner_backend, air.client_backend)
+
+    def profile_for(self, device: KnownDevice) -> "DeviceProfile":
+        return self.registry.get(device.profile)
+
+    def link_for(self, device: KnownDevice) -> "DeviceLink":
+        from facecoach.devices.link import DeviceLink
+
+        if device.simulated and not self.simulate:
+            raise DeviceError(
+                f"{device.name} is a simulated device; start facecoach with --simulate to use it."
             )
-        return self._hub
-
-    @property
-    def known(self) -> KnownDevice | None:
-        return self._known.current
+        return DeviceLink(
+            self.profile_for(device), device.address, name=device.name, options=self.link_options()
+        )
 
     async def connect(self) -> "DeviceLink | None":
         """Connects to the paired device, if any, and reads its status."""
-        device = self.known
+        device = self.paired
         if device is None:
             return None
         if self.link is not None and self.link.address == device.address:
             if self.link.is_connected:
                 return self.link
             await self.link.disconnect()
-        self.link = self.hub.link_for(device)
+        self.link = self.link_for(device)
         for listener in self._listeners:
             self.link.subscribe(listener)
         await self.link.connect()
         await self.link.query_status()
         return self.link
 
+    async def refresh_status(self) -> str | None:
+        """Asks a connected device how it is; a problem comes back as text, not an exception."""
+        link = self.link
+        if link is None or not link.is_connected:
+            return None
+        try:
+            await link.query_status()
+        except DeviceError as exc:
+            return f"Could not read the device's state: {exc}"
+        return None
+
     async def disconnect(self) -> None:
         link, self.link = self.link, None
         if link is not None:
             await link.disconnect()
 
-    def summary(self) -> DeviceSummary | None:
-        from facecoach.wording.devices import battery_text
+    def scanner(self, on_result: "Callable[[ScanResult], None] | None" = None) -> "DeviceScanner":
+        from facecoach.devices.scanning import DeviceScanner
 
-        device = self.known
-        if device is None:
-            return None
-        link = self.link if self.link is not None and self.link.address == device.address else None
-        name = device.name + (" (simulated)" if device.simulated else "")
-        if link is None:
-            return DeviceSummary(name, "not connected", "")
-        parts = [battery_text(link.status)] if link.status.battery is not None else []
-        if link.status.program is not None:
-            parts.append(link.status.program.name)
-        return DeviceSummary(name, link.state.value, ", ".join(parts))
+        air = self.air
+        backend = air.scanner_backend if air is not None else None
+        return DeviceScanner(self.registry, backend=backend, on_result=on_result)
 
-    def blocks_start(self) -> str | None:
-        """Why a session must not start now, from what the device itself reports."""
-        link = self.link
-        if link is None or not link.is_connected:
-            return None
-        if link.status.charging:
-            return (
-                f"{link.name} is on its charger. Microcurrent devices must never be used while "
-                "charging: unplug it, then start again."
+    async def scan(self, seconds: float) -> "list[ScanResult]":
+        return await self.scanner().scan(seconds)
+
+    async def identify(self, address: str, seconds: float = PAIR_SCAN_SECONDS) -> "ScanResult":
+        """Scans until `address` is seen and recognised by a profile (or the time is up)."""
+        found = asyncio.Event()
+        latest: dict[str, ScanResult] = {}
+
+        def seen(result: "ScanResult") -> None:
+            if result.address.upper() == address.upper():
+                latest["result"] = result
+                if result.profile is not None:
+                    found.set()
+
+        scanner = self.scanner(seen)
+        await scanner.start()
+        try:
+            await asyncio.wait_for(found.wait(), seconds)
+        except TimeoutError:
+            pass
+        finally:
+            await scanner.stop()
+        if "result" not in latest:
+            raise ConnectionFailed(
+                f"No device with address {address} was seen in {seconds:g} s. Is it switched "
+                "on and close by? `facecoach devices scan` lists what is in range."
             )
-        return None
+        return latest["result"]
 
-    def session_sinks(
-        self,
-        spawn: "Spawn",
-        recorder: "SessionRecorder | None",
-        intensity: int | None,
-        on_message: Callable[[str], None],
-        on_problem: Callable[[str], None],
-    ) -> list[EventSink]:
-        link = self.link
-        if link is None or not link.is_connected:
-            return []
-        sinks: list[EventSink] = []
-        if recorder is not None:
-            sinks.append(_DeviceTroubleNotes(link, recorder))
-        if link.profile.programs:
-            from facecoach.companion.device_sinks import DeviceProgramSink
+    async def pair(self, address: str, profile_id: str | None = None) -> KnownDevice:
+        """Connects, checks the profile's endpoints, reads device information, remembers it."""
+        from facecoach.devices.link import DeviceLink
 
-            sinks.append(
-                DeviceProgramSink(
-                    link, spawn, intensity=intensity, on_message=on_message, on_problem=on_problem
-                )
+        result = await self.identify(address)
+        profile = self.registry.get(profile_id) if profile_id else result.profile
+        if profile is None:
+            raise DeviceError(
+                f"{result.label} ({address}) does not match any device profile. If you know "
+                "which profile fits, pass --profile ID; to write one, start from "
+                "`facecoach devices inspect ADDRESS`."
             )
-        return sinks
+        link = DeviceLink(profile, result.address, name=result.label, options=self.link_options())
+        await link.connect(pair=profile.gatt.bond)
+        try:
+            info = await link.read_device_info()
+        finally:
+            await link.disconnect()
+        device = KnownDevice(
+            address=result.address,
+            profile=profile.id,
+            name=result.label,
+            paired_at=datetime.now(UTC),
+            simulated=self.simulate,
+            info=info,
+        )
+        self._paired.remember(device)
+        return device
 
+    async def forget(self, address: str) -> KnownDevice:
+        device = self.paired_device(address)
+        if self.link is not None and self.link.address.upper() == device.address.upper():
+            await self.disconnect()
+        return self._paired.forget(address)
 
-class _DeviceTroubleNotes:
-    """Writes drops and reconnections of the device into the session record while it runs."""
+    async def read_details(
+        self, device: KnownDevice
+    ) -> "tuple[DeviceProfile, DeviceStatus, dict[str, str]]":
+        """Connects once to read the status and device information, then lets go."""
+        link = self.link_for(device)
+        await link.connect()
+        try:
+            status = await link.query_status()
+            info = await link.read_device_info()
+        finally:
+            await link.disconnect()
+        return link.profile, status, info
 
-    def __init__(self, link: "DeviceLink", recorder: "SessionRecorder") -> None:
-        self._recorder = recorder
-        self._unsubscribe = link.subscribe(self._on_link_event)
+    async def inspect(self, address: str) -> str:
+        """Connects without a profile and returns the device's GATT table as a skeleton."""
+        from bleak import BleakClient
+        from bleak.exc import BleakError
 
-    def _on_link_event(self, event: "LinkEvent") -> None:
-        from facecoach.devices.link import LinkEventKind
+        from facecoach.devices.skeleton import profile_skeleton
 
-        if event.kind in (LinkEventKind.DROPPED, LinkEventKind.RECONNECTED, LinkEventKind.GAVE_UP):
-            self._recorder.note(f"device_{event.kind.value}", event.text)
-
-    def handle(self, event: SessionEvent, session: Session) -> None:
-        if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
-            self._unsubscribe()
+        result = await self.identify(address, seconds=PAIR_SCAN_SECONDS)
+        options = self.link_options()
+        kwargs = {"backend": options.client_backend} if options.client_backend else {}
+        try:
+            async with BleakClient(result.address, timeout=20.0, **kwargs) as client:  # type: ignore[arg-type]
+                return profile_skeleton(result.label, result.address, client.services)
+        except (BleakError, OSError) as exc:
+            raise ConnectionFailed(f"Could not connect to {result.label}: {exc}") from exc

@@ -6,7 +6,16 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
+from facecoach.adherence.goals import (
+    DEFAULT_PROGRAM,
+    INTRO_PHASE,
+    MAINTENANCE_PHASE,
+    ONGOING_PHASE,
+    Goal,
+    GoalError,
+    Phase,
+    Program,
+)
 from facecoach.datafiles import DataFileError, read_toml_model, write_toml_atomic
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
@@ -104,6 +113,19 @@ class Settings(BaseModel):
 
     def program(self) -> Program:
         return Program(tuple(Phase(p.name, Goal.parse(p.goal), p.days) for p in self.phases))
+
+
+def program_phases(
+    ongoing_goal: str, intro_goal: str | None = None, intro_days: int | str | None = None
+) -> list[dict[str, object]]:
+    """The phases of a program as the user gives them: one goal for good, or an intro phase
+    (a goal for some days) and then the ongoing goal, named the same in every front end."""
+    if not intro_goal and not intro_days:
+        return [{"name": ONGOING_PHASE, "goal": ongoing_goal}]
+    return [
+        {"name": INTRO_PHASE, "goal": intro_goal or "", "days": intro_days},
+        {"name": MAINTENANCE_PHASE, "goal": ongoing_goal},
+    ]
 
 
 def settings_path(config_dir: Path) -> Path:

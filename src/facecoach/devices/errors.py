@@ -29,3 +29,15 @@ class CommandTimeout(CommandError):
 
 class ConnectionFailed(DeviceError):
     """The device could not be reached or did not look like its profile says."""
+
+
+class BluetoothUnavailable(ConnectionFailed):
+    """No adapter, or no Bluetooth service (BlueZ over D-Bus, CoreBluetooth) could be reached."""
+
+    def __init__(self, doing: str, cause: BaseException) -> None:
+        detail = str(cause) or type(cause).__name__
+        super().__init__(
+            f"Cannot {doing}: Bluetooth is not available on this computer (no adapter, or the "
+            f"Bluetooth service is not running: {detail}). Sessions still run on the timer "
+            "alone; `--simulate` tries the device flow without hardware."
+        )

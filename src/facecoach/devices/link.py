@@ -22,6 +22,7 @@ from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
 from facecoach.devices.errors import (
+    BluetoothUnavailable,
     CommandError,
     CommandTimeout,
     ConnectionFailed,
@@ -37,20 +38,13 @@ from facecoach.devices.protocol.profile import (
     DeviceProgram,
     NotificationKind,
 )
-from facecoach.devices.protocol.status import DeviceStatus
+from facecoach.devices.protocol.status import DeviceStatus, LinkState
+from facecoach.devices.scanning import RADIO_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
 RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 FIND_TIMEOUT = 8.0
-
-
-class LinkState(StrEnum):
-    DISCONNECTED = "disconnected"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    LOST = "lost"  # reconnection gave up; the user can connect again
 
 
 class LinkEventKind(StrEnum):
@@ -171,8 +165,8 @@ class DeviceLink:
             device = await BleakScanner.find_device_by_address(
                 self.address, timeout=self.options.find_timeout, **extra
             )
-        except BleakError as exc:
-            raise ConnectionFailed(f"Bluetooth is not available: {exc}") from exc
+        except RADIO_UNAVAILABLE as exc:
+            raise BluetoothUnavailable(f"connect to {self.name}", exc) from exc
         if device is None:
             raise ConnectionFailed(
                 f"{self.name} ({self.address}) is not in range. Is it switched on, charged "

@@ -14,9 +14,12 @@ from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.exc import BleakError
 
-from facecoach.devices.errors import DeviceError
+from facecoach.devices.errors import BluetoothUnavailable
 from facecoach.devices.protocol.profile import DeviceProfile
 from facecoach.devices.protocol.registry import ProfileRegistry
+
+# What bleak raises when there is no radio to talk to: no adapter, no BlueZ, no D-Bus.
+RADIO_UNAVAILABLE = (BleakError, OSError, EOFError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +57,11 @@ class DeviceScanner:
         self._scanner = BleakScanner(self._detected, backend=self._backend)
         try:
             await self._scanner.start()
-        except BleakError as exc:
+        except RADIO_UNAVAILABLE as exc:
+            # No BlueZ or no D-Bus socket surfaces as an OSError (FileNotFoundError), not a
+            # BleakError; both mean the same to the user.
             self._scanner = None
-            raise DeviceError(
-                f"Cannot scan: Bluetooth is not available ({exc}). Try `--simulate` to use a "
-                "simulated device."
-            ) from exc
-        except (FileNotFoundError, ConnectionError, OSError) as exc:
-            self._scanner = None
-            raise DeviceError(
-                "Cannot scan: no Bluetooth adapter or Bluetooth service was found. Try "
-                "`--simulate` to use a simulated device."
-            ) from exc
+            raise BluetoothUnavailable("scan", exc) from exc
 
     async def stop(self) -> None:
         scanner, self._scanner = self._scanner, None

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from facecoach.errors import FacecoachError
+
 
 class Severity(StrEnum):
     DO_NOT_USE = "do_not_use"  # manuals say: do not use the device
@@ -117,4 +119,12 @@ class ScreeningResult:
 
 
 def contraindication(identifier: str) -> Contraindication:
-    return _BY_ID[identifier]
+    try:
+        return _BY_ID[identifier]
+    except KeyError:
+        known = ", ".join(_BY_ID)
+        raise ScreeningError(f"no safety question {identifier!r} (known: {known})") from None
+
+
+class ScreeningError(FacecoachError):
+    """An answer to the safety questions that names no question."""

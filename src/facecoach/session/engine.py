@@ -92,7 +92,13 @@ class ZoneCompletion:
 
     @property
     def is_complete(self) -> bool:
-        return self.glides_done == self.glides_planned
+        return zone_is_complete(self.glides_planned, self.glides_done)
+
+
+def zone_is_complete(glides_planned: int, glides_done: int) -> bool:
+    """The one rule, for live sessions and logged ones: a zone is complete when it had glides
+    and every one of them was done (a zone with nothing planned was not done)."""
+    return glides_planned > 0 and glides_done >= glides_planned
 
 
 @dataclass(slots=True)

@@ -1,7 +1,6 @@
 """The facecoach Textual app: screens, global keys, command palette, themes, shutdown."""
 
 import asyncio
-import signal
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -18,11 +17,11 @@ from facecoach.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from facecoach.devices.link import LinkEvent
+    from facecoach.tui.signals import ExitOnSignals
 
 # Other screens load when first opened: the home screen paints sooner.
 
 FALLBACK_THEME = "textual-dark"
-DISCONNECT_TIMEOUT = 3.0
 
 
 class FacecoachApp(App[None]):
@@ -37,6 +36,7 @@ class FacecoachApp(App[None]):
         self.companion = companion
         self.home = HomeScreen(companion)
         self._handle_signals = handle_signals
+        self.exit_on_signals: ExitOnSignals | None = None
 
     def on_mount(self) -> None:
         settings = self.companion.settings
@@ -46,8 +46,9 @@ class FacecoachApp(App[None]):
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.push_screen(self.home)
+        self.companion.store  # noqa: B018 - opened now, so a damaged log is reported with the rest
         for problem in self.companion.problems:
-            self.notify(problem, title="Problem", severity="error", timeout=15)
+            self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
         if self.companion.safety is not None and self._screening_missing():
             from facecoach.tui.screens.safety import SafetyScreen
 
@@ -55,7 +56,7 @@ class FacecoachApp(App[None]):
         if self._handle_signals:
             self._install_signal_handlers()
         self.companion.device.subscribe(self._on_link_event)
-        if self.companion.device.known is not None:
+        if self.companion.device.paired is not None:
             self.connect_device()
 
     @work(exclusive=True, group="device-connect")
@@ -65,20 +66,24 @@ class FacecoachApp(App[None]):
         try:
             await device.connect()
         except FacecoachError as exc:
-            self.notify(str(exc), title="Device not connected", severity="warning", timeout=10)
+            self.notify(
+                str(exc), title="Device not connected", severity="warning", timeout=10, markup=False
+            )
         self.show_device()
 
     def _on_link_event(self, event: "LinkEvent") -> None:
-        if event.text and event.kind.value not in ("status", "connected"):
-            self.notify(event.text, title="Device", timeout=6)
+        from facecoach.devices.link import LinkEventKind
+
+        if event.text and event.kind not in (LinkEventKind.STATUS, LinkEventKind.CONNECTED):
+            self.notify(event.text, title="Device", timeout=6, markup=False)
         self.show_device()
 
     def show_device(self) -> None:
-        """Redraws the device's state wherever it is shown."""
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_device", None)
-            if show is not None:
-                show()
+        """Redraws the device's state on the screen in front; the others redraw it when they
+        come back to the front (a screen under another may not even be composed yet)."""
+        show = getattr(self.screen, "show_device", None)
+        if show is not None and self.screen.is_mounted:
+            show()
 
     def action_devices(self) -> None:
         from facecoach.tui.screens.devices import DevicesScreen
@@ -89,33 +94,56 @@ class FacecoachApp(App[None]):
         try:
             return self.companion.screening() is None
         except FacecoachError as exc:  # shown; the app goes on
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return False
 
     def _install_signal_handlers(self) -> None:
-        # A closed terminal (SIGHUP) or `kill` (SIGTERM): log a running session as interrupted.
+        from facecoach.tui.signals import ExitOnSignals
+
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            # Not possible off the main thread (tests) or on some platforms.
-            with suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._interrupted)
+
+        def request_exit() -> None:
+            with suppress(RuntimeError):  # the loop has already closed
+                loop.call_soon_threadsafe(self._interrupted)
+
+        self.exit_on_signals = ExitOnSignals(request_exit)
+        self.exit_on_signals.install()
 
     def _interrupted(self) -> None:
-        self.exit()  # unmounting logs a running session as interrupted
-
-    def _finish_live_session(self) -> None:
-        from facecoach.tui.screens.session import SessionScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
-                screen.interrupt()
+        self.exit()  # on_unmount ends a running session as interrupted and stops the device
 
     async def on_unmount(self) -> None:
-        # Before the store closes: the screens may unmount after the app does.
-        self._finish_live_session()
-        self.companion.close()
-        with suppress(FacecoachError, TimeoutError):
-            await asyncio.wait_for(self.companion.device.disconnect(), DISCONNECT_TIMEOUT)
+        # Before the screens go: the core ends a live session (logged as interrupted), waits
+        # for the device's stop, lets go of the device and closes the log.
+        await self.companion.shutdown()
+
+    @property
+    def session_running(self) -> bool:
+        live = self.companion.live
+        return live is not None and live.is_running
+
+    async def action_quit(self) -> None:
+        """Quit; during a session, only after the same question that `q` asks."""
+        if self.session_running:
+            self._confirm_quit()
+            return
+        self.exit()
+
+    @work(exclusive=True, group="quit")
+    async def _confirm_quit(self) -> None:
+        from facecoach.tui.screens.dialogs import ConfirmDialog
+
+        quit_now = await self.push_screen_wait(
+            ConfirmDialog(
+                "Quit facecoach during a session? What you have done so far is kept in your "
+                "log, and the device is stopped.",
+                yes="Quit",
+                no="Keep going",
+                danger=True,
+            )
+        )
+        if quit_now:
+            self.exit()
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -146,9 +174,14 @@ class FacecoachApp(App[None]):
         try:
             self.companion.update_settings(theme=theme)
         except FacecoachError as exc:  # the theme still changes for this run
-            self.notify(str(exc), title="Theme not saved", severity="warning")
+            self.notify(str(exc), title="Theme not saved", severity="warning", markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        if self.session_running:
+            # During a session only what keeps it in view: other screens would hide the timer.
+            yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_dark)
+            yield SystemCommand("Quit", "Quit facecoach (asks first)", self.action_quit)
+            return
         yield SystemCommand(
             "Start a session", "Start the selected routine", self.action_start_session
         )
@@ -168,13 +201,15 @@ class FacecoachApp(App[None]):
         self.call_after_refresh(safety.run_action, "log_injection")
 
 
-def run_tui(*, simulate: bool = False) -> None:
-    """Open the app on the user's own files and the real clock."""
-    from facecoach.companion.devices import PairedDevice
+def run_tui(*, simulate: bool = False) -> int:
+    """Open the app on the user's own files and the real clock; returns the exit code."""
+    from facecoach.companion.devices import DeviceService
     from facecoach.config.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
     config = config_dir()
-    device = PairedDevice(config, simulate=simulate)
+    device = DeviceService(config, simulate=simulate)
     companion = Companion(SystemClock(), config, database_path(), device=device)
-    FacecoachApp(companion, handle_signals=True).run()
+    app = FacecoachApp(companion, handle_signals=True)
+    app.run()
+    return app.return_code or 0

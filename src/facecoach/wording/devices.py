@@ -1,7 +1,7 @@
-"""A device's status in words, the same in the CLI and the TUI."""
+"""A device and its connection in words, the same in the CLI and the TUI."""
 
 from facecoach.devices.protocol.profile import DeviceProfile
-from facecoach.devices.protocol.status import DeviceStatus
+from facecoach.devices.protocol.status import DeviceStatus, LinkState
 
 
 def battery_text(status: DeviceStatus) -> str:
@@ -27,3 +27,16 @@ def describe_status(profile: DeviceProfile, status: DeviceStatus) -> list[str]:
     if status.contact is not None:
         lines.append("Skin contact" if status.contact else "No skin contact")
     return lines
+
+
+LINK_STATE_WORDS = {
+    LinkState.DISCONNECTED: "not connected",
+    LinkState.CONNECTING: "connecting",
+    LinkState.CONNECTED: "connected",
+    LinkState.RECONNECTING: "reconnecting",
+    LinkState.LOST: "connection lost",
+}
+
+
+def link_state_text(state: LinkState) -> str:
+    return LINK_STATE_WORDS[state]

@@ -1,6 +1,7 @@
 """What a device last said about itself: battery, charging, program, skin contact."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from facecoach.devices.protocol.profile import DeviceProgram
 
@@ -16,3 +17,13 @@ class DeviceStatus:
     charging: bool | None = None
     contact: bool | None = None
     running: bool | None = None
+
+
+class LinkState(StrEnum):
+    """Where the connection to a device stands."""
+
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    LOST = "lost"  # reconnection gave up; the user can connect again

@@ -3,6 +3,7 @@
 import asyncio
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,8 +59,11 @@ class DevicesScreen(Screen[None]):
         self.show_device()
         self._scan()
 
+    def on_screen_resume(self) -> None:
+        self.show_device()
+
     def show_device(self) -> None:
-        from facecoach.wording.devices import describe_status
+        from facecoach.wording.devices import describe_status, link_state_text
 
         device = self.companion.device
         summary = device.summary()
@@ -75,11 +79,11 @@ class DevicesScreen(Screen[None]):
         link = device.link
         connected = link is not None and link.is_connected
         self.query_one("#connect", Button).disabled = connected
-        paired.update(f"[b]{summary.name}[/b] · {summary.state}")
+        paired.update(Text.assemble((summary.name, "bold"), f" · {link_state_text(summary.state)}"))
         if link is None:
             programs.update("Press c to connect and read its battery and programs.")
             return
-        programs.update("\n".join(describe_status(link.profile, link.status)))
+        programs.update(Text("\n".join(describe_status(link.profile, link.status))))
 
     # --- scanning --------------------------------------------------------------------------
 
@@ -87,10 +91,10 @@ class DevicesScreen(Screen[None]):
     async def _scan(self) -> None:
         state = self.query_one("#scan-state", Static)
         try:
-            scanner = self.companion.device.hub.scanner(self._on_result)
+            scanner = self.companion.device.scanner(self._on_result)
             await scanner.start()
         except FacecoachError as exc:
-            state.update(f"[b]{exc}[/b]")
+            state.update(Text(str(exc), style="bold"))
             return
         state.update("Scanning… devices appear as they advertise.")
         try:
@@ -154,14 +158,16 @@ class DevicesScreen(Screen[None]):
         self.notify(f"Pairing {address}…", timeout=3)
         try:
             await self.companion.device.disconnect()
-            device = await self.companion.device.hub.pair(address)
+            device = await self.companion.device.pair(address)
             await self.companion.device.connect()
         except FacecoachError as exc:
-            self.notify(str(exc), title="Pairing failed", severity="error", timeout=10)
+            self.notify(
+                str(exc), title="Pairing failed", severity="error", timeout=10, markup=False
+            )
             return
         finally:
             self.show_device()
-        self.notify(f"Paired {device.name}.", title="Paired")
+        self.notify(f"Paired {device.name}.", title="Paired", markup=False)
 
     def action_connect(self) -> None:
         self._connect()
@@ -172,7 +178,9 @@ class DevicesScreen(Screen[None]):
         try:
             await self.companion.device.connect()
         except FacecoachError as exc:
-            self.notify(str(exc), title="Cannot connect", severity="error", timeout=10)
+            self.notify(
+                str(exc), title="Cannot connect", severity="error", timeout=10, markup=False
+            )
         self.show_device()
 
     def action_forget(self) -> None:
@@ -180,10 +188,9 @@ class DevicesScreen(Screen[None]):
 
     @work(exclusive=True, group="device")
     async def _forget(self) -> None:
-        known = self.companion.device.known
-        if known is None:
+        paired = self.companion.device.paired
+        if paired is None:
             return
-        await self.companion.device.disconnect()
-        self.companion.device.hub.forget(known.address)
-        self.notify(f"Forgot {known.name}.")
+        await self.companion.device.forget(paired.address)
+        self.notify(f"Forgot {paired.name}.", markup=False)
         self.show_device()

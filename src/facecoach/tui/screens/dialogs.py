@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from facecoach.companion.core import SafetyWarning
+from facecoach.companion.preflight import Gate
 from facecoach.safety.checks import PRE_SESSION_CHECKS
 from facecoach.safety.waiting import InjectionKind
 
@@ -44,14 +44,14 @@ class SafetyOverrideDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Don't start", id="dialog.cancel")]
 
-    def __init__(self, warning: SafetyWarning) -> None:
+    def __init__(self, gate: Gate) -> None:
         super().__init__()
-        self.warning = warning
+        self.gate = gate
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog danger"):
-            yield Label(self.warning.title, classes="error")
-            yield Static(self.warning.text)
+            yield Label(self.gate.title, classes="error")
+            yield Static(self.gate.text, markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Don't start", id="no", variant="primary")
                 yield Button("Start anyway, I accept the risk", id="override", variant="error")

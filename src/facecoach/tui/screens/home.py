@@ -1,5 +1,6 @@
 """Home: is a session due today, how the habit is going, and one key to start."""
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.widgets import Button, Footer, Header, Label, Select, Static
 from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
+from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import format_duration
 
 _TODAY_TEXT = {
@@ -86,8 +88,9 @@ class HomeScreen(Screen[None]):
             device.update("No device paired.")
             detail.update("Sessions run on the timer alone (d: devices).")
             return
-        device.update(f"[b]{summary.name}[/b]")
-        detail.update(", ".join(part for part in (summary.state, summary.detail) if part))
+        device.update(Text(summary.name, style="bold"))
+        state = link_state_text(summary.state)
+        detail.update(Text(", ".join(part for part in (state, summary.detail) if part)))
 
     def _show_notices(self, dashboard: Dashboard) -> None:
         notices = self.query_one("#notices", Vertical)

@@ -6,6 +6,7 @@ also set for the next boundary so that the cue comes on time rather than up to a
 
 import math
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,14 +15,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Header, Label, ProgressBar, Static
 
-from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.session_log import RecordStatus, StoreError
+from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
 from facecoach.companion.core import Companion
+from facecoach.companion.live_session import LiveSession
+from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
-from facecoach.session.driver import SessionDriver
 from facecoach.session.engine import EventKind, Session, SessionEvent, SessionStatus
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.widgets.face import FaceDiagram
+from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import format_duration, step_cue, step_place
 
 REDRAW_SECONDS = 0.1
@@ -51,16 +53,14 @@ class SessionScreen(Screen[None]):
         super().__init__()
         self.companion = companion
         self.routine = routine
-        self.driver: SessionDriver
-        self.recorder: SessionRecorder | None = None
+        self.live: LiveSession
         self.bell = companion.settings.bell
         self._boundary_timer: Timer | None = None
         self._shown_seconds: int | None = None
-        self._closing = False
 
     @property
     def session(self) -> Session:
-        return self.driver.session
+        return self.live.session
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,22 +79,29 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.routine.name
-        self.driver, self.recorder = self.companion.begin_session(
+        self.live = self.companion.begin_session(
             self.routine,
             [self],
+            source=SessionSource.TUI,
             on_log_error=self._log_failed,
-            spawn=lambda command: self.run_worker(command, group="device-commands"),
             on_device_message=lambda _text: self.show_device(),
             on_device_problem=self._device_problem,
         )
         self.show_device()
         self.query_one(ProgressBar).total = self.session.timeline.total_seconds
-        self.driver.start()
+        self.live.start()
         self.set_interval(REDRAW_SECONDS, self.tick)
         self.tick()
 
+    def on_screen_suspend(self) -> None:
+        # Covered by another screen (the command palette, a dialog): the timer never runs
+        # unseen, and the bell never rings for a glide the user cannot see.
+        if self.live.pause(because="covered"):
+            self._redraw()
+
     def on_unmount(self) -> None:
-        self.interrupt()
+        # Removed while still running (not the usual way out): the core logs it as interrupted.
+        self.live.interrupt()
 
     def show_device(self) -> None:
         summary = self.companion.device.summary()
@@ -102,13 +109,15 @@ class SessionScreen(Screen[None]):
         if summary is None:
             line.update("")
             return
-        state = "" if summary.state == "connected" else f" · {summary.state}"
+        state = (
+            "" if summary.state is LinkState.CONNECTED else f" · {link_state_text(summary.state)}"
+        )
         detail = f" · {summary.detail}" if summary.detail else ""
-        line.update(f"{summary.name}{state}{detail}")
+        line.update(Text(f"{summary.name}{state}{detail}"))
 
     def _device_problem(self, text: str) -> None:
         self.show_device()
-        self.notify(text, title="Device", severity="warning", timeout=6)
+        self.notify(text, title="Device", severity="warning", timeout=6, markup=False)
 
     # --- the clock -----------------------------------------------------------------------
 
@@ -116,7 +125,7 @@ class SessionScreen(Screen[None]):
         """Catch up with the clock, then redraw; safe to call at any moment."""
         if self.session.status.is_over:
             return
-        self.driver.poll()
+        self.live.poll()
         if self.session.status.is_over:
             return
         self._redraw()
@@ -184,23 +193,26 @@ class SessionScreen(Screen[None]):
         step = snapshot.step
         flashing = step is not None and step.kind is StepKind.GLIDE
         countdown.set_class(flashing and snapshot.step_elapsed < FLASH_SECONDS, "flash")
-        state = "[b]Paused[/b] — space resumes" if paused else ""
+        state = ""
+        if paused:
+            why = " while the screen was covered" if self.live.paused_because else ""
+            state = f"[b]Paused{why}[/b] — space resumes"
         left = format_duration(snapshot.remaining)
-        log = "" if self.recorder is not None and not self.recorder.failed else " · not logged"
+        log = "" if self.live.logged else " · not logged"
         self.query_one("#session-status", Static).update(f"{left} left{log}  {state}".rstrip())
 
     # --- intents -------------------------------------------------------------------------
 
     def action_toggle_pause(self) -> None:
-        self.driver.toggle_pause()
+        self.live.toggle_pause()
         self.tick()
 
     def action_skip_step(self) -> None:
-        self.driver.skip_step()
+        self.live.skip_step()
         self.tick()
 
     def action_skip_zone(self) -> None:
-        self.driver.skip_zone()
+        self.live.skip_zone()
         self.tick()
 
     def action_toggle_bell(self) -> None:
@@ -213,7 +225,7 @@ class SessionScreen(Screen[None]):
 
         was_running = self.session.status is SessionStatus.RUNNING
         if was_running:  # the clock stops while the user decides
-            self.driver.pause()
+            self.live.pause()
             self._redraw()
         stop = await self.app.push_screen_wait(
             ConfirmDialog(
@@ -224,19 +236,10 @@ class SessionScreen(Screen[None]):
             )
         )
         if stop:
-            self.driver.abort()
+            self.live.stop()
         elif was_running:
-            self.driver.resume()
+            self.live.resume()
             self.tick()
-
-    def interrupt(self) -> None:
-        """The app is closing (quit, closed terminal): log the session as interrupted."""
-        if self.session.status.is_over or self.session.status is SessionStatus.READY:
-            return
-        self._closing = True
-        if self.recorder is not None:
-            self.recorder.abort_status = RecordStatus.PARTIAL
-        self.driver.abort()
 
     def _log_failed(self, error: StoreError) -> None:
         self.notify(f"{error} The session goes on.", title="Not saved", severity="error")
@@ -244,11 +247,8 @@ class SessionScreen(Screen[None]):
     def _finished(self) -> None:
         from facecoach.tui.screens.summary import SummaryScreen
 
-        if self._closing:
-            return
-        snapshot = self.session.snapshot()
-        summary = SummaryScreen(
-            self.companion, snapshot, self.session.zone_completion(), self.recorder
-        )
+        if self.live.end_status is RecordStatus.PARTIAL:
+            return  # the app is closing: there is no one to show a summary to
+        summary = SummaryScreen(self.companion, self.live)
         # Deferred, and on the app: this screen cannot wait for its own removal.
         self.app.call_later(self.app.switch_screen, summary)

@@ -8,24 +8,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
-from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.companion.core import Companion
-from facecoach.config.settings import PhaseSettings, Settings, SettingsError
+from facecoach.config.settings import PhaseSettings, Settings, SettingsError, program_phases
 
 
 def _optional(text: str) -> str | None:
     text = text.strip()
     return text or None
-
-
-def _phases_from(intro_goal: str, intro_days: str, ongoing_goal: str) -> list[dict[str, Any]]:
-    """One or two phases from the form; a blank intro means one goal for good."""
-    intro, maintenance = (phase.name for phase in DEFAULT_PROGRAM.phases)
-    phases: list[dict[str, Any]] = []
-    if intro_goal.strip() or intro_days.strip():
-        phases.append({"name": intro, "goal": intro_goal.strip(), "days": intro_days.strip()})
-    phases.append({"name": maintenance if phases else "ongoing", "goal": ongoing_goal.strip()})
-    return phases
 
 
 class SettingsScreen(Screen[None]):
@@ -143,8 +132,10 @@ class SettingsScreen(Screen[None]):
         if isinstance(theme, str):
             changes["theme"] = theme
         if len(self.companion.settings.phases) <= 2:
-            changes["phases"] = _phases_from(
-                self._value("intro-goal"), self._value("intro-days"), self._value("ongoing-goal")
+            changes["phases"] = program_phases(
+                self._value("ongoing-goal").strip(),
+                self._value("intro-goal").strip(),
+                self._value("intro-days").strip(),
             )
         try:
             saved: Settings = self.companion.update_settings(**changes)

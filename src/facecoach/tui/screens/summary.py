@@ -6,11 +6,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
-from facecoach.adherence.recorder import SessionRecorder
 from facecoach.companion.core import Companion
+from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
-from facecoach.session.engine import SessionSnapshot, ZoneCompletion
+from facecoach.session.engine import ZoneCompletion
 from facecoach.wording.session import session_outcome
 
 
@@ -31,18 +31,12 @@ class SummaryScreen(Screen[None]):
         Binding("h", "history", "History", id="summary.history"),
     ]
 
-    def __init__(
-        self,
-        companion: Companion,
-        snapshot: SessionSnapshot,
-        zones: list[ZoneCompletion],
-        recorder: SessionRecorder | None,
-    ) -> None:
+    def __init__(self, companion: Companion, live: LiveSession) -> None:
         super().__init__()
         self.companion = companion
-        self.snapshot = snapshot
-        self.zones = zones
-        self.recorder = recorder
+        self.live = live
+        self.snapshot = live.snapshot()
+        self.zones = live.session.zone_completion()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,9 +54,9 @@ class SummaryScreen(Screen[None]):
         self.query_one("#home", Button).focus()
 
     def _logged_text(self) -> str:
-        if self.recorder is None:
+        if self.live.recorder is None:
             return "This session was not logged: the session log is unavailable."
-        if self.recorder.failed:
+        if not self.live.logged:
             return "Part of this session could not be written to the log (see the message)."
         return "Saved to your session log."
 

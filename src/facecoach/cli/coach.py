@@ -1,0 +1,218 @@
+"""`facecoach coach`: a guided session as plain text or JSON, through the same core as the app.
+
+Before the session the core's gates are passed in plain text: on a terminal they are questions;
+with `--json` or without a terminal nothing is asked, and a gate that needs an answer refuses
+with the flag that gives it (`--accept-risk`, `--confirm-checks`), which is then recorded.
+"""
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from facecoach.cli.context import open_companion
+from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_yes_no, warn
+from facecoach.companion.core import Companion
+from facecoach.companion.preflight import CHECKS_GATE, Gate, GateAction, screening_gates
+from facecoach.errors import FacecoachError
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+
+if TYPE_CHECKING:
+    pass
+
+ACCEPT_RISK = "--accept-risk"
+CONFIRM_CHECKS = "--confirm-checks"
+
+Ask = Callable[[str], bool]
+
+
+def add_coach_command(commands: Any) -> None:
+    coach = commands.add_parser(
+        "coach",
+        help="run a guided session as plain text, in real time",
+        description="Run a guided session as plain text, one line per cue, in real time. "
+        "The safety gates come first, as questions on the terminal. Ctrl-C ends the session "
+        "and says how far it got.",
+    )
+    coach.add_argument("routine", metavar="ROUTINE", help="routine id, or a path to a .toml file")
+    coach.add_argument("--bell", action="store_true", help="ring the terminal bell at each glide")
+    coach.add_argument(
+        "--json", action="store_true", help="print one JSON event per line, with its offset 't'"
+    )
+    coach.add_argument(
+        "--glide-seconds",
+        type=float,
+        metavar="S",
+        help=f"length of every glide in seconds (0 < S <= {MAX_GLIDE_SECONDS:g}); "
+        "overrides the setting",
+    )
+    coach.add_argument(
+        "--repeats",
+        type=int,
+        metavar="N",
+        help=f"glides per side in every zone (1-{MAX_REPEATS}); overrides the setting",
+    )
+    coach.add_argument("--no-prep", action="store_true", help="leave out the prep step")
+    coach.add_argument(
+        "--no-log", action="store_true", help="do not record this session in the session log"
+    )
+    coach.add_argument(
+        ACCEPT_RISK,
+        action="store_true",
+        help="without a terminal: go on despite unanswered safety questions, answers that "
+        "advise against use, or the waiting period after an injection (recorded in the log)",
+    )
+    coach.add_argument(
+        CONFIRM_CHECKS,
+        action="store_true",
+        help="without a terminal: confirm that gel is applied and the device is off its charger",
+    )
+    coach.add_argument(
+        "--simulate", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    coach.set_defaults(handler=_coach)
+
+
+def _coach(args: argparse.Namespace) -> int:
+    companion = open_companion(args)
+    loaded = companion.library.resolve(args.routine)
+    try:
+        routine = companion.apply_preferences(
+            loaded.routine,
+            glide_seconds=args.glide_seconds,
+            repeats=args.repeats,
+            prep=not args.no_prep,
+        )
+    except FacecoachError as exc:
+        raise FacecoachError(f"cannot apply --glide-seconds/--repeats: {exc}") from None
+    interactive = not args.json and sys.stdin.isatty()
+    ask = ask_yes_no if interactive else None
+    return asyncio.run(_run(companion, routine, args, ask))
+
+
+async def _run(
+    companion: Companion, routine: Any, args: argparse.Namespace, ask: Ask | None
+) -> int:
+    from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
+    from facecoach.cli.coach_output import JsonRenderer, TextRenderer
+    from facecoach.cli.realtime import CoachRunner, EventWaiter
+    from facecoach.session.driver import EventSink
+
+    try:
+        await _connect_device(companion)
+        _pass_gates(companion, companion.safety_gates(), routine.id, args, ask)
+        device_gates, device_problem = await companion.device_gates()
+        if device_problem:
+            warn(device_problem)
+        _pass_gates(companion, [*device_gates, CHECKS_GATE], routine.id, args, ask)
+        renderer: EventSink = (
+            JsonRenderer(sys.stdout, bell_out=sys.stderr if args.bell else None)
+            if args.json
+            else TextRenderer(sys.stdout, bell=args.bell)
+        )
+
+        def log_failed(exc: StoreError) -> None:
+            warn(f"{exc} The session goes on.")
+
+        live = companion.begin_session(
+            routine,
+            [renderer],
+            source=SessionSource.COACH,
+            log=not args.no_log,
+            on_log_error=log_failed,
+            on_device_message=lambda text: None,
+            on_device_problem=warn,
+        )
+        runner = CoachRunner(live, EventWaiter())
+        loop = asyncio.get_running_loop()
+        # Ctrl-C is the user's stop; a closed terminal (SIGHUP) and `kill` (SIGTERM) are not.
+        handlers = {
+            signal.SIGINT: lambda: runner.request_stop(by_user=True),
+            signal.SIGTERM: lambda: runner.request_stop(by_user=False),
+            signal.SIGHUP: lambda: runner.request_stop(by_user=False),
+        }
+        for signum, handler in handlers.items():
+            loop.add_signal_handler(signum, handler)
+        try:
+            await runner.run()
+        finally:
+            for signum in handlers:
+                loop.remove_signal_handler(signum)
+        return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
+    finally:
+        await companion.shutdown()
+
+
+async def _connect_device(companion: Companion) -> None:
+    if companion.device.paired is None:
+        return
+    try:
+        await companion.device.connect()
+    except FacecoachError as exc:
+        warn(f"{exc} The session runs on the timer alone.")
+
+
+def _pass_gates(
+    companion: Companion,
+    gates: list[Gate],
+    routine_id: str,
+    args: argparse.Namespace,
+    ask: Ask | None,
+) -> None:
+    """Each gate as a question on the terminal, or a refusal naming the flag that passes it."""
+    for gate in gates:
+        if gate.action is GateAction.REFUSE:
+            raise FacecoachError(gate.text)
+        if gate.action is GateAction.CONFIRM:
+            _confirm_checks(gate, args, ask)
+            continue
+        if gate.action is GateAction.ANSWER and ask is not None:
+            _ask_screening(companion, ask, sys.stdout)
+            _pass_gates(companion, screening_gates(companion.screening()), routine_id, args, ask)
+            continue
+        if ask is not None:
+            _show(gate, sys.stdout)
+            if not ask("Start anyway? You accept the risk, and the choice is recorded."):
+                raise FacecoachError("not started: " + gate.title.lower())
+        elif args.accept_risk:
+            warn(f"{gate.title}; going on because of {ACCEPT_RISK} (recorded in your log).")
+        else:
+            raise FacecoachError(
+                f"{gate.title}. {_first_line(gate.text)} Answer in a terminal, or pass "
+                f"{ACCEPT_RISK} to go on anyway (it is recorded in your log)."
+            )
+        companion.record_override(gate, routine_id)
+
+
+def _confirm_checks(gate: Gate, args: argparse.Namespace, ask: Ask | None) -> None:
+    if ask is None:
+        if not args.confirm_checks:
+            items = "; ".join(check.text.lower() for check in gate.checks)
+            raise FacecoachError(
+                f"confirm the checks before a session ({items}) with {CONFIRM_CHECKS}."
+            )
+        return
+    for check in gate.checks:
+        if not ask(f"{check.text}? ({check.why})"):
+            raise FacecoachError(f"not started: {check.text.lower()} is needed first.")
+
+
+def _ask_screening(companion: Companion, ask: Ask, out: TextIO) -> None:
+    from facecoach.safety.screening import CONTRAINDICATIONS
+
+    out.write("Safety questions first (answered once; `facecoach safety` shows them).\n")
+    answers = {item.id: ask(item.question) for item in CONTRAINDICATIONS}
+    result = companion.record_screening(answers)
+    out.write(result.summary() + "\n")
+
+
+def _show(gate: Gate, out: TextIO) -> None:
+    from facecoach.wording.text import plain
+
+    out.write(plain(f"{gate.title}.\n{gate.text}\n"))
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0].lstrip("• ").strip() if text else ""

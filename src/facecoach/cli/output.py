@@ -1,0 +1,44 @@
+"""What every command shares: exit codes, tables, and how problems and errors are printed."""
+
+import sys
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from typing import TextIO
+
+from facecoach.wording.text import plain
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # a user error or the environment: one `facecoach: error:` line says which
+EXIT_USAGE = 2  # the command line itself is wrong (argparse's convention)
+EXIT_INTERRUPTED = 130  # the shell convention for "ended by Ctrl-C"
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    """Columns padded to their widest cell; cells from files or radios shown as plain text."""
+    cells = [[plain(str(cell)) for cell in row] for row in (header, *rows)]
+    widths = [max(len(cell) for cell in column) for column in zip(*cells, strict=True)]
+    for row in cells:
+        padded = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+        out.write("  ".join(padded).rstrip() + "\n")
+
+
+def warn(problem: str) -> None:
+    print(f"facecoach: warning: {plain(problem)}", file=sys.stderr)
+
+
+def print_problems(problems: Iterable[str]) -> None:
+    """The problems met while loading (broken files and the like), each once."""
+    for problem in dict.fromkeys(problems):
+        warn(problem)
+
+
+def error(message: str) -> None:
+    print(f"facecoach: error: {plain(message)}", file=sys.stderr)
+
+
+def ask_yes_no(question: str) -> bool:
+    """A yes/no question on the terminal; anything but yes (or the end of input) is no."""
+    with suppress(EOFError, KeyboardInterrupt):
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    print()
+    return False

@@ -1,0 +1,145 @@
+"""LiveSession: one guided session from its start to its very end, for every front end.
+
+It holds the engine's session, the recorder (the log comes first, so what a front end shows is
+already on disk), the device's sinks and its command queue, and the front end's own sinks. Front
+ends send intents (pause, skip, stop) and render events; they never touch the recorder's policy
+or the device link. Every way a session ends goes through here:
+
+- `stop()`: the user chose to stop; logged as stopped.
+- `interrupt()`: not the user's choice (the app quits, the terminal closes, a signal, an
+  exception); logged as interrupted.
+- completion: logged as done.
+
+In every case the device is sent `stop`, and `finish()` waits (bounded) until it was, then the
+record says whether the device confirmed the stop or why it could not.
+"""
+
+from collections.abc import Callable, Sequence
+
+from facecoach.adherence.recorder import SessionRecorder
+from facecoach.adherence.session_log import RecordStatus
+from facecoach.companion.device_sinks import DeviceCommandQueue
+from facecoach.session.driver import EventSink, SessionDriver
+from facecoach.session.engine import Session, SessionEvent, SessionSnapshot, SessionStatus
+
+# How long the end of a session waits for the device to confirm `stop` before giving up.
+STOP_TIMEOUT = 5.0
+
+
+class LiveSession:
+    def __init__(
+        self,
+        session: Session,
+        sinks: Sequence[EventSink],
+        *,
+        recorder: SessionRecorder | None = None,
+        device_sinks: Sequence[EventSink] = (),
+        commands: DeviceCommandQueue | None = None,
+        on_end: Callable[["LiveSession"], None] = lambda live: None,
+    ) -> None:
+        self.session = session
+        self.recorder = recorder
+        self.commands = commands
+        self.paused_because: str | None = None
+        # How the session ended, once it has: done, stopped by the user, or interrupted.
+        self.end_status: RecordStatus | None = None
+        self._on_end = on_end
+        first = [recorder] if recorder is not None else []
+        self._driver = SessionDriver(session, [*first, *device_sinks, *sinks])
+        self._finished = False
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> SessionStatus:
+        return self.session.status
+
+    @property
+    def is_running(self) -> bool:
+        """Started and not over (paused counts as running)."""
+        return self.status in (SessionStatus.RUNNING, SessionStatus.PAUSED)
+
+    @property
+    def is_over(self) -> bool:
+        return self.status.is_over
+
+    @property
+    def logged(self) -> bool:
+        """Whether everything so far is in the session log."""
+        return self.recorder is not None and not self.recorder.failed
+
+    def snapshot(self) -> SessionSnapshot:
+        return self.session.snapshot()
+
+    def seconds_to_next_boundary(self) -> float | None:
+        return self.session.seconds_to_next_boundary()
+
+    # --- intents -----------------------------------------------------------------------------
+
+    def start(self) -> list[SessionEvent]:
+        return self._ended_after(self._driver.start())
+
+    def poll(self) -> list[SessionEvent]:
+        return self._ended_after(self._driver.poll())
+
+    def pause(self, because: str | None = None) -> list[SessionEvent]:
+        if self.status is not SessionStatus.RUNNING:
+            return []
+        self.paused_because = because
+        return self._driver.pause()
+
+    def resume(self) -> list[SessionEvent]:
+        if self.status is not SessionStatus.PAUSED:
+            return []
+        self.paused_because = None
+        return self._driver.resume()
+
+    def toggle_pause(self) -> list[SessionEvent]:
+        return self.resume() if self.status is SessionStatus.PAUSED else self.pause()
+
+    def skip_step(self) -> list[SessionEvent]:
+        return self._ended_after(self._driver.skip_step())
+
+    def skip_zone(self) -> list[SessionEvent]:
+        return self._ended_after(self._driver.skip_zone())
+
+    def stop(self) -> list[SessionEvent]:
+        """The user ends the session early."""
+        return self._end(RecordStatus.ABORTED)
+
+    def interrupt(self) -> list[SessionEvent]:
+        """The session ends without the user choosing it: quit, closed terminal, a signal."""
+        return self._end(RecordStatus.PARTIAL)
+
+    def _end(self, status: RecordStatus) -> list[SessionEvent]:
+        if not self.is_running:
+            return []
+        self.end_status = status
+        if self.recorder is not None:
+            self.recorder.abort_status = status
+        return self._ended_after(self._driver.abort())
+
+    def _ended_after(self, events: list[SessionEvent]) -> list[SessionEvent]:
+        if self.is_over and not self._finished:
+            self._finished = True
+            if self.end_status is None:
+                self.end_status = RecordStatus.COMPLETED
+            self._on_end(self)
+        return events
+
+    async def finish(self, timeout: float = STOP_TIMEOUT) -> bool:
+        """Waits until the device has had its last command (the stop); False on time-out.
+
+        A stop that did not get through in time is recorded as such: the user is told to
+        switch the device off by hand.
+        """
+        if self.commands is None:
+            return True
+        delivered = await self.commands.drain(timeout)
+        if not delivered:
+            self.commands.cancel()
+            if self.recorder is not None:
+                self.recorder.note(
+                    "device_stop_failed", f"the device did not answer within {timeout:g} s"
+                )
+        return delivered

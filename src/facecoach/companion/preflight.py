@@ -1,0 +1,102 @@
+"""The gates before a session, in order, the same for every front end.
+
+1. The safety questions must have been answered (a front end asks them, or the user accepts the
+   risk of going on without, which is recorded).
+2. Screening answers that advise against use, and 3. the waiting period after Botox or fillers:
+   each passes only by an explicit override, which is recorded.
+4. A device that reports it is on its charger: no session, no override.
+5. The pre-session checks (gel applied, device off its charger): the user confirms them.
+
+Each front end presents a gate in its own way (a screen, a dialog, a question on the terminal,
+a refusal with the flag that accepts it) and reports the answer back through `Companion`.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
+from facecoach.safety.records import ScreeningRecord
+from facecoach.safety.screening import Verdict
+from facecoach.safety.waiting import WaitingPeriod
+
+
+class GateKind(StrEnum):
+    SCREENING_MISSING = "screening_missing"
+    SCREENING = "screening"
+    WAITING_PERIOD = "waiting_period"
+    CHARGING = "charging"
+    CHECKS = "checks"
+
+
+class GateAction(StrEnum):
+    """What it takes to pass a gate."""
+
+    ANSWER = "answer"  # answer the safety questions (or override, recorded)
+    OVERRIDE = "override"  # an explicit, recorded choice to go on
+    REFUSE = "refuse"  # cannot be passed: fix the cause and start again
+    CONFIRM = "confirm"  # tick every pre-session check
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    kind: GateKind
+    action: GateAction
+    title: str
+    text: str
+    checks: tuple[CheckItem, ...] = ()
+
+    @property
+    def overridable(self) -> bool:
+        return self.action in (GateAction.ANSWER, GateAction.OVERRIDE)
+
+
+def screening_gates(screening: ScreeningRecord | None) -> list[Gate]:
+    if screening is None:
+        return [
+            Gate(
+                GateKind.SCREENING_MISSING,
+                GateAction.ANSWER,
+                "Please answer the safety questions before your first session",
+                "Microcurrent is not for everyone: a few questions say whether it is safe for you.",
+            )
+        ]
+    if screening.result.verdict is not Verdict.DO_NOT_USE:
+        return []
+    advice = "\n".join(f"• {c.advice}" for c in screening.result.flagged)
+    return [
+        Gate(
+            GateKind.SCREENING,
+            GateAction.OVERRIDE,
+            "Your screening answers advise against using the device",
+            f"{advice}\n\nGo on only if your doctor has approved it.",
+        )
+    ]
+
+
+def waiting_gates(waiting: WaitingPeriod | None) -> list[Gate]:
+    if waiting is None:
+        return []
+    return [
+        Gate(
+            GateKind.WAITING_PERIOD,
+            GateAction.OVERRIDE,
+            "You are in the waiting period after an injection",
+            f"{waiting.describe()}\n\nMicrocurrent can move a product that has not "
+            "settled yet. Go on only if your injector has said it is fine.",
+        )
+    ]
+
+
+def device_gates(charging_reason: str | None) -> list[Gate]:
+    if charging_reason is None:
+        return []
+    return [Gate(GateKind.CHARGING, GateAction.REFUSE, "The device is charging", charging_reason)]
+
+
+CHECKS_GATE = Gate(
+    GateKind.CHECKS,
+    GateAction.CONFIRM,
+    "Before you start",
+    "Confirm each of these.",
+    checks=PRE_SESSION_CHECKS,
+)
