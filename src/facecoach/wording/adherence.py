@@ -2,7 +2,6 @@
 
 from facecoach.adherence.session_log import RecordStatus
 from facecoach.adherence.stats import AdherenceStats, TodayState
-from facecoach.adherence.streaks import StreakReport
 
 STATUS_WORDS = {
     RecordStatus.COMPLETED: "done",
@@ -31,26 +30,25 @@ def today_text(stats: AdherenceStats) -> str:
     return TODAY_WORDS[stats.today_state]
 
 
-def streak_keeping(streak: StreakReport) -> str:
-    """What keeps the streak going: 'do a session today to keep it', 'breaks in 2 days (…)'."""
-    if streak.days_left is None:
-        return "no streak yet"
+def streak_headline(stats: AdherenceStats) -> str:
+    """'12 days, best 20 days'."""
+    streak = stats.streak
+    return f"{plural(streak.current, 'day')}, best {plural(streak.best, 'day')}"
+
+
+def streak_detail(stats: AdherenceStats) -> str:
+    """What keeps the streak going, or why it is 0 (a session alone does not start one)."""
+    streak = stats.streak
+    if not streak.current:
+        return f"a streak starts once you keep to your goal of {stats.goal.describe()}"
     if streak.days_left == 0:
         return "do a session today to keep it"
     deadline = f" ({streak.deadline:%a %d %b})" if streak.deadline else ""
-    return f"next session due within {plural(streak.days_left, 'day')}{deadline}"
+    return f"next session due within {plural(streak.days_left or 0, 'day')}{deadline}"
 
 
 def streak_text(stats: AdherenceStats) -> str:
-    """The streak in one sentence, with why it is 0 when it is."""
-    streak = stats.streak
-    best = f"best {plural(streak.best, 'day')}"
-    if streak.current:
-        return f"{plural(streak.current, 'day')} ({best}); {streak_keeping(streak)}"
-    return (
-        f"none now ({best}); it starts once you reach {stats.goal.describe()}, "
-        "counted over the goal's whole window"
-    )
+    return f"{streak_headline(stats)}; {streak_detail(stats)}"
 
 
 def week_text(stats: AdherenceStats) -> str:

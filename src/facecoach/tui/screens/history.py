@@ -11,32 +11,19 @@ from facecoach.adherence.stats import AdherenceStats
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
+from facecoach.wording.adherence import plural, status_word, streak_detail, streak_headline
 from facecoach.wording.session import format_duration
 
 RECENT_SESSIONS = 50
 STRENGTH_WEEKS = 52
-_STATUS_TEXT = {
-    "completed": "done",
-    "aborted": "stopped",
-    "partial": "interrupted",
-    "in_progress": "running",
-}
 
 
 def _numbers(stats: AdherenceStats) -> str:
-    streak = stats.streak
-    if streak.days_left is None:
-        breaks = "no streak yet"
-    elif streak.days_left == 0:
-        breaks = "do a session today to keep it"
-    else:
-        deadline = f" ({streak.deadline:%a %d %b})" if streak.deadline else ""
-        breaks = f"breaks in {streak.days_left} days{deadline}"
     rate = "—" if stats.completion_rate is None else f"{stats.completion_rate:.0%}"
     return (
-        f"Streak [b]{streak.current}[/b] days, best {streak.best} · {breaks}\n"
+        f"Streak [b]{streak_headline(stats)}[/b] · {streak_detail(stats)}\n"
         f"Goal {stats.goal} · strength [b]{stats.strength:.0%}[/b] · "
-        f"{stats.total_sessions} session{'' if stats.total_sessions == 1 else 's'}, "
+        f"{plural(stats.total_sessions, 'session')}, "
         f"{format_duration(stats.total_minutes * 60)}, "
         f"{rate} completed"
     )
@@ -44,15 +31,12 @@ def _numbers(stats: AdherenceStats) -> str:
 
 def _zones(session: SessionRecord) -> str:
     """Each zone once, in order; ½ when some of its glides were not done."""
-    planned: dict[str, list[int]] = {}
+    complete: dict[str, bool] = {}
     for zone in session.zones:
-        counts = planned.setdefault(zone.zone, [0, 0])
-        counts[0] += zone.glides_done
-        counts[1] += zone.glides_planned
+        if zone.glides_done:
+            complete[zone.zone] = complete.get(zone.zone, True) and zone.is_complete
     return ", ".join(
-        f"{name.replace('_', '-')}{'' if done == total else '½'}"
-        for name, (done, total) in planned.items()
-        if done
+        f"{name.replace('_', '-')}{'' if whole else '½'}" for name, whole in complete.items()
     )
 
 
@@ -102,7 +86,7 @@ class HistoryScreen(Screen[None]):
             table.add_row(
                 f"{session.started_local:%a %d %b %H:%M}",
                 session.routine_name,
-                _STATUS_TEXT.get(session.status, session.status),
+                status_word(session.status),
                 format_duration(session.active_seconds),
                 _zones(session) or "—",
             )

@@ -8,17 +8,18 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Select, Static
 
+from facecoach.adherence.stats import TodayState
 from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
+from facecoach.wording.adherence import (
+    streak_detail,
+    streak_headline,
+    today_text,
+    week_text,
+)
 from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import format_duration
-
-_TODAY_TEXT = {
-    "done": "Done for today ✓",
-    "due": "A session is due today",
-    "rest": "Rest day",
-}
 
 
 class HomeScreen(Screen[None]):
@@ -120,24 +121,22 @@ class HomeScreen(Screen[None]):
             streak.update("—")
             week.update("—")
             return
-        state.update(_TODAY_TEXT[stats.today_state])
+        state.update(today_text(stats).capitalize())
         program = (
             stats.program.describe() if stats.program else "Program starts with your first session"
         )
         deadline = ""
-        if stats.today_state == "rest" and stats.streak.deadline is not None:
+        if stats.today_state is TodayState.REST and stats.streak.deadline is not None:
             deadline = f"\nNext session by {stats.streak.deadline:%a %d %b}"
         detail.update(f"{program}{deadline}")
-        best = f"best {stats.streak.best} days"
         streak.update(
-            f"[b]{stats.streak.current}[/b] days (goal {stats.goal}), {best}\n"
+            f"[b]{streak_headline(stats)}[/b]\n{streak_detail(stats).capitalize()}\n"
             f"Habit strength [b]{stats.strength:.0%}[/b]"
         )
         done = min(stats.week_sessions, stats.week_target)
         bar = "■" * done + "□" * max(0, stats.week_target - done)
         week.update(
-            f"{bar}  [b]{stats.week_sessions}[/b] of {stats.week_target} sessions\n"
-            f"{format_duration(stats.week_minutes * 60)} of treatment"
+            f"{bar}  {week_text(stats)}\n{format_duration(stats.week_minutes * 60)} of treatment"
         )
 
     def _show_routines(self, dashboard: Dashboard) -> None:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,7 +20,7 @@ def _optional(text: str) -> str | None:
 
 class SettingsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="settings.back"),
+        Binding("escape", "back", "Back", id="settings.back"),
         Binding("ctrl+s", "save", "Save", id="settings.save"),
     ]
 
@@ -105,6 +106,7 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Settings"
+        self._saved_form = self._form()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "theme" and isinstance(event.value, str):
@@ -114,11 +116,35 @@ class SettingsScreen(Screen[None]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.app.theme = self.companion.settings.theme
-            self.app.pop_screen()
+            self.action_back()
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value
+
+    def _form(self) -> tuple[object, ...]:
+        """Everything the form holds, to tell whether the user changed anything."""
+        inputs = tuple(field.value for field in self.query(Input))
+        return (
+            *inputs,
+            self.query_one("#bell", Switch).value,
+            self.query_one("#theme", Select).value,
+        )
+
+    @work(exclusive=True, group="settings-back")
+    async def action_back(self) -> None:
+        """Back to where the user was; unsaved changes are dropped only when the user says so."""
+        if self._form() != self._saved_form:
+            from facecoach.tui.screens.dialogs import ConfirmDialog
+
+            discard = await self.app.push_screen_wait(
+                ConfirmDialog(
+                    "Discard your changes to the settings?", yes="Discard", no="Keep editing"
+                )
+            )
+            if not discard:
+                return
+        self.app.theme = self.companion.settings.theme
+        self.app.pop_screen()
 
     def action_save(self) -> None:
         changes: dict[str, Any] = {

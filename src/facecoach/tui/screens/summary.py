@@ -11,6 +11,7 @@ from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
 from facecoach.session.engine import ZoneCompletion
+from facecoach.wording.adherence import streak_text, week_text
 from facecoach.wording.session import session_outcome
 
 
@@ -67,10 +68,7 @@ class SummaryScreen(Screen[None]):
             return ""
         if stats is None:
             return ""
-        return (
-            f"Streak: {stats.streak.current} days · this week {stats.week_sessions} of "
-            f"{stats.week_target} sessions"
-        )
+        return f"Streak: {streak_text(stats)} · {week_text(stats)}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_home()
