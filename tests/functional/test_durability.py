@@ -29,6 +29,8 @@ zone = "jawline"
 zone = "neck"
 """
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.usefixtures("screened")
 @pytest.mark.parametrize("seed", range(6))

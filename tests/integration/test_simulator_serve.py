@@ -20,6 +20,8 @@ from facecoach.devices.simulator.device import SimulatedDevice
 
 PROFILE = load_registry().get("reference-a")
 
+pytestmark = pytest.mark.slow
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -176,7 +176,7 @@ class FacecoachApp(App[None]):
         except FacecoachError as exc:  # the theme still changes for this run
             self.notify(str(exc), title="Theme not saved", severity="warning", markup=False)
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.session_running:
             # During a session only what keeps it in view: other screens would hide the timer.
             yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_dark)

@@ -1,0 +1,220 @@
+"""The command line through the application core: the same gates, words and routines as the app.
+
+Each test runs `facecoach` as a user does, in a subprocess with its own files.
+"""
+
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.config.settings import Settings, load_settings, save_settings
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.safety.records import SafetyRecords
+from facecoach.safety.waiting import InjectionKind
+from tests.support.cli import QUICK, facecoach
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def data_dir(isolated_dirs: Path) -> Path:
+    return isolated_dirs.parent / "data"
+
+
+@pytest.fixture
+def quick(tmp_path: Path) -> Path:
+    file = tmp_path / "quick.toml"
+    file.write_text(QUICK)
+    return file
+
+
+def safety(data_dir: Path) -> SafetyRecords:
+    return SafetyRecords(SessionLog.open(data_dir / "facecoach.db").database)
+
+
+def sessions(data_dir: Path) -> list[RecordStatus]:
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        return [s.status for s in log.sessions()]
+
+
+def overrides(data_dir: Path) -> list[str]:
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        return [warning for _, warning, _ in SafetyRecords(log.database).overrides()]
+
+
+# 4. The plain coach passes the same gates as the app -----------------------------------------
+
+
+def test_without_answers_the_coach_refuses_and_says_how_to_go_on(
+    quick: Path, data_dir: Path
+) -> None:
+    result = facecoach("coach", str(quick), "--confirm-checks")
+    assert result.returncode == 1
+    assert result.stderr.startswith("facecoach: error: Please answer the safety questions")
+    assert "--accept-risk" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert sessions(data_dir) == []
+
+
+def test_accepting_the_risk_is_recorded_and_said(quick: Path, data_dir: Path) -> None:
+    result = facecoach("coach", str(quick), "--accept-risk", "--confirm-checks")
+    assert result.returncode == 0, result.stderr
+    assert "going on because of --accept-risk (recorded in your log)" in result.stderr
+    assert overrides(data_dir) == ["screening_missing"]
+    assert sessions(data_dir) == [RecordStatus.COMPLETED]
+
+
+def test_do_not_use_answers_need_an_override(quick: Path, data_dir: Path) -> None:
+    safety(data_dir).record_screening({"pregnancy": True}, datetime.now(UTC))
+    refused = facecoach("coach", str(quick), "--confirm-checks")
+    assert refused.returncode == 1
+    assert "advise against using the device" in refused.stderr
+    assert "pregnant" in refused.stderr
+    assert sessions(data_dir) == []
+    accepted = facecoach("coach", str(quick), "--confirm-checks", "--json", "--accept-risk")
+    assert accepted.returncode == 0, accepted.stderr
+    json.loads(accepted.stdout.splitlines()[0])  # the warning went to stderr, not into the JSON
+    assert overrides(data_dir) == ["screening"]
+
+
+@pytest.mark.usefixtures("screened")
+def test_the_waiting_period_after_an_injection_needs_an_override(
+    quick: Path, data_dir: Path
+) -> None:
+    safety(data_dir).add_injection(InjectionKind.BOTOX, datetime.now(UTC).date())
+    refused = facecoach("coach", str(quick), "--confirm-checks")
+    assert refused.returncode == 1
+    assert "waiting period" in refused.stderr
+    assert sessions(data_dir) == []
+
+
+@pytest.mark.usefixtures("screened")
+def test_the_checks_must_be_confirmed(quick: Path, data_dir: Path) -> None:
+    result = facecoach("coach", str(quick))
+    assert result.returncode == 1
+    assert "--confirm-checks" in result.stderr
+    assert "conductive gel" in result.stderr
+    assert sessions(data_dir) == []
+
+
+def test_on_a_terminal_the_gates_are_questions(quick: Path, data_dir: Path) -> None:
+    """The safety questions, then the checks, answered at the prompts of a real terminal."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facecoach", "coach", str(quick)],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    os.close(terminal)
+    output = b""
+    answers = iter([b"n\n"] * 8 + [b"y\n", b"y\n"])
+    try:
+        while process.poll() is None or output.endswith(b"] "):
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the process has ended
+                break
+            output += chunk
+            if output.endswith(b"[y/N] "):
+                os.write(controller, next(answers))
+    finally:
+        process.wait(60)
+        os.close(controller)
+    text = output.decode()
+    assert process.returncode == 0, text
+    assert "pacemaker" in text
+    assert "No contraindications reported." in text
+    assert "Conductive gel applied" in text
+    assert "Session complete" in text
+    assert sessions(data_dir) == [RecordStatus.COMPLETED]
+
+
+# 5. Settings apply to every listing and to what the coach runs --------------------------------
+
+
+def test_the_glide_length_setting_shows_in_every_listing_and_runs(
+    isolated_dirs: Path, data_dir: Path
+) -> None:
+    save_settings(isolated_dirs, Settings(glide_seconds=6))
+    listing = facecoach("routines")
+    express = next(line for line in listing.stdout.splitlines() if line.startswith("express"))
+    assert "2 min 59 s" in express
+    assert "Total: 2 min 59 s" in facecoach("routines", "show", "express").stdout
+    coach = ["coach", "express", "--json", "--accept-risk", "--confirm-checks"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facecoach", *coach],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    started = json.loads(process.stdout.readline())
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+    assert started["planned_seconds"] == 179
+
+
+# 9. A killed session is interrupted at once -------------------------------------------------
+
+
+@pytest.mark.usefixtures("screened")
+def test_a_killed_coach_shows_as_interrupted_straight_away(quick: Path) -> None:
+    slow = quick.with_name("slow.toml")
+    slow.write_text(QUICK.replace("0.2", "30"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facecoach", "coach", str(slow), "--json", "--confirm-checks"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if json.loads(line)["event"] == "step_started":
+            break
+    assert "running" in facecoach("history").stdout  # its owner is alive: still running
+    process.kill()
+    process.wait(30)
+    process.stdout.close()
+    history = facecoach("history").stdout
+    assert "interrupted" in history
+    assert "running" not in history
+
+
+# 10. One vocabulary ---------------------------------------------------------------------------
+
+
+def test_a_one_goal_program_is_named_as_in_the_app(isolated_dirs: Path) -> None:
+    result = facecoach("program", "--goal", "3/7")
+    assert result.returncode == 0, result.stderr
+    assert "ongoing: 3 per week, from then on" in result.stdout
+    assert [phase.name for phase in load_settings(isolated_dirs).phases] == ["ongoing"]
+
+
+# 2. No Bluetooth service: a clear message, not a traceback ------------------------------------
+
+
+def test_a_real_paired_device_without_bluetooth_is_a_clear_message(isolated_dirs: Path) -> None:
+    KnownDevices(isolated_dirs).remember(
+        KnownDevice(
+            address="C0:11:22:33:44:55",
+            profile="reference-a",
+            name="My device",
+            paired_at=datetime.now(UTC),
+            simulated=False,
+        )
+    )
+    no_bus = {"DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/nonexistent/system_bus_socket"}
+    result = facecoach("devices", "info", env=no_bus)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("facecoach: error: Cannot connect to My device: Bluetooth")

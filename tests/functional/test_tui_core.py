@@ -1,0 +1,318 @@
+"""The app through the application core: each defect of the core issue, as a user meets it."""
+
+import asyncio
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.companion.devices import DeviceService
+from facecoach.config.settings import Settings, save_settings
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.devices.protocol.profile import CommandName
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.inprocess import reference_air
+from facecoach.routines.loader import RoutineLibrary
+from facecoach.session.clock import FakeClock
+from facecoach.session.engine import SessionStatus
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.dialogs import ConfirmDialog
+from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.safety import SafetyScreen
+from facecoach.tui.screens.settings import SettingsScreen
+from facecoach.tui.signals import ExitOnSignals
+from tests.support.tui_support import make_app, make_companion, start_session, text_of
+
+PROFILES = load_registry().profiles
+REF_A = "5A:1D:00:00:00:02"
+BATTERY_ONLY = "5A:1D:00:00:00:01"
+
+
+def pair_simulated(config: Path, address: str, clock: FakeClock) -> None:
+    air = reference_air(PROFILES)
+    device = air.device(address)
+    KnownDevices(config).remember(
+        KnownDevice(
+            address=address,
+            profile=device.profile.id,
+            name=device.name,
+            paired_at=clock.now(),
+            simulated=True,
+        )
+    )
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+def stored(data_dir: Path) -> list[RecordStatus]:
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        return [session.status for session in log.sessions()]
+
+
+@pytest.fixture
+def data_dir(isolated_dirs: Path) -> Path:
+    return isolated_dirs.parent / "data"
+
+
+# 1. Crash at start after pairing -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("simulate", [True, False], ids=["--simulate", "without --simulate"])
+@pytest.mark.parametrize("screened", [True, False], ids=["returning", "first run"])
+def test_the_app_starts_with_a_paired_battery_only_device(
+    clock: FakeClock, isolated_dirs: Path, simulate: bool, screened: bool
+) -> None:
+    pair_simulated(isolated_dirs, BATTERY_ONLY, clock)
+    device = DeviceService(isolated_dirs, simulate=simulate)
+    app = FacecoachApp(make_companion(clock, device=device, screened=screened))
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            if not screened:
+                assert isinstance(app.screen, SafetyScreen)
+                await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            await until(pilot, lambda: "battery only" in text_of(app, "#device"))
+            expected = "connected" if simulate else "not connected"
+            await until(pilot, lambda: expected in text_of(app, "#device-detail"))
+
+    asyncio.run(main())
+    assert app.return_code in (0, None)
+
+
+# 2. No Bluetooth service: the app says so and goes on ---------------------------------------
+
+
+def test_a_real_paired_device_without_bluetooth_is_a_message_not_a_crash(
+    clock: FakeClock, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/system_bus_socket")
+    KnownDevices(isolated_dirs).remember(
+        KnownDevice(
+            address="C0:11:22:33:44:55",
+            profile="reference-a",
+            name="My device",
+            paired_at=clock.now(),
+            simulated=False,
+        )
+    )
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs)))
+    notices: list[str] = []
+    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: any("Bluetooth is not available" in n for n in notices))
+            assert isinstance(app.screen, HomeScreen)
+            assert "not connected" in text_of(app, "#device-detail")
+
+    asyncio.run(main())
+
+
+# 3. Quitting mid-session stops the device --------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["ctrl+q, confirmed", "closed terminal (SIGHUP path)"])
+def test_leaving_the_app_mid_session_stops_the_device_and_logs_it(
+    clock: FakeClock, isolated_dirs: Path, data_dir: Path, how: str
+) -> None:
+    pair_simulated(isolated_dirs, REF_A, clock)
+    air = reference_air(PROFILES, advertise_interval=0.05)
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.companion.device.is_connected)
+            screen = await start_session(app, pilot)
+            await until(pilot, lambda: "Lift" in text_of(app, "#device-status"))
+            assert screen.live.is_running
+            if how.startswith("ctrl+q"):
+                await pilot.press("ctrl+q")
+                await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+                await pilot.click("#yes")
+            else:
+                app._interrupted()  # what the SIGHUP/SIGTERM handler asks the loop to do
+            await pilot.pause()
+
+    asyncio.run(main())
+    received = [command.name for command in air.device(REF_A).firmware.received]
+    assert received[-1] == CommandName.STOP
+    assert stored(data_dir) == [RecordStatus.PARTIAL]
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        (session,) = log.sessions()
+        assert [kind for _, kind, _ in log.session_events(session.id)] == ["device_stopped"]
+
+
+# 6. The session does not run on unseen ------------------------------------------------------
+
+
+def test_covering_the_session_pauses_it_and_other_screens_are_not_offered(
+    clock: FakeClock,
+) -> None:
+    app = make_app(clock)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = await start_session(app, pilot)
+            clock.advance(4)
+            screen.tick()
+            assert screen.session.status is SessionStatus.RUNNING
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+            assert screen.live.paused_because == "covered"
+            commands = [c.title for c in app.get_system_commands(screen)]
+            assert "History" not in commands
+            assert "Settings" not in commands
+            assert "Devices" not in commands
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen)
+            clock.advance(60)  # time passes while paused: nothing moves
+            screen.tick()
+            assert screen.session.snapshot().position == pytest.approx(4, abs=0.01)
+            assert "Paused while the screen was covered" in text_of(app, "#session-status")
+            await pilot.press("space")
+            assert screen.session.status is SessionStatus.RUNNING
+
+    asyncio.run(main())
+
+
+# 7. ctrl+q asks during a session; Esc in Settings asks before dropping edits ---------------
+
+
+def test_ctrl_q_during_a_session_asks_like_q(clock: FakeClock, data_dir: Path) -> None:
+    app = make_app(clock)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = await start_session(app, pilot)
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.click("#no")
+            await until(pilot, lambda: app.screen is screen)
+            assert screen.live.is_running
+            assert app.is_running
+
+    asyncio.run(main())
+
+
+def test_escape_in_settings_asks_before_dropping_edits(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    app = make_app(clock)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            app.screen.query_one("#glide-seconds", Input).value = "7"
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.click("#no")  # keep editing
+            await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            assert app.screen.query_one("#glide-seconds", Input).value == "7"
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.click("#yes")  # discard
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            # Unchanged settings leave at once.
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+    asyncio.run(main())
+    assert not (isolated_dirs / "settings.toml").exists()
+
+
+# 5. Settings apply to every listing, and to what runs ---------------------------------------
+
+
+def test_home_lists_and_the_session_runs_the_routine_with_the_users_glide_length(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    save_settings(isolated_dirs, Settings(glide_seconds=6))
+    companion = make_companion(clock, library=RoutineLibrary.load(None))
+    expected = companion.routine_for_session("express").total_seconds()
+    app = FacecoachApp(companion)
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            options = app.screen.query_one("#routine-select")._options  # type: ignore[attr-defined]
+            label = next(str(text) for text, value in options if value == "express")
+            assert "2 min 59 s" in label
+            app.screen.query_one("#routine-select").value = "express"  # type: ignore[attr-defined]
+            screen = await start_session(app, pilot)
+            assert screen.session.timeline.total_seconds == pytest.approx(expected)
+
+    assert expected == pytest.approx(179)  # 2 min 35 s as written, 2 min 59 s with 6 s glides
+    asyncio.run(main())
+
+
+# 8. A closed terminal never leaves a process behind ------------------------------------------
+
+
+def test_a_hang_up_does_not_restart_the_terminal_and_sets_an_exit_deadline() -> None:
+    resumed: list[int] = []
+    exits: list[int] = []
+    requested: list[bool] = []
+    previous = signal.signal(signal.SIGCONT, lambda signum, frame: resumed.append(signum))
+    handlers = ExitOnSignals(
+        lambda: requested.append(True),
+        grace_seconds=3600,
+        is_terminal=lambda: False,
+        hard_exit=exits.append,
+    )
+    try:
+        assert handlers.install()
+        os.kill(os.getpid(), signal.SIGCONT)  # what the kernel sends with SIGHUP
+        assert resumed == []  # Textual's restart is not run on a terminal that is gone
+        handlers.on_exit_signal(signal.SIGHUP, None)
+        assert requested == [True]
+        assert handlers.deadline is not None
+        assert handlers.deadline.daemon
+        handlers.cancel()
+    finally:
+        signal.signal(signal.SIGCONT, previous)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert exits == []
+
+
+def test_sigcont_still_resumes_while_the_terminal_is_there() -> None:
+    resumed: list[int] = []
+    previous = signal.signal(signal.SIGCONT, lambda signum, frame: resumed.append(signum))
+    handlers = ExitOnSignals(lambda: None, is_terminal=lambda: True)
+    try:
+        assert handlers.install()
+        os.kill(os.getpid(), signal.SIGCONT)  # Ctrl-Z, then `fg`
+        assert resumed == [signal.SIGCONT]
+    finally:
+        signal.signal(signal.SIGCONT, previous)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def test_the_deadline_ends_a_process_whose_exit_hangs() -> None:
+    exits: list[int] = []
+    handlers = ExitOnSignals(lambda: None, grace_seconds=0.0, hard_exit=exits.append)
+    handlers.on_exit_signal(signal.SIGTERM, None)
+    assert handlers.deadline is not None
+    handlers.deadline.join(5)
+    assert exits == [128 + signal.SIGTERM]
