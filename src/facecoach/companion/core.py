@@ -20,11 +20,6 @@ from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.session_log import SessionLog, SessionRecord, SessionSource, StoreError
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
-from facecoach.companion.device_sinks import (
-    DeviceCommandQueue,
-    DeviceProgramSink,
-    DeviceTroubleNotes,
-)
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
 from facecoach.companion.preflight import (
@@ -322,6 +317,10 @@ class Companion:
         device_sinks: list[EventSink] = []
         commands = None
         if link is not None:
+            # Loaded with the first connected device: the profile schema costs start-up time.
+            from facecoach.companion.device_commands import DeviceCommandQueue
+            from facecoach.companion.device_sinks import DeviceProgramSink, DeviceTroubleNotes
+
             if recorder is not None:
                 device_sinks.append(DeviceTroubleNotes(link, recorder))
             if link.profile.programs:

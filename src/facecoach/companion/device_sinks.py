@@ -7,10 +7,10 @@ loop itself: never of a screen, whose workers die with it, so a quit still deliv
 The session's clock never waits for the radio.
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
+from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.profile import CommandName, DeviceProfile, DeviceProgram
 from facecoach.session.engine import EventKind, Session, SessionEvent
@@ -43,40 +43,6 @@ def program_for(profile: DeviceProfile, wanted: str | None) -> tuple[DeviceProgr
         return profile.program(wanted), ""
     except KeyError:
         return default, f"{profile.name} has no {wanted!r} program; using {default.name}."
-
-
-class DeviceCommandQueue:
-    """Device commands, one after another, as tasks of the running event loop."""
-
-    def __init__(self) -> None:
-        self._tail: asyncio.Task[None] | None = None
-
-    def submit(self, command: Callable[[], Awaitable[None]]) -> None:
-        previous = self._tail
-
-        async def after_previous() -> None:
-            if previous is not None:
-                await asyncio.gather(previous, return_exceptions=True)
-            await command()
-
-        self._tail = asyncio.get_running_loop().create_task(after_previous())
-
-    async def drain(self, timeout: float) -> bool:
-        """Waits for every submitted command; False if they did not finish in time."""
-        tail = self._tail
-        if tail is None:
-            return True
-        try:
-            await asyncio.wait_for(asyncio.shield(tail), timeout)
-        except TimeoutError:
-            return False
-        except Exception:
-            return True
-        return True
-
-    def cancel(self) -> None:
-        if self._tail is not None:
-            self._tail.cancel()
 
 
 class DeviceProgramSink:

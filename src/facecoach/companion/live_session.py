@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.session_log import RecordStatus
-from facecoach.companion.device_sinks import DeviceCommandQueue
+from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.session.driver import EventSink, SessionDriver
 from facecoach.session.engine import Session, SessionEvent, SessionSnapshot, SessionStatus
 

@@ -1,7 +1,11 @@
 """A device and its connection in words, the same in the CLI and the TUI."""
 
-from facecoach.devices.protocol.profile import DeviceProfile
+from typing import TYPE_CHECKING
+
 from facecoach.devices.protocol.status import DeviceStatus, LinkState
+
+if TYPE_CHECKING:
+    from facecoach.devices.protocol.profile import DeviceProfile
 
 
 def battery_text(status: DeviceStatus) -> str:
@@ -13,7 +17,7 @@ def battery_text(status: DeviceStatus) -> str:
     return text
 
 
-def describe_status(profile: DeviceProfile, status: DeviceStatus) -> list[str]:
+def describe_status(profile: "DeviceProfile", status: DeviceStatus) -> list[str]:
     lines = [battery_text(status).capitalize()]
     if status.charging:
         lines.append("On the charger: take it off before a session (never use it while charging).")

@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from facecoach.devices.protocol.profile import DeviceProgram
+if TYPE_CHECKING:  # the profile schema (pydantic) loads only when a device is used
+    from facecoach.devices.protocol.profile import DeviceProgram
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceStatus:
     """The device's last reported state; fields it does not report are None."""
 
-    program: DeviceProgram | None = None
+    program: "DeviceProgram | None" = None
     program_code: int | None = None
     intensity: int | None = None
     battery: int | None = None
