@@ -4,12 +4,11 @@ import argparse
 import asyncio
 import contextlib
 import signal
-import sys
 import time
 
+from facecoach.cli.output import EXIT_OK, print_problems
 from facecoach.errors import FacecoachError
 
-EXIT_OK = 0
 DEFAULT_ADDRESS = "DA:1D:00:00:00:01"
 
 
@@ -80,8 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
     from facecoach.devices.simulator.device import SimulatedDevice
 
     registry = load_registry(user_profiles_dir())
-    for problem in registry.problems:
-        print(f"facecoach: warning: {problem}", file=sys.stderr)
+    print_problems(registry.problems)
     try:
         profile = registry.get(args.profile)
         static_random_address(args.address)
