@@ -3,12 +3,10 @@
 import asyncio
 import os
 import signal
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
@@ -27,7 +25,7 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.signals import ExitOnSignals
-from tests.support.tui_support import make_app, make_companion, start_session, text_of
+from tests.support.tui_support import make_app, make_companion, start_session, text_of, until
 
 PROFILES = load_registry().profiles
 REF_A = "5A:1D:00:00:00:02"
@@ -46,14 +44,6 @@ def pair_simulated(config: Path, address: str, clock: FakeClock) -> None:
             simulated=True,
         )
     )
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("the app never got there")
 
 
 def stored(data_dir: Path) -> list[RecordStatus]:

@@ -2,10 +2,8 @@
 
 import asyncio
 import os
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from facecoach.companion.devices import DeviceService
@@ -16,7 +14,7 @@ from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.devices import DevicesScreen
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.session import SessionScreen
-from tests.support.tui_support import make_companion, start_session, text_of
+from tests.support.tui_support import make_companion, start_session, text_of, until
 
 PROFILES = load_registry().profiles
 
@@ -25,15 +23,6 @@ def simulated_app(clock: FakeClock) -> tuple[FacecoachApp, SimulatedAir]:
     air = reference_air(PROFILES, advertise_interval=0.05)
     device = DeviceService(Path(os.environ["FACECOACH_CONFIG_DIR"]), air=air)
     return FacecoachApp(make_companion(clock, device=device)), air
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Lets the app's workers run until `condition` holds (the simulated radio is async)."""
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("the app never got there")
 
 
 def test_pair_from_the_devices_screen_then_the_session_selects_the_program(

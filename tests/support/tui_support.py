@@ -1,6 +1,7 @@
 """Building the TUI on test files and a fake clock, and driving it without sleeping."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -71,3 +72,12 @@ async def start_session(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen:
     await pilot.pause()
     assert isinstance(app.screen, SessionScreen)
     return app.screen
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Lets the app's workers run until `condition` holds (the simulated radio is async)."""
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
