@@ -115,7 +115,9 @@ def test_a_real_paired_device_without_bluetooth_is_a_message_not_a_crash(
 # 3. Quitting mid-session stops the device --------------------------------------------------
 
 
-@pytest.mark.parametrize("how", ["ctrl+q, confirmed", "closed terminal (SIGHUP path)"])
+@pytest.mark.parametrize(
+    "how", ["ctrl+q, confirmed", "closed terminal (SIGHUP path)", "a bug in the session screen"]
+)
 def test_leaving_the_app_mid_session_stops_the_device_and_logs_it(
     clock: FakeClock, isolated_dirs: Path, data_dir: Path, how: str
 ) -> None:
@@ -133,11 +135,22 @@ def test_leaving_the_app_mid_session_stops_the_device_and_logs_it(
                 await pilot.press("ctrl+q")
                 await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
                 await pilot.click("#yes")
-            else:
+            elif how.startswith("closed"):
                 app._interrupted()  # what the SIGHUP/SIGTERM handler asks the loop to do
+            else:
+
+                def bug() -> None:
+                    raise RuntimeError("a bug")
+
+                screen._redraw = bug  # type: ignore[method-assign]
+                await pilot.press("space")
             await pilot.pause()
 
-    asyncio.run(main())
+    if how.startswith("a bug"):
+        with pytest.raises(RuntimeError, match="a bug"):
+            asyncio.run(main())
+    else:
+        asyncio.run(main())
     received = [command.name for command in air.device(REF_A).firmware.received]
     assert received[-1] == CommandName.STOP
     assert stored(data_dir) == [RecordStatus.PARTIAL]
