@@ -140,6 +140,53 @@ def test_on_a_terminal_the_gates_are_questions(quick: Path, data_dir: Path) -> N
     assert sessions(data_dir) == [RecordStatus.COMPLETED]
 
 
+def test_ctrl_c_at_a_question_starts_nothing(quick: Path, data_dir: Path) -> None:
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facecoach", "coach", str(quick)],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,  # the pty becomes its terminal, so ^C is a SIGINT from it
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    os.close(terminal)
+    output = b""
+    try:
+        while not output.endswith(b"[y/N] "):
+            output += os.read(controller, 4096)
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(controller)
+    text = output.decode()
+    assert process.returncode == 1, text
+    assert "interrupted before the session started" in text
+    assert "Traceback" not in text
+    assert not (data_dir / "facecoach.db").exists() or sessions(data_dir) == []
+
+
+def test_a_damaged_log_does_not_switch_the_safety_gates_off(quick: Path, data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "facecoach.db").write_bytes(b"not a database" * 100)
+    refused = facecoach("coach", str(quick), "--confirm-checks")
+    assert refused.returncode == 1
+    assert "safety answers cannot be read" in refused.stderr
+    accepted = facecoach("coach", str(quick), "--confirm-checks", "--accept-risk")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "not recorded" in accepted.stderr
+    assert "it is not logged" in accepted.stderr
+    assert (data_dir / "facecoach.db").read_bytes() == b"not a database" * 100
+
+
 # 5. Settings apply to every listing and to what the coach runs --------------------------------
 
 

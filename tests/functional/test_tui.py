@@ -252,7 +252,20 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert "sessions will not be saved" in text_of(app, "#notices Label")
-        screen = await start_session(app, pilot)
+        # The safety answers live in the log: the start says they cannot be checked.
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyOverrideDialog)
+        assert "cannot be read" in str(app.screen.gate.title)
+        await pilot.click("#override")
+        await pilot.pause()
+        assert isinstance(app.screen, PreSessionChecks)
+        await pilot.click("#check-gel")
+        await pilot.click("#check-off_charger")
+        await pilot.click("#go")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
         assert "not logged" in text_of(app, "#session-status")
         assert screen.live.recorder is None
 

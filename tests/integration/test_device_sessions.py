@@ -11,6 +11,7 @@ from facecoach.adherence.session_log import RecordStatus, SessionSource
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
+from facecoach.companion.preflight import GateKind
 from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
@@ -98,9 +99,8 @@ def test_a_device_on_its_charger_blocks_the_start(tmp_path: Path) -> None:
         await companion.device.connect()
         assert companion.device.start_blocker() is None
         simulated(companion).plug_in()
-        gates, problem = await companion.device_gates()
-        assert problem is None
-        return [gate.text for gate in gates]
+        gates = [gate async for gate in companion.preflight()]
+        return [gate.text for gate in gates if gate.kind is GateKind.CHARGING]
 
     (reason,) = run_virtual(run())
     assert "never be used while charging" in reason
@@ -223,3 +223,35 @@ def test_a_stop_the_device_never_confirms_is_recorded_as_failed(tmp_path: Path) 
     kinds = [kind for _, kind, _ in companion.require_store().session_events(record.id)]
     assert kinds == ["device_stop_failed"]
     assert any("Switch it off by hand" in p for p in problems)
+
+
+class BrokenRenderer:
+    """A front end whose output is gone (a closed pipe, a hung-up terminal)."""
+
+    def handle(self, event: object, session: object) -> None:
+        raise BrokenPipeError("the reader went away")
+
+
+def test_a_failing_front_end_still_lets_the_log_and_the_device_see_the_end(
+    tmp_path: Path, carrier: str
+) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
+    routine = companion.library.get("lift-5").routine
+
+    async def run() -> list[str]:
+        await companion.device.connect()
+        device = simulated(companion)
+        live = companion.begin_session(routine, [BrokenRenderer()], source=SessionSource.COACH)
+        with pytest.raises(BrokenPipeError):
+            live.start()
+        with pytest.raises(BrokenPipeError):
+            await companion.shutdown()
+        return [command.name for command in device.firmware.received]
+
+    assert run_virtual(run())[-1] == CommandName.STOP
+    reopened = Companion(clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None))
+    record = reopened.recent_sessions(1)[0]
+    assert record.status is RecordStatus.PARTIAL
+    events = reopened.require_store().session_events(record.id)
+    assert [kind for _, kind, _ in events] == ["device_stopped"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from facecoach.adherence.days import local_offset_minutes
 from facecoach.adherence.session_log import (
     RecordStatus,
+    SessionEventKind,
     SessionLog,
     SessionSource,
     StoreError,
@@ -55,7 +56,7 @@ class SessionRecorder:
                 self._on_error(exc)
             self.failed = True
 
-    def note(self, kind: str, detail: str) -> None:
+    def note(self, kind: SessionEventKind, detail: str) -> None:
         """Adds something that happened to the session record (a device dropping out)."""
         if self.session_id is None:
             return
@@ -120,16 +121,20 @@ class SessionRecorder:
         # The lease is taken before the row exists, so no reader ever sees the session ownerless.
         self.lease = SessionLease(self._store.path, uid)
         self.lease.acquire()
-        self.session_id = self._store.begin_session(
-            uid=uid,
-            routine_id=routine.id,
-            routine_name=routine.name,
-            started=started,
-            utc_offset_minutes=self._offset
-            if self._offset is not None
-            else local_offset_minutes(started),
-            planned_seconds=session.timeline.total_seconds,
-            zones=zones,
-            source=self._source,
-            device=self._device,
-        )
+        try:
+            self.session_id = self._store.begin_session(
+                uid=uid,
+                routine_id=routine.id,
+                routine_name=routine.name,
+                started=started,
+                utc_offset_minutes=self._offset
+                if self._offset is not None
+                else local_offset_minutes(started),
+                planned_seconds=session.timeline.total_seconds,
+                zones=zones,
+                source=self._source,
+                device=self._device,
+            )
+        except BaseException:
+            self.release()  # no session row: nothing for the lease to guard
+            raise

@@ -19,7 +19,7 @@ from facecoach.session.engine import zone_is_complete
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
 
-__all__ = ["RecordStatus", "SessionLog", "SessionSource", "StoreError"]
+__all__ = ["RecordStatus", "SessionEventKind", "SessionLog", "SessionSource", "StoreError"]
 
 
 class RecordStatus(StrEnum):
@@ -29,6 +29,16 @@ class RecordStatus(StrEnum):
     COMPLETED = "completed"
     PARTIAL = "partial"  # interrupted: the process died or the terminal closed
     ABORTED = "aborted"  # the user ended it early
+
+
+class SessionEventKind(StrEnum):
+    """Something that happened to a session besides its glides."""
+
+    DEVICE_DROPPED = "device_dropped"
+    DEVICE_RECONNECTED = "device_reconnected"
+    DEVICE_GAVE_UP = "device_gave_up"  # reconnection stopped trying
+    DEVICE_STOPPED = "device_stopped"  # the device confirmed `stop` at the end
+    DEVICE_STOP_FAILED = "device_stop_failed"  # it could not be stopped: the detail says why
 
 
 class SessionSource(StrEnum):
@@ -213,7 +223,9 @@ class SessionLog:
                 "UPDATE sessions SET updated_utc = ? WHERE id = ?", (utc_text(now), session_id)
             )
 
-    def record_session_event(self, session_id: int, kind: str, detail: str, now: datetime) -> None:
+    def record_session_event(
+        self, session_id: int, kind: SessionEventKind, detail: str, now: datetime
+    ) -> None:
         """Notes something that happened during a session, such as the device dropping out."""
         with self.database.write() as db:
             db.execute(

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
     from facecoach.adherence.stats import AdherenceStats
 
 
-def add_adherence_commands(commands: Any) -> None:
+def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     stats = commands.add_parser("stats", help="streaks, goals and progress")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=_stats)

@@ -10,17 +10,18 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from contextlib import aclosing
+from typing import TYPE_CHECKING, TextIO
 
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_yes_no, warn
 from facecoach.companion.core import Companion
-from facecoach.companion.preflight import CHECKS_GATE, Gate, GateAction, screening_gates
+from facecoach.companion.preflight import Gate, GateAction
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 
 if TYPE_CHECKING:
-    pass
+    from facecoach.routines.model import Routine
 
 ACCEPT_RISK = "--accept-risk"
 CONFIRM_CHECKS = "--confirm-checks"
@@ -28,7 +29,7 @@ CONFIRM_CHECKS = "--confirm-checks"
 Ask = Callable[[str], bool]
 
 
-def add_coach_command(commands: Any) -> None:
+def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     coach = commands.add_parser(
         "coach",
         help="run a guided session as plain text, in real time",
@@ -89,11 +90,14 @@ def _coach(args: argparse.Namespace) -> int:
         raise FacecoachError(f"cannot apply --glide-seconds/--repeats: {exc}") from None
     interactive = not args.json and sys.stdin.isatty()
     ask = ask_yes_no if interactive else None
-    return asyncio.run(_run(companion, routine, args, ask))
+    try:
+        return asyncio.run(_run(companion, routine, args, ask))
+    except KeyboardInterrupt:  # Ctrl-C at a question: nothing was started
+        raise FacecoachError("interrupted before the session started; nothing was logged") from None
 
 
 async def _run(
-    companion: Companion, routine: Any, args: argparse.Namespace, ask: Ask | None
+    companion: Companion, routine: "Routine", args: argparse.Namespace, ask: Ask | None
 ) -> int:
     from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
     from facecoach.cli.coach_output import JsonRenderer, TextRenderer
@@ -102,11 +106,11 @@ async def _run(
 
     try:
         await _connect_device(companion)
-        _pass_gates(companion, companion.safety_gates(), routine.id, args, ask)
-        device_gates, device_problem = await companion.device_gates()
-        if device_problem:
-            warn(device_problem)
-        _pass_gates(companion, [*device_gates, CHECKS_GATE], routine.id, args, ask)
+        async with aclosing(companion.preflight()) as gates:
+            async for gate in gates:
+                _pass(companion, gate, routine.id, args, ask)
+        if companion.store is None and not args.no_log:
+            warn(f"{companion.log_problem} The session runs, but it is not logged.")
         renderer: EventSink = (
             JsonRenderer(sys.stdout, bell_out=sys.stderr if args.bell else None)
             if args.json
@@ -154,36 +158,35 @@ async def _connect_device(companion: Companion) -> None:
         warn(f"{exc} The session runs on the timer alone.")
 
 
-def _pass_gates(
-    companion: Companion,
-    gates: list[Gate],
-    routine_id: str,
-    args: argparse.Namespace,
-    ask: Ask | None,
+def _pass(
+    companion: Companion, gate: Gate, routine_id: str, args: argparse.Namespace, ask: Ask | None
 ) -> None:
-    """Each gate as a question on the terminal, or a refusal naming the flag that passes it."""
-    for gate in gates:
-        if gate.action is GateAction.REFUSE:
+    """One gate as a question on the terminal, or a refusal naming the flag that passes it."""
+    match gate.action:
+        case GateAction.REFUSE:
             raise FacecoachError(gate.text)
-        if gate.action is GateAction.CONFIRM:
+        case GateAction.NOTICE:
+            warn(gate.text)
+            return
+        case GateAction.CONFIRM:
             _confirm_checks(gate, args, ask)
-            continue
-        if gate.action is GateAction.ANSWER and ask is not None:
+            return
+        case GateAction.ANSWER if ask is not None:
             _ask_screening(companion, ask, sys.stdout)
-            _pass_gates(companion, screening_gates(companion.screening()), routine_id, args, ask)
-            continue
-        if ask is not None:
-            _show(gate, sys.stdout)
-            if not ask("Start anyway? You accept the risk, and the choice is recorded."):
-                raise FacecoachError("not started: " + gate.title.lower())
-        elif args.accept_risk:
-            warn(f"{gate.title}; going on because of {ACCEPT_RISK} (recorded in your log).")
-        else:
-            raise FacecoachError(
-                f"{gate.title}. {_first_line(gate.text)} Answer in a terminal, or pass "
-                f"{ACCEPT_RISK} to go on anyway (it is recorded in your log)."
-            )
-        companion.record_override(gate, routine_id)
+            return
+    if ask is not None:
+        _show(gate, sys.stdout)
+        if not ask("Start anyway? You accept the risk, and the choice is recorded."):
+            raise FacecoachError("not started: " + gate.title.lower())
+    elif args.accept_risk:
+        recorded = "recorded in your log" if companion.safety is not None else "not recorded"
+        warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
+    else:
+        raise FacecoachError(
+            f"{gate.title}. {_first_line(gate.text)} Answer in a terminal, or pass "
+            f"{ACCEPT_RISK} to go on anyway (it is recorded in your log)."
+        )
+    companion.record_override(gate, routine_id)
 
 
 def _confirm_checks(gate: Gate, args: argparse.Namespace, ask: Ask | None) -> None:

@@ -1,8 +1,8 @@
 """What every command shares: exit codes, tables, and how problems and errors are printed."""
 
+import signal
 import sys
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from typing import TextIO
 
 from facecoach.wording.text import plain
@@ -37,8 +37,20 @@ def error(message: str) -> None:
 
 
 def ask_yes_no(question: str) -> bool:
-    """A yes/no question on the terminal; anything but yes (or the end of input) is no."""
-    with suppress(EOFError, KeyboardInterrupt):
-        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
-    print()
-    return False
+    """A yes/no question on the terminal; anything but yes (or the end of input) is no.
+
+    The prompt goes to standard error, so it is seen even when the output is redirected. Ctrl-C
+    raises KeyboardInterrupt here even inside an event loop (whose own handler would only cancel
+    a task and leave the question waiting).
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        sys.stderr.write(f"{question} [y/N] ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if not answer:  # end of input
+        sys.stderr.write("\n")
+        return False
+    return answer.strip().lower() in ("y", "yes")

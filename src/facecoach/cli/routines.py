@@ -3,14 +3,13 @@
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_table, warn
 from facecoach.errors import RoutineError
 
 
-def add_routine_commands(commands: Any) -> None:
+def add_routine_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     routines = commands.add_parser(
         "routines",
         help="list, show and validate routines",

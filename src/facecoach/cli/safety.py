@@ -2,14 +2,13 @@
 
 import argparse
 import sys
-from typing import Any
 
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_yes_no
 from facecoach.errors import FacecoachError
 
 
-def add_safety_commands(commands: Any) -> None:
+def add_safety_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     safety = commands.add_parser(
         "safety",
         help="the safety questions, your answers and the waiting period",

@@ -9,7 +9,7 @@ app goes on with what still works.
 """
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -18,15 +18,23 @@ from typing import Any
 
 from facecoach.adherence.days import today
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.session_log import SessionLog, SessionRecord, SessionSource, StoreError
+from facecoach.adherence.session_log import (
+    SessionEventKind,
+    SessionLog,
+    SessionRecord,
+    SessionSource,
+    StoreError,
+)
 from facecoach.adherence.stats import AdherenceStats, stats_from_store
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
 from facecoach.companion.preflight import (
     CHECKS_GATE,
     Gate,
+    GateAction,
     device_gates,
     screening_gates,
+    unreadable_safety_gate,
     waiting_gates,
 )
 from facecoach.config.paths import user_routines_dir
@@ -140,12 +148,18 @@ class Companion:
         """Every way out of a front end: end a live session (device stopped), let go of the
         device, close the log. Safe to call more than once."""
         live = self.live
-        if live is not None:
-            live.interrupt()
-            await live.finish()
-        with suppress(FacecoachError, TimeoutError):
-            await asyncio.wait_for(self.device.disconnect(), DISCONNECT_TIMEOUT)
-        self.close()
+        try:
+            if live is not None:
+                try:
+                    live.interrupt()
+                finally:
+                    await live.finish()
+        finally:
+            try:
+                with suppress(FacecoachError, TimeoutError):
+                    await asyncio.wait_for(self.device.disconnect(), DISCONNECT_TIMEOUT)
+            finally:
+                self.close()
 
     @property
     def safety(self) -> SafetyRecords | None:
@@ -244,26 +258,28 @@ class Companion:
     # --- before a session --------------------------------------------------------------------
 
     def safety_gates(self) -> list[Gate]:
-        """The gates that only the user can pass (answers, overrides), in order.
+        """The gates only the user can pass (answers, overrides), in order, as known now."""
+        if self.safety is None:
+            return [unreadable_safety_gate(self.log_problem or "the session log is unavailable")]
+        return [*screening_gates(self.screening()), *waiting_gates(self.waiting())]
 
-        Without a session log the answers cannot be read, so no screening gate is shown: the
-        log problem is shown instead, and nothing claims answers that do not exist.
+    async def preflight(self) -> AsyncGenerator[Gate, None]:
+        """Every gate before a session, in order, for every front end.
+
+        The front end passes each gate as it comes (answers the questions, records an override
+        with `record_override`, shows a notice, has the checks confirmed) or stops asking: a
+        refused gate means no session. Gates after an answer are worked out from that answer.
         """
-        gates: list[Gate] = []
-        if self.safety is not None:
-            gates.extend(screening_gates(self.screening()))
-        gates.extend(waiting_gates(self.waiting()))
-        return gates
-
-    async def device_gates(self) -> tuple[list[Gate], str | None]:
-        """Asks a connected device how it is; refuses a device on its charger. The second
-        value is a problem reading the device, which does not block the session."""
+        for gate in self.safety_gates():
+            yield gate
+            if gate.action is GateAction.ANSWER and self.screening() is not None:
+                # The answers just given may themselves advise against use.
+                for later in screening_gates(self.screening()):
+                    yield later
         problem = await self.device.refresh_status()
-        return device_gates(self.device.start_blocker()), problem
-
-    def preflight(self) -> list[Gate]:
-        """Every gate in order, from what is known now (the device as last reported)."""
-        return [*self.safety_gates(), *device_gates(self.device.start_blocker()), CHECKS_GATE]
+        for gate in device_gates(self.device.start_blocker(), problem):
+            yield gate
+        yield CHECKS_GATE
 
     def record_override(self, gate: Gate, routine_id: str) -> None:
         """The user chose to go on despite `gate`; kept so the choice is on record."""
@@ -302,6 +318,9 @@ class Companion:
         connected), then `sinks`. Call from the event loop when a device is connected."""
         if self.live is not None and self.live.is_running:
             raise FacecoachError("a session is already running")
+        blocker = self.device.start_blocker()  # a device may have connected since the gates
+        if blocker is not None:
+            raise FacecoachError(blocker)
         session = Session(plan_timeline(routine), self.clock)
         store = self.store if log else None
         link = self.device.link if self.device.is_connected else None
@@ -328,7 +347,12 @@ class Companion:
 
                 def stopped(ok: bool, detail: str) -> None:
                     if recorder is not None:
-                        recorder.note("device_stopped" if ok else "device_stop_failed", detail)
+                        kind = (
+                            SessionEventKind.DEVICE_STOPPED
+                            if ok
+                            else SessionEventKind.DEVICE_STOP_FAILED
+                        )
+                        recorder.note(kind, detail)
 
                 device_sinks.append(
                     DeviceProgramSink(

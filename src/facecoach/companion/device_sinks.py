@@ -10,6 +10,7 @@ The session's clock never waits for the radio.
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
+from facecoach.adherence.session_log import SessionEventKind
 from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.profile import CommandName, DeviceProfile, DeviceProgram
@@ -107,8 +108,8 @@ class DeviceProgramSink:
             return
         try:
             await self._device.send(CommandName.STOP)
-        except DeviceError as exc:
-            self._on_stopped(False, str(exc))
+        except Exception as exc:
+            self._on_stopped(False, str(exc) or type(exc).__name__)
             self._on_problem(f"Could not stop {self._device.name}: {exc} Switch it off by hand.")
             return
         self._on_stopped(True, f"{self._device.name} stopped")
@@ -119,6 +120,8 @@ class DeviceProgramSink:
         except DeviceError as exc:
             # The session goes on without the device; the user is told why.
             self._on_problem(f"Could not {what}: {exc}")
+        except (OSError, EOFError) as exc:  # the radio itself went away
+            self._on_problem(f"Could not {what}: the Bluetooth connection failed ({exc}).")
 
 
 class DeviceTroubleNotes:
@@ -131,8 +134,13 @@ class DeviceTroubleNotes:
     def _on_link_event(self, event: "LinkEvent") -> None:
         from facecoach.devices.link import LinkEventKind
 
-        if event.kind in (LinkEventKind.DROPPED, LinkEventKind.RECONNECTED, LinkEventKind.GAVE_UP):
-            self._recorder.note(f"device_{event.kind.value}", event.text)
+        kinds = {
+            LinkEventKind.DROPPED: SessionEventKind.DEVICE_DROPPED,
+            LinkEventKind.RECONNECTED: SessionEventKind.DEVICE_RECONNECTED,
+            LinkEventKind.GAVE_UP: SessionEventKind.DEVICE_GAVE_UP,
+        }
+        if event.kind in kinds:
+            self._recorder.note(kinds[event.kind], event.text)
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):

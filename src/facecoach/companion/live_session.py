@@ -14,10 +14,10 @@ In every case the device is sent `stop`, and `finish()` waits (bounded) until it
 record says whether the device confirmed the stop or why it could not.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from facecoach.adherence.recorder import SessionRecorder
-from facecoach.adherence.session_log import RecordStatus
+from facecoach.adherence.session_log import RecordStatus, SessionEventKind
 from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.session.driver import EventSink, SessionDriver
 from facecoach.session.engine import Session, SessionEvent, SessionSnapshot, SessionStatus
@@ -35,7 +35,6 @@ class LiveSession:
         recorder: SessionRecorder | None = None,
         device_sinks: Sequence[EventSink] = (),
         commands: DeviceCommandQueue | None = None,
-        on_end: Callable[["LiveSession"], None] = lambda live: None,
     ) -> None:
         self.session = session
         self.recorder = recorder
@@ -43,7 +42,6 @@ class LiveSession:
         self.paused_because: str | None = None
         # How the session ended, once it has: done, stopped by the user, or interrupted.
         self.end_status: RecordStatus | None = None
-        self._on_end = on_end
         first = [recorder] if recorder is not None else []
         self._driver = SessionDriver(session, [*first, *device_sinks, *sinks])
         self._finished = False
@@ -124,7 +122,6 @@ class LiveSession:
             self._finished = True
             if self.end_status is None:
                 self.end_status = RecordStatus.COMPLETED
-            self._on_end(self)
         return events
 
     async def finish(self, timeout: float = STOP_TIMEOUT) -> bool:
@@ -140,6 +137,7 @@ class LiveSession:
             self.commands.cancel()
             if self.recorder is not None:
                 self.recorder.note(
-                    "device_stop_failed", f"the device did not answer within {timeout:g} s"
+                    SessionEventKind.DEVICE_STOP_FAILED,
+                    f"the device did not answer within {timeout:g} s",
                 )
         return delivered

@@ -7,6 +7,10 @@
 4. A device that reports it is on its charger: no session, no override.
 5. The pre-session checks (gel applied, device off its charger): the user confirms them.
 
+When the session log cannot be read, neither can the answers nor the injection dates: one gate
+says so and needs an explicit override instead of 1-3, so a damaged file never switches the
+safety questions off in silence.
+
 Each front end presents a gate in its own way (a screen, a dialog, a question on the terminal,
 a refusal with the flag that accepts it) and reports the answer back through `Companion`.
 """
@@ -21,9 +25,11 @@ from facecoach.safety.waiting import WaitingPeriod
 
 
 class GateKind(StrEnum):
+    SAFETY_UNREADABLE = "safety_unreadable"
     SCREENING_MISSING = "screening_missing"
     SCREENING = "screening"
     WAITING_PERIOD = "waiting_period"
+    DEVICE_UNREADABLE = "device_unreadable"
     CHARGING = "charging"
     CHECKS = "checks"
 
@@ -35,6 +41,7 @@ class GateAction(StrEnum):
     OVERRIDE = "override"  # an explicit, recorded choice to go on
     REFUSE = "refuse"  # cannot be passed: fix the cause and start again
     CONFIRM = "confirm"  # tick every pre-session check
+    NOTICE = "notice"  # tell the user, and go on
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,18 @@ def screening_gates(screening: ScreeningRecord | None) -> list[Gate]:
     ]
 
 
+def unreadable_safety_gate(log_problem: str) -> Gate:
+    return Gate(
+        GateKind.SAFETY_UNREADABLE,
+        GateAction.OVERRIDE,
+        "Your safety answers cannot be read",
+        f"They are kept in the session log, which cannot be opened: {log_problem}\n\nSo "
+        "neither your answers nor a waiting period after an injection can be checked. Go on "
+        "only if you know none applies; this choice cannot be recorded while the log is "
+        "unavailable.",
+    )
+
+
 def waiting_gates(waiting: WaitingPeriod | None) -> list[Gate]:
     if waiting is None:
         return []
@@ -87,10 +106,15 @@ def waiting_gates(waiting: WaitingPeriod | None) -> list[Gate]:
     ]
 
 
-def device_gates(charging_reason: str | None) -> list[Gate]:
-    if charging_reason is None:
-        return []
-    return [Gate(GateKind.CHARGING, GateAction.REFUSE, "The device is charging", charging_reason)]
+def device_gates(charging_reason: str | None, problem: str | None = None) -> list[Gate]:
+    gates = []
+    if problem is not None:
+        gates.append(Gate(GateKind.DEVICE_UNREADABLE, GateAction.NOTICE, "Device", problem))
+    if charging_reason is not None:
+        gates.append(
+            Gate(GateKind.CHARGING, GateAction.REFUSE, "The device is charging", charging_reason)
+        )
+    return gates
 
 
 CHECKS_GATE = Gate(

@@ -197,8 +197,14 @@ class DeviceLink:
         self._closing = True
         if self._reconnect_task is not None:
             self._reconnect_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await self._reconnect_task
+            except asyncio.CancelledError:
+                # The reconnection's own cancellation is expected; ours must go on up, so that
+                # a time limit around disconnect() is a real limit.
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
             self._reconnect_task = None
         client, self._client = self._client, None
         self._fail_waiters(ConnectionFailed(f"{self.name} was disconnected."))

@@ -50,7 +50,16 @@ class SessionDriver:
         return self._emit(self.session.abort())
 
     def _emit(self, events: list[SessionEvent]) -> list[SessionEvent]:
+        # Every sink hears every event even when one fails (a renderer on a closed pipe must
+        # not keep the log from recording the end or the device from being stopped); the first
+        # failure is raised once all have run.
+        failure: Exception | None = None
         for event in events:
             for sink in self._sinks:
-                sink.handle(event, self.session)
+                try:
+                    sink.handle(event, self.session)
+                except Exception as exc:
+                    failure = failure or exc
+        if failure is not None:
+            raise failure
         return events

@@ -5,8 +5,9 @@ the session, next to the database. The operating system releases the lock the mo
 ends, however it ends (`kill -9` included), so a reader that can take the lock knows the owner is
 gone: the session was interrupted. No clock, no timeout, and no pid that could be reused.
 
-Where `fcntl` does not exist (Windows), no lease can be taken or tested; readers then see every
-session without a final status as interrupted unless this process owns it.
+Where no lease can be taken (no `fcntl` on Windows, a lease folder that cannot be written),
+this process still knows its own sessions are running; other processes then see them as
+interrupted.
 """
 
 import os
@@ -19,6 +20,10 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
+# Sessions this process owns, by uid: known running here whether or not a lock could be taken.
+_OWN: set[str] = set()
+
+
 def lease_dir(database: Path) -> Path:
     return database.with_name(database.name + ".leases")
 
@@ -28,10 +33,12 @@ class SessionLease:
 
     def __init__(self, database: Path, uid: str) -> None:
         self.path = lease_dir(database) / uid
+        self.uid = uid
         self._fd: int | None = None
 
     def acquire(self) -> bool:
         """Takes the lease; False when it could not be (the session then still records)."""
+        _OWN.add(self.uid)
         if fcntl is None:
             return False
         try:
@@ -48,6 +55,7 @@ class SessionLease:
         return True
 
     def release(self) -> None:
+        _OWN.discard(self.uid)
         fd, self._fd = self._fd, None
         if fd is None:
             return
@@ -55,14 +63,11 @@ class SessionLease:
             self.path.unlink()
         os.close(fd)  # closing the descriptor drops the lock
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
 
 def owner_is_alive(database: Path, uid: str) -> bool:
-    """Whether some process still holds the lease of session `uid` (this one included: a
-    second descriptor of the same file conflicts with the first)."""
+    """Whether some process still holds the lease of session `uid` (this one included)."""
+    if uid in _OWN:
+        return True
     if fcntl is None:
         return False
     path = lease_dir(database) / uid

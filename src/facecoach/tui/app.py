@@ -42,7 +42,7 @@ class FacecoachApp(App[None]):
         settings = self.companion.settings
         self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
         if settings.theme not in self.available_themes:
-            self.notify(f"Unknown theme {settings.theme!r}; using {FALLBACK_THEME}.")
+            self.notify(f"Unknown theme {settings.theme!r}; using {FALLBACK_THEME}.", markup=False)
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.push_screen(self.home)
@@ -57,7 +57,8 @@ class FacecoachApp(App[None]):
             self._install_signal_handlers()
         self.companion.device.subscribe(self._on_link_event)
         if self.companion.device.paired is not None:
-            self.connect_device()
+            # After the first frame: loading the Bluetooth stack takes a while.
+            self.call_after_refresh(self.connect_device)
 
     @work(exclusive=True, group="device-connect")
     async def connect_device(self) -> None:
@@ -131,7 +132,11 @@ class FacecoachApp(App[None]):
 
     @work(exclusive=True, group="quit")
     async def _confirm_quit(self) -> None:
+        from facecoach.session.engine import SessionStatus
         from facecoach.tui.screens.dialogs import ConfirmDialog
+
+        live = self.companion.live
+        was_running = live is not None and live.status is SessionStatus.RUNNING
 
         quit_now = await self.push_screen_wait(
             ConfirmDialog(
@@ -144,6 +149,8 @@ class FacecoachApp(App[None]):
         )
         if quit_now:
             self.exit()
+        elif was_running and live is not None:
+            live.resume()  # as after `q` and "Keep going": the session goes on
 
     # --- navigation ----------------------------------------------------------------------
 

@@ -155,7 +155,7 @@ class DevicesScreen(Screen[None]):
 
     @work(exclusive=True, group="device")
     async def _pair(self, address: str) -> None:
-        self.notify(f"Pairing {address}…", timeout=3)
+        self.notify(f"Pairing {address}…", timeout=3, markup=False)
         try:
             await self.companion.device.disconnect()
             device = await self.companion.device.pair(address)

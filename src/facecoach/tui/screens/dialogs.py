@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from facecoach.companion.preflight import Gate
-from facecoach.safety.checks import PRE_SESSION_CHECKS
+from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
 from facecoach.safety.waiting import InjectionKind
 
 
@@ -71,10 +71,14 @@ class PreSessionChecks(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
+    def __init__(self, checks: tuple[CheckItem, ...] = PRE_SESSION_CHECKS) -> None:
+        super().__init__()
+        self.checks = checks
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Before you start", classes="title")
-            for check in PRE_SESSION_CHECKS:
+            for check in self.checks:
                 yield Checkbox(check.text, id=f"check-{check.id}", tooltip=check.why)
                 yield Static(check.why, classes="muted")
             with Horizontal(classes="buttons"):
@@ -138,7 +142,7 @@ class InjectionDialog(ModalScreen[tuple[InjectionKind, date] | None]):
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            self.notify(f"Not a date: {text!r}. Use YYYY-MM-DD.", severity="error")
+            self.notify(f"Not a date: {text!r}. Use YYYY-MM-DD.", severity="error", markup=False)
             return
         if day > self._today:
             self.notify("That day is in the future; log it on the day.", severity="error")

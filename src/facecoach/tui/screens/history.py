@@ -65,13 +65,11 @@ class HistoryScreen(Screen[None]):
         try:
             stats = self.companion.stats()
             recent = self.companion.recent_sessions(RECENT_SESSIONS)
-            skip_days = (
-                frozenset(self.companion.store.skip_days())
-                if self.companion.store
-                else (frozenset())
-            )
+            skip_days = self.companion.skip_days()
         except FacecoachError as exc:
-            self.notify(str(exc), title="Cannot read the session log", severity="error")
+            self.notify(
+                str(exc), title="Cannot read the session log", severity="error", markup=False
+            )
             return
         if stats is None:
             self.query_one("#history-numbers", Static).update(

@@ -74,7 +74,9 @@ class HomeScreen(Screen[None]):
         try:
             dashboard = self.companion.dashboard()
         except FacecoachError as exc:
-            self.notify(str(exc), title="Cannot read the session log", severity="error")
+            self.notify(
+                str(exc), title="Cannot read the session log", severity="error", markup=False
+            )
             return
         self._show_notices(dashboard)
         self._show_today(dashboard)

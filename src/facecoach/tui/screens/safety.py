@@ -57,7 +57,7 @@ class SafetyScreen(Screen[None]):
         try:
             screening = self.companion.screening()
         except FacecoachError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             screening = None
         if screening is not None:
             for item in CONTRAINDICATIONS:
@@ -89,7 +89,7 @@ class SafetyScreen(Screen[None]):
             injections = self.companion.injections()
             waiting = self.companion.waiting()
         except FacecoachError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         for injection in injections:
             table.add_row(
@@ -114,7 +114,7 @@ class SafetyScreen(Screen[None]):
         try:
             result = self.companion.record_screening(self._answers())
         except FacecoachError as exc:
-            self.notify(str(exc), title="Answers not saved", severity="error")
+            self.notify(str(exc), title="Answers not saved", severity="error", markup=False)
             return
         self._show_result(result, "Saved.")
         self.notify("Answers saved.", timeout=3)
@@ -132,7 +132,7 @@ class SafetyScreen(Screen[None]):
         try:
             self.companion.add_injection(kind, day)
         except FacecoachError as exc:
-            self.notify(str(exc), title="Not logged", severity="error")
+            self.notify(str(exc), title="Not logged", severity="error", markup=False)
             return
         self._show_injections()
 
@@ -146,6 +146,6 @@ class SafetyScreen(Screen[None]):
         try:
             self.companion.remove_injection(int(key))
         except FacecoachError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self._show_injections()

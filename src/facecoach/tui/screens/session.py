@@ -242,7 +242,9 @@ class SessionScreen(Screen[None]):
             self.tick()
 
     def _log_failed(self, error: StoreError) -> None:
-        self.notify(f"{error} The session goes on.", title="Not saved", severity="error")
+        self.notify(
+            f"{error} The session goes on.", title="Not saved", severity="error", markup=False
+        )
 
     def _finished(self) -> None:
         from facecoach.tui.screens.summary import SummaryScreen

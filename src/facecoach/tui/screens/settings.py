@@ -166,7 +166,7 @@ class SettingsScreen(Screen[None]):
         try:
             saved: Settings = self.companion.update_settings(**changes)
         except SettingsError as exc:
-            self.notify(str(exc), title="Settings not saved", severity="error")
+            self.notify(str(exc), title="Settings not saved", severity="error", markup=False)
             return
         self.app.theme = saved.theme
         self.notify("Settings saved.", timeout=3)
