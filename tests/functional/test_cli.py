@@ -127,6 +127,7 @@ def test_ctrl_c_ends_the_session_cleanly_and_says_how_far_it_got(tmp_path: Path)
 
 
 def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import facecoach.cli.main
     import facecoach.tui.app
 
     opened: list[bool] = []
@@ -136,6 +137,7 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
         return EXIT_OK
 
     monkeypatch.setattr(facecoach.tui.app, "run_tui", run_tui)
+    monkeypatch.setattr(facecoach.cli.main, "has_terminal", lambda: True)
     assert main([]) == EXIT_OK
     assert main(["--simulate"]) == EXIT_OK
     assert opened == [False, True]
@@ -145,3 +147,11 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "coach" in capsys.readouterr().out
+
+
+def test_the_app_without_a_terminal_says_what_to_use_instead() -> None:
+    result = facecoach()  # no terminal: input and output are pipes
+    assert result.returncode == EXIT_ERROR
+    assert result.stderr.startswith("facecoach: error: the app needs a terminal")
+    assert "facecoach coach ROUTINE" in result.stderr
+    assert result.stdout == ""

@@ -207,7 +207,7 @@ def test_ctrl_q_during_a_session_asks_like_q(clock: FakeClock, data_dir: Path) -
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             await pilot.click("#no")
             await until(pilot, lambda: app.screen is screen)
-            assert screen.live.is_running
+            assert screen.session.status is SessionStatus.RUNNING  # it goes on, as after `q`
             assert app.is_running
 
     asyncio.run(main())
@@ -319,3 +319,26 @@ def test_the_deadline_ends_a_process_whose_exit_hangs() -> None:
     assert handlers.deadline is not None
     handlers.deadline.join(5)
     assert exits == [128 + signal.SIGTERM]
+
+
+def test_a_glide_length_no_routine_can_take_is_refused_when_saved(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
+    notices: list[str] = []
+    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            app.screen.query_one("#glide-seconds", Input).value = "60"
+            app.screen.query_one("#repeats", Input).value = "20"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: any("more than an hour" in n for n in notices))
+            assert isinstance(app.screen, SettingsScreen)
+
+    asyncio.run(main())
+    assert any("Full face" in n for n in notices)
+    assert not (isolated_dirs / "settings.toml").exists()

@@ -106,9 +106,7 @@ async def _run(
 
     try:
         await _connect_device(companion)
-        async with aclosing(companion.preflight()) as gates:
-            async for gate in gates:
-                _pass(companion, gate, routine.id, args, ask)
+        await _pass_gates(companion, routine.id, args, ask)
         if companion.store is None and not args.no_log:
             warn(f"{companion.log_problem} The session runs, but it is not logged.")
         renderer: EventSink = (
@@ -158,48 +156,68 @@ async def _connect_device(companion: Companion) -> None:
         warn(f"{exc} The session runs on the timer alone.")
 
 
-def _pass(
-    companion: Companion, gate: Gate, routine_id: str, args: argparse.Namespace, ask: Ask | None
+async def _pass_gates(
+    companion: Companion, routine_id: str, args: argparse.Namespace, ask: Ask | None
 ) -> None:
-    """One gate as a question on the terminal, or a refusal naming the flag that passes it."""
+    """The core's gates, as questions on a terminal, or else by the flags: a refusal then names
+    every flag that is missing at once."""
+    async with aclosing(companion.preflight()) as gates:
+        if ask is not None:
+            async for gate in gates:
+                _ask_gate(companion, gate, routine_id, ask)
+            return
+        accepted: list[Gate] = []
+        missing: list[str] = []
+        async for gate in gates:
+            match gate.action:
+                case GateAction.REFUSE:
+                    raise FacecoachError(gate.text)
+                case GateAction.NOTICE:
+                    warn(gate.text)
+                case GateAction.CONFIRM:
+                    if not args.confirm_checks:
+                        items = "; ".join(check.text.lower() for check in gate.checks)
+                        missing.append(f"confirm the checks ({items}) with {CONFIRM_CHECKS}")
+                case GateAction.ANSWER | GateAction.OVERRIDE:
+                    if args.accept_risk:
+                        accepted.append(gate)
+                    else:
+                        missing.append(_how_to_pass(gate))
+    if missing:
+        raise FacecoachError("; ".join(missing) + ".")
+    recorded = "recorded in your log" if companion.safety is not None else "not recorded"
+    for gate in accepted:
+        warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
+        companion.record_override(gate, routine_id)
+
+
+def _how_to_pass(gate: Gate) -> str:
+    if gate.action is GateAction.ANSWER:
+        return (
+            f"{gate.title}: answer them in a terminal (`facecoach safety screen`), or pass "
+            f"{ACCEPT_RISK} to go on without them (recorded in your log)"
+        )
+    return f"{gate.title} ({_first_line(gate.text)}): pass {ACCEPT_RISK} to go on anyway"
+
+
+def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> None:
+    """One gate as questions on the terminal."""
     match gate.action:
         case GateAction.REFUSE:
             raise FacecoachError(gate.text)
         case GateAction.NOTICE:
             warn(gate.text)
-            return
         case GateAction.CONFIRM:
-            _confirm_checks(gate, args, ask)
-            return
-        case GateAction.ANSWER if ask is not None:
+            for check in gate.checks:
+                if not ask(f"{check.text}? ({check.why})"):
+                    raise FacecoachError(f"not started: {check.text.lower()} is needed first.")
+        case GateAction.ANSWER:
             _ask_screening(companion, ask, sys.stdout)
-            return
-    if ask is not None:
-        _show(gate, sys.stdout)
-        if not ask("Start anyway? You accept the risk, and the choice is recorded."):
-            raise FacecoachError("not started: " + gate.title.lower())
-    elif args.accept_risk:
-        recorded = "recorded in your log" if companion.safety is not None else "not recorded"
-        warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
-    else:
-        raise FacecoachError(
-            f"{gate.title}. {_first_line(gate.text)} Answer in a terminal, or pass "
-            f"{ACCEPT_RISK} to go on anyway (it is recorded in your log)."
-        )
-    companion.record_override(gate, routine_id)
-
-
-def _confirm_checks(gate: Gate, args: argparse.Namespace, ask: Ask | None) -> None:
-    if ask is None:
-        if not args.confirm_checks:
-            items = "; ".join(check.text.lower() for check in gate.checks)
-            raise FacecoachError(
-                f"confirm the checks before a session ({items}) with {CONFIRM_CHECKS}."
-            )
-        return
-    for check in gate.checks:
-        if not ask(f"{check.text}? ({check.why})"):
-            raise FacecoachError(f"not started: {check.text.lower()} is needed first.")
+        case GateAction.OVERRIDE:
+            _show(gate, sys.stdout)
+            if not ask("Start anyway? You accept the risk, and the choice is recorded."):
+                raise FacecoachError("not started: " + gate.title.lower())
+            companion.record_override(gate, routine_id)
 
 
 def _ask_screening(companion: Companion, ask: Ask, out: TextIO) -> None:

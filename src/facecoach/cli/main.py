@@ -44,9 +44,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    if not has_terminal():
+        raise FacecoachError(
+            "the app needs a terminal (its input and output are redirected here). For plain "
+            "text, use `facecoach coach ROUTINE`; `facecoach --help` lists every command."
+        )
     from facecoach.tui.app import run_tui
 
     return run_tui(simulate=args.simulate)
+
+
+def has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def build_parser() -> argparse.ArgumentParser:

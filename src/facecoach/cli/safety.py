@@ -38,6 +38,8 @@ def _safety_show(args: argparse.Namespace) -> int:
     screening = companion.screening()
     if screening is None:
         print("The safety questions are not answered yet: `facecoach safety screen`.")
+        for item in CONTRAINDICATIONS:
+            print(f"  {item.id}: {item.question}")
     else:
         answered = screening.answered.astimezone().strftime("%Y-%m-%d")
         print(f"Answered on {answered}: {screening.result.summary()}")

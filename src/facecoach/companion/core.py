@@ -371,6 +371,32 @@ class Companion:
 
     # --- settings ----------------------------------------------------------------------------
 
+    def _check_preferences_fit(self, settings: Settings) -> None:
+        """A glide length or repeat count that no routine can take is refused when it is set,
+        not discovered at the start of a session."""
+        from pydantic import ValidationError
+
+        if settings.glide_seconds is None and settings.repeats is None:
+            return
+        if (settings.glide_seconds, settings.repeats) == (
+            self.settings.glide_seconds,
+            self.settings.repeats,
+        ):
+            return
+        misfits: list[str] = []
+        for loaded in self.library.routines.values():
+            try:
+                loaded.routine.with_overrides(
+                    glide_seconds=settings.glide_seconds, repeats=settings.repeats
+                )
+            except ValidationError:
+                misfits.append(loaded.routine.name)
+        if misfits:
+            raise SettingsError(
+                "with this glide length and these repeats, some routines would take more than "
+                f"an hour: {', '.join(misfits)}. Choose shorter glides or fewer repeats."
+            )
+
     def update_settings(self, **changes: Any) -> Settings:
         """Validate and save; raises SettingsError naming the bad field."""
         from pydantic import ValidationError
@@ -381,6 +407,7 @@ class Companion:
             settings = Settings.model_validate(data)
         except ValidationError as exc:
             raise SettingsError("; ".join(describe_validation_error(exc))) from None
+        self._check_preferences_fit(settings)
         if self._settings_unreadable:
             keep_backup(settings_path(self.config_dir))
             self._settings_unreadable = False

@@ -138,10 +138,11 @@ class FacecoachApp(App[None]):
         live = self.companion.live
         was_running = live is not None and live.status is SessionStatus.RUNNING
 
+        device = " The device is stopped." if self.companion.device.is_connected else ""
         quit_now = await self.push_screen_wait(
             ConfirmDialog(
                 "Quit facecoach during a session? What you have done so far is kept in your "
-                "log, and the device is stopped.",
+                f"log.{device}",
                 yes="Quit",
                 no="Keep going",
                 danger=True,
