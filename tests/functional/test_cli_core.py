@@ -50,6 +50,43 @@ def overrides(data_dir: Path) -> list[str]:
         return [warning for _, warning, _ in SafetyRecords(log.database).overrides()]
 
 
+def on_a_terminal(
+    args: list[str], answers: list[bytes], interrupt: bool = False
+) -> tuple[int, str]:
+    """`facecoach ARGS` on a real pseudo-terminal: each `[y/N]` prompt gets the next answer, or
+    with `interrupt`, the first prompt gets Ctrl-C. Returns the exit code and all it printed."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facecoach", *args],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    os.close(terminal)
+    output = b""
+    pending = iter(answers)
+    try:
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the process has ended
+                break
+            if not chunk:
+                break
+            output += chunk
+            if output.endswith(b"[y/N] "):
+                if interrupt:
+                    process.send_signal(signal.SIGINT)
+                else:
+                    os.write(controller, next(pending))
+    finally:
+        process.wait(60)
+        os.close(controller)
+    return process.returncode, output.decode()
+
+
 # 4. The plain coach passes the same gates as the app -----------------------------------------
 
 
@@ -108,31 +145,8 @@ def test_the_checks_must_be_confirmed(quick: Path, data_dir: Path) -> None:
 
 def test_on_a_terminal_the_gates_are_questions(quick: Path, data_dir: Path) -> None:
     """The safety questions, then the checks, answered at the prompts of a real terminal."""
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "facecoach", "coach", str(quick)],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    os.close(terminal)
-    output = b""
-    answers = iter([b"n\n"] * 8 + [b"y\n", b"y\n"])
-    try:
-        while process.poll() is None or output.endswith(b"] "):
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # the terminal closed: the process has ended
-                break
-            output += chunk
-            if output.endswith(b"[y/N] "):
-                os.write(controller, next(answers))
-    finally:
-        process.wait(60)
-        os.close(controller)
-    text = output.decode()
-    assert process.returncode == 0, text
+    code, text = on_a_terminal(["coach", str(quick)], [b"n\n"] * 8 + [b"y\n", b"y\n"])
+    assert code == 0, text
     assert "pacemaker" in text
     assert "No contraindications reported." in text
     assert "Conductive gel applied" in text
@@ -141,34 +155,8 @@ def test_on_a_terminal_the_gates_are_questions(quick: Path, data_dir: Path) -> N
 
 
 def test_ctrl_c_at_a_question_starts_nothing(quick: Path, data_dir: Path) -> None:
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "facecoach", "coach", str(quick)],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        start_new_session=True,  # the pty becomes its terminal, so ^C is a SIGINT from it
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    os.close(terminal)
-    output = b""
-    try:
-        while not output.endswith(b"[y/N] "):
-            output += os.read(controller, 4096)
-        process.send_signal(signal.SIGINT)
-        process.wait(30)
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        os.close(controller)
-    text = output.decode()
-    assert process.returncode == 1, text
+    code, text = on_a_terminal(["coach", str(quick)], [], interrupt=True)
+    assert code == 1, text
     assert "interrupted before the session started" in text
     assert "Traceback" not in text
     assert not (data_dir / "facecoach.db").exists() or sessions(data_dir) == []

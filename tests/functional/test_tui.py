@@ -21,7 +21,13 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.summary import SummaryScreen
-from tests.support.tui_support import make_app, make_companion, start_session, text_of
+from tests.support.tui_support import (
+    confirm_checks,
+    make_app,
+    make_companion,
+    start_session,
+    text_of,
+)
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
 
@@ -258,14 +264,7 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
         assert isinstance(app.screen, SafetyOverrideDialog)
         assert "cannot be read" in str(app.screen.gate.title)
         await pilot.click("#override")
-        await pilot.pause()
-        assert isinstance(app.screen, PreSessionChecks)
-        await pilot.click("#check-gel")
-        await pilot.click("#check-off_charger")
-        await pilot.click("#go")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SessionScreen)
+        screen = await confirm_checks(app, pilot)
         assert "not logged" in text_of(app, "#session-status")
         assert screen.live.recorder is None
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach.adherence.session_log import RecordStatus, SessionSource
+from facecoach.adherence.session_log import RecordStatus, SessionLog, SessionSource
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
@@ -44,6 +44,13 @@ def companion_with_device(
     )
     companion.record_screening({})
     return companion
+
+
+def last_session(tmp_path: Path) -> tuple[RecordStatus, list[str]]:
+    """The newest session as the log has it, read afresh: its status and its events."""
+    with SessionLog.open(tmp_path / "log.db") as log:
+        (record, *_) = log.sessions(limit=1)
+        return record.status, [kind for _, kind, _ in log.session_events(record.id)]
 
 
 def simulated(companion: Companion) -> SimulatedDevice:
@@ -173,10 +180,7 @@ def test_every_way_a_session_ends_stops_the_device_and_records_it(
 
     received = run_virtual(run())
     assert received[-1] == CommandName.STOP
-    record = companion.recent_sessions(1)[0]
-    assert record.status is status
-    events = companion.require_store().session_events(record.id)
-    assert [kind for _, kind, _ in events] == ["device_stopped"]
+    assert last_session(tmp_path) == (status, ["device_stopped"])
 
 
 def test_shutting_the_core_down_mid_session_stops_the_device(tmp_path: Path, carrier: str) -> None:
@@ -194,11 +198,7 @@ def test_shutting_the_core_down_mid_session_stops_the_device(tmp_path: Path, car
         return [command.name for command in device.firmware.received]
 
     assert run_virtual(run())[-1] == CommandName.STOP
-    reopened = Companion(clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None))
-    record = reopened.recent_sessions(1)[0]
-    assert record.status is RecordStatus.PARTIAL
-    events = reopened.require_store().session_events(record.id)
-    assert [kind for _, kind, _ in events] == ["device_stopped"]
+    assert last_session(tmp_path) == (RecordStatus.PARTIAL, ["device_stopped"])
 
 
 def test_a_stop_the_device_never_confirms_is_recorded_as_failed(tmp_path: Path) -> None:
@@ -219,9 +219,7 @@ def test_a_stop_the_device_never_confirms_is_recorded_as_failed(tmp_path: Path) 
         await live.finish()
 
     run_virtual(run())
-    record = companion.recent_sessions(1)[0]
-    kinds = [kind for _, kind, _ in companion.require_store().session_events(record.id)]
-    assert kinds == ["device_stop_failed"]
+    assert last_session(tmp_path) == (RecordStatus.ABORTED, ["device_stop_failed"])
     assert any("Switch it off by hand" in p for p in problems)
 
 
@@ -250,8 +248,4 @@ def test_a_failing_front_end_still_lets_the_log_and_the_device_see_the_end(
         return [command.name for command in device.firmware.received]
 
     assert run_virtual(run())[-1] == CommandName.STOP
-    reopened = Companion(clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None))
-    record = reopened.recent_sessions(1)[0]
-    assert record.status is RecordStatus.PARTIAL
-    events = reopened.require_store().session_events(record.id)
-    assert [kind for _, kind, _ in events] == ["device_stopped"]
+    assert last_session(tmp_path) == (RecordStatus.PARTIAL, ["device_stopped"])

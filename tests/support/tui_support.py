@@ -64,6 +64,11 @@ def text_of(app: FacecoachApp, selector: str) -> str:
 
 async def start_session(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen:
     await pilot.press("s")
+    return await confirm_checks(app, pilot)
+
+
+async def confirm_checks(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen:
+    """Ticks the pre-session checks and starts; the session screen comes next."""
     await pilot.pause()
     assert isinstance(app.screen, PreSessionChecks)
     await pilot.click("#check-gel")

@@ -161,28 +161,24 @@ async def _pass_gates(
 ) -> None:
     """The core's gates, as questions on a terminal, or else by the flags: a refusal then names
     every flag that is missing at once."""
+    accepted: list[Gate] = []
+    missing: list[str] = []
     async with aclosing(companion.preflight()) as gates:
-        if ask is not None:
-            async for gate in gates:
-                _ask_gate(companion, gate, routine_id, ask)
-            return
-        accepted: list[Gate] = []
-        missing: list[str] = []
         async for gate in gates:
-            match gate.action:
-                case GateAction.REFUSE:
-                    raise FacecoachError(gate.text)
-                case GateAction.NOTICE:
-                    warn(gate.text)
-                case GateAction.CONFIRM:
-                    if not args.confirm_checks:
-                        items = "; ".join(check.text.lower() for check in gate.checks)
-                        missing.append(f"confirm the checks ({items}) with {CONFIRM_CHECKS}")
-                case GateAction.ANSWER | GateAction.OVERRIDE:
-                    if args.accept_risk:
-                        accepted.append(gate)
-                    else:
-                        missing.append(_how_to_pass(gate))
+            if gate.action is GateAction.REFUSE:
+                raise FacecoachError(gate.text)
+            if gate.action is GateAction.NOTICE:
+                warn(gate.text)
+            elif ask is not None:
+                _ask_gate(companion, gate, routine_id, ask)
+            elif gate.action is GateAction.CONFIRM:
+                if not args.confirm_checks:
+                    items = "; ".join(check.text.lower() for check in gate.checks)
+                    missing.append(f"confirm the checks ({items}) with {CONFIRM_CHECKS}")
+            elif args.accept_risk:
+                accepted.append(gate)
+            else:
+                missing.append(_how_to_pass(gate))
     if missing:
         raise FacecoachError("; ".join(missing) + ".")
     recorded = "recorded in your log" if companion.safety is not None else "not recorded"
@@ -201,12 +197,8 @@ def _how_to_pass(gate: Gate) -> str:
 
 
 def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> None:
-    """One gate as questions on the terminal."""
+    """A gate that needs the user, as questions on the terminal."""
     match gate.action:
-        case GateAction.REFUSE:
-            raise FacecoachError(gate.text)
-        case GateAction.NOTICE:
-            warn(gate.text)
         case GateAction.CONFIRM:
             for check in gate.checks:
                 if not ask(f"{check.text}? ({check.why})"):
