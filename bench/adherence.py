@@ -64,7 +64,7 @@ def synthetic_history(store: SessionLog, years: int, seed: int = 1) -> int:
             note=None,
             zones=tuple(zones),
         )
-        store.insert_imported(record, glides)
+        store.import_records([(record, glides)])
     return glide_total
 
 

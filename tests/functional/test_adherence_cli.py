@@ -87,9 +87,9 @@ def test_export_import_round_trip_through_the_cli(
         assert run(capsys, "export", "--format", fmt, "-o", str(out_file))[0] == EXIT_OK
         other = ["--data-dir", str(tmp_path / f"other-{fmt}")]
         _code, out, _ = run(capsys, *other, "import", str(out_file))
-        assert "Imported 1 new sessions; 0 were already" in out
+        assert "Imported 1 new session; 0 were already" in out
         _code, out, _ = run(capsys, *other, "import", str(out_file))
-        assert "Imported 0 new sessions; 1 were already" in out
+        assert "Imported 0 new sessions; 1 was already" in out
 
 
 def test_a_corrupt_log_gives_one_clear_message(tmp_path: Path) -> None:

@@ -412,36 +412,56 @@ class SessionLog:
         )
         return [GlideRecord(*row) for row in rows]
 
-    def insert_imported(self, record: SessionRecord, glides: Sequence[GlideRecord]) -> bool:
-        """Insert a session from an export unless its uid is already here; True if added."""
+    def import_records(
+        self,
+        records: Sequence[tuple[SessionRecord, Sequence[GlideRecord]]],
+        skip_days: Sequence[tuple[date, str]] = (),
+    ) -> tuple[int, int]:
+        """Insert sessions whose uid is not here yet, and skip days, in one transaction:
+        all of it or none of it. Returns (added, already there)."""
+        added = present = 0
         with self.database.write() as db:
-            exists = db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,)).fetchone()
-            if exists:
-                return False
-            status = record.status
-            if status == RecordStatus.IN_PROGRESS:  # it cannot go on here: it was interrupted
-                status = RecordStatus.PARTIAL
-            _insert_session(
-                db,
-                {
-                    "uid": record.uid,
-                    "routine_id": record.routine_id,
-                    "routine_name": record.routine_name,
-                    "device": record.device,
-                    "source": record.source,
-                    "started_utc": utc_text(record.started_utc),
-                    "utc_offset_minutes": record.utc_offset_minutes,
-                    "ended_utc": utc_text(record.ended_utc) if record.ended_utc else None,
-                    "updated_utc": utc_text(record.ended_utc or record.started_utc),
-                    "status": status,
-                    "planned_seconds": record.planned_seconds,
-                    "active_seconds": record.active_seconds,
-                    "note": record.note,
-                },
-                record.zones,
-                glides,
+            for record, glides in records:
+                exists = db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,))
+                if exists.fetchone():
+                    present += 1
+                    continue
+                _insert_imported(db, record, glides)
+                added += 1
+            db.executemany(
+                "INSERT INTO skip_days (day, reason) VALUES (?, ?)"
+                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
+                [(day.isoformat(), reason) for day, reason in skip_days],
             )
-        return True
+        return added, present
+
+
+def _insert_imported(
+    db: sqlite3.Connection, record: SessionRecord, glides: Sequence[GlideRecord]
+) -> None:
+    status = record.status
+    if status == RecordStatus.IN_PROGRESS:  # it cannot go on here: it was interrupted
+        status = RecordStatus.PARTIAL
+    _insert_session(
+        db,
+        {
+            "uid": record.uid,
+            "routine_id": record.routine_id,
+            "routine_name": record.routine_name,
+            "device": record.device,
+            "source": record.source,
+            "started_utc": utc_text(record.started_utc),
+            "utc_offset_minutes": record.utc_offset_minutes,
+            "ended_utc": utc_text(record.ended_utc) if record.ended_utc else None,
+            "updated_utc": utc_text(record.ended_utc or record.started_utc),
+            "status": status,
+            "planned_seconds": record.planned_seconds,
+            "active_seconds": record.active_seconds,
+            "note": record.note,
+        },
+        record.zones,
+        glides,
+    )
 
 
 SESSION_COLUMNS = (

@@ -7,20 +7,47 @@ importing the same file twice adds nothing. Skip days are merged by day.
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
-from typing import Any, Literal
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
+from facecoach.adherence.records import (
+    EARLIEST_DAY,
+    LATEST_AHEAD,
+    MAX_ACTIVE_SECONDS,
+    MAX_GLIDES_PER_ZONE,
+    MAX_NOTE_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_UTC_OFFSET_MINUTES,
+    MAX_ZONES,
+    RecordError,
+    check_day,
+    earliest_moment,
+)
 from facecoach.adherence.session_log import (
     SESSION_COLUMNS,
     GlideRecord,
+    RecordStatus,
     SessionLog,
     SessionRecord,
     ZoneRecord,
 )
-from facecoach.datafiles import describe_validation_error
+from facecoach.datafiles import DataFileError, describe_validation_error, read_text_file
 from facecoach.errors import FacecoachError
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+from facecoach.routines.model import Side, Zone
 
 EXPORT_FORMAT = "facecoach-export"
 EXPORT_VERSION = 1
@@ -30,47 +57,138 @@ class TransferError(FacecoachError):
     """An export file that cannot be imported."""
 
 
+class ExportFileError(DataFileError, TransferError):
+    what = "facecoach export"
+
+
+MAX_EXPORT_BYTES = 256 * 1024 * 1024  # about a million sessions with every glide
+MAX_STEP_INDEX = 100_000
+MAX_OFFSET_SECONDS = 24 * 3600  # a glide's offset includes pauses: still within a day
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # `Infinity` and `NaN` are not numbers a session can hold; they break every sum later.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _none_if_empty(value: object) -> object:
+    """CSV cannot tell an empty text from a missing one: both are None, so files round-trip."""
+    return None if value == "" else value
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_none_if_empty)]
+
+
+def _one_of(choices: type[StrEnum]) -> AfterValidator:
+    # Kept as text (an export carries what the log holds), checked against the closed set.
+    def check(value: str) -> str:
+        if value not in {choice.value for choice in choices}:
+            known = ", ".join(choice.value for choice in choices)
+            raise ValueError(f"{value!r} is not one of {known}")
+        return value
+
+    return AfterValidator(check)
+
+
+ZoneName = Annotated[str, _one_of(Zone)]
+SideName = Annotated[str, _one_of(Side)]
 
 
 class ExportedZone(_Model):
-    zone_index: int = Field(ge=0)
-    zone: str = Field(min_length=1, max_length=40)
-    glides_planned: int = Field(ge=0)
-    glides_done: int = Field(ge=0)
-    glides_skipped: int = Field(default=0, ge=0)
+    zone_index: int = Field(ge=0, lt=MAX_ZONES)
+    zone: ZoneName
+    glides_planned: int = Field(ge=0, le=MAX_GLIDES_PER_ZONE)
+    glides_done: int = Field(ge=0, le=MAX_GLIDES_PER_ZONE)
+    glides_skipped: int = Field(default=0, ge=0, le=MAX_GLIDES_PER_ZONE)
+
+    @model_validator(mode="after")
+    def _counts_fit(self) -> Self:
+        if self.glides_done + self.glides_skipped > self.glides_planned:
+            raise ValueError(
+                f"{self.glides_done} done and {self.glides_skipped} skipped glides are more "
+                f"than the {self.glides_planned} planned"
+            )
+        return self
 
 
 class ExportedGlide(_Model):
-    step_index: int = Field(ge=0)
-    zone_index: int = Field(ge=0)
-    side: str
-    glide: int = Field(ge=1)
-    seconds: float = Field(gt=0)
-    completed_offset: float = Field(ge=0)
+    step_index: int = Field(ge=0, le=MAX_STEP_INDEX)
+    zone_index: int = Field(ge=0, lt=MAX_ZONES)
+    side: SideName
+    glide: int = Field(ge=1, le=MAX_REPEATS)
+    seconds: float = Field(gt=0, le=MAX_GLIDE_SECONDS)
+    completed_offset: float = Field(ge=0, le=MAX_OFFSET_SECONDS)
+
+
+def _in_range(moment: datetime) -> datetime:
+    # Check the year before any arithmetic: year 1 with a positive offset is before the
+    # earliest datetime Python can hold in UTC, and converting it would fail.
+    if not EARLIEST_DAY.year <= moment.year <= 2100:
+        raise ValueError(f"{moment.isoformat()} is not a date a session can have")
+    moment = moment.astimezone(UTC)
+    if moment < earliest_moment():
+        raise ValueError(f"{moment.isoformat()} is before {EARLIEST_DAY.isoformat()}")
+    if moment > datetime.now(UTC) + LATEST_AHEAD:
+        raise ValueError(f"{moment.isoformat()} is in the future")
+    return moment
+
+
+SessionMoment = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 class ExportedSession(_Model):
     uid: str = Field(pattern=r"^[0-9a-f]{32}$")
     routine_id: str = Field(min_length=1, max_length=40)
-    routine_name: str = Field(max_length=200)
-    device: str | None = None
-    source: str = Field(max_length=40)
-    started_utc: AwareDatetime
-    utc_offset_minutes: int = Field(ge=-16 * 60, le=16 * 60)
-    ended_utc: AwareDatetime | None = None
-    status: Literal["in_progress", "completed", "partial", "aborted"]
-    planned_seconds: float = Field(ge=0)
-    active_seconds: float = Field(ge=0)
-    note: str | None = None
-    zones: list[ExportedZone] = Field(default_factory=list)
-    glides: list[ExportedGlide] = Field(default_factory=list)
+    routine_name: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    device: OptionalText = Field(default=None, max_length=MAX_TEXT_CHARS)
+    source: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")
+    started_utc: SessionMoment
+    utc_offset_minutes: int = Field(ge=-MAX_UTC_OFFSET_MINUTES, le=MAX_UTC_OFFSET_MINUTES)
+    ended_utc: SessionMoment | None = None
+    status: RecordStatus
+    planned_seconds: float = Field(ge=0, le=MAX_ACTIVE_SECONDS)
+    active_seconds: float = Field(ge=0, le=MAX_ACTIVE_SECONDS)
+    note: OptionalText = Field(default=None, max_length=MAX_NOTE_CHARS)
+    zones: list[ExportedZone] = Field(default_factory=list, max_length=MAX_ZONES)
+    glides: list[ExportedGlide] = Field(
+        default_factory=list, max_length=MAX_ZONES * MAX_GLIDES_PER_ZONE
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.ended_utc is not None and not (
+            self.started_utc <= self.ended_utc <= self.started_utc + timedelta(days=1)
+        ):
+            raise ValueError("ended_utc must be after started_utc, within a day")
+        indexes = [zone.zone_index for zone in self.zones]
+        if len(set(indexes)) != len(indexes):
+            raise ValueError("zones: each zone_index may appear only once")
+        planned = {zone.zone_index: zone.glides_planned for zone in self.zones}
+        done: dict[int, int] = {}
+        for glide in self.glides:
+            if glide.zone_index not in planned:
+                raise ValueError(f"glides: zone_index {glide.zone_index} is not one of the zones")
+            done[glide.zone_index] = done.get(glide.zone_index, 0) + 1
+        for index, count in done.items():
+            if count > planned[index]:
+                raise ValueError(f"glides: zone {index} has more glides than planned")
+        steps = [glide.step_index for glide in self.glides]
+        if len(set(steps)) != len(steps):
+            raise ValueError("glides: each step_index may appear only once")
+        return self
 
 
 class ExportedSkipDay(_Model):
     day: date
-    reason: str = Field(max_length=200)
+    reason: str = Field(max_length=MAX_TEXT_CHARS)
+
+    @model_validator(mode="after")
+    def _day_in_range(self) -> Self:
+        try:
+            check_day(self.day, datetime.now(UTC).date(), "day")
+        except RecordError as exc:
+            raise ValueError(str(exc)) from None
+        return self
 
 
 class ExportFile(_Model):
@@ -93,11 +211,13 @@ def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
 
 
 def _exported(session: SessionRecord, store: SessionLog | None) -> ExportedSession:
+    # Built without validation: an export carries whatever the log holds, even a value an
+    # import would refuse today, so that nothing the user has is ever left behind.
     glides = store.glides(session.id) if store is not None else []
-    return ExportedSession(
+    return ExportedSession.model_construct(
         **_shared_fields(session),
-        zones=[ExportedZone(**z._asdict()) for z in session.zones],
-        glides=[ExportedGlide(**g._asdict()) for g in glides],
+        zones=[ExportedZone.model_construct(**z._asdict()) for z in session.zones],
+        glides=[ExportedGlide.model_construct(**g._asdict()) for g in glides],
     )
 
 
@@ -120,7 +240,8 @@ def to_json(export: ExportFile) -> str:
 def to_csv(export: ExportFile) -> str:
     """One row per session (zones packed in one cell) and one per skip day; glides are left out."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: with "\n" alone, a lone "\r" in a field would go out unquoted.
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for session in export.sessions:
         row = session.model_dump(mode="json", exclude={"zones", "glides"})
@@ -135,6 +256,11 @@ def to_csv(export: ExportFile) -> str:
     return out.getvalue()
 
 
+def read_export(path: Path) -> ExportFile:
+    """An export file, read within bounds (a regular file of at most 256 MiB) and validated."""
+    return parse_export(read_text_file(path, ExportFileError, MAX_EXPORT_BYTES), str(path))
+
+
 def parse_export(text: str, source: str) -> ExportFile:
     """Read a JSON or CSV export; errors name the file, the record and the field."""
     stripped = text.lstrip()
@@ -143,16 +269,17 @@ def parse_export(text: str, source: str) -> ExportFile:
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise TransferError(f"{source}: invalid JSON: {exc}") from None
+                raise ExportFileError(source, [f"invalid JSON: {exc}"]) from None
             return ExportFile.model_validate(data)
         return ExportFile.model_validate(_csv_to_data(text, source))
     except ValidationError as exc:
-        problems = "\n".join(f"  - {line}" for line in describe_validation_error(exc))
-        raise TransferError(f"{source}: not a facecoach export:\n{problems}") from None
+        raise ExportFileError(source, describe_validation_error(exc)) from None
+    except RecursionError:
+        raise ExportFileError(source, ["nested too deeply"]) from None
 
 
 def _csv_to_data(text: str, source: str) -> dict[str, Any]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is None or "kind" not in reader.fieldnames:
         raise TransferError(f"{source}: not a facecoach export (no 'kind' column in a CSV header)")
     sessions: list[dict[str, Any]] = []
@@ -199,20 +326,19 @@ def _parse_zones(cell: str, source: str, line: int) -> list[dict[str, Any]]:
 
 
 def import_data(store: SessionLog, export: ExportFile) -> tuple[int, int]:
-    """Add the sessions the log does not have yet; returns (added, already there)."""
-    added = present = 0
-    for session in export.sessions:
-        # The store turns an imported "in_progress" session into "partial".
-        record = SessionRecord(
-            id=0,
-            **_shared_fields(session),
-            zones=tuple(ZoneRecord(**z.model_dump()) for z in session.zones),
+    """Add the sessions the log does not have yet, all of them or none (one transaction);
+    returns (added, already there)."""
+    records = [
+        (
+            # The store turns an imported "in_progress" session into "partial".
+            SessionRecord(
+                id=0,
+                **_shared_fields(session),
+                zones=tuple(ZoneRecord(**z.model_dump(mode="json")) for z in session.zones),
+            ),
+            [GlideRecord(**g.model_dump(mode="json")) for g in session.glides],
         )
-        glides = [GlideRecord(**g.model_dump()) for g in session.glides]
-        if store.insert_imported(record, glides):
-            added += 1
-        else:
-            present += 1
-    for skip in export.skip_days:
-        store.add_skip_days(skip.day, skip.day, skip.reason)
-    return added, present
+        for session in export.sessions
+    ]
+    skip_days = [(skip.day, skip.reason) for skip in export.skip_days]
+    return store.import_records(records, skip_days)

@@ -216,6 +216,7 @@ def _skip(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from facecoach.adherence.transfer import export_data, to_csv, to_json
+    from facecoach.wording.adherence import plural
 
     export = export_data(open_companion(args).require_store(), with_glides=args.format == "json")
     text = to_json(export) if args.format == "json" else to_csv(export)
@@ -226,20 +227,18 @@ def _export(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise FacecoachError(f"cannot write {args.output}: {exc.strerror}") from None
-    print(f"Exported {len(export.sessions)} sessions to {args.output}.", file=sys.stderr)
+    print(f"Exported {plural(len(export.sessions), 'session')} to {args.output}.", file=sys.stderr)
     return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
-    from facecoach.adherence.transfer import import_data, parse_export
+    from facecoach.adherence.transfer import import_data, read_export
+    from facecoach.wording.adherence import plural
 
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FacecoachError(f"cannot read {args.file}: {exc}") from None
-    export = parse_export(text, str(args.file))
+    export = read_export(args.file)
     added, present = import_data(open_companion(args).require_store(), export)
-    print(f"Imported {added} new sessions; {present} were already in the log.")
+    already = f"{present} {'was' if present == 1 else 'were'} already in the log"
+    print(f"Imported {plural(added, 'new session')}; {already}.")
     return EXIT_OK
 
 
