@@ -342,3 +342,56 @@ def test_a_glide_length_no_routine_can_take_is_refused_when_saved(
     asyncio.run(main())
     assert any("Full face" in n for n in notices)
     assert not (isolated_dirs / "settings.toml").exists()
+
+
+HOSTILE_NAMES = [
+    "[@click=app.quit]Quit[/]",
+    "[b]Bold[/b] [red]red",
+    "\x1b]0;pwned\x07Title",
+    "[link=https://example.com]x[/link]",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_names_from_files_and_the_log_are_shown_as_text(
+    clock: FakeClock, data_dir: Path, name: str
+) -> None:
+    from rich.text import Text
+    from textual.widgets import DataTable, Select
+
+    from facecoach.routines.loader import LoadedRoutine
+    from facecoach.routines.model import Routine
+    from facecoach.wording.text import plain
+
+    routine = Routine.model_validate(
+        {"id": "hostile", "name": name, "zones": [{"zone": "cheeks", "path": name}]}
+    )
+    library = RoutineLibrary(routines={"hostile": LoadedRoutine(routine, "test")})
+    companion = make_companion(clock, library=library)
+    store = companion.require_store()
+    store.log_manual_session(
+        routine_id="hostile",
+        routine_name=name,
+        started=clock.now(),
+        utc_offset_minutes=0,
+        seconds=60,
+        zones=[],
+    )
+    app = FacecoachApp(companion)
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            select = app.screen.query_one("#routine-select", Select)
+            options: list[tuple[Text, str]] = select._options  # type: ignore[assignment]
+            (label,) = [prompt.plain for prompt, value in options if value == "hostile"]
+            assert label.startswith(plain(name))
+            await pilot.press("h")
+            await pilot.pause()
+            table = app.screen.query_one("#recent", DataTable)
+            cell = table.get_cell_at((0, 1))  # type: ignore[arg-type]
+            assert isinstance(cell, Text)
+            assert cell.plain == plain(name)
+            assert app.is_running  # nothing clicked its way to quitting
+
+    asyncio.run(main())

@@ -28,15 +28,20 @@ class RecordError(FacecoachError):
     """A value that cannot go into the session log."""
 
 
-def check_day(day: date, today: date, what: str) -> date:
+# Skip days and a program's start may be planned ahead, up to a year.
+PLAN_AHEAD = timedelta(days=366)
+
+
+def check_day(day: date, today: date, what: str, ahead: timedelta = LATEST_AHEAD) -> date:
     """`day`, if it can be a session's day; otherwise an error that names `what` and why."""
     if day < EARLIEST_DAY:
         raise RecordError(
             f"{what} {day.isoformat()} is before {EARLIEST_DAY.isoformat()}; "
             "is the year mistyped? (use YYYY-MM-DD)"
         )
-    if day > today + LATEST_AHEAD:
-        raise RecordError(f"{what} {day.isoformat()} is in the future")
+    if day > today + ahead:
+        too_far = "in the future" if ahead == LATEST_AHEAD else "more than a year ahead"
+        raise RecordError(f"{what} {day.isoformat()} is {too_far}")
     return day
 
 

@@ -99,11 +99,13 @@ class AdherenceStats:
 
 
 def session_counts(session: SessionRecord, count_share: float) -> bool:
-    """Completed sessions count; stopped ones once `count_share` of their glides were done."""
-    if session.status == RecordStatus.COMPLETED:
-        return True
+    """A session counts once `count_share` of its glides were done, whatever its status: a
+    "complete" session whose glides were mostly skipped does not. One with no glides on record
+    (an old import) counts only if it was completed."""
     planned = session.glides_planned
-    return planned > 0 and session.glides_done / planned >= count_share
+    if planned == 0:
+        return session.status == RecordStatus.COMPLETED
+    return session.glides_done / planned >= count_share
 
 
 def compute_stats(
@@ -200,4 +202,18 @@ def stats_from_store(store: SessionLog, settings: "Settings", *, today: date) ->
         day_start_hour=settings.day_start_hour,
         count_share=settings.count_share,
         zone_glides=store.zone_glide_totals(),
+    )
+
+
+def empty_stats(settings: "Settings", *, today: date) -> AdherenceStats:
+    """The stats of a log with nothing in it yet."""
+    return compute_stats(
+        [],
+        {},
+        today=today,
+        program=settings.program(),
+        program_start=settings.program_start,
+        day_start_hour=settings.day_start_hour,
+        count_share=settings.count_share,
+        zone_glides={},
     )

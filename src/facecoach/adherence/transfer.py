@@ -210,6 +210,13 @@ def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
     )
 
 
+def empty_export() -> ExportFile:
+    """The export of a log with nothing in it yet."""
+    return ExportFile(
+        format=EXPORT_FORMAT, version=EXPORT_VERSION, exported_utc=datetime.now(UTC), sessions=[]
+    )
+
+
 def _exported(session: SessionRecord, store: SessionLog | None) -> ExportedSession:
     # Built without validation: an export carries whatever the log holds, even a value an
     # import would refuse today, so that nothing the user has is ever left behind.

@@ -7,12 +7,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from facecoach.adherence.records import PLAN_AHEAD, check_day
 from facecoach.cli.context import open_companion
-from facecoach.cli.output import EXIT_OK, print_table
+from facecoach.cli.output import EXIT_OK, print_table, say
 from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
     from facecoach.adherence.stats import AdherenceStats
+    from facecoach.companion.core import Companion
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -21,7 +23,9 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     stats.set_defaults(handler=_stats)
 
     history = commands.add_parser("history", help="recent sessions")
-    history.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default 20)")
+    history.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="how many (default 20)"
+    )
     history.set_defaults(handler=_history)
 
     log = commands.add_parser("log", help="record a session done without the app")
@@ -72,9 +76,23 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     program.set_defaults(handler=_program)
 
 
-def _parse_date(text: str) -> date:
-    if text == "today":
-        return date.today()
+TODAY = "today"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def _parse_date(text: str) -> "date | str":
+    """A date, or "today", which only the core can resolve: the day starts at its own hour."""
+    if text == TODAY:
+        return TODAY
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -89,10 +107,8 @@ def _parse_time(text: str) -> time:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    companion = open_companion(args)
-    companion.require_store()  # says why the log cannot be read, if it cannot
-    stats = companion.stats()
-    assert stats is not None
+    companion = _reading(args)
+    stats = companion.stats_so_far()
     if args.json:
         print(json.dumps(stats.to_json(), indent=2))
         return EXIT_OK
@@ -129,9 +145,9 @@ def _history(args: argparse.Namespace) -> int:
     from facecoach.wording.adherence import status_word
     from facecoach.wording.session import format_duration
 
-    store = open_companion(args).require_store()
-    sessions = store.sessions(limit=max(1, args.limit))
-    skip_days = store.skip_days()
+    store = _reading(args).existing_store()
+    sessions = store.sessions(limit=args.limit) if store is not None else []
+    skip_days = store.skip_days() if store is not None else {}
     if not sessions:
         print("No sessions yet. Start one with `facecoach coach lift-5`.")
         return EXIT_OK
@@ -164,10 +180,12 @@ def _log(args: argparse.Namespace) -> int:
     # The routine as it would have run, with the user's preferences: its zones and length.
     routine = companion.routine_choice(args.routine).routine
     timeline = plan_timeline(routine)
-    day = args.date or date.today()
+    calendar_today = date.today()
+    day = calendar_today if args.date in (None, TODAY) else args.date
+    check_day(day, calendar_today, "--date")
     if args.time is not None:
         at = args.time
-    elif day == date.today():
+    elif day == calendar_today:
         at = datetime.now().time()
     else:
         at = time(12, 0)
@@ -191,37 +209,68 @@ def _log(args: argparse.Namespace) -> int:
         zones=zones,
         note=args.note,
     )
-    print(
-        f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}."
-    )
+    say(f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}.")
     return EXIT_OK
 
 
 def _skip(args: argparse.Namespace) -> int:
     from facecoach.wording.adherence import plural
 
-    last = args.last or args.first
-    store = open_companion(args).require_store()
+    companion = open_companion(args)
+    first = _planned_day(args.first, companion, "FROM")
+    last = _planned_day(args.last, companion, "TO") if args.last else first
+    store = companion.require_store()
     if args.remove:
-        count = store.remove_skip_days(args.first, last)
+        count = store.remove_skip_days(first, last)
         print(f"Removed {plural(count, 'skip day')}.")
         return EXIT_OK
     if not args.reason.strip():
         raise FacecoachError("say why with --reason (for example --reason vacation)")
-    count = store.add_skip_days(args.first, last, args.reason.strip())
-    span = f"{args.first}" if last == args.first else f"{args.first} to {last}"
-    print(f"Marked {plural(count, 'skip day')} ({span}): {args.reason.strip()}.")
+    count = store.add_skip_days(first, last, args.reason.strip())
+    span = f"{first}" if last == first else f"{first} to {last}"
+    say(f"Marked {plural(count, 'skip day')} ({span}): {args.reason.strip()}.")
     return EXIT_OK
 
 
-def _export(args: argparse.Namespace) -> int:
-    from facecoach.adherence.transfer import export_data, to_csv, to_json
-    from facecoach.wording.adherence import plural
+def _reading(args: argparse.Namespace) -> "Companion":
+    """The core for a command that only reads the log: a folder named with --data-dir that
+    holds no log is a mistake to report, not an empty history to show (nor a log to create)."""
+    from facecoach.config.paths import DATABASE_FILE
 
-    export = export_data(open_companion(args).require_store(), with_glides=args.format == "json")
+    companion = open_companion(args)
+    if args.data_dir and not (Path(args.data_dir) / DATABASE_FILE).expanduser().exists():
+        raise FacecoachError(
+            f"there is no session log in {args.data_dir} (nothing was created there); "
+            "is --data-dir right?"
+        )
+    return companion
+
+
+def _planned_day(value: "date | str", companion: "Companion", what: str) -> date:
+    """A day that may lie ahead (skip days, a program's start); "today" is the counting day,
+    which starts at the user's day-start hour (at 01:00 it is still yesterday)."""
+    today = companion.today()
+    day = today if value == TODAY else value
+    assert isinstance(day, date)
+    return check_day(day, today, what, ahead=PLAN_AHEAD)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from facecoach.adherence.transfer import empty_export, export_data, to_csv, to_json
+    from facecoach.wording.adherence import plural
+    from facecoach.wording.text import plain
+
+    store = _reading(args).existing_store()
+    export = (
+        export_data(store, with_glides=args.format == "json")
+        if store is not None
+        else empty_export()
+    )
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
-        sys.stdout.write(text)
+        # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
+        # from a hostile note or name must not be run by the terminal.
+        sys.stdout.write(plain(text) if sys.stdout.isatty() else text)
         return EXIT_OK
     try:
         args.output.write_text(text, encoding="utf-8")
@@ -268,7 +317,7 @@ def _program(args: argparse.Namespace) -> int:
             args.intro_days or intro.days,
         )
     if args.start:
-        changes["program_start"] = args.start
+        changes["program_start"] = _planned_day(args.start, companion, "--start")
     if args.day_start_hour is not None:
         changes["day_start_hour"] = args.day_start_hour
     if changes:
@@ -276,7 +325,7 @@ def _program(args: argparse.Namespace) -> int:
         print(f"Saved to {settings_path(companion.config_dir)}.")
     for phase in settings.phases:
         length = f"{phase.days} days" if phase.days else "from then on"
-        print(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")
+        say(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")
     start = settings.program_start.isoformat() if settings.program_start else "your first session"
     print(f"Program starts: {start}; a new day starts at {settings.day_start_hour:02d}:00")
     return EXIT_OK

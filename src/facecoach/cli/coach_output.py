@@ -6,6 +6,7 @@ from typing import Any, TextIO
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.session import session_intro, session_outcome, step_cue, zone_heading
+from facecoach.wording.text import plain
 
 BELL = "\a"
 
@@ -57,7 +58,7 @@ class TextRenderer:
         if text is None:
             return
         bell = BELL if self._bell and _is_glide_change(event) else ""
-        self._out.write(f"{bell}{text}\n")
+        self._out.write(f"{bell}{plain(text)}\n")  # names and paths come from routine files
         self._out.flush()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table
+from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table, say, warn
 from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:
@@ -123,9 +123,9 @@ def _devices_pair(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
     device = _run(service.pair(args.address, args.profile))
     profile = service.profile_for(device)
-    print(f"Paired {device.name} ({device.address}) as {profile.name}.")
+    say(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
-        print(f"  {key}: {value}")
+        say(f"  {key}: {value}")
     if not profile.programs:
         print("This profile reads the battery only; facecoach cannot select programs on it.")
     return EXIT_OK
@@ -133,7 +133,7 @@ def _devices_pair(args: argparse.Namespace) -> int:
 
 def _devices_forget(args: argparse.Namespace) -> int:
     device = _run(_with_problems(_service(args)).forget(args.address))
-    print(f"Forgot {device.name} ({device.address}).")
+    say(f"Forgot {device.name} ({device.address}).")
     return EXIT_OK
 
 
@@ -167,9 +167,9 @@ def _devices_info(args: argparse.Namespace) -> int:
     device = service.paired_device(args.address)
     profile, status, info = _run(service.read_details(device))
     lines = [*describe_status(profile, status), *(f"{k}: {v}" for k, v in info.items())]
-    print(f"{device.name} ({device.address}), profile {device.profile}")
+    say(f"{device.name} ({device.address}), profile {device.profile}")
     for line in lines:
-        print(f"  {line}")
+        say(f"  {line}")
     return EXIT_OK
 
 
@@ -207,11 +207,11 @@ def _profiles_validate(args: argparse.Namespace) -> int:
         failures = vector_failures(profile)
         if failures:
             failed = True
-            print(f"{name}: golden vectors do not hold:", file=sys.stderr)
+            warn(f"{name}: golden vectors do not hold:")
             for line in failures:
-                print(f"  - {line}", file=sys.stderr)
+                warn(f"  - {line}")
             continue
         count = len(profile.vectors.commands) + len(profile.vectors.notifications)
         vectors = f"{count} golden vectors hold" if count else "no golden vectors"
-        print(f"{name}: ok ({profile.id}, {vectors})")
+        say(f"{name}: ok ({profile.id}, {vectors})")
     return EXIT_ERROR if failed else EXIT_OK

@@ -22,6 +22,11 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
         out.write("  ".join(padded).rstrip() + "\n")
 
 
+def say(text: str) -> None:
+    """A line on standard output; text from files, imports or the radio shown as text."""
+    print(plain(text), flush=True)
+
+
 def warn(problem: str) -> None:
     print(f"facecoach: warning: {plain(problem)}", file=sys.stderr)
 

@@ -6,7 +6,7 @@ import contextlib
 import signal
 import time
 
-from facecoach.cli.output import EXIT_OK, print_problems
+from facecoach.cli.output import EXIT_OK, print_problems, say
 from facecoach.errors import FacecoachError
 
 DEFAULT_ADDRESS = "DA:1D:00:00:00:01"
@@ -92,7 +92,7 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
     def report(text: str) -> None:
-        print(f"{time.strftime('%H:%M:%S')} {text}", flush=True)
+        say(f"{time.strftime('%H:%M:%S')} {text}")
 
     async def run() -> None:
         stop = asyncio.Event()

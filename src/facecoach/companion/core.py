@@ -25,7 +25,7 @@ from facecoach.adherence.session_log import (
     SessionSource,
     StoreError,
 )
-from facecoach.adherence.stats import AdherenceStats, stats_from_store
+from facecoach.adherence.stats import AdherenceStats, empty_stats, stats_from_store
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
 from facecoach.companion.preflight import (
@@ -133,6 +133,13 @@ class Companion:
                 self.problems.append(f"{exc}\nSessions will run but will not be logged.")
         return self._store
 
+    def existing_store(self) -> SessionLog | None:
+        """The session log for reading, or None when there is none yet: reading never creates
+        one (a mistyped folder must not look like an empty history)."""
+        if not self.database.exists() and not self.database.is_symlink():
+            return None
+        return self.require_store()
+
     def require_store(self) -> SessionLog:
         store = self.store
         if store is None:
@@ -221,6 +228,13 @@ class Companion:
         store = self.store
         if store is None:
             return None
+        return stats_from_store(store, self.settings, today=self.today())
+
+    def stats_so_far(self) -> AdherenceStats:
+        """The stats for reading: of the log if there is one, of an empty one if not."""
+        store = self.existing_store()
+        if store is None:
+            return empty_stats(self.settings, today=self.today())
         return stats_from_store(store, self.settings, today=self.today())
 
     def skip_days(self) -> frozenset[date]:

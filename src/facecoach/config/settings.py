@@ -16,6 +16,7 @@ from facecoach.adherence.goals import (
     Phase,
     Program,
 )
+from facecoach.adherence.records import EARLIEST_DAY
 from facecoach.datafiles import DataFileError, read_toml_model, write_toml_atomic
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
@@ -102,6 +103,15 @@ class Settings(BaseModel):
         default_factory=dict,
         description="Key binding id to keys, e.g. {'session.pause' = 'p'}.",
     )
+
+    @model_validator(mode="after")
+    def _check_start(self) -> Self:
+        if self.program_start is not None and self.program_start < EARLIEST_DAY:
+            raise ValueError(
+                f"program_start {self.program_start.isoformat()} is before "
+                f"{EARLIEST_DAY.isoformat()}; is the year mistyped?"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_phases(self) -> Self:

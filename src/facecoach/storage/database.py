@@ -74,6 +74,9 @@ class Database:
             ) from None
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the session log at {path}: {exc}") from None
+        # Text that is not UTF-8 (written by another tool) reads with replacement characters
+        # instead of failing every query that touches it.
+        connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
         database = cls(connection, path)
         try:
             database._prepare()
@@ -152,6 +155,12 @@ class Database:
 
 def _check_existing_file(path: Path) -> None:
     """Refuse, without touching it, a file that is not an SQLite database at all."""
+    if path.is_symlink() and not path.exists():
+        raise StoreError(
+            f"{path} is a link to {os.readlink(path)}, which does not exist; facecoach will not "
+            "create a session log at the other end of a broken link. Remove the link, or "
+            "point it at your log."
+        )
     if not path.exists():
         return
     if path.is_dir():

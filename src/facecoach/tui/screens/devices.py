@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.text import shown
 
 if TYPE_CHECKING:
     from facecoach.devices.scanning import ScanResult
@@ -79,11 +80,11 @@ class DevicesScreen(Screen[None]):
         link = device.link
         connected = link is not None and link.is_connected
         self.query_one("#connect", Button).disabled = connected
-        paired.update(Text.assemble((summary.name, "bold"), f" · {link_state_text(summary.state)}"))
+        paired.update(shown(summary.name, "bold") + f" · {link_state_text(summary.state)}")
         if link is None:
             programs.update("Press c to connect and read its battery and programs.")
             return
-        programs.update(Text("\n".join(describe_status(link.profile, link.status))))
+        programs.update(shown("\n".join(describe_status(link.profile, link.status))))
 
     # --- scanning --------------------------------------------------------------------------
 
@@ -127,9 +128,10 @@ class DevicesScreen(Screen[None]):
             table.update_cell(result.address, column, value)
 
     @staticmethod
-    def _cells(result: "ScanResult") -> tuple[str, str, str, str]:
+    def _cells(result: "ScanResult") -> tuple[Text, str, Text, str]:
+        # A name on the radio is anyone's to choose: text, never markup.
         profile = result.profile.name if result.profile else "(no profile)"
-        return (result.label, f"{result.rssi} dBm", profile, result.address)
+        return (shown(result.label), f"{result.rssi} dBm", shown(profile), result.address)
 
     # --- intents ---------------------------------------------------------------------------
 

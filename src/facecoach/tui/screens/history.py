@@ -10,6 +10,7 @@ from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.wording.adherence import plural, status_word, streak_detail, streak_headline
 from facecoach.wording.session import format_duration
@@ -83,7 +84,7 @@ class HistoryScreen(Screen[None]):
         for session in recent:
             table.add_row(
                 f"{session.started_local:%a %d %b %H:%M}",
-                session.routine_name,
+                shown(session.routine_name),  # from the log: shown as text, never as markup
                 status_word(session.status),
                 format_duration(session.active_seconds),
                 _zones(session) or "—",

@@ -12,6 +12,7 @@ from facecoach.adherence.stats import TodayState
 from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
+from facecoach.tui.text import shown
 from facecoach.wording.adherence import (
     streak_detail,
     streak_headline,
@@ -91,9 +92,9 @@ class HomeScreen(Screen[None]):
             device.update("No device paired.")
             detail.update("Sessions run on the timer alone (d: devices).")
             return
-        device.update(Text(summary.name, style="bold"))
+        device.update(shown(summary.name, style="bold"))
         state = link_state_text(summary.state)
-        detail.update(Text(", ".join(part for part in (state, summary.detail) if part)))
+        detail.update(shown(", ".join(part for part in (state, summary.detail) if part)))
 
     def _show_notices(self, dashboard: Dashboard) -> None:
         notices = self.query_one("#notices", Vertical)
@@ -160,11 +161,12 @@ class HomeScreen(Screen[None]):
             if routine.id == self._suggested_id
             else ""
         )
-        detail.update(f"{why}Zones: {zones}.")
+        detail.update(shown(f"{why}Zones: {zones}."))
 
-    def _routine_options(self) -> list[tuple[str, str]]:
+    def _routine_options(self) -> list[tuple[Text, str]]:
+        # Names come from routine files: shown as text, never as markup.
         return [
-            (f"{r.routine.name} · {format_duration(r.routine.total_seconds())}", r.routine.id)
+            (shown(f"{r.routine.name} · {format_duration(r.total_seconds)}"), r.routine.id)
             for r in self.companion.routines()
         ]
 

@@ -12,6 +12,7 @@ from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
 from facecoach.tui.screens.dialogs import InjectionDialog
+from facecoach.tui.text import shown
 
 
 def result_text(result: ScreeningResult) -> str:
@@ -95,7 +96,7 @@ class SafetyScreen(Screen[None]):
             table.add_row(
                 f"{injection.day:%a %d %b %Y}",
                 injection.kind.label,
-                injection.note,
+                shown(injection.note),
                 key=str(injection.id),
             )
         days = self.companion.settings.injection_wait_days

@@ -6,7 +6,6 @@ also set for the next boundary so that the cue comes on time rather than up to a
 
 import math
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
 from facecoach.session.engine import EventKind, Session, SessionEvent, SessionStatus
 from facecoach.session.timeline import Step, StepKind
+from facecoach.tui.text import shown
 from facecoach.tui.widgets.face import FaceDiagram
 from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import format_duration, step_cue, step_place
@@ -113,7 +113,7 @@ class SessionScreen(Screen[None]):
             "" if summary.state is LinkState.CONNECTED else f" · {link_state_text(summary.state)}"
         )
         detail = f" · {summary.detail}" if summary.detail else ""
-        line.update(Text(f"{summary.name}{state}{detail}"))
+        line.update(shown(f"{summary.name}{state}{detail}"))
 
     def _device_problem(self, text: str) -> None:
         self.show_device()
@@ -159,15 +159,16 @@ class SessionScreen(Screen[None]):
             title.update(step_place(step))
             path = self._zone_path(step)
             glide.update(
-                f"Glide {step.glide} of {step.glides}, upward{': ' + path if path else ''}."
+                shown(f"Glide {step.glide} of {step.glides}, upward{': ' + path if path else ''}.")
             )
         elif step.kind is StepKind.PREP:
             title.update("Prep")
-            glide.update(step.text or "Apply conductive gel to the whole area.")
+            glide.update(shown(step.text or "Apply conductive gel to the whole area."))
         else:
             title.update(step_place(step))
-            glide.update(step_cue(step))
-        self.query_one("#next-line", Static).update(_next_text(self.session, step))
+            glide.update(shown(step_cue(step)))
+        # Paths and prep texts come from routine files: text, never markup.
+        self.query_one("#next-line", Static).update(shown(_next_text(self.session, step)))
 
     def _zone_path(self, step: Step) -> str:
         if step.zone_index is None:

@@ -1,0 +1,169 @@
+"""The session log as a careful user meets it: typos, wrong folders, broken links, odd bytes."""
+
+import os
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from facecoach.adherence.session_log import RecordStatus, SessionLog, ZonePlan
+from facecoach.adherence.stats import compute_stats, session_counts
+from facecoach.cli.adherence import TODAY, _planned_day
+from facecoach.companion.core import Companion
+from facecoach.config.settings import Settings
+from facecoach.routines.loader import RoutineLibrary
+from facecoach.session.clock import FakeClock
+from tests.support.cli import facecoach
+
+
+@pytest.fixture
+def data_dir(isolated_dirs: Path) -> Path:
+    return isolated_dirs.parent / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["log", "lift-5", "--date", "0026-11-01"], "is before 2000-01-01; is the year mistyped?"),
+        (["log", "lift-5", "--date", "0001-01-01", "--time", "00:00"], "is the year mistyped?"),
+        (["log", "lift-5", "--date", "2999-01-01"], "is in the future"),
+        (["program", "--start", "0001-01-01"], "is the year mistyped?"),
+        (["skip", "0026-11-01", "--reason", "typo"], "is the year mistyped?"),
+    ],
+    ids=["log year 0026", "log year 1", "log far ahead", "program start year 1", "skip year 0026"],
+)
+def test_a_mistyped_year_is_refused_before_anything_is_written(
+    args: list[str], expected: str, data_dir: Path, isolated_dirs: Path
+) -> None:
+    result = facecoach(*args)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("facecoach: error: ")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (data_dir / "facecoach.db").exists()
+    assert not (isolated_dirs / "settings.toml").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["stats"], ["history"], ["export"]])
+def test_reading_from_a_mistyped_folder_creates_nothing_and_says_so(
+    tmp_path: Path, command: list[str]
+) -> None:
+    wrong = tmp_path / "no-such-folder"
+    result = facecoach("--data-dir", str(wrong), *command)
+    assert result.returncode == 1
+    assert "there is no session log in" in result.stderr
+    assert not wrong.exists()
+
+
+@pytest.mark.slow
+def test_a_new_user_reads_an_empty_history_without_a_log_being_created(data_dir: Path) -> None:
+    assert "No sessions yet" in facecoach("history").stdout
+    assert "a session is due today" in facecoach("stats").stdout
+    assert not (data_dir / "facecoach.db").exists()
+
+
+@pytest.mark.slow
+def test_history_limit_must_be_at_least_one() -> None:
+    result = facecoach("history", "--limit", "0")
+    assert result.returncode == 2
+    assert "must be at least 1" in result.stderr
+
+
+def test_skip_today_just_after_midnight_marks_the_counting_day(isolated_dirs: Path) -> None:
+    clock = FakeClock(start=datetime(2026, 11, 20, 1, 30, tzinfo=UTC))  # a new day starts at 03
+    companion = Companion(clock, isolated_dirs, isolated_dirs / "log.db", RoutineLibrary.load(None))
+    assert _planned_day(TODAY, companion, "FROM") == date(2026, 11, 19)
+
+
+def test_a_complete_session_with_most_glides_skipped_does_not_count(tmp_path: Path) -> None:
+    started = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    with SessionLog.open(tmp_path / "log.db") as log:
+        sid = log.begin_session(
+            routine_id="lift-5",
+            routine_name="Lift",
+            started=started,
+            utc_offset_minutes=0,
+            planned_seconds=300,
+            zones=[ZonePlan(0, "forehead", 30)],
+            source="tui",
+        )
+        for step in range(4):
+            log.record_glide(
+                sid,
+                step_index=step,
+                zone_index=0,
+                side="left",
+                glide=1,
+                seconds=5,
+                completed_offset=5.0 * step,
+                active_seconds=5.0 * step,
+                now=started,
+            )
+        log.record_skipped_glides(sid, 0, 26, started)
+        log.finish_session(
+            sid,
+            status=RecordStatus.COMPLETED,
+            ended=started + timedelta(minutes=5),
+            active_seconds=20,
+        )
+        (session,) = log.sessions()
+    assert session.status is RecordStatus.COMPLETED
+    assert not session_counts(session, 0.5)
+    settings = Settings()
+    stats = compute_stats(
+        [session],
+        {},
+        today=started.date(),
+        program=settings.program(),
+        program_start=None,
+        day_start_hour=3,
+        count_share=0.5,
+    )
+    assert stats.counted_sessions == 0
+    assert stats.today_state != "done"
+
+
+@pytest.mark.slow
+def test_a_broken_link_as_the_log_is_refused_and_nothing_is_created_at_its_end(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    data_dir.mkdir(parents=True)
+    target = tmp_path / "elsewhere" / "facecoach.db"
+    (data_dir / "facecoach.db").symlink_to(target)
+    result = facecoach("log", "lift-5")
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.slow
+def test_text_that_is_not_utf8_in_the_log_is_shown_not_a_traceback(data_dir: Path) -> None:
+    assert facecoach("log", "lift-5").returncode == 0
+    with sqlite3.connect(data_dir / "facecoach.db") as db:
+        db.execute("UPDATE sessions SET routine_name = CAST(x'4c6966ff7420c3' AS TEXT)")
+    db.close()
+    result = facecoach("history")
+    assert result.returncode == 0, result.stderr
+    assert "Lif\ufffdt" in result.stdout
+
+
+@pytest.mark.slow
+def test_escape_sequences_from_the_log_never_reach_the_terminal(data_dir: Path) -> None:
+    os.environ["FACECOACH_DATA_DIR"] = str(data_dir)  # the isolated folder, for main()
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        log.log_manual_session(
+            routine_id="evil",
+            routine_name="\x1b]0;pwned\x07\x1b[2JEvil",
+            started=datetime.now(UTC) - timedelta(hours=1),
+            utc_offset_minutes=0,
+            seconds=60,
+            zones=[],
+        )
+    for command in (["history"], ["stats"]):
+        result = facecoach(*command)
+        assert "\x1b" not in result.stdout, command
+    # An export is data: into a pipe or a file it keeps every byte, to come back on import.
+    assert "\x1b]0;pwned" in facecoach("export", "--format", "csv").stdout
