@@ -10,6 +10,7 @@ import pytest
 from facecoach.adherence.session_log import RecordStatus, SessionLog, ZonePlan
 from facecoach.adherence.stats import compute_stats, session_counts
 from facecoach.cli.adherence import TODAY, _planned_day
+from facecoach.cli.main import main
 from facecoach.companion.core import Companion
 from facecoach.config.settings import Settings
 from facecoach.routines.loader import RoutineLibrary
@@ -167,3 +168,64 @@ def test_escape_sequences_from_the_log_never_reach_the_terminal(data_dir: Path) 
         assert "\x1b" not in result.stdout, command
     # An export is data: into a pipe or a file it keeps every byte, to come back on import.
     assert "\x1b]0;pwned" in facecoach("export", "--format", "csv").stdout
+
+
+def history_rows(capsys: pytest.CaptureFixture[str]) -> list[list[str]]:
+    capsys.readouterr()  # what came before
+    assert main(["history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    if lines and lines[0].startswith("No sessions"):
+        return []
+    return [line.split() for line in lines[1:] if line and not line.startswith("Skip")]
+
+
+def test_a_second_log_of_the_same_routine_that_day_needs_force(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["log", "lift-5", "--date", "2026-11-20", "--time", "08:00"]) == 0
+    assert main(["log", "lift-5", "--date", "2026-11-20", "--time", "19:00"]) == 1
+    err = capsys.readouterr().err
+    assert "already logged for that day" in err
+    assert "--force" in err
+    assert len(history_rows(capsys)) == 1
+    assert main(["log", "express", "--date", "2026-11-20"]) == 0  # another routine is fine
+    assert main(["log", "lift-5", "--date", "2026-11-20", "--time", "19:00", "--force"]) == 0
+    assert len(history_rows(capsys)) == 3
+
+
+def test_edit_delete_undo_and_purge_through_the_short_id(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    assert main(["log", "lift-5", "--date", "2026-11-20", "--time", "08:00"]) == 0
+    capsys.readouterr()
+    (row,) = history_rows(capsys)
+    short_id = row[0]
+    assert len(short_id) == 6
+
+    assert main(["log", "edit", short_id, "--note", "left cheek tingled", "--minutes", "7"]) == 0
+    assert "note: left cheek tingled" in capsys.readouterr().out
+    (row,) = history_rows(capsys)
+    assert "7" in row
+    assert "min" in row
+    assert "tingled" in " ".join(row)
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        (session,) = log.sessions()
+        (event,) = log.session_events(session.id)
+        assert event[1] == "edited"
+        assert "note was None" in event[2]
+
+    assert main(["log", "delete", short_id]) == 0
+    assert "log undo" in capsys.readouterr().out
+    assert history_rows(capsys) == []
+    assert main(["log", "undo"]) == 0
+    assert f"Restored {short_id}" in capsys.readouterr().out
+    assert len(history_rows(capsys)) == 1
+
+    assert main(["log", "delete", short_id]) == 0
+    assert main(["log", "purge"]) == 1  # no terminal to ask on
+    assert main(["log", "purge", "--yes"]) == 0
+    assert "Purged 1 deleted session" in capsys.readouterr().out
+    assert main(["log", "undo"]) == 0
+    assert "Nothing to undo" in capsys.readouterr().out
+    assert main(["log", "edit", "zzzz"]) == 1
+    assert "not a session id" in capsys.readouterr().err

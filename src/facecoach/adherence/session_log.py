@@ -6,6 +6,7 @@ final status is still running is known from its owner's lease (`storage.leases`)
 owner is gone reads as partial at once.
 """
 
+import re
 import sqlite3
 import uuid
 from collections.abc import Sequence
@@ -39,6 +40,10 @@ class SessionEventKind(StrEnum):
     DEVICE_GAVE_UP = "device_gave_up"  # reconnection stopped trying
     DEVICE_STOPPED = "device_stopped"  # the device confirmed `stop` at the end
     DEVICE_STOP_FAILED = "device_stop_failed"  # it could not be stopped: the detail says why
+    EDITED = "edited"  # the user corrected it; the detail keeps the old values
+
+
+SHORT_ID_LENGTH = 6  # of a session's uid, as history shows it
 
 
 class SessionSource(StrEnum):
@@ -113,6 +118,11 @@ class SessionRecord:
         if self.glide_totals is not None:
             return self.glide_totals[1]
         return sum(z.glides_done for z in self.zones)
+
+    @property
+    def short_id(self) -> str:
+        """The id `history` shows and `log edit` and `log delete` take."""
+        return self.uid[:SHORT_ID_LENGTH]
 
     @property
     def started_local(self) -> datetime:
@@ -322,11 +332,22 @@ class SessionLog:
     # --- reading -------------------------------------------------------------------------
 
     def sessions(self, *, limit: int | None = None, with_zones: bool = True) -> list[SessionRecord]:
-        """Sessions newest first; one whose owner is gone (its lease is free) reads as partial.
+        """Sessions newest first, deleted ones left out; one whose owner is gone (its lease is
+        free) reads as partial.
 
         Without zones, each record carries its glide totals summed by SQL instead, which is
         several times faster for the whole history (stats need only the totals).
         """
+        return self._records("WHERE deleted_utc IS NULL", (), limit=limit, with_zones=with_zones)
+
+    def _records(
+        self,
+        where: str,
+        parameters: Sequence[object],
+        *,
+        limit: int | None = None,
+        with_zones: bool = True,
+    ) -> list[SessionRecord]:
         totals_join = (
             ""
             if with_zones
@@ -342,14 +363,14 @@ class SessionLog:
             + totals_columns
             + " FROM sessions"
             + totals_join
+            + f" {where}"
             + " ORDER BY started_utc DESC, id DESC"
             + (" LIMIT ?" if limit is not None else ""),
-            (limit,) if limit is not None else (),
+            (*parameters, limit) if limit is not None else tuple(parameters),
         )
+        whole_log = limit is None and where == "WHERE deleted_utc IS NULL"
         zone_rows = (
-            self._zones_for([row[0] for row in rows], all_sessions=limit is None)
-            if with_zones
-            else {}
+            self._zones_for([row[0] for row in rows], all_sessions=whole_log) if with_zones else {}
         )
         records = []
         for row in rows:
@@ -381,7 +402,11 @@ class SessionLog:
 
     def zone_glide_totals(self) -> dict[str, int]:
         """Glides done per zone over the whole log."""
-        rows = self.database.read("SELECT zone, SUM(glides_done) FROM session_zones GROUP BY zone")
+        rows = self.database.read(
+            "SELECT zone, SUM(glides_done) FROM session_zones"
+            " JOIN sessions ON sessions.id = session_zones.session_id"
+            " WHERE sessions.deleted_utc IS NULL GROUP BY zone"
+        )
         return {zone: done for zone, done in rows if done}
 
     def _zones_for(self, ids: list[int], *, all_sessions: bool) -> dict[int, list[ZoneRecord]]:
@@ -411,6 +436,96 @@ class SessionLog:
             (session_id,),
         )
         return [GlideRecord(*row) for row in rows]
+
+    # --- correcting the log ------------------------------------------------------------------
+
+    def find(self, short_id: str) -> SessionRecord:
+        """The session whose id starts with `short_id` (as `history` shows it)."""
+        prefix = short_id.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{4,32}", prefix):
+            raise StoreError(
+                f"{short_id!r} is not a session id: use the ID column of `facecoach history` "
+                "(at least 4 characters)"
+            )
+        rows = self.database.read(
+            "SELECT id FROM sessions WHERE uid LIKE ? AND deleted_utc IS NULL LIMIT 2",
+            (prefix + "%",),
+        )
+        if not rows:
+            raise StoreError(f"no session with id {prefix} (see `facecoach history`)")
+        if len(rows) > 1:
+            raise StoreError(f"more than one session starts with {prefix}; give more of the id")
+        return self.session(rows[0][0])
+
+    def session(self, session_id: int) -> SessionRecord:
+        (record,) = self._records("WHERE sessions.id = ?", (session_id,))
+        return record
+
+    def delete(self, session_id: int, now: datetime) -> None:
+        """Marks the session deleted: gone from history and stats, restorable with `undo`."""
+        with self.database.write() as db:
+            db.execute(
+                "UPDATE sessions SET deleted_utc = ? WHERE id = ? AND deleted_utc IS NULL",
+                (utc_text(now), session_id),
+            )
+
+    def undo_delete(self) -> SessionRecord | None:
+        """Restores the session deleted last; None when nothing is waiting to be restored."""
+        with self.database.write() as db:
+            row = db.execute(
+                "SELECT id FROM sessions WHERE deleted_utc IS NOT NULL"
+                " ORDER BY deleted_utc DESC, id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE sessions SET deleted_utc = NULL WHERE id = ?", (row[0],))
+        return self.session(row[0])
+
+    def purge_deleted(self) -> int:
+        """Removes deleted sessions for good; returns how many."""
+        with self.database.write() as db:
+            count: int = db.execute("DELETE FROM sessions WHERE deleted_utc IS NOT NULL").rowcount
+        return count
+
+    def edit(
+        self,
+        session_id: int,
+        *,
+        now: datetime,
+        started: datetime | None = None,
+        utc_offset_minutes: int | None = None,
+        active_seconds: float | None = None,
+        note: str | None = None,
+    ) -> SessionRecord:
+        """Changes what the user may correct, and notes the old values in the record."""
+        before = self.session(session_id)
+        changes: dict[str, object] = {}
+        said: list[str] = []
+        if started is not None:
+            changes["started_utc"] = utc_text(started)
+            changes["utc_offset_minutes"] = (
+                utc_offset_minutes if utc_offset_minutes is not None else before.utc_offset_minutes
+            )
+            said.append(f"started was {before.started_local.isoformat(timespec='minutes')}")
+        if active_seconds is not None:
+            changes["active_seconds"] = active_seconds
+            said.append(f"time was {before.active_seconds:g} s")
+        if note is not None:
+            changes["note"] = note or None
+            said.append(f"note was {before.note!r}")
+        if not changes:
+            return before
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        with self.database.write() as db:
+            db.execute(
+                f"UPDATE sessions SET {assignments}, updated_utc = ? WHERE id = ?",
+                (*changes.values(), utc_text(now), session_id),
+            )
+            db.execute(
+                "INSERT INTO session_events (session_id, at_utc, kind, detail) VALUES (?, ?, ?, ?)",
+                (session_id, utc_text(now), SessionEventKind.EDITED, "; ".join(said)),
+            )
+        return self.session(session_id)
 
     def import_records(
         self,

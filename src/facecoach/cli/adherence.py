@@ -3,16 +3,19 @@
 import argparse
 import json
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from facecoach.adherence.records import PLAN_AHEAD, check_day
+from facecoach.adherence.records import MAX_NOTE_CHARS, PLAN_AHEAD, check_day
 from facecoach.cli.context import open_companion
-from facecoach.cli.output import EXIT_OK, print_table, say
+from facecoach.cli.output import EXIT_OK, ask_yes_no, print_table, say
 from facecoach.errors import FacecoachError
+from facecoach.wording.adherence import plural
+from facecoach.wording.text import plain
 
 if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
+    from facecoach.adherence.session_log import SessionRecord
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.companion.core import Companion
 
@@ -28,7 +31,13 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     )
     history.set_defaults(handler=_history)
 
-    log = commands.add_parser("log", help="record a session done without the app")
+    log = commands.add_parser(
+        "log",
+        help="record a session done without the app; log edit|delete|undo|purge correct the log",
+        description="Record a session done without the app. Correct the log with "
+        "`log edit ID`, `log delete ID`, `log undo` (restores the last deleted session) and "
+        "`log purge` (removes deleted sessions for good); IDs are in `facecoach history`.",
+    )
     log.add_argument("routine", metavar="ROUTINE", help="routine id (or .toml file) you followed")
     log.add_argument(
         "--date", type=_parse_date, help="day of the session, YYYY-MM-DD (default today)"
@@ -40,7 +49,27 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
         "--minutes", type=float, help="how long it took (default: the routine's length)"
     )
     log.add_argument("--note", help="a note to keep with the session")
+    log.add_argument(
+        "--force", action="store_true", help="log it even if this routine is logged that day"
+    )
     log.set_defaults(handler=_log)
+
+    # `facecoach log edit ID` and friends: main() passes "log edit" on as "log-edit".
+    edit = commands.add_parser("log-edit", help=argparse.SUPPRESS)
+    edit.add_argument("id", metavar="ID", help="the session's id, from `facecoach history`")
+    edit.add_argument("--date", type=_parse_date, help="the day it was done, YYYY-MM-DD")
+    edit.add_argument("--time", type=_parse_time, help="the local start time, HH:MM")
+    edit.add_argument("--minutes", type=float, help="how long it took")
+    edit.add_argument("--note", help="the note ('' removes it)")
+    edit.set_defaults(handler=_log_edit)
+    delete = commands.add_parser("log-delete", help=argparse.SUPPRESS)
+    delete.add_argument("id", metavar="ID", help="the session's id, from `facecoach history`")
+    delete.set_defaults(handler=_log_delete)
+    undo = commands.add_parser("log-undo", help=argparse.SUPPRESS)
+    undo.set_defaults(handler=_log_undo)
+    purge = commands.add_parser("log-purge", help=argparse.SUPPRESS)
+    purge.add_argument("--yes", action="store_true", help="do not ask first")
+    purge.set_defaults(handler=_log_purge)
 
     skip = commands.add_parser(
         "skip", help="mark days as skip days (vacation, illness, after an injection)"
@@ -154,17 +183,19 @@ def _history(args: argparse.Namespace) -> int:
     rows = []
     for s in sessions:
         zones_done = sum(1 for z in s.zones if z.is_complete)
+        note = (s.note or "").replace("\n", " ")
         rows.append(
             (
+                s.short_id,
                 s.started_local.strftime("%Y-%m-%d %H:%M"),
                 s.routine_name,
                 status_word(s.status),
                 format_duration(s.active_seconds),
                 f"{zones_done}/{len(s.zones)}",
-                s.source,
+                note if len(note) <= 30 else note[:29] + "…",
             )
         )
-    print_table(("STARTED", "ROUTINE", "STATUS", "TIME", "ZONES", "SOURCE"), rows, sys.stdout)
+    print_table(("ID", "STARTED", "ROUTINE", "STATUS", "TIME", "ZONES", "NOTE"), rows, sys.stdout)
     recent_skips = [d for d in skip_days if d >= sessions[-1].started_utc.date()]
     if recent_skips:
         print(f"Skip days: {', '.join(d.isoformat() for d in recent_skips)}")
@@ -200,7 +231,16 @@ def _log(args: argparse.Namespace) -> int:
         for index, entry in enumerate(routine.zones)
     ]
     offset = local.utcoffset()
-    companion.require_store().log_manual_session(
+    store = companion.require_store()
+    same = _logged_that_day(companion, routine.id, local)
+    if same is not None and not args.force:
+        question = (
+            f"{routine.name} is already logged for that day ({same.short_id}, "
+            f"{same.started_local:%H:%M})."
+        )
+        if not (sys.stdin.isatty() and ask_yes_no(f"{plain(question)} Log another?")):
+            raise FacecoachError(f"{question} Nothing logged; --force logs another.")
+    store.log_manual_session(
         routine_id=routine.id,
         routine_name=routine.name,
         started=local,
@@ -210,6 +250,102 @@ def _log(args: argparse.Namespace) -> int:
         note=args.note,
     )
     say(f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}.")
+    return EXIT_OK
+
+
+def _logged_that_day(
+    companion: "Companion", routine_id: str, moment: datetime
+) -> "SessionRecord | None":
+    """A session of this routine on the counting day of `moment`, if the log has one."""
+    from facecoach.adherence.days import counting_day, local_offset_minutes
+
+    hour = companion.settings.day_start_hour
+    day = counting_day(moment, local_offset_minutes(moment), hour)
+    store = companion.require_store()
+    return next(
+        (
+            s
+            for s in store.sessions(with_zones=False)
+            if s.routine_id == routine_id
+            and counting_day(s.started_utc, s.utc_offset_minutes, hour) == day
+        ),
+        None,
+    )
+
+
+def _log_edit(args: argparse.Namespace) -> int:
+    from facecoach.wording.session import format_duration
+
+    companion = open_companion(args)
+    store = companion.require_store()
+    record = store.find(args.id)
+    started = None
+    if args.date is not None or args.time is not None:
+        local = record.started_local
+        calendar_today = date.today()
+        day = (
+            local.date()
+            if args.date is None
+            else (calendar_today if args.date == TODAY else args.date)
+        )
+        check_day(day, calendar_today, "--date")
+        moment = datetime.combine(day, args.time or local.time().replace(tzinfo=None))
+        started = moment.astimezone()  # the machine's zone, DST-aware for that date
+        if started > datetime.now().astimezone() + timedelta(minutes=1):
+            raise FacecoachError("a session cannot start in the future")
+    if args.minutes is not None and not 0 < args.minutes <= 180:
+        raise FacecoachError("--minutes must be more than 0 and at most 180")
+    if args.note is not None and len(args.note) > MAX_NOTE_CHARS:
+        raise FacecoachError(f"--note can be at most {MAX_NOTE_CHARS} characters")
+    offset = started.utcoffset() if started is not None else None
+    edited = store.edit(
+        record.id,
+        now=datetime.now(UTC),
+        started=started,
+        utc_offset_minutes=int(offset.total_seconds() // 60) if offset is not None else None,
+        active_seconds=args.minutes * 60 if args.minutes is not None else None,
+        note=args.note,
+    )
+    say(
+        f"Changed {edited.short_id}: {edited.routine_name} on "
+        f"{edited.started_local:%a %d %b %Y at %H:%M}, {format_duration(edited.active_seconds)}"
+        + (f", note: {edited.note}" if edited.note else "")
+        + "."
+    )
+    return EXIT_OK
+
+
+def _log_delete(args: argparse.Namespace) -> int:
+    store = open_companion(args).require_store()
+    record = store.find(args.id)
+    store.delete(record.id, datetime.now(UTC))
+    say(
+        f"Deleted {record.short_id}: {record.routine_name} on "
+        f"{record.started_local:%a %d %b %Y at %H:%M}. `facecoach log undo` brings it back."
+    )
+    return EXIT_OK
+
+
+def _log_undo(args: argparse.Namespace) -> int:
+    restored = open_companion(args).require_store().undo_delete()
+    if restored is None:
+        say("Nothing to undo: no deleted session is waiting to be restored.")
+        return EXIT_OK
+    say(
+        f"Restored {restored.short_id}: {restored.routine_name} on "
+        f"{restored.started_local:%a %d %b %Y at %H:%M}."
+    )
+    return EXIT_OK
+
+
+def _log_purge(args: argparse.Namespace) -> int:
+    store = open_companion(args).require_store()
+    if not args.yes and not (
+        sys.stdin.isatty()
+        and ask_yes_no("Remove deleted sessions for good? This cannot be undone.")
+    ):
+        raise FacecoachError("nothing purged; --yes purges without asking")
+    say(f"Purged {plural(store.purge_deleted(), 'deleted session')}.")
     return EXIT_OK
 
 

@@ -18,9 +18,14 @@ from facecoach.errors import FacecoachError
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "main"]
 
 
+# `facecoach log edit ID` is parsed as the hidden command `log-edit`: `log` itself takes a
+# routine as its first argument, which argparse cannot mix with sub-commands.
+LOG_ACTIONS = ("edit", "delete", "undo", "purge")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_log_actions_joined(list(sys.argv[1:] if argv is None else argv)))
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if args.data_dir:
         from facecoach.config.paths import DATA_DIR_ENV
@@ -41,6 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.errno == errno.EIO:  # the terminal went away (SIGHUP); the log is already written
             return EXIT_INTERRUPTED
         raise
+
+
+def _log_actions_joined(argv: list[str]) -> list[str]:
+    for index, word in enumerate(argv[:-1]):
+        if word == "log" and argv[index + 1] in LOG_ACTIONS:
+            return [*argv[:index], f"log-{argv[index + 1]}", *argv[index + 2 :]]
+        if not word.startswith("-") and (index == 0 or argv[index - 1] != "--data-dir"):
+            break  # the command is not `log`
+    return argv
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -82,6 +82,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX session_events_by_session ON session_events(session_id);
     """,
+    # 4: deleting a session only marks it, so that it can be restored until it is purged.
+    """
+    ALTER TABLE sessions ADD COLUMN deleted_utc TEXT;
+    CREATE INDEX sessions_deleted ON sessions (deleted_utc) WHERE deleted_utc IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
