@@ -74,6 +74,7 @@ def has_terminal() -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.adherence import add_adherence_commands
+    from facecoach.cli.backup import add_backup_commands
     from facecoach.cli.coach import add_coach_command
     from facecoach.cli.devices import add_device_commands
     from facecoach.cli.routines import add_routine_commands
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_coach_command(commands)
     add_safety_commands(commands)
     add_adherence_commands(commands)
+    add_backup_commands(commands)
     add_device_commands(commands)
     add_simulator_commands(commands)
     return parser

@@ -116,6 +116,8 @@ class Companion:
         self.problems.extend(self.device.problems)
         self._store: SessionLog | None = None
         self._store_opened = False
+        self._backed_up = False
+        self._log_existed = database.exists()
         self.log_problem: str | None = None
         self.live: LiveSession | None = None
 
@@ -133,17 +135,41 @@ class Companion:
                 self.problems.append(f"{exc}\nSessions will run but will not be logged.")
         return self._store
 
+    def daily_backup(self) -> str | None:
+        """Today's backup of the log, if none was made yet (at most once a day, by whoever
+        opens the log to write to it first). A failure comes back as a problem to show; it
+        never stops anything."""
+        from facecoach.storage.backups import Backups
+
+        if not self._log_existed or self.store is None:
+            return None  # a log this run creates has nothing in it to back up yet
+        try:
+            Backups(self.database).daily(self.clock.now(), self.settings.backup_days)
+        except (StoreError, OSError) as exc:
+            return f"The daily backup of the session log failed: {exc}"
+        return None
+
     def existing_store(self) -> SessionLog | None:
         """The session log for reading, or None when there is none yet: reading never creates
         one (a mistyped folder must not look like an empty history)."""
         if not self.database.exists() and not self.database.is_symlink():
             return None
-        return self.require_store()
+        if self._store is None:
+            # Reading opens the log without the daily backup: that is for writers.
+            self._store_opened = True
+            self._store = SessionLog.open(self.database)
+        return self._store
 
     def require_store(self) -> SessionLog:
+        """The session log, to write to: today's backup is made first if there is none."""
         store = self.store
         if store is None:
             raise StoreError(self.log_problem or "the session log is unavailable")
+        if not self._backed_up:
+            self._backed_up = True
+            problem = self.daily_backup()
+            if problem is not None:
+                self.problems.append(problem)
         return store
 
     def close(self) -> None:

@@ -99,6 +99,12 @@ class Settings(BaseModel):
         description="Intensity to set on the paired device at the start of a session; never "
         "more than the device profile's limit. Unset leaves the device's own setting.",
     )
+    backup_days: int = Field(
+        default=14,
+        ge=0,
+        le=3650,
+        description="Days to keep the daily backups of the session log; 0 makes none.",
+    )
     keymap: dict[str, str] = Field(
         default_factory=dict,
         description="Key binding id to keys, e.g. {'session.pause' = 'p'}.",

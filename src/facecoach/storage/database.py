@@ -153,6 +153,24 @@ class Database:
             return self._db.execute(sql, parameters).fetchall()
 
 
+def check_database_file(path: Path) -> None:
+    """Refuses a file that is not an intact facecoach database, without changing it."""
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file")
+    _check_existing_file(path)
+    with translate_errors(path):
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise StoreError(f"{path} is not a facecoach session log")
+            problem = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if problem != "ok":
+                raise StoreError(f"{path} is damaged ({problem})")
+        finally:
+            connection.close()
+
+
 def _check_existing_file(path: Path) -> None:
     """Refuse, without touching it, a file that is not an SQLite database at all."""
     if path.is_symlink() and not path.exists():

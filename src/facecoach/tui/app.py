@@ -59,6 +59,16 @@ class FacecoachApp(App[None]):
         if self.companion.device.paired is not None:
             # After the first frame: loading the Bluetooth stack takes a while.
             self.call_after_refresh(self.connect_device)
+        self.call_after_refresh(self.back_up_the_log)
+
+    @work(thread=True, exclusive=True, group="backup")
+    def back_up_the_log(self) -> None:
+        """Today's backup, in a thread after the first frame: it copies the whole log."""
+        problem = self.companion.daily_backup()
+        if problem is not None:
+            self.call_from_thread(
+                self.notify, problem, title="Backup", severity="warning", markup=False
+            )
 
     @work(exclusive=True, group="device-connect")
     async def connect_device(self) -> None:

@@ -1,0 +1,72 @@
+"""`facecoach backup` and `facecoach restore`: copies of the session log, and getting one back."""
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from facecoach.cli.output import EXIT_OK, print_table, say
+from facecoach.errors import FacecoachError
+
+if TYPE_CHECKING:
+    from facecoach.storage.backups import Backups
+
+LIST = "list"
+
+
+def add_backup_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    backup = commands.add_parser(
+        "backup",
+        help="back up the session log now, or list the backups (backup list)",
+        description="Makes a backup of the session log now: in the backups folder beside it, "
+        "or at PATH (a file or a folder). `facecoach backup list` lists the backups. A backup "
+        "is also made once a day when the log is written, and kept for `backup_days` days "
+        "(settings.toml, default 14).",
+    )
+    backup.add_argument("path", metavar="PATH", nargs="?", help="where to write it, or 'list'")
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup in the session log's place (the current log is kept aside)",
+    )
+    restore.add_argument("backup", metavar="BACKUP", type=Path, help="a backup file")
+    restore.set_defaults(handler=_restore)
+
+
+def _backups() -> "Backups":
+    from facecoach.config.paths import database_path
+    from facecoach.storage.backups import Backups
+
+    return Backups(database_path())
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from facecoach.wording.adherence import plural
+
+    backups = _backups()
+    if args.path == LIST:
+        found = backups.list()
+        if not found:
+            say(f"No backups yet in {backups.folder}.")
+            return EXIT_OK
+        rows = [
+            (b.made.astimezone().strftime("%Y-%m-%d %H:%M"), f"{b.size // 1024} KiB", str(b.path))
+            for b in found
+        ]
+        print_table(("MADE", "SIZE", "FILE"), rows, sys.stdout)
+        say(f"{plural(len(found), 'backup')}.")
+        return EXIT_OK
+    target = Path(args.path).expanduser() if args.path else None
+    path = backups.make(datetime.now(UTC), target)
+    say(f"Backed up the session log to {path}.")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    backups = _backups()
+    if not args.backup.exists():
+        raise FacecoachError(f"{args.backup}: no such backup (see `facecoach backup list`)")
+    aside = backups.restore(args.backup.expanduser(), datetime.now(UTC))
+    say(f"Restored {args.backup}. The log it replaced is kept as {aside}.")
+    return EXIT_OK

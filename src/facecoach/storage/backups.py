@@ -1,0 +1,124 @@
+"""Backups of the facecoach database: SQLite's online backup API, never a file copy.
+
+A file copy of a database in WAL mode can miss what is still in the -wal file, or catch a page
+half written; the backup API copies a consistent snapshot while other connections go on. Backups
+live in `backups/` beside the database, private (0600), one a day at most when the log is opened
+for writing, kept for a number of days; `restore` puts the current file aside first.
+"""
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from facecoach.storage.database import StoreError, check_database_file, translate_errors
+
+BACKUP_DIR = "backups"
+_NAME = re.compile(r"^facecoach-(\d{8}-\d{6})\.db$")
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: Path
+    made: datetime  # UTC
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def backup_dir(database: Path) -> Path:
+    return database.parent / BACKUP_DIR
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of `source` at `target` (written beside it, then moved in place)."""
+    temporary = target.with_name(f".{target.name}.partial")
+    with translate_errors(source):
+        reading = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.close(fd)
+            writing = sqlite3.connect(temporary)
+            try:
+                reading.backup(writing)
+            finally:
+                writing.close()
+        finally:
+            reading.close()
+    os.replace(temporary, target)
+
+
+class Backups:
+    """The backups of one database."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.folder = backup_dir(database)
+
+    def list(self) -> list[Backup]:
+        """Newest first."""
+        found = []
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                match = _NAME.match(path.name)
+                if match and path.is_file():
+                    made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    found.append(Backup(path, made))
+        return sorted(found, key=lambda backup: backup.made, reverse=True)
+
+    def make(self, now: datetime, target: Path | None = None) -> Path:
+        """A backup now, in the backups folder or at `target` (a file or a folder)."""
+        if not self.database.exists():
+            raise StoreError(f"there is no session log at {self.database} to back up")
+        name = f"facecoach-{now.astimezone(UTC).strftime(_STAMP)}.db"
+        if target is None:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target = self.folder / name
+        elif target.is_dir():
+            target = target / name
+        try:
+            copy_database(self.database, target)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        return target
+
+    def daily(self, now: datetime, keep_days: int) -> Path | None:
+        """Makes today's backup if there is none yet, and drops those older than `keep_days`.
+        Returns the new backup's path, if one was made."""
+        if keep_days <= 0 or not self.database.exists():
+            return None
+        existing = self.list()
+        made = None
+        if not existing or existing[0].made.date() != now.astimezone(UTC).date():
+            made = self.make(now)
+            existing = self.list()
+        cutoff = now - timedelta(days=keep_days)
+        for backup in existing[1:]:  # the newest one is always kept
+            if backup.made < cutoff:
+                backup.path.unlink(missing_ok=True)
+        return made
+
+    def restore(self, backup: Path, now: datetime) -> Path:
+        """Puts `backup` in the database's place; the current file is kept aside first.
+        Returns where the current file went."""
+        # A backup must itself be an intact facecoach database before anything is moved.
+        check_database_file(backup)
+        aside = self.database.with_name(
+            f"{self.database.name}.before-restore-{now.astimezone(UTC).strftime(_STAMP)}"
+        )
+        if self.database.exists():
+            copy_or_move_aside(self.database, aside)
+        copy_database(backup, self.database)
+        return aside
+
+
+def copy_or_move_aside(database: Path, aside: Path) -> None:
+    """The current database, with its -wal and -shm files, moved out of the way intact."""
+    for suffix in ("", "-wal", "-shm"):
+        current = Path(f"{database}{suffix}")
+        if current.exists():
+            os.replace(current, Path(f"{aside}{suffix}"))

@@ -1,0 +1,82 @@
+"""Backups: made once a day by writers, kept for a while, and a restore gives every session back."""
+
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from facecoach.adherence.session_log import SessionLog
+from facecoach.cli.main import main
+from facecoach.storage.backups import Backups
+
+
+@pytest.fixture
+def data_dir(isolated_dirs: Path) -> Path:
+    return isolated_dirs.parent / "data"
+
+
+def logged(capsys: pytest.CaptureFixture[str], *days: str) -> None:
+    for day in days:
+        assert main(["log", "lift-5", "--date", day, "--time", "08:00"]) == 0
+    capsys.readouterr()
+
+
+def test_writing_makes_one_private_backup_a_day(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    logged(capsys, "2026-11-01", "2026-11-02")
+    backups = Backups(data_dir / "facecoach.db").list()
+    # The first write found no log to back up; the second made today's backup, once.
+    assert len(backups) == 1
+    assert stat.S_IMODE(backups[0].path.stat().st_mode) == 0o600
+    with SessionLog.open(backups[0].path) as copy:
+        assert len(copy.sessions()) == 1  # the log as it was before the second write
+
+
+def test_old_backups_go_after_the_days_to_keep(data_dir: Path) -> None:
+    database = data_dir / "facecoach.db"
+    SessionLog.open(database).close()
+    backups = Backups(database)
+    start = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    for day in range(20):
+        backups.daily(start + timedelta(days=day), keep_days=14)
+    made = [b.made.date() for b in backups.list()]
+    assert len(made) == 15
+    assert made[0] == (start + timedelta(days=19)).date()
+    assert backups.daily(start + timedelta(days=19, hours=3), keep_days=14) is None
+
+
+def test_restore_after_a_deliberate_corruption_gives_every_session_back(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    logged(capsys, "2026-11-01", "2026-11-02", "2026-11-03")
+    assert main(["backup", str(tmp_path)]) == 0
+    made = capsys.readouterr().out
+    (backup,) = tmp_path.glob("facecoach-*.db")
+    assert str(backup) in made
+    database = data_dir / "facecoach.db"
+    with database.open("r+b") as file:  # scribble over the middle of the file
+        file.seek(4096)
+        file.write(os.urandom(8192))
+    assert main(["history"]) == 1
+    assert "damaged" in capsys.readouterr().err
+    assert main(["restore", str(backup)]) == 0
+    assert "kept as" in capsys.readouterr().out
+    assert main(["history"]) == 0
+    history = capsys.readouterr().out
+    assert all(f"2026-11-0{day}" in history for day in (1, 2, 3))
+    assert list(data_dir.glob("facecoach.db.before-restore-*"))  # the damaged file, kept
+
+
+def test_a_file_that_is_not_a_backup_is_refused_and_nothing_moves(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    logged(capsys, "2026-11-01")
+    fake = tmp_path / "fake.db"
+    fake.write_text("not a database")
+    assert main(["restore", str(fake)]) == 1
+    assert "not" in capsys.readouterr().err
+    assert not list(data_dir.glob("facecoach.db.before-restore-*"))
+    assert main(["backup", "list"]) == 0
