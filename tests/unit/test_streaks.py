@@ -168,3 +168,44 @@ def test_streak_facts_are_consistent(sessions: set[int], goal: Goal, today: int)
         assert report.days_left >= 0
         assert report.started is not None
         assert report.started <= day(today)
+
+
+# A gap longer than the goal allows breaks the streak; each case as harsh counts it too.
+ONCE_A_WEEK = constant(Goal(1, 7))
+
+
+def test_once_a_week_sessions_thirteen_days_apart_break_the_streak() -> None:
+    """harsh (1/7): the last session + 7 days is the break date; day 1 + 7 = day 8 < day 14."""
+    report = streaks(days(1, 14), set(), day(14), ONCE_A_WEEK)
+    assert report.current == 1  # only since day 14
+    assert report.best == 7  # days 1 to 7
+
+
+def test_once_a_week_sessions_exactly_a_week_apart_keep_it() -> None:
+    report = streaks(days(1, 8, 15), set(), day(15), ONCE_A_WEEK)
+    assert report.current == 15
+    # harsh's break date is day 15 + 7 = day 22: the last day a session keeps the streak.
+    assert report.deadline == day(22)
+
+
+def test_a_new_programs_first_session_counts_from_day_one() -> None:
+    """Five a week, started on day 1: once the fifth session lands, day 1 is in the streak."""
+    report = streaks(days(1, 2, 3, 4, 5), set(), day(5), FIVE_A_WEEK)
+    assert report.started == day(1)
+    assert report.current == 5
+
+
+def test_three_a_week_then_nothing_breaks_when_the_first_session_ages_out() -> None:
+    """harsh (3/7): the earliest session of the satisfying window + 7 is the break date."""
+    report = streaks(days(1, 2, 3), set(), day(3), THREE_A_WEEK)
+    assert report.deadline == day(8)  # harsh: day 1 + 7; a session that day keeps it
+    later = streaks(days(1, 2, 3), set(), day(9), THREE_A_WEEK)
+    assert later.current == 0
+    assert later.best == 7
+
+
+def test_a_later_session_never_covers_the_gap_before_it() -> None:
+    """Three a week with a ten-day gap: the days of the gap are not covered afterwards."""
+    report = streaks(days(1, 2, 3, 14, 15, 16), set(), day(16), THREE_A_WEEK)
+    assert report.started == day(14)
+    assert report.current == 3

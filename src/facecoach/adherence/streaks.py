@@ -5,13 +5,16 @@ waiting period after an injection) taken out, so a skip day neither counts again
 breaks a run. At most one session counts per day.
 
 * A day is *covered* when it lies in some window of `goal.days` consecutive goal-calendar days
-  that holds at least `goal.sessions` session days. Resting on the days a goal allows never
-  breaks a streak, and the first sessions of a program count from their first day.
+  that holds at least `goal.sessions` session days, one of them on or before the day. Resting on
+  the days a goal allows never breaks a streak, a gap longer than the goal allows always does,
+  and the first sessions of a program count from their first day.
 * A streak is a run of covered days; its length is in calendar days, skip days inside included.
-* Habit strength is Loop Habit Tracker's score: each day
+* Habit strength is Loop Habit Tracker's score (`ScoreList.recompute`): each day
   `score = score * m + done * (1 - m)` with `m = 0.5 ** (sqrt(f) / 13)`, f the goal frequency per
-  day and `done` the share of the goal met in the window ending that day (capped at 1). Skip days
-  leave the score unchanged.
+  day and `done` the share of the goal met in the window ending that day (capped at 1). As in
+  Loop, a goal of less than once a day is measured over twice its window (2 in 14 days for 1 in
+  7), so doing it every week on a different weekday still reaches 100%. Skip days leave the score
+  unchanged and are left out of the windows, as if they never existed.
 """
 
 import math
@@ -67,22 +70,36 @@ class _GoalCalendar:
         return self.prefix[hi] - self.prefix[lo] if hi > lo else 0
 
     def covered(self, goal_on: GoalOn) -> list[bool]:
-        """Per goal day: does a window of the day's goal that meets it contain the day?"""
+        """Per goal day: does a window of the day's goal that meets it contain the day, with a
+        session in that window on or before the day?
+
+        The second half is what makes a gap break a streak: with 1 in 7, sessions 13 days
+        apart leave the days between uncovered (a later session cannot cover the days before
+        it), while a new program's first session counts from its first day as soon as the goal
+        is met in its window (harsh's "satisfied" rule).
+        """
+        count = len(self.days)
         goals = [goal_on(day) for day in self.days]
-        # For each distinct goal, the latest window start <= i whose window meets that goal;
-        # one linear pass per goal instead of `goal.days` window counts per day.
-        latest_good: dict[Goal, list[int]] = {}
+        # next_session[i]: the first index >= i with a session (count when none).
+        next_session = [count] * (count + 1)
+        for i in range(count - 1, -1, -1):
+            next_session[i] = i if self.done[i] else next_session[i + 1]
+        covered = [False] * count
         for goal in set(goals):
-            latest, last = [], -(10**9)
-            for start in range(len(self.days)):
-                if (
-                    self.prefix[min(len(self.done), start + goal.days)] - self.prefix[start]
-                    >= goal.sessions
-                ):
-                    last = start
-                latest.append(last)
-            latest_good[goal] = latest
-        return [latest_good[goal][i] >= i - goal.days + 1 for i, goal in enumerate(goals)]
+            # Each window that meets the goal covers from its first session to its end;
+            # a difference array adds the intervals up in one pass.
+            marks = [0] * (count + 1)
+            for start in range(count):
+                end = min(count, start + goal.days)
+                if self.prefix[end] - self.prefix[start] >= goal.sessions:
+                    marks[next_session[start]] += 1
+                    marks[end] -= 1
+            depth = 0
+            for i in range(count):
+                depth += marks[i]
+                if goals[i] == goal and depth > 0:
+                    covered[i] = True
+        return covered
 
 
 def streaks(
@@ -163,7 +180,11 @@ def strength_series(
         i = index.get(day)
         if i is not None:  # skip days leave the score as it was
             goal = goal_on(day)
-            done = min(1.0, calendar.count(i - goal.days + 1, goal.days) / goal.sessions)
+            # Loop's smoothing for goals of less than once a day: twice the window, twice
+            # the sessions, so an irregular but steady schedule still meets it every day.
+            scale = 2 if goal.per_day < 1 else 1
+            window, wanted = goal.days * scale, goal.sessions * scale
+            done = min(1.0, calendar.count(i - window + 1, window) / wanted)
             multiplier = 0.5 ** (math.sqrt(goal.per_day) / 13)
             score = score * multiplier + done * (1 - multiplier)
         series.append((day, score))

@@ -4,7 +4,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
@@ -12,6 +12,7 @@ from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
+from facecoach.tui.widgets.strength import StrengthChart
 from facecoach.wording.adherence import plural, status_word, streak_detail, streak_headline
 from facecoach.wording.session import format_duration
 
@@ -54,7 +55,7 @@ class HistoryScreen(Screen[None]):
             yield Static(id="history-numbers")
             yield CalendarHeatmap(id="heatmap")
             yield Label(f"Habit strength, last {STRENGTH_WEEKS} weeks", classes="muted")
-            yield Sparkline([], id="strength")
+            yield StrengthChart(STRENGTH_WEEKS, id="strength")
             yield Label("Recent sessions", classes="title")
             yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -80,7 +81,7 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-numbers", Static).update(_numbers(stats))
         self.query_one(CalendarHeatmap).update(stats.heatmap, stats.today, skip_days)
         weekly = [s for _, s in stats.strength_by_week[-STRENGTH_WEEKS:]]
-        self.query_one(Sparkline).data = weekly or [0.0]
+        self.query_one(StrengthChart).update(weekly)
         for session in recent:
             table.add_row(
                 f"{session.started_local:%a %d %b %H:%M}",

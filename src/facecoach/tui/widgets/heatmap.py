@@ -94,16 +94,17 @@ class CalendarHeatmap(Widget):
         return text
 
     def _month_row(self, first_monday: date, weeks: int, cell: int) -> str:
-        row = [" "] * (_LABEL_WIDTH + weeks * cell)
+        # Each month is named above its first Monday; the first column names the month it
+        # shows only if that label ends before the next month's begins.
+        labels: list[tuple[int, str]] = []
         for week in range(weeks):
             monday = first_monday + timedelta(weeks=week)
-            sunday = monday + timedelta(days=6)
-            if monday.day == 1 or monday.month != sunday.month or week == 0:
-                month = sunday if monday.month != sunday.month else monday
-                start = _LABEL_WIDTH + week * cell
-                name = f"{month:%b}"
-                if start + len(name) <= len(row) and all(
-                    c == " " for c in row[start - 1 : start + 3]
-                ):
-                    row[start : start + len(name)] = name
+            if week == 0 or monday.month != (monday - timedelta(weeks=1)).month:
+                labels.append((_LABEL_WIDTH + week * cell, f"{monday:%b}"))
+        if len(labels) > 1 and labels[1][0] - labels[0][0] < 4:
+            labels.pop(0)  # a partial month at the left edge gives way to the next one
+        row = [" "] * (_LABEL_WIDTH + weeks * cell)
+        for start, name in labels:
+            if start + len(name) <= len(row) and all(c == " " for c in row[start - 1 : start + 3]):
+                row[start : start + len(name)] = name
         return "".join(row)
