@@ -229,3 +229,12 @@ def test_edit_delete_undo_and_purge_through_the_short_id(
     assert "Nothing to undo" in capsys.readouterr().out
     assert main(["log", "edit", "zzzz"]) == 1
     assert "not a session id" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_pipe_in_place_of_the_log_is_refused_not_waited_on(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    os.mkfifo(data_dir / "facecoach.db")
+    result = facecoach("history")
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr

@@ -191,3 +191,23 @@ def test_a_bad_record_leaves_nothing_behind_and_is_named(tmp_path: Path) -> None
     text = json.dumps({"format": "facecoach-export", "version": 1, "sessions": [good, bad]})
     with pytest.raises(ExportFileError, match=r"sessions\[1\]\.active_seconds"):
         parse_export(text, "mixed.json")
+
+
+def test_safety_records_travel_with_a_json_export_and_are_not_doubled(tmp_path: Path) -> None:
+    from facecoach.safety.records import SafetyRecords
+    from facecoach.safety.waiting import InjectionKind
+
+    with SessionLog.open(tmp_path / "a.db") as source:
+        records = SafetyRecords(source.database)
+        records.record_screening({"pregnancy": True}, NOW - timedelta(days=3))
+        records.add_injection(InjectionKind.FILLER, (NOW - timedelta(days=2)).date(), "lips")
+        records.record_override("screening", "lift-5", NOW - timedelta(days=1))
+        text = to_json(export_data(source))
+    with SessionLog.open(tmp_path / "b.db") as target:
+        for _ in range(2):  # importing twice adds nothing the second time
+            import_data(target, parse_export(text, "export.json"))
+        copied = SafetyRecords(target.database)
+        assert [answers for _, answers in copied.screenings()] == [{"pregnancy": True}]
+        assert [(i.kind, i.note) for i in copied.injections()] == [(InjectionKind.FILLER, "lips")]
+        assert [(w, d) for _, w, d in copied.overrides()] == [("screening", "lift-5")]
+        assert stable(to_json(export_data(target))) == stable(text)

@@ -9,7 +9,7 @@ owner is gone reads as partial at once.
 import re
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
@@ -531,9 +531,10 @@ class SessionLog:
         self,
         records: Sequence[tuple[SessionRecord, Sequence[GlideRecord]]],
         skip_days: Sequence[tuple[date, str]] = (),
+        also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> tuple[int, int]:
-        """Insert sessions whose uid is not here yet, and skip days, in one transaction:
-        all of it or none of it. Returns (added, already there)."""
+        """Insert sessions whose uid is not here yet, and skip days (and whatever `also`
+        writes), in one transaction: all of it or none of it. Returns (added, already there)."""
         added = present = 0
         with self.database.write() as db:
             for record, glides in records:
@@ -548,6 +549,8 @@ class SessionLog:
                 " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
                 [(day.isoformat(), reason) for day, reason in skip_days],
             )
+            if also is not None:
+                also(db)
         return added, present
 
 

@@ -7,6 +7,7 @@ importing the same file twice adds nothing. Skip days are merged by day.
 import csv
 import io
 import json
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -48,6 +49,8 @@ from facecoach.datafiles import DataFileError, describe_validation_error, read_t
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 from facecoach.routines.model import Side, Zone
+from facecoach.safety.records import SafetyRecords, insert_missing_safety_records
+from facecoach.safety.waiting import InjectionKind
 
 EXPORT_FORMAT = "facecoach-export"
 EXPORT_VERSION = 1
@@ -191,15 +194,42 @@ class ExportedSkipDay(_Model):
         return self
 
 
+class ExportedScreening(_Model):
+    answered_utc: SessionMoment
+    answers: dict[Annotated[str, Field(max_length=40)], bool] = Field(max_length=40)
+
+
+class ExportedInjection(_Model):
+    kind: InjectionKind
+    day: date
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+
+
+class ExportedOverride(_Model):
+    at_utc: SessionMoment
+    warning: str = Field(min_length=1, max_length=40)
+    detail: str = Field(default="", max_length=MAX_TEXT_CHARS)
+
+
+class ExportedSafety(_Model):
+    """The safety records: screening answers, injections, overrides. JSON exports only."""
+
+    screenings: list[ExportedScreening] = Field(default_factory=list)
+    injections: list[ExportedInjection] = Field(default_factory=list)
+    overrides: list[ExportedOverride] = Field(default_factory=list)
+
+
 class ExportFile(_Model):
     format: Literal["facecoach-export"]
     version: int = Field(ge=1, le=EXPORT_VERSION)
     exported_utc: AwareDatetime | None = None
     sessions: list[ExportedSession]
     skip_days: list[ExportedSkipDay] = Field(default_factory=list)
+    safety: ExportedSafety | None = None
 
 
 def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
+    """The whole log; with glides (the JSON export) also the safety records."""
     sessions = sorted(store.sessions(), key=lambda s: (s.started_utc, s.uid))
     return ExportFile(
         format=EXPORT_FORMAT,
@@ -207,6 +237,25 @@ def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
         exported_utc=datetime.now(UTC),
         sessions=[_exported(s, store if with_glides else None) for s in sessions],
         skip_days=[ExportedSkipDay(day=d, reason=r) for d, r in store.skip_days().items()],
+        safety=_exported_safety(store) if with_glides else None,
+    )
+
+
+def _exported_safety(store: SessionLog) -> ExportedSafety:
+    records = SafetyRecords(store.database)
+    return ExportedSafety.model_construct(
+        screenings=[
+            ExportedScreening.model_construct(answered_utc=at, answers=answers)
+            for at, answers in records.screenings()
+        ],
+        injections=[
+            ExportedInjection.model_construct(kind=i.kind, day=i.day, note=i.note)
+            for i in sorted(records.injections(), key=lambda i: (i.day, i.id))
+        ],
+        overrides=[
+            ExportedOverride.model_construct(at_utc=at, warning=warning, detail=detail)
+            for at, warning, detail in reversed(records.overrides())
+        ],
     )
 
 
@@ -348,4 +397,15 @@ def import_data(store: SessionLog, export: ExportFile) -> tuple[int, int]:
         for session in export.sessions
     ]
     skip_days = [(skip.day, skip.reason) for skip in export.skip_days]
-    return store.import_records(records, skip_days)
+    safety = export.safety
+
+    def safety_records(db: sqlite3.Connection) -> None:
+        if safety is not None:
+            insert_missing_safety_records(
+                db,
+                [(s.answered_utc, s.answers) for s in safety.screenings],
+                [(i.kind, i.day, i.note) for i in safety.injections],
+                [(o.at_utc, o.warning, o.detail) for o in safety.overrides],
+            )
+
+    return store.import_records(records, skip_days, also=safety_records)

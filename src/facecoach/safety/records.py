@@ -5,7 +5,8 @@ what was declared before.
 """
 
 import json
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -90,3 +91,49 @@ class SafetyRecords:
             "SELECT at_utc, warning, detail FROM safety_overrides ORDER BY id DESC"
         )
         return [(parse_utc(at), warning, detail) for at, warning, detail in rows]
+
+    # --- export and import ------------------------------------------------------------------
+
+    def screenings(self) -> list[tuple[datetime, dict[str, bool]]]:
+        """Every screening, oldest first, with its answers."""
+        rows = self._database.read("SELECT answered_utc, answers FROM screenings ORDER BY id")
+        found = []
+        for answered, text in rows:
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError:
+                continue  # a damaged row cannot be carried anywhere
+            if isinstance(raw, dict):
+                answers = {str(k): v for k, v in raw.items() if isinstance(v, bool)}
+                found.append((parse_utc(answered), answers))
+        return found
+
+
+def insert_missing_safety_records(
+    db: sqlite3.Connection,
+    screenings: Iterable[tuple[datetime, Mapping[str, bool]]],
+    injections: Iterable[tuple[InjectionKind, date, str]],
+    overrides: Iterable[tuple[datetime, str, str]],
+) -> None:
+    """Adds the records the database does not hold yet, inside the caller's transaction, so an
+    import of the same file twice adds nothing."""
+    for answered, answers in screenings:
+        values = (utc_text(answered), json.dumps(dict(answers), sort_keys=True))
+        if not db.execute(
+            "SELECT 1 FROM screenings WHERE answered_utc = ? AND answers = ?", values
+        ).fetchone():
+            db.execute("INSERT INTO screenings (answered_utc, answers) VALUES (?, ?)", values)
+    for kind, day, note in injections:
+        row = (kind.value, day.isoformat(), note)
+        if not db.execute(
+            "SELECT 1 FROM injections WHERE kind = ? AND day = ? AND note = ?", row
+        ).fetchone():
+            db.execute("INSERT INTO injections (kind, day, note) VALUES (?, ?, ?)", row)
+    for at, warning, detail in overrides:
+        row = (utc_text(at), warning, detail)
+        if not db.execute(
+            "SELECT 1 FROM safety_overrides WHERE at_utc = ? AND warning = ? AND detail = ?", row
+        ).fetchone():
+            db.execute(
+                "INSERT INTO safety_overrides (at_utc, warning, detail) VALUES (?, ?, ?)", row
+            )

@@ -183,6 +183,8 @@ def _check_existing_file(path: Path) -> None:
         return
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a session log")
+    if not path.is_file():  # a pipe or a device would block, or never end, when read
+        raise StoreError(f"{path} is not a regular file (a pipe or a device?); not opened")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
