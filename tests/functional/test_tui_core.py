@@ -20,7 +20,7 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import SessionStatus
 from facecoach.tui.app import FacecoachApp
-from facecoach.tui.screens.dialogs import ConfirmDialog
+from facecoach.tui.screens.dialogs import ConfirmDialog, NoteDialog
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.settings import SettingsScreen
@@ -395,3 +395,44 @@ def test_names_from_files_and_the_log_are_shown_as_text(
             assert app.is_running  # nothing clicked its way to quitting
 
     asyncio.run(main())
+
+
+def test_history_deletes_restores_and_notes_a_session(clock: FakeClock, data_dir: Path) -> None:
+    from textual.widgets import DataTable
+
+    from facecoach.tui.screens.history import HistoryScreen
+
+    companion = make_companion(clock)
+    companion.require_store().log_manual_session(
+        routine_id="quick",
+        routine_name="Quick test",
+        started=clock.now(),
+        utc_offset_minutes=0,
+        seconds=60,
+        zones=[],
+    )
+    app = FacecoachApp(companion)
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("h")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            table = app.screen.query_one("#recent", DataTable)
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+            app.screen.query_one("#note", Input).value = "jaw felt [b]tight[/b]"
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            assert "jaw felt [b]tight[/b]" in str(table.get_row_at(0)[5])
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.click("#yes")
+            await until(pilot, lambda: table.get_row_at(0)[0] == "No sessions yet")
+            await pilot.press("u")
+            await until(pilot, lambda: table.get_row_at(0)[0] != "No sessions yet")
+
+    asyncio.run(main())
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        (session,) = log.sessions()
+        assert session.note == "jaw felt [b]tight[/b]"

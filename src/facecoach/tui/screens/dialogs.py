@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from facecoach.adherence.records import MAX_NOTE_CHARS
 from facecoach.companion.preflight import Gate
 from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
 from facecoach.safety.waiting import InjectionKind
@@ -154,6 +155,36 @@ class InjectionDialog(ModalScreen[tuple[InjectionKind, date] | None]):
             else (InjectionKind.BOTOX)
         )
         self.dismiss((kind, day))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """A note for a session: how it went, what to remember. Empty removes it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, note: str) -> None:
+        super().__init__()
+        self._note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Note for this session", classes="title")
+            yield Input(self._note, id="note", max_length=MAX_NOTE_CHARS)
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.query_one("#note", Input).value if event.button.id == "save" else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,5 +1,6 @@
 """History: the year as a heatmap, streaks, strength over time, and recent sessions."""
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,6 +16,7 @@ from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.tui.widgets.strength import StrengthChart
 from facecoach.wording.adherence import plural, status_word, streak_detail, streak_headline
 from facecoach.wording.session import format_duration
+from facecoach.wording.text import plain
 
 RECENT_SESSIONS = 50
 STRENGTH_WEEKS = 52
@@ -43,7 +45,12 @@ def _zones(session: SessionRecord) -> str:
 
 
 class HistoryScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="history.back")]
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="history.back"),
+        Binding("n", "edit_note", "Note", id="history.note"),
+        Binding("delete,x", "delete", "Delete", id="history.delete"),
+        Binding("u", "undo", "Undo delete", id="history.undo"),
+    ]
 
     def __init__(self, companion: Companion) -> None:
         super().__init__()
@@ -62,8 +69,14 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "History"
+        self.query_one("#recent", DataTable).add_columns(
+            "When", "Routine", "Status", "Time", "Zones", "Note"
+        )
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
         table = self.query_one("#recent", DataTable)
-        table.add_columns("When", "Routine", "Status", "Time", "Zones")
+        table.clear()
         try:
             stats = self.companion.stats()
             recent = self.companion.recent_sessions(RECENT_SESSIONS)
@@ -89,6 +102,64 @@ class HistoryScreen(Screen[None]):
                 status_word(session.status),
                 format_duration(session.active_seconds),
                 _zones(session) or "—",
+                shown((session.note or "").replace("\n", " ")),
+                key=str(session.id),
             )
         if not recent:
-            table.add_row("No sessions yet", "", "", "", "")
+            table.add_row("No sessions yet", "", "", "", "", "")
+
+    def _selected(self) -> SessionRecord | None:
+        table = self.query_one("#recent", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        store = self.companion.store
+        if key is None or not key.isdigit() or store is None:
+            return None
+        return store.session(int(key))
+
+    @work(exclusive=True, group="history-edit")
+    async def action_delete(self) -> None:
+        from facecoach.tui.screens.dialogs import ConfirmDialog
+
+        session = self._selected()
+        if session is None:
+            return
+        sure = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Delete {plain(session.routine_name)} on {session.started_local:%a %d %b}? "
+                "u brings it back.",
+                yes="Delete",
+                danger=True,
+            )
+        )
+        if sure:
+            self.companion.require_store().delete(session.id, self.companion.clock.now())
+            self.refresh_history()
+            self.notify("Deleted. Press u to bring it back.", timeout=5)
+
+    def action_undo(self) -> None:
+        restored = self.companion.require_store().undo_delete()
+        if restored is None:
+            self.notify("Nothing to bring back.", timeout=3)
+            return
+        self.refresh_history()
+        self.notify(
+            f"Restored {restored.routine_name} on {restored.started_local:%a %d %b}.",
+            markup=False,
+        )
+
+    @work(exclusive=True, group="history-edit")
+    async def action_edit_note(self) -> None:
+        from facecoach.tui.screens.dialogs import NoteDialog
+
+        session = self._selected()
+        if session is None:
+            return
+        note = await self.app.push_screen_wait(NoteDialog(session.note or ""))
+        if note is None:
+            return
+        self.companion.require_store().edit(
+            session.id, now=self.companion.clock.now(), note=note.strip()
+        )
+        self.refresh_history()
