@@ -238,3 +238,31 @@ def test_a_pipe_in_place_of_the_log_is_refused_not_waited_on(data_dir: Path) -> 
     result = facecoach("history")
     assert result.returncode == 1
     assert "not a regular file" in result.stderr
+
+
+@pytest.mark.slow
+def test_index_damage_the_quick_check_misses_stops_the_days_first_write(data_dir: Path) -> None:
+    for day in ("01", "02"):
+        assert (
+            facecoach("log", "lift-5", "--date", f"2026-11-{day}", "--time", "08:00").returncode
+            == 0
+        )
+    path = data_dir / "facecoach.db"
+    for backup in (data_dir / "backups").glob("*.db"):
+        backup.unlink()  # so that today's first write is due its check again
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'sessions_started'"
+        ).fetchone()
+        (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    data = bytearray(path.read_bytes())
+    at = data.find(b"2026-11-01T", (root - 1) * size, root * size)
+    data[at : at + 10] = b"2026-10-31"  # the index now disagrees with its table
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    result = facecoach("log", "express", "--date", "2026-11-03")
+    assert result.returncode == 1
+    assert "missing from index" in result.stderr
+    assert path.read_bytes() == before

@@ -167,10 +167,20 @@ class Companion:
             raise StoreError(self.log_problem or "the session log is unavailable")
         if not self._backed_up:
             self._backed_up = True
+            self._check_before_the_days_first_write(store)
             problem = self.daily_backup()
             if problem is not None:
                 self.problems.append(problem)
         return store
+
+    def _check_before_the_days_first_write(self, store: SessionLog) -> None:
+        """Once a day (when the daily backup is due), the full integrity check: damage that
+        the quick check at open misses (an index out of step with its table) stops the write
+        here, and a damaged log is never backed up over the good copies."""
+        from facecoach.storage.backups import Backups
+
+        if self._log_existed and Backups(self.database).due(self.clock.now()):
+            store.database.check_integrity()
 
     def close(self) -> None:
         if self._store is not None:

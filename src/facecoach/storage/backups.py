@@ -86,16 +86,19 @@ class Backups:
             raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
         return target
 
+    def due(self, now: datetime) -> bool:
+        existing = self.list()
+        return not existing or existing[0].made.date() != now.astimezone(UTC).date()
+
     def daily(self, now: datetime, keep_days: int) -> Path | None:
         """Makes today's backup if there is none yet, and drops those older than `keep_days`.
         Returns the new backup's path, if one was made."""
         if keep_days <= 0 or not self.database.exists():
             return None
-        existing = self.list()
         made = None
-        if not existing or existing[0].made.date() != now.astimezone(UTC).date():
+        if self.due(now):
             made = self.make(now)
-            existing = self.list()
+        existing = self.list()
         cutoff = now - timedelta(days=keep_days)
         for backup in existing[1:]:  # the newest one is always kept
             if backup.made < cutoff:
