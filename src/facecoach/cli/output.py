@@ -16,7 +16,7 @@ EXIT_INTERRUPTED = 130  # the shell convention for "ended by Ctrl-C"
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     """Columns padded to their widest cell; cells from files or radios shown as plain text."""
     # One line a row: a newline inside a name would break the table apart.
-    cells = [[plain(str(cell)).replace("\n", " ") for cell in row] for row in (header, *rows)]
+    cells = [[_one_line(str(cell)) for cell in row] for row in (header, *rows)]
     widths = [max(len(cell) for cell in column) for column in zip(*cells, strict=True)]
     for row in cells:
         padded = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
@@ -26,6 +26,10 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
 def say(text: str) -> None:
     """A line on standard output; text from files, imports or the radio shown as text."""
     print(plain(text), flush=True)
+
+
+def _one_line(text: str) -> str:
+    return plain(text).replace("\n", " ").replace("\t", " ")
 
 
 def warn(problem: str) -> None:
