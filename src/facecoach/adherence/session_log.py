@@ -403,9 +403,9 @@ class SessionLog:
     def zone_glide_totals(self) -> dict[str, int]:
         """Glides done per zone over the whole log."""
         rows = self.database.read(
-            "SELECT zone, SUM(glides_done) FROM session_zones"
-            " JOIN sessions ON sessions.id = session_zones.session_id"
-            " WHERE sessions.deleted_utc IS NULL GROUP BY zone"
+            # Deleted sessions are few, and found through their own partial index.
+            "SELECT zone, SUM(glides_done) FROM session_zones WHERE session_id NOT IN"
+            " (SELECT id FROM sessions WHERE deleted_utc IS NOT NULL) GROUP BY zone"
         )
         return {zone: done for zone, done in rows if done}
 

@@ -74,9 +74,6 @@ class Database:
             ) from None
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the session log at {path}: {exc}") from None
-        # Text that is not UTF-8 (written by another tool) reads with replacement characters
-        # instead of failing every query that touches it.
-        connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
         database = cls(connection, path)
         try:
             database._prepare()
@@ -158,7 +155,16 @@ class Database:
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Rows of one query; database errors become StoreError with a user message."""
         with translate_errors(self.path):
-            return self._db.execute(sql, parameters).fetchall()
+            try:
+                return self._db.execute(sql, parameters).fetchall()
+            except sqlite3.OperationalError as exc:
+                # Python's own error (no SQLite result code): text that is not UTF-8, written
+                # by another tool. From now on this connection reads such text with
+                # replacement characters; the fast path stays for the usual, valid log.
+                if getattr(exc, "sqlite_errorcode", None) is not None:
+                    raise
+                self._db.text_factory = _replacing_decode
+                return self._db.execute(sql, parameters).fetchall()
 
 
 def check_database_file(path: Path) -> None:
@@ -177,6 +183,10 @@ def check_database_file(path: Path) -> None:
                 raise StoreError(f"{path} is damaged ({problem})")
         finally:
             connection.close()
+
+
+def _replacing_decode(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _check_existing_file(path: Path) -> None:
