@@ -1,6 +1,7 @@
 """Backups: made once a day by writers, kept for a while, and a restore gives every session back."""
 
 import os
+import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -57,9 +58,13 @@ def test_restore_after_a_deliberate_corruption_gives_every_session_back(
     (backup,) = tmp_path.glob("facecoach-*.db")
     assert str(backup) in made
     database = data_dir / "facecoach.db"
-    with database.open("r+b") as file:  # scribble over the middle of the file
-        file.seek(4096)
-        file.write(os.urandom(8192))
+    with sqlite3.connect(database) as db:  # everything into the main file first
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    size = database.stat().st_size
+    with database.open("r+b") as file:  # scribble over all but the header
+        file.seek(100)
+        file.write(os.urandom(size - 100))
     assert main(["history"]) == 1
     assert "damaged" in capsys.readouterr().err
     assert main(["restore", str(backup)]) == 0
@@ -80,3 +85,42 @@ def test_a_file_that_is_not_a_backup_is_refused_and_nothing_moves(
     assert "not" in capsys.readouterr().err
     assert not list(data_dir.glob("facecoach.db.before-restore-*"))
     assert main(["backup", "list"]) == 0
+
+
+def test_export_works_after_planned_skip_days_and_an_edited_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    logged(capsys, "2026-11-01")
+    ahead = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    assert main(["skip", ahead, "--reason", "holiday"]) == 0
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    short_id = capsys.readouterr().out.splitlines()[1].split()[0]
+    assert main(["log", "edit", short_id, "--date", "2026-10-30"]) == 0
+    for fmt in ("json", "csv"):
+        assert main(["export", "--format", fmt]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+
+
+def test_a_data_folder_with_a_hash_in_its_name_gets_whole_backups(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "my#data?%"
+    for day in ("2026-11-01", "2026-11-02"):
+        assert main(["--data-dir", str(folder), "log", "lift-5", "--date", day]) == 0
+    (backup,) = Backups(folder / "facecoach.db").list()
+    with SessionLog.open(backup.path) as copy:
+        assert len(copy.sessions()) == 1
+    assert not list(backup.path.parent.glob("*-wal"))  # a backup is one self-contained file
+
+
+def test_a_coach_session_makes_the_days_backup_too(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    logged(capsys, "2026-11-01")
+    assert Backups(data_dir / "facecoach.db").list() == []
+    assert main(["safety", "screen", "--none"]) == 0
+    assert main(
+        ["coach", "express", "--no-prep", "--glide-seconds", "0.01", "--confirm-checks"]
+    ) in (0, 130)
+    assert len(Backups(data_dir / "facecoach.db").list()) == 1

@@ -70,7 +70,7 @@ def test_a_new_user_reads_an_empty_history_without_a_log_being_created(data_dir:
 def test_history_limit_must_be_at_least_one() -> None:
     result = facecoach("history", "--limit", "0")
     assert result.returncode == 2
-    assert "must be at least 1" in result.stderr
+    assert "must be from 1 to 1000000" in result.stderr
 
 
 def test_skip_today_just_after_midnight_marks_the_counting_day(isolated_dirs: Path) -> None:
@@ -266,3 +266,11 @@ def test_index_damage_the_quick_check_misses_stops_the_days_first_write(data_dir
     assert result.returncode == 1
     assert "missing from index" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_a_routine_cannot_take_a_word_that_log_reads_as_an_action(tmp_path: Path) -> None:
+    routine = tmp_path / "edit.toml"
+    routine.write_text('id = "edit"\nname = "Edit"\n[[zones]]\nzone = "cheeks"\n')
+    result = facecoach("routines", "validate", str(routine))
+    assert result.returncode == 1
+    assert "reserved by `facecoach log`" in result.stderr

@@ -503,6 +503,8 @@ class SessionLog:
         said: list[str] = []
         if started is not None:
             changes["started_utc"] = utc_text(started)
+            if before.ended_utc is not None:  # the end moves with the start
+                changes["ended_utc"] = utc_text(started + (before.ended_utc - before.started_utc))
             changes["utc_offset_minutes"] = (
                 utc_offset_minutes if utc_offset_minutes is not None else before.utc_offset_minutes
             )

@@ -33,6 +33,7 @@ from facecoach.adherence.records import (
     MAX_TEXT_CHARS,
     MAX_UTC_OFFSET_MINUTES,
     MAX_ZONES,
+    PLAN_AHEAD,
     RecordError,
     check_day,
     earliest_moment,
@@ -52,7 +53,7 @@ from facecoach.routines.model import Side, Zone
 from facecoach.safety.records import SafetyRecords, insert_missing_safety_records
 from facecoach.safety.waiting import InjectionKind
 
-EXPORT_FORMAT = "facecoach-export"
+EXPORT_FORMAT: Literal["facecoach-export"] = "facecoach-export"
 EXPORT_VERSION = 1
 
 
@@ -188,7 +189,7 @@ class ExportedSkipDay(_Model):
     @model_validator(mode="after")
     def _day_in_range(self) -> Self:
         try:
-            check_day(self.day, datetime.now(UTC).date(), "day")
+            check_day(self.day, datetime.now(UTC).date(), "day", ahead=PLAN_AHEAD)
         except RecordError as exc:
             raise ValueError(str(exc)) from None
         return self
@@ -231,12 +232,15 @@ class ExportFile(_Model):
 def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
     """The whole log; with glides (the JSON export) also the safety records."""
     sessions = sorted(store.sessions(), key=lambda s: (s.started_utc, s.uid))
-    return ExportFile(
+    # Built without validation, all the way down: an export carries whatever the log holds.
+    return ExportFile.model_construct(
         format=EXPORT_FORMAT,
         version=EXPORT_VERSION,
         exported_utc=datetime.now(UTC),
         sessions=[_exported(s, store if with_glides else None) for s in sessions],
-        skip_days=[ExportedSkipDay(day=d, reason=r) for d, r in store.skip_days().items()],
+        skip_days=[
+            ExportedSkipDay.model_construct(day=d, reason=r) for d, r in store.skip_days().items()
+        ],
         safety=_exported_safety(store) if with_glides else None,
     )
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from facecoach.adherence.records import MAX_NOTE_CHARS, PLAN_AHEAD, check_day
+from facecoach.adherence.records import MAX_NOTE_CHARS, MAX_TEXT_CHARS, PLAN_AHEAD, check_day
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_yes_no, print_table, say
 from facecoach.errors import FacecoachError
@@ -113,8 +113,8 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000000 (got {value})")
     return value
 
 
@@ -223,6 +223,8 @@ def _log(args: argparse.Namespace) -> int:
     local = datetime.combine(day, at).astimezone()  # the machine's zone, DST-aware for that date
     if local > datetime.now().astimezone() + timedelta(minutes=1):
         raise FacecoachError("cannot log a session in the future")
+    if args.note is not None and len(args.note) > MAX_NOTE_CHARS:
+        raise FacecoachError(f"--note can be at most {MAX_NOTE_CHARS} characters")
     minutes = args.minutes if args.minutes is not None else timeline.total_seconds / 60
     if not 0 < minutes <= 180:
         raise FacecoachError("--minutes must be more than 0 and at most 180")
@@ -362,6 +364,8 @@ def _skip(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.reason.strip():
         raise FacecoachError("say why with --reason (for example --reason vacation)")
+    if len(args.reason.strip()) > MAX_TEXT_CHARS:
+        raise FacecoachError(f"--reason can be at most {MAX_TEXT_CHARS} characters")
     count = store.add_skip_days(first, last, args.reason.strip())
     span = f"{first}" if last == first else f"{first} to {last}"
     say(f"Marked {plural(count, 'skip day')} ({span}): {args.reason.strip()}.")

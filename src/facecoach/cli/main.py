@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 from facecoach import __version__
 from facecoach.cli.output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error
 from facecoach.errors import FacecoachError
+from facecoach.routines.limits import RESERVED_IDS
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "main"]
 
 
 # `facecoach log edit ID` is parsed as the hidden command `log-edit`: `log` itself takes a
 # routine as its first argument, which argparse cannot mix with sub-commands.
-LOG_ACTIONS = ("edit", "delete", "undo", "purge")
+LOG_ACTIONS = RESERVED_IDS  # routine ids cannot be these words
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="facecoach",
+        allow_abbrev=False,  # `log edit` is found by the exact words
         description="A terminal companion for at-home microcurrent facial devices. "
         "Without a command, opens the full-screen app.",
     )

@@ -35,7 +35,8 @@ def _safety_show(args: argparse.Namespace) -> int:
     from facecoach.safety.screening import CONTRAINDICATIONS
 
     companion = open_companion(args)
-    screening = companion.screening()
+    reading = companion.existing_store() is not None  # showing never creates a log
+    screening = companion.screening() if reading else None
     if screening is None:
         print("The safety questions are not answered yet: `facecoach safety screen`.")
         for item in CONTRAINDICATIONS:
@@ -48,7 +49,7 @@ def _safety_show(args: argparse.Namespace) -> int:
             print(f"  {answer:<3}  {item.id}: {item.question}")
         for item in screening.result.flagged:
             print(f"  • {item.advice}")
-    waiting = companion.waiting()
+    waiting = companion.waiting() if reading else None
     if waiting is not None:
         print(waiting.describe())
     return EXIT_OK

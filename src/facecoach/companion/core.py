@@ -166,17 +166,17 @@ class Companion:
         if store is None:
             raise StoreError(self.log_problem or "the session log is unavailable")
         if not self._backed_up:
-            self._backed_up = True
             self._check_before_the_days_first_write(store)
             problem = self.daily_backup()
             if problem is not None:
                 self.problems.append(problem)
+            self._backed_up = True  # only once the check has passed
         return store
 
     def _check_before_the_days_first_write(self, store: SessionLog) -> None:
-        """Once a day (when the daily backup is due), the full integrity check: damage that
-        the quick check at open misses (an index out of step with its table) stops the write
-        here, and a damaged log is never backed up over the good copies."""
+        """Once a day (until a backup, which makes the same check, exists for the day), the
+        full integrity check: damage the quick check at open misses (an index out of step
+        with its table) stops the write here."""
         from facecoach.storage.backups import Backups
 
         if self._log_existed and Backups(self.database).due(self.clock.now()):
@@ -372,7 +372,15 @@ class Companion:
         if blocker is not None:
             raise FacecoachError(blocker)
         session = Session(plan_timeline(routine), self.clock)
-        store = self.store if log else None
+        store = None
+        if log:
+            try:
+                store = self.require_store()  # the day's check and backup, for coach users too
+            except StoreError as exc:
+                if self.log_problem is None:
+                    self.log_problem = str(exc)
+                if on_log_error is not None:
+                    on_log_error(exc)
         link = self.device.link if self.device.is_connected else None
         recorder = None
         if store is not None:

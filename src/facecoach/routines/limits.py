@@ -13,3 +13,6 @@ MAX_SESSION_SECONDS = 3600.0
 
 DEFAULT_GLIDE_SECONDS = 5.0
 DEFAULT_REPEATS = 3
+
+# Words `facecoach log` takes as actions (`log edit ID`, `log undo`, ...), so no routine id.
+RESERVED_IDS = frozenset({"edit", "delete", "undo", "purge"})

@@ -19,6 +19,7 @@ from facecoach.routines.limits import (
     MAX_REPEATS,
     MAX_SESSION_SECONDS,
     MAX_TRANSITION_SECONDS,
+    RESERVED_IDS,
 )
 
 
@@ -142,6 +143,13 @@ class Routine(_Strict):
     )
     prep: PrepStep | None = None
     zones: tuple[ZoneEntry, ...] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _check_id_is_not_a_log_action(self) -> Self:
+        # `facecoach log edit ID` and its siblings read these words as actions, not routines.
+        if self.id in RESERVED_IDS:
+            raise ValueError(f"id {self.id!r} is reserved by `facecoach log`; choose another")
+        return self
 
     @model_validator(mode="after")
     def _check_total(self) -> Self:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from facecoach.storage.database import StoreError, check_database_file, translate_errors
+from facecoach.storage.database import (
+    StoreError,
+    check_database_file,
+    read_only_uri,
+    translate_errors,
+)
+from facecoach.storage.leases import lease_dir, owner_is_alive
 
 BACKUP_DIR = "backups"
 _NAME = re.compile(r"^facecoach-(\d{8}-\d{6})\.db$")
@@ -37,19 +43,24 @@ def backup_dir(database: Path) -> Path:
 def copy_database(source: Path, target: Path) -> None:
     """A consistent copy of `source` at `target` (written beside it, then moved in place)."""
     temporary = target.with_name(f".{target.name}.partial")
-    with translate_errors(source):
-        reading = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-            os.close(fd)
-            writing = sqlite3.connect(temporary)
+    try:
+        with translate_errors(source):
+            reading = sqlite3.connect(read_only_uri(source), uri=True)
             try:
-                reading.backup(writing)
+                fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+                os.close(fd)
+                writing = sqlite3.connect(temporary)
+                try:
+                    reading.backup(writing)
+                    # A copy is one self-contained file: no -wal or -shm beside it, ever.
+                    writing.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    writing.close()
             finally:
-                writing.close()
-        finally:
-            reading.close()
-    os.replace(temporary, target)
+                reading.close()
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 class Backups:
@@ -74,6 +85,8 @@ class Backups:
         """A backup now, in the backups folder or at `target` (a file or a folder)."""
         if not self.database.exists():
             raise StoreError(f"there is no session log at {self.database} to back up")
+        # The full check first: a damaged log must never be copied over the good backups.
+        check_database_file(self.database, full=True)
         name = f"facecoach-{now.astimezone(UTC).strftime(_STAMP)}.db"
         if target is None:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -109,14 +122,21 @@ class Backups:
         """Puts `backup` in the database's place; the current file is kept aside first.
         Returns where the current file went."""
         # A backup must itself be an intact facecoach database before anything is moved.
-        check_database_file(backup)
-        aside = self.database.with_name(
-            f"{self.database.name}.before-restore-{now.astimezone(UTC).strftime(_STAMP)}"
-        )
+        check_database_file(backup, full=True)
+        if any(lease_dir(self.database).glob("*")) and _a_session_runs(self.database):
+            raise StoreError("a session is being recorded right now; restore when it has ended")
+        stamp = now.astimezone(UTC).strftime(_STAMP)
+        aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
+        incoming = self.database.with_name(f".{self.database.name}.restoring")
+        copy_database(backup, incoming)  # the copy first: nothing moves if it fails
         if self.database.exists():
             copy_or_move_aside(self.database, aside)
-        copy_database(backup, self.database)
+        os.replace(incoming, self.database)
         return aside
+
+
+def _a_session_runs(database: Path) -> bool:
+    return any(owner_is_alive(database, lease.name) for lease in lease_dir(database).iterdir())
 
 
 def copy_or_move_aside(database: Path, aside: Path) -> None:

@@ -167,20 +167,26 @@ class Database:
                 return self._db.execute(sql, parameters).fetchall()
 
 
-def check_database_file(path: Path) -> None:
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens `path` read-only; `#`, `?` and `%` in folder names escaped."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def check_database_file(path: Path, *, full: bool = False) -> None:
     """Refuses a file that is not an intact facecoach database, without changing it."""
     if not path.is_file():
         raise StoreError(f"{path} is not a file")
     _check_existing_file(path)
     with translate_errors(path):
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 raise StoreError(f"{path} is not a facecoach session log")
-            problem = connection.execute("PRAGMA quick_check").fetchone()[0]
+            check = "integrity_check" if full else "quick_check"
+            problem = connection.execute(f"PRAGMA {check}").fetchone()[0]
             if problem != "ok":
-                raise StoreError(f"{path} is damaged ({problem})")
+                raise StoreError(foreign_message(path, f"it is damaged ({problem})"))
         finally:
             connection.close()
 

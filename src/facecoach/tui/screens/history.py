@@ -116,7 +116,14 @@ class HistoryScreen(Screen[None]):
         store = self.companion.store
         if key is None or not key.isdigit() or store is None:
             return None
-        return store.session(int(key))
+        try:
+            return store.session(int(key))
+        except (ValueError, FacecoachError):  # purged meanwhile by another facecoach
+            self.refresh_history()
+            return None
+
+    def _failed(self, exc: FacecoachError) -> None:
+        self.notify(str(exc), title="Not changed", severity="error", markup=False)
 
     @work(exclusive=True, group="history-edit")
     async def action_delete(self) -> None:
@@ -134,18 +141,26 @@ class HistoryScreen(Screen[None]):
             )
         )
         if sure:
-            self.companion.require_store().delete(session.id, self.companion.clock.now())
+            try:
+                self.companion.require_store().delete(session.id, self.companion.clock.now())
+            except FacecoachError as exc:
+                self._failed(exc)
+                return
             self.refresh_history()
             self.notify("Deleted. Press u to bring it back.", timeout=5)
 
     def action_undo(self) -> None:
-        restored = self.companion.require_store().undo_delete()
+        try:
+            restored = self.companion.require_store().undo_delete()
+        except FacecoachError as exc:
+            self._failed(exc)
+            return
         if restored is None:
             self.notify("Nothing to bring back.", timeout=3)
             return
         self.refresh_history()
         self.notify(
-            f"Restored {restored.routine_name} on {restored.started_local:%a %d %b}.",
+            plain(f"Restored {restored.routine_name} on {restored.started_local:%a %d %b}."),
             markup=False,
         )
 
@@ -159,7 +174,11 @@ class HistoryScreen(Screen[None]):
         note = await self.app.push_screen_wait(NoteDialog(session.note or ""))
         if note is None:
             return
-        self.companion.require_store().edit(
-            session.id, now=self.companion.clock.now(), note=note.strip()
-        )
+        try:
+            self.companion.require_store().edit(
+                session.id, now=self.companion.clock.now(), note=note.strip()
+            )
+        except FacecoachError as exc:
+            self._failed(exc)
+            return
         self.refresh_history()
