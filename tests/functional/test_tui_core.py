@@ -27,7 +27,14 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.signals import ExitOnSignals
-from tests.support.tui_support import make_app, make_companion, start_session, text_of, until
+from tests.support.tui_support import (
+    log_one_session,
+    make_app,
+    make_companion,
+    start_session,
+    text_of,
+    until,
+)
 
 PROFILES = load_registry().profiles
 REF_A = "5A:1D:00:00:00:02"
@@ -385,15 +392,7 @@ def test_names_from_files_and_the_log_are_shown_as_text(
     )
     library = RoutineLibrary(routines={"hostile": LoadedRoutine(routine, "test")})
     companion = make_companion(clock, library=library)
-    store = companion.require_store()
-    store.log_manual_session(
-        routine_id="hostile",
-        routine_name=name,
-        started=clock.now(),
-        utc_offset_minutes=0,
-        seconds=60,
-        zones=[],
-    )
+    log_one_session(companion, "hostile", name)
     app = FacecoachApp(companion)
 
     async def main() -> None:
@@ -420,14 +419,7 @@ def test_history_deletes_restores_and_notes_a_session(clock: FakeClock, data_dir
     from facecoach.tui.screens.history import HistoryScreen
 
     companion = make_companion(clock)
-    companion.require_store().log_manual_session(
-        routine_id="quick",
-        routine_name="Quick test",
-        started=clock.now(),
-        utc_offset_minutes=0,
-        seconds=60,
-        zones=[],
-    )
+    log_one_session(companion, "quick", "Quick test")
     app = FacecoachApp(companion)
 
     async def main() -> None:

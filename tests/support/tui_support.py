@@ -86,3 +86,15 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("the app never got there")
+
+
+def log_one_session(companion: Companion, routine_id: str, routine_name: str) -> None:
+    """A minute's session done now, as `facecoach log` would record it."""
+    companion.require_store().log_manual_session(
+        routine_id=routine_id,
+        routine_name=routine_name,
+        started=companion.clock.now(),
+        utc_offset_minutes=0,
+        seconds=60,
+        zones=[],
+    )
