@@ -6,9 +6,11 @@ Each test runs `facecoach` as a user does, in a subprocess with its own files.
 import json
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,8 +69,17 @@ def on_a_terminal(
     os.close(terminal)
     output = b""
     pending = iter(answers)
+    deadline = time.monotonic() + 60  # a bound, so a stuck process fails the test, not CI
+    interrupted_at: float | None = None
     try:
-        while True:
+        while time.monotonic() < deadline:
+            if interrupted_at is not None and time.monotonic() - interrupted_at > 2:
+                # A second Ctrl-C, as a person would press again if the first went unseen.
+                process.send_signal(signal.SIGINT)
+                interrupted_at = time.monotonic()
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if not ready:
+                continue
             try:
                 chunk = os.read(controller, 4096)
             except OSError:  # the terminal closed: the process has ended
@@ -79,9 +90,12 @@ def on_a_terminal(
             if output.endswith(b"[y/N] "):
                 if interrupt:
                     process.send_signal(signal.SIGINT)
+                    interrupted_at = time.monotonic()
                 else:
                     os.write(controller, next(pending))
     finally:
+        if process.poll() is None and time.monotonic() >= deadline:
+            process.kill()
         process.wait(60)
         os.close(controller)
     return process.returncode, output.decode()
