@@ -106,3 +106,13 @@ def _leaf_paths(node: object):  # type: ignore[no-untyped-def]
                 yield from _leaf_paths(child)
             else:
                 yield node, index
+
+
+def test_a_skeleton_quotes_any_name_the_radio_sends() -> None:
+    import tomllib
+
+    from facecoach.devices.skeleton import _quote
+
+    for name in ['a"b\\c', "\x1b[2Jx\x07", "é\x85", "[@click=app.quit]"]:
+        assert tomllib.loads(f"x = {_quote(name)}")["x"] == name
+        assert "\x1b" not in _quote(name)
