@@ -5,7 +5,6 @@ bounds is a typo or a hostile file, and letting it in would make every later rea
 (a year 0026 makes the stats walk two thousand years of days; `Infinity` breaks every sum).
 """
 
-import math
 from datetime import UTC, date, datetime, timedelta
 
 from facecoach.errors import FacecoachError
@@ -47,9 +46,3 @@ def check_day(day: date, today: date, what: str, ahead: timedelta = LATEST_AHEAD
 
 def earliest_moment() -> datetime:
     return datetime.combine(EARLIEST_DAY, datetime.min.time(), UTC)
-
-
-def check_seconds(value: float, what: str, maximum: float = MAX_ACTIVE_SECONDS) -> float:
-    if not math.isfinite(value) or value < 0 or value > maximum:
-        raise RecordError(f"{what} must be from 0 to {maximum:g} seconds (got {value!r})")
-    return value

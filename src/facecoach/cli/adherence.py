@@ -375,10 +375,8 @@ def _skip(args: argparse.Namespace) -> int:
 def _reading(args: argparse.Namespace) -> "Companion":
     """The core for a command that only reads the log: a folder named with --data-dir that
     holds no log is a mistake to report, not an empty history to show (nor a log to create)."""
-    from facecoach.config.paths import DATABASE_FILE
-
     companion = open_companion(args)
-    if args.data_dir and not (Path(args.data_dir) / DATABASE_FILE).expanduser().exists():
+    if args.data_dir and companion.existing_store() is None:
         raise FacecoachError(
             f"there is no session log in {args.data_dir} (nothing was created there); "
             "is --data-dir right?"

@@ -9,7 +9,7 @@ from facecoach.wording.text import plain
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # a user error or the environment: one `facecoach: error:` line says which
-EXIT_USAGE = 2  # the command line itself is wrong (argparse's convention)
+# 2 is argparse's own: the command line itself is wrong.
 EXIT_INTERRUPTED = 130  # the shell convention for "ended by Ctrl-C"
 
 

@@ -136,9 +136,8 @@ class Companion:
         return self._store
 
     def daily_backup(self) -> str | None:
-        """Today's backup of the log, if none was made yet (at most once a day, by whoever
-        opens the log to write to it first). A failure comes back as a problem to show; it
-        never stops anything."""
+        """Today's backup of the log, if none was made yet (the app makes it in a thread after
+        its first frame). A failure comes back as a problem to show; it stops nothing."""
         from facecoach.storage.backups import Backups
 
         if not self._log_existed or self.store is None:
@@ -166,21 +165,26 @@ class Companion:
         if store is None:
             raise StoreError(self.log_problem or "the session log is unavailable")
         if not self._backed_up:
-            self._check_before_the_days_first_write(store)
-            problem = self.daily_backup()
-            if problem is not None:
-                self.problems.append(problem)
+            self._start_the_days_writing(store)
             self._backed_up = True  # only once the check has passed
         return store
 
-    def _check_before_the_days_first_write(self, store: SessionLog) -> None:
-        """Once a day (until a backup, which makes the same check, exists for the day), the
-        full integrity check: damage the quick check at open misses (an index out of step
-        with its table) stops the write here."""
+    def _start_the_days_writing(self, store: SessionLog) -> None:
+        """Before the day's first write (until a backup, which makes the same check, exists
+        for the day): the full integrity check, whose failure stops the write (damage the
+        quick check at open misses, such as an index out of step with its table), then the
+        daily backup, whose failure is only reported."""
         from facecoach.storage.backups import Backups
 
-        if self._log_existed and Backups(self.database).due(self.clock.now()):
-            store.database.check_integrity()
+        backups = Backups(self.database)
+        now = self.clock.now()
+        if not self._log_existed or not backups.due(now):
+            return  # a log this run creates has nothing in it to check or back up yet
+        store.database.check_integrity()
+        try:
+            backups.daily(now, self.settings.backup_days, checked=True)
+        except (StoreError, OSError) as exc:
+            self.problems.append(f"The daily backup of the session log failed: {exc}")
 
     def close(self) -> None:
         if self._store is not None:

@@ -81,12 +81,13 @@ class Backups:
                     found.append(Backup(path, made))
         return sorted(found, key=lambda backup: backup.made, reverse=True)
 
-    def make(self, now: datetime, target: Path | None = None) -> Path:
-        """A backup now, in the backups folder or at `target` (a file or a folder)."""
+    def make(self, now: datetime, target: Path | None = None, *, checked: bool = False) -> Path:
+        """A backup now, in the backups folder or at `target` (a file or a folder).
+        `checked`: the caller has just run the full integrity check itself."""
         if not self.database.exists():
             raise StoreError(f"there is no session log at {self.database} to back up")
-        # The full check first: a damaged log must never be copied over the good backups.
-        check_database_file(self.database, full=True)
+        if not checked:  # a damaged log must never be copied over the good backups
+            check_database_file(self.database, full=True)
         name = f"facecoach-{now.astimezone(UTC).strftime(_STAMP)}.db"
         if target is None:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -103,14 +104,14 @@ class Backups:
         existing = self.list()
         return not existing or existing[0].made.date() != now.astimezone(UTC).date()
 
-    def daily(self, now: datetime, keep_days: int) -> Path | None:
+    def daily(self, now: datetime, keep_days: int, *, checked: bool = False) -> Path | None:
         """Makes today's backup if there is none yet, and drops those older than `keep_days`.
         Returns the new backup's path, if one was made."""
         if keep_days <= 0 or not self.database.exists():
             return None
         made = None
         if self.due(now):
-            made = self.make(now)
+            made = self.make(now, checked=checked)
         existing = self.list()
         cutoff = now - timedelta(days=keep_days)
         for backup in existing[1:]:  # the newest one is always kept
@@ -123,7 +124,7 @@ class Backups:
         Returns where the current file went."""
         # A backup must itself be an intact facecoach database before anything is moved.
         check_database_file(backup, full=True)
-        if any(lease_dir(self.database).glob("*")) and _a_session_runs(self.database):
+        if _a_session_runs(self.database):
             raise StoreError("a session is being recorded right now; restore when it has ended")
         stamp = now.astimezone(UTC).strftime(_STAMP)
         aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
@@ -136,7 +137,10 @@ class Backups:
 
 
 def _a_session_runs(database: Path) -> bool:
-    return any(owner_is_alive(database, lease.name) for lease in lease_dir(database).iterdir())
+    leases = lease_dir(database)
+    return leases.is_dir() and any(
+        owner_is_alive(database, lease.name) for lease in leases.iterdir()
+    )
 
 
 def copy_or_move_aside(database: Path, aside: Path) -> None:
