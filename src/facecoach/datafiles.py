@@ -4,18 +4,21 @@ Reads turn every problem into one error naming the file and the field. Writes ar
 crash mid-write leaves the old file, never half a file.
 """
 
+from __future__ import annotations
+
 import os
 import stat
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from facecoach.errors import FacecoachError
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic loads when a file is validated, not when this module is imported
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
 
 MAX_DATA_FILE_BYTES = 256 * 1024
 
@@ -82,6 +85,8 @@ def read_toml_model(path: Path, model: type[M], error: type[DataFileError]) -> M
 
 def parse_toml_model(text: str, model: type[M], error: type[DataFileError], source: str) -> M:
     """TOML text validated as `model`; every problem is one `error` naming `source` and fields."""
+    from pydantic import ValidationError
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -94,20 +99,22 @@ def parse_toml_model(text: str, model: type[M], error: type[DataFileError], sour
         raise error(source, ["nested too deeply"]) from None
 
 
-def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> Path:
+def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> str:
+    """Writes `data` as TOML in place of `path`; returns the text written."""
     import tomli_w  # only writers pay for it
 
+    text = tomli_w.dumps(data)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".toml")
         with os.fdopen(handle, "wb") as out:
-            tomli_w.dump(data, out)
+            out.write(text.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
     except OSError as exc:
         raise error(f"cannot write {path}: {exc.strerror}") from None
-    return path
+    return text
 
 
 def keep_backup(path: Path) -> None:

@@ -18,6 +18,7 @@ from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.session import SessionScreen
 from tests.support.tui_support import make_companion
+from tests.support.tui_support import start_session as support_start_session
 
 SnapCompare = Callable[..., bool]
 
@@ -42,12 +43,9 @@ def companion(clock: FakeClock) -> Companion:
 
 
 async def start_session(pilot: Pilot[None]) -> None:
-    await pilot.press("s")
-    await pilot.pause()
-    await pilot.click("#check-gel")
-    await pilot.click("#check-off_charger")
-    await pilot.click("#go")
-    await pilot.pause()
+    app = pilot.app
+    assert isinstance(app, FacecoachApp)
+    await support_start_session(app, pilot)
 
 
 def advance(clock: FakeClock, pilot: Pilot[None], seconds: float) -> None:

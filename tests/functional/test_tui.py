@@ -299,7 +299,7 @@ def test_a_broken_settings_file_is_reported_and_kept_when_saving(
         await pilot.pause()
 
     app = make_app(clock)
-    assert any("day_start_hour" in problem for problem in app.companion.problems)
+    assert any("day_start_hour" in problem for problem in app.companion.load())
     app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
     run(app, scenario)
     assert (isolated_dirs / "settings.toml.bak").read_text() == "day_start_hour = 'late'\n"

@@ -69,8 +69,8 @@ async def start_session(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen:
 
 async def confirm_checks(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen:
     """Ticks the pre-session checks and starts; the session screen comes next."""
-    await pilot.pause()
-    assert isinstance(app.screen, PreSessionChecks)
+    # The home screen's routine list is built just after the first frame; `s` waits for it.
+    await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
     await pilot.click("#check-gel")
     await pilot.click("#check-off_charger")
     await pilot.click("#go")

@@ -87,3 +87,13 @@ def test_the_app_and_the_in_process_simulator_do_not_need_bumble() -> None:
         "facecoach.devices.simulator.inprocess",
     ]
     assert loaded_after_importing(modules, ("bumble",)) == []
+
+
+def test_the_apps_first_frame_loads_neither_pydantic_nor_bluetooth() -> None:
+    """Everything the first frame needs is imported before it; validating settings and
+    routines (pydantic) and the radio (bleak) come after it, so they must not be here."""
+    loaded = loaded_after_importing(
+        ["facecoach.cli.main", "facecoach.tui.app", "facecoach.tui.screens.safety"],
+        ("pydantic", "pydantic_core", "bleak", "dbus_fast"),
+    )
+    assert loaded == []

@@ -9,7 +9,7 @@ from facecoach.routines.loader import (
     RoutineLibrary,
     load_routine_file,
 )
-from facecoach.routines.model import Zone
+from facecoach.routines.zones import Zone
 
 GOOD = """
 id = "mine"

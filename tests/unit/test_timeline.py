@@ -1,7 +1,7 @@
 import pytest
 
 from facecoach.routines.loader import RoutineLibrary
-from facecoach.routines.model import Side, Zone
+from facecoach.routines.zones import Side, Zone
 from facecoach.session.timeline import StepKind, plan_timeline
 from tests.support.routines import make_routine
 

@@ -49,7 +49,7 @@ from facecoach.adherence.session_log import (
 from facecoach.datafiles import DataFileError, describe_validation_error, read_text_file
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
-from facecoach.routines.model import Side, Zone
+from facecoach.routines.zones import Side, Zone
 from facecoach.safety.records import SafetyRecords, insert_missing_safety_records
 from facecoach.safety.waiting import InjectionKind
 

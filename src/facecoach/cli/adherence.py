@@ -431,7 +431,8 @@ def _import(args: argparse.Namespace) -> int:
 
 def _program(args: argparse.Namespace) -> int:
     from facecoach.adherence.goals import Goal
-    from facecoach.config.settings import Settings, program_phases, settings_path
+    from facecoach.config.paths import settings_path
+    from facecoach.config.settings import Settings, program_phases
 
     companion = open_companion(args)
     settings = companion.settings

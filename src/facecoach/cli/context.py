@@ -15,5 +15,5 @@ def open_companion(args: argparse.Namespace) -> Companion:
     config = config_dir()
     device = DeviceService(config, simulate=bool(getattr(args, "simulate", False)))
     companion = Companion(SystemClock(), config, database_path(), device=device)
-    print_problems(companion.problems)
+    print_problems(companion.load())
     return companion

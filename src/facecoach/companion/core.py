@@ -8,16 +8,17 @@ a bad routine file) never stop a front end: they are collected in `problems`, sh
 app goes on with what still works.
 """
 
+from __future__ import annotations
+
 import asyncio
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facecoach.adherence.days import today
-from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.session_log import (
     SessionEventKind,
     SessionLog,
@@ -25,38 +26,28 @@ from facecoach.adherence.session_log import (
     SessionSource,
     StoreError,
 )
-from facecoach.adherence.stats import AdherenceStats, empty_stats, stats_from_store
 from facecoach.companion.devices import DeviceService
-from facecoach.companion.live_session import LiveSession
-from facecoach.companion.preflight import (
-    CHECKS_GATE,
-    Gate,
-    GateAction,
-    device_gates,
-    screening_gates,
-    unreadable_safety_gate,
-    waiting_gates,
-)
-from facecoach.config.paths import user_routines_dir
-from facecoach.config.settings import (
-    Settings,
-    SettingsError,
-    load_settings,
-    save_settings,
-    settings_path,
-)
+from facecoach.config.appearance import Appearance, cached_appearance
+from facecoach.config.paths import cache_dir, settings_path, user_routines_dir
+from facecoach.config.validated_cache import ValidatedCache
 from facecoach.datafiles import describe_validation_error, keep_backup
 from facecoach.errors import FacecoachError, RoutineError
-from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
-from facecoach.routines.model import Routine
-from facecoach.routines.rotation import next_in_rotation
 from facecoach.safety.records import SafetyRecords, ScreeningRecord
 from facecoach.safety.screening import ScreeningResult
 from facecoach.safety.waiting import Injection, InjectionKind, WaitingPeriod, waiting_period
 from facecoach.session.clock import Clock
-from facecoach.session.driver import EventSink
-from facecoach.session.engine import Session
-from facecoach.session.timeline import plan_timeline
+
+if TYPE_CHECKING:
+    from facecoach.adherence.stats import AdherenceStats
+    from facecoach.companion.live_session import LiveSession
+    from facecoach.companion.preflight import Gate
+
+    # Settings and routines are validated by pydantic: loaded on first use, after the app's
+    # first frame, never at import.
+    from facecoach.config.settings import Settings
+    from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
+    from facecoach.routines.model import Routine
+    from facecoach.session.driver import EventSink
 
 # How long closing waits for the device to let go before giving up on it.
 DISCONNECT_TIMEOUT = 3.0
@@ -94,32 +85,66 @@ class Companion:
         library: RoutineLibrary | None = None,
         *,
         device: DeviceService | None = None,
+        cache: ValidatedCache | None = None,
     ) -> None:
         self.clock = clock
         self.config_dir = config_dir
         self.database = database
         self.device = device if device is not None else DeviceService(config_dir)
+        self.cache = cache if cache is not None else ValidatedCache(cache_dir())
         self.problems: list[str] = []
+        self._settings: Settings | None = None
         self._settings_unreadable = False
-        try:
-            self.settings = load_settings(config_dir)
-        except SettingsError as exc:
-            self.settings = Settings()
-            self._settings_unreadable = True
-            self.problems.append(
-                f"{exc}\nUsing the default settings. Saving settings keeps a copy of the old file."
-            )
-        self.library = (
-            library if library is not None else RoutineLibrary.load(user_routines_dir(config_dir))
-        )
-        self.problems.extend(str(problem) for problem in self.library.problems)
-        self.problems.extend(self.device.problems)
+        self._library = library
         self._store: SessionLog | None = None
         self._store_opened = False
         self._backed_up = False
         self._log_existed = database.exists()
         self.log_problem: str | None = None
         self.live: LiveSession | None = None
+
+    # --- settings and routines, loaded on first use -----------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from facecoach.config.settings import Settings, SettingsError, load_settings
+
+            try:
+                self._settings = load_settings(self.config_dir, self.cache)
+            except SettingsError as exc:
+                self._settings = Settings()
+                self._settings_unreadable = True
+                self.problems.append(
+                    f"{exc}\nUsing the default settings. Saving settings keeps a copy of the old "
+                    "file."
+                )
+        return self._settings
+
+    @property
+    def library(self) -> RoutineLibrary:
+        if self._library is None:
+            from facecoach.routines.loader import RoutineLibrary
+
+            self._library = RoutineLibrary.load(user_routines_dir(self.config_dir))
+            self.problems.extend(str(problem) for problem in self._library.problems)
+        return self._library
+
+    def appearance(self) -> Appearance:
+        """The theme and keys for the first frame: from the settings file's validated copy
+        when it has not changed, else from the settings (validated now)."""
+        if self._settings is None:
+            cached = cached_appearance(self.config_dir, self.cache)
+            if cached is not None:
+                return cached
+        return Appearance(self.settings.theme, dict(self.settings.keymap))
+
+    def load(self) -> list[str]:
+        """Loads the files loaded on first use (settings, routines, paired devices) and returns
+        every problem met so far, for a front end to show once."""
+        self.settings  # noqa: B018 - loaded for their problems
+        self.library  # noqa: B018
+        return [*self.problems, *self.device.problems]
 
     # --- the database, opened on first use -------------------------------------------------
 
@@ -265,6 +290,8 @@ class Companion:
         return self.apply_preferences(self.library.resolve(routine_id).routine)
 
     def stats(self) -> AdherenceStats | None:
+        from facecoach.adherence.stats import stats_from_store
+
         store = self.store
         if store is None:
             return None
@@ -272,6 +299,8 @@ class Companion:
 
     def stats_so_far(self) -> AdherenceStats:
         """The stats for reading: of the log if there is one, of an empty one if not."""
+        from facecoach.adherence.stats import empty_stats, stats_from_store
+
         store = self.existing_store()
         if store is None:
             return empty_stats(self.settings, today=self.today())
@@ -286,6 +315,8 @@ class Companion:
         return store.sessions(limit=limit) if store is not None else []
 
     def suggestion(self) -> LoadedRoutine | None:
+        from facecoach.routines.rotation import next_in_rotation
+
         recent = [s.routine_id for s in self.recent_sessions(10)]
         chosen = next_in_rotation(list(self.library.routines), recent)
         return self.library.routines[chosen] if chosen is not None else None
@@ -313,6 +344,12 @@ class Companion:
 
     def safety_gates(self) -> list[Gate]:
         """The gates only the user can pass (answers, overrides), in order, as known now."""
+        from facecoach.companion.preflight import (
+            screening_gates,
+            unreadable_safety_gate,
+            waiting_gates,
+        )
+
         if self.safety is None:
             return [unreadable_safety_gate(self.log_problem or "the session log is unavailable")]
         return [*screening_gates(self.screening()), *waiting_gates(self.waiting())]
@@ -324,6 +361,13 @@ class Companion:
         with `record_override`, shows a notice, has the checks confirmed) or stops asking: a
         refused gate means no session. Gates after an answer are worked out from that answer.
         """
+        from facecoach.companion.preflight import (
+            CHECKS_GATE,
+            GateAction,
+            device_gates,
+            screening_gates,
+        )
+
         for gate in self.safety_gates():
             yield gate
             if gate.action is GateAction.ANSWER and self.screening() is not None:
@@ -370,6 +414,11 @@ class Companion:
     ) -> LiveSession:
         """A live session ready to start: the log first, then the device (when one is
         connected), then `sinks`. Call from the event loop when a device is connected."""
+        from facecoach.adherence.recorder import SessionRecorder
+        from facecoach.companion.live_session import LiveSession
+        from facecoach.session.engine import Session
+        from facecoach.session.timeline import plan_timeline
+
         if self.live is not None and self.live.is_running:
             raise FacecoachError("a session is already running")
         blocker = self.device.start_blocker()  # a device may have connected since the gates
@@ -438,6 +487,8 @@ class Companion:
         not discovered at the start of a session."""
         from pydantic import ValidationError
 
+        from facecoach.config.settings import SettingsError
+
         if settings.glide_seconds is None and settings.repeats is None:
             return
         if (settings.glide_seconds, settings.repeats) == (
@@ -463,6 +514,8 @@ class Companion:
         """Validate and save; raises SettingsError naming the bad field."""
         from pydantic import ValidationError
 
+        from facecoach.config.settings import Settings, SettingsError, save_settings
+
         data = self.settings.model_dump()
         data.update(changes)
         try:
@@ -473,6 +526,6 @@ class Companion:
         if self._settings_unreadable:
             keep_backup(settings_path(self.config_dir))
             self._settings_unreadable = False
-        save_settings(self.config_dir, settings)
-        self.settings = settings
+        save_settings(self.config_dir, settings, self.cache)
+        self._settings = settings
         return settings

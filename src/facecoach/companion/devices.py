@@ -6,6 +6,8 @@ connect, and turns every radio failure into a `DeviceError` the user can act on.
 `simulate=True` every bleak call goes to simulated devices, one per profile.
 """
 
+from __future__ import annotations
+
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,12 +17,12 @@ from typing import TYPE_CHECKING
 
 from facecoach.config.paths import user_profiles_dir
 from facecoach.devices.errors import ConnectionFailed, DeviceError
-from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.status import LinkState
 from facecoach.wording.devices import battery_text
 
 if TYPE_CHECKING:
     from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
+    from facecoach.devices.paired import KnownDevice, KnownDevices
     from facecoach.devices.protocol.profile import DeviceProfile
     from facecoach.devices.protocol.registry import ProfileRegistry
     from facecoach.devices.protocol.status import DeviceStatus
@@ -47,18 +49,26 @@ class DeviceService:
         config_dir: Path,
         *,
         simulate: bool = False,
-        air: "Air | None" = None,
-        registry: "ProfileRegistry | None" = None,
+        air: Air | None = None,
+        registry: ProfileRegistry | None = None,
     ) -> None:
         self.config_dir = config_dir
         self.simulate = simulate or air is not None
         self._air = air
         self._registry = registry
-        self._paired = KnownDevices(config_dir)
+        self._known: KnownDevices | None = None  # read on first use (validated by pydantic)
         self.link: DeviceLink | None = None
         self._listeners: list[LinkListener] = []
 
     # --- what is known without the radio ---------------------------------------------------
+
+    @property
+    def _paired(self) -> KnownDevices:
+        if self._known is None:
+            from facecoach.devices.paired import KnownDevices
+
+            self._known = KnownDevices(self.config_dir)
+        return self._known
 
     @property
     def problems(self) -> list[str]:
@@ -84,7 +94,7 @@ class DeviceService:
         return device
 
     @property
-    def registry(self) -> "ProfileRegistry":
+    def registry(self) -> ProfileRegistry:
         if self._registry is None:
             from facecoach.devices.protocol.registry import load_registry
 
@@ -96,7 +106,7 @@ class DeviceService:
         return self.link is not None and self.link.is_connected
 
     @property
-    def status(self) -> "DeviceStatus | None":
+    def status(self) -> DeviceStatus | None:
         return self.link.status if self.is_connected and self.link is not None else None
 
     def summary(self) -> DeviceSummary | None:
@@ -129,14 +139,14 @@ class DeviceService:
     # --- the radio ---------------------------------------------------------------------------
 
     @property
-    def air(self) -> "Air | None":
+    def air(self) -> Air | None:
         if self._air is None and self.simulate:
             from facecoach.devices.simulator.inprocess import reference_air
 
             self._air = reference_air(self.registry.profiles)
         return self._air
 
-    def link_options(self) -> "LinkOptions":
+    def link_options(self) -> LinkOptions:
         from facecoach.devices.link import LinkOptions
 
         air = self.air
@@ -144,10 +154,10 @@ class DeviceService:
             return LinkOptions()
         return LinkOptions(air.scanner_backend, air.client_backend)
 
-    def profile_for(self, device: KnownDevice) -> "DeviceProfile":
+    def profile_for(self, device: KnownDevice) -> DeviceProfile:
         return self.registry.get(device.profile)
 
-    def link_for(self, device: KnownDevice) -> "DeviceLink":
+    def link_for(self, device: KnownDevice) -> DeviceLink:
         from facecoach.devices.link import DeviceLink
 
         if device.simulated and not self.simulate:
@@ -158,7 +168,7 @@ class DeviceService:
             self.profile_for(device), device.address, name=device.name, options=self.link_options()
         )
 
-    async def connect(self) -> "DeviceLink | None":
+    async def connect(self) -> DeviceLink | None:
         """Connects to the paired device, if any, and reads its status."""
         device = self.paired
         if device is None:
@@ -190,22 +200,22 @@ class DeviceService:
         if link is not None:
             await link.disconnect()
 
-    def scanner(self, on_result: "Callable[[ScanResult], None] | None" = None) -> "DeviceScanner":
+    def scanner(self, on_result: Callable[[ScanResult], None] | None = None) -> DeviceScanner:
         from facecoach.devices.scanning import DeviceScanner
 
         air = self.air
         backend = air.scanner_backend if air is not None else None
         return DeviceScanner(self.registry, backend=backend, on_result=on_result)
 
-    async def scan(self, seconds: float) -> "list[ScanResult]":
+    async def scan(self, seconds: float) -> list[ScanResult]:
         return await self.scanner().scan(seconds)
 
-    async def identify(self, address: str, seconds: float = PAIR_SCAN_SECONDS) -> "ScanResult":
+    async def identify(self, address: str, seconds: float = PAIR_SCAN_SECONDS) -> ScanResult:
         """Scans until `address` is seen and recognised by a profile (or the time is up)."""
         found = asyncio.Event()
         latest: dict[str, ScanResult] = {}
 
-        def seen(result: "ScanResult") -> None:
+        def seen(result: ScanResult) -> None:
             if result.address.upper() == address.upper():
                 latest["result"] = result
                 if result.profile is not None:
@@ -244,6 +254,8 @@ class DeviceService:
             info = await link.read_device_info()
         finally:
             await link.disconnect()
+        from facecoach.devices.paired import KnownDevice
+
         device = KnownDevice(
             address=result.address,
             profile=profile.id,
@@ -263,7 +275,7 @@ class DeviceService:
 
     async def read_details(
         self, device: KnownDevice
-    ) -> "tuple[DeviceProfile, DeviceStatus, dict[str, str]]":
+    ) -> tuple[DeviceProfile, DeviceStatus, dict[str, str]]:
         """Connects once to read the status and device information, then lets go."""
         link = self.link_for(device)
         await link.connect()

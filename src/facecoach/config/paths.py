@@ -22,6 +22,13 @@ def config_dir() -> Path:
     return _directory(CONFIG_DIR_ENV, platformdirs.user_config_dir)
 
 
+SETTINGS_FILE = "settings.toml"
+
+
+def settings_path(config: Path) -> Path:
+    return config / SETTINGS_FILE
+
+
 def user_routines_dir(config: Path | None = None) -> Path:
     """Directory where users add or override routines, one TOML file each."""
     return (config or config_dir()) / "routines"
@@ -48,3 +55,11 @@ def user_profiles_dir(config: Path | None = None) -> Path:
 def known_devices_path(config: Path | None = None) -> Path:
     """The paired devices facecoach remembers."""
     return (config or config_dir()) / "devices.toml"
+
+
+CACHE_DIR_ENV = "FACECOACH_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where facecoach keeps what it can always rebuild (validated copies of data files)."""
+    return _directory(CACHE_DIR_ENV, platformdirs.user_cache_dir)

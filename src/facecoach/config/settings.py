@@ -17,12 +17,13 @@ from facecoach.adherence.goals import (
     Program,
 )
 from facecoach.adherence.records import EARLIEST_DAY
-from facecoach.datafiles import DataFileError, read_toml_model, write_toml_atomic
+from facecoach.config.appearance import DEFAULT_THEME, SETTINGS_CACHE
+from facecoach.config.paths import settings_path
+from facecoach.config.validated_cache import ValidatedCache, digest
+from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file, write_toml_atomic
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
-
-SETTINGS_FILE = "settings.toml"
 
 
 class SettingsError(FacecoachError):
@@ -85,7 +86,7 @@ class Settings(BaseModel):
         description="Repeats per zone for every routine; unset keeps each routine's own.",
     )
     bell: bool = Field(default=True, description="Ring the terminal bell at every glide change.")
-    theme: str = Field(default="textual-dark", min_length=1, max_length=60)
+    theme: str = Field(default=DEFAULT_THEME, min_length=1, max_length=60)
     injection_wait_days: int = Field(
         default=DEFAULT_INJECTION_WAIT_DAYS,
         ge=0,
@@ -144,15 +145,25 @@ def program_phases(
     ]
 
 
-def settings_path(config_dir: Path) -> Path:
-    return config_dir / SETTINGS_FILE
+def load_settings(config_dir: Path, cache: ValidatedCache | None = None) -> Settings:
+    """The validated settings (the defaults when there is no file); a file that passes is
+    remembered in `cache`, so the next start can read its appearance without validating."""
+    path = settings_path(config_dir)
+    if not path.exists() and not path.is_symlink():
+        return Settings()
+    text = read_text_file(path, SettingsFileError)
+    settings = parse_toml_model(text, Settings, SettingsFileError, str(path))
+    if cache is not None:
+        cache.put(SETTINGS_CACHE, digest(text.encode()), settings.model_dump(mode="json"))
+    return settings
 
 
-def load_settings(config_dir: Path) -> Settings:
-    loaded = read_toml_model(settings_path(config_dir), Settings, SettingsFileError)
-    return loaded if loaded is not None else Settings()
-
-
-def save_settings(config_dir: Path, settings: Settings) -> Path:
+def save_settings(
+    config_dir: Path, settings: Settings, cache: ValidatedCache | None = None
+) -> Path:
     data = settings.model_dump(mode="json", exclude_none=True)
-    return write_toml_atomic(settings_path(config_dir), data, SettingsError)
+    path = settings_path(config_dir)
+    text = write_toml_atomic(path, data, SettingsError)
+    if cache is not None:
+        cache.put(SETTINGS_CACHE, digest(text.encode()), settings.model_dump(mode="json"))
+    return path

@@ -5,7 +5,6 @@ sides with a number of upward glides. Durations default to the field's common ad
 3 repeats) and stay within bounds that keep a typo from planning a 10-hour glide.
 """
 
-from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,47 +20,9 @@ from facecoach.routines.limits import (
     MAX_TRANSITION_SECONDS,
     RESERVED_IDS,
 )
+from facecoach.routines.zones import Side, Zone
 
-
-class Zone(StrEnum):
-    """Facial zones a routine can treat."""
-
-    FOREHEAD = "forehead"
-    BROWS = "brows"
-    UNDER_EYE = "under_eye"
-    CHEEKS = "cheeks"
-    LIPS = "lips"
-    CHIN = "chin"
-    JAWLINE = "jawline"
-    NECK = "neck"
-
-    @property
-    def label(self) -> str:
-        return _ZONE_LABELS[self]
-
-
-_ZONE_LABELS: dict[Zone, str] = {
-    Zone.FOREHEAD: "Forehead",
-    Zone.BROWS: "Brows",
-    Zone.UNDER_EYE: "Under-eye",
-    Zone.CHEEKS: "Cheeks",
-    Zone.LIPS: "Lips",
-    Zone.CHIN: "Chin",
-    Zone.JAWLINE: "Jawline",
-    Zone.NECK: "Neck",
-}
-
-
-class Side(StrEnum):
-    """Which side of the face a glide is done on."""
-
-    LEFT = "left"
-    RIGHT = "right"
-    CENTER = "center"
-
-    @property
-    def label(self) -> str:
-        return self.value
+__all__ = ["PrepStep", "Routine", "Side", "Zone", "ZoneEntry"]
 
 
 Seconds = Annotated[float, Field(gt=0)]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from facecoach.routines.model import Zone
+from facecoach.routines.zones import Zone
 from facecoach.session.timeline import SessionTimeline, Step
 
 

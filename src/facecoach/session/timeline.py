@@ -1,10 +1,16 @@
 """Planning: a routine becomes a timeline of steps with absolute start offsets."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from facecoach.routines.model import Routine, Side, Zone, ZoneEntry
+from facecoach.routines.zones import Side, Zone
+
+if TYPE_CHECKING:  # the engine runs without loading the routine model's validators
+    from facecoach.routines.model import Routine, ZoneEntry
 
 
 class StepKind(StrEnum):
@@ -94,7 +100,7 @@ def plan_timeline(routine: Routine) -> SessionTimeline:
 
 
 def _plan_zone(
-    builder: "_TimelineBuilder", routine: Routine, zone_index: int, entry: ZoneEntry
+    builder: _TimelineBuilder, routine: Routine, zone_index: int, entry: ZoneEntry
 ) -> None:
     glides = routine.repeats_for(entry)
     glide_seconds = routine.glide_seconds_for(entry)

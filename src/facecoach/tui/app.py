@@ -1,7 +1,7 @@
 """The facecoach Textual app: screens, global keys, command palette, themes, shutdown."""
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from facecoach.companion.core import Companion
+from facecoach.config.appearance import DEFAULT_THEME
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.home import HomeScreen
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from facecoach.tui.signals import ExitOnSignals
 
 # Other screens load when first opened: the home screen paints sooner.
-
-FALLBACK_THEME = "textual-dark"
 
 
 class FacecoachApp(App[None]):
@@ -37,29 +36,57 @@ class FacecoachApp(App[None]):
         self.home = HomeScreen(companion)
         self._handle_signals = handle_signals
         self.exit_on_signals: ExitOnSignals | None = None
+        self.first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
 
     def on_mount(self) -> None:
-        settings = self.companion.settings
-        self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
-        if settings.theme not in self.available_themes:
-            self.notify(f"Unknown theme {settings.theme!r}; using {FALLBACK_THEME}.", markup=False)
-        if settings.keymap:
-            self.set_keymap(settings.keymap)
-        self.push_screen(self.home)
-        self.companion.store  # noqa: B018 - opened now, so a damaged log is reported with the rest
-        for problem in self.companion.problems:
-            self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
+        # Only what the first frame needs: the theme and keys (without validating settings that
+        # have not changed), and whether the safety questions come first. The settings,
+        # routines, stats and the device load just after it.
+        appearance = self.companion.appearance()
+        theme = appearance.theme
+        self.theme = theme if theme in self.available_themes else DEFAULT_THEME
+        if theme not in self.available_themes:
+            self.notify(f"Unknown theme {theme!r}; using {DEFAULT_THEME}.", markup=False)
+        if appearance.keymap:
+            self.set_keymap(dict(appearance.keymap))
         if self.companion.safety is not None and self._screening_missing():
             from facecoach.tui.screens.safety import SafetyScreen
 
-            self.push_screen(SafetyScreen(self.companion, close_when_answered=True))
+            # The safety questions come first, alone: home is built when they are closed.
+            self.push_screen(
+                SafetyScreen(self.companion, close_when_answered=True),
+                callback=lambda _: self.push_screen(self.home),
+            )
+        else:
+            self.push_screen(self.home)
         if self._handle_signals:
             self._install_signal_handlers()
         self.companion.device.subscribe(self._on_link_event)
+
+    def on_ready(self) -> None:
+        # The first layout is done; its frame is written when the screen is next idle.
+        self.screen.call_after_refresh(self._fill_in)
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Runs `callback` once the first frame is on the terminal (now, if it is): for what
+        a screen shows that needs the settings, the routines or the log's numbers."""
+        if self.first_frame_shown:
+            callback()
+        else:
+            self._after_first_frame.append(callback)
+
+    def _fill_in(self) -> None:
+        """The first frame is on the terminal: now the rest loads and fills in."""
+        self.first_frame_shown = True
+        for callback in self._after_first_frame:
+            callback()
+        self._after_first_frame.clear()
+        for problem in self.companion.load():
+            self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
         if self.companion.device.paired is not None:
-            # After the first frame: loading the Bluetooth stack takes a while.
-            self.call_after_refresh(self.connect_device)
-        self.call_after_refresh(self.back_up_the_log)
+            self.connect_device()  # in the background: loading Bluetooth takes a while
+        self.back_up_the_log()
 
     @work(thread=True, exclusive=True, group="backup")
     def back_up_the_log(self) -> None:

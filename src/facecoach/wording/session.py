@@ -1,10 +1,15 @@
 """How steps, durations and session outcomes are said to the user, in every front end."""
 
-import math
+from __future__ import annotations
 
-from facecoach.routines.model import Routine, ZoneEntry
+import math
+from typing import TYPE_CHECKING
+
 from facecoach.session.engine import SessionSnapshot, SessionStatus, ZoneCompletion
 from facecoach.session.timeline import Step, StepKind
+
+if TYPE_CHECKING:
+    from facecoach.routines.model import Routine, ZoneEntry
 
 
 def format_duration(seconds: float) -> str:

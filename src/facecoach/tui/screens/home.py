@@ -1,17 +1,24 @@
 """Home: is a session due today, how the habit is going, and one key to start."""
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Select, Static
+from textual.widgets import Header, Label, Static
+
+if TYPE_CHECKING:
+    # The controls are built after the first frame (they cost more than a bare app's start).
+    from textual.widgets import Button, Select
 
 from facecoach.adherence.stats import TodayState
 from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
+from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
 from facecoach.wording.adherence import (
     streak_detail,
@@ -37,6 +44,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.companion = companion
         self._suggested_id: str | None = None
+        self._start_requested = False  # `s` pressed before the routine list was there
+        self._filled_in = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,23 +64,54 @@ class HomeScreen(Screen[None]):
                     yield Static(id="week")
                 with Vertical(classes="card", id="device-card") as card:
                     card.border_title = "Device"
-                    yield Static("No device paired.", id="device")
-                    yield Static(
-                        "Sessions run on the timer alone (d: devices).",
-                        id="device-detail",
-                        classes="muted",
-                    )
+                    yield Static(id="device")
+                    yield Static(id="device-detail", classes="muted")
             with Horizontal(id="start-row"):
-                yield Select[str](self._routine_options(), id="routine-select", prompt="Routine")
-                yield Button("Start session", id="start", variant="success")
+                # Stand-ins of the same size: the routine list, the start button and the
+                # footer are built just after the first frame, then the numbers filled in.
+                yield Static(classes="skeleton", id="routine-skeleton")
+                yield Static("Start session", classes="skeleton", id="start-skeleton")
             yield Static(id="routine-detail", classes="muted")
-        yield Footer()
+        yield Static(classes="skeleton", id="footer-skeleton")
+
+    async def _build_controls(self) -> None:
+        from textual.widgets import Button, Footer, Select
+
+        if self.query("#start"):
+            return
+        row = self.query_one("#start-row", Horizontal)
+        await row.remove_children()
+        await row.mount(
+            Select[str]([], id="routine-select", prompt="Routine"),
+            Button("Start session", id="start", variant="success"),
+        )
+        await self.query_one("#footer-skeleton").remove()
+        await self.mount(Footer())
 
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
+        # The app's first frame shows the cards without their numbers; they are filled in once
+        # that frame is on the terminal.
+        after_first_frame(self.app, self._fill_in)
+
+    def _fill_in(self) -> None:
+        self.call_later(self._build_then_show)
+
+    async def _build_then_show(self) -> None:
+        await self._build_controls()
+        # After a refresh: the routine list's own parts are composed by then.
+        self.call_after_refresh(self._show_dashboard)
+
+    def _show_dashboard(self) -> None:
         self.refresh_dashboard()
-        self.query_one("#start", Button).focus()
+        self.query_one("#start").focus()
+        self._filled_in = True
+        if self._start_requested:
+            self._start_requested = False
+            self.action_start()
 
     def refresh_dashboard(self) -> None:
+        if not self.query("#routine-select"):
+            return  # the controls are not built yet; they show the dashboard when they are
         try:
             dashboard = self.companion.dashboard()
         except FacecoachError as exc:
@@ -143,13 +183,13 @@ class HomeScreen(Screen[None]):
         )
 
     def _show_routines(self, dashboard: Dashboard) -> None:
-        select = self.query_one("#routine-select", Select)
+        select: Select[str] = self.query_one("#routine-select")  # type: ignore[assignment]
         select.set_options(self._routine_options())
         self._suggested_id = dashboard.suggestion.routine.id if dashboard.suggestion else None
         if self._suggested_id is not None:
             select.value = self._suggested_id
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event: "Select.Changed") -> None:
         detail = self.query_one("#routine-detail", Static)
         if not isinstance(event.value, str):
             detail.update("")
@@ -170,12 +210,16 @@ class HomeScreen(Screen[None]):
             for r in self.companion.routines()
         ]
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_button_pressed(self, event: "Button.Pressed") -> None:
         if event.button.id == "start":
             self.action_start()
 
     def action_start(self) -> None:
-        value = self.query_one("#routine-select", Select).value
+        if not self._filled_in:
+            self._start_requested = True  # started as soon as the routine list is there
+            return
+        select: Select[str] = self.query_one("#routine-select")  # type: ignore[assignment]
+        value = select.value
         if isinstance(value, str):
             self._start(value)
         else:

@@ -12,6 +12,7 @@ from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
 from facecoach.tui.screens.dialogs import InjectionDialog
+from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
 
 
@@ -22,7 +23,7 @@ def result_text(result: ScreeningResult) -> str:
 
 class SafetyScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="safety.back"),
+        Binding("escape", "back", "Back", id="safety.back"),
         Binding("ctrl+s", "save", "Save answers", id="safety.save"),
         Binding("i", "log_injection", "Log Botox/filler", id="safety.log_injection"),
         Binding("delete", "remove_injection", "Remove injection", id="safety.remove_injection"),
@@ -69,8 +70,12 @@ class SafetyScreen(Screen[None]):
             self.query_one("#screening-result", Static).update(
                 "Not answered yet: please answer before your first session."
             )
-        self._show_injections()
+        # The waiting period needs the settings: after the first frame on a first run.
+        after_first_frame(self.app, self._show_injections)
         self.query(Checkbox).first().focus()
+
+    def action_back(self) -> None:
+        self.dismiss()  # on a first run, the app then shows home
 
     def _answers(self) -> dict[str, bool]:
         return {

@@ -19,15 +19,46 @@ from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
-from facecoach.session.engine import EventKind, Session, SessionEvent, SessionStatus
+from facecoach.session.engine import (
+    EventKind,
+    Session,
+    SessionEvent,
+    SessionSnapshot,
+    SessionStatus,
+)
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.face import FaceDiagram
 from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import format_duration, step_cue, step_place
 
-REDRAW_SECONDS = 0.1
 FLASH_SECONDS = 0.4
+# The longest the screen goes without a redraw while time runs (the progress bar moves on).
+MAX_REDRAW_SECONDS = 1.0
+MIN_TIMER_SECONDS = 0.001
+
+
+def seconds_to_next_change(snapshot: SessionSnapshot, session: Session) -> float | None:
+    """How long until the screen shows something else; None while time stands still."""
+    boundary = session.seconds_to_next_boundary()
+    if snapshot.status is not SessionStatus.RUNNING or boundary is None:
+        return None
+    changes = [MAX_REDRAW_SECONDS]
+    # The countdown shows the step's remaining seconds rounded up: 4.3 s shows 5 until 4.0.
+    remaining = snapshot.step_remaining
+    changes.append(remaining - (countdown_seconds(remaining) - 1))
+    # The time left is rounded to the nearest second: 10.3 s shows 10 until 9.5.
+    left = snapshot.remaining
+    changes.append(left - (math.floor(left + 0.5) - 0.5))
+    step = snapshot.step
+    if step is not None and step.kind is StepKind.GLIDE and snapshot.step_elapsed < FLASH_SECONDS:
+        changes.append(FLASH_SECONDS - snapshot.step_elapsed)
+    return max(0.0, min(boundary, *changes))
+
+
+def countdown_seconds(step_remaining: float) -> int:
+    """The whole seconds the countdown shows: rounded up, so it reaches 0 as the step ends."""
+    return math.ceil(step_remaining - 1e-9)
 
 
 def _next_text(session: Session, step: Step | None) -> str:
@@ -55,7 +86,7 @@ class SessionScreen(Screen[None]):
         self.routine = routine
         self.live: LiveSession
         self.bell = companion.settings.bell
-        self._boundary_timer: Timer | None = None
+        self._next_tick: Timer | None = None
         self._shown_seconds: int | None = None
 
     @property
@@ -90,7 +121,6 @@ class SessionScreen(Screen[None]):
         self.show_device()
         self.query_one(ProgressBar).total = self.session.timeline.total_seconds
         self.live.start()
-        self.set_interval(REDRAW_SECONDS, self.tick)
         self.tick()
 
     def on_screen_suspend(self) -> None:
@@ -129,15 +159,19 @@ class SessionScreen(Screen[None]):
         if self.session.status.is_over:
             return
         self._redraw()
-        self._arm_boundary_timer()
+        self._set_next_tick()
 
-    def _arm_boundary_timer(self) -> None:
-        if self._boundary_timer is not None:
-            self._boundary_timer.stop()
-            self._boundary_timer = None
-        delay = self.session.seconds_to_next_boundary()
-        if delay is not None and delay < REDRAW_SECONDS:
-            self._boundary_timer = self.set_timer(delay, self.tick)
+    def _set_next_tick(self) -> None:
+        """One timer, set for the next moment something changes: the step's end (its cue),
+        the countdown's next digit, the time left, the end of the flash. Nothing polls, so a
+        cue or a digit is as late as the event loop's wake-up, not a redraw interval."""
+        if self._next_tick is not None:
+            self._next_tick.stop()
+            self._next_tick = None
+        delay = seconds_to_next_change(self.session.snapshot(), self.session)
+        if delay is not None:
+            # A Textual timer of 0 s divides by zero when it runs late; 1 ms is "now".
+            self._next_tick = self.set_timer(max(delay, MIN_TIMER_SECONDS), self.tick)
 
     # --- events from the session (this screen is one of its sinks) -------------------------
 
@@ -182,7 +216,7 @@ class SessionScreen(Screen[None]):
 
     def _redraw(self) -> None:
         snapshot = self.session.snapshot()
-        seconds = math.ceil(snapshot.step_remaining - 1e-9)
+        seconds = countdown_seconds(snapshot.step_remaining)
         if seconds != self._shown_seconds:
             self._shown_seconds = seconds
             self.query_one("#countdown", Digits).update(str(seconds))

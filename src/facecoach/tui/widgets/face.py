@@ -4,7 +4,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from facecoach.routines.model import Side, Zone
+from facecoach.routines.zones import Side, Zone
 
 # Letters mark zone areas; every other character is drawn as is. Mirror view: the user's left
 # side is on the left of the screen, as when they look at themselves in a mirror.

@@ -1,0 +1,201 @@
+"""Launch as a user sees it: spawn until the first frame is written to a real pseudo-terminal.
+
+Each run starts a fresh process on a pty (100x30, TERM=xterm-256color), reads what it writes,
+and stops the clock when the text of the screen's first frame has been written; the process is
+then killed and its CPU time and peak memory (`wait4`'s rusage) are read. Runs of the baseline,
+a bare Textual app with one Static, are interleaved with facecoach's, so both see the same load.
+
+States:
+  first-run   no safety answers yet: the Safety screen is what the user sees first
+  home-empty  safety answered, empty log: the home screen
+  home-10y    safety answered, 10 years of daily sessions: the home screen
+
+After the first frame, `--settle` also waits until the home screen's cards are filled in
+(the stats, the routine list) and reports that time, and the peak memory at home.
+
+    python bench/launch.py [--runs 11] [--states first-run,home-empty,home-10y]
+"""
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("bare app ready")
+Bare().run()
+"""
+
+COLUMNS, ROWS = 100, 30
+TIMEOUT = 30.0
+
+
+@dataclass
+class Run:
+    first_frame: float  # seconds from spawn to the marker's last byte
+    settled: float | None  # seconds from spawn to the settle marker
+    cpu: float  # user + system seconds of the process until its first frame (10 ms ticks)
+    cpu_total: float  # the same until it was killed (at the first frame, or once settled)
+    max_rss_mib: float
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def spawn_until(
+    argv: list[str], env: dict[str, str], marker: bytes, settle: bytes | None
+) -> Run:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen = b""
+    first: float | None = None
+    first_cpu = 0.0
+    settled: float | None = None
+    deadline = start + TIMEOUT
+    try:
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            now = time.perf_counter()
+            if first is None and marker in seen:
+                first = now - start
+                first_cpu = cpu_seconds(process.pid)
+                if settle is None:
+                    break
+            if first is not None and settle is not None and settle in seen:
+                settled = now - start
+                break
+        else:
+            raise SystemExit(f"no frame within {TIMEOUT} s: {argv}\n{seen[-2000:]!r}")
+        if first is None:
+            raise SystemExit(f"process ended before its first frame: {argv}\n{seen[-3000:]!r}")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = -9
+        os.close(master)
+    total = usage.ru_utime + usage.ru_stime
+    return Run(first, settled, first_cpu, total, usage.ru_maxrss / 1024)
+
+
+def prepare(state: str, root: Path) -> dict[str, str]:
+    from facecoach.adherence.session_log import SessionLog
+    from facecoach.safety.records import SafetyRecords
+
+    env = dict(os.environ)
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(COLUMNS),
+        LINES=str(ROWS),
+        FACECOACH_CONFIG_DIR=str(root / state / "config"),
+        FACECOACH_DATA_DIR=str(root / state / "data"),
+        FACECOACH_CACHE_DIR=str(root / state / "cache"),
+    )
+    env.pop("TEXTUAL", None)
+    if state == "first-run":
+        return env
+    with SessionLog.open(root / state / "data" / "facecoach.db") as store:
+        SafetyRecords(store.database).record_screening({}, datetime.now(UTC))
+        if state == "home-10y":
+            from adherence import synthetic_history
+
+            synthetic_history(store, 10)
+    return env
+
+
+# What the first frame of each state shows (a word of its own, written in one style run).
+MARKERS = {
+    "first-run": b"Safety questions",
+    "home-empty": b"Start session",
+    "home-10y": b"Start session",
+}
+# Written once the home screen's cards hold the log's numbers.
+SETTLE = {"home-empty": b"Habit strength", "home-10y": b"Habit strength"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--states", default="first-run,home-empty,home-10y")
+    parser.add_argument("--settle", action="store_true", help="also time the filled-in home")
+    args = parser.parse_args()
+    facecoach = shutil.which("facecoach", path=str(Path(sys.executable).parent))
+    if facecoach is None:
+        raise SystemExit("install facecoach in this environment first")
+    states = args.states.split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        envs = {state: prepare(state, root) for state in states}
+        bare_env = dict(envs[states[0]])
+        bare: list[Run] = []
+        ours: dict[str, list[Run]] = {state: [] for state in states}
+        # Warm-up: the file cache and the bytecode caches of both.
+        spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare app ready", None)
+        for state in states:
+            spawn_until([facecoach], envs[state], MARKERS[state], None)
+        for _ in range(args.runs):
+            bare.append(spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare", None))
+            for state in states:
+                settle = SETTLE.get(state) if args.settle else None
+                ours[state].append(spawn_until([facecoach], envs[state], MARKERS[state], settle))
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    b_wall, b_cpu = med([r.first_frame for r in bare]), med([r.cpu for r in bare])
+    b_rss = med([r.max_rss_mib for r in bare])
+    print(f"spawn to first frame on a {COLUMNS}x{ROWS} pty, median of {args.runs} interleaved runs")
+    print(f"{'state':<12} {'wall ms':>8} {'x bare':>7} {'cpu ms':>8} {'x bare':>7} {'rss MiB':>8}")
+    print(f"{'bare app':<12} {b_wall * 1000:8.1f} {1:7.2f} {b_cpu * 1000:8.1f} {1:7.2f} {b_rss:8.1f}")
+    for state, runs in ours.items():
+        wall, cpu = med([r.first_frame for r in runs]), med([r.cpu for r in runs])
+        rss = med([r.max_rss_mib for r in runs])
+        print(
+            f"{state:<12} {wall * 1000:8.1f} {wall / b_wall:7.2f} {cpu * 1000:8.1f} "
+            f"{cpu / b_cpu:7.2f} {rss:8.1f}"
+        )
+        settled = [r.settled for r in runs if r.settled is not None]
+        if settled:
+            print(f"{'':<12} filled in at {med(settled) * 1000:.1f} ms; peak RSS {rss:.1f} MiB "
+                  f"= {rss / b_rss:.2f}x bare")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""Work a screen leaves until the app's first frame is on the terminal."""
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+
+
+def after_first_frame(app: App[Any], callback: Callable[[], object]) -> None:
+    """Runs `callback` once facecoach's first frame is written (now, if it is): what needs the
+    settings, the routines or the log's numbers fills in after the screen's frame."""
+    from facecoach.tui.app import FacecoachApp  # loaded by then; at the top it is a cycle
+
+    if isinstance(app, FacecoachApp):
+        app.after_first_frame(callback)
+    else:
+        callback()
