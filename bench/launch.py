@@ -66,9 +66,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def spawn_until(
-    argv: list[str], env: dict[str, str], marker: bytes, settle: bytes | None
-) -> Run:
+def spawn_until(argv: list[str], env: dict[str, str], marker: bytes, settle: bytes | None) -> Run:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
     start = time.perf_counter()
@@ -155,6 +153,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--states", default="first-run,home-empty,home-10y")
     parser.add_argument("--settle", action="store_true", help="also time the filled-in home")
+    parser.add_argument(
+        "--before",
+        metavar="SRC",
+        help="also run the facecoach whose package is in SRC (a checkout's src/), interleaved",
+    )
     args = parser.parse_args()
     facecoach = shutil.which("facecoach", path=str(Path(sys.executable).parent))
     if facecoach is None:
@@ -166,6 +169,12 @@ def main() -> None:
         bare_env = dict(envs[states[0]])
         bare: list[Run] = []
         ours: dict[str, list[Run]] = {state: [] for state in states}
+        before: dict[str, list[Run]] = {state: [] for state in states}
+        before_envs = (
+            {state: dict(env, PYTHONPATH=args.before) for state, env in envs.items()}
+            if args.before
+            else {}
+        )
         # Warm-up: the file cache and the bytecode caches of both.
         spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare app ready", None)
         for state in states:
@@ -175,6 +184,10 @@ def main() -> None:
             for state in states:
                 settle = SETTLE.get(state) if args.settle else None
                 ours[state].append(spawn_until([facecoach], envs[state], MARKERS[state], settle))
+                if args.before:
+                    before[state].append(
+                        spawn_until([facecoach], before_envs[state], MARKERS[state], settle)
+                    )
 
     def med(values: list[float]) -> float:
         return statistics.median(values)
@@ -182,19 +195,25 @@ def main() -> None:
     b_wall, b_cpu = med([r.first_frame for r in bare]), med([r.cpu for r in bare])
     b_rss = med([r.max_rss_mib for r in bare])
     print(f"spawn to first frame on a {COLUMNS}x{ROWS} pty, median of {args.runs} interleaved runs")
-    print(f"{'state':<12} {'wall ms':>8} {'x bare':>7} {'cpu ms':>8} {'x bare':>7} {'rss MiB':>8}")
-    print(f"{'bare app':<12} {b_wall * 1000:8.1f} {1:7.2f} {b_cpu * 1000:8.1f} {1:7.2f} {b_rss:8.1f}")
-    for state, runs in ours.items():
+    print(f"{'state':<21} {'wall ms':>8} {'x bare':>7} {'cpu ms':>8} {'x bare':>7} {'rss MiB':>8}")
+    print(
+        f"{'bare app':<21} {b_wall * 1000:8.1f} {1:7.2f} {b_cpu * 1000:8.1f} {1:7.2f} {b_rss:8.1f}"
+    )
+    rows = [(state, runs) for state, runs in ours.items()]
+    rows += [(f"{state} (before)", runs) for state, runs in before.items() if runs]
+    for state, runs in rows:
         wall, cpu = med([r.first_frame for r in runs]), med([r.cpu for r in runs])
         rss = med([r.max_rss_mib for r in runs])
         print(
-            f"{state:<12} {wall * 1000:8.1f} {wall / b_wall:7.2f} {cpu * 1000:8.1f} "
+            f"{state:<21} {wall * 1000:8.1f} {wall / b_wall:7.2f} {cpu * 1000:8.1f} "
             f"{cpu / b_cpu:7.2f} {rss:8.1f}"
         )
         settled = [r.settled for r in runs if r.settled is not None]
         if settled:
-            print(f"{'':<12} filled in at {med(settled) * 1000:.1f} ms; peak RSS {rss:.1f} MiB "
-                  f"= {rss / b_rss:.2f}x bare")
+            print(
+                f"{'':<21} filled in at {med(settled) * 1000:.1f} ms; peak RSS {rss:.1f} MiB "
+                f"= {rss / b_rss:.2f}x bare"
+            )
 
 
 if __name__ == "__main__":
