@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Digits, Input
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.companion.devices import DeviceService
@@ -218,6 +218,11 @@ def test_ctrl_q_during_a_session_asks_like_q(clock: FakeClock, data_dir: Path) -
             await until(pilot, lambda: app.screen is screen)
             assert screen.session.status is SessionStatus.RUNNING  # it goes on, as after `q`
             assert app.is_running
+            # ...and the screen follows it with no key pressed: the countdown moves on by
+            # itself (the screen's own timer wakes for the next digit).
+            shown = screen.query_one("#countdown", Digits).value
+            clock.advance(1.0)
+            await until(pilot, lambda: screen.query_one("#countdown", Digits).value != shown)
 
     asyncio.run(main())
 

@@ -11,6 +11,7 @@ from facecoach.tui.screens.session import (
     countdown_seconds,
     seconds_to_next_change,
 )
+from facecoach.wording.session import nearest_second
 from tests.support.routines import make_routine
 
 
@@ -22,7 +23,7 @@ def shown(session: Session) -> tuple[object, ...]:
     return (
         None if step is None else step.index,
         countdown_seconds(snap.step_remaining),
-        int(snap.remaining + 0.5),
+        nearest_second(snap.remaining),
         flashing,
     )
 

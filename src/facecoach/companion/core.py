@@ -6,6 +6,11 @@ to a routine, the gates before a session in their order, the live session with i
 device, and its end. Problems met on the way (a broken settings file, an unreadable session log,
 a bad routine file) never stop a front end: they are collected in `problems`, shown once, and the
 app goes on with what still works.
+
+Everything is loaded on first use, not when the core is made: the settings, routines and paired
+devices are validated files (pydantic), and the app's first frame needs none of them (its theme
+and keys come from `appearance()`). `load()` loads them and returns the problems met so far; a
+front end calls it once, where it wants them reported.
 """
 
 from __future__ import annotations

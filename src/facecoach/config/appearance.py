@@ -6,18 +6,16 @@ settings file kept by `load_settings` when the file has not changed since (or fr
 when there is no file). After a change, the file is validated before the first frame, once.
 """
 
-import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
+from facecoach.datafiles import DataFileError, read_text_file
 
 DEFAULT_THEME = "textual-dark"
 SETTINGS_CACHE = "settings"
-_MAX_SETTINGS_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,21 +28,13 @@ def cached_appearance(config_dir: Path, cache: ValidatedCache) -> Appearance | N
     """The appearance the settings file gives, if known without validating it; None when the
     file must be validated first (changed, unreadable, or never seen)."""
     path = settings_path(config_dir)
+    if not path.exists() and not path.is_symlink():
+        return Appearance()
     try:
-        # Non-blocking: a FIFO in place of the file must not hang the start.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return None if path.is_symlink() else Appearance()
-    except OSError:
-        return None
-    try:
-        with os.fdopen(handle, "rb") as file:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None
-            source = file.read(_MAX_SETTINGS_BYTES + 1)
-    except OSError:
-        return None
-    value = cache.get(SETTINGS_CACHE, digest(source))
+        text = read_text_file(path, DataFileError)  # the one bounded reader: no FIFO, no giant
+    except DataFileError:
+        return None  # validation will say what is wrong with it
+    value = cache.get(SETTINGS_CACHE, digest(text.encode()))
     if not isinstance(value, dict):
         return None
     theme, keymap = value.get("theme"), value.get("keymap")

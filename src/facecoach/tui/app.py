@@ -66,7 +66,7 @@ class FacecoachApp(App[None]):
 
     def on_ready(self) -> None:
         # The first layout is done; its frame is written when the screen is next idle.
-        self.screen.call_after_refresh(self._fill_in)
+        self.screen.call_after_refresh(self._first_frame_written)
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Runs `callback` once the first frame is on the terminal (now, if it is): for what
@@ -76,12 +76,14 @@ class FacecoachApp(App[None]):
         else:
             self._after_first_frame.append(callback)
 
-    def _fill_in(self) -> None:
+    def _first_frame_written(self) -> None:
         """The first frame is on the terminal: now the rest loads and fills in."""
         self.first_frame_shown = True
         for callback in self._after_first_frame:
             callback()
         self._after_first_frame.clear()
+        # Loaded here, on the event loop, before the backup thread starts: that thread reads
+        # the settings, and the core's lazy loading is not meant for two threads at once.
         for problem in self.companion.load():
             self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
         if self.companion.device.paired is not None:

@@ -12,9 +12,15 @@ if TYPE_CHECKING:
     from facecoach.routines.model import Routine, ZoneEntry
 
 
+def nearest_second(seconds: float) -> int:
+    """Durations are shown to the nearest second, halves up (the session screen times its
+    redraws by this too)."""
+    return math.floor(seconds + 0.5)
+
+
 def format_duration(seconds: float) -> str:
     """'45 s', '5 min 12 s', '15 min', '1 h 2 min'. Rounds to the nearest second."""
-    total = max(0, math.floor(seconds + 0.5))
+    total = max(0, nearest_second(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

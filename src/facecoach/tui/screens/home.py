@@ -78,7 +78,7 @@ class HomeScreen(Screen[None]):
         from textual.widgets import Button, Footer, Select
 
         if self.query("#start"):
-            return
+            return  # built the first time home was shown
         row = self.query_one("#start-row", Horizontal)
         await row.remove_children()
         await row.mount(
@@ -91,10 +91,7 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         # The app's first frame shows the cards without their numbers; they are filled in once
         # that frame is on the terminal.
-        after_first_frame(self.app, self._fill_in)
-
-    def _fill_in(self) -> None:
-        self.call_later(self._build_then_show)
+        after_first_frame(self.app, lambda: self.call_later(self._build_then_show))
 
     async def _build_then_show(self) -> None:
         await self._build_controls()
@@ -183,11 +180,16 @@ class HomeScreen(Screen[None]):
         )
 
     def _show_routines(self, dashboard: Dashboard) -> None:
-        select: Select[str] = self.query_one("#routine-select")  # type: ignore[assignment]
+        select = self._routine_select()
         select.set_options(self._routine_options())
         self._suggested_id = dashboard.suggestion.routine.id if dashboard.suggestion else None
         if self._suggested_id is not None:
             select.value = self._suggested_id
+
+    def _routine_select(self) -> "Select[str]":
+        from textual.widgets import Select  # loaded by then: built after the first frame
+
+        return self.query_one("#routine-select", Select)
 
     def on_select_changed(self, event: "Select.Changed") -> None:
         detail = self.query_one("#routine-detail", Static)
@@ -218,8 +220,7 @@ class HomeScreen(Screen[None]):
         if not self._filled_in:
             self._start_requested = True  # started as soon as the routine list is there
             return
-        select: Select[str] = self.query_one("#routine-select")  # type: ignore[assignment]
-        value = select.value
+        value = self._routine_select().value
         if isinstance(value, str):
             self._start(value)
         else:

@@ -30,7 +30,7 @@ from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.face import FaceDiagram
 from facecoach.wording.devices import link_state_text
-from facecoach.wording.session import format_duration, step_cue, step_place
+from facecoach.wording.session import format_duration, nearest_second, step_cue, step_place
 
 FLASH_SECONDS = 0.4
 # The longest the screen goes without a redraw while time runs (the progress bar moves on).
@@ -47,9 +47,9 @@ def seconds_to_next_change(snapshot: SessionSnapshot, session: Session) -> float
     # The countdown shows the step's remaining seconds rounded up: 4.3 s shows 5 until 4.0.
     remaining = snapshot.step_remaining
     changes.append(remaining - (countdown_seconds(remaining) - 1))
-    # The time left is rounded to the nearest second: 10.3 s shows 10 until 9.5.
+    # The time left is shown to the nearest second: 10.3 s shows 10 until 9.5.
     left = snapshot.remaining
-    changes.append(left - (math.floor(left + 0.5) - 0.5))
+    changes.append(left - (nearest_second(left) - 0.5))
     step = snapshot.step
     if step is not None and step.kind is StepKind.GLIDE and snapshot.step_elapsed < FLASH_SECONDS:
         changes.append(FLASH_SECONDS - snapshot.step_elapsed)
@@ -181,6 +181,11 @@ class SessionScreen(Screen[None]):
             self._show_step(step)
             if step.kind is StepKind.GLIDE:
                 self._cue()
+        elif event.kind in (EventKind.PAUSED, EventKind.RESUMED):
+            # Whoever paused or resumed (a key here, the app's quit question, a covering
+            # screen), the timer follows: it is set only while time runs. Later, not now:
+            # this runs inside the driver's dispatch, and `tick` polls the driver.
+            self.call_later(self.tick)
         elif event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
             self._finished()
 
