@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Program
-from facecoach.adherence.streaks import streaks, strength_series
+from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
+from facecoach.adherence.streaks import streak_and_strength, streaks, strength_series
+from tests.support import reference_streaks as reference
 
 D0 = date(2026, 3, 2)  # a Monday
 
@@ -209,3 +210,80 @@ def test_a_later_session_never_covers_the_gap_before_it() -> None:
     report = streaks(days(1, 2, 3, 14, 15, 16), set(), day(16), THREE_A_WEEK)
     assert report.started == day(14)
     assert report.current == 3
+
+
+# --- the day-number engine against the reference written on dates -----------------------
+
+programs = st.sampled_from(
+    [
+        DEFAULT_PROGRAM,
+        Program((Phase("only", Goal(1, 1), None),)),
+        Program(
+            (Phase("a", Goal(2, 3), 5), Phase("b", Goal(1, 7), 9), Phase("c", Goal(3, 7), None))
+        ),
+    ]
+)
+long_histories = st.sets(st.integers(1, 150), max_size=120)
+
+
+@settings(max_examples=300)
+@given(
+    long_histories,
+    st.sets(st.integers(1, 150), max_size=40),
+    programs,
+    st.none() | st.integers(-10, 100),
+    st.integers(1, 160),
+)
+def test_day_numbers_agree_with_the_reference(
+    sessions: set[int], skips: set[int], program: Program, start: int | None, today: int
+) -> None:
+    started = None if start is None else day(start)
+    schedule = program.schedule(started)
+
+    def goal_on(moment: date) -> Goal:
+        return program.goal_on(started, moment)
+
+    expected = reference.streaks(days(*sessions), days(*skips), day(today), goal_on)
+    assert streaks(days(*sessions), days(*skips), day(today), schedule) == expected
+    if sessions:
+        first = day(min(sessions))
+        expected_series = reference.strength_series(
+            days(*sessions), days(*skips), first, day(today), goal_on
+        )
+        assert strength_series(days(*sessions), days(*skips), first, day(today), schedule) == (
+            expected_series
+        )
+
+
+@settings(max_examples=300)
+@given(
+    long_histories,
+    st.sets(st.integers(1, 150), max_size=40),
+    programs,
+    st.none() | st.integers(-10, 100),
+    st.integers(1, 160),
+)
+def test_streak_and_strength_on_one_calendar_agree_with_the_reference(
+    sessions: set[int], skips: set[int], program: Program, start: int | None, today: int
+) -> None:
+    """As the stats ask: strength from the program start or the first session."""
+    if not sessions:
+        return
+    started = None if start is None else day(start)
+    first = min(day(min(sessions)), started or day(min(sessions)))
+
+    def goal_on(moment: date) -> Goal:
+        return program.goal_on(started, moment)
+
+    report, strength = streak_and_strength(
+        {d.toordinal() for d in days(*sessions)},
+        {d.toordinal() for d in days(*skips)},
+        first.toordinal(),
+        day(today).toordinal(),
+        program.schedule(started),
+    )
+    assert report == reference.streaks(days(*sessions), days(*skips), day(today), goal_on)
+    series = reference.strength_series(days(*sessions), days(*skips), first, day(today), goal_on)
+    weekly = [(d.toordinal(), s) for d, s in series if d.weekday() == 6 or d == day(today)]
+    assert strength.weekly == weekly
+    assert strength.today == (series[-1][1] if series else 0.0)

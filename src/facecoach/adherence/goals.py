@@ -1,6 +1,7 @@
 """Frequency goals ("5 per 7 days") and programs made of phases."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,6 +107,46 @@ class Program:
             return self.phases[0].goal
         position = self.position(start, day)
         return position.phase.goal if position else self.phases[0].goal
+
+    def schedule(self, start: date | None) -> "GoalSchedule":
+        """The goals of this program started on `start`, as day numbers where they change."""
+        changes = [(0, self.phases[0].goal)]
+        if start is not None:
+            first = start.toordinal()
+            for phase, following in zip(self.phases, self.phases[1:], strict=False):
+                assert phase.days is not None  # only the last phase goes on for ever
+                first += phase.days
+                changes.append((first, following.goal))
+        return GoalSchedule(tuple(changes))
+
+
+@dataclass(frozen=True, slots=True)
+class GoalSchedule:
+    """The goal in force on each day, as (day number, goal) pairs in day order where it
+    changes; the first goal also holds before its day. Day numbers are `date.toordinal()`:
+    stats count over thousands of days, and integers are what make that cheap."""
+
+    changes: tuple[tuple[int, Goal], ...]
+
+    @classmethod
+    def constant(cls, goal: Goal) -> "GoalSchedule":
+        return cls(((0, goal),))
+
+    def goals(self, days: Sequence[int]) -> list[Goal]:
+        """The goal on each of `days`, which are in increasing order."""
+        result: list[Goal] = []
+        changes = self.changes
+        index = 0
+        goal = changes[0][1]
+        for day in days:
+            while index + 1 < len(changes) and changes[index + 1][0] <= day:
+                index += 1
+                goal = changes[index][1]
+            result.append(goal)
+        return result
+
+    def goal_on(self, day: int) -> Goal:
+        return self.goals([day])[0]
 
 
 # The names of phases, said the same everywhere: an intro then maintenance, or one ongoing goal.

@@ -86,6 +86,44 @@ class ZoneRecord(NamedTuple):
         return zone_is_complete(self.glides_planned, self.glides_done)
 
 
+class DayTotals(NamedTuple):
+    """One counting day of the log, as stats need it (the `day_totals` table)."""
+
+    day: int  # date.toordinal() of the day the sessions count for
+    sessions: int
+    counted: int  # sessions that count towards the goal
+    completed: int
+    finished: int  # not in progress (as written: see `SessionLog.interrupted_count`)
+    active_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class LogSummary:
+    """What stats read from the log: the days with a counted session, the totals, and the
+    days from `since` on in full. Read whole, the counted days are the only list that grows
+    with the log, and it holds only integers."""
+
+    counted_days: list[int]  # in order
+    totals: DayTotals  # `day` is the number of days with a session
+    recent: list[DayTotals]  # from `since` on, in order
+
+    @classmethod
+    def of(cls, days: Sequence[DayTotals], since: int) -> "LogSummary":
+        """The summary of per-day totals in day order, as the database would give it."""
+        return cls(
+            counted_days=[t.day for t in days if t.counted],
+            totals=DayTotals(
+                len(days),
+                sum(t.sessions for t in days),
+                sum(t.counted for t in days),
+                sum(t.completed for t in days),
+                sum(t.finished for t in days),
+                sum(t.active_seconds for t in days),
+            ),
+            recent=[t for t in days if t.day >= since],
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     """A session as stored, with its zones."""
@@ -400,14 +438,55 @@ class SessionLog:
             )
         return records
 
-    def zone_glide_totals(self) -> dict[str, int]:
-        """Glides done per zone over the whole log."""
+    def use_counting_rules(self, *, day_start_hour: int, count_share: float) -> None:
+        """Count days under these rules from now on. The database keeps its per-day totals
+        up to date as it is written; new rules recount every day, once."""
+        rules = self.database.read("SELECT day_start_hour, count_share FROM stats_rules")
+        if rules != [(day_start_hour, count_share)]:
+            with self.database.write() as db:
+                db.execute(
+                    "UPDATE stats_rules SET day_start_hour = ?, count_share = ? WHERE id = 1",
+                    (day_start_hour, count_share),
+                )
+
+    def day_totals(self, *, since: int = 0) -> list[DayTotals]:
+        """Every day with a session from day number `since` on, in order."""
         rows = self.database.read(
-            # Deleted sessions are few, and found through their own partial index.
-            "SELECT zone, SUM(glides_done) FROM session_zones WHERE session_id NOT IN"
-            " (SELECT id FROM sessions WHERE deleted_utc IS NOT NULL) GROUP BY zone"
+            "SELECT day, sessions, counted, completed, finished, active_seconds FROM day_totals"
+            " WHERE day >= ? ORDER BY day",
+            (since,),
         )
-        return {zone: done for zone, done in rows if done}
+        return [DayTotals(*row) for row in rows]
+
+    def summary(self, *, since: int) -> LogSummary:
+        """The log's per-day totals as stats read them (see `LogSummary`)."""
+        # One string rather than a row per day: a tenth of the time for ten years.
+        ((counted,),) = self.database.read(
+            "SELECT group_concat(day) FROM (SELECT day FROM day_totals WHERE counted > 0"
+            " ORDER BY day)"
+        )
+        (totals,) = self.database.read(
+            "SELECT count(*), coalesce(sum(sessions), 0), coalesce(sum(counted), 0),"
+            " coalesce(sum(completed), 0), coalesce(sum(finished), 0), total(active_seconds)"
+            " FROM day_totals"
+        )
+        return LogSummary(
+            [int(day) for day in counted.split(",")] if counted else [],
+            DayTotals(*totals),
+            self.day_totals(since=since),
+        )
+
+    def interrupted_count(self) -> int:
+        """Sessions written as in progress whose owner has gone: they read as partial."""
+        rows = self.database.read(
+            "SELECT uid FROM sessions WHERE status = 'in_progress' AND deleted_utc IS NULL"
+        )
+        return sum(1 for (uid,) in rows if not owner_is_alive(self.path, uid))
+
+    def zone_glide_totals(self) -> dict[str, int]:
+        """Glides done per zone over the whole log (kept by the database as it is written)."""
+        rows = self.database.read("SELECT zone, glides_done FROM zone_totals WHERE glides_done")
+        return dict(rows)
 
     def _zones_for(self, ids: list[int], *, all_sessions: bool) -> dict[int, list[ZoneRecord]]:
         if not ids:

@@ -1,8 +1,7 @@
 """Everything the stats screen and `facecoach stats` show, computed from the session log."""
 
-import functools
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -10,8 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from facecoach.adherence.days import counting_day
 from facecoach.adherence.goals import Goal, Program, ProgramPosition
-from facecoach.adherence.session_log import RecordStatus, SessionLog, SessionRecord
-from facecoach.adherence.streaks import StreakReport, streaks, strength_series
+from facecoach.adherence.session_log import (
+    DayTotals,
+    LogSummary,
+    RecordStatus,
+    SessionLog,
+    SessionRecord,
+)
+from facecoach.adherence.streaks import StreakReport, streak_and_strength
 
 if TYPE_CHECKING:
     from facecoach.config.settings import Settings
@@ -108,9 +113,31 @@ def session_counts(session: SessionRecord, count_share: float) -> bool:
     return session.glides_done / planned >= count_share
 
 
+def day_totals_of(
+    sessions: Sequence[SessionRecord], *, day_start_hour: int, count_share: float
+) -> list[DayTotals]:
+    """The per-day totals of these sessions, counted in Python: what the database's
+    `day_totals` keeps by itself, and what it is checked against."""
+    by_day: dict[int, list[SessionRecord]] = {}
+    for session in sessions:
+        day = counting_day(session.started_utc, session.utc_offset_minutes, day_start_hour)
+        by_day.setdefault(day.toordinal(), []).append(session)
+    return [
+        DayTotals(
+            day=day,
+            sessions=len(records),
+            counted=sum(1 for s in records if session_counts(s, count_share)),
+            completed=sum(1 for s in records if s.status == RecordStatus.COMPLETED),
+            finished=sum(1 for s in records if s.status != RecordStatus.IN_PROGRESS),
+            active_seconds=sum(s.active_seconds for s in records),
+        )
+        for day, records in sorted(by_day.items())
+    ]
+
+
 def compute_stats(
     sessions: Sequence[SessionRecord],
-    skip_days: Mapping[date, str],
+    skip_days: Collection[date],
     *,
     today: date,
     program: Program,
@@ -119,55 +146,80 @@ def compute_stats(
     count_share: float,
     zone_glides: Mapping[str, int] | None = None,
 ) -> AdherenceStats:
-    """Everything from the sessions; `zone_glides` when the sessions were read without zones."""
-    by_day: dict[date, list[SessionRecord]] = {}
-    for session in sessions:
-        day = counting_day(session.started_utc, session.utc_offset_minutes, day_start_hour)
-        by_day.setdefault(day, []).append(session)
-    counted_days = {
-        day
-        for day, records in by_day.items()
-        if any(session_counts(s, count_share) for s in records)
-    }
-    start = program_start or (min(counted_days) if counted_days else None)
-
-    @functools.cache
-    def goal_on(day: date) -> Goal:  # asked for every day of the history, several times
-        return program.goal_on(start, day)
-
-    goal = goal_on(today)
-    report = streaks(counted_days, skip_days.keys(), today, goal_on)
-    series: list[tuple[date, float]] = []
-    if counted_days:
-        # Strength builds from the program start, or the first session if that came earlier.
-        first = min(counted_days) if start is None else min(start, min(counted_days))
-        series = strength_series(counted_days, skip_days.keys(), first, today, goal_on)
-    strength = series[-1][1] if series else 0.0
-
-    week_start = today - timedelta(days=today.weekday())
-    week_records = [s for d, records in by_day.items() if week_start <= d <= today for s in records]
-    heatmap_start = week_start - timedelta(weeks=HEATMAP_WEEKS - 1)
-    heatmap = {
-        day: DayActivity(len(records), sum(s.active_seconds for s in records) / 60)
-        for day, records in by_day.items()
-        if heatmap_start <= day <= today
-    }
+    """Everything from the sessions themselves (the full recomputation); `zone_glides` when
+    the sessions were read without zones."""
     if zone_glides is None:
         counter: Counter[str] = Counter()
         for session in sessions:
             for zone in session.zones:
                 counter[zone.zone] += zone.glides_done
-        zone_glides = counter
-    finished = [s for s in sessions if s.status != RecordStatus.IN_PROGRESS]
-    completed = sum(1 for s in finished if s.status == RecordStatus.COMPLETED)
+        zone_glides = {zone: done for zone, done in counter.items() if done}
+    days = day_totals_of(sessions, day_start_hour=day_start_hour, count_share=count_share)
+    return stats_from_summary(
+        LogSummary.of(days, since=heatmap_start(today)),
+        skip_days,
+        today=today,
+        program=program,
+        program_start=program_start,
+        zone_glides=zone_glides,
+    )
 
-    if today in counted_days:
+
+def heatmap_start(today: date) -> int:
+    """The first day the heatmap (and so the stats' day-by-day part) shows, as a day number."""
+    week_start = today - timedelta(days=today.weekday())
+    return (week_start - timedelta(weeks=HEATMAP_WEEKS - 1)).toordinal()
+
+
+def stats_from_summary(
+    summary: LogSummary,
+    skip_days: Collection[date],
+    *,
+    today: date,
+    program: Program,
+    program_start: date | None,
+    zone_glides: Mapping[str, int],
+    interrupted: int = 0,
+) -> AdherenceStats:
+    """Everything from the log's summary (its recent days from `heatmap_start(today)`);
+    `interrupted` sessions, written as in progress, read as partial (finished)."""
+    today_number = today.toordinal()
+    counted_days = summary.counted_days
+    start = program_start or (date.fromordinal(counted_days[0]) if counted_days else None)
+    schedule = program.schedule(start)
+    skips = {d.toordinal() for d in skip_days}
+    report = StreakReport(0, 0, None, None, None)
+    strength = 0.0
+    weekly: list[tuple[date, float]] = []
+    if counted_days:
+        # Strength builds from the program start, or the first session if that came earlier.
+        first = counted_days[0]
+        if start is not None:
+            first = min(first, start.toordinal())
+        report, samples = streak_and_strength(
+            set(counted_days), skips, first, today_number, schedule
+        )
+        strength = samples.today
+        weekly = [(date.fromordinal(day), score) for day, score in samples.weekly]
+
+    week_start = today - timedelta(days=today.weekday())
+    week = [t for t in summary.recent if week_start.toordinal() <= t.day <= today_number]
+    heatmap = {
+        date.fromordinal(t.day): DayActivity(t.sessions, t.active_seconds / 60)
+        for t in summary.recent
+        if t.day <= today_number
+    }
+    totals = summary.totals
+    finished = totals.finished + interrupted
+
+    if any(t.day == today_number and t.counted for t in week):
         today_state = TodayState.DONE
     elif report.days_left is None or report.days_left == 0:
         today_state = TodayState.DUE
     else:
         today_state = TodayState.REST
 
+    goal = program.goal_on(start, today)
     return AdherenceStats(
         today=today,
         goal=goal,
@@ -175,16 +227,16 @@ def compute_stats(
         program_start=start,
         streak=report,
         strength=strength,
-        strength_by_week=[(d, s) for d, s in series if d.weekday() == 6 or d == today],
+        strength_by_week=weekly,
         week_start=week_start,
-        week_sessions=sum(1 for d in counted_days if week_start <= d <= today),
-        week_minutes=sum(s.active_seconds for s in week_records) / 60,
+        week_sessions=sum(1 for t in week if t.counted),
+        week_minutes=sum(t.active_seconds for t in week) / 60,
         week_target=round(goal.per_day * 7),
-        total_sessions=len(sessions),
-        counted_sessions=sum(1 for s in sessions if session_counts(s, count_share)),
-        completed_sessions=completed,
-        total_minutes=sum(s.active_seconds for s in sessions) / 60,
-        completion_rate=completed / len(finished) if finished else None,
+        total_sessions=totals.sessions,
+        counted_sessions=totals.counted,
+        completed_sessions=totals.completed,
+        total_minutes=totals.active_seconds / 60,
+        completion_rate=totals.completed / finished if finished else None,
         zone_glides=dict(zone_glides),
         heatmap=heatmap,
         today_state=today_state,
@@ -192,16 +244,19 @@ def compute_stats(
 
 
 def stats_from_store(store: SessionLog, settings: "Settings", *, today: date) -> AdherenceStats:
-    """The stats for the whole log under the user's settings (the fast path: totals by SQL)."""
-    return compute_stats(
-        store.sessions(with_zones=False),
-        store.skip_days(),
+    """The stats for the whole log under the user's settings, from the database's per-day
+    totals: only the counted days are read for every day of the log, as integers."""
+    store.use_counting_rules(
+        day_start_hour=settings.day_start_hour, count_share=settings.count_share
+    )
+    return stats_from_summary(
+        store.summary(since=heatmap_start(today)),
+        store.skip_days().keys(),
         today=today,
         program=settings.program(),
         program_start=settings.program_start,
-        day_start_hour=settings.day_start_hour,
-        count_share=settings.count_share,
         zone_glides=store.zone_glide_totals(),
+        interrupted=store.interrupted_count(),
     )
 
 

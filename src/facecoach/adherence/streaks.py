@@ -15,19 +15,26 @@ breaks a run. At most one session counts per day.
   Loop, a goal of less than once a day is measured over twice its window (2 in 14 days for 1 in
   7), so doing it every week on a different weekday still reaches 100%. Skip days leave the score
   unchanged and are left out of the windows, as if they never existed.
+
+Everything runs on day numbers (`date.toordinal()`), not dates: ten years are about 3,650 days
+and each is touched a few times, so the per-day cost is what matters. `streak_report` and
+`strength_samples` are the fast entry points; `streaks` and `strength_series` take dates.
 """
 
 import math
-from collections.abc import Callable, Collection
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from itertools import accumulate
 
-from facecoach.adherence.goals import Goal
+from facecoach.adherence.goals import Goal, GoalSchedule
 
 GoalOn = Callable[[date], Goal]
 
 # How far ahead to look for the day a streak would break; longer than any goal period.
 _LOOKAHEAD_DAYS = 400
+_SUNDAY = 0  # date.toordinal() % 7 on a Sunday (day 1, 1 January of year 1, was a Monday)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,126 +46,239 @@ class StreakReport:
     days_left: int | None  # deadline - today, in days; 0 means "today"
 
 
+Run = tuple[int, int]  # goal-calendar indices, first and one past the last
+
+
 @dataclass(frozen=True, slots=True)
 class _GoalCalendar:
-    days: list[date]  # non-skip days, first day to horizon
-    done: list[int]  # 1 where a counted session happened
-    prefix: list[int]  # prefix[i] = sum(done[:i])
+    days: list[int]  # non-skip day numbers, first day to horizon
+    prefix: list[int]  # prefix[i] = session days among days[:i]
+    segments: list[tuple[int, int, Goal]]  # runs of days under one goal: (first, end, goal)
 
     @classmethod
     def build(
-        cls, first: date, last: date, session_days: Collection[date], skip_days: Collection[date]
+        cls,
+        first: int,
+        last: int,
+        session_days: Collection[int],
+        skip_days: Collection[int],
+        schedule: GoalSchedule,
     ) -> "_GoalCalendar":
-        days: list[date] = []
-        done: list[int] = []
-        day = first
-        while day <= last:
-            has_session = day in session_days
-            if has_session or day not in skip_days:  # a session on a skip day still counts
-                days.append(day)
-                done.append(1 if has_session else 0)
-            day += timedelta(days=1)
-        prefix = [0]
-        for value in done:
-            prefix.append(prefix[-1] + value)
-        return cls(days, done, prefix)
+        span = range(first, last + 1)
+        # A session on a skip day still counts.
+        days = (
+            [d for d in span if d in session_days or d not in skip_days] if skip_days else [*span]
+        )
+        prefix = [0, *accumulate(1 if d in session_days else 0 for d in days)]
+        segments: list[tuple[int, int, Goal]] = []
+        changes = schedule.changes
+        for number, (change_day, goal) in enumerate(changes):
+            lo = bisect_left(days, change_day) if number else 0
+            hi = (
+                bisect_left(days, changes[number + 1][0])
+                if number + 1 < len(changes)
+                else len(days)
+            )
+            if lo >= hi:
+                continue
+            if segments and segments[-1][2] == goal and segments[-1][1] == lo:
+                lo = segments.pop()[0]
+            segments.append((lo, hi, goal))
+        return cls(days, prefix, segments)
 
-    def count(self, start: int, length: int) -> int:
-        """Session days in the window of `length` goal days starting at index `start`."""
-        lo = max(0, start)
-        hi = min(len(self.done), start + length)
-        return self.prefix[hi] - self.prefix[lo] if hi > lo else 0
-
-    def covered(self, goal_on: GoalOn) -> list[bool]:
-        """Per goal day: does a window of the day's goal that meets it contain the day, with a
-        session in that window on or before the day?
+    def covered_runs(self) -> list[Run]:
+        """The runs of covered goal days: each day in a window of the day's goal that meets
+        it, with a session in that window on or before the day.
 
         The second half is what makes a gap break a streak: with 1 in 7, sessions 13 days
         apart leave the days between uncovered (a later session cannot cover the days before
         it), while a new program's first session counts from its first day as soon as the goal
-        is met in its window (harsh's "satisfied" rule).
+        is met in its window (harsh's "satisfied" rule). A window that meets its goal covers
+        from its first session to its end; as windows slide, both ends only move forward, so
+        the union is built in one sweep.
         """
         count = len(self.days)
-        goals = [goal_on(day) for day in self.days]
-        # next_session[i]: the first index >= i with a session (count when none).
-        next_session = [count] * (count + 1)
-        for i in range(count - 1, -1, -1):
-            next_session[i] = i if self.done[i] else next_session[i + 1]
-        covered = [False] * count
-        for goal in set(goals):
-            # Each window that meets the goal covers from its first session to its end;
-            # a difference array adds the intervals up in one pass.
-            marks = [0] * (count + 1)
-            for start in range(count):
-                end = min(count, start + goal.days)
-                if self.prefix[end] - self.prefix[start] >= goal.sessions:
-                    marks[next_session[start]] += 1
-                    marks[end] -= 1
-            depth = 0
-            for i in range(count):
-                depth += marks[i]
-                if goals[i] == goal and depth > 0:
-                    covered[i] = True
-        return covered
+        prefix = self.prefix
+        runs: list[Run] = []
+        for first, end_of_segment, goal in self.segments:
+            length, wanted = goal.days, goal.sessions
+            run_lo = run_hi = -1
+            next_session = 0  # an index at or after the window start holding a session
+            for start in range(max(0, first - length + 1), end_of_segment):
+                end = start + length
+                if end > count:
+                    end = count
+                if prefix[end] - prefix[start] < wanted:
+                    continue
+                if next_session < start:
+                    next_session = start
+                while prefix[next_session + 1] == prefix[next_session]:
+                    next_session += 1  # the window meets its goal, so it holds a session
+                lo = next_session if next_session > first else first
+                hi = end if end < end_of_segment else end_of_segment
+                if lo >= hi:
+                    continue
+                if lo <= run_hi:
+                    if hi > run_hi:
+                        run_hi = hi
+                else:
+                    if run_hi > run_lo:
+                        runs.append((run_lo, run_hi))
+                    run_lo, run_hi = lo, hi
+            if run_hi > run_lo:
+                runs.append((run_lo, run_hi))
+        merged: list[Run] = []
+        for run in runs:  # runs of neighbouring segments that touch are one run
+            if merged and merged[-1][1] == run[0]:
+                merged[-1] = (merged[-1][0], run[1])
+            else:
+                merged.append(run)
+        return merged
+
+    def strengths(self, last_index: int) -> list[float]:
+        """Habit strength after each goal day up to `last_index`."""
+        prefix = self.prefix
+        scores: list[float] = []
+        score = 0.0
+        for first, end_of_segment, goal in self.segments:
+            if first > last_index:
+                break
+            end_of_segment = min(end_of_segment, last_index + 1)
+            # Loop's smoothing for goals of less than once a day: twice the window, twice the
+            # sessions, so an irregular but steady schedule still meets it every day.
+            scale = 2 if goal.per_day < 1 else 1
+            window, wanted = goal.days * scale, goal.sessions * scale
+            multiplier = 0.5 ** (math.sqrt(goal.per_day) / 13)
+            gain = 1 - multiplier
+            counts = [
+                prefix[i + 1] - prefix[i - window + 1 if i >= window else 0]
+                for i in range(first, end_of_segment)
+            ]
+            # min(1.0, done / wanted) * gain, as Loop computes it, bit for bit.
+            for added in [gain if c >= wanted else c / wanted * gain for c in counts]:
+                score = score * multiplier + added
+                scores.append(score)
+        return scores
+
+
+def streak_report(
+    session_days: Collection[int], skip_days: Collection[int], today: int, schedule: GoalSchedule
+) -> StreakReport:
+    """Current and best streak, and the deadline to keep the current one, as of day `today`."""
+    past_sessions = {d for d in session_days if d <= today}
+    if not past_sessions:
+        return StreakReport(0, 0, None, None, None)
+    horizon = today + _LOOKAHEAD_DAYS
+    calendar = _GoalCalendar.build(min(past_sessions), horizon, past_sessions, skip_days, schedule)
+    return _streak_on(calendar, today, horizon)
+
+
+def _streak_on(calendar: _GoalCalendar, today: int, horizon: int) -> StreakReport:
+    days = calendar.days
+    today_index = _last_index_until(days, today)
+    all_runs = calendar.covered_runs()
+    runs = [(lo, min(hi, today_index + 1)) for lo, hi in all_runs if lo <= today_index]
+    best = max((days[hi - 1] - days[lo] + 1 for lo, hi in runs), default=0)
+    if not runs:
+        return StreakReport(0, best, None, None, None)
+    lo, hi = runs[-1]
+    # Today may still be pending: the streak lives on through yesterday until the day ends.
+    today_covered = hi == today_index + 1
+    if not today_covered and not (hi == today_index and days[today_index] == today):
+        return StreakReport(0, best, None, None, None)
+    end = today if today_covered or days[today_index] < today else days[hi - 1]
+    current = end - days[lo] + 1
+    first_future = today_index if days[today_index] == today else today_index + 1
+    deadline = horizon
+    for run_lo, run_hi in all_runs:
+        if run_hi <= first_future:
+            continue
+        uncovered = first_future if run_lo > first_future else run_hi
+        deadline = days[uncovered] if uncovered < len(days) else horizon
+        break
+    else:
+        if first_future < len(days):
+            deadline = days[first_future]
+    return StreakReport(
+        current=current,
+        best=max(best, current),
+        started=date.fromordinal(days[lo]),
+        deadline=date.fromordinal(deadline),
+        days_left=deadline - today,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthSamples:
+    today: float  # habit strength on the last day
+    weekly: list[tuple[int, float]]  # on every Sunday, and the last day (day numbers)
+
+
+def strength_samples(
+    session_days: Collection[int],
+    skip_days: Collection[int],
+    first: int,
+    today: int,
+    schedule: GoalSchedule,
+    *,
+    every_day: list[tuple[int, float]] | None = None,
+) -> StrengthSamples:
+    """Habit strength (0 to 1) from day `first` to `today`: on the last day and each Sunday
+    (and, into `every_day` when given, on each day)."""
+    calendar = _GoalCalendar.build(first, today, session_days, skip_days, schedule)
+    return _strength_on(calendar, first, today, every_day)
+
+
+def _strength_on(
+    calendar: _GoalCalendar,
+    first: int,
+    today: int,
+    every_day: list[tuple[int, float]] | None = None,
+) -> StrengthSamples:
+    days = calendar.days
+    last_index = _last_index_until(days, today)
+    scores = calendar.strengths(last_index)
+
+    def on(day: int) -> float:  # skip days leave the score as it was
+        index = bisect_right(days, day, 0, last_index + 1) - 1
+        return scores[index] if index >= 0 else 0.0
+
+    sunday = first + (_SUNDAY - first) % 7
+    weekly = [(day, on(day)) for day in range(sunday, today + 1, 7)]
+    if not weekly or weekly[-1][0] != today:
+        weekly.append((today, on(today)))
+    if every_day is not None:
+        every_day.extend((day, on(day)) for day in range(first, today + 1))
+    return StrengthSamples(on(today), weekly)
+
+
+def streak_and_strength(
+    session_days: Collection[int],
+    skip_days: Collection[int],
+    first: int,
+    today: int,
+    schedule: GoalSchedule,
+) -> tuple[StreakReport, StrengthSamples]:
+    """Both, on one goal calendar from `first` (at or before the first session) to the
+    streak's horizon: what the stats need, for the cost of one."""
+    if first > today:
+        return streak_report(session_days, skip_days, today, schedule), StrengthSamples(0.0, [])
+    horizon = today + _LOOKAHEAD_DAYS
+    past_sessions = {d for d in session_days if d <= today}
+    calendar = _GoalCalendar.build(first, horizon, past_sessions, skip_days, schedule)
+    return _streak_on(calendar, today, horizon), _strength_on(calendar, first, today)
 
 
 def streaks(
     session_days: Collection[date],
     skip_days: Collection[date],
     today: date,
-    goal_on: GoalOn,
+    goal_on: GoalOn | GoalSchedule,
 ) -> StreakReport:
-    """Current and best streak, and the deadline to keep the current one, as of `today`."""
-    past_sessions = [d for d in session_days if d <= today]
-    if not past_sessions:
-        return StreakReport(0, 0, None, None, None)
-    first = min(past_sessions)
-    horizon = today + timedelta(days=_LOOKAHEAD_DAYS)
-    calendar = _GoalCalendar.build(first, horizon, set(past_sessions), set(skip_days))
-    covered = calendar.covered(goal_on)
-    days = calendar.days
-
-    # Runs of covered goal days as (first index, last index), up to today.
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    for i, day in enumerate(days):
-        if day > today:
-            break
-        if covered[i]:
-            start = i if start is None else start
-        elif start is not None:
-            runs.append((start, i - 1))
-            start = None
-    if start is not None:
-        runs.append((start, _last_index_until(days, today)))
-
-    def calendar_length(run: tuple[int, int], end: date | None = None) -> int:
-        return ((end or days[run[1]]) - days[run[0]]).days + 1
-
-    today_index = _last_index_until(days, today)
-    current_run = None
-    if runs:
-        last_run = runs[-1]
-        # Today may still be pending: the streak lives on through yesterday until the day ends.
-        if last_run[1] == today_index or (
-            last_run[1] == today_index - 1 and days[today_index] == today
-        ):
-            current_run = last_run
-
-    best = max((calendar_length(run) for run in runs), default=0)
-    if current_run is None:
-        return StreakReport(0, best, None, None, None)
-
-    end = today if covered[today_index] or days[today_index] < today else days[current_run[1]]
-    current = calendar_length(current_run, end)
-    deadline = next((day for i, day in enumerate(days) if day >= today and not covered[i]), horizon)
-    return StreakReport(
-        current=current,
-        best=max(best, current),
-        started=days[current_run[0]],
-        deadline=deadline,
-        days_left=(deadline - today).days,
-    )
+    """`streak_report` on dates, with the goal from a schedule or from a function of the day."""
+    sessions = {d.toordinal() for d in session_days}
+    schedule = _as_schedule(goal_on, min(sessions, default=today.toordinal()), today.toordinal())
+    return streak_report(sessions, {d.toordinal() for d in skip_days}, today.toordinal(), schedule)
 
 
 def strength_series(
@@ -166,33 +286,35 @@ def strength_series(
     skip_days: Collection[date],
     first: date,
     today: date,
-    goal_on: GoalOn,
+    goal_on: GoalOn | GoalSchedule,
 ) -> list[tuple[date, float]]:
     """Habit strength (0 to 1) for every calendar day from `first` to `today`."""
-    sessions = set(session_days)
-    skips = set(skip_days)
-    calendar = _GoalCalendar.build(first, today, sessions, skips)
-    index = {day: i for i, day in enumerate(calendar.days)}
-    score = 0.0
-    series = []
-    day = first
-    while day <= today:
-        i = index.get(day)
-        if i is not None:  # skip days leave the score as it was
-            goal = goal_on(day)
-            # Loop's smoothing for goals of less than once a day: twice the window, twice
-            # the sessions, so an irregular but steady schedule still meets it every day.
-            scale = 2 if goal.per_day < 1 else 1
-            window, wanted = goal.days * scale, goal.sessions * scale
-            done = min(1.0, calendar.count(i - window + 1, window) / wanted)
-            multiplier = 0.5 ** (math.sqrt(goal.per_day) / 13)
-            score = score * multiplier + done * (1 - multiplier)
-        series.append((day, score))
-        day += timedelta(days=1)
-    return series
+    schedule = _as_schedule(goal_on, first.toordinal(), today.toordinal())
+    every_day: list[tuple[int, float]] = []
+    strength_samples(
+        {d.toordinal() for d in session_days},
+        {d.toordinal() for d in skip_days},
+        first.toordinal(),
+        today.toordinal(),
+        schedule,
+        every_day=every_day,
+    )
+    return [(date.fromordinal(day), score) for day, score in every_day]
 
 
-def _last_index_until(days: list[date], today: date) -> int:
+def _as_schedule(goal_on: GoalOn | GoalSchedule, first: int, today: int) -> GoalSchedule:
+    """A schedule from a function of the day, asked on every day that streaks look at."""
+    if isinstance(goal_on, GoalSchedule):
+        return goal_on
+    changes: list[tuple[int, Goal]] = []
+    for day in range(min(first, today), today + _LOOKAHEAD_DAYS + 1):
+        goal = goal_on(date.fromordinal(day))
+        if not changes or changes[-1][1] != goal:
+            changes.append((day, goal))
+    return GoalSchedule(tuple(changes))
+
+
+def _last_index_until(days: Sequence[int], today: int) -> int:
     """Index of the last goal day on or before `today` (days[0] is never after today)."""
     lo, hi = 0, len(days)
     while lo < hi:

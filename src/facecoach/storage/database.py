@@ -117,9 +117,8 @@ class Database:
                 current = self._db.execute("PRAGMA user_version").fetchone()[0]
                 if current >= target:
                     continue
-                for statement in MIGRATIONS[target - 1].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+                for statement in statements(MIGRATIONS[target - 1]):
+                    self._db.execute(statement)
                 self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 self._db.execute(f"PRAGMA user_version = {target}")
 
@@ -165,6 +164,20 @@ class Database:
                     raise
                 self._db.text_factory = _replacing_decode
                 return self._db.execute(sql, parameters).fetchall()
+
+
+def statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (a trigger's body holds semicolons too), so
+    that they run inside the caller's transaction, which `executescript` would commit."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        raise ValueError(f"an incomplete SQL statement: {pending.strip()[:60]}")
 
 
 def read_only_uri(path: Path) -> str:

@@ -6,6 +6,59 @@ migration is never edited once released, only followed by another.
 
 APPLICATION_ID = 0x46434348  # "FCCH": marks the file as ours, so foreign databases are refused
 
+# Migration 5's pieces. The day a session counts for, as a day number (`date.toordinal()`),
+# from its UTC start and offset and the hour a new day starts: the same rule as
+# `adherence.days.counting_day`, checked against it in property tests. 1721424.5 is the Julian
+# day of the midnight before day number 1.
+_DAY_OF = (
+    "CAST(julianday({started}, printf('%+d minutes', {offset} - 60 *"
+    " (SELECT day_start_hour FROM stats_rules))) - 1721424.5 AS INTEGER)"
+)
+# Recounts one day of `day_totals` from the sessions that can fall on it: those that started
+# within three days of it in UTC (offsets are at most 14 hours; the index on the start finds
+# them), then those whose counting day it is.
+_RECOUNT_DAY = """
+    DELETE FROM day_totals WHERE day = {day};
+    INSERT INTO day_totals (day, sessions, counted, completed, finished, active_seconds)
+        SELECT day, count(*), sum(counted), sum(completed), sum(finished), total(active_seconds)
+        FROM session_contributions
+        WHERE started_utc BETWEEN date({day} + 1721424.5 - 3) AND date({day} + 1721424.5 + 4)
+            AND day = {day}
+        GROUP BY day;
+"""
+
+
+def _recount(started: str, offset: str) -> str:
+    return _RECOUNT_DAY.format(day=_DAY_OF.format(started=started, offset=offset))
+
+
+def _live(session_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM sessions WHERE id = {session_id} AND deleted_utc IS NULL)"
+
+
+def _add_glides(zone: str, glides: str) -> str:
+    return (
+        f"INSERT INTO zone_totals (zone, glides_done) VALUES ({zone}, {glides})"
+        " ON CONFLICT (zone) DO UPDATE SET glides_done = glides_done + excluded.glides_done;"
+    )
+
+
+def _add_session_glides(session_id: str, sign: str) -> str:
+    return (
+        "INSERT INTO zone_totals (zone, glides_done)"
+        f" SELECT zone, {sign} * sum(glides_done) FROM session_zones"
+        f" WHERE session_id = {session_id} GROUP BY zone"
+        " ON CONFLICT (zone) DO UPDATE SET glides_done = glides_done + excluded.glides_done;"
+    )
+
+
+def _recount_session(session_id: str) -> str:
+    return _recount(
+        f"(SELECT started_utc FROM sessions WHERE id = {session_id})",
+        f"(SELECT utc_offset_minutes FROM sessions WHERE id = {session_id})",
+    )
+
+
 MIGRATIONS: list[str] = [
     # 1: sessions, their zones and glides, skip days.
     """
@@ -86,6 +139,120 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sessions ADD COLUMN deleted_utc TEXT;
     CREATE INDEX sessions_deleted ON sessions (deleted_utc) WHERE deleted_utc IS NOT NULL;
+    """,
+    # 5: what stats need per day, kept up to date by triggers in the transaction of every write
+    # (so no writer can forget it), under the counting rules in `stats_rules`, which the user's
+    # settings set; changing the rules recounts every day.
+    f"""
+    CREATE TABLE stats_rules (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        day_start_hour INTEGER NOT NULL CHECK (day_start_hour BETWEEN 0 AND 23),
+        count_share REAL NOT NULL CHECK (count_share > 0 AND count_share <= 1)
+    );
+    INSERT INTO stats_rules (id, day_start_hour, count_share) VALUES (1, 3, 0.5);
+    CREATE TABLE day_totals (
+        day INTEGER PRIMARY KEY,
+        sessions INTEGER NOT NULL,
+        counted INTEGER NOT NULL,
+        completed INTEGER NOT NULL,
+        finished INTEGER NOT NULL,
+        active_seconds REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_in_progress ON sessions (status) WHERE status = 'in_progress';
+    CREATE VIEW session_glides AS
+        SELECT
+            id,
+            started_utc,
+            utc_offset_minutes,
+            status,
+            active_seconds,
+            (SELECT coalesce(sum(glides_planned), 0) FROM session_zones
+                WHERE session_id = sessions.id) AS planned,
+            (SELECT coalesce(sum(glides_done), 0) FROM session_zones
+                WHERE session_id = sessions.id) AS done
+        FROM sessions
+        WHERE deleted_utc IS NULL;
+    CREATE VIEW session_contributions AS
+        SELECT
+            id AS session_id,
+            started_utc,
+            {_DAY_OF.format(started="started_utc", offset="utc_offset_minutes")} AS day,
+            CASE WHEN planned = 0 THEN status = 'completed'
+                ELSE CAST(done AS REAL) / planned >= (SELECT count_share FROM stats_rules)
+            END AS counted,
+            status = 'completed' AS completed,
+            status != 'in_progress' AS finished,
+            active_seconds
+        FROM session_glides;
+    CREATE TRIGGER day_totals_session_added AFTER INSERT ON sessions BEGIN
+        {_recount("NEW.started_utc", "NEW.utc_offset_minutes")}
+    END;
+    CREATE TRIGGER day_totals_session_changed
+    AFTER UPDATE OF started_utc, utc_offset_minutes, status, active_seconds, deleted_utc
+    ON sessions BEGIN
+        {_recount("OLD.started_utc", "OLD.utc_offset_minutes")}
+        {_recount("NEW.started_utc", "NEW.utc_offset_minutes")}
+    END;
+    CREATE TRIGGER day_totals_session_removed AFTER DELETE ON sessions BEGIN
+        {_recount("OLD.started_utc", "OLD.utc_offset_minutes")}
+    END;
+    CREATE TRIGGER day_totals_zone_added AFTER INSERT ON session_zones BEGIN
+        {_recount_session("NEW.session_id")}
+    END;
+    CREATE TRIGGER day_totals_zone_changed
+    AFTER UPDATE OF glides_planned, glides_done ON session_zones BEGIN
+        {_recount_session("NEW.session_id")}
+    END;
+    CREATE TRIGGER day_totals_zone_removed AFTER DELETE ON session_zones BEGIN
+        {_recount_session("OLD.session_id")}
+    END;
+    CREATE TABLE zone_totals (
+        zone TEXT PRIMARY KEY,
+        glides_done INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TRIGGER zone_totals_zone_added AFTER INSERT ON session_zones
+    WHEN {_live("NEW.session_id")} BEGIN
+        {_add_glides("NEW.zone", "NEW.glides_done")}
+    END;
+    CREATE TRIGGER zone_totals_zone_changed AFTER UPDATE OF zone, glides_done ON session_zones
+    WHEN {_live("NEW.session_id")} BEGIN
+        {_add_glides("OLD.zone", "-OLD.glides_done")}
+        {_add_glides("NEW.zone", "NEW.glides_done")}
+    END;
+    -- Deleting a session cascades to its zones after the session row is gone, so this does
+    -- not run for them: the session's own trigger below has taken them off already.
+    CREATE TRIGGER zone_totals_zone_removed AFTER DELETE ON session_zones
+    WHEN {_live("OLD.session_id")} BEGIN
+        {_add_glides("OLD.zone", "-OLD.glides_done")}
+    END;
+    CREATE TRIGGER zone_totals_session_deleted
+    AFTER UPDATE OF deleted_utc ON sessions
+    WHEN OLD.deleted_utc IS NULL AND NEW.deleted_utc IS NOT NULL BEGIN
+        {_add_session_glides("NEW.id", "-1")}
+    END;
+    CREATE TRIGGER zone_totals_session_restored
+    AFTER UPDATE OF deleted_utc ON sessions
+    WHEN OLD.deleted_utc IS NOT NULL AND NEW.deleted_utc IS NULL BEGIN
+        {_add_session_glides("NEW.id", "1")}
+    END;
+    CREATE TRIGGER zone_totals_session_removed BEFORE DELETE ON sessions
+    WHEN OLD.deleted_utc IS NULL BEGIN
+        {_add_session_glides("OLD.id", "-1")}
+    END;
+    INSERT INTO zone_totals (zone, glides_done)
+        SELECT zone, sum(glides_done) FROM session_zones
+        JOIN sessions ON sessions.id = session_zones.session_id
+        WHERE deleted_utc IS NULL GROUP BY zone;
+    CREATE TRIGGER day_totals_rules_changed AFTER UPDATE ON stats_rules BEGIN
+        DELETE FROM day_totals;
+        INSERT INTO day_totals (day, sessions, counted, completed, finished, active_seconds)
+            SELECT day, count(*), sum(counted), sum(completed), sum(finished),
+                total(active_seconds)
+            FROM session_contributions WHERE day IS NOT NULL GROUP BY day;
+    END;
+    INSERT INTO day_totals (day, sessions, counted, completed, finished, active_seconds)
+        SELECT day, count(*), sum(counted), sum(completed), sum(finished), total(active_seconds)
+        FROM session_contributions WHERE day IS NOT NULL GROUP BY day;
     """,
 ]
 
