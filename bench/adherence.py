@@ -16,7 +16,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.adherence.session_log import (
     GlideRecord,
     SessionLog,
@@ -24,7 +23,8 @@ from facecoach.adherence.session_log import (
     ZonePlan,
     ZoneRecord,
 )
-from facecoach.adherence.stats import compute_stats
+from facecoach.adherence.stats import stats_from_store
+from facecoach.config.settings import Settings
 
 ZONES = ["forehead", "cheeks", "cheeks", "jawline", "neck"]  # 5 zones x 6 glides = 30 glides
 
@@ -68,28 +68,15 @@ def synthetic_history(store: SessionLog, years: int, seed: int = 1) -> int:
     return glide_total
 
 
-def time_stats(store: SessionLog, today: date, rounds: int = 15) -> tuple[float, float]:
-    reads, computes = [], []
+def time_stats(store: SessionLog, today: date, rounds: int = 15) -> float:
+    """Median time of all stats as the app reads them (see bench/stats.py for more)."""
+    settings = Settings()
+    samples = []
     for _ in range(rounds):
         t0 = time.perf_counter()
-        sessions = store.sessions(with_zones=False)  # as stats_from_store reads them
-        skips = store.skip_days()
-        zone_glides = store.zone_glide_totals()
-        t1 = time.perf_counter()
-        compute_stats(
-            sessions,
-            skips,
-            today=today,
-            program=DEFAULT_PROGRAM,
-            program_start=None,
-            day_start_hour=3,
-            count_share=0.5,
-            zone_glides=zone_glides,
-        )
-        t2 = time.perf_counter()
-        reads.append(t1 - t0)
-        computes.append(t2 - t1)
-    return statistics.median(reads), statistics.median(computes)
+        stats_from_store(store, settings, today=today)
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
 
 
 def time_glide_writes(store: SessionLog, count: int = 400) -> list[float]:
@@ -154,11 +141,8 @@ def main(years: int) -> None:
                 f"history: {years} years, {sessions} sessions, {glides} glides "
                 f"(built in {built:.1f} s)"
             )
-            read, compute = time_stats(store, date(2016, 1, 1) + timedelta(days=365 * years))
-            print(
-                f"all stats: {(read + compute) * 1000:.1f} ms (read {read * 1000:.1f} ms"
-                f" + compute {compute * 1000:.1f} ms), median of 15"
-            )
+            spent = time_stats(store, date(2016, 1, 1) + timedelta(days=365 * years))
+            print(f"all stats (stats_from_store): {spent * 1000:.1f} ms, median of 15")
             glide_samples = time_glide_writes(store)
         bare = time_bare_inserts(Path(tmp) / "bare.db")
         print(f"persist one glide (WAL, synchronous=FULL): {describe(glide_samples)}")

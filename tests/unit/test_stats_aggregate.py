@@ -6,10 +6,11 @@ removed by another tool) and of the counting rules; after each sequence the tota
 kept must equal the totals counted in Python from every session, and the stats must agree.
 """
 
+import functools
 import sqlite3
 import tempfile
 from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +26,6 @@ from facecoach.adherence.stats import (
     day_totals_of,
     heatmap_start,
     stats_from_store,
-    stats_from_summary,
 )
 from facecoach.config.settings import Settings
 from facecoach.storage.database import statements
@@ -202,19 +202,10 @@ def test_kept_totals_equal_a_full_recount(
 
 def test_an_empty_log_has_empty_stats(tmp_path: Path) -> None:
     with SessionLog.open(tmp_path / "f.db") as store:
-        summary = store.summary(since=0)
-        assert summary.counted_days == []
-        assert summary.recent == []
-        stats = stats_from_summary(
-            summary,
-            (),
-            today=date(2026, 3, 1),
-            program=DEFAULT_PROGRAM,
-            program_start=None,
-            zone_glides={},
-        )
+        stats = stats_from_store(store, Settings(), today=date(2026, 3, 1))
         assert (stats.total_sessions, stats.streak.current, stats.strength) == (0, 0, 0.0)
         assert stats.completion_rate is None
+        assert stats.heatmap == {}
 
 
 def test_the_migration_counts_an_existing_log(tmp_path: Path) -> None:
@@ -244,3 +235,106 @@ def test_the_migration_counts_an_existing_log(tmp_path: Path) -> None:
         assert len(sessions) == 11
         assert store.day_totals() == day_totals_of(sessions, day_start_hour=3, count_share=0.5)
         assert store.zone_glide_totals() == {"neck": sum(s.zones[0].glides_done for s in sessions)}
+
+
+# --- the streak checkpoint, over a log long enough to have one ------------------------------
+
+LONG_START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
+LONG_DAYS = 800
+
+
+@functools.cache
+def long_log() -> bytes:
+    """Two years or so of sessions on most days, as the bytes of a database file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "long.db"
+        with SessionLog.open(path) as store:
+            for n in range(LONG_DAYS):
+                if n % 11 in (3, 4) or n % 97 < 9:  # short and long gaps
+                    continue
+                store.log_manual_session(
+                    routine_id="r",
+                    routine_name="R",
+                    started=LONG_START + timedelta(days=n, minutes=(n * 37) % 600),
+                    utc_offset_minutes=60,
+                    seconds=300,
+                    zones=[ZonePlan(0, "neck", 6)],
+                )
+        return path.read_bytes()
+
+
+old_changes = st.lists(
+    st.one_of(
+        st.tuples(st.just("move"), st.integers(0, 600), st.integers(-3, 3)),
+        st.tuples(st.just("delete"), st.integers(0, 600)),
+        st.tuples(st.just("skip"), st.integers(0, LONG_DAYS), st.integers(0, 20)),
+        st.tuples(st.just("unskip"), st.integers(0, LONG_DAYS), st.integers(0, 20)),
+        st.tuples(st.just("log"), st.integers(0, LONG_DAYS)),
+        st.tuples(st.just("read"), st.integers(-5, 200)),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(old_changes, st.sampled_from([None, date(2024, 2, 1), date(2025, 6, 1)]))
+def test_stats_going_on_from_a_checkpoint_equal_a_full_recount(
+    changes: list[tuple[object, ...]], program_start: date | None
+) -> None:
+    today = (LONG_START + timedelta(days=LONG_DAYS)).date()
+    settings_ = Settings(program_start=program_start)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.db"
+        path.write_bytes(long_log())
+        with SessionLog.open(path) as store:
+
+            def check(on: date) -> None:
+                kept = stats_from_store(store, settings_, today=on)
+                counted = compute_stats(
+                    store.sessions(),
+                    store.skip_days(),
+                    today=on,
+                    program=settings_.program(),
+                    program_start=program_start,
+                    day_start_hour=3,
+                    count_share=0.5,
+                )
+                # The checkpoint path keeps only the weeks the chart shows.
+                weeks = counted.strength_by_week
+                counted = replace(
+                    counted,
+                    strength_by_week=[(d, s) for d, s in weeks if d >= kept.strength_by_week[0][0]],
+                )
+                assert_same_stats(kept, counted)
+
+            check(today)
+            assert store.database.read("SELECT count(*) FROM streak_checkpoint") == [(1,)]
+            ids = [r.id for r in sorted(store.sessions(with_zones=False), key=lambda r: r.id)]
+            for change in changes:
+                kind, *values = change
+                numbers = [int(v) for v in values]  # type: ignore[call-overload]
+                if kind == "move":
+                    record = store.session(ids[numbers[0] % len(ids)])
+                    store.edit(
+                        record.id, now=T0, started=record.started_utc + timedelta(days=numbers[1])
+                    )
+                elif kind == "delete":
+                    store.delete(ids[numbers[0] % len(ids)], T0)
+                elif kind == "skip":
+                    first = (LONG_START + timedelta(days=numbers[0])).date()
+                    store.add_skip_days(first, first + timedelta(days=numbers[1]), "travel")
+                elif kind == "unskip":
+                    first = (LONG_START + timedelta(days=numbers[0])).date()
+                    store.remove_skip_days(first, first + timedelta(days=numbers[1]))
+                elif kind == "log":
+                    store.log_manual_session(
+                        routine_id="r",
+                        routine_name="R",
+                        started=LONG_START + timedelta(days=numbers[0], hours=5),
+                        utc_offset_minutes=0,
+                        seconds=120,
+                        zones=[ZonePlan(0, "neck", 6)],
+                    )
+                else:
+                    check(today + timedelta(days=numbers[0]))
+            check(today)

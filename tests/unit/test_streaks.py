@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM, Goal, GoalError, Phase, Program
-from facecoach.adherence.streaks import streak_and_strength, streaks, strength_series
+from facecoach.adherence.streaks import (
+    first_day_needed,
+    streak_and_strength,
+    streaks,
+    strength_series,
+)
 from tests.support import reference_streaks as reference
 
 D0 = date(2026, 3, 2)  # a Monday
@@ -275,15 +280,61 @@ def test_streak_and_strength_on_one_calendar_agree_with_the_reference(
     def goal_on(moment: date) -> Goal:
         return program.goal_on(started, moment)
 
-    report, strength = streak_and_strength(
+    result = streak_and_strength(
         {d.toordinal() for d in days(*sessions)},
         {d.toordinal() for d in days(*skips)},
         first.toordinal(),
         day(today).toordinal(),
         program.schedule(started),
     )
+    report, strength = result.streak, result.strength
     assert report == reference.streaks(days(*sessions), days(*skips), day(today), goal_on)
     series = reference.strength_series(days(*sessions), days(*skips), first, day(today), goal_on)
     weekly = [(d.toordinal(), s) for d, s in series if d.weekday() == 6 or d == day(today)]
     assert strength.weekly == weekly
     assert strength.today == (series[-1][1] if series else 0.0)
+
+
+@settings(max_examples=300)
+@given(
+    st.sets(st.integers(1, 400), max_size=300),
+    st.sets(st.integers(1, 420), max_size=60),
+    programs,
+    st.none() | st.integers(-10, 100),
+    st.integers(20, 300),
+    st.integers(1, 120),
+)
+def test_going_on_from_a_checkpoint_equals_walking_everything(
+    sessions: set[int],
+    skips: set[int],
+    program: Program,
+    start: int | None,
+    checkpoint_day: int,
+    later: int,
+) -> None:
+    if not sessions:
+        return
+    started = None if start is None else day(start)
+    schedule = program.schedule(started)
+    first = min(day(min(sessions)), started or day(min(sessions))).toordinal()
+    session_days = {d.toordinal() for d in days(*sessions)}
+    skip_days = {d.toordinal() for d in days(*skips)}
+    at = day(checkpoint_day).toordinal()
+    today = at + later
+    walked = streak_and_strength(
+        session_days, skip_days, first, today, schedule, weeks_from=at + 1, checkpoint_at=at
+    )
+    if walked.checkpoint is None:  # the checkpoint's day comes before the first session
+        assert at < first
+        return
+    resumed = streak_and_strength(
+        {d for d in session_days if d >= first_day_needed(walked.checkpoint, skip_days, schedule)},
+        skip_days,
+        first,
+        today,
+        schedule,
+        weeks_from=at + 1,
+        resume=walked.checkpoint,
+    )
+    assert resumed.streak == walked.streak
+    assert resumed.strength == walked.strength

@@ -148,6 +148,10 @@ class GoalSchedule:
     def goal_on(self, day: int) -> Goal:
         return self.goals([day])[0]
 
+    def longest_goal(self) -> int:
+        """The most days any goal of the schedule spans."""
+        return max(goal.days for _, goal in self.changes)
+
 
 # The names of phases, said the same everywhere: an intro then maintenance, or one ongoing goal.
 INTRO_PHASE = "intro"

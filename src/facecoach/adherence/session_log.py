@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from facecoach.adherence.streaks import Checkpoint
 from facecoach.session.engine import zone_is_complete
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
@@ -99,19 +100,23 @@ class DayTotals(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class LogSummary:
-    """What stats read from the log: the days with a counted session, the totals, and the
-    days from `since` on in full. Read whole, the counted days are the only list that grows
-    with the log, and it holds only integers."""
+    """What stats read from the log: none of it grows with the log's length except the
+    counted days, and those only from `counted_from` on (a year or so, with a checkpoint)."""
 
-    counted_days: list[int]  # in order
+    first_counted: int | None  # the first day with a counted session
+    counted_from: int
+    counted_days: list[int]  # days with a counted session from `counted_from` on, in order
     totals: DayTotals  # `day` is the number of days with a session
-    recent: list[DayTotals]  # from `since` on, in order
+    recent: list[DayTotals]  # every day with a session from the heatmap's first day on
 
     @classmethod
     def of(cls, days: Sequence[DayTotals], since: int) -> "LogSummary":
-        """The summary of per-day totals in day order, as the database would give it."""
+        """The summary of all these per-day totals (in day order), recent from `since`."""
+        counted = [t.day for t in days if t.counted]
         return cls(
-            counted_days=[t.day for t in days if t.counted],
+            first_counted=counted[0] if counted else None,
+            counted_from=0,
+            counted_days=counted,
             totals=DayTotals(
                 len(days),
                 sum(t.sessions for t in days),
@@ -458,23 +463,51 @@ class SessionLog:
         )
         return [DayTotals(*row) for row in rows]
 
-    def summary(self, *, since: int) -> LogSummary:
-        """The log's per-day totals as stats read them (see `LogSummary`)."""
+    def totals(self) -> DayTotals:
+        """The sums over every day (`day` is the number of days with a session)."""
+        (row,) = self.database.read(
+            "SELECT days, sessions, counted, completed, finished, active_seconds FROM log_totals"
+        )
+        return DayTotals(*row)
+
+    def counted_days(self, *, since: int = 0) -> list[int]:
+        """The days with a counted session from day number `since` on, in order."""
         # One string rather than a row per day: a tenth of the time for ten years.
-        ((counted,),) = self.database.read(
-            "SELECT group_concat(day) FROM (SELECT day FROM day_totals WHERE counted > 0"
-            " ORDER BY day)"
+        ((days,),) = self.database.read(
+            "SELECT group_concat(day) FROM (SELECT day FROM day_totals"
+            " WHERE counted > 0 AND day >= ? ORDER BY day)",
+            (since,),
         )
-        (totals,) = self.database.read(
-            "SELECT count(*), coalesce(sum(sessions), 0), coalesce(sum(counted), 0),"
-            " coalesce(sum(completed), 0), coalesce(sum(finished), 0), total(active_seconds)"
-            " FROM day_totals"
+        return [int(day) for day in days.split(",")] if days else []
+
+    def first_counted_day(self) -> int | None:
+        ((day,),) = self.database.read("SELECT min(day) FROM day_totals WHERE counted > 0")
+        return int(day) if day is not None else None
+
+    def streak_checkpoint(self, inputs: str) -> Checkpoint | None:
+        """The checkpoint saved for these inputs, if it still holds (see `Checkpoint`)."""
+        rows = self.database.read(
+            "SELECT day, score, best, run_start, valid_before FROM streak_checkpoint"
+            " WHERE inputs = ?",
+            (inputs,),
         )
-        return LogSummary(
-            [int(day) for day in counted.split(",")] if counted else [],
-            DayTotals(*totals),
-            self.day_totals(since=since),
-        )
+        return Checkpoint(*rows[0]) if rows else None
+
+    def save_streak_checkpoint(self, inputs: str, checkpoint: Checkpoint) -> None:
+        with self.database.write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO streak_checkpoint"
+                " (id, inputs, day, score, best, run_start, valid_before)"
+                " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (
+                    inputs,
+                    checkpoint.day,
+                    checkpoint.score,
+                    checkpoint.best,
+                    checkpoint.run_start,
+                    checkpoint.valid_before,
+                ),
+            )
 
     def interrupted_count(self) -> int:
         """Sessions written as in progress whose owner has gone: they read as partial."""

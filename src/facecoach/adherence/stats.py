@@ -1,7 +1,8 @@
 """Everything the stats screen and `facecoach stats` show, computed from the session log."""
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -15,8 +16,15 @@ from facecoach.adherence.session_log import (
     RecordStatus,
     SessionLog,
     SessionRecord,
+    StoreError,
 )
-from facecoach.adherence.streaks import StreakReport, streak_and_strength
+from facecoach.adherence.streaks import (
+    Checkpoint,
+    CheckpointMismatch,
+    StreakReport,
+    first_day_needed,
+    streak_and_strength,
+)
 
 if TYPE_CHECKING:
     from facecoach.config.settings import Settings
@@ -180,27 +188,38 @@ def stats_from_summary(
     program_start: date | None,
     zone_glides: Mapping[str, int],
     interrupted: int = 0,
+    resume: Checkpoint | None = None,
+    on_checkpoint: Callable[[Checkpoint], None] | None = None,
 ) -> AdherenceStats:
-    """Everything from the log's summary (its recent days from `heatmap_start(today)`);
-    `interrupted` sessions, written as in progress, read as partial (finished)."""
+    """Everything from the log's summary (recent days from `heatmap_start(today)` on).
+    `interrupted` sessions, written as in progress, read as partial (finished). Streaks and
+    strength go on from `resume` when given (the summary's counted days then start at
+    `first_day_needed`); otherwise they walk the whole log, and `on_checkpoint` receives a
+    checkpoint for the next time."""
     today_number = today.toordinal()
-    counted_days = summary.counted_days
-    start = program_start or (date.fromordinal(counted_days[0]) if counted_days else None)
+    weeks_from = heatmap_start(today)
+    start, first = program_start_and_first_day(program_start, summary.first_counted)
     schedule = program.schedule(start)
     skips = {d.toordinal() for d in skip_days}
     report = StreakReport(0, 0, None, None, None)
     strength = 0.0
     weekly: list[tuple[date, float]] = []
-    if counted_days:
+    if first is not None and summary.first_counted is not None:
         # Strength builds from the program start, or the first session if that came earlier.
-        first = counted_days[0]
-        if start is not None:
-            first = min(first, start.toordinal())
-        report, samples = streak_and_strength(
-            set(counted_days), skips, first, today_number, schedule
+        result = streak_and_strength(
+            set(summary.counted_days),
+            skips,
+            first,
+            today_number,
+            schedule,
+            weeks_from=weeks_from,
+            resume=resume,
+            checkpoint_at=weeks_from - 1 if on_checkpoint and resume is None else None,
         )
-        strength = samples.today
-        weekly = [(date.fromordinal(day), score) for day, score in samples.weekly]
+        report, strength = result.streak, result.strength.today
+        weekly = [(date.fromordinal(day), score) for day, score in result.strength.weekly]
+        if result.checkpoint is not None and on_checkpoint is not None:
+            on_checkpoint(result.checkpoint)
 
     week_start = today - timedelta(days=today.weekday())
     week = [t for t in summary.recent if week_start.toordinal() <= t.day <= today_number]
@@ -243,21 +262,70 @@ def stats_from_summary(
     )
 
 
+def program_start_and_first_day(
+    program_start: date | None, first_counted: int | None
+) -> tuple[date | None, int | None]:
+    """The program's start (the first counted session's day unless set), and the first day
+    streaks and strength look at: the earlier of that and the first counted session."""
+    start = program_start or (date.fromordinal(first_counted) if first_counted else None)
+    if first_counted is None:
+        return start, None
+    return start, first_counted if start is None else min(first_counted, start.toordinal())
+
+
+# A checkpoint older than this (before the heatmap's first day) is walked past on every read;
+# past it, the next read walks the whole log once and saves a newer one.
+CHECKPOINT_REFRESH_DAYS = 91
+
+
 def stats_from_store(store: SessionLog, settings: "Settings", *, today: date) -> AdherenceStats:
-    """The stats for the whole log under the user's settings, from the database's per-day
-    totals: only the counted days are read for every day of the log, as integers."""
+    """The stats for the whole log under the user's settings, from what the database keeps:
+    per-day and per-zone totals, and a checkpoint of streaks and strength about a year back,
+    so that reading them costs about the same for one year of sessions as for thirty."""
     store.use_counting_rules(
         day_start_hour=settings.day_start_hour, count_share=settings.count_share
     )
-    return stats_from_summary(
-        store.summary(since=heatmap_start(today)),
-        store.skip_days().keys(),
-        today=today,
-        program=settings.program(),
-        program_start=settings.program_start,
-        zone_glides=store.zone_glide_totals(),
-        interrupted=store.interrupted_count(),
-    )
+    program = settings.program()
+    skip_days = store.skip_days().keys()
+    first_counted = store.first_counted_day()
+    start, first = program_start_and_first_day(settings.program_start, first_counted)
+    schedule = program.schedule(start)
+    inputs = repr((first, settings.day_start_hour, settings.count_share, schedule.changes))
+    weeks_from = heatmap_start(today)
+    resume = store.streak_checkpoint(inputs) if first is not None else None
+    if resume is not None and not 0 < weeks_from - resume.day <= CHECKPOINT_REFRESH_DAYS:
+        resume = None
+    skips = {d.toordinal() for d in skip_days}
+
+    def read(resume: Checkpoint | None) -> AdherenceStats:
+        since = first_day_needed(resume, skips, schedule) if resume is not None else 0
+        summary = LogSummary(
+            first_counted=first_counted,
+            counted_from=since,
+            counted_days=store.counted_days(since=since),
+            totals=store.totals(),
+            recent=store.day_totals(since=weeks_from),
+        )
+        return stats_from_summary(
+            summary,
+            skip_days,
+            today=today,
+            program=program,
+            program_start=settings.program_start,
+            zone_glides=store.zone_glide_totals(),
+            interrupted=store.interrupted_count(),
+            resume=resume,
+            on_checkpoint=save,
+        )
+
+    def save(checkpoint: Checkpoint) -> None:
+        with suppress(StoreError):  # a log it cannot write to is read the long way each time
+            store.save_streak_checkpoint(inputs, checkpoint)
+
+    try:
+        return read(resume)
+    except CheckpointMismatch:
+        return read(None)
 
 
 def empty_stats(settings: "Settings", *, today: date) -> AdherenceStats:

@@ -135,15 +135,16 @@ class _GoalCalendar:
                 merged.append(run)
         return merged
 
-    def strengths(self, last_index: int) -> list[float]:
-        """Habit strength after each goal day up to `last_index`."""
+    def strengths(self, last_index: int, *, after: int = -1, score: float = 0.0) -> list[float]:
+        """Habit strength after each goal day from index `after` + 1 to `last_index`, going on
+        from `score` after index `after`."""
         prefix = self.prefix
         scores: list[float] = []
-        score = 0.0
         for first, end_of_segment, goal in self.segments:
-            if first > last_index:
-                break
+            first = max(first, after + 1)
             end_of_segment = min(end_of_segment, last_index + 1)
+            if first >= end_of_segment:
+                continue
             # Loop's smoothing for goals of less than once a day: twice the window, twice the
             # sessions, so an irregular but steady schedule still meets it every day.
             scale = 2 if goal.per_day < 1 else 1
@@ -161,6 +162,11 @@ class _GoalCalendar:
         return scores
 
 
+# A covered run: its first calendar day, then its goal-calendar indices (first, one past last).
+# The first day is apart because a run may begin before the part of the calendar looked at.
+StartedRun = tuple[int, int, int]
+
+
 def streak_report(
     session_days: Collection[int], skip_days: Collection[int], today: int, schedule: GoalSchedule
 ) -> StreakReport:
@@ -170,27 +176,30 @@ def streak_report(
         return StreakReport(0, 0, None, None, None)
     horizon = today + _LOOKAHEAD_DAYS
     calendar = _GoalCalendar.build(min(past_sessions), horizon, past_sessions, skip_days, schedule)
-    return _streak_on(calendar, today, horizon)
+    runs = [(calendar.days[lo], lo, hi) for lo, hi in calendar.covered_runs()]
+    return _streak_on(calendar, runs, today, horizon)
 
 
-def _streak_on(calendar: _GoalCalendar, today: int, horizon: int) -> StreakReport:
+def _streak_on(
+    calendar: _GoalCalendar, runs: list[StartedRun], today: int, horizon: int, best_before: int = 0
+) -> StreakReport:
     days = calendar.days
     today_index = _last_index_until(days, today)
-    all_runs = calendar.covered_runs()
-    runs = [(lo, min(hi, today_index + 1)) for lo, hi in all_runs if lo <= today_index]
-    best = max((days[hi - 1] - days[lo] + 1 for lo, hi in runs), default=0)
-    if not runs:
+    past = [(start, lo, min(hi, today_index + 1)) for start, lo, hi in runs if lo <= today_index]
+    best = max((days[hi - 1] - start + 1 for start, _, hi in past), default=best_before)
+    best = max(best, best_before)
+    if not past:
         return StreakReport(0, best, None, None, None)
-    lo, hi = runs[-1]
+    started, _, hi = past[-1]
     # Today may still be pending: the streak lives on through yesterday until the day ends.
     today_covered = hi == today_index + 1
     if not today_covered and not (hi == today_index and days[today_index] == today):
         return StreakReport(0, best, None, None, None)
     end = today if today_covered or days[today_index] < today else days[hi - 1]
-    current = end - days[lo] + 1
+    current = end - started + 1
     first_future = today_index if days[today_index] == today else today_index + 1
     deadline = horizon
-    for run_lo, run_hi in all_runs:
+    for _, run_lo, run_hi in runs:
         if run_hi <= first_future:
             continue
         uncovered = first_future if run_lo > first_future else run_hi
@@ -202,7 +211,7 @@ def _streak_on(calendar: _GoalCalendar, today: int, horizon: int) -> StreakRepor
     return StreakReport(
         current=current,
         best=max(best, current),
-        started=date.fromordinal(days[lo]),
+        started=date.fromordinal(started),
         deadline=date.fromordinal(deadline),
         days_left=deadline - today,
     )
@@ -226,30 +235,73 @@ def strength_samples(
     """Habit strength (0 to 1) from day `first` to `today`: on the last day and each Sunday
     (and, into `every_day` when given, on each day)."""
     calendar = _GoalCalendar.build(first, today, session_days, skip_days, schedule)
-    return _strength_on(calendar, first, today, every_day)
+    samples, _ = _strength_on(calendar, first, today, every_day)
+    return samples
 
 
 def _strength_on(
     calendar: _GoalCalendar,
-    first: int,
+    weeks_from: int,
     today: int,
     every_day: list[tuple[int, float]] | None = None,
-) -> StrengthSamples:
+    *,
+    after: int = -1,
+    score: float = 0.0,
+) -> tuple[StrengthSamples, list[float]]:
+    """The samples from `weeks_from` on, and the scores from index `after` + 1."""
     days = calendar.days
     last_index = _last_index_until(days, today)
-    scores = calendar.strengths(last_index)
+    scores = calendar.strengths(last_index, after=after, score=score)
 
     def on(day: int) -> float:  # skip days leave the score as it was
         index = bisect_right(days, day, 0, last_index + 1) - 1
-        return scores[index] if index >= 0 else 0.0
+        return scores[index - after - 1] if index > after else score
 
-    sunday = first + (_SUNDAY - first) % 7
+    sunday = weeks_from + (_SUNDAY - weeks_from) % 7
     weekly = [(day, on(day)) for day in range(sunday, today + 1, 7)]
     if not weekly or weekly[-1][0] != today:
         weekly.append((today, on(today)))
     if every_day is not None:
-        every_day.extend((day, on(day)) for day in range(first, today + 1))
-    return StrengthSamples(on(today), weekly)
+        every_day.extend((day, on(day)) for day in range(weeks_from, today + 1))
+    return StrengthSamples(on(today), weekly), scores
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Where streaks and strength stood after goal day `day`. Later days go on from it, so a
+    long history is walked once rather than on every read; it holds while nothing changes on
+    a day before `valid_before` (a session counted or not, a skip day)."""
+
+    day: int
+    score: float  # habit strength after `day`
+    best: int  # the longest streak that ended before the one through `day`
+    run_start: int | None  # first day of the streak through `day`, if `day` is covered
+    valid_before: int
+
+
+class CheckpointMismatch(Exception):
+    """The days given do not agree with the checkpoint to go on from (a clock turned back,
+    or a checkpoint from other inputs): read every day and walk the whole log instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreakAndStrength:
+    streak: StreakReport
+    strength: StrengthSamples
+    checkpoint: Checkpoint | None  # a new one, when asked for
+
+
+def first_day_needed(
+    checkpoint: Checkpoint, skip_days: Collection[int], schedule: GoalSchedule
+) -> int:
+    """The first day whose sessions going on from `checkpoint` looks at: enough goal days
+    before it for the longest window (twice a goal's days, for strength)."""
+    day, needed = checkpoint.day, 2 * schedule.longest_goal()
+    while needed > 0:
+        day -= 1
+        if day not in skip_days:
+            needed -= 1
+    return day
 
 
 def streak_and_strength(
@@ -258,15 +310,85 @@ def streak_and_strength(
     first: int,
     today: int,
     schedule: GoalSchedule,
-) -> tuple[StreakReport, StrengthSamples]:
-    """Both, on one goal calendar from `first` (at or before the first session) to the
-    streak's horizon: what the stats need, for the cost of one."""
+    *,
+    weeks_from: int | None = None,
+    resume: Checkpoint | None = None,
+    checkpoint_at: int | None = None,
+) -> StreakAndStrength:
+    """Both, on one goal calendar: from `first` (at or before the first session), or, going
+    on from `resume`, from `first_day_needed(resume, ...)` (sessions before it are not
+    looked at). Weekly strength from `weeks_from` on, which must come after `resume.day`.
+    With `checkpoint_at`, a walk of the whole log also returns a checkpoint on that day."""
+    weeks_from = first if weeks_from is None else max(weeks_from, first)
     if first > today:
-        return streak_report(session_days, skip_days, today, schedule), StrengthSamples(0.0, [])
+        empty = StrengthSamples(0.0, [])
+        return StreakAndStrength(
+            streak_report(session_days, skip_days, today, schedule), empty, None
+        )
     horizon = today + _LOOKAHEAD_DAYS
     past_sessions = {d for d in session_days if d <= today}
+    if resume is not None:
+        begin = first_day_needed(resume, skip_days, schedule)
+        calendar = _GoalCalendar.build(begin, horizon, past_sessions, skip_days, schedule)
+        after = bisect_left(calendar.days, resume.day)
+        runs = _runs_after(calendar, after, resume)
+        if runs is None or resume.day >= weeks_from:
+            raise CheckpointMismatch
+        streak = _streak_on(calendar, runs, today, horizon, resume.best)
+        samples, _ = _strength_on(calendar, weeks_from, today, after=after, score=resume.score)
+        return StreakAndStrength(streak, samples, None)
     calendar = _GoalCalendar.build(first, horizon, past_sessions, skip_days, schedule)
-    return _streak_on(calendar, today, horizon), _strength_on(calendar, first, today)
+    runs = [(calendar.days[lo], lo, hi) for lo, hi in calendar.covered_runs()]
+    samples, scores = _strength_on(calendar, weeks_from, today)
+    checkpoint = None
+    if checkpoint_at is not None:
+        checkpoint = _checkpoint(calendar, runs, scores, min(checkpoint_at, today), schedule)
+    return StreakAndStrength(_streak_on(calendar, runs, today, horizon), samples, checkpoint)
+
+
+def _runs_after(calendar: _GoalCalendar, after: int, resume: Checkpoint) -> list[StartedRun] | None:
+    """The covered runs from the checkpoint's day on, the one through it starting where the
+    checkpoint says; None when the calendar does not agree with the checkpoint."""
+    days = calendar.days
+    if after >= len(days) or days[after] != resume.day:
+        return None
+    runs: list[StartedRun] = []
+    through = False
+    for lo, hi in calendar.covered_runs():
+        if hi <= after:
+            continue
+        if lo <= after:
+            if resume.run_start is None:
+                return None
+            through = True
+            runs.append((resume.run_start, lo, hi))
+        else:
+            runs.append((days[lo], lo, hi))
+    if resume.run_start is not None and not through:
+        return None
+    return runs
+
+
+def _checkpoint(
+    calendar: _GoalCalendar,
+    runs: list[StartedRun],
+    scores: list[float],
+    day: int,
+    schedule: GoalSchedule,
+) -> Checkpoint | None:
+    days = calendar.days
+    index = _last_index_until(days, day)
+    # Whether a day is covered depends on the sessions up to a goal's length after it.
+    reach = index + schedule.longest_goal()
+    if index < 0 or reach >= len(days):
+        return None
+    return Checkpoint(
+        day=days[index],
+        score=scores[index],
+        best=max((days[hi - 1] - start + 1 for start, _, hi in runs if hi <= index), default=0),
+        run_start=next((start for start, lo, hi in runs if lo <= index < hi), None),
+        valid_before=days[reach],
+    )
 
 
 def streaks(

@@ -14,6 +14,7 @@ _DAY_OF = (
     "CAST(julianday({started}, printf('%+d minutes', {offset} - 60 *"
     " (SELECT day_start_hour FROM stats_rules))) - 1721424.5 AS INTEGER)"
 )
+_DAY_NUMBER = "CAST(julianday({day}) - 1721424.5 AS INTEGER)"  # of an ISO date
 # Recounts one day of `day_totals` from the sessions that can fall on it: those that started
 # within three days of it in UTC (offsets are at most 14 hours; the index on the start finds
 # them), then those whose counting day it is.
@@ -205,6 +206,60 @@ MIGRATIONS: list[str] = [
     END;
     CREATE TRIGGER day_totals_zone_removed AFTER DELETE ON session_zones BEGIN
         {_recount_session("OLD.session_id")}
+    END;
+    CREATE INDEX day_totals_counted ON day_totals (day) WHERE counted > 0;
+    -- The sums of day_totals, so that reading them does not grow with the log.
+    CREATE TABLE log_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        days INTEGER NOT NULL,
+        sessions INTEGER NOT NULL,
+        counted INTEGER NOT NULL,
+        completed INTEGER NOT NULL,
+        finished INTEGER NOT NULL,
+        active_seconds REAL NOT NULL
+    );
+    INSERT INTO log_totals VALUES (1, 0, 0, 0, 0, 0, 0.0);
+    CREATE TRIGGER log_totals_day_added AFTER INSERT ON day_totals BEGIN
+        UPDATE log_totals SET days = days + 1, sessions = sessions + NEW.sessions,
+            counted = counted + NEW.counted, completed = completed + NEW.completed,
+            finished = finished + NEW.finished,
+            active_seconds = active_seconds + NEW.active_seconds;
+    END;
+    CREATE TRIGGER log_totals_day_removed AFTER DELETE ON day_totals BEGIN
+        UPDATE log_totals SET days = days - 1, sessions = sessions - OLD.sessions,
+            counted = counted - OLD.counted, completed = completed - OLD.completed,
+            finished = finished - OLD.finished,
+            active_seconds = active_seconds - OLD.active_seconds;
+    END;
+    -- Where streaks and strength stood on a day a year or so back (`adherence.streaks.
+    -- Checkpoint`), so that stats walk the last year, not the whole log. Any change on a day
+    -- it depends on removes it; the next read walks the whole log once and writes a new one.
+    CREATE TABLE streak_checkpoint (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        inputs TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        score REAL NOT NULL,
+        best INTEGER NOT NULL,
+        run_start INTEGER,
+        valid_before INTEGER NOT NULL
+    );
+    CREATE TRIGGER streak_checkpoint_day_added AFTER INSERT ON day_totals
+    WHEN NEW.day < (SELECT valid_before FROM streak_checkpoint) BEGIN
+        DELETE FROM streak_checkpoint;
+    END;
+    CREATE TRIGGER streak_checkpoint_day_removed AFTER DELETE ON day_totals
+    WHEN OLD.day < (SELECT valid_before FROM streak_checkpoint) BEGIN
+        DELETE FROM streak_checkpoint;
+    END;
+    CREATE TRIGGER streak_checkpoint_skip_added AFTER INSERT ON skip_days
+    WHEN {_DAY_NUMBER.format(day="NEW.day")} < (SELECT valid_before FROM streak_checkpoint)
+    BEGIN
+        DELETE FROM streak_checkpoint;
+    END;
+    CREATE TRIGGER streak_checkpoint_skip_removed AFTER DELETE ON skip_days
+    WHEN {_DAY_NUMBER.format(day="OLD.day")} < (SELECT valid_before FROM streak_checkpoint)
+    BEGIN
+        DELETE FROM streak_checkpoint;
     END;
     CREATE TABLE zone_totals (
         zone TEXT PRIMARY KEY,
