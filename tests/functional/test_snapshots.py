@@ -17,7 +17,7 @@ from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.session import SessionScreen
-from tests.support.tui_support import make_companion
+from tests.support.tui_support import make_companion, text_of, until
 from tests.support.tui_support import start_session as support_start_session
 
 SnapCompare = Callable[..., bool]
@@ -109,7 +109,14 @@ def test_session_summary(snap_compare: SnapCompare, companion: Companion, clock:
 
 
 def test_history(snap_compare: SnapCompare, companion: Companion) -> None:
-    assert snap_compare(FacecoachApp(companion), press=["h"])
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        # The numbers come from a worker thread once the screen is up.
+        app = pilot.app
+        assert isinstance(app, FacecoachApp)
+        await until(pilot, lambda: "Streak" in text_of(app, "#history-numbers"))
+
+    assert snap_compare(FacecoachApp(companion), run_before=run_before)
 
 
 def test_settings(snap_compare: SnapCompare, companion: Companion) -> None:

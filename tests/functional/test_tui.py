@@ -27,6 +27,7 @@ from tests.support.tui_support import (
     make_companion,
     start_session,
     text_of,
+    until,
 )
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
@@ -242,6 +243,8 @@ def test_history_shows_streak_heatmap_and_recent_sessions(clock: FakeClock) -> N
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
+        # The log is read in a worker thread, after the screen's first frame.
+        await until(pilot, lambda: not text_of(app, "#history-numbers").startswith("Reading"))
         assert text_of(app, "#history-numbers").startswith("Streak 5 days, best 5")
         table = app.screen.query_one("#recent")
         assert table.row_count == 5  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ kept must equal the totals counted in Python from every session, and the stats m
 import functools
 import sqlite3
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
@@ -338,3 +339,48 @@ def test_stats_going_on_from_a_checkpoint_equal_a_full_recount(
                 else:
                     check(today + timedelta(days=numbers[0]))
             check(today)
+
+
+def test_stats_read_in_a_thread_while_a_session_writes_its_glides(tmp_path: Path) -> None:
+    """History reads stats in a worker thread during a session: one connection, taken in turn."""
+    path = tmp_path / "f.db"
+    path.write_bytes(long_log())
+    with SessionLog.open(path) as store:
+        today = (LONG_START + timedelta(days=LONG_DAYS)).date()
+        started = LONG_START + timedelta(days=LONG_DAYS, hours=1)
+        session = store.begin_session(
+            routine_id="r",
+            routine_name="R",
+            started=started,
+            utc_offset_minutes=60,
+            planned_seconds=600,
+            zones=[ZonePlan(0, "neck", 120)],
+            source="test",
+        )
+        problems: list[BaseException] = []
+
+        def read_stats() -> None:
+            for hour in range(40):
+                try:
+                    # Another day start each time: the rules change, so the read writes too.
+                    stats_from_store(store, Settings(day_start_hour=hour % 24), today=today)
+                except BaseException as exc:
+                    problems.append(exc)
+
+        reader = threading.Thread(target=read_stats)
+        reader.start()
+        for n in range(120):
+            store.record_glide(
+                session,
+                step_index=n,
+                zone_index=0,
+                side="left",
+                glide=1,
+                seconds=5,
+                completed_offset=5.0 * n,
+                active_seconds=5.0 * n,
+                now=started + timedelta(seconds=5 * n),
+            )
+        reader.join()
+        assert problems == []
+        assert store.session(session).glides_done == 120

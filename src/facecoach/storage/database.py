@@ -11,6 +11,7 @@ the wording of its message, and become a `StoreError` that says what to do.
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -54,6 +55,9 @@ class Database:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        # The app reads stats in a worker thread while the session writes glides on the event
+        # loop: one connection, so one user at a time (a write holds it for its transaction).
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, path: Path) -> "Database":
@@ -123,7 +127,8 @@ class Database:
                 self._db.execute(f"PRAGMA user_version = {target}")
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> "Database":
         return self
@@ -134,7 +139,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; database errors become StoreError with a user message."""
-        with translate_errors(self.path):
+        with self._lock, translate_errors(self.path):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -146,14 +151,14 @@ class Database:
     def check_integrity(self) -> None:
         """The full check (indexes against their tables too), which `open`'s quick check
         skips; it reads the whole file, so it runs once a day, before the daily backup."""
-        with translate_errors(self.path):
+        with self._lock, translate_errors(self.path):
             problem = self._db.execute("PRAGMA integrity_check").fetchone()[0]
         if problem != "ok":
             raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
 
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Rows of one query; database errors become StoreError with a user message."""
-        with translate_errors(self.path):
+        with self._lock, translate_errors(self.path):
             try:
                 return self._db.execute(sql, parameters).fetchall()
             except sqlite3.OperationalError as exc:

@@ -1,5 +1,7 @@
 """History: the year as a heatmap, streaks, strength over time, and recent sessions."""
 
+from datetime import date
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,11 +57,12 @@ class HistoryScreen(Screen[None]):
     def __init__(self, companion: Companion) -> None:
         super().__init__()
         self.companion = companion
+        self._reading = 0  # which read of the log is being shown
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="history-body"):
-            yield Static(id="history-numbers")
+            yield Static("Reading the session log…", id="history-numbers")
             yield CalendarHeatmap(id="heatmap")
             yield Label(f"Habit strength, last {STRENGTH_WEEKS} weeks", classes="muted")
             yield StrengthChart(STRENGTH_WEEKS, id="strength")
@@ -75,17 +78,34 @@ class HistoryScreen(Screen[None]):
         self.refresh_history()
 
     def refresh_history(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.clear()
+        """Read the log in a thread, then show it: the screen is drawn at once, and the event
+        loop (a session's cues and countdown) never waits for the log."""
+        self._reading += 1
+        self._read_log(self._reading)
+
+    @work(thread=True, exclusive=True, group="history-read")
+    def _read_log(self, reading: int) -> None:
         try:
             stats = self.companion.stats()
             recent = self.companion.recent_sessions(RECENT_SESSIONS)
             skip_days = self.companion.skip_days()
         except FacecoachError as exc:
-            self.notify(
-                str(exc), title="Cannot read the session log", severity="error", markup=False
-            )
+            self.app.call_from_thread(self._unreadable, exc)
             return
+        self.app.call_from_thread(self._show, reading, stats, recent, skip_days)
+
+    def _unreadable(self, exc: FacecoachError) -> None:
+        self.notify(str(exc), title="Cannot read the session log", severity="error", markup=False)
+
+    def _show(
+        self,
+        reading: int,
+        stats: AdherenceStats | None,
+        recent: list[SessionRecord],
+        skip_days: frozenset[date],
+    ) -> None:
+        if reading != self._reading or not self.is_attached:
+            return  # read again since, or closed meanwhile
         if stats is None:
             self.query_one("#history-numbers", Static).update(
                 "The session log is unavailable, so there is no history to show."
@@ -95,6 +115,11 @@ class HistoryScreen(Screen[None]):
         self.query_one(CalendarHeatmap).update(stats.heatmap, stats.today, skip_days)
         weekly = [s for _, s in stats.strength_by_week[-STRENGTH_WEEKS:]]
         self.query_one(StrengthChart).update(weekly)
+        table = self.query_one("#recent", DataTable)
+        table.clear()
+        if not recent:
+            table.add_row("No sessions yet", "", "", "", "", "")
+            return
         for session in recent:
             table.add_row(
                 f"{session.started_local:%a %d %b %H:%M}",
@@ -105,8 +130,6 @@ class HistoryScreen(Screen[None]):
                 shown((session.note or "").replace("\n", " ")),
                 key=str(session.id),
             )
-        if not recent:
-            table.add_row("No sessions yet", "", "", "", "", "")
 
     def _selected(self) -> SessionRecord | None:
         table = self.query_one("#recent", DataTable)
