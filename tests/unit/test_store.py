@@ -21,6 +21,7 @@ from facecoach.adherence.session_log import (
     ZonePlan,
 )
 from facecoach.adherence.transfer import export_data, import_data, parse_export, to_csv, to_json
+from facecoach.storage.database import checked_stamp_path, unchanged_since_checked
 from facecoach.storage.leases import SessionLease
 
 T0 = datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
@@ -129,8 +130,9 @@ def test_a_damaged_log_is_refused_and_left_untouched(tmp_path: Path) -> None:
         sid = begin(store)
         for n in range(50):
             glide(store, sid, n)
+    assert unchanged_since_checked(path)  # facecoach left it sound...
     data = bytearray(path.read_bytes())
-    data[4096:8192] = os.urandom(4096)  # scribble over a page past the header
+    data[4096:8192] = os.urandom(4096)  # ...then something scribbles over a page
     path.write_bytes(bytes(data))
     before = digest(path)
     with pytest.raises(StoreError, match=r"damaged|not a usable"):
@@ -285,3 +287,24 @@ def test_daylight_saving_night_neither_duplicates_nor_loses_a_day() -> None:
         (datetime(2026, 3, 30, 7, 0, tzinfo=UTC), 120),
     ]
     assert [counting_day(m, o, 3).day for m, o in sessions] == [28, 29, 30]
+
+
+def test_an_unchanged_log_is_not_scanned_again_but_any_change_is(tmp_path: Path) -> None:
+    """The quick check reads the whole file; it runs again only when something else changed
+    the file since facecoach last checked it and closed it."""
+    path = tmp_path / "log.db"
+    with SessionLog.open(path) as store:
+        begin(store)
+        assert not unchanged_since_checked(path)  # open: the write-ahead log is in use
+    assert unchanged_since_checked(path)
+    stamp = checked_stamp_path(path)
+    assert stat.S_IMODE(stamp.stat().st_mode) == 0o600
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1))  # another tool touched it
+    assert not unchanged_since_checked(path)
+    SessionLog.open(path).close()  # checked again, and stamped again
+    assert unchanged_since_checked(path)
+    stamp.write_text("garbage")
+    assert not unchanged_since_checked(path)
+    stamp.write_bytes(os.urandom(5000))
+    assert not unchanged_since_checked(path)

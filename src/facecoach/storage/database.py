@@ -102,7 +102,7 @@ class Database:
                     f"(schema {version}, this one knows {SCHEMA_VERSION}). Upgrade facecoach; "
                     "the file has not been changed."
                 )
-            if tables:
+            if tables and not unchanged_since_checked(self.path):
                 problem = self._db.execute("PRAGMA quick_check").fetchone()[0]
                 if problem != "ok":
                     raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
@@ -129,6 +129,9 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        # Checked when opened (or unchanged since it was), and written only through SQLite
+        # since: the next open need not scan it again unless something else changes it.
+        _stamp_checked(self.path)
 
     def __enter__(self) -> "Database":
         return self
@@ -207,6 +210,49 @@ def check_database_file(path: Path, *, full: bool = False) -> None:
                 raise StoreError(foreign_message(path, f"it is damaged ({problem})"))
         finally:
             connection.close()
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+
+
+def checked_stamp_path(path: Path) -> Path:
+    return Path(f"{path}-checked")
+
+
+def _file_state(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns}"
+
+
+def _stamp_checked(path: Path) -> None:
+    """Notes the file as it is now, after a check or facecoach's own writes."""
+    stamp = checked_stamp_path(path)
+    with suppress(OSError):
+        if _wal_in_use(path):
+            stamp.unlink(missing_ok=True)  # another facecoach still has it open
+            return
+        descriptor = os.open(stamp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(_file_state(path))
+
+
+def unchanged_since_checked(path: Path) -> bool:
+    """Whether the file is exactly as facecoach last left it after checking it (same file,
+    size and modification time, nothing pending in the write-ahead log). Opening then skips
+    the quick check, which reads the whole file (about 6 ms per MB); anything else that
+    changed it, a copy, a restore or another tool, makes the next open check it again."""
+    stamp = checked_stamp_path(path)
+    try:
+        if _wal_in_use(path) or not stamp.is_file() or stamp.stat().st_size > 100:
+            return False
+        return stamp.read_text(encoding="ascii").strip() == _file_state(path)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _wal_in_use(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def _replacing_decode(raw: bytes) -> str:
