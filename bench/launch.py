@@ -113,7 +113,7 @@ def spawn_until(argv: list[str], env: dict[str, str], marker: bytes, settle: byt
     return Run(first, settled, first_cpu, total, usage.ru_maxrss / 1024)
 
 
-def prepare(state: str, root: Path) -> dict[str, str]:
+def prepare(state: str, root: Path, *, make: bool = True) -> dict[str, str]:
     from facecoach.adherence.session_log import SessionLog
     from facecoach.safety.records import SafetyRecords
 
@@ -127,7 +127,7 @@ def prepare(state: str, root: Path) -> dict[str, str]:
         FACECOACH_CACHE_DIR=str(root / state / "cache"),
     )
     env.pop("TEXTUAL", None)
-    if state == "first-run":
+    if state == "first-run" or not make:
         return env
     with SessionLog.open(root / state / "data" / "facecoach.db") as store:
         SafetyRecords(store.database).record_screening({}, datetime.now(UTC))
@@ -158,7 +158,13 @@ def main() -> None:
         metavar="SRC",
         help="also run the facecoach whose package is in SRC (a checkout's src/), interleaved",
     )
+    parser.add_argument(
+        "--prepare-only", nargs=2, metavar=("STATE", "ROOT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.prepare_only:  # a state for another version, written by that version's own code
+        prepare(args.prepare_only[0], Path(args.prepare_only[1]))
+        return
     facecoach = shutil.which("facecoach", path=str(Path(sys.executable).parent))
     if facecoach is None:
         raise SystemExit("install facecoach in this environment first")
@@ -170,11 +176,18 @@ def main() -> None:
         bare: list[Run] = []
         ours: dict[str, list[Run]] = {state: [] for state in states}
         before: dict[str, list[Run]] = {state: [] for state in states}
-        before_envs = (
-            {state: dict(env, PYTHONPATH=args.before) for state, env in envs.items()}
-            if args.before
-            else {}
-        )
+        before_envs = {}
+        if args.before:
+            for state in states:
+                # Its own log, made by its own code: an older facecoach refuses a newer schema.
+                subprocess.run(
+                    [sys.executable, __file__, "--prepare-only", state, str(root / "before")],
+                    env=dict(os.environ, PYTHONPATH=args.before),
+                    check=True,
+                )
+                before_envs[state] = dict(
+                    prepare(state, root / "before", make=False), PYTHONPATH=args.before
+                )
         # Warm-up: the file cache and the bytecode caches of both.
         spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare app ready", None)
         for state in states:

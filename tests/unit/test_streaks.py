@@ -1,6 +1,7 @@
 """Streaks and habit strength: hand-computed cases, then properties over random histories."""
 
 import math
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -231,14 +232,19 @@ programs = st.sampled_from(
 long_histories = st.sets(st.integers(1, 150), max_size=120)
 
 
-@settings(max_examples=300)
-@given(
-    long_histories,
-    st.sets(st.integers(1, 150), max_size=40),
-    programs,
-    st.none() | st.integers(-10, 100),
-    st.integers(1, 160),
-)
+def reference_cases(test: Callable[..., None]) -> Callable[..., None]:
+    """Sessions, skip days, a program, its start (or none) and today, 300 times."""
+    cases = given(
+        long_histories,
+        st.sets(st.integers(1, 150), max_size=40),
+        programs,
+        st.none() | st.integers(-10, 100),
+        st.integers(1, 160),
+    )
+    return settings(max_examples=300)(cases(test))
+
+
+@reference_cases
 def test_day_numbers_agree_with_the_reference(
     sessions: set[int], skips: set[int], program: Program, start: int | None, today: int
 ) -> None:
@@ -260,14 +266,7 @@ def test_day_numbers_agree_with_the_reference(
         )
 
 
-@settings(max_examples=300)
-@given(
-    long_histories,
-    st.sets(st.integers(1, 150), max_size=40),
-    programs,
-    st.none() | st.integers(-10, 100),
-    st.integers(1, 160),
-)
+@reference_cases
 def test_streak_and_strength_on_one_calendar_agree_with_the_reference(
     sessions: set[int], skips: set[int], program: Program, start: int | None, today: int
 ) -> None:

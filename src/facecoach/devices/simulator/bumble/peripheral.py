@@ -8,6 +8,7 @@ or Linux VHCI for `facecoach simulator serve`.
 """
 
 import asyncio
+import contextlib
 import functools
 import logging
 import uuid
@@ -168,6 +169,9 @@ class BumblePeripheral:
         self._advertising_set: AdvertisingSet | None = None
         self._advertising = False
         self._advertising_lock = asyncio.Lock()
+        # Counts connections, so that advertising started while one arrived is known to be over.
+        self._connections_made = 0
+        self._closing = False
         self._centrals: dict[Connection, _Central] = {}
         self._tasks: set[asyncio.Task[object]] = set()
         self.stack.add_services(self._services())
@@ -232,6 +236,7 @@ class BumblePeripheral:
     # -- links ------------------------------------------------------------------------------
 
     def _on_connection(self, connection: Connection) -> None:
+        self._connections_made += 1
         self._advertising = False  # a connectable advertisement ends when a central connects
         central = _Central(self, connection)
         try:
@@ -262,7 +267,8 @@ class BumblePeripheral:
         if central is not None:
             self.device.release(central)
         self._report(f"disconnected ({HCI_Constant.error_name(reason)})")  # type: ignore[no-untyped-call]
-        self.spawn(self.advertise())
+        if not self._closing:
+            self.spawn(self.advertise())
 
     def _on_range_change(self, in_range: bool) -> None:
         self.spawn(self.advertise() if in_range else self.stop_advertising())
@@ -272,8 +278,14 @@ class BumblePeripheral:
     async def advertise(self) -> None:
         """Advertises while the device is in range and free for a central."""
         async with self._advertising_lock:  # the host runs one HCI command at a time
-            if self._advertising or not self.device.in_range or self.device.client is not None:
+            if (
+                self._closing
+                or self._advertising
+                or not self.device.in_range
+                or self.device.client is not None
+            ):
                 return
+            connections_before = self._connections_made
             data, scan_response = advertising_payloads(self.device, self.advertising)
             interval_ms = self.advertise_interval * 1000
             if self.advertising is AdvertisingMode.EXTENDED:
@@ -298,7 +310,11 @@ class BumblePeripheral:
                     advertising_interval_min=interval_ms,
                     advertising_interval_max=interval_ms,
                 )
-            self._advertising = True
+            # A central that was already connecting connects as soon as advertising is on, and
+            # the host may handle that connection before this line runs: the advertisement it
+            # ended must not be marked as running, or the next disconnection would never
+            # advertise again (a phone's immediate reconnect did exactly that).
+            self._advertising = self._connections_made == connections_before
 
     async def stop_advertising(self) -> None:
         async with self._advertising_lock:
@@ -314,6 +330,17 @@ class BumblePeripheral:
         await self.stack.power_on()
         await self.advertise()
 
+    async def close(self) -> None:
+        """Stops advertising and the work in flight, then ends every connection: nothing is
+        re-advertised or sent on a transport that is closing."""
+        await self.stop_advertising()
+        self._closing = True
+        for task in list(self._tasks):
+            task.cancel()
+        for connection in list(self.stack.connections.values()):
+            with contextlib.suppress(Exception):  # gone already, or the controller is
+                await connection.disconnect()
+
     def spawn(self, work: Coroutine[Any, Any, object]) -> None:
         """Runs `work` on the loop, keeping a reference until it is done."""
         task = asyncio.get_running_loop().create_task(work)
@@ -322,7 +349,7 @@ class BumblePeripheral:
 
     def _finished(self, task: "asyncio.Task[object]") -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
+        if not task.cancelled() and task.exception() is not None and not self._closing:
             log.warning("simulated peripheral: %s", task.exception())
 
 

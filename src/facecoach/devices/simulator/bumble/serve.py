@@ -7,6 +7,7 @@ a laptop's own Bluetooth stack, or facecoach itself on another machine.
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from bumble.device import Device
 from bumble.transport import open_transport
@@ -62,7 +63,13 @@ async def serve(
             f"advertising {device.name!r} as {device.profile.name} at {device.address} "
             f"({advertising} advertising)"
         )
-        await stop.wait()
-        await peripheral.stop_advertising()
-        for connection in list(stack.connections.values()):
-            await connection.disconnect()
+        stopped: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+        lost: asyncio.Future[Any] = transport.source.terminated  # the controller went away
+        await asyncio.wait([stopped, lost], return_when=asyncio.FIRST_COMPLETED)
+        if lost.done():
+            stopped.cancel()
+            raise DeviceError(
+                f"The controller behind {transport_spec!r} went away (unplugged, or its "
+                "process ended); stopped serving."
+            )
+        await peripheral.close()

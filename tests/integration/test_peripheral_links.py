@@ -1,0 +1,168 @@
+"""The Bumble peripheral's links: advertising again after every disconnection, however soon the
+central comes back, and a clean end when the controller goes away or the server stops."""
+
+import asyncio
+import logging
+import socket
+from typing import Any
+
+import pytest
+from bumble.controller import Controller
+from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address
+from bumble.link import LocalLink
+from bumble.transport import open_transport
+
+from facecoach.devices.errors import DeviceError
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.bumble.central import BumbleAir
+from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
+from facecoach.devices.simulator.bumble.serve import serve
+from facecoach.devices.simulator.device import SimulatedDevice
+
+PROFILE = load_registry().get("reference-a")
+ADDRESS = "DA:1D:00:00:00:07"
+PEER = Address(ADDRESS, Address.RANDOM_DEVICE_ADDRESS)
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("mode", list(AdvertisingMode))
+def test_a_central_that_reconnects_at_once_always_finds_the_device_again(
+    mode: AdvertisingMode,
+) -> None:
+    """A phone reconnects the moment it is disconnected: its connection request is waiting
+    when advertising starts, so the connection can be handled before `advertise()` resumes.
+    The controller's answer is slowed down here, as a dongle behind USB or TCP does."""
+
+    async def run() -> None:
+        device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+        air = BumbleAir([device])
+        central = await air.central()
+        peripheral = next(iter(air.peripherals.values()))
+        await peripheral.stop_advertising()
+        peripheral.advertising = mode
+        stack = peripheral.stack
+        real_start = stack.start_advertising
+
+        async def slow_start(*args: Any, **kwargs: Any) -> None:
+            await real_start(*args, **kwargs)
+            await asyncio.sleep(0.05)  # the command's completion arrives late
+
+        stack.start_advertising = slow_start  # type: ignore[method-assign]
+        if mode is AdvertisingMode.EXTENDED:
+            await peripheral.advertise()  # creates the advertising set, to slow it down too
+            await peripheral.stop_advertising()
+            advertising_set = peripheral._advertising_set
+            assert advertising_set is not None
+            real_set_start = advertising_set.start
+
+            async def slow_set_start(*args: Any, **kwargs: Any) -> None:
+                await real_set_start(*args, **kwargs)
+                await asyncio.sleep(0.05)
+
+            advertising_set.start = slow_set_start  # type: ignore[method-assign]
+        waiting = asyncio.ensure_future(central.connect(PEER))
+        await asyncio.sleep(0.05)
+        await peripheral.advertise()  # the waiting central connects meanwhile
+        for _cycle in range(10):
+            connection = await asyncio.wait_for(waiting, 5)
+            waiting = asyncio.ensure_future(central.connect(PEER))  # back at once
+            await connection.disconnect(HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR)
+        connection = await asyncio.wait_for(waiting, 5)
+        await connection.disconnect(HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR)
+        await air.close()
+
+    asyncio.run(asyncio.wait_for(run(), 60))
+
+
+@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+)
+def test_serving_stops_cleanly_with_a_central_connected(caplog: pytest.LogCaptureFixture) -> None:
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+    events: list[str] = []
+
+    async def run() -> None:
+        port = free_port()
+        link = LocalLink()  # type: ignore[no-untyped-call]
+        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
+        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(
+            serve(f"tcp-client:127.0.0.1:{port}", device, stop, on_event=events.append)
+        )
+        air = BumbleAir(link=link)
+        central = await air.central()
+        while not any(e.startswith("advertising") for e in events):
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(central.connect(PEER), 5)
+        stop.set()  # Ctrl-C with the central still connected
+        await asyncio.wait_for(serving, 5)
+        await air.close()
+        await dongle.close()
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(asyncio.wait_for(run(), 30))
+    assert [r.getMessage() for r in caplog.records] == []
+    assert any(e.startswith("connected to") for e in events)
+
+
+@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+)
+def test_a_controller_that_goes_away_is_reported_at_once() -> None:
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+    events: list[str] = []
+
+    async def run() -> None:
+        port = free_port()
+        link = LocalLink()  # type: ignore[no-untyped-call]
+        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
+        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
+        # The cable: a relay between the server and the dongle, cut to pull the dongle out.
+        cut = asyncio.Event()
+
+        async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", port)
+
+            async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+                while data := await source.read(4096):
+                    sink.write(data)
+
+            pumps = [
+                asyncio.ensure_future(pump(reader, upstream_writer)),
+                asyncio.ensure_future(pump(upstream_reader, writer)),
+            ]
+            await cut.wait()
+            for task in pumps:
+                task.cancel()
+            writer.close()
+            upstream_writer.close()
+
+        cable = await asyncio.start_server(relay, "127.0.0.1", 0)
+        cable_port = cable.sockets[0].getsockname()[1]
+        serving = asyncio.create_task(
+            serve(
+                f"tcp-client:127.0.0.1:{cable_port}",
+                device,
+                asyncio.Event(),
+                on_event=events.append,
+            )
+        )
+        while not any(e.startswith("advertising") for e in events):
+            await asyncio.sleep(0.01)
+        cut.set()  # the dongle is pulled out
+        with pytest.raises(DeviceError, match="went away"):
+            await asyncio.wait_for(serving, 3)
+        cable.close()
+        await dongle.close()
+
+    asyncio.run(asyncio.wait_for(run(), 30))
