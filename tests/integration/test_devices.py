@@ -503,3 +503,45 @@ def test_a_truncated_advertisement_is_read_without_failing() -> None:
     data = advertisement_data(Advertisement(Address("DA:1D:00:00:00:01"), data_bytes=damaged))
     assert data.manufacturer_data == {}
     assert data.service_uuids == []
+
+
+REFERENCE_A = (shipped_profiles_dir() / "reference-a.toml").read_text(encoding="utf-8")
+SELECT_PROGRAM_IDEMPOTENT = "[commands.select_program]\nopcode = 0x10\nidempotent = true\n"
+
+
+def test_a_command_is_not_retried_unless_its_profile_says_it_is_safe(carrier: str) -> None:
+    """A profile that says nothing about a command sends it once, however its ack goes."""
+    text = REFERENCE_A.replace(
+        SELECT_PROGRAM_IDEMPOTENT, "[commands.select_program]\nopcode = 0x10\n"
+    )
+    text = text.replace(
+        'ack = { kind = "ack", timeout = 1.0, retries = 2 }', 'ack = { kind = "ack" }', 1
+    )
+    profile = parse_profile(text, "silent.toml")
+    assert not profile.commands[CommandName.SELECT_PROGRAM].idempotent
+    air = air_for(carrier, [profile])
+    device = next(iter(air.devices.values()))
+    link = DeviceLink(
+        profile,
+        device.address,
+        name=device.name,
+        options=LinkOptions(air.scanner_backend, air.client_backend),
+    )
+
+    async def run() -> None:
+        await link.connect()
+        device.faults.drop_replies = 1
+        await link.select_program(profile.programs[1].id)
+
+    with pytest.raises(CommandTimeout, match="not sent again"):
+        run_virtual(run())
+    sent = [c.name for c in device.firmware.received]
+    assert sent.count(CommandName.SELECT_PROGRAM) == 1
+
+
+def test_retries_on_a_command_not_said_to_be_safe_are_refused() -> None:
+    text = REFERENCE_A.replace(
+        SELECT_PROGRAM_IDEMPOTENT, "[commands.select_program]\nopcode = 0x10\n"
+    )
+    with pytest.raises(DeviceError, match="idempotent = true"):
+        parse_profile(text, "retrying.toml")

@@ -1,5 +1,7 @@
 """`facecoach devices inspect`: a device's GATT table written out as a profile skeleton."""
 
+import re
+
 from bleak.backends.service import BleakGATTServiceCollection
 
 from facecoach.devices.protocol.assigned_numbers import (
@@ -7,6 +9,7 @@ from facecoach.devices.protocol.assigned_numbers import (
     BATTERY_SERVICE,
     DEVICE_INFO_SERVICE,
 )
+from facecoach.devices.protocol.profile import LOCAL_NAME_LITERAL_START
 
 _STANDARD_SERVICES = {BATTERY_SERVICE, DEVICE_INFO_SERVICE}
 
@@ -16,22 +19,24 @@ def profile_skeleton(name: str, address: str, services: BleakGATTServiceCollecti
     endpoint as a comment, for the user to fill in from their own protocol notes."""
     has_battery = services.get_characteristic(BATTERY_LEVEL) is not None
     has_info = any(s.uuid == DEVICE_INFO_SERVICE for s in services)
-    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:30] or "device"
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in name.lower())
+    slug = slug.strip("-")[:30].strip("-") or "device"
     capabilities = [
         c for c, present in (("battery", has_battery), ("device_info", has_info)) if present
     ]
     lines = [
-        f"# Profile skeleton for {name} ({address}), made by `facecoach devices inspect`.",
+        f"# Profile skeleton for {_printable(name)} ({_printable(address)}), made by"
+        " `facecoach devices inspect`.",
         "# It only reads the battery and device information until you describe the protocol.",
         "# See the README, 'Writing a device profile'.",
         "schema_version = 1",
         f'id = "{slug}"',
-        f"name = {_quote(name)}",
+        f"name = {_quote(name.strip() or 'Unnamed device')}",
         'vendor = "fill in"',
         f"capabilities = {_list(capabilities)}",
         "",
         "[[match]]",
-        f"local_name = {_quote(name.split()[0] + '*')}",
+        _name_matcher(name),
         "",
         "[gatt]",
         f"device_info = {'true' if has_info else 'false'}",
@@ -56,6 +61,33 @@ def profile_skeleton(name: str, address: str, services: BleakGATTServiceCollecti
             if "notify" in char.properties or "indicate" in char.properties:
                 lines.append(f'#     notify = {{ uuid = "{char.uuid}" }}')
     return "\n".join(lines) + "\n"
+
+
+def _name_matcher(name: str) -> str:
+    """A `local_name` entry that matches this device and validates: its first word and a
+    wildcard (the whole name when the word is short), with glob characters taken literally."""
+    first_word = re.split(r"\s", name, maxsplit=1)[0]
+    # Profiles strip the ends of a pattern: a wildcard covers trailing spaces.
+    stem = first_word if len(first_word) >= LOCAL_NAME_LITERAL_START else name.rstrip()
+    plain_start = stem[:LOCAL_NAME_LITERAL_START]
+    if (
+        name != name.lstrip()
+        or len(plain_start) < LOCAL_NAME_LITERAL_START
+        or any(c in "*?[" for c in plain_start)
+    ):
+        return (
+            "# The advertised name is too short (or starts with * ? [) to match on: describe\n"
+            "# the device by service_uuid or manufacturer_id instead of this placeholder.\n"
+            'local_name = "fill in the name*"'
+        )
+    # fnmatch reads [ ] * ? as a pattern: a name from the radio is taken literally.
+    escaped = "".join(f"[{c}]" if c in "*?[" else c for c in stem)
+    return f"local_name = {_quote(escaped if stem == name else escaped + '*')}"
+
+
+def _printable(text: str) -> str:
+    """For a comment, which TOML does not allow control characters in."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _quote(text: str) -> str:

@@ -29,7 +29,11 @@ class Advertisement(Protocol):
 def matcher_accepts(
     matcher: Matcher, adv: Advertisement, *, name: str | None = None, connectable: bool = True
 ) -> bool:
-    """True when every key of the matcher holds. `name` stands in when this packet has none."""
+    """True when every key of the matcher holds. `name` stands in when this packet has none.
+    As in Home Assistant, a matcher needs a connectable advertisement unless it says
+    `connectable = false`, which takes either kind."""
+    if matcher.connectable is not False and not connectable:
+        return False
     local_name = adv.local_name or name
     if matcher.local_name is not None and (
         local_name is None or not fnmatchcase(local_name, matcher.local_name)
@@ -49,7 +53,7 @@ def matcher_accepts(
         start = matcher.manufacturer_data_start
         if start is not None and not bytes(data).startswith(start):
             return False
-    return matcher.connectable is None or matcher.connectable == connectable
+    return True
 
 
 @dataclass(frozen=True, slots=True)

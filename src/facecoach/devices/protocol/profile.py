@@ -68,6 +68,10 @@ class Capability(StrEnum):
     SKIN_CONTACT = "skin_contact"
 
 
+# Home Assistant's LOCAL_NAME_MIN_MATCH_LENGTH.
+LOCAL_NAME_LITERAL_START = 3
+
+
 class Matcher(_Strict):
     """One way to recognise the device; every key given must hold (Home Assistant semantics)."""
 
@@ -76,6 +80,8 @@ class Matcher(_Strict):
     service_data_uuid: Uuid | None = None
     manufacturer_id: int | None = Field(default=None, ge=0, le=0xFFFF)
     manufacturer_data_start: HexBytes | None = None
+    # Home Assistant's meaning: unset or true needs a connectable advertisement, false takes
+    # either kind.
     connectable: bool | None = None
 
     @model_validator(mode="after")
@@ -85,9 +91,15 @@ class Matcher(_Strict):
             raise ValueError("a matcher needs at least one key besides connectable")
         if self.manufacturer_data_start is not None and self.manufacturer_id is None:
             raise ValueError("manufacturer_data_start needs manufacturer_id")
-        if self.local_name is not None and self.local_name.startswith("*"):
-            # Home Assistant rejects these too: they match nearly every device.
-            raise ValueError("local_name must not start with a wildcard")
+        if self.local_name is not None and (
+            len(self.local_name) < LOCAL_NAME_LITERAL_START
+            or any(c in "*?[" for c in self.local_name[:LOCAL_NAME_LITERAL_START])
+        ):
+            # As Home Assistant requires: a broader pattern matches too many devices.
+            raise ValueError(
+                f"local_name must begin with {LOCAL_NAME_LITERAL_START} plain characters "
+                f"before any *, ? or [ (for example 'NFC*'), not {self.local_name!r}"
+            )
         return self
 
     @property
@@ -226,12 +238,18 @@ class AckRule(_Strict):
 class Command(_Strict):
     opcode: int = Field(ge=0, le=0xFF)
     args: tuple[Argument, ...] = ()
-    # Sending it twice does no harm, so a lost acknowledgement may be retried.
-    idempotent: bool = True
+    # Sending it twice does no harm, so a lost acknowledgement may be retried. Off unless the
+    # profile says so: a second `start` may restart the device's own program timer.
+    idempotent: bool = False
     ack: AckRule = AckRule()
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if "retries" in self.ack.model_fields_set and self.ack.retries and not self.idempotent:
+            raise ValueError(
+                "ack.retries is set, but a command is retried only when sending it twice is "
+                "safe: add `idempotent = true` if it is, or leave retries out"
+            )
         names = [arg.name for arg in self.args]
         if len(set(names)) != len(names):
             raise ValueError("argument names must be unique")
