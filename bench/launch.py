@@ -127,6 +127,10 @@ def prepare(state: str, root: Path, *, make: bool = True) -> dict[str, str]:
         FACECOACH_CACHE_DIR=str(root / state / "cache"),
     )
     env.pop("TEXTUAL", None)
+    # A user's Python keeps compiled bytecode (pip compiles it on install); without this, a
+    # machine that sets PYTHONDONTWRITEBYTECODE would time facecoach compiling its own source
+    # on every run. The warm-up run writes the caches.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if state == "first-run" or not make:
         return env
     with SessionLog.open(root / state / "data" / "facecoach.db") as store:

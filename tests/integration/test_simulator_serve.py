@@ -2,7 +2,6 @@
 real Bumble transport (HCI packets over TCP), found and driven by facecoach's own link code."""
 
 import asyncio
-import socket
 
 import pytest
 from bumble.controller import Controller
@@ -17,24 +16,14 @@ from facecoach.devices.simulator.bumble.central import BumbleAir
 from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
 from facecoach.devices.simulator.bumble.serve import serve
 from facecoach.devices.simulator.device import SimulatedDevice
+from tests.support.hci_tcp import free_port, leaves_bumbles_socket, run_over_tcp
 
 PROFILE = load_registry().get("reference-a")
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-# Bumble's tcp-server transport (the test's stand-in for a dongle) does not close the socket it
-# accepted when it is closed itself; facecoach's side closes everything it opens.
-@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
-)
+@leaves_bumbles_socket
 def test_a_served_device_is_found_paired_and_commanded_over_an_hci_transport() -> None:
     device = SimulatedDevice.from_profile(PROFILE, "DA:1D:00:00:00:07")
     events: list[str] = []
@@ -72,7 +61,7 @@ def test_a_served_device_is_found_paired_and_commanded_over_an_hci_transport() -
         await air.close()
         await dongle.close()
 
-    asyncio.run(asyncio.wait_for(run(), 30))
+    run_over_tcp(run())
     assert device.paired
     assert device.firmware.program_code == PROFILE.program("calm").code
     assert [c.name for c in device.firmware.received] == [

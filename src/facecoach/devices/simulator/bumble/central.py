@@ -143,7 +143,7 @@ class BumbleAir(Air):
             return
         central = await self.central()
         for peripheral in self.peripherals.values():
-            await peripheral.stop_advertising()
+            await peripheral.close()
         if self._scanners:
             self._scanners = 0
             await central.stop_scanning()

@@ -335,8 +335,10 @@ class BumblePeripheral:
         re-advertised or sent on a transport that is closing."""
         await self.stop_advertising()
         self._closing = True
-        for task in list(self._tasks):
+        pending = list(self._tasks)
+        for task in pending:
             task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         for connection in list(self.stack.connections.values()):
             with contextlib.suppress(Exception):  # gone already, or the controller is
                 await connection.disconnect()
