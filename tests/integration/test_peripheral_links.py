@@ -4,11 +4,14 @@ central comes back, and a clean end when the controller goes away or the server 
 import asyncio
 import gc
 import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from bumble.controller import Controller
 from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address
+from bumble.keys import MemoryKeyStore
 from bumble.link import LocalLink
 from bumble.transport import open_transport
 
@@ -159,3 +162,61 @@ def test_a_controller_that_goes_away_is_reported_at_once() -> None:
         await dongle.close()
 
     run_over_tcp(run())
+
+
+@leaves_bumbles_socket
+def test_a_central_that_paired_stays_paired_when_the_device_restarts(tmp_path: Path) -> None:
+    """The bond survives `simulator serve` restarting, as a phone expects: the central
+    encrypts the new connection with the key from the pairing, without pairing again."""
+    keystore = tmp_path / "simulator-keys.json"
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+
+    async def run() -> None:
+        link = LocalLink()  # type: ignore[no-untyped-call]
+        air = BumbleAir(link=link)
+        central = await air.central()
+        central.keystore = MemoryKeyStore()  # a phone keeps its keys
+
+        async def serve_once(work: Callable[[], Awaitable[None]]) -> None:
+            """One run of `simulator serve` on a freshly plugged-in dongle."""
+            port = free_port()
+            dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
+            controller = Controller(
+                "dongle", host_source=dongle.source, host_sink=dongle.sink, link=link
+            )
+            events: list[str] = []
+            stop = asyncio.Event()
+            serving = asyncio.create_task(
+                serve(
+                    f"tcp-client:127.0.0.1:{port}",
+                    device,
+                    stop,
+                    on_event=events.append,
+                    keystore=keystore,
+                )
+            )
+            while not any(e.startswith("advertising") for e in events):
+                await asyncio.sleep(0.01)
+            await work()
+            stop.set()
+            await asyncio.wait_for(serving, 5)
+            link.remove_controller(controller)  # unplugged
+            await dongle.close()
+
+        async def pair() -> None:
+            connection = await asyncio.wait_for(central.connect(PEER), 5)
+            await asyncio.wait_for(connection.pair(), 10)
+            await connection.disconnect()
+
+        async def encrypt_with_the_old_key() -> None:
+            connection = await asyncio.wait_for(central.connect(PEER), 5)
+            await asyncio.wait_for(connection.encrypt(), 10)
+            assert connection.is_encrypted
+            await connection.disconnect()
+
+        await serve_once(pair)
+        await serve_once(encrypt_with_the_old_key)
+        await air.close()
+
+    run_over_tcp(run())
+    assert keystore.exists()

@@ -5,11 +5,12 @@ import asyncio
 import contextlib
 import signal
 import time
+from pathlib import Path
 
 from facecoach.cli.output import EXIT_OK, print_problems, say
 from facecoach.errors import FacecoachError
 
-DEFAULT_ADDRESS = "DA:1D:00:00:00:01"
+KEYSTORE_FILE = "simulator-keys.json"
 
 
 def add_simulator_commands(
@@ -42,8 +43,20 @@ def add_simulator_commands(
     )
     serve.add_argument(
         "--address",
-        default=DEFAULT_ADDRESS,
-        help=f"static random address, first byte C0-FF (default {DEFAULT_ADDRESS})",
+        help="static random address, first byte C0-FF (default: one of the profile's own, the "
+        "same on every run, since phones remember names and services per address)",
+    )
+    serve.add_argument(
+        "--keystore",
+        metavar="PATH",
+        help="file that keeps the bonds of centrals that paired, and the device's identity key, "
+        "so a phone stays paired across restarts (default: simulator-keys.json in the data "
+        "folder)",
+    )
+    serve.add_argument(
+        "--forget-bonds",
+        action="store_true",
+        help="keep no keys: every central must pair again after a restart",
     )
     serve.add_argument("--name", help="advertised name (default: from the profile)")
     serve.add_argument("--battery", type=float, default=80.0, help="battery %% (default 80)")
@@ -64,6 +77,7 @@ def add_simulator_commands(
 
 def _serve(args: argparse.Namespace) -> int:
     try:
+        from facecoach.devices.simulator.bumble.identity import default_address
         from facecoach.devices.simulator.bumble.peripheral import (
             AdvertisingMode,
             static_random_address,
@@ -73,7 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise FacecoachError(
             "serving a simulated device needs Bumble: pip install 'facecoach[bumble]'"
         ) from None
-    from facecoach.config.paths import user_profiles_dir
+    from facecoach.config.paths import data_dir, user_profiles_dir
     from facecoach.devices.errors import DeviceError
     from facecoach.devices.protocol.registry import load_registry
     from facecoach.devices.simulator.device import SimulatedDevice
@@ -82,14 +96,14 @@ def _serve(args: argparse.Namespace) -> int:
     print_problems(registry.problems)
     try:
         profile = registry.get(args.profile)
-        static_random_address(args.address)
+        address = args.address or default_address(profile.id)
+        static_random_address(address)
     except (DeviceError, ValueError) as error:
         raise FacecoachError(str(error)) from None
+    keystore = None if args.forget_bonds else Path(args.keystore or data_dir() / KEYSTORE_FILE)
     if not 0 <= args.battery <= 100:
         raise FacecoachError("--battery must be from 0 to 100")
-    device = SimulatedDevice.from_profile(
-        profile, args.address.upper(), args.name, battery=args.battery
-    )
+    device = SimulatedDevice.from_profile(profile, address.upper(), args.name, battery=args.battery)
 
     def report(text: str) -> None:
         say(f"{time.strftime('%H:%M:%S')} {text}")
@@ -106,6 +120,7 @@ def _serve(args: argparse.Namespace) -> int:
             stop,
             advertising=AdvertisingMode(args.advertising),
             on_event=report,
+            keystore=keystore,
         )
 
     report(f"opening {args.transport} (the controller is ours until Ctrl-C)")

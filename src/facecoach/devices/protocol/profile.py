@@ -348,6 +348,9 @@ class DeviceProfile(_Strict):
     vendor: str = Field(min_length=1, max_length=80)
     description: str = Field(default="", max_length=500)
     capabilities: frozenset[Capability] = frozenset()
+    # The GAP appearance (Bluetooth Assigned Numbers, e.g. 0x0000 unknown): a simulated device
+    # advertises it and shows it in its GAP service, as phones list devices by it.
+    appearance: int | None = Field(default=None, ge=0, le=0xFFFF)
     # A catch-all (such as "any device with a Battery service") that loses to any other match.
     fallback: bool = False
     match: tuple[Matcher, ...] = Field(min_length=1, max_length=20)

@@ -54,6 +54,7 @@ class Advertisement:
     service_uuids: list[str]
     manufacturer_data: dict[int, bytes]
     service_data: dict[str, bytes]
+    appearance: int | None = None
 
 
 class Property(StrEnum):
@@ -177,9 +178,13 @@ class SimulatedDevice:
         self._range_listeners.append(listener)
 
     def advertisement(self) -> Advertisement:
+        # The primary service is advertised as real devices do: iOS and filtered scans look
+        # for it (it did not, and such scans missed the device).
+        primary = [self.profile.gatt.service] if self.profile.gatt.service else []
+        matched = [m.service_uuid for m in self.profile.match if m.service_uuid]
         return Advertisement(
             name=self.name,
-            service_uuids=[m.service_uuid for m in self.profile.match if m.service_uuid],
+            service_uuids=list(dict.fromkeys([*primary, *matched])),
             manufacturer_data={
                 m.manufacturer_id: (m.manufacturer_data_start or b"") + b"\x01"
                 for m in self.profile.match
@@ -188,6 +193,7 @@ class SimulatedDevice:
             service_data={
                 m.service_data_uuid: b"\x01" for m in self.profile.match if m.service_data_uuid
             },
+            appearance=self.profile.appearance,
         )
 
     # -- connection -------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
+from facecoach.devices.simulator.bumble.identity import peripheral_stack
 from facecoach.devices.simulator.bumble.peripheral import (
     AdvertisingMode,
     BumblePeripheral,
@@ -114,7 +115,7 @@ class BumbleAir(Air):
         link = self._link or LocalLink()  # type: ignore[no-untyped-call]
         for key, device in self.devices.items():
             address = static_random_address(device.address)
-            stack = _stack_on(link, address)
+            stack = peripheral_stack(device, address, _controller_host(link, address))
             peripheral = BumblePeripheral(
                 device,
                 stack,
@@ -149,10 +150,15 @@ class BumbleAir(Air):
             await central.stop_scanning()
 
 
-def _stack_on(link: LocalLink, address: Address) -> Device:
+def _controller_host(link: LocalLink, address: Address) -> Host:
+    """A host on a controller of its own on the virtual link."""
     controller = Controller(f"controller {address}", link=link)
     controller.random_address = address
-    return Device(address=address, host=Host(controller, AsyncPipeSink(controller)))
+    return Host(controller, AsyncPipeSink(controller))
+
+
+def _stack_on(link: LocalLink, address: Address) -> Device:
+    return Device(address=address, host=_controller_host(link, address))
 
 
 def advertisement_data(advertisement: Advertisement) -> AdvertisementData:

@@ -81,6 +81,8 @@ def advertising_payloads(device: SimulatedDevice, mode: AdvertisingMode) -> tupl
     advert = device.advertisement()
     flags = (AdvertisingData.FLAGS, bytes([0x06]))  # LE general discoverable, no BR/EDR
     fields: list[tuple[int, bytes]] = [flags]
+    if advert.appearance is not None:
+        fields.append((AdvertisingData.APPEARANCE, advert.appearance.to_bytes(2, "little")))
     uuids = [bumble_uuid(u) for u in advert.service_uuids]
     short = [u for u in uuids if len(bytes(u)) == 2]
     long = [u for u in uuids if len(bytes(u)) == 16]

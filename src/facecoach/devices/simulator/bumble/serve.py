@@ -7,12 +7,14 @@ a laptop's own Bluetooth stack, or facecoach itself on another machine.
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from bumble.device import Device
+from bumble.host import Host
 from bumble.transport import open_transport
 
 from facecoach.devices.errors import DeviceError
+from facecoach.devices.simulator.bumble.identity import peripheral_stack
 from facecoach.devices.simulator.bumble.peripheral import (
     AdvertisingMode,
     BumblePeripheral,
@@ -35,8 +37,10 @@ async def serve(
     advertising: AdvertisingMode = AdvertisingMode.LEGACY,
     advertise_interval: float = 0.1,
     on_event: Callable[[str], None] = lambda _text: None,
+    keystore: Path | None = None,
 ) -> None:
-    """Advertises and serves `device` on the controller behind `transport_spec` until `stop`."""
+    """Advertises and serves `device` on the controller behind `transport_spec` until `stop`;
+    bonds and the device's IRK are kept in `keystore` (in memory only without one)."""
     address = static_random_address(device.address)
     try:
         transport = await open_transport(transport_spec)
@@ -45,7 +49,11 @@ async def serve(
             f"Could not open the Bumble transport {transport_spec!r}: {error}. {TRANSPORT_HINT}"
         ) from error
     async with transport:
-        stack = Device.with_hci(device.name, address, transport.source, transport.sink)
+        host = Host(controller_source=transport.source, controller_sink=transport.sink)
+        try:
+            stack = peripheral_stack(device, address, host, keystore=keystore)
+        except (OSError, ValueError) as error:
+            raise DeviceError(f"Could not set up the simulated device's keys: {error}") from None
         peripheral = BumblePeripheral(
             device,
             stack,
