@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from bumble.controller import Controller
+from bumble.core import ProtocolError
 from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address
 from bumble.keys import MemoryKeyStore
 from bumble.link import LocalLink
+from bumble.pairing import PairingConfig
 from bumble.transport import open_transport
 
 from facecoach.devices.errors import DeviceError
@@ -220,3 +222,46 @@ def test_a_central_that_paired_stays_paired_when_the_device_restarts(tmp_path: P
 
     run_over_tcp(run())
     assert keystore.exists()
+
+
+@leaves_bumbles_socket
+def test_legacy_pairing_is_refused_with_a_reason(tmp_path: Path) -> None:
+    """Bumble cannot re-encrypt a legacy bond (its EDIV and Rand are stored as zeros), so the
+    simulator refuses legacy pairing up front instead of making a bond that breaks later."""
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+    events: list[str] = []
+
+    async def run() -> None:
+        port = free_port()
+        link = LocalLink()  # type: ignore[no-untyped-call]
+        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
+        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(
+            serve(
+                f"tcp-client:127.0.0.1:{port}",
+                device,
+                stop,
+                on_event=events.append,
+                keystore=tmp_path / "keys.json",
+            )
+        )
+        air = BumbleAir(link=link)
+        central = await air.central()
+        central.pairing_config_factory = lambda _connection: PairingConfig(
+            sc=False, mitm=False, bonding=True
+        )
+        while not any(e.startswith("advertising") for e in events):
+            await asyncio.sleep(0.01)
+        connection = await asyncio.wait_for(central.connect(PEER), 5)
+        with pytest.raises(ProtocolError, match="AUTHENTICATION_REQUIREMENTS"):
+            await asyncio.wait_for(connection.pair(), 10)
+        await connection.disconnect()
+        stop.set()
+        await asyncio.wait_for(serving, 5)
+        await air.close()
+        await dongle.close()
+
+    run_over_tcp(run())
+    assert not device.paired
+    assert any("refused legacy pairing" in e for e in events)

@@ -115,16 +115,18 @@ class Database:
         _make_private(self.path)
 
     def _migrate(self, version: int) -> None:
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.write():
-                # Another process may have migrated while we waited for the lock.
-                current = self._db.execute("PRAGMA user_version").fetchone()[0]
-                if current >= target:
-                    continue
+        if version >= SCHEMA_VERSION:
+            return
+        # Every pending migration in one transaction: all of them or none (a new log is made
+        # with one sync to disk instead of one per migration).
+        with self.write():
+            # Another process may have migrated while we waited for the lock.
+            current = self._db.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in statements(MIGRATIONS[target - 1]):
                     self._db.execute(statement)
-                self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 self._db.execute(f"PRAGMA user_version = {target}")
+            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def close(self) -> None:
         with self._lock:

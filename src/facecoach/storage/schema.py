@@ -1,7 +1,8 @@
 """The schema of the facecoach database, every domain's tables, as ordered migrations.
 
-Migration N brings a database from user_version N-1 to N. Each runs in one write transaction; a
-migration is never edited once released, only followed by another.
+Migration N brings a database from user_version N-1 to N. The pending ones run together in one
+write transaction (all or none); a migration is never edited once released, only followed by
+another.
 """
 
 APPLICATION_ID = 0x46434348  # "FCCH": marks the file as ours, so foreign databases are refused

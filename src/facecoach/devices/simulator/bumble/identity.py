@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
+from bumble import smp
 from bumble.device import Device, DeviceConfiguration
 from bumble.hci import Address
 from bumble.host import Host
@@ -74,6 +75,25 @@ def identity_irk(keystore: Path | None, address: str) -> bytes:
     return irk
 
 
+class SecureConnectionsOnly(smp.Session):
+    """Pairs with LE Secure Connections only, and refuses LE legacy pairing.
+
+    Bumble (0.0.236) stores a legacy bond with the EDIV and Rand of its keys as zeros, so the
+    central cannot encrypt with that bond again: the link drops on the next connection (a MIC
+    failure), and the user must forget the device. Refusing legacy pairing up front, with
+    "authentication requirements", is clearer than a bond that breaks later; every phone and
+    laptop of the last decade offers Secure Connections.
+    """
+
+    async def on_smp_pairing_request_command_async(
+        self, command: smp.SMP_Pairing_Request_Command
+    ) -> None:
+        if not command.auth_req & smp.AuthReq.SC:
+            self.send_pairing_failed(smp.ErrorCode.AUTHENTICATION_REQUIREMENTS)
+            return
+        await super().on_smp_pairing_request_command_async(command)
+
+
 def peripheral_stack(
     device: SimulatedDevice, address: Address, host: Host, *, keystore: Path | None = None
 ) -> Device:
@@ -86,6 +106,7 @@ def peripheral_stack(
         gap_service_enabled=False,
     )
     stack = Device(config=config, host=host)
+    stack.smp_session_proxy = SecureConnectionsOnly
     stack.add_service(GenericAccessService(device.name, device.profile.appearance or 0))
     if keystore is not None:
         keystore.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
-from bumble import att, gatt
+from bumble import att, gatt, smp
 from bumble.core import UUID, AdvertisingData
 from bumble.device import (
     AdvertisingEventProperties,
@@ -255,6 +255,7 @@ class BumblePeripheral:
             lambda reason: self._on_disconnection(connection, reason),
         )
         connection.on(connection.EVENT_PAIRING, lambda _keys: self._on_paired())
+        connection.on(connection.EVENT_PAIRING_FAILURE, self._on_pairing_failed)
 
     def _report(self, text: str) -> None:
         if self._on_event is not None:
@@ -263,6 +264,15 @@ class BumblePeripheral:
     def _on_paired(self) -> None:
         self.device.paired = True
         self._report("paired")
+
+    def _on_pairing_failed(self, reason: int) -> None:
+        if reason == smp.ErrorCode.AUTHENTICATION_REQUIREMENTS:
+            self._report(
+                "refused legacy pairing: this device pairs with LE Secure Connections only "
+                "(a legacy bond could not be used again; see the README)"
+            )
+        else:
+            self._report(f"pairing failed ({_smp_error(reason)})")
 
     def _on_disconnection(self, connection: Connection, reason: int) -> None:
         central = self._centrals.pop(connection, None)
@@ -355,6 +365,13 @@ class BumblePeripheral:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None and not self._closing:
             log.warning("simulated peripheral: %s", task.exception())
+
+
+def _smp_error(reason: int) -> str:
+    try:
+        return smp.ErrorCode(reason).name.lower().replace("_", " ")
+    except ValueError:
+        return f"reason {reason:#04x}"
 
 
 def _describe_write(value: bytes, understood: list[DecodedCommand]) -> str:
