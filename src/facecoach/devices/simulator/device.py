@@ -173,9 +173,16 @@ class SimulatedDevice:
         for listener in list(self._range_listeners):
             listener(value)
 
-    def on_range_change(self, listener: Callable[[bool], None]) -> None:
-        """A carrier that advertises by itself (Bumble) stops and restarts with the device."""
+    def on_range_change(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        """A carrier that advertises by itself (Bumble) stops and restarts with the device.
+        Returns what stops the calls, for a carrier that is done with the device."""
         self._range_listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._range_listeners:
+                self._range_listeners.remove(listener)
+
+        return stop
 
     def advertisement(self) -> Advertisement:
         # The primary service is advertised as real devices do: iOS and filtered scans look

@@ -178,7 +178,7 @@ class BumblePeripheral:
         self._tasks: set[asyncio.Task[object]] = set()
         self.stack.add_services(self._services())
         self.stack.on(self.stack.EVENT_CONNECTION, self._on_connection)
-        self.device.on_range_change(self._on_range_change)
+        self._stop_range_calls = self.device.on_range_change(self._on_range_change)
 
     # -- GATT server ------------------------------------------------------------------------
 
@@ -346,14 +346,21 @@ class BumblePeripheral:
         """Stops advertising and the work in flight, then ends every connection: nothing is
         re-advertised or sent on a transport that is closing."""
         await self.stop_advertising()
+        await self.forget()
+        for connection in list(self.stack.connections.values()):
+            with contextlib.suppress(Exception):  # gone already, or the controller is
+                await connection.disconnect()
+
+    async def forget(self) -> None:
+        """Lets go of the device without a word to the controller (which may be gone): no
+        more advertising, the work in flight cancelled, no more calls from the device (which
+        may be served again, and must not keep this stack alive)."""
         self._closing = True
+        self._stop_range_calls()
         pending = list(self._tasks)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        for connection in list(self.stack.connections.values()):
-            with contextlib.suppress(Exception):  # gone already, or the controller is
-                await connection.disconnect()
 
     def spawn(self, work: Coroutine[Any, Any, object]) -> None:
         """Runs `work` on the loop, keeping a reference until it is done."""

@@ -76,6 +76,7 @@ async def serve(
         await asyncio.wait([stopped, lost], return_when=asyncio.FIRST_COMPLETED)
         if lost.done():
             stopped.cancel()
+            await peripheral.forget()
             raise DeviceError(
                 f"The controller behind {transport_spec!r} went away (unplugged, or its "
                 "process ended); stopped serving."
