@@ -1,12 +1,15 @@
 """The validated copy of the settings that lets the first frame skip pydantic."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.config.appearance import DEFAULT_THEME, Appearance, cached_appearance
+from facecoach.config.counting import cached_counting_settings
 from facecoach.config.settings import SettingsError, load_settings
 from facecoach.config.validated_cache import ValidatedCache
 
@@ -77,3 +80,44 @@ def test_the_cached_look_is_read_without_loading_pydantic(tmp_path: Path) -> Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["nord", "False"]
     assert DEFAULT_THEME != "nord"
+
+
+def test_what_counting_needs_comes_from_the_checked_copy(tmp_path: Path) -> None:
+    cache = ValidatedCache(tmp_path / "cache")
+    assert cached_counting_settings(tmp_path, cache) is None  # defaults never validated yet
+    load_settings(tmp_path, cache)  # no file: the defaults' copy is kept
+    defaults = cached_counting_settings(tmp_path, cache)
+    assert defaults is not None
+    assert defaults.program() == DEFAULT_PROGRAM
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        "day_start_hour = 5\ncount_share = 0.8\nprogram_start = 2026-01-05\n"
+        'injection_wait_days = 14\n[[phases]]\nname = "ongoing"\ngoal = "2/7"\n'
+    )
+    assert cached_counting_settings(tmp_path, cache) is None  # changed: validate first
+    settings = load_settings(tmp_path, cache)
+    counting = cached_counting_settings(tmp_path, cache)
+    assert counting is not None
+    assert (counting.day_start_hour, counting.count_share) == (5, 0.8)
+    assert counting.program_start == settings.program_start
+    assert counting.injection_wait_days == 14
+    assert counting.program() == settings.program()
+
+
+def test_a_checked_copy_that_does_not_read_right_is_a_miss(tmp_path: Path) -> None:
+    cache = ValidatedCache(tmp_path / "cache")
+    load_settings(tmp_path, cache)
+    good = json.loads((tmp_path / "cache" / "settings.json").read_text())
+    for field, junk in [
+        ("day_start_hour", "3"),
+        ("count_share", None),
+        ("count_share", 5.0),
+        ("day_start_hour", 24),
+        ("phases", [{"name": "x", "goal": "9/7", "days": None}]),
+        ("phases", []),
+        ("program_start", "yesterday"),
+    ]:
+        entry = json.loads(json.dumps(good))
+        entry["value"][field] = junk
+        (tmp_path / "cache" / "settings.json").write_text(json.dumps(entry))
+        assert cached_counting_settings(tmp_path, cache) is None, field

@@ -6,7 +6,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from facecoach.adherence.days import counting_day
 from facecoach.adherence.goals import Goal, Program, ProgramPosition
@@ -26,8 +26,18 @@ from facecoach.adherence.streaks import (
     streak_and_strength,
 )
 
-if TYPE_CHECKING:
-    from facecoach.config.settings import Settings
+
+class CountingRules(Protocol):
+    """What stats need of the settings (the validated settings, or their cached copy)."""
+
+    @property
+    def day_start_hour(self) -> int: ...
+    @property
+    def count_share(self) -> float: ...
+    @property
+    def program_start(self) -> date | None: ...
+    def program(self) -> Program: ...
+
 
 HEATMAP_WEEKS = 53
 
@@ -278,7 +288,7 @@ def program_start_and_first_day(
 CHECKPOINT_REFRESH_DAYS = 91
 
 
-def stats_from_store(store: SessionLog, settings: "Settings", *, today: date) -> AdherenceStats:
+def stats_from_store(store: SessionLog, settings: CountingRules, *, today: date) -> AdherenceStats:
     """The stats for the whole log under the user's settings, from what the database keeps:
     per-day and per-zone totals, and a checkpoint of streaks and strength about a year back,
     so that reading them costs about the same for one year of sessions as for thirty."""
@@ -328,7 +338,7 @@ def stats_from_store(store: SessionLog, settings: "Settings", *, today: date) ->
         return read(None)
 
 
-def empty_stats(settings: "Settings", *, today: date) -> AdherenceStats:
+def empty_stats(settings: CountingRules, *, today: date) -> AdherenceStats:
     """The stats of a log with nothing in it yet."""
     return compute_stats(
         [],

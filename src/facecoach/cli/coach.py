@@ -6,7 +6,6 @@ with the flag that gives it (`--accept-risk`, `--confirm-checks`), which is then
 """
 
 import argparse
-import asyncio
 import signal
 import sys
 from collections.abc import Callable
@@ -90,6 +89,8 @@ def _coach(args: argparse.Namespace) -> int:
         raise FacecoachError(f"cannot apply --glide-seconds/--repeats: {exc}") from None
     interactive = not args.json and sys.stdin.isatty()
     ask = ask_yes_no if interactive else None
+    import asyncio  # here: other commands (a status bar's `status`) need not load it
+
     try:
         return asyncio.run(_run(companion, routine, args, ask))
     except KeyboardInterrupt:  # Ctrl-C at a question: nothing was started
@@ -128,6 +129,8 @@ async def _run(
             on_device_problem=warn,
         )
         runner = CoachRunner(live, EventWaiter())
+        import asyncio
+
         loop = asyncio.get_running_loop()
         # Ctrl-C is the user's stop; a closed terminal (SIGHUP) and `kill` (SIGTERM) are not.
         handlers = {

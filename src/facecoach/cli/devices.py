@@ -1,7 +1,6 @@
 """`facecoach devices ...` and `facecoach profiles ...`: Bluetooth devices from the shell."""
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -92,6 +91,8 @@ def _with_problems(service: "DeviceService") -> "DeviceService":
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
+    import asyncio  # here: other commands need not load it
+
     try:
         return asyncio.run(coro)
     except KeyboardInterrupt:

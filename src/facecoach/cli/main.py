@@ -47,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.errno == errno.EIO:  # the terminal went away (SIGHUP); the log is already written
             return EXIT_INTERRUPTED
         raise
+    finally:
+        if "facecoach.cli.context" in sys.modules:  # a command that opened the core
+            from facecoach.cli.context import close_companions
+
+            close_companions()
 
 
 def _log_actions_joined(argv: list[str]) -> list[str]:
@@ -81,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.routines import add_routine_commands
     from facecoach.cli.safety import add_safety_commands
     from facecoach.cli.simulator import add_simulator_commands
+    from facecoach.cli.status import add_status_command
 
     parser = argparse.ArgumentParser(
         prog="facecoach",
@@ -105,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_coach_command(commands)
     add_safety_commands(commands)
     add_adherence_commands(commands)
+    add_status_command(commands)
     add_backup_commands(commands)
     add_device_commands(commands)
     add_simulator_commands(commands)

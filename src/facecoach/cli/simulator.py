@@ -1,7 +1,6 @@
 """`facecoach simulator serve`: a simulated device on a real Bluetooth controller, via Bumble."""
 
 import argparse
-import asyncio
 import contextlib
 import signal
 import time
@@ -76,6 +75,8 @@ def add_simulator_commands(
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import asyncio  # here: every other command builds this parser and need not load it
+
     try:
         from facecoach.devices.simulator.bumble.identity import default_address
         from facecoach.devices.simulator.bumble.peripheral import (

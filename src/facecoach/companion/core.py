@@ -15,13 +15,12 @@ front end calls it once, where it wants them reported.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from facecoach.adherence.days import today
 from facecoach.adherence.session_log import (
@@ -44,8 +43,10 @@ from facecoach.session.clock import Clock
 
 if TYPE_CHECKING:
     from facecoach.adherence.stats import AdherenceStats
+    from facecoach.companion.day_status import DayStatus
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.preflight import Gate
+    from facecoach.config.counting import CountingSettings
 
     # Settings and routines are validated by pydantic: loaded on first use, after the app's
     # first frame, never at import.
@@ -99,6 +100,8 @@ class Companion:
         self.cache = cache if cache is not None else ValidatedCache(cache_dir())
         self.problems: list[str] = []
         self._settings: Settings | None = None
+        # The cached copy of what counting needs; False once it turned out not to be there.
+        self._counting: CountingSettings | Literal[False] | None = None
         self._settings_unreadable = False
         self._library = library
         self._store: SessionLog | None = None
@@ -232,6 +235,8 @@ class Companion:
                 finally:
                     await live.finish()
         finally:
+            import asyncio  # loaded by whoever awaits this; commands that do not, skip it
+
             try:
                 with suppress(FacecoachError, TimeoutError):
                     await asyncio.wait_for(self.device.disconnect(), DISCONNECT_TIMEOUT)
@@ -247,7 +252,7 @@ class Companion:
     # --- reading -----------------------------------------------------------------------------
 
     def today(self) -> date:
-        return today(self.clock.now(), self.settings.day_start_hour)
+        return today(self.clock.now(), self.counting_settings().day_start_hour)
 
     def routines(self) -> list[RoutineChoice]:
         """Every routine as it will run: the home list, `routines` and `coach` agree."""
@@ -294,13 +299,26 @@ class Companion:
         """The routine as it will run; raises when the preferences do not fit it."""
         return self.apply_preferences(self.library.resolve(routine_id).routine)
 
+    def counting_settings(self) -> Settings | CountingSettings:
+        """The settings stats and the waiting period need: the validated ones when they are
+        loaded, else their cached copy when the file has not changed (no validators to load,
+        which is most of what a status bar's `status` would cost)."""
+        if self._settings is None:
+            if self._counting is None:
+                from facecoach.config.counting import cached_counting_settings
+
+                self._counting = cached_counting_settings(self.config_dir, self.cache) or False
+            if self._counting:
+                return self._counting
+        return self.settings
+
     def stats(self) -> AdherenceStats | None:
         from facecoach.adherence.stats import stats_from_store
 
         store = self.store
         if store is None:
             return None
-        return stats_from_store(store, self.settings, today=self.today())
+        return stats_from_store(store, self.counting_settings(), today=self.today())
 
     def stats_so_far(self) -> AdherenceStats:
         """The stats for reading: of the log if there is one, of an empty one if not."""
@@ -308,8 +326,8 @@ class Companion:
 
         store = self.existing_store()
         if store is None:
-            return empty_stats(self.settings, today=self.today())
-        return stats_from_store(store, self.settings, today=self.today())
+            return empty_stats(self.counting_settings(), today=self.today())
+        return stats_from_store(store, self.counting_settings(), today=self.today())
 
     def skip_days(self) -> frozenset[date]:
         store = self.store
@@ -333,7 +351,16 @@ class Companion:
         return self.safety.injections() if self.safety is not None else []
 
     def waiting(self) -> WaitingPeriod | None:
-        return waiting_period(self.injections(), self.today(), self.settings.injection_wait_days)
+        wait_days = self.counting_settings().injection_wait_days
+        return waiting_period(self.injections(), self.today(), wait_days)
+
+    def day_status(self) -> DayStatus:
+        """Where today stands in one word, and the streak: for a status line or a reminder."""
+        from facecoach.companion.day_status import day_status
+
+        # Reading never creates a log: without one there is no injection to wait after.
+        waiting = self.waiting() if self.existing_store() is not None else None
+        return day_status(self.stats_so_far(), waiting)
 
     def dashboard(self) -> Dashboard:
         return Dashboard(

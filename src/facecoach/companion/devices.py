@@ -8,7 +8,6 @@ connect, and turns every radio failure into a `DeviceError` the user can act on.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -212,6 +211,8 @@ class DeviceService:
 
     async def identify(self, address: str, seconds: float = PAIR_SCAN_SECONDS) -> ScanResult:
         """Scans until `address` is seen and recognised by a profile (or the time is up)."""
+        import asyncio  # loaded by whoever awaits this; commands that do not, skip it
+
         found = asyncio.Event()
         latest: dict[str, ScanResult] = {}
 

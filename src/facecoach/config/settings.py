@@ -150,7 +150,10 @@ def load_settings(config_dir: Path, cache: ValidatedCache | None = None) -> Sett
     remembered in `cache`, so the next start can read its appearance without validating."""
     path = settings_path(config_dir)
     if not path.exists() and not path.is_symlink():
-        return Settings()
+        settings = Settings()
+        if cache is not None:  # the defaults' copy, for `config.counting`
+            cache.put(SETTINGS_CACHE, digest(b""), settings.model_dump(mode="json"))
+        return settings
     text = read_text_file(path, SettingsFileError)
     settings = parse_toml_model(text, Settings, SettingsFileError, str(path))
     if cache is not None:

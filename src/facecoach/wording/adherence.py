@@ -1,5 +1,7 @@
 """How the log, the streak and today are said, in the CLI and the TUI alike."""
 
+from datetime import date, timedelta
+
 from facecoach.adherence.session_log import RecordStatus
 from facecoach.adherence.stats import AdherenceStats, TodayState
 
@@ -20,6 +22,17 @@ TODAY_WORDS = {
 def plural(count: int, word: str) -> str:
     """'1 day', '2 days'."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def deadline_word(deadline: date | None, today: date) -> str:
+    """'today', 'tomorrow', 'Wed 02 Dec', or '' when there is no streak to keep."""
+    if deadline is None:
+        return ""
+    if deadline == today:
+        return "today"
+    if deadline == today + timedelta(days=1):
+        return "tomorrow"
+    return f"{deadline:%a %d %b}"
 
 
 def status_word(status: RecordStatus) -> str:
