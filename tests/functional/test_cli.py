@@ -155,3 +155,11 @@ def test_the_app_without_a_terminal_says_what_to_use_instead() -> None:
     assert result.stderr.startswith("facecoach: error: the app needs a terminal")
     assert "facecoach coach ROUTINE" in result.stderr
     assert result.stdout == ""
+
+
+def test_help_lists_no_hidden_command_and_log_actions_show_their_own_words() -> None:
+    listing = facecoach("--help")
+    assert listing.returncode == 0
+    assert "SUPPRESS" not in listing.stdout
+    assert "log-edit" not in listing.stdout
+    assert facecoach("log", "edit", "--help").stdout.startswith("usage: facecoach log edit ")

@@ -54,20 +54,22 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     )
     log.set_defaults(handler=_log)
 
-    # `facecoach log edit ID` and friends: main() passes "log edit" on as "log-edit".
-    edit = commands.add_parser("log-edit", help=argparse.SUPPRESS)
+    # `facecoach log edit ID` and friends: main() passes "log edit" on as "log-edit". Added
+    # without `help`, argparse leaves them out of the command list (with help=SUPPRESS,
+    # Python 3.11 lists them as "==SUPPRESS==").
+    edit = commands.add_parser("log-edit", prog="facecoach log edit")
     edit.add_argument("id", metavar="ID", help="the session's id, from `facecoach history`")
     edit.add_argument("--date", type=_parse_date, help="the day it was done, YYYY-MM-DD")
     edit.add_argument("--time", type=_parse_time, help="the local start time, HH:MM")
     edit.add_argument("--minutes", type=float, help="how long it took")
     edit.add_argument("--note", help="the note ('' removes it)")
     edit.set_defaults(handler=_log_edit)
-    delete = commands.add_parser("log-delete", help=argparse.SUPPRESS)
+    delete = commands.add_parser("log-delete", prog="facecoach log delete")
     delete.add_argument("id", metavar="ID", help="the session's id, from `facecoach history`")
     delete.set_defaults(handler=_log_delete)
-    undo = commands.add_parser("log-undo", help=argparse.SUPPRESS)
+    undo = commands.add_parser("log-undo", prog="facecoach log undo")
     undo.set_defaults(handler=_log_undo)
-    purge = commands.add_parser("log-purge", help=argparse.SUPPRESS)
+    purge = commands.add_parser("log-purge", prog="facecoach log purge")
     purge.add_argument("--yes", action="store_true", help="do not ask first")
     purge.set_defaults(handler=_log_purge)
 

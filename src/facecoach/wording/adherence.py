@@ -65,4 +65,12 @@ def streak_text(stats: AdherenceStats) -> str:
 
 
 def week_text(stats: AdherenceStats) -> str:
-    return f"{stats.week_sessions} of {plural(stats.week_target, 'session')} this week"
+    """'2 of 5 sessions', or '7 sessions (goal 5)' past the goal; the caller says 'this week'."""
+    if stats.week_sessions > stats.week_target:
+        return f"{plural(stats.week_sessions, 'session')} (goal {stats.week_target})"
+    return f"{stats.week_sessions} of {plural(stats.week_target, 'session')}"
+
+
+def sentence(text: str) -> str:
+    """The first letter capitalised, the rest as it is ('Fri 04 Dec' stays so)."""
+    return text[:1].upper() + text[1:]

@@ -18,7 +18,7 @@ def battery_text(status: DeviceStatus) -> str:
 
 
 def describe_status(profile: "DeviceProfile", status: DeviceStatus) -> list[str]:
-    lines = [battery_text(status).capitalize()]
+    lines = [battery_text(status)[:1].upper() + battery_text(status)[1:]]
     if status.charging:
         lines.append("On the charger: take it off before a session (never use it while charging).")
     if profile.programs:

@@ -21,6 +21,7 @@ from facecoach.safety.screening import Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
 from facecoach.wording.adherence import (
+    sentence,
     streak_detail,
     streak_headline,
     today_text,
@@ -161,7 +162,7 @@ class HomeScreen(Screen[None]):
             streak.update("—")
             week.update("—")
             return
-        state.update(today_text(stats).capitalize())
+        state.update(sentence(today_text(stats)))
         program = (
             stats.program.describe() if stats.program else "Program starts with your first session"
         )
@@ -170,7 +171,7 @@ class HomeScreen(Screen[None]):
             deadline = f"\nNext session by {stats.streak.deadline:%a %d %b}"
         detail.update(f"{program}{deadline}")
         streak.update(
-            f"[b]{streak_headline(stats)}[/b]\n{streak_detail(stats).capitalize()}\n"
+            f"[b]{streak_headline(stats)}[/b]\n{sentence(streak_detail(stats))}\n"
             f"Habit strength [b]{stats.strength:.0%}[/b]"
         )
         done = min(stats.week_sessions, stats.week_target)

@@ -68,7 +68,7 @@ class SummaryScreen(Screen[None]):
             return ""
         if stats is None:
             return ""
-        return f"Streak: {streak_text(stats)} · {week_text(stats)}"
+        return f"Streak: {streak_text(stats)} · {week_text(stats)} this week"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_home()
