@@ -26,17 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from bumble.controller import Controller
 from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address
 from bumble.link import LocalLink
-from bumble.transport import open_transport
 
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.bumble.central import BumbleAir
-from facecoach.devices.simulator.bumble.serve import serve
 from facecoach.devices.simulator.device import SimulatedDevice
-from tests.support.hci_tcp import free_port
+from tests.support.hci_tcp import Dongle, start_serving
 
 ADDRESS = "DA:1D:00:00:00:07"
 PEER = Address(ADDRESS, Address.RANDOM_DEVICE_ADDRESS)
@@ -54,50 +51,6 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-class Dongle:
-    """A controller behind TCP, reached through a relay that can be cut."""
-
-    def __init__(self, link: LocalLink) -> None:
-        self.link = link
-        self.cut = asyncio.Event()
-
-    async def start(self) -> str:
-        port = free_port()
-        self.transport = await open_transport(f"tcp-server:127.0.0.1:{port}")
-        self.controller = Controller(
-            "dongle",
-            host_source=self.transport.source,
-            host_sink=self.transport.sink,
-            link=self.link,
-        )
-
-        async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
-
-            async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-                while data := await source.read(4096):
-                    sink.write(data)
-
-            pumps = [
-                asyncio.ensure_future(pump(reader, up_writer)),
-                asyncio.ensure_future(pump(up_reader, writer)),
-            ]
-            await self.cut.wait()
-            for task in pumps:
-                task.cancel()
-            writer.close()
-            up_writer.close()
-
-        self.relay = await asyncio.start_server(relay, "127.0.0.1", 0)
-        return f"tcp-client:127.0.0.1:{self.relay.sockets[0].getsockname()[1]}"
-
-    async def pull_out(self) -> None:
-        self.cut.set()
-        self.relay.close()
-        self.link.remove_controller(self.controller)  # type: ignore[no-untyped-call]
-        await self.transport.close()
-
-
 async def soak(cycles: int, losses: int) -> None:
     device = SimulatedDevice.from_profile(load_registry().get("reference-a"), ADDRESS)
     link = LocalLink()  # type: ignore[no-untyped-call]
@@ -105,16 +58,13 @@ async def soak(cycles: int, losses: int) -> None:
     central = await air.central()
     events: list[str] = []
 
-    async def start_serving() -> tuple[Dongle, asyncio.Task[None]]:
+    async def plug_in_and_serve() -> tuple[Dongle, asyncio.Task[None]]:
         dongle = Dongle(link)
-        spec = await dongle.start()
         events.clear()
-        task = asyncio.create_task(serve(spec, device, asyncio.Event(), on_event=events.append))
-        while not any(e.startswith("advertising") for e in events):
-            await asyncio.sleep(0.001)
+        _stop, task = await start_serving(device, await dongle.plug_in(), events)
         return dongle, task
 
-    dongle, serving = await start_serving()
+    dongle, serving = await plug_in_and_serve()
     rss_before, fds_before = rss_mib(), open_fds()
     reconnects: list[float] = []
     stuck = 0
@@ -141,7 +91,7 @@ async def soak(cycles: int, losses: int) -> None:
             notices.append(time.perf_counter() - start)
         except TimeoutError:
             unnoticed += 1
-        dongle, serving = await start_serving()
+        dongle, serving = await plug_in_and_serve()
     connection = await asyncio.wait_for(central.connect(PEER), 3)  # still works after all that
     await connection.disconnect(HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR)
     await dongle.pull_out()

@@ -9,21 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bumble.controller import Controller
 from bumble.core import ProtocolError
 from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address
 from bumble.keys import MemoryKeyStore
 from bumble.link import LocalLink
 from bumble.pairing import PairingConfig
-from bumble.transport import open_transport
 
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.bumble.central import BumbleAir
 from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
-from facecoach.devices.simulator.bumble.serve import serve
 from facecoach.devices.simulator.device import SimulatedDevice
-from tests.support.hci_tcp import free_port, leaves_bumbles_socket, run_over_tcp
+from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
 
 PROFILE = load_registry().get("reference-a")
 ADDRESS = "DA:1D:00:00:00:07"
@@ -87,23 +84,16 @@ def test_serving_stops_cleanly_with_a_central_connected(caplog: pytest.LogCaptur
     events: list[str] = []
 
     async def run() -> None:
-        port = free_port()
         link = LocalLink()  # type: ignore[no-untyped-call]
-        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
-        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
-        stop = asyncio.Event()
-        serving = asyncio.create_task(
-            serve(f"tcp-client:127.0.0.1:{port}", device, stop, on_event=events.append)
-        )
+        dongle = Dongle(link)
+        stop, serving = await start_serving(device, await dongle.plug_in(), events)
         air = BumbleAir(link=link)
         central = await air.central()
-        while not any(e.startswith("advertising") for e in events):
-            await asyncio.sleep(0.01)
         await asyncio.wait_for(central.connect(PEER), 5)
         stop.set()  # Ctrl-C with the central still connected
         await asyncio.wait_for(serving, 5)
         await air.close()
-        await dongle.close()
+        await dongle.pull_out()
 
     gc.collect()  # what earlier tests left is not this test's to report
     with caplog.at_level(logging.WARNING):
@@ -121,47 +111,11 @@ def test_a_controller_that_goes_away_is_reported_at_once() -> None:
     events: list[str] = []
 
     async def run() -> None:
-        port = free_port()
-        link = LocalLink()  # type: ignore[no-untyped-call]
-        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
-        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
-        # The cable: a relay between the server and the dongle, cut to pull the dongle out.
-        cut = asyncio.Event()
-
-        async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", port)
-
-            async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-                while data := await source.read(4096):
-                    sink.write(data)
-
-            pumps = [
-                asyncio.ensure_future(pump(reader, upstream_writer)),
-                asyncio.ensure_future(pump(upstream_reader, writer)),
-            ]
-            await cut.wait()
-            for task in pumps:
-                task.cancel()
-            writer.close()
-            upstream_writer.close()
-
-        cable = await asyncio.start_server(relay, "127.0.0.1", 0)
-        cable_port = cable.sockets[0].getsockname()[1]
-        serving = asyncio.create_task(
-            serve(
-                f"tcp-client:127.0.0.1:{cable_port}",
-                device,
-                asyncio.Event(),
-                on_event=events.append,
-            )
-        )
-        while not any(e.startswith("advertising") for e in events):
-            await asyncio.sleep(0.01)
-        cut.set()  # the dongle is pulled out
+        dongle = Dongle(LocalLink())  # type: ignore[no-untyped-call]
+        _stop, serving = await start_serving(device, await dongle.plug_in(), events)
+        await dongle.pull_out()
         with pytest.raises(DeviceError, match="went away"):
             await asyncio.wait_for(serving, 3)
-        cable.close()
-        await dongle.close()
 
     run_over_tcp(run())
 
@@ -181,29 +135,14 @@ def test_a_central_that_paired_stays_paired_when_the_device_restarts(tmp_path: P
 
         async def serve_once(work: Callable[[], Awaitable[None]]) -> None:
             """One run of `simulator serve` on a freshly plugged-in dongle."""
-            port = free_port()
-            dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
-            controller = Controller(
-                "dongle", host_source=dongle.source, host_sink=dongle.sink, link=link
+            dongle = Dongle(link)
+            stop, serving = await start_serving(
+                device, await dongle.plug_in(), [], keystore=keystore
             )
-            events: list[str] = []
-            stop = asyncio.Event()
-            serving = asyncio.create_task(
-                serve(
-                    f"tcp-client:127.0.0.1:{port}",
-                    device,
-                    stop,
-                    on_event=events.append,
-                    keystore=keystore,
-                )
-            )
-            while not any(e.startswith("advertising") for e in events):
-                await asyncio.sleep(0.01)
             await work()
             stop.set()
             await asyncio.wait_for(serving, 5)
-            link.remove_controller(controller)  # unplugged
-            await dongle.close()
+            await dongle.pull_out()
 
         async def pair() -> None:
             connection = await asyncio.wait_for(central.connect(PEER), 5)
@@ -232,27 +171,16 @@ def test_legacy_pairing_is_refused_with_a_reason(tmp_path: Path) -> None:
     events: list[str] = []
 
     async def run() -> None:
-        port = free_port()
         link = LocalLink()  # type: ignore[no-untyped-call]
-        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
-        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
-        stop = asyncio.Event()
-        serving = asyncio.create_task(
-            serve(
-                f"tcp-client:127.0.0.1:{port}",
-                device,
-                stop,
-                on_event=events.append,
-                keystore=tmp_path / "keys.json",
-            )
+        dongle = Dongle(link)
+        stop, serving = await start_serving(
+            device, await dongle.plug_in(), events, keystore=tmp_path / "keys.json"
         )
         air = BumbleAir(link=link)
         central = await air.central()
         central.pairing_config_factory = lambda _connection: PairingConfig(
             sc=False, mitm=False, bonding=True
         )
-        while not any(e.startswith("advertising") for e in events):
-            await asyncio.sleep(0.01)
         connection = await asyncio.wait_for(central.connect(PEER), 5)
         with pytest.raises(ProtocolError, match="AUTHENTICATION_REQUIREMENTS"):
             await asyncio.wait_for(connection.pair(), 10)
@@ -260,7 +188,7 @@ def test_legacy_pairing_is_refused_with_a_reason(tmp_path: Path) -> None:
         stop.set()
         await asyncio.wait_for(serving, 5)
         await air.close()
-        await dongle.close()
+        await dongle.pull_out()
 
     run_over_tcp(run())
     assert not device.paired

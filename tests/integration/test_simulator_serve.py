@@ -1,12 +1,9 @@
 """`facecoach simulator serve` end to end: the simulated device on a controller reached through a
 real Bumble transport (HCI packets over TCP), found and driven by facecoach's own link code."""
 
-import asyncio
 
 import pytest
-from bumble.controller import Controller
 from bumble.link import LocalLink
-from bumble.transport import open_transport
 
 from facecoach.cli.main import main
 from facecoach.devices.link import DeviceLink, LinkOptions
@@ -14,9 +11,8 @@ from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.bumble.central import BumbleAir
 from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
-from facecoach.devices.simulator.bumble.serve import serve
 from facecoach.devices.simulator.device import SimulatedDevice
-from tests.support.hci_tcp import free_port, leaves_bumbles_socket, run_over_tcp
+from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
 
 PROFILE = load_registry().get("reference-a")
 
@@ -29,19 +25,10 @@ def test_a_served_device_is_found_paired_and_commanded_over_an_hci_transport() -
     events: list[str] = []
 
     async def run() -> None:
-        port = free_port()
         link = LocalLink()  # type: ignore[no-untyped-call]  # the "air" between the dongle's controller and the central
-        dongle = await open_transport(f"tcp-server:127.0.0.1:{port}")
-        Controller("dongle", host_source=dongle.source, host_sink=dongle.sink, link=link)
-        stop = asyncio.Event()
-        serving = asyncio.create_task(
-            serve(
-                f"tcp-client:127.0.0.1:{port}",
-                device,
-                stop,
-                advertising=AdvertisingMode.LEGACY,
-                on_event=events.append,
-            )
+        dongle = Dongle(link)
+        stop, serving = await start_serving(
+            device, await dongle.plug_in(), events, advertising=AdvertisingMode.LEGACY
         )
         air = BumbleAir(link=link)
         central = DeviceLink(
@@ -59,7 +46,7 @@ def test_a_served_device_is_found_paired_and_commanded_over_an_hci_transport() -
         stop.set()
         await serving
         await air.close()
-        await dongle.close()
+        await dongle.pull_out()
 
     run_over_tcp(run())
     assert device.paired

@@ -7,6 +7,12 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import pytest
+from bumble.controller import Controller
+from bumble.link import LocalLink
+from bumble.transport import open_transport
+
+from facecoach.devices.simulator.bumble.serve import serve
+from facecoach.devices.simulator.device import SimulatedDevice
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,3 +40,65 @@ def run_over_tcp(scenario: Coroutine[Any, Any, None], timeout: float = 30) -> No
     hold, rather than in whichever test the collector happens to run next."""
     asyncio.run(asyncio.wait_for(scenario, timeout))
     gc.collect()
+
+
+class Dongle:
+    """A controller on a virtual link behind HCI over TCP, as a USB dongle is to its host,
+    reached through a relay that can be cut: pulling the dongle out."""
+
+    def __init__(self, link: LocalLink) -> None:
+        self.link = link
+        self._cut = asyncio.Event()
+
+    async def plug_in(self) -> str:
+        """Starts the controller; returns the transport spec a host (`serve`) opens."""
+        port = free_port()
+        self._transport = await open_transport(f"tcp-server:127.0.0.1:{port}")
+        self._controller = Controller(
+            "dongle",
+            host_source=self._transport.source,
+            host_sink=self._transport.sink,
+            link=self.link,
+        )
+        cut = self._cut
+
+        async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", port)
+
+            async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+                while data := await source.read(4096):
+                    sink.write(data)
+
+            pumps = [
+                asyncio.ensure_future(pump(reader, upstream_writer)),
+                asyncio.ensure_future(pump(upstream_reader, writer)),
+            ]
+            await cut.wait()
+            for task in pumps:
+                task.cancel()
+            writer.close()
+            upstream_writer.close()
+
+        self._relay = await asyncio.start_server(relay, "127.0.0.1", 0)
+        return f"tcp-client:127.0.0.1:{self._relay.sockets[0].getsockname()[1]}"
+
+    async def pull_out(self) -> None:
+        """The host's link goes dead, and the controller leaves the air."""
+        self._cut.set()
+        self._relay.close()
+        self.link.remove_controller(self._controller)
+        await self._transport.close()
+
+
+async def start_serving(
+    device: SimulatedDevice, spec: str, events: list[str], **options: Any
+) -> tuple[asyncio.Event, "asyncio.Task[None]"]:
+    """`simulator serve` on the dongle behind `spec`, once it advertises; set the event to
+    stop it (its Ctrl-C)."""
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(spec, device, stop, on_event=events.append, **options))
+    while not any(e.startswith("advertising") for e in events):
+        if serving.done():
+            serving.result()  # it failed: say why
+        await asyncio.sleep(0.005)
+    return stop, serving
