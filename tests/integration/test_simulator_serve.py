@@ -1,7 +1,6 @@
 """`facecoach simulator serve` end to end: the simulated device on a controller reached through a
 real Bumble transport (HCI packets over TCP), found and driven by facecoach's own link code."""
 
-
 import pytest
 from bumble.link import LocalLink
 
