@@ -113,3 +113,24 @@ def test_program_changes_are_saved_and_validated(capsys: pytest.CaptureFixture[s
     code, _, err = run(capsys, "program", "--goal", "9/7")
     assert code == EXIT_ERROR
     assert "at most one session counts per day" in err
+
+
+def test_export_to_csv_keeps_seconds_to_the_millisecond_and_counts_skip_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["log", "lift-5", "--date", "2026-11-20", "--minutes", "1.1055555"]) == 0
+    assert main(["skip", "2026-11-21", "2026-11-22", "--reason", "travel"]) == 0
+    capsys.readouterr()
+    target = tmp_path / "s.csv"
+    assert main(["export", "--format", "csv", "-o", str(target)]) == 0
+    assert "Exported 1 session and 2 skip days" in capsys.readouterr().err
+    text = target.read_text()
+    assert ",66.333," in text  # 1.1055555 minutes, not 66.33333000000001
+    assert "00000000" not in text
+
+
+def test_pairing_refuses_what_is_not_an_address_at_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--simulate", "devices", "pair", "ZZ:ZZ"]) == 1
+    assert "'ZZ:ZZ' is not a Bluetooth address" in capsys.readouterr().err

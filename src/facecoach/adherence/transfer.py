@@ -310,10 +310,20 @@ def to_csv(export: ExportFile) -> str:
             f"{z.zone_index}:{z.zone}:{z.glides_planned}:{z.glides_done}:{z.glides_skipped}"
             for z in session.zones
         )
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
     for skip in export.skip_days:
         writer.writerow({"kind": "skip_day", "day": skip.day.isoformat(), "reason": skip.reason})
     return out.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    """A cell as a spreadsheet should show it: seconds to the millisecond the log keeps
+    (66.333, not 66.33330000000001), nothing for none."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return round(value, 3)
+    return value
 
 
 def read_export(path: Path) -> ExportFile:

@@ -416,7 +416,9 @@ def _export(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise FacecoachError(f"cannot write {args.output}: {exc.strerror}") from None
-    print(f"Exported {plural(len(export.sessions), 'session')} to {args.output}.", file=sys.stderr)
+    skips = f" and {plural(len(export.skip_days), 'skip day')}" if export.skip_days else ""
+    what = f"{plural(len(export.sessions), 'session')}{skips}"
+    print(f"Exported {what} to {args.output}.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ connect, and turns every radio failure into a `DeviceError` the user can act on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,23 @@ if TYPE_CHECKING:
 PAIR_SCAN_SECONDS = 10.0
 
 LinkListener = Callable[["LinkEvent"], None]
+
+
+# A Bluetooth address (six hex pairs), or the UUID macOS gives a device instead.
+_ADDRESS = re.compile(
+    r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}"
+    r"|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+)
+
+
+def check_address(address: str) -> None:
+    """Refuses what cannot be a device's address, at once, in the user's words."""
+    if not _ADDRESS.fullmatch(address.strip()):
+        raise DeviceError(
+            f"{address!r} is not a Bluetooth address: write it as six pairs of hex digits, "
+            "e.g. C0:12:34:56:78:9A (on macOS, the device's UUID). `facecoach devices scan` "
+            "lists the devices in range with their addresses."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +229,7 @@ class DeviceService:
 
     async def identify(self, address: str, seconds: float = PAIR_SCAN_SECONDS) -> ScanResult:
         """Scans until `address` is seen and recognised by a profile (or the time is up)."""
+        check_address(address)  # before a scan that could never find it
         import asyncio  # loaded by whoever awaits this; commands that do not, skip it
 
         found = asyncio.Event()
