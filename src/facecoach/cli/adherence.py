@@ -173,7 +173,7 @@ def stats_lines(stats: "AdherenceStats") -> list[str]:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from facecoach.wording.adherence import status_word
+    from facecoach.wording.adherence import day_ranges_text, status_word
     from facecoach.wording.session import format_duration
 
     store = _reading(args).existing_store()
@@ -200,7 +200,7 @@ def _history(args: argparse.Namespace) -> int:
     print_table(("ID", "STARTED", "ROUTINE", "STATUS", "TIME", "ZONES", "NOTE"), rows, sys.stdout)
     recent_skips = [d for d in skip_days if d >= sessions[-1].started_utc.date()]
     if recent_skips:
-        print(f"Skip days: {', '.join(d.isoformat() for d in recent_skips)}")
+        print(f"Skip days: {day_ranges_text(recent_skips)}")
     return EXIT_OK
 
 

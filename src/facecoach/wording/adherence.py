@@ -1,5 +1,6 @@
 """How the log, the streak and today are said, in the CLI and the TUI alike."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from facecoach.adherence.session_log import RecordStatus
@@ -69,6 +70,20 @@ def week_text(stats: AdherenceStats) -> str:
     if stats.week_sessions > stats.week_target:
         return f"{plural(stats.week_sessions, 'session')} (goal {stats.week_target})"
     return f"{stats.week_sessions} of {plural(stats.week_target, 'session')}"
+
+
+def day_ranges_text(days: Iterable[date]) -> str:
+    """Days as runs: '2026-12-20 to 2027-01-02, 2027-02-14' (a vacation is one entry)."""
+    runs: list[list[date]] = []
+    for day in sorted(set(days)):
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return ", ".join(
+        first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+        for first, last in runs
+    )
 
 
 def sentence(text: str) -> str:
