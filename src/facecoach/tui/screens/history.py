@@ -66,7 +66,7 @@ class HistoryScreen(Screen[None]):
             yield CalendarHeatmap(id="heatmap")
             yield Label(f"Habit strength, last {STRENGTH_WEEKS} weeks", classes="muted")
             yield StrengthChart(STRENGTH_WEEKS, id="strength")
-            yield Label("Recent sessions", classes="title")
+            yield Label("Recent sessions (½: some glides not done)", classes="title")
             yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
