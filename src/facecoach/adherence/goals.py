@@ -145,9 +145,6 @@ class GoalSchedule:
             result.append(goal)
         return result
 
-    def goal_on(self, day: int) -> Goal:
-        return self.goals([day])[0]
-
     def longest_goal(self) -> int:
         """The most days any goal of the schedule spans."""
         return max(goal.days for _, goal in self.changes)

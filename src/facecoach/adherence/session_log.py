@@ -101,11 +101,10 @@ class DayTotals(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class LogSummary:
     """What stats read from the log: none of it grows with the log's length except the
-    counted days, and those only from `counted_from` on (a year or so, with a checkpoint)."""
+    counted days, and with a checkpoint those only from `first_day_needed` on."""
 
     first_counted: int | None  # the first day with a counted session
-    counted_from: int
-    counted_days: list[int]  # days with a counted session from `counted_from` on, in order
+    counted_days: list[int]  # days with a counted session (from some day on), in order
     totals: DayTotals  # `day` is the number of days with a session
     recent: list[DayTotals]  # every day with a session from the heatmap's first day on
 
@@ -115,7 +114,6 @@ class LogSummary:
         counted = [t.day for t in days if t.counted]
         return cls(
             first_counted=counted[0] if counted else None,
-            counted_from=0,
             counted_days=counted,
             totals=DayTotals(
                 len(days),

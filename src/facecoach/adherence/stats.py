@@ -311,7 +311,6 @@ def stats_from_store(store: SessionLog, settings: CountingRules, *, today: date)
         since = first_day_needed(resume, skips, schedule) if resume is not None else 0
         summary = LogSummary(
             first_counted=first_counted,
-            counted_from=since,
             counted_days=store.counted_days(since=since),
             totals=store.totals(),
             recent=store.day_totals(since=weeks_from),

@@ -9,6 +9,7 @@ when there is no file). After a change, the file is validated before the first f
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
@@ -16,6 +17,8 @@ from facecoach.datafiles import DataFileError, read_text_file
 
 DEFAULT_THEME = "textual-dark"
 SETTINGS_CACHE = "settings"
+# What the copy of the defaults is keyed by: the bytes of a settings file that is not there.
+NO_SETTINGS_FILE = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +27,31 @@ class Appearance:
     keymap: Mapping[str, str] = field(default_factory=dict)
 
 
-def cached_appearance(config_dir: Path, cache: ValidatedCache) -> Appearance | None:
-    """The appearance the settings file gives, if known without validating it; None when the
-    file must be validated first (changed, unreadable, or never seen)."""
+def checked_copy(config_dir: Path, cache: ValidatedCache) -> dict[str, Any] | None:
+    """The validated copy of the settings file (of the defaults, when there is no file) if
+    the file has not changed since it was validated; None when it must be validated first
+    (changed, unreadable, or never seen). `load_settings` keeps the copies."""
     path = settings_path(config_dir)
     if not path.exists() and not path.is_symlink():
-        return Appearance()
-    try:
-        text = read_text_file(path, DataFileError)  # the one bounded reader: no FIFO, no giant
-    except DataFileError:
-        return None  # validation will say what is wrong with it
-    value = cache.get(SETTINGS_CACHE, digest(text.encode()))
-    if not isinstance(value, dict):
+        text = NO_SETTINGS_FILE
+    else:
+        try:
+            # The one bounded reader: no FIFO, no giant.
+            text = read_text_file(path, DataFileError).encode()
+        except DataFileError:
+            return None  # validation will say what is wrong with it
+    value = cache.get(SETTINGS_CACHE, digest(text))
+    return value if isinstance(value, dict) else None
+
+
+def cached_appearance(config_dir: Path, cache: ValidatedCache) -> Appearance | None:
+    """The appearance the settings file gives, if known without validating it; None when the
+    file must be validated first."""
+    path = settings_path(config_dir)
+    if not path.exists() and not path.is_symlink():
+        return Appearance()  # a first run need not wait for the defaults' copy
+    value = checked_copy(config_dir, cache)
+    if value is None:
         return None
     theme, keymap = value.get("theme"), value.get("keymap")
     if not isinstance(theme, str) or not isinstance(keymap, dict):

@@ -13,13 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from facecoach.adherence.goals import Goal, GoalError, Phase, Program
-from facecoach.config.appearance import SETTINGS_CACHE
-from facecoach.config.paths import settings_path
-from facecoach.config.validated_cache import ValidatedCache, digest
-from facecoach.datafiles import DataFileError, read_text_file
-
-# The key of the defaults' copy: what the settings are when there is no file.
-NO_FILE = b""
+from facecoach.config.appearance import checked_copy
+from facecoach.config.validated_cache import ValidatedCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +32,8 @@ class CountingSettings:
 def cached_counting_settings(config_dir: Path, cache: ValidatedCache) -> CountingSettings | None:
     """The counting settings the settings file gives, if known without validating it; None
     when the file must be validated first (changed, unreadable, or never seen)."""
-    path = settings_path(config_dir)
-    if not path.exists() and not path.is_symlink():
-        text = NO_FILE
-    else:
-        try:
-            text = read_text_file(path, DataFileError).encode()
-        except DataFileError:
-            return None  # validation will say what is wrong with it
-    value = cache.get(SETTINGS_CACHE, digest(text))
-    if not isinstance(value, dict):
+    value = checked_copy(config_dir, cache)
+    if value is None:
         return None
     try:
         return _counting(value)

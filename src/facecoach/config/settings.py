@@ -17,7 +17,7 @@ from facecoach.adherence.goals import (
     Program,
 )
 from facecoach.adherence.records import EARLIEST_DAY
-from facecoach.config.appearance import DEFAULT_THEME, SETTINGS_CACHE
+from facecoach.config.appearance import DEFAULT_THEME, NO_SETTINGS_FILE, SETTINGS_CACHE
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
 from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file, write_toml_atomic
@@ -152,7 +152,7 @@ def load_settings(config_dir: Path, cache: ValidatedCache | None = None) -> Sett
     if not path.exists() and not path.is_symlink():
         settings = Settings()
         if cache is not None:  # the defaults' copy, for `config.counting`
-            cache.put(SETTINGS_CACHE, digest(b""), settings.model_dump(mode="json"))
+            cache.put(SETTINGS_CACHE, digest(NO_SETTINGS_FILE), settings.model_dump(mode="json"))
         return settings
     text = read_text_file(path, SettingsFileError)
     settings = parse_toml_model(text, Settings, SettingsFileError, str(path))
