@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from facecoach.cli.main import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, main
+from facecoach.wording.session import NOT_COUNTED
 from tests.support.cli import QUICK, facecoach
 
 
@@ -122,8 +123,9 @@ def test_ctrl_c_ends_the_session_cleanly_and_says_how_far_it_got(tmp_path: Path)
     lines = seen + out.splitlines()
     assert process.returncode == EXIT_INTERRUPTED
     assert err == ""
-    assert lines[-1].startswith("Session stopped at Cheeks, left side, glide 1 of 2 after 0 s")
-    assert "0 of 2 zones done" in lines[-1]
+    assert lines[-2].startswith("Session stopped at Cheeks, left side, glide 1 of 2 after 0 s")
+    assert "0 of 2 zones done, 0 of 8 glides done" in lines[-2]
+    assert lines[-1] == NOT_COUNTED  # a stop this early does not count toward the goal
 
 
 def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -106,5 +106,5 @@ def test_stop_request_ends_cleanly_and_says_how_far_it_got(clock: FakeClock) -> 
     assert session.status is SessionStatus.ABORTED
     assert out.getvalue().splitlines()[-1] == (
         "Session stopped at Chin, centre, glide 2 of 3 after 1 min 3 s: "
-        "1 of 2 zones done, 85% of the routine."
+        "1 of 2 zones done, 7 of 9 glides done."
     )

@@ -1,4 +1,5 @@
-"""Every screen at 80x24, on a fake clock and fixed data, compared with the accepted SVG.
+"""Every screen at 80x24 and 60x20 (the session also at 120x40), on a fake clock and fixed
+data, compared with the accepted SVG.
 
 After a deliberate change to a screen, review the new pictures with
 `pytest tests/test_snapshots.py --snapshot-update` and commit them with the change.
@@ -21,6 +22,10 @@ from tests.support.tui_support import make_companion, text_of, until
 from tests.support.tui_support import start_session as support_start_session
 
 SnapCompare = Callable[..., bool]
+Size = tuple[int, int]
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((60, 20), id="60x20")]
+SESSION_SIZES = [*SIZES, pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
@@ -55,49 +60,65 @@ def advance(clock: FakeClock, pilot: Pilot[None], seconds: float) -> None:
     screen.tick()
 
 
-def test_home(snap_compare: SnapCompare, companion: Companion) -> None:
-    assert snap_compare(FacecoachApp(companion))
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
+    assert snap_compare(FacecoachApp(companion), terminal_size=size)
 
 
-def test_home_light_theme(snap_compare: SnapCompare, companion: Companion) -> None:
-    assert snap_compare(FacecoachApp(companion), press=["t"])
+@pytest.mark.parametrize("size", SIZES)
+def test_home_light_theme(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["t"])
 
 
-def test_first_run_safety_screening(snap_compare: SnapCompare, clock: FakeClock) -> None:
-    assert snap_compare(FacecoachApp(make_companion(clock, screened=False)))
+@pytest.mark.parametrize("size", SIZES)
+def test_first_run_safety_screening(
+    snap_compare: SnapCompare, clock: FakeClock, size: Size
+) -> None:
+    assert snap_compare(FacecoachApp(make_companion(clock, screened=False)), terminal_size=size)
 
 
-def test_pre_session_checks(snap_compare: SnapCompare, companion: Companion) -> None:
-    assert snap_compare(FacecoachApp(companion), press=["s"])
+@pytest.mark.parametrize("size", SIZES)
+def test_pre_session_checks(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["s"])
 
 
-def test_waiting_period_override(snap_compare: SnapCompare, companion: Companion) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_waiting_period_override(
+    snap_compare: SnapCompare, companion: Companion, size: Size
+) -> None:
     companion.add_injection(InjectionKind.FILLER, companion.today() - timedelta(days=3))
-    assert snap_compare(FacecoachApp(companion), press=["s"])
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["s"])
 
 
+@pytest.mark.parametrize("size", SESSION_SIZES)
 def test_session_mid_glide(
-    snap_compare: SnapCompare, companion: Companion, clock: FakeClock
+    snap_compare: SnapCompare, companion: Companion, clock: FakeClock, size: Size
 ) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await start_session(pilot)
         advance(clock, pilot, 17.5)  # forehead, right side, glide 1, 3.5 s left
         await pilot.pause()
 
-    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 
 
-def test_session_paused(snap_compare: SnapCompare, companion: Companion, clock: FakeClock) -> None:
+@pytest.mark.parametrize("size", SESSION_SIZES)
+def test_session_paused(
+    snap_compare: SnapCompare, companion: Companion, clock: FakeClock, size: Size
+) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await start_session(pilot)
         advance(clock, pilot, 30)  # neck, left side
         await pilot.press("space")
         await pilot.pause()
 
-    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 
 
-def test_session_summary(snap_compare: SnapCompare, companion: Companion, clock: FakeClock) -> None:
+@pytest.mark.parametrize("size", SESSION_SIZES)
+def test_session_summary(
+    snap_compare: SnapCompare, companion: Companion, clock: FakeClock, size: Size
+) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await start_session(pilot)
         advance(clock, pilot, 12)
@@ -105,10 +126,11 @@ def test_session_summary(snap_compare: SnapCompare, companion: Companion, clock:
         advance(clock, pilot, 60)
         await pilot.pause()
 
-    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 
 
-def test_history(snap_compare: SnapCompare, companion: Companion) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_history(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("h")
         # The numbers come from a worker thread once the screen is up.
@@ -116,20 +138,22 @@ def test_history(snap_compare: SnapCompare, companion: Companion) -> None:
         assert isinstance(app, FacecoachApp)
         await until(pilot, lambda: "Streak" in text_of(app, "#history-numbers"))
 
-    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 
 
-def test_settings(snap_compare: SnapCompare, companion: Companion) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_settings(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("o")
         await pilot.pause()
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
 
-    assert snap_compare(FacecoachApp(companion), run_before=run_before)
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 
 
-def test_safety_with_answers(snap_compare: SnapCompare, companion: Companion) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_safety_with_answers(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
     companion.record_screening({"metal_implants": True})
     companion.add_injection(InjectionKind.BOTOX, companion.today() - timedelta(days=30))
-    assert snap_compare(FacecoachApp(companion), press=["y"])
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["y"])

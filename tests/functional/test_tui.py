@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import load_settings
@@ -21,6 +20,8 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.summary import SummaryScreen
+from facecoach.tui.widgets.big_countdown import BigCountdown
+from facecoach.wording.session import NOT_COUNTED
 from tests.support.tui_support import (
     confirm_checks,
     make_app,
@@ -33,9 +34,9 @@ from tests.support.tui_support import (
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
 
 
-def run(app: FacecoachApp, scenario: Scenario) -> None:
+def run(app: FacecoachApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
     async def main() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await scenario(app, pilot)
 
@@ -54,7 +55,7 @@ async def advance(pilot: Pilot[None], clock: FakeClock, screen: SessionScreen, s
 
 
 def countdown(screen: SessionScreen) -> str:
-    return screen.query_one("#countdown", Digits).value
+    return str(screen.query_one(BigCountdown).seconds)
 
 
 @pytest.fixture
@@ -89,8 +90,8 @@ def test_a_session_with_pause_skip_and_abort_is_shown_and_logged(
         assert text_of(app, "#zone-title") == "Prep"
         assert countdown(screen) == "3"
         await advance(pilot, clock, screen, 5.2)  # prep and transition done: first glide
-        assert text_of(app, "#zone-title") == "Forehead, left side"
-        assert "Glide 1 of 2, upward: brows to hairline" in text_of(app, "#glide-line")
+        assert text_of(app, "#zone-title") == "Zone 1 of 2 · Forehead, left side"
+        assert "Glide 1 of 2: brows to hairline." in text_of(app, "#glide-line")
         assert countdown(screen) == "5"
         assert screen.query_one("#countdown").has_class("flash")  # the glide-change cue
 
@@ -100,7 +101,8 @@ def test_a_session_with_pause_skip_and_abort_is_shown_and_logged(
         await advance(pilot, clock, screen, 20)
         assert "Glide 1 of 2" in text_of(app, "#glide-line")
         assert countdown(screen) == "1"
-        assert "Paused" in text_of(app, "#session-status")
+        assert "PAUSED" in text_of(app, "#session-status")
+        assert screen.query_one(BigCountdown).paused  # drawn with the pause sign
         await pilot.press("space")
         await advance(pilot, clock, screen, 0.4)
         assert "Glide 2 of 2" in text_of(app, "#glide-line")
@@ -110,7 +112,7 @@ def test_a_session_with_pause_skip_and_abort_is_shown_and_logged(
         assert "Switch to right side" in text_of(app, "#glide-line")
         await pilot.press("z")  # skip the rest of the forehead
         await pilot.pause()
-        assert text_of(app, "#zone-title") == "Neck, left side"
+        assert text_of(app, "#zone-title") == "Zone 2 of 2 · Neck, left side"
 
         await pilot.press("q")
         await pilot.pause()
@@ -307,3 +309,51 @@ def test_a_broken_settings_file_is_reported_and_kept_when_saving(
     run(app, scenario)
     assert (isolated_dirs / "settings.toml.bak").read_text() == "day_start_hour = 'late'\n"
     assert load_settings(isolated_dirs).day_start_hour == 3
+
+
+def big_rows(screen: SessionScreen) -> list[str]:
+    countdown = screen.query_one(BigCountdown)
+    return [line for line in countdown.render().plain.splitlines() if "█" in line]
+
+
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), 15), ((100, 30), 20), ((60, 20), 10)])
+def test_the_countdown_fills_the_free_space_and_pause_changes_its_shape(
+    clock: FakeClock, size: tuple[int, int], rows: int
+) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 5.2)  # first glide, 5 s
+        running = big_rows(screen)
+        assert len(running) == rows  # digits this many rows tall, not Digits' three
+        assert "Zone 1 of 2" in text_of(app, "#zone-title")
+        await pilot.press("space")
+        await pilot.pause()
+        paused = big_rows(screen)
+        assert len(paused) >= 5
+        # The pause sign is drawn beside the digit, so paused reads without colour.
+        assert paused[0].startswith("██")
+        assert paused[0] != running[0]
+        assert "PAUSED" in text_of(app, "#session-status")
+        # The zone list marks where the session is, with a glyph.
+        assert "▸ 1 Forehead" in str(screen.query_one("#overview").render())
+
+    run(make_app(clock), scenario, size)
+
+
+def test_a_session_skipped_to_its_end_says_it_does_not_count(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 5.2)
+        await pilot.press("z", "z")  # both zones skipped: "complete", but nothing done
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        outcome = text_of(app, "#summary-outcome")
+        assert outcome.startswith("Session complete")
+        assert "0 of 8 glides done, 8 skipped" in outcome  # skipped time is not progress
+        zones = text_of(app, "#summary-zones").splitlines()
+        assert zones == [
+            "○ 1. Forehead: 0 of 4 glides, 4 skipped",
+            "○ 2. Neck: 0 of 4 glides, 4 skipped",
+        ]
+        assert text_of(app, "#summary-not-counted") == NOT_COUNTED
+
+    run(make_app(clock), scenario)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandPalette
-from textual.widgets import Digits, Input
+from textual.widgets import Input
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.companion.devices import DeviceService
@@ -27,6 +27,7 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.signals import ExitOnSignals
+from facecoach.tui.widgets.big_countdown import BigCountdown
 from tests.support.tui_support import (
     log_one_session,
     make_app,
@@ -195,7 +196,7 @@ def test_covering_the_session_pauses_it_and_other_screens_are_not_offered(
             clock.advance(60)  # time passes while paused: nothing moves
             screen.tick()
             assert screen.session.snapshot().position == pytest.approx(4, abs=0.01)
-            assert "Paused while the screen was covered" in text_of(app, "#session-status")
+            assert "PAUSED while the screen was covered" in text_of(app, "#session-status")
             await pilot.press("space")
             assert screen.session.status is SessionStatus.RUNNING
 
@@ -220,9 +221,9 @@ def test_ctrl_q_during_a_session_asks_like_q(clock: FakeClock, data_dir: Path) -
             assert app.is_running
             # ...and the screen follows it with no key pressed: the countdown moves on by
             # itself (the screen's own timer wakes for the next digit).
-            shown = screen.query_one("#countdown", Digits).value
+            shown = screen.query_one(BigCountdown).seconds
             clock.advance(1.0)
-            await until(pilot, lambda: screen.query_one("#countdown", Digits).value != shown)
+            await until(pilot, lambda: screen.query_one(BigCountdown).seconds != shown)
 
     asyncio.run(main())
 

@@ -125,10 +125,19 @@ def session_counts(session: SessionRecord, count_share: float) -> bool:
     """A session counts once `count_share` of its glides were done, whatever its status: a
     "complete" session whose glides were mostly skipped does not. One with no glides on record
     (an old import) counts only if it was completed."""
-    planned = session.glides_planned
+    return glides_count(
+        session.glides_planned,
+        session.glides_done,
+        completed=session.status == RecordStatus.COMPLETED,
+        count_share=count_share,
+    )
+
+
+def glides_count(planned: int, done: int, *, completed: bool, count_share: float) -> bool:
+    """The rule of `session_counts`, on glide numbers (a live session has no record yet)."""
     if planned == 0:
-        return session.status == RecordStatus.COMPLETED
-    return session.glides_done / planned >= count_share
+        return completed
+    return done / planned >= count_share
 
 
 def day_totals_of(

@@ -145,6 +145,10 @@ async def _run(
         finally:
             for signum in handlers:
                 loop.remove_signal_handler(signum)
+        if not args.json and live.end_status is not None and not companion.counts_toward_goal(live):
+            from facecoach.wording.session import NOT_COUNTED
+
+            print(NOT_COUNTED)
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         await companion.shutdown()

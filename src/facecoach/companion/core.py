@@ -299,6 +299,19 @@ class Companion:
         """The routine as it will run; raises when the preferences do not fit it."""
         return self.apply_preferences(self.library.resolve(routine_id).routine)
 
+    def counts_toward_goal(self, live: LiveSession) -> bool:
+        """Whether the session just run counts toward the goal (the rule stats apply)."""
+        from facecoach.adherence.stats import glides_count
+        from facecoach.session.engine import SessionStatus
+
+        zones = live.session.zone_completion()
+        return glides_count(
+            sum(z.glides_planned for z in zones),
+            sum(z.glides_done for z in zones),
+            completed=live.status is SessionStatus.COMPLETED,
+            count_share=self.counting_settings().count_share,
+        )
+
     def counting_settings(self) -> Settings | CountingSettings:
         """The settings stats and the waiting period need: the validated ones when they are
         loaded, else their cached copy when the file has not changed (no validators to load,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from facecoach.session.engine import SessionSnapshot, SessionStatus, ZoneCompletion
@@ -78,10 +79,21 @@ def session_intro(routine: Routine, total_seconds: float) -> str:
     )
 
 
+def glides_text(zones: list[ZoneCompletion]) -> str:
+    """'12 of 30 glides done, 6 skipped': what the user did, never skipped time as progress."""
+    planned = sum(z.glides_planned for z in zones)
+    done = sum(z.glides_done for z in zones)
+    skipped = sum(z.glides_skipped for z in zones)
+    return f"{done} of {planned} glides done" + (f", {skipped} skipped" if skipped else "")
+
+
 def session_outcome(snapshot: SessionSnapshot, zones: list[ZoneCompletion]) -> str:
-    """The closing line: how long, and how far the session got."""
+    """The closing line: how long, and how far the session got, in glides done."""
     active = format_duration(snapshot.active_seconds)
+    skipped_glides = any(z.glides_skipped for z in zones)
     if snapshot.status is SessionStatus.COMPLETED:
+        if skipped_glides:
+            return f"Session complete: {active}, {glides_text(zones)}."
         skipped = (
             f" ({format_duration(snapshot.skipped_seconds)} skipped)"
             if snapshot.skipped_seconds >= 0.5
@@ -89,11 +101,63 @@ def session_outcome(snapshot: SessionSnapshot, zones: list[ZoneCompletion]) -> s
         )
         return f"Session complete: {active}{skipped}."
     done = sum(1 for z in zones if z.is_complete)
-    percent = math.floor(100 * snapshot.progress)
     where = f" at {step_place(snapshot.step)}" if snapshot.step is not None else ""
     if snapshot.step is not None and snapshot.step.kind is StepKind.GLIDE:
         where += f", glide {snapshot.step.glide} of {snapshot.step.glides}"
     return (
         f"Session stopped{where} after {active}: {done} of {len(zones)} zones done, "
-        f"{percent}% of the routine."
+        f"{glides_text(zones)}."
     )
+
+
+NOT_COUNTED = "Too few of its glides were done for this session to count toward your goal."
+
+
+class ZoneMark(StrEnum):
+    """How far a zone entry got, as a glyph that reads without colour."""
+
+    DONE = "✓"
+    PART = "½"
+    SKIPPED = "○"
+    NOW = "▸"
+    AHEAD = " "
+
+
+ZONE_MARK_LEGEND = "✓ done · ½ some glides not done · ○ skipped"
+
+
+def zone_mark(zone: ZoneCompletion, *, current: bool = False) -> ZoneMark:
+    if current:
+        return ZoneMark.NOW
+    if zone.is_complete:
+        return ZoneMark.DONE
+    if zone.glides_done:
+        return ZoneMark.PART
+    if zone.glides_skipped:
+        return ZoneMark.SKIPPED
+    return ZoneMark.AHEAD
+
+
+def zone_title(routine: Routine, zone_index: int) -> str:
+    """'2. Forehead, treat phase': numbered, so a routine that treats a zone twice reads
+    as two entries."""
+    entry = routine.zones[zone_index]
+    phase = f", {entry.phase} phase" if entry.phase else ""
+    return f"{zone_index + 1}. {entry.zone.label}{phase}"
+
+
+def zone_summary_line(routine: Routine, zone: ZoneCompletion) -> str:
+    """'✓ 1. Forehead, treat phase: 10 of 10 glides' (and how many were skipped)."""
+    skipped = f", {zone.glides_skipped} skipped" if zone.glides_skipped else ""
+    return (
+        f"{zone_mark(zone)} {zone_title(routine, zone.zone_index)}: "
+        f"{zone.glides_done} of {zone.glides_planned} glides{skipped}"
+    )
+
+
+def zone_position(step: Step, zone_count: int) -> str:
+    """Where a session is, for the session screen: 'Zone 2 of 4 · Cheeks, left side · treat'."""
+    if step.zone_index is None:
+        return step_place(step)
+    phase = f" · {step.phase} phase" if step.phase else ""
+    return f"Zone {step.zone_index + 1} of {zone_count} · {step_place(step)}{phase}"

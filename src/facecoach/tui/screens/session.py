@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
 from facecoach.companion.core import Companion
@@ -28,11 +28,20 @@ from facecoach.session.engine import (
 )
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
+from facecoach.tui.widgets.routine_overview import RoutineOverview
 from facecoach.wording.devices import link_state_text
-from facecoach.wording.session import format_duration, nearest_second, step_cue, step_place
+from facecoach.wording.session import (
+    format_duration,
+    nearest_second,
+    step_cue,
+    zone_mark,
+    zone_position,
+)
 
-FLASH_SECONDS = 0.4
+# Long enough to be seen from the corner of an eye; the bell (or sound) marks the instant.
+FLASH_SECONDS = 0.8
 # The longest the screen goes without a redraw while time runs (the progress bar moves on).
 MAX_REDRAW_SECONDS = 1.0
 MIN_TIMER_SECONDS = 0.001
@@ -73,10 +82,10 @@ def _next_text(session: Session, step: Step | None) -> str:
 
 class SessionScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause/resume", id="session.pause"),
+        Binding("space", "toggle_pause", "Pause", id="session.pause"),
         Binding("s", "skip_step", "Skip step", id="session.skip_step"),
         Binding("z", "skip_zone", "Skip zone", id="session.skip_zone"),
-        Binding("b", "toggle_bell", "Bell on/off", id="session.bell"),
+        Binding("b", "toggle_bell", "Bell", id="session.bell"),
         Binding("q", "abort", "Stop", id="session.abort"),
     ]
 
@@ -87,7 +96,6 @@ class SessionScreen(Screen[None]):
         self.live: LiveSession
         self.bell = companion.settings.bell
         self._next_tick: Timer | None = None
-        self._shown_seconds: int | None = None
 
     @property
     def session(self) -> Session:
@@ -98,9 +106,10 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="session-body"):
             with Vertical(id="face-panel"):
                 yield FaceDiagram()
+                yield RoutineOverview(id="overview")
             with Vertical(id="step-panel"):
                 yield Label(id="zone-title")
-                yield Digits("0", id="countdown")
+                yield BigCountdown(id="countdown")
                 yield Static(id="glide-line")
                 yield Static(id="next-line")
                 yield Static(id="session-status")
@@ -136,8 +145,8 @@ class SessionScreen(Screen[None]):
     def show_device(self) -> None:
         summary = self.companion.device.summary()
         line = self.query_one("#device-status", Static)
+        line.display = summary is not None
         if summary is None:
-            line.update("")
             return
         state = (
             "" if summary.state is LinkState.CONNECTED else f" · {link_state_text(summary.state)}"
@@ -194,20 +203,28 @@ class SessionScreen(Screen[None]):
         face.zone, face.side = step.zone, step.side
         title = self.query_one("#zone-title", Label)
         glide = self.query_one("#glide-line", Static)
+        title.update(zone_position(step, len(self.routine.zones)))
         if step.kind is StepKind.GLIDE:
-            title.update(step_place(step))
             path = self._zone_path(step)
-            glide.update(
-                shown(f"Glide {step.glide} of {step.glides}, upward{': ' + path if path else ''}.")
-            )
+            where = f": {path}" if path else ", upward"
+            glide.update(shown(f"Glide {step.glide} of {step.glides}{where}."))
         elif step.kind is StepKind.PREP:
-            title.update("Prep")
             glide.update(shown(step.text or "Apply conductive gel to the whole area."))
         else:
-            title.update(step_place(step))
             glide.update(shown(step_cue(step)))
+        self._show_overview(step)
         # Paths and prep texts come from routine files: text, never markup.
         self.query_one("#next-line", Static).update(shown(_next_text(self.session, step)))
+
+    def _show_overview(self, step: Step | None) -> None:
+        overview = self.query_one(RoutineOverview)
+        current = step.zone_index if step is not None else None
+        overview.lines = tuple(
+            f"{zone_mark(zone, current=zone.zone_index == current)} "
+            f"{zone.zone_index + 1} {zone.zone.label}"
+            for zone in self.session.zone_completion()
+        )
+        overview.current = current
 
     def _zone_path(self, step: Step) -> str:
         if step.zone_index is None:
@@ -221,22 +238,26 @@ class SessionScreen(Screen[None]):
 
     def _redraw(self) -> None:
         snapshot = self.session.snapshot()
-        seconds = countdown_seconds(snapshot.step_remaining)
-        if seconds != self._shown_seconds:
-            self._shown_seconds = seconds
-            self.query_one("#countdown", Digits).update(str(seconds))
+        countdown = self.query_one(BigCountdown)
+        countdown.seconds = countdown_seconds(snapshot.step_remaining)
         self.query_one(ProgressBar).progress = snapshot.position
         paused = snapshot.status is SessionStatus.PAUSED
-        countdown = self.query_one("#countdown", Digits)
-        countdown.set_class(paused, "paused")
+        countdown.paused = paused
+        self.set_class(paused, "paused")
         # The flash lasts a fixed stretch of session time, so it follows the clock like the rest.
+        # With reduced motion (TEXTUAL_ANIMATIONS=none) the bell alone marks a glide change.
         step = snapshot.step
-        flashing = step is not None and step.kind is StepKind.GLIDE
-        countdown.set_class(flashing and snapshot.step_elapsed < FLASH_SECONDS, "flash")
+        flashing = (
+            step is not None
+            and step.kind is StepKind.GLIDE
+            and snapshot.step_elapsed < FLASH_SECONDS
+            and self.app.animation_level != "none"
+        )
+        countdown.set_class(flashing and not paused, "flash")
         state = ""
         if paused:
             why = " while the screen was covered" if self.live.paused_because else ""
-            state = f"[b]Paused{why}[/b] — space resumes"
+            state = f"[reverse b] PAUSED{why} [/] space resumes"
         left = format_duration(snapshot.remaining)
         log = "" if self.live.logged else " · not logged"
         self.query_one("#session-status", Static).update(f"{left} left{log}  {state}".rstrip())

@@ -10,20 +10,8 @@ from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
-from facecoach.session.engine import ZoneCompletion
 from facecoach.wording.adherence import streak_text, week_text
-from facecoach.wording.session import session_outcome
-
-
-def _zone_lines(zones: list[ZoneCompletion]) -> str:
-    lines = []
-    for zone in zones:
-        mark = "✓" if zone.is_complete else ("-" if zone.glides_done == 0 else "½")
-        skipped = f", {zone.glides_skipped} skipped" if zone.glides_skipped else ""
-        lines.append(
-            f"{mark} {zone.zone.label}: {zone.glides_done} of {zone.glides_planned} glides{skipped}"
-        )
-    return "\n".join(lines)
+from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary_line
 
 
 class SummaryScreen(Screen[None]):
@@ -43,7 +31,14 @@ class SummaryScreen(Screen[None]):
         yield Header()
         with Vertical(id="summary-body"):
             yield Static(session_outcome(self.snapshot, self.zones), id="summary-outcome")
-            yield Static(_zone_lines(self.zones), id="summary-zones")
+            routine = self.live.session.timeline.routine
+            yield Static(
+                "\n".join(zone_summary_line(routine, zone) for zone in self.zones),
+                id="summary-zones",
+                markup=False,
+            )
+            if not self.companion.counts_toward_goal(self.live):
+                yield Static(NOT_COUNTED, id="summary-not-counted", classes="warning")
             yield Static(self._logged_text(), id="summary-logged", classes="muted")
             yield Static(self._streak_text(), id="summary-streak")
             yield Label(AFTER_SESSION_REMINDER, id="water")

@@ -1,0 +1,60 @@
+"""The session screen's countdown and zone list: sizes that a person reads from arm's length."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facecoach.tui.widgets.big_countdown import (
+    GLYPH_ROWS,
+    PAUSE_SIGN,
+    block_lines,
+    largest_scale,
+    text_width,
+)
+from facecoach.tui.widgets.routine_overview import visible_window
+
+
+def test_the_digits_grow_with_the_space() -> None:
+    # The step panel's free space at 60x20, 80x24, 100x30 and 120x40.
+    assert largest_scale("5", 40, 5) == 1
+    assert largest_scale("5", 50, 10) == 2
+    assert largest_scale("10", 70, 16) == 3
+    assert largest_scale("10", 90, 30) == 6
+
+
+def test_too_little_room_gives_scale_zero_not_a_clipped_digit() -> None:
+    assert largest_scale("5", 40, 4) == 0
+    assert largest_scale("10", 10, 20) == 0
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=1, max_size=3),
+    st.integers(0, 200),
+    st.integers(0, 60),
+)
+def test_the_chosen_scale_always_fits(text: str, width: int, height: int) -> None:
+    scale = largest_scale(text, width, height)
+    if scale:
+        lines = block_lines(text, scale)
+        assert len(lines) == GLYPH_ROWS * scale <= height
+        assert all(len(line) == text_width(text, scale) <= width for line in lines)
+
+
+def test_paused_is_a_shape_not_a_colour() -> None:
+    running = block_lines("4", 1)
+    paused = block_lines(PAUSE_SIGN + "4", 1)
+    assert paused != running
+    # The pause sign: two upright bars, on every row.
+    assert all(line.startswith("██  ██") for line in paused)
+
+
+def test_digits_are_told_apart() -> None:
+    drawn = {digit: tuple(block_lines(digit, 1)) for digit in "0123456789"}
+    assert len(set(drawn.values())) == 10
+
+
+def test_the_zone_list_keeps_the_current_zone_in_view() -> None:
+    assert list(visible_window(4, 2, 10)) == [0, 1, 2, 3]
+    assert list(visible_window(15, 0, 4)) == [0, 1, 2, 3]
+    assert list(visible_window(15, 7, 4)) == [6, 7, 8, 9]  # one line of what came before
+    assert list(visible_window(15, 14, 4)) == [11, 12, 13, 14]
+    assert list(visible_window(15, None, 0)) == []
