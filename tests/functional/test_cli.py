@@ -54,7 +54,7 @@ def test_validate_reports_ok_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["routines", "validate", str(good), str(bad)]) == EXIT_ERROR
     err = capsys.readouterr().err
     assert "bad.toml" in err
-    assert "repeats: Input should be greater than or equal to 1 (got -1)" in err
+    assert "repeats: must be at least 1 (got -1)" in err
 
 
 BAD_INPUTS = {
@@ -66,9 +66,28 @@ BAD_INPUTS = {
     "ten hour glide": (
         ["coach", "{file}"],
         QUICK.replace("0.2", "36000"),
-        "less than or equal to 60",
+        "glide_seconds: must be at most 60 (got 36000)",
     ),
-    "absurd override": (["coach", "express", "--glide-seconds", "36000"], None, "--glide-seconds"),
+    "absurd override": (
+        ["coach", "express", "--glide-seconds", "36000"],
+        None,
+        "cannot apply --glide-seconds/--repeats: glide length must be at most 60 seconds.",
+    ),
+    "zero glide override": (
+        ["coach", "express", "--glide-seconds", "0"],
+        None,
+        "cannot apply --glide-seconds/--repeats: glide length must be more than 0 seconds.",
+    ),
+    "nan glide override": (
+        ["coach", "express", "--glide-seconds", "nan"],
+        None,
+        "glide length must be a number (not infinity or NaN).",
+    ),
+    "bad zone alone": (
+        ["routines", "validate", "{file}"],
+        QUICK.replace('"cheeks"', '"ears"'),
+        "zones[0].zone: must be one of",
+    ),
     "missing file": (["routines", "validate", "nope.toml"], None, "file not found"),
     "show unknown": (["routines", "show", "lift"], None, "Did you mean"),
 }

@@ -7,20 +7,25 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import load_settings
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
+from facecoach.session.engine import SessionStatus
 from facecoach.tui.app import FacecoachApp
-from facecoach.tui.screens.dialogs import PreSessionChecks, SafetyOverrideDialog
+from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks, SafetyOverrideDialog
 from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
+from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from facecoach.tui.widgets.big_countdown import BigCountdown
+from facecoach.tui.widgets.toggles import TickBox
 from facecoach.wording.session import NOT_COUNTED
 from tests.support.tui_support import (
     confirm_checks,
@@ -355,5 +360,74 @@ def test_a_session_skipped_to_its_end_says_it_does_not_count(clock: FakeClock) -
             "○ 2. Neck: 0 of 4 glides, 4 skipped",
         ]
         assert text_of(app, "#summary-not-counted") == NOT_COUNTED
+
+    run(make_app(clock), scenario)
+
+
+def footer_keys(app: FacecoachApp) -> list[str]:
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+def test_the_checks_dialog_never_unticks_on_enter_reads_without_colour_and_shows_its_keys(
+    clock: FakeClock,
+) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        gel, charger = app.screen.query(TickBox)
+        assert "Tick each item" in text_of(app, "#checks-hint")
+        # The dialog's own keys, not Home's (which do nothing here).
+        assert "Cancel" in footer_keys(app)
+        assert "History" not in footer_keys(app)
+        # An empty box is empty; a ticked one has a tick: no colour needed to tell them apart.
+        assert "✓" not in str(gel.render())
+        await pilot.press("enter")
+        assert gel.value
+        assert "✓" in str(gel.render())
+        await pilot.press("enter")  # Enter again on a ticked box: it stays ticked
+        assert gel.value
+        assert isinstance(app.screen, PreSessionChecks)
+        await pilot.press("tab", "space")
+        assert charger.value
+        assert "Enter starts" in text_of(app, "#checks-hint")
+        await pilot.press("shift+tab", "enter")  # back on the first box: Enter starts
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        assert gel.value  # never unticked on the way
+
+    run(make_app(clock), scenario)
+
+
+def test_space_presses_a_focused_button(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert app.focused is not None
+        assert app.focused.id == "no"  # "Keep going"
+        await pilot.press("space")
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.session.status is SessionStatus.RUNNING
+
+    run(make_app(clock), scenario)
+
+
+def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        field = app.focused
+        assert isinstance(field, Input)
+        assert field.id == "intro-goal"
+        await pilot.press("tab", "tab", "tab")  # through to "New day starts at", by accident
+        assert app.focused is not None
+        assert app.focused.id == "day-start"
+        await pilot.press("6")
+        assert app.screen.query_one("#day-start", Input).value == "36"  # not replaced by "6"
+        app.screen.query_one("#glide-seconds", Input).value = "100"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Glide length must be at most 60 seconds." in m for m in messages), messages
+        assert not any("glide_seconds" in m for m in messages)
 
     run(make_app(clock), scenario)

@@ -2,10 +2,17 @@
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.adherence.stats import compute_stats
+from facecoach.config.settings import Settings
+from facecoach.routines.model import Routine
+from facecoach.validation_problems import field_problems, file_problems
 from facecoach.wording.adherence import day_ranges_text, sentence, week_text
+from tests.support.routines import make_routine
 
 
 def test_a_sentence_capitalises_only_its_first_letter() -> None:
@@ -35,3 +42,39 @@ def test_days_are_said_as_runs() -> None:
         "2026-12-20 to 2027-01-02, 2027-02-14"
     )
     assert day_ranges_text([]) == ""
+
+
+def _errors(model: type[BaseModel], data: dict[str, object]) -> list[Any]:
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return list(exc.errors(include_url=False))
+    raise AssertionError("expected a validation error")
+
+
+def test_a_settings_problem_is_said_with_the_fields_label_and_unit() -> None:
+    errors = _errors(Settings, {"glide_seconds": "100"})
+    assert field_problems(errors) == ["Glide length must be at most 60 seconds."]
+    errors = _errors(Settings, {"day_start_hour": 24, "injection_wait_days": "x"})
+    assert field_problems(errors) == [
+        "The hour a new day starts must be at most 23.",
+        "The wait after Botox/fillers must be a whole number.",
+    ]
+
+
+def test_a_limit_broken_in_every_zone_is_one_reason() -> None:
+    routine = make_routine()
+    data = routine.model_dump()
+    data["glide_seconds"] = 0
+    for zone in data["zones"]:
+        zone["glide_seconds"] = 0
+    assert field_problems(_errors(Routine, data)) == ["Glide length must be more than 0 seconds."]
+
+
+def test_a_bad_zone_in_a_file_is_its_only_problem() -> None:
+    data = make_routine().model_dump()
+    data["zones"] = [{"zone": "ears"}]
+    lines = file_problems(_errors(Routine, data))
+    assert len(lines) == 1
+    assert lines[0].startswith("zones[0].zone: must be one of")
+    assert "got 'ears'" in lines[0]

@@ -24,7 +24,11 @@ class Goal:
     def __post_init__(self) -> None:
         if not 1 <= self.days <= 366:
             raise GoalError(f"a goal's period must be 1 to 366 days, not {self.days}")
-        if not 1 <= self.sessions <= self.days:
+        if self.sessions < 1:
+            raise GoalError(
+                f"a goal needs at least 1 session per {self.days} days, not {self.sessions}"
+            )
+        if self.sessions > self.days:
             raise GoalError(
                 f"a goal of {self.sessions} per {self.days} days is not possible: at most one "
                 "session counts per day"

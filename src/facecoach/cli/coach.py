@@ -86,7 +86,10 @@ def _coach(args: argparse.Namespace) -> int:
             prep=not args.no_prep,
         )
     except FacecoachError as exc:
-        raise FacecoachError(f"cannot apply --glide-seconds/--repeats: {exc}") from None
+        reason = str(exc)
+        raise FacecoachError(
+            f"cannot apply --glide-seconds/--repeats: {reason[:1].lower()}{reason[1:]}"
+        ) from None
     interactive = not args.json and sys.stdin.isatty()
     ask = ask_yes_no if interactive else None
     import asyncio  # here: other commands (a status bar's `status`) need not load it

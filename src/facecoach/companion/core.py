@@ -34,7 +34,7 @@ from facecoach.companion.devices import DeviceService
 from facecoach.config.appearance import Appearance, cached_appearance
 from facecoach.config.paths import cache_dir, settings_path, user_routines_dir
 from facecoach.config.validated_cache import ValidatedCache
-from facecoach.datafiles import describe_validation_error, keep_backup
+from facecoach.datafiles import keep_backup
 from facecoach.errors import FacecoachError, RoutineError
 from facecoach.safety.records import SafetyRecords, ScreeningRecord
 from facecoach.safety.screening import ScreeningResult
@@ -289,10 +289,10 @@ class Companion:
             if not prep:
                 routine = routine.model_copy(update={"prep": None})
         except ValidationError as exc:
-            problems = "; ".join(describe_validation_error(exc))
-            raise RoutineError(
-                f"your glide length or repeats do not fit {routine.name}: {problems}"
-            ) from None
+            from facecoach.validation_problems import field_problems
+
+            problems = " ".join(field_problems(exc.errors(include_url=False)))
+            raise RoutineError(problems) from None
         return routine
 
     def routine_for_session(self, routine_id: str) -> Routine:
@@ -566,7 +566,9 @@ class Companion:
         try:
             settings = Settings.model_validate(data)
         except ValidationError as exc:
-            raise SettingsError("; ".join(describe_validation_error(exc))) from None
+            from facecoach.validation_problems import field_problems
+
+            raise SettingsError(" ".join(field_problems(exc.errors(include_url=False)))) from None
         self._check_preferences_fit(settings)
         if self._settings_unreadable:
             keep_backup(settings_path(self.config_dir))

@@ -31,6 +31,8 @@ class FacecoachApp(App[None]):
     TITLE = "facecoach"
     BINDINGS = [
         Binding("t", "toggle_dark", "Light/dark", id="app.toggle_theme", show=False),
+        # Textual's buttons take Enter only; Space presses them too, as on every other toolkit.
+        Binding("space", "press_focused_button", show=False),
     ]
 
     def __init__(self, companion: Companion, *, handle_signals: bool = False) -> None:
@@ -217,6 +219,15 @@ class FacecoachApp(App[None]):
             self.notify("Go back to the home screen to start a session.")
             return
         self.home.action_start()
+
+    def action_press_focused_button(self) -> None:
+        from textual.actions import SkipAction
+        from textual.widgets import Button
+
+        focused = self.focused
+        if not isinstance(focused, Button):
+            raise SkipAction()
+        focused.press()
 
     def action_toggle_dark(self) -> None:
         theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -1,20 +1,34 @@
-"""Small modal questions: confirm, pre-session checks, safety overrides, logging an injection."""
+"""Small modal questions: confirm, pre-session checks, safety overrides, logging an injection.
+
+Each dialog has its own footer: the keys shown are the dialog's, not the screen's underneath
+(which do nothing while a dialog is open).
+"""
 
 from datetime import date
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioSet, Static
 
 from facecoach.adherence.records import MAX_NOTE_CHARS
 from facecoach.companion.preflight import Gate
 from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
 from facecoach.safety.waiting import InjectionKind
+from facecoach.tui.widgets.toggles import Choice, TickBox
+
+Answer = TypeVar("Answer")
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class Dialog(ModalScreen[Answer]):
+    """A modal screen; it stops the app's bindings, so it carries Space-presses-a-button too."""
+
+    BINDINGS = [Binding("space", "app.press_focused_button", show=False)]
+
+
+class ConfirmDialog(Dialog[bool]):
     """Yes or no; escape means no."""
 
     BINDINGS = [Binding("escape", "answer(False)", "Cancel", id="dialog.cancel")]
@@ -29,6 +43,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self._no, id="no")
                 yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -40,7 +55,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class SafetyOverrideDialog(ModalScreen[bool]):
+class SafetyOverrideDialog(Dialog[bool]):
     """A warning the user can only pass by choosing to, in words; the choice is recorded."""
 
     BINDINGS = [Binding("escape", "cancel", "Don't start", id="dialog.cancel")]
@@ -56,6 +71,7 @@ class SafetyOverrideDialog(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Don't start", id="no", variant="primary")
                 yield Button("Start anyway, I accept the risk", id="override", variant="error")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -67,10 +83,13 @@ class SafetyOverrideDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class PreSessionChecks(ModalScreen[bool]):
+class PreSessionChecks(Dialog[bool]):
     """Gel on, device off its charger: Start stays disabled until every box is ticked."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("enter", "start", "Start", id="dialog.start"),
+    ]
 
     def __init__(self, checks: tuple[CheckItem, ...] = PRE_SESSION_CHECKS) -> None:
         super().__init__()
@@ -80,29 +99,48 @@ class PreSessionChecks(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label("Before you start", classes="title")
             for check in self.checks:
-                yield Checkbox(check.text, id=f"check-{check.id}", tooltip=check.why)
+                yield TickBox(check.text, id=f"check-{check.id}", tooltip=check.why)
                 yield Static(check.why, classes="muted")
+            yield Static(id="checks-hint")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Start", id="go", variant="success", disabled=True)
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.query(Checkbox).first().focus()
+        self.query(TickBox).first().focus()
+        self._show_ready()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        ready = all(box.value for box in self.query(Checkbox))
+    @property
+    def ready(self) -> bool:
+        return all(box.value for box in self.query(TickBox))
+
+    def _show_ready(self) -> None:
+        ready = self.ready
         self.query_one("#go", Button).disabled = not ready
-        if ready:
-            self.query_one("#go", Button).focus()
+        self.query_one("#checks-hint", Static).update(
+            "All checked: Enter starts."
+            if ready
+            else "Tick each item to start (space or Enter ticks)."
+        )
+
+    def on_checkbox_changed(self, event: TickBox.Changed) -> None:
+        self._show_ready()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "go")
+
+    def action_start(self) -> None:
+        # Enter with every box ticked starts, wherever the focus is (except on Cancel, which
+        # takes its own Enter first); before that it only ever ticks (see TickBox).
+        if self.ready:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
 
-class InjectionDialog(ModalScreen[tuple[InjectionKind, date] | None]):
+class InjectionDialog(Dialog[tuple[InjectionKind, date] | None]):
     """Log a Botox or filler treatment: which, and on what day."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -121,13 +159,14 @@ class InjectionDialog(ModalScreen[tuple[InjectionKind, date] | None]):
                 classes="muted",
             )
             with RadioSet(id="kind"):
-                yield RadioButton("Botox", value=True, id="botox")
-                yield RadioButton("Filler", id="filler")
+                yield Choice("Botox", value=True, id="botox")
+                yield Choice("Filler", id="filler")
             yield Label("Day of the treatment (YYYY-MM-DD)")
             yield Input(self._today.isoformat(), id="day")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Log it", id="log", variant="primary")
+        yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id != "log":
@@ -160,7 +199,7 @@ class InjectionDialog(ModalScreen[tuple[InjectionKind, date] | None]):
         self.dismiss(None)
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(Dialog[str | None]):
     """A note for a session: how it went, what to remember. Empty removes it."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -176,6 +215,7 @@ class NoteDialog(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()

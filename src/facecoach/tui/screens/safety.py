@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, Static
+from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
@@ -14,6 +14,7 @@ from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdi
 from facecoach.tui.screens.dialogs import InjectionDialog
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.toggles import TickBox
 
 
 def result_text(result: ScreeningResult) -> str:
@@ -40,7 +41,7 @@ class SafetyScreen(Screen[None]):
             yield Label("Safety questions", classes="title")
             yield Static("Tick each question your answer is yes to, then save.", classes="muted")
             for item in CONTRAINDICATIONS:
-                yield Checkbox(item.question, id=f"q-{item.id}", classes="question")
+                yield TickBox(item.question, id=f"q-{item.id}", classes="question")
             with Horizontal(classes="buttons"):
                 yield Button("Save answers", id="save", variant="primary")
             yield Static(id="screening-result")
@@ -63,7 +64,7 @@ class SafetyScreen(Screen[None]):
             screening = None
         if screening is not None:
             for item in CONTRAINDICATIONS:
-                box = self.query_one(f"#q-{item.id}", Checkbox)
+                box = self.query_one(f"#q-{item.id}", TickBox)
                 box.value = screening.result.answers.get(item.id, False)
             self._show_result(screening.result, f"Answered {screening.answered:%d %b %Y}.")
         else:
@@ -72,14 +73,14 @@ class SafetyScreen(Screen[None]):
             )
         # The waiting period needs the settings: after the first frame on a first run.
         after_first_frame(self.app, self._show_injections)
-        self.query(Checkbox).first().focus()
+        self.query(TickBox).first().focus()
 
     def action_back(self) -> None:
         self.dismiss()  # on a first run, the app then shows home
 
     def _answers(self) -> dict[str, bool]:
         return {
-            item.id: self.query_one(f"#q-{item.id}", Checkbox).value for item in CONTRAINDICATIONS
+            item.id: self.query_one(f"#q-{item.id}", TickBox).value for item in CONTRAINDICATIONS
         }
 
     def _show_result(self, result: ScreeningResult, when: str) -> None:

@@ -107,6 +107,13 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Settings"
         self._saved_form = self._form()
+        # Typing starts in the first field; tabbing through a field never selects its text,
+        # so a key pressed by accident adds to the value rather than replacing it.
+        for field in self.query(Input):
+            field.select_on_focus = False
+        first = next((field for field in self.query(Input) if not field.disabled), None)
+        if first is not None:
+            first.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "theme" and isinstance(event.value, str):

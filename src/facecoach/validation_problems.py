@@ -1,0 +1,173 @@
+"""Validation problems in the user's words: 'Glide length must be at most 60 seconds'.
+
+pydantic says `glide_seconds: Input should be less than or equal to 60`; that names an internal
+field and a comparison operator. Each problem is said once here, from its error type and limits:
+for a file, after the field's path in that file (the names the user wrote); for a form or a
+command-line option, after the field's label (the words on the screen).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWords:
+    label: str  # 'Glide length'
+    unit: str = ""  # 'seconds', said after a limit
+
+
+# Settings, as the Settings screen and the CLI options name them.
+SETTING_WORDS: Mapping[str, FieldWords] = {
+    "day_start_hour": FieldWords("The hour a new day starts"),
+    "program_start": FieldWords("The program's start"),
+    "phases": FieldWords("The program"),
+    "goal": FieldWords("The goal"),
+    "days": FieldWords("The intro's length", "days"),
+    "count_share": FieldWords("The share of glides a session needs to count"),
+    "glide_seconds": FieldWords("Glide length", "seconds"),
+    "repeats": FieldWords("Repeats per zone"),
+    "bell": FieldWords("Bell"),
+    "theme": FieldWords("Theme"),
+    "injection_wait_days": FieldWords("The wait after Botox/fillers", "days"),
+    "device_intensity": FieldWords("Device intensity"),
+    "backup_days": FieldWords("Days of backups kept", "days"),
+    "keymap": FieldWords("Key bindings"),
+}
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _limit(value: object, unit: str) -> str:
+    if not unit:
+        return _number(value)
+    if unit.endswith("s") and value == 1:
+        unit = unit[:-1]
+    return f"{_number(value)} {unit}"
+
+
+def problem_phrase(error: Mapping[str, Any], unit: str = "") -> str:
+    """What is wrong, without the field: 'must be at most 60 seconds'."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a number (not infinity or NaN)"
+    match kind:
+        case "greater_than":
+            return f"must be more than {_limit(ctx['gt'], unit)}"
+        case "greater_than_equal":
+            return f"must be at least {_limit(ctx['ge'], unit)}"
+        case "less_than":
+            return f"must be less than {_limit(ctx['lt'], unit)}"
+        case "less_than_equal":
+            return f"must be at most {_limit(ctx['le'], unit)}"
+        case "int_parsing" | "int_type" | "int_from_float":
+            return "must be a whole number"
+        case "float_parsing" | "float_type":
+            return "must be a number"
+        case "finite_number":
+            return "must be a number (not infinity or NaN)"
+        case "bool_parsing" | "bool_type":
+            return "must be true or false"
+        case "string_too_short" if ctx.get("min_length") == 1:
+            return "must not be empty"
+        case "string_too_short":
+            return f"must be at least {ctx['min_length']} characters"
+        case "string_too_long":
+            return f"must be at most {ctx['max_length']} characters"
+        case "too_short":
+            return f"must have at least {ctx.get('min_length', 1)}"
+        case "too_long":
+            return f"must have at most {ctx.get('max_length')}"
+        case "date_parsing" | "date_from_datetime_parsing" | "date_type":
+            return "must be a date (YYYY-MM-DD)"
+        case "enum" | "literal_error":
+            return f"must be one of {ctx.get('expected', 'the listed values')}"
+        case "missing":
+            return "is required but missing"
+        case "extra_forbidden":
+            return "is not a known field (check the spelling)"
+        case "string_pattern_mismatch":
+            return "has characters that are not allowed here"
+        case "value_error":
+            return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _inside(inner: Sequence[int | str], outer: Sequence[int | str]) -> bool:
+    return len(inner) > len(outer) and tuple(inner[: len(outer)]) == tuple(outer)
+
+
+def _shown_input(error: Mapping[str, Any]) -> str:
+    if error["type"] in ("missing", "extra_forbidden") or "input" not in error:
+        return ""
+    value = error["input"]
+    if isinstance(value, dict | list):
+        return ""
+    shown = repr(value)
+    return f" (got {shown})" if len(shown) <= 60 else ""
+
+
+def _real_problems(errors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Drops an 'at least one item' complaint about a list whose items themselves failed:
+    the list was emptied by those failures, the real problem is theirs."""
+    return [
+        error
+        for error in errors
+        if not (
+            error["type"] == "too_short"
+            and any(_inside(other["loc"], error["loc"]) for other in errors)
+        )
+    ]
+
+
+# After a field's path ("zones[0].typo: ..."), these read better as labels than as sentences.
+_FILE_PHRASES = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field (check the spelling)",
+}
+
+
+def file_problems(errors: Iterable[Mapping[str, Any]]) -> list[str]:
+    """One line per problem in a file, after the field's path as the user wrote it."""
+    lines = []
+    for error in _real_problems(list(errors)):
+        where = _field_path(error["loc"])
+        message = _FILE_PHRASES.get(error["type"]) or problem_phrase(error) + _shown_input(error)
+        lines.append(f"{where}: {message}" if where else message)
+    return list(dict.fromkeys(lines))
+
+
+def field_problems(
+    errors: Iterable[Mapping[str, Any]], words: Mapping[str, FieldWords] = SETTING_WORDS
+) -> list[str]:
+    """One sentence per problem in a form or an option, after its label; a limit broken in
+    every zone of a routine is said once."""
+    sentences = []
+    for error in _real_problems(list(errors)):
+        names = [part for part in error["loc"] if isinstance(part, str)]
+        known = words.get(names[-1]) if names else None
+        phrase = problem_phrase(error, known.unit if known else "")
+        if known is not None:
+            sentences.append(f"{known.label} {phrase}.")
+        elif names:
+            sentences.append(f"{names[-1].replace('_', ' ').capitalize()} {phrase}.")
+        else:
+            sentences.append(phrase[:1].upper() + phrase[1:] + ".")
+    return list(dict.fromkeys(sentences))
