@@ -1,5 +1,6 @@
 """The command line as a user meets it: output, exit codes, and no tracebacks on bad input."""
 
+import io
 import json
 import signal
 import subprocess
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from facecoach.cli.main import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, main
+from facecoach.cli.main import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, main
+from facecoach.cli.output import print_table
 from facecoach.wording.session import NOT_COUNTED
 from tests.support.cli import QUICK, facecoach
 
@@ -184,3 +186,35 @@ def test_help_lists_no_hidden_command_and_log_actions_show_their_own_words() -> 
     assert "SUPPRESS" not in listing.stdout
     assert "log-edit" not in listing.stdout
     assert facecoach("log", "edit", "--help").stdout.startswith("usage: facecoach log edit ")
+
+
+USAGE_ERRORS = {
+    "bad date": (["log", "express", "--date", "soon"], "facecoach: error: log: argument --date"),
+    "unknown command": (["frobnicate"], "facecoach: error: unknown command 'frobnicate'"),
+    "unknown action": (["devices", "frob"], "facecoach: error: devices: unknown action 'frob'"),
+    "missing argument": (["skip"], "facecoach: error: skip: the following arguments are required"),
+}
+
+
+@pytest.mark.parametrize("case", list(USAGE_ERRORS), ids=list(USAGE_ERRORS))
+def test_a_wrong_command_line_gets_the_same_one_line_error(case: str) -> None:
+    args, start = USAGE_ERRORS[case]
+    result = facecoach(*args)
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.startswith(start)
+    assert len(result.stderr.splitlines()) == 1  # no usage block before it
+    assert "--help` shows how to use it" in result.stderr
+    assert "log-edit" not in result.stderr  # hidden commands are not listed
+
+
+def test_a_wide_table_fits_the_terminal_by_wrapping_its_last_column() -> None:
+    out = io.StringIO()
+    rows = [
+        ("reference-a", "facecoach Reference A", "4", "battery, charging, " * 6 + "stimulation")
+    ]
+    print_table(("ID", "NAME", "PROGRAMS", "CAPABILITIES", "NOTE"), [(*rows[0], "")], out, width=80)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "NOTE" not in lines[0]  # empty in every row: left out
+    assert lines[1].startswith("reference-a")
+    assert lines[2].startswith(" " * 20)  # the wrapped capabilities stay in their column

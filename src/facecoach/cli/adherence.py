@@ -80,19 +80,29 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     skip.add_argument(
         "last", metavar="TO", type=_parse_date, nargs="?", help="last day (default FROM)"
     )
-    skip.add_argument("--reason", required=False, default="", help="why (shown in history)")
+    skip.add_argument(
+        "--reason", default="", help="why (shown in history); needed unless --remove is given"
+    )
     skip.add_argument("--remove", action="store_true", help="remove these skip days instead")
     skip.set_defaults(handler=_skip)
 
     export = commands.add_parser("export", help="write the session log as CSV or JSON")
-    export.add_argument("--format", choices=["csv", "json"], default="json")
+    export.add_argument(
+        "--format",
+        choices=["csv", "json"],
+        default="json",
+        help="json keeps everything and can be imported back; csv is for spreadsheets "
+        "(default: json)",
+    )
     export.add_argument(
         "--output", "-o", type=Path, help="file to write (default: standard output)"
     )
     export.set_defaults(handler=_export)
 
     importer = commands.add_parser("import", help="add sessions from an export (idempotent)")
-    importer.add_argument("file", metavar="FILE", type=Path)
+    importer.add_argument(
+        "file", metavar="FILE", type=Path, help="a file made by `facecoach export` (JSON or CSV)"
+    )
     importer.set_defaults(handler=_import)
 
     program = commands.add_parser("program", help="show or change the goal and its phases")

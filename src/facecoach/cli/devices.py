@@ -64,7 +64,7 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     validate = profile_actions.add_parser(
         "validate", help="check profile files, including their golden vectors"
     )
-    validate.add_argument("files", metavar="FILE", nargs="+")
+    validate.add_argument("files", metavar="FILE", nargs="+", help="device profile files to check")
     validate.set_defaults(handler=_profiles_validate)
 
 
@@ -185,10 +185,10 @@ def _profiles_list(args: argparse.Namespace) -> int:
     profiles = service.registry.profiles
     print_problems(service.problems)
     rows = [
-        (p.id, p.name, ", ".join(sorted(c.value for c in p.capabilities)), str(len(p.programs)))
+        (p.id, p.name, str(len(p.programs)), ", ".join(sorted(c.value for c in p.capabilities)))
         for p in profiles
     ]
-    print_table(("ID", "NAME", "CAPABILITIES", "PROGRAMS"), rows, sys.stdout)
+    print_table(("ID", "NAME", "PROGRAMS", "CAPABILITIES"), rows, sys.stdout)
     return EXIT_OK
 
 

@@ -8,15 +8,17 @@ closed terminal, a refused question).
 import argparse
 import errno
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from facecoach import __version__
-from facecoach.cli.output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error
+from facecoach.cli.output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, error
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import RESERVED_IDS
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 
 # `facecoach log edit ID` is parsed as the hidden command `log-edit`: `log` itself takes a
@@ -78,6 +80,25 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+_INVALID_CHOICE = re.compile(r"argument (?P<what>[A-Z]+): invalid choice: '(?P<value>[^']*)'")
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse, with its errors said the way every other facecoach error is: one line,
+    `facecoach: error: ...`, naming the command and where its usage is, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        unknown = _INVALID_CHOICE.match(message)
+        if unknown:  # not the list of every command, hidden ones included
+            message = f"unknown {unknown['what'].lower()} {unknown['value']!r}"
+        command = self.prog.removeprefix("facecoach").strip()
+        where = f"{command}: " if command else ""
+        self.exit(
+            EXIT_USAGE,
+            f"facecoach: error: {where}{message} (`{self.prog} --help` shows how to use it)\n",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.adherence import add_adherence_commands
     from facecoach.cli.backup import add_backup_commands
@@ -88,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.simulator import add_simulator_commands
     from facecoach.cli.status import add_status_command
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = CommandLineParser(
         prog="facecoach",
         allow_abbrev=False,  # `log edit` is found by the exact words
         description="A terminal companion for at-home microcurrent facial devices. "

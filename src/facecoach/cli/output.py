@@ -9,18 +9,56 @@ from facecoach.wording.text import plain
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # a user error or the environment: one `facecoach: error:` line says which
-# 2 is argparse's own: the command line itself is wrong.
+EXIT_USAGE = 2  # the command line itself is wrong (argparse's code, kept), same one-line form
 EXIT_INTERRUPTED = 130  # the shell convention for "ended by Ctrl-C"
 
 
-def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
-    """Columns padded to their widest cell; cells from files or radios shown as plain text."""
+def print_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: TextIO,
+    *,
+    width: int | None = None,
+) -> None:
+    """Columns padded to their widest cell; cells from files or radios shown as plain text.
+
+    On a terminal (or given `width`), the last column wraps onto indented lines so the table
+    fits; piped output keeps one line per row for scripts."""
     # One line a row: a newline inside a name would break the table apart.
     cells = [[_one_line(str(cell)) for cell in row] for row in (header, *rows)]
+    # A column empty in every row (no notes yet) is left out rather than shown as a header.
+    kept = [
+        i for i in range(len(header)) if not rows or any(cells[r][i] for r in range(1, len(cells)))
+    ]
+    cells = [[row[i] for i in kept] for row in cells]
     widths = [max(len(cell) for cell in column) for column in zip(*cells, strict=True)]
+    if width is None:
+        width = _terminal_width(out)
+    indent = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    room = (width - indent) if width is not None else None
     for row in cells:
-        padded = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-        out.write("  ".join(padded).rstrip() + "\n")
+        padded = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=False)]
+        last = row[-1]
+        if room is None or len(last) <= room or room < 12:
+            out.write("  ".join([*padded, last]).rstrip() + "\n")
+            continue
+        import textwrap
+
+        lines = textwrap.wrap(last, room, break_on_hyphens=False) or [""]
+        out.write("  ".join([*padded, lines[0]]).rstrip() + "\n")
+        for more in lines[1:]:
+            out.write(" " * indent + more + "\n")
+
+
+def _terminal_width(out: TextIO) -> int | None:
+    try:
+        if not out.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def say(text: str) -> None:
