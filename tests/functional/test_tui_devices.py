@@ -4,7 +4,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, Static
 
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.protocol.registry import load_registry
@@ -12,6 +12,7 @@ from facecoach.devices.simulator.inprocess import SimulatedAir, reference_air
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.devices import DevicesScreen
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.session import SessionScreen
 from tests.support.tui_support import make_companion, start_session, text_of, until
@@ -93,5 +94,47 @@ def test_a_device_on_its_charger_blocks_the_session_start(clock: FakeClock) -> N
             await until(pilot, lambda: any("never be used while charging" in m for m in messages))
             assert isinstance(app.screen, HomeScreen)
             assert "charging" in str(app.screen.query_one("#device-detail", Static).render())
+
+    asyncio.run(main())
+
+
+def test_the_devices_screen_counts_what_it_finds_rescans_and_asks_before_forgetting(
+    clock: FakeClock,
+) -> None:
+    app, _air = simulated_app(clock)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("d")
+            await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
+            table = app.screen.query_one("#nearby", DataTable)
+            await until(pilot, lambda: table.row_count == 3)
+            assert text_of(app, "#scan-state") == "Scanning… found 3 devices."
+            # The address is a column that fits at 80 columns.
+            assert "5A:1D:00:00:00:0" in str(table.get_row_at(0)[1])
+            await pilot.press("r")
+            await pilot.pause()
+            await until(pilot, lambda: table.row_count == 3)  # found again after the rescan
+
+            await pilot.press("down", "p")
+            await until(pilot, lambda: app.companion.device.is_connected)
+            await until(pilot, lambda: not app.screen.query_one("#disconnect", Button).disabled)
+            connect = app.screen.query_one("#connect", Button)
+            assert str(connect.label) == "Connected"
+            assert connect.disabled
+            assert "Skin contact: " in text_of(app, "#programs")
+            await pilot.press("x")  # disconnect
+            await until(pilot, lambda: not app.companion.device.is_connected)
+            await until(pilot, lambda: str(connect.label) == "Connect")
+
+            await pilot.press("f")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("escape")  # keep it
+            await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
+            assert app.companion.device.paired is not None
+            await pilot.press("f")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.click("#yes")
+            await until(pilot, lambda: app.companion.device.paired is None)
 
     asyncio.run(main())

@@ -108,7 +108,9 @@ def _devices_scan(args: argparse.Namespace) -> int:
     results = _run(service.scan(args.seconds))
     print_problems(service.problems)
     if not results:
-        print("No Bluetooth LE devices found. Is the device switched on and close by?")
+        from facecoach.wording.devices import NOTHING_FOUND
+
+        print(NOTHING_FOUND)
         return EXIT_OK
     rows = [
         (r.address, r.label, r.profile.name if r.profile else "(no profile)", f"{r.rssi} dBm")

@@ -39,5 +39,5 @@ class BluetoothUnavailable(ConnectionFailed):
         super().__init__(
             f"Cannot {doing}: Bluetooth is not available on this computer (no adapter, or the "
             f"Bluetooth service is not running: {detail}). Sessions still run on the timer "
-            "alone; `--simulate` tries the device flow without hardware."
+            "alone; starting facecoach with --simulate tries the device flow without hardware."
         )

@@ -29,7 +29,7 @@ def describe_status(profile: "DeviceProfile", status: DeviceStatus) -> list[str]
     if status.intensity is not None:
         lines.append(f"Intensity {status.intensity} (limit {profile.limits.max_intensity})")
     if status.contact is not None:
-        lines.append("Skin contact" if status.contact else "No skin contact")
+        lines.append(f"Skin contact: {'detected' if status.contact else 'not detected'}")
     return lines
 
 
@@ -44,3 +44,14 @@ LINK_STATE_WORDS = {
 
 def link_state_text(state: LinkState) -> str:
     return LINK_STATE_WORDS[state]
+
+
+NOTHING_FOUND = (
+    "No Bluetooth LE devices found. Is the device switched on, charged and close by? A device "
+    "connected to its phone app does not advertise: close the app or turn the phone's "
+    "Bluetooth off."
+)
+
+
+def found_text(count: int) -> str:
+    return f"Scanning… found {count} device{'s' if count != 1 else ''}."

@@ -1,6 +1,7 @@
 """The Devices screen: a live scan, pairing and forgetting, and the paired device's state."""
 
 import asyncio
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,15 +16,21 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.text import shown
+from facecoach.wording.devices import NOTHING_FOUND, found_text
 
 if TYPE_CHECKING:
     from facecoach.devices.scanning import ScanResult
+
+# How long a scan runs before an empty list turns into advice.
+NOTHING_FOUND_AFTER_SECONDS = 8.0
 
 
 class DevicesScreen(Screen[None]):
     BINDINGS = [
         Binding("p", "pair", "Pair selected", id="devices.pair"),
         Binding("c", "connect", "Connect", id="devices.connect"),
+        Binding("x", "disconnect", "Disconnect", id="devices.disconnect"),
+        Binding("r", "rescan", "Rescan", id="devices.rescan"),
         Binding("f", "forget", "Forget", id="devices.forget"),
         Binding("escape,q", "app.pop_screen", "Back", id="devices.back"),
     ]
@@ -44,18 +51,22 @@ class DevicesScreen(Screen[None]):
                 yield Static(id="programs")
                 with Horizontal(classes="buttons"):
                     yield Button("Connect", id="connect")
-                    yield Button("Forget", id="forget", variant="error")
+                    yield Button("Disconnect", id="disconnect")
+                    yield Button("Forget…", id="forget", variant="error")
             with Vertical(classes="card", id="nearby-card") as card:
                 card.border_title = "Nearby"
                 yield Static("Scanning…", id="scan-state", classes="muted")
                 yield DataTable(id="nearby", cursor_type="row", zebra_stripes=True)
-                yield Button("Pair selected", id="pair", variant="primary")
+                with Horizontal(classes="buttons"):
+                    yield Button("Pair selected", id="pair", variant="primary")
+                    yield Button("Rescan", id="rescan")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")
         table = self.query_one("#nearby", DataTable)
-        self._columns = table.add_columns("Name", "Signal", "Profile", "Address")
+        # The address before the rest: at 80 columns it must not be the column cut off.
+        self._columns = table.add_columns("Name", "Address", "Profile", "Signal")
         table.focus()
         self.show_device()
         self._scan()
@@ -74,12 +85,16 @@ class DevicesScreen(Screen[None]):
             paired.update("No device paired. Pick one under Nearby and press p to pair it.")
             programs.update("")
             self.query_one("#connect", Button).disabled = True
+            self.query_one("#disconnect", Button).disabled = True
             self.query_one("#forget", Button).disabled = True
             return
         self.query_one("#forget", Button).disabled = False
         link = device.link
         connected = link is not None and link.is_connected
-        self.query_one("#connect", Button).disabled = connected
+        connect = self.query_one("#connect", Button)
+        connect.disabled = connected
+        connect.label = "Connected" if connected else "Connect"
+        self.query_one("#disconnect", Button).disabled = not connected
         paired.update(shown(summary.name, "bold") + f" · {link_state_text(summary.state)}")
         if link is None:
             programs.update("Press c to connect and read its battery and programs.")
@@ -97,14 +112,29 @@ class DevicesScreen(Screen[None]):
         except FacecoachError as exc:
             state.update(Text(str(exc), style="bold"))
             return
-        state.update("Scanning… devices appear as they advertise.")
+        state.update(found_text(0))
         try:
+            await asyncio.sleep(NOTHING_FOUND_AFTER_SECONDS)
+            if not self._results:
+                state.update(NOTHING_FOUND + " Press r to scan again.")
             await asyncio.Event().wait()  # until the screen closes and cancels this worker
         finally:
             await scanner.stop()
 
+    def action_rescan(self) -> None:
+        self._results.clear()
+        self._first_seen.clear()
+        self._addresses = []
+        self.query_one("#nearby", DataTable).clear()
+        self.query_one("#scan-state", Static).update("Scanning…")
+        self._scan()  # exclusive: the running scan is cancelled (and stopped) first
+
     def _on_result(self, result: "ScanResult") -> None:
+        new = result.address not in self._results
         self._results[result.address] = result
+        if new:
+            with suppress(NoMatches):
+                self.query_one("#scan-state", Static).update(found_text(len(self._results)))
         self._first_seen.setdefault(result.address, len(self._first_seen))
         try:
             table = self.query_one("#nearby", DataTable)
@@ -131,7 +161,7 @@ class DevicesScreen(Screen[None]):
     def _cells(result: "ScanResult") -> tuple[Text, str, Text, str]:
         # A name on the radio is anyone's to choose: text, never markup.
         profile = result.profile.name if result.profile else "(no profile)"
-        return (shown(result.label), f"{result.rssi} dBm", shown(profile), result.address)
+        return (shown(result.label), result.address, shown(profile), f"{result.rssi} dBm")
 
     # --- intents ---------------------------------------------------------------------------
 
@@ -139,6 +169,8 @@ class DevicesScreen(Screen[None]):
         actions = {
             "pair": self.action_pair,
             "connect": self.action_connect,
+            "disconnect": self.action_disconnect,
+            "rescan": self.action_rescan,
             "forget": self.action_forget,
         }
         action = actions.get(event.button.id or "")
@@ -185,13 +217,33 @@ class DevicesScreen(Screen[None]):
             )
         self.show_device()
 
+    def action_disconnect(self) -> None:
+        self._disconnect()
+
+    @work(exclusive=True, group="device")
+    async def _disconnect(self) -> None:
+        await self.companion.device.disconnect()
+        self.show_device()
+
     def action_forget(self) -> None:
         self._forget()
 
     @work(exclusive=True, group="device")
     async def _forget(self) -> None:
+        from facecoach.tui.screens.dialogs import ConfirmDialog
+
         paired = self.companion.device.paired
         if paired is None:
+            return
+        forget = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Forget {paired.name}? To use it again, you pair it again.",
+                yes="Forget",
+                no="Keep it",
+                danger=True,
+            )
+        )
+        if not forget:
             return
         await self.companion.device.forget(paired.address)
         self.notify(f"Forgot {paired.name}.", markup=False)
