@@ -24,6 +24,7 @@ from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.screens.summary import SummaryScreen
+from facecoach.tui.screens.too_small import TooSmallScreen
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.toggles import TickBox
 from facecoach.wording.session import NOT_COUNTED
@@ -431,3 +432,26 @@ def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeCloc
         assert not any("glide_seconds" in m for m in messages)
 
     run(make_app(clock), scenario)
+
+
+def test_a_terminal_too_small_says_so_and_a_session_waits_for_it(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.resize_terminal(50, 15)
+        await until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        assert "needs 60x20, this one is 50x15" in text_of(app, "#too-small")
+        assert screen.session.status is SessionStatus.PAUSED  # nobody can follow it now
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: app.screen is screen)
+        assert "PAUSED while the screen was covered" in text_of(app, "#session-status")
+
+    run(make_app(clock), scenario)
+
+
+def test_an_app_started_too_small_says_so_first(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        await pilot.resize_terminal(60, 20)
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+    run(make_app(clock), scenario, (59, 24))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.events import Resize
 from textual.screen import Screen
 
 from facecoach.companion.core import Companion
@@ -73,6 +74,23 @@ class FacecoachApp(App[None]):
         # The first layout is done; its frame is written when the screen is next idle.
         self.screen.call_after_refresh(self._first_frame_written)
 
+    def on_resize(self, event: Resize) -> None:
+        # Runs before Textual's own handler has recorded the new size: use the event's.
+        if self.first_frame_shown:
+            self._fit_to_terminal(event.size.width, event.size.height)
+
+    def _fit_to_terminal(self, width: int, height: int) -> None:
+        """Below the smallest size the screens are laid out for, one clear message instead
+        of clipped controls; gone again once the terminal is large enough."""
+        from facecoach.tui.screens.too_small import TooSmallScreen, fits
+
+        covering = isinstance(self.screen, TooSmallScreen)
+        if fits(width, height):
+            if covering:
+                self.pop_screen()
+        elif not covering:
+            self.push_screen(TooSmallScreen())
+
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Runs `callback` once the first frame is on the terminal (now, if it is): for what
         a screen shows that needs the settings, the routines or the log's numbers."""
@@ -87,6 +105,7 @@ class FacecoachApp(App[None]):
         for callback in self._after_first_frame:
             callback()
         self._after_first_frame.clear()
+        self._fit_to_terminal(*self.size)
         # Loaded here, on the event loop, before the backup thread starts: that thread reads
         # the settings, and the core's lazy loading is not meant for two threads at once.
         for problem in self.companion.load():
