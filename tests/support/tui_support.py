@@ -1,6 +1,7 @@
 """Building the TUI on test files and a fake clock, and driving it without sleeping."""
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,12 +80,21 @@ async def confirm_checks(app: FacecoachApp, pilot: Pilot[None]) -> SessionScreen
     return app.screen
 
 
+UNTIL_SECONDS = 15.0
+
+
 async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Lets the app's workers run until `condition` holds (the simulated radio is async)."""
-    for _ in range(300):
+    """Lets the app's workers run until `condition` holds (the simulated radio is async).
+
+    The limit is wall time, generous: a loaded CI machine loading the Bluetooth stack in a
+    worker can take seconds; a condition that never holds still fails."""
+    deadline = time.monotonic() + UNTIL_SECONDS
+    while time.monotonic() < deadline:
         if condition():
             return
         await pilot.pause(0.01)
+    if condition():
+        return
     raise AssertionError("the app never got there")
 
 

@@ -20,6 +20,7 @@ from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 
 if TYPE_CHECKING:
+    from facecoach.cli.realtime import CoachRunner
     from facecoach.routines.model import Routine
 
 ACCEPT_RISK = "--accept-risk"
@@ -137,7 +138,7 @@ async def _run(
         loop = asyncio.get_running_loop()
         # Ctrl-C is the user's stop; a closed terminal (SIGHUP) and `kill` (SIGTERM) are not.
         handlers = {
-            signal.SIGINT: lambda: runner.request_stop(by_user=True),
+            signal.SIGINT: lambda: _stop_on_ctrl_c(runner),
             signal.SIGTERM: lambda: runner.request_stop(by_user=False),
             signal.SIGHUP: lambda: runner.request_stop(by_user=False),
         }
@@ -155,6 +156,13 @@ async def _run(
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         await companion.shutdown()
+
+
+def _stop_on_ctrl_c(runner: "CoachRunner") -> None:
+    # The terminal has echoed ^C after the last line's text: what follows starts a new line.
+    if sys.stdout.isatty():
+        sys.stdout.write("\n")
+    runner.request_stop(by_user=True)
 
 
 async def _connect_device(companion: Companion) -> None:

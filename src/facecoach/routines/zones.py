@@ -42,4 +42,10 @@ class Side(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value
+        """'left', 'right', 'centre': the files keep 'center'; the words are British, once."""
+        return "centre" if self is Side.CENTER else self.value
+
+    @property
+    def place(self) -> str:
+        """'left side', 'right side', 'centre'."""
+        return "centre" if self is Side.CENTER else f"{self.value} side"

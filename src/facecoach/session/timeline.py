@@ -93,7 +93,7 @@ def plan_timeline(routine: Routine) -> SessionTimeline:
                 zone_index=zone_index,
                 entry=entry,
                 side=entry.sides[0],
-                text=f"Move to {entry.title}, {entry.sides[0].label}",
+                text=f"Move to {entry.title}, {entry.sides[0].place}",
             )
         _plan_zone(builder, routine, zone_index, entry)
     return SessionTimeline(routine=routine, steps=tuple(builder.steps))
@@ -113,7 +113,7 @@ def _plan_zone(
                 zone_index=zone_index,
                 entry=entry,
                 side=side,
-                text=f"Switch to {side.label} side",
+                text=f"Switch to {side.place}",
             )
         for glide in range(1, glides + 1):
             builder.add(

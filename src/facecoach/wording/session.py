@@ -51,10 +51,10 @@ def step_cue(step: Step) -> str:
         case StepKind.TRANSITION:
             assert step.zone is not None
             assert step.side is not None
-            return f"Move to {step.zone.label.lower()}, {step.side.label} side, {length}"
+            return f"Move to {step.zone.label.lower()}, {step.side.place}, {length}"
         case StepKind.SIDE_SWITCH:
             assert step.side is not None
-            return f"Switch to {step.side.label} side, {length}"
+            return f"Switch to {step.side.place}, {length}"
         case StepKind.GLIDE:
             return f"{step_place(step)}: glide {step.glide} of {step.glides}, {length}"
         case StepKind.HOLD:
@@ -67,8 +67,7 @@ def step_place(step: Step) -> str:
         return "Prep"
     if step.side is None:
         return step.zone.label
-    side = "centre" if step.side.value == "center" else f"{step.side.label} side"
-    return f"{step.zone.label}, {side}"
+    return f"{step.zone.label}, {step.side.place}"
 
 
 def session_intro(routine: Routine, total_seconds: float) -> str:

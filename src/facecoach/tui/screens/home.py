@@ -164,7 +164,9 @@ class HomeScreen(Screen[None]):
             return
         state.update(sentence(today_text(stats)))
         program = (
-            stats.program.describe() if stats.program else "Program starts with your first session"
+            sentence(stats.program.describe())
+            if stats.program
+            else "Program starts with your first session"
         )
         deadline = ""
         if stats.today_state is TodayState.REST and stats.streak.deadline is not None:
@@ -176,9 +178,12 @@ class HomeScreen(Screen[None]):
         )
         done = min(stats.week_sessions, stats.week_target)
         bar = "■" * done + "□" * max(0, stats.week_target - done)
-        week.update(
-            f"{bar}  {week_text(stats)}\n{format_duration(stats.week_minutes * 60)} of treatment"
+        treated = (
+            f"{format_duration(stats.week_minutes * 60)} of treatment"
+            if stats.week_minutes * 60 >= 0.5
+            else "No treatment yet this week"
         )
+        week.update(f"{bar}  {week_text(stats)}\n{treated}")
 
     def _show_routines(self, dashboard: Dashboard) -> None:
         select = self._routine_select()
@@ -200,7 +205,8 @@ class HomeScreen(Screen[None]):
         routine = self.companion.library.get(event.value).routine
         zones = ", ".join(dict.fromkeys(entry.zone.label.lower() for entry in routine.zones))
         why = (
-            "Suggested today: routines rotate, since varying treatments is the advice. "
+            "Suggested today: facecoach rotates routines, as varying the treatment is the "
+            "usual advice. "
             if routine.id == self._suggested_id
             else ""
         )
