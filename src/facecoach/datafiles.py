@@ -104,9 +104,15 @@ def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachErr
     import tomli_w  # only writers pay for it
 
     text = tomli_w.dumps(data)
+    write_text_atomic(path, text, error)
+    return text
+
+
+def write_text_atomic(path: Path, text: str, error: type[FacecoachError]) -> None:
+    """Writes `text` in place of `path`: the old file or the new one, never half of either."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".toml")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(text.encode("utf-8"))
             out.flush()
@@ -114,7 +120,6 @@ def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachErr
         os.replace(temp, path)
     except OSError as exc:
         raise error(f"cannot write {path}: {exc.strerror}") from None
-    return text
 
 
 def keep_backup(path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class FieldWords:
     label: str  # 'Glide length'
-    unit: str = ""  # 'seconds', said after a limit
+    unit: str = ""  # 'seconds' said after a limit; for a list, what it holds ('zones')
 
 
 # Settings, as the Settings screen and the CLI options name them.
@@ -82,9 +82,9 @@ def problem_phrase(error: Mapping[str, Any], unit: str = "") -> str:
         case "string_too_long":
             return f"must be at most {ctx['max_length']} characters"
         case "too_short":
-            return f"must have at least {ctx.get('min_length', 1)}"
+            return f"must have at least {_limit(ctx.get('min_length', 1), unit)}"
         case "too_long":
-            return f"must have at most {ctx.get('max_length')}"
+            return f"must have at most {_limit(ctx.get('max_length'), unit)}"
         case "date_parsing" | "date_from_datetime_parsing" | "date_type":
             return "must be a date (YYYY-MM-DD)"
         case "enum" | "literal_error":

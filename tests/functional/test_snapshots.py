@@ -157,3 +157,25 @@ def test_safety_with_answers(snap_compare: SnapCompare, companion: Companion, si
     companion.record_screening({"metal_implants": True})
     companion.add_injection(InjectionKind.BOTOX, companion.today() - timedelta(days=30))
     assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["y"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_routine_editor(snap_compare: SnapCompare, clock: FakeClock, size: Size) -> None:
+    from facecoach.routines.loader import RoutineLibrary
+
+    companion = make_companion(clock, library=RoutineLibrary.load(None))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, FacecoachApp)
+        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
+        await until(pilot, lambda: getattr(app.screen, "_filled_in", False))
+        from textual.widgets import Select
+
+        app.screen.query_one("#routine-select", Select).value = "spot-forehead"
+        await pilot.press("e")
+        await pilot.pause()
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)

@@ -258,6 +258,37 @@ class Companion:
         """Every routine as it will run: the home list, `routines` and `coach` agree."""
         return [self._choice(loaded) for loaded in self.library.routines.values()]
 
+    def save_routine(self, routine: Routine, *, editing: LoadedRoutine | None = None) -> Path:
+        """Writes a routine made in the editor to the user's routines folder and reloads the
+        library; `editing` is the user routine it replaces (a built-in is never replaced: the
+        editor saves a copy under a new id). Raises RoutineError naming the conflict."""
+        from facecoach.datafiles import write_text_atomic
+        from facecoach.routines.editing import routine_toml
+
+        folder = user_routines_dir(self.config_dir)
+        replacing = editing if editing is not None and not editing.is_builtin else None
+        existing = self.library.routines.get(routine.id)
+        if existing is not None and existing.is_builtin:
+            raise RoutineError(
+                f"{routine.id!r} is the id of a built-in routine; choose another name or id"
+            )
+        if existing is not None and (replacing is None or existing.source != replacing.source):
+            raise RoutineError(f"the id {routine.id!r} is already used by {existing.source}")
+        if replacing is not None and replacing.routine.id == routine.id:
+            path = Path(replacing.source)
+        else:
+            path = folder / f"{routine.id}.toml"
+            if path.exists():  # a file that did not load: never written over unseen
+                raise RoutineError(f"{path} exists already; choose another id or move it away")
+        based_on = editing.routine.name if editing is not None else None
+        write_text_atomic(
+            path, routine_toml(routine, made_on=self.today(), based_on=based_on), RoutineError
+        )
+        if replacing is not None and Path(replacing.source) != path:
+            Path(replacing.source).unlink(missing_ok=True)  # renamed: the old file goes
+        self._library = None
+        return path
+
     def routine_choice(self, id_or_path: str) -> RoutineChoice:
         return self._choice(self.library.resolve(id_or_path))
 

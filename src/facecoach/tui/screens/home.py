@@ -34,6 +34,7 @@ from facecoach.wording.session import format_duration
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "start", "Start", id="home.start"),
+        Binding("e", "edit_routine", "Edit", id="home.edit_routine"),
         Binding("h", "app.history", "History", id="home.history"),
         Binding("y", "app.safety", "Safety", id="home.safety"),
         Binding("o", "app.settings", "Settings", id="home.settings"),
@@ -47,6 +48,7 @@ class HomeScreen(Screen[None]):
         self._suggested_id: str | None = None
         self._start_requested = False  # `s` pressed before the routine list was there
         self._filled_in = False
+        self._select_next: str | None = None  # a routine to choose when Home comes back
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -187,9 +189,15 @@ class HomeScreen(Screen[None]):
 
     def _show_routines(self, dashboard: Dashboard) -> None:
         select = self._routine_select()
+        chosen = self._select_next or (select.value if isinstance(select.value, str) else None)
+        self._select_next = None
         select.set_options(self._routine_options())
         self._suggested_id = dashboard.suggestion.routine.id if dashboard.suggestion else None
-        if self._suggested_id is not None:
+        # The user's choice stays chosen when Home comes back (after the editor: the routine
+        # just saved); the suggestion is the first choice only.
+        if chosen is not None and chosen in self.companion.library.routines:
+            select.value = chosen
+        elif self._suggested_id is not None:
             select.value = self._suggested_id
 
     def _routine_select(self) -> "Select[str]":
@@ -232,6 +240,24 @@ class HomeScreen(Screen[None]):
             self._start(value)
         else:
             self.notify("Choose a routine first.", severity="warning")
+
+    def action_edit_routine(self) -> None:
+        """The routine editor on the routine chosen here (a copy, when it is a built-in)."""
+        from facecoach.tui.screens.routine_editor import RoutineEditorScreen
+
+        if not self._filled_in:
+            return
+        value = self._routine_select().value
+        if not isinstance(value, str):
+            self.notify("Choose a routine to edit first.", severity="warning")
+            return
+
+        def saved(routine_id: str | None) -> None:
+            self._select_next = routine_id
+
+        self.app.push_screen(
+            RoutineEditorScreen(self.companion, self.companion.library.get(value)), saved
+        )
 
     @work(exclusive=True, group="start-session")
     async def _start(self, routine_id: str) -> None:
