@@ -12,6 +12,7 @@ from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import load_settings
+from facecoach.routines.zones import Zone
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
@@ -25,9 +26,12 @@ from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from facecoach.tui.screens.too_small import TooSmallScreen
+from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.big_countdown import BigCountdown
+from facecoach.tui.widgets.face import FaceDiagram
 from facecoach.tui.widgets.toggles import TickBox
 from facecoach.wording.session import NOT_COUNTED
+from facecoach.wording.zone_guide import ZONE_GUIDE
 from tests.support.tui_support import (
     confirm_checks,
     make_app,
@@ -455,3 +459,24 @@ def test_an_app_started_too_small_says_so_first(clock: FakeClock) -> None:
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
 
     run(make_app(clock), scenario, (59, 24))
+
+
+def test_the_zone_guide_shows_where_the_zone_is_and_the_session_waits(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 5.2)  # forehead, left side
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, ZoneGuide))
+        assert screen.session.status is SessionStatus.PAUSED
+        assert text_of(app, "#guide-title") == "Zone guide: Forehead"
+        guide = text_of(app, "#guide-text")
+        assert guide.startswith(ZONE_GUIDE[Zone.FOREHEAD])
+        assert "This routine: brows to hairline." in guide  # the routine's own path
+        assert "▲" in str(app.screen.query_one(FaceDiagram).render())  # the zone, lit
+        await pilot.press("left")  # zones before and after: the neck wraps round
+        assert text_of(app, "#guide-title") == "Zone guide: Neck"
+        assert "never the front" in text_of(app, "#guide-text")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+
+    run(make_app(clock), scenario)

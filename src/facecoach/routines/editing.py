@@ -158,7 +158,7 @@ class RoutineDraft:
 
 
 # Zones on the midline: treated at the centre (the neck never is: see ZoneEntry).
-CENTRE_ONLY = frozenset({Zone.CHIN, Zone.LIPS})
+CENTRE_ONLY = frozenset({Zone.CHIN})
 
 
 def check(draft: RoutineDraft) -> Routine | list[str]:

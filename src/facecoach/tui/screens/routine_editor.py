@@ -44,6 +44,7 @@ class RoutineEditorScreen(Screen[str | None]):
         Binding("delete,x", "remove_zone", "Remove", id="editor.remove"),
         Binding("[", "move_zone(-1)", "Up", id="editor.up"),
         Binding("]", "move_zone(1)", "Down", id="editor.down"),
+        Binding("g", "guide", "Zone guide", id="editor.guide"),
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "back", "Back", id="editor.back"),
     ]
@@ -79,7 +80,7 @@ class RoutineEditorScreen(Screen[str | None]):
             yield Static(id="editor-check")
             yield Static(
                 "a adds a zone after the selected one, Enter changes it, x removes it, "
-                "[ and ] move it. Blank numbers use the routine's own.",
+                "[ and ] move it, g shows where it is. Blank numbers use the routine's own.",
                 id="editor-help",
                 classes="muted",
                 markup=False,
@@ -166,6 +167,15 @@ class RoutineEditorScreen(Screen[str | None]):
         if index is None:
             return
         self._show_zones(self.draft.move_zone(index, by))
+
+    def action_guide(self) -> None:
+        from facecoach.tui.screens.zone_guide import ZoneGuide
+
+        index = self._selected()
+        if index is None:
+            return
+        zone = self.draft.zones[index]
+        self.app.push_screen(ZoneGuide(zone.zone, zone.path or None))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit_zone()

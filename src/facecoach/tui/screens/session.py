@@ -86,6 +86,7 @@ class SessionScreen(Screen[None]):
         Binding("s", "skip_step", "Skip step", id="session.skip_step"),
         Binding("z", "skip_zone", "Skip zone", id="session.skip_zone"),
         Binding("b", "toggle_bell", "Bell", id="session.bell"),
+        Binding("g", "guide", "Guide", id="session.guide"),
         Binding("q", "abort", "Stop", id="session.abort"),
     ]
 
@@ -115,7 +116,7 @@ class SessionScreen(Screen[None]):
                 yield Static(id="session-status")
                 yield Static(id="device-status", classes="muted")
                 yield ProgressBar(id="routine-progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)  # every session key fits at 60 columns
 
     def on_mount(self) -> None:
         self.title = self.routine.name
@@ -275,6 +276,16 @@ class SessionScreen(Screen[None]):
     def action_skip_zone(self) -> None:
         self.live.skip_zone()
         self.tick()
+
+    def action_guide(self) -> None:
+        """Where the zone is and which way to glide; the session waits meanwhile (covered)."""
+        from facecoach.tui.screens.zone_guide import ZoneGuide
+
+        step = self.session.snapshot().step
+        index = step.zone_index if step is not None and step.zone_index is not None else 0
+        entry = self.routine.zones[index]
+        side = step.side if step is not None else None
+        self.app.push_screen(ZoneGuide(entry.zone, entry.path, side))
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
