@@ -164,7 +164,10 @@ def field_problems(
         names = [part for part in error["loc"] if isinstance(part, str)]
         known = words.get(names[-1]) if names else None
         phrase = problem_phrase(error, known.unit if known else "")
-        if known is not None:
+        if known is not None and error["type"] == "value_error":
+            # A rule's own sentence ('a goal of 7 per 5 days is not possible'), after the field.
+            sentences.append(f"{known.label}: {phrase.rstrip('.')}.")
+        elif known is not None:
             sentences.append(f"{known.label} {phrase}.")
         elif names:
             sentences.append(f"{names[-1].replace('_', ' ').capitalize()} {phrase}.")

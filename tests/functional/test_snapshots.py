@@ -137,6 +137,11 @@ def test_history(snap_compare: SnapCompare, companion: Companion, size: Size) ->
         app = pilot.app
         assert isinstance(app, FacecoachApp)
         await until(pilot, lambda: "Streak" in text_of(app, "#history-numbers"))
+        # ...and the selected session's line above the table, drawn when the row is.
+        await until(pilot, lambda: "zones:" in text_of(app, "#recent-detail"))
+        app.screen.query_one("#recent").focus()  # as on_mount left it, whatever came since
+        await pilot.wait_for_scheduled_animations()  # the page scrolled to the table
+        await pilot.pause()
 
     assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 

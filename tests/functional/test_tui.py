@@ -82,7 +82,7 @@ def test_first_run_asks_the_safety_questions_and_records_the_answers(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "ask your doctor" in text_of(app, "#notices Label").lower()
+        assert "ask your doctor" in text_of(app, "#notices Static").lower()
 
     run(make_app(clock, screened=False), scenario)
     with SessionLog.open(data_dir / "facecoach.db") as store:
@@ -178,7 +178,7 @@ def test_waiting_period_needs_an_explicit_override_which_is_recorded(
     companion.add_injection(InjectionKind.BOTOX, clock.now().date() - timedelta(days=2))
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
-        assert "waiting period runs until" in text_of(app, "#notices Label:last-of-type")
+        assert "waiting period runs until" in text_of(app, "#notices Static:last-of-type")
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SafetyOverrideDialog)
@@ -272,7 +272,7 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         assert isinstance(app.screen, HomeScreen)
-        assert "sessions will not be saved" in text_of(app, "#notices Label")
+        assert "sessions will not be saved" in text_of(app, "#notices Static")
         # The safety answers live in the log: the start says they cannot be checked.
         await pilot.press("s")
         await pilot.pause()

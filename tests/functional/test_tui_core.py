@@ -384,10 +384,12 @@ def test_names_from_files_and_the_log_are_shown_as_text(
     tmp_path_factory: pytest.TempPathFactory, name: str
 ) -> None:
     from rich.text import Text
-    from textual.widgets import DataTable, Select
+    from textual.widgets import DataTable, Select, Static
 
     from facecoach.routines.loader import LoadedRoutine
     from facecoach.routines.model import Routine
+    from facecoach.tui.screens.history import ROUTINE_COLUMN
+    from facecoach.wording.adherence import clipped
     from facecoach.wording.text import plain
 
     data_dir = tmp_path_factory.mktemp("data")
@@ -413,7 +415,9 @@ def test_names_from_files_and_the_log_are_shown_as_text(
             table = app.screen.query_one("#recent", DataTable)
             cell = table.get_cell_at((0, 1))  # type: ignore[arg-type]
             assert isinstance(cell, Text)
-            assert cell.plain == plain(name)
+            assert cell.plain == clipped(plain(name), ROUTINE_COLUMN)
+            detail = app.screen.query_one("#recent-detail", Static)
+            assert plain(name) in str(detail.render())  # whole, above the table
             assert app.is_running  # nothing clicked its way to quitting
 
     asyncio.run(main())
@@ -439,7 +443,9 @@ def test_history_deletes_restores_and_notes_a_session(clock: FakeClock, data_dir
             app.screen.query_one("#note", Input).value = "jaw felt [b]tight[/b]"
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-            assert "jaw felt [b]tight[/b]" in str(table.get_row_at(0)[5])
+            assert str(table.get_row_at(0)[5]) == "✎"  # a note: in full above the table
+            detail = str(app.screen.query_one("#recent-detail").render())
+            assert "Note: jaw felt [b]tight[/b]" in detail
             await pilot.press("x")
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             await pilot.click("#yes")

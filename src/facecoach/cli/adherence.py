@@ -177,13 +177,25 @@ def stats_lines(stats: "AdherenceStats") -> list[str]:
     )
     done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
     if done_zones:
-        zones = ", ".join(f"{zone} {count}" for zone, count in sorted(done_zones.items()))
+        from facecoach.routines.zones import Zone
+
+        known = {zone.value: zone.label.lower() for zone in Zone}
+
+        def label(zone: str) -> str:  # a zone from an old import may not be one we know
+            return known.get(zone, zone)
+
+        zones = ", ".join(f"{label(zone)} {count}" for zone, count in sorted(done_zones.items()))
         lines.append(f"Glides by zone: {zones}")
     return lines
 
 
 def _history(args: argparse.Namespace) -> int:
-    from facecoach.wording.adherence import day_ranges_text, status_word
+    from facecoach.wording.adherence import (
+        clipped,
+        day_ranges_text,
+        status_word,
+        zones_done_text,
+    )
     from facecoach.wording.session import format_duration
 
     store = _reading(args).existing_store()
@@ -194,7 +206,6 @@ def _history(args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = []
     for s in sessions:
-        zones_done = sum(1 for z in s.zones if z.is_complete)
         note = (s.note or "").replace("\n", " ")
         rows.append(
             (
@@ -203,8 +214,8 @@ def _history(args: argparse.Namespace) -> int:
                 s.routine_name,
                 status_word(s.status),
                 format_duration(s.active_seconds),
-                f"{zones_done}/{len(s.zones)}",
-                note if len(note) <= 30 else note[:29] + "…",
+                zones_done_text(s),
+                clipped(note, 30),
             )
         )
     print_table(("ID", "STARTED", "ROUTINE", "STATUS", "TIME", "ZONES", "NOTE"), rows, sys.stdout)

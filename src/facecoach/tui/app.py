@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 class FacecoachApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere work
-    # Layouts narrow below 70 columns and 22 rows (see app.tcss).
+    # Layouts narrow below 70 columns, and below 22 and 30 rows (see app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall"), (30, "-roomy")]
     TITLE = "facecoach"
     BINDINGS = [
         Binding("t", "toggle_dark", "Light/dark", id="app.toggle_theme", show=False),

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from facecoach.adherence.session_log import RecordStatus
+from facecoach.adherence.session_log import RecordStatus, SessionRecord
 from facecoach.adherence.stats import AdherenceStats, TodayState
 
 STATUS_WORDS = {
@@ -89,3 +89,26 @@ def day_ranges_text(days: Iterable[date]) -> str:
 def sentence(text: str) -> str:
     """The first letter capitalised, the rest as it is ('Fri 04 Dec' stays so)."""
     return text[:1].upper() + text[1:]
+
+
+def zones_done_text(session: SessionRecord) -> str:
+    """'3/4' zones complete; '3/4½' when a zone was done in part."""
+    complete = sum(1 for zone in session.zones if zone.is_complete)
+    partly = any(zone.glides_done and not zone.is_complete for zone in session.zones)
+    return f"{complete}/{len(session.zones)}{'½' if partly else ''}"
+
+
+def zones_list_text(session: SessionRecord) -> str:
+    """Each zone treated, once, in order; ½ when some of its glides were not done."""
+    complete: dict[str, bool] = {}
+    for zone in session.zones:
+        if zone.glides_done:
+            complete[zone.zone] = complete.get(zone.zone, True) and zone.is_complete
+    return ", ".join(
+        f"{name.replace('_', '-')}{'' if whole else '½'}" for name, whole in complete.items()
+    )
+
+
+def clipped(text: str, width: int) -> str:
+    """`text` in at most `width` characters, an ellipsis marking a cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"

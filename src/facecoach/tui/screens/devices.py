@@ -27,7 +27,7 @@ NOTHING_FOUND_AFTER_SECONDS = 8.0
 
 class DevicesScreen(Screen[None]):
     BINDINGS = [
-        Binding("p", "pair", "Pair selected", id="devices.pair"),
+        Binding("p", "pair", "Pair", id="devices.pair"),
         Binding("c", "connect", "Connect", id="devices.connect"),
         Binding("x", "disconnect", "Disconnect", id="devices.disconnect"),
         Binding("r", "rescan", "Rescan", id="devices.rescan"),
@@ -60,7 +60,7 @@ class DevicesScreen(Screen[None]):
                 with Horizontal(classes="buttons"):
                     yield Button("Pair selected", id="pair", variant="primary")
                     yield Button("Rescan", id="rescan")
-        yield Footer()
+        yield Footer(compact=True)  # six keys: they fit at 60 columns
 
     def on_mount(self) -> None:
         self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")
@@ -235,9 +235,15 @@ class DevicesScreen(Screen[None]):
         paired = self.companion.device.paired
         if paired is None:
             return
+        others = [d for d in self.companion.device.paired_devices if d is not paired]
+        then = (
+            f" Sessions will then use {others[0].name}, paired before it."
+            if others
+            else " To use it again, you pair it again."
+        )
         forget = await self.app.push_screen_wait(
             ConfirmDialog(
-                f"Forget {paired.name}? To use it again, you pair it again.",
+                f"Forget {paired.name}?{then}",
                 yes="Forget",
                 no="Keep it",
                 danger=True,

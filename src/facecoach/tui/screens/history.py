@@ -16,12 +16,22 @@ from facecoach.errors import FacecoachError
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.tui.widgets.strength import StrengthChart
-from facecoach.wording.adherence import plural, status_word, streak_detail, streak_headline
+from facecoach.wording.adherence import (
+    clipped,
+    plural,
+    status_word,
+    streak_detail,
+    streak_headline,
+    zones_done_text,
+    zones_list_text,
+)
 from facecoach.wording.session import format_duration
 from facecoach.wording.text import plain
 
 RECENT_SESSIONS = 50
 STRENGTH_WEEKS = 52
+# Column widths that keep the table inside 80 columns.
+ROUTINE_COLUMN = 24
 
 
 def _numbers(stats: AdherenceStats) -> str:
@@ -32,17 +42,6 @@ def _numbers(stats: AdherenceStats) -> str:
         f"{plural(stats.total_sessions, 'session')}, "
         f"{format_duration(stats.total_minutes * 60)}, "
         f"{rate} completed"
-    )
-
-
-def _zones(session: SessionRecord) -> str:
-    """Each zone once, in order; ½ when some of its glides were not done."""
-    complete: dict[str, bool] = {}
-    for zone in session.zones:
-        if zone.glides_done:
-            complete[zone.zone] = complete.get(zone.zone, True) and zone.is_complete
-    return ", ".join(
-        f"{name.replace('_', '-')}{'' if whole else '½'}" for name, whole in complete.items()
     )
 
 
@@ -64,17 +63,23 @@ class HistoryScreen(Screen[None]):
         with VerticalScroll(id="history-body"):
             yield Static("Reading the session log…", id="history-numbers")
             yield CalendarHeatmap(id="heatmap")
-            yield Label(f"Habit strength, last {STRENGTH_WEEKS} weeks", classes="muted")
+            yield Label(
+                f"Habit strength, last {STRENGTH_WEEKS} weeks", classes="muted", id="strength-label"
+            )
             yield StrengthChart(STRENGTH_WEEKS, id="strength")
-            yield Label("Recent sessions (½: some glides not done)", classes="title")
+            yield Label("Recent sessions (zones done; ½: some glides not done)", classes="title")
+            # The selected session in full, above the table so it is in view at 80x24.
+            yield Static(id="recent-detail", classes="muted", markup=False)
             yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "History"
         self.query_one("#recent", DataTable).add_columns(
-            "When", "Routine", "Status", "Time", "Zones", "Note"
+            "When", "Routine", "Status", "Time", "Zones", "✎"
         )
+        self.query_one("#recent", DataTable).focus()
+        self._recent: dict[str, SessionRecord] = {}
         self.refresh_history()
 
     def refresh_history(self) -> None:
@@ -117,19 +122,35 @@ class HistoryScreen(Screen[None]):
         self.query_one(StrengthChart).update(weekly)
         table = self.query_one("#recent", DataTable)
         table.clear()
+        self._recent = {str(session.id): session for session in recent}
         if not recent:
             table.add_row("No sessions yet", "", "", "", "", "")
             return
         for session in recent:
             table.add_row(
-                f"{session.started_local:%a %d %b %H:%M}",
-                shown(session.routine_name),  # from the log: shown as text, never as markup
+                f"{session.started_local:%d %b %H:%M}",
+                # From the log: shown as text, never as markup; cut to fit 80 columns (the
+                # line under the table has it all for the selected row).
+                shown(clipped(session.routine_name, ROUTINE_COLUMN)),
                 status_word(session.status),
                 format_duration(session.active_seconds),
-                _zones(session) or "—",
-                shown((session.note or "").replace("\n", " ")),
+                zones_done_text(session),
+                "✎" if session.note else "",  # the note itself is shown above the table
                 key=str(session.id),
             )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The selected session in full under the table: its routine, zones and note."""
+        session = self._recent.get(str(event.row_key.value))
+        detail = self.query_one("#recent-detail", Static)
+        if session is None:
+            detail.update("")
+            return
+        zones = zones_list_text(session) or "no zone done"
+        note = f"\nNote: {session.note}" if session.note else ""
+        when = f"{session.started_local:%a %d %b %Y %H:%M}"
+        # Names and notes come from files and the log: control characters made visible.
+        detail.update(shown(f"{when} · {session.routine_name} · zones: {zones}{note}"))
 
     def _selected(self) -> SessionRecord | None:
         table = self.query_one("#recent", DataTable)

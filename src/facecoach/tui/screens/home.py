@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Label, Static
+from textual.widgets import Header, Static
 
 if TYPE_CHECKING:
     # The controls are built after the first frame (they cost more than a bare app's start).
@@ -49,6 +49,7 @@ class HomeScreen(Screen[None]):
         self._start_requested = False  # `s` pressed before the routine list was there
         self._filled_in = False
         self._select_next: str | None = None  # a routine to choose when Home comes back
+        self._building = False  # the controls are being mounted (they take two turns)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,7 +58,7 @@ class HomeScreen(Screen[None]):
             with Grid(id="home-grid"):
                 with Vertical(classes="card", id="today-card") as card:
                     card.border_title = "Today"
-                    yield Label(id="today-state")
+                    yield Static(id="today-state")  # wraps: a narrow card keeps all its words
                     yield Static(id="today-detail", classes="muted")
                 with Vertical(classes="card", id="streak-card") as card:
                     card.border_title = "Streak"
@@ -97,7 +98,13 @@ class HomeScreen(Screen[None]):
         after_first_frame(self.app, lambda: self.call_later(self._build_then_show))
 
     async def _build_then_show(self) -> None:
-        await self._build_controls()
+        if self._building:
+            return  # a resume while the first build is mounting: that build shows it all
+        self._building = True
+        try:
+            await self._build_controls()
+        finally:
+            self._building = False
         # After a refresh: the routine list's own parts are composed by then.
         self.call_after_refresh(self._show_dashboard)
 
@@ -150,11 +157,11 @@ class HomeScreen(Screen[None]):
             lines.append(("warning", "Your safety answers say: ask your doctor first (y)."))
         if dashboard.waiting is not None:
             lines.append(("warning", dashboard.waiting.describe()))
-        notices.mount_all(Label(text, classes=style) for style, text in lines)
+        notices.mount_all(Static(text, classes=style) for style, text in lines)
 
     def _show_today(self, dashboard: Dashboard) -> None:
         stats = dashboard.stats
-        state = self.query_one("#today-state", Label)
+        state = self.query_one("#today-state", Static)
         detail = self.query_one("#today-detail", Static)
         streak = self.query_one("#streak", Static)
         week = self.query_one("#week", Static)

@@ -25,15 +25,18 @@ def result_text(result: ScreeningResult) -> str:
 class SafetyScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="safety.back"),
-        Binding("ctrl+s", "save", "Save answers", id="safety.save"),
-        Binding("i", "log_injection", "Log Botox/filler", id="safety.log_injection"),
-        Binding("delete", "remove_injection", "Remove injection", id="safety.remove_injection"),
+        Binding("ctrl+s", "save", "Save", id="safety.save"),
+        Binding("i", "log_injection", "Botox/filler", id="safety.log_injection"),
+        Binding("delete", "remove_injection", "Remove", id="safety.remove_injection"),
     ]
 
     def __init__(self, companion: Companion, *, close_when_answered: bool = False) -> None:
         super().__init__()
         self.companion = companion
         self.close_when_answered = close_when_answered
+        # The answers as last saved (none yet: all unticked), to say when the screen differs.
+        self._saved_answers: dict[str, bool] | None = None
+        self._saved_note = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,7 +69,9 @@ class SafetyScreen(Screen[None]):
             for item in CONTRAINDICATIONS:
                 box = self.query_one(f"#q-{item.id}", TickBox)
                 box.value = screening.result.answers.get(item.id, False)
-            self._show_result(screening.result, f"Answered {screening.answered:%d %b %Y}.")
+            self._saved_note = f"Answered {screening.answered:%d %b %Y}."
+            self._saved_answers = self._answers()
+            self._show_result(screening.result, self._saved_note)
         else:
             self.query_one("#screening-result", Static).update(
                 "Not answered yet: please answer before your first session."
@@ -82,6 +87,17 @@ class SafetyScreen(Screen[None]):
         return {
             item.id: self.query_one(f"#q-{item.id}", TickBox).value for item in CONTRAINDICATIONS
         }
+
+    def on_checkbox_changed(self) -> None:
+        # What the answers on screen mean, said at once, and whether they are saved.
+        answers = self._answers()
+        if answers == self._saved_answers:
+            if self._saved_note:
+                self._show_result(ScreeningResult(answers=answers), self._saved_note)
+            return
+        self._show_result(
+            ScreeningResult(answers=answers), "Not saved yet: ctrl+s saves these answers."
+        )
 
     def _show_result(self, result: ScreeningResult, when: str) -> None:
         widget = self.query_one("#screening-result", Static)
@@ -123,6 +139,7 @@ class SafetyScreen(Screen[None]):
         except FacecoachError as exc:
             self.notify(str(exc), title="Answers not saved", severity="error", markup=False)
             return
+        self._saved_answers, self._saved_note = self._answers(), "Saved."
         self._show_result(result, "Saved.")
         self.notify("Answers saved.", timeout=3)
         if self.close_when_answered:  # first run, or on the way to a first session
@@ -143,12 +160,29 @@ class SafetyScreen(Screen[None]):
             return
         self._show_injections()
 
-    def action_remove_injection(self) -> None:
+    @work(exclusive=True, group="remove-injection")
+    async def action_remove_injection(self) -> None:
+        from facecoach.tui.screens.dialogs import ConfirmDialog
+
         table = self.query_one("#injections", DataTable)
-        if not table.has_focus or table.row_count == 0:
+        if table.row_count == 0:
+            self.notify("No Botox or filler treatment is logged.", timeout=3)
+            return
+        if not table.has_focus:
+            self.notify("Select the treatment in the table first (Tab to it).", timeout=4)
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key is None:
+            return
+        day, kind = (str(cell) for cell in table.get_row(key)[:2])
+        remove = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Remove the {kind} treatment of {day}? Its waiting period goes with it.",
+                yes="Remove",
+                danger=True,
+            )
+        )
+        if not remove:
             return
         try:
             self.companion.remove_injection(int(key))

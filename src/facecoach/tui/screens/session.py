@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
 from facecoach.companion.core import Companion
@@ -109,7 +109,7 @@ class SessionScreen(Screen[None]):
                 yield FaceDiagram()
                 yield RoutineOverview(id="overview")
             with Vertical(id="step-panel"):
-                yield Label(id="zone-title")
+                yield Static(id="zone-title")
                 yield BigCountdown(id="countdown")
                 yield Static(id="glide-line")
                 yield Static(id="next-line")
@@ -202,7 +202,7 @@ class SessionScreen(Screen[None]):
     def _show_step(self, step: Step) -> None:
         face = self.query_one(FaceDiagram)
         face.zone, face.side = step.zone, step.side
-        title = self.query_one("#zone-title", Label)
+        title = self.query_one("#zone-title", Static)
         glide = self.query_one("#glide-line", Static)
         title.update(zone_position(step, len(self.routine.zones)))
         if step.kind is StepKind.GLIDE:
@@ -220,9 +220,10 @@ class SessionScreen(Screen[None]):
     def _show_overview(self, step: Step | None) -> None:
         overview = self.query_one(RoutineOverview)
         current = step.zone_index if step is not None else None
+        width = len(str(len(self.routine.zones)))  # numbers line up: ' 9', '10'
         overview.lines = tuple(
             f"{zone_mark(zone, current=zone.zone_index == current)} "
-            f"{zone.zone_index + 1} {zone.zone.label}"
+            f"{zone.zone_index + 1:>{width}} {zone.zone.label}"
             for zone in self.session.zone_completion()
         )
         overview.current = current

@@ -4,7 +4,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
@@ -41,7 +41,7 @@ class SummaryScreen(Screen[None]):
                 yield Static(NOT_COUNTED, id="summary-not-counted", classes="warning")
             yield Static(self._logged_text(), id="summary-logged", classes="muted")
             yield Static(self._streak_text(), id="summary-streak")
-            yield Label(AFTER_SESSION_REMINDER, id="water")
+            yield Static(AFTER_SESSION_REMINDER, id="water")
             yield Button("Back to home", id="home", variant="primary")
         yield Footer()
 

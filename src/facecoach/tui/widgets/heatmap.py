@@ -11,6 +11,8 @@ from facecoach.adherence.stats import HEATMAP_WEEKS, DayActivity
 _WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 _LABEL_WIDTH = 4
 _LEVEL_CLASSES = tuple(f"heatmap--level-{n}" for n in range(5))
+# Each level its own density of block, so the map reads without colour (NO_COLOR, monochrome).
+LEVEL_GLYPHS = ("·", "░", "▒", "▓", "█")
 
 
 def activity_level(activity: DayActivity | None) -> int:
@@ -85,11 +87,11 @@ class CalendarHeatmap(Widget):
                 if level == 0 and day in self.skip_days:
                     text.append("-".ljust(cell), skip)
                 else:
-                    text.append(("■" if level else "·").ljust(cell), levels[level])
+                    text.append(LEVEL_GLYPHS[level].ljust(cell), levels[level])
             text.append("\n")
         text.append(" " * _LABEL_WIDTH + "less ", label)
         for level in range(5):
-            text.append("■ " if level else "· ", levels[level])
+            text.append(LEVEL_GLYPHS[level] + " ", levels[level])
         text.append("more   - skip day", label)
         return text
 

@@ -11,6 +11,7 @@ answer they gave. Space toggles. Enter on a ticked box goes on to the screen's o
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Checkbox, RadioButton
 
 
@@ -24,6 +25,10 @@ class TickBox(Checkbox):
     def _button(self) -> Content:
         self.BUTTON_INNER = "✓" if self.value else " "
         return super()._button
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual's toggles are always one line; a question cut to "…" cannot be answered.
+        return max(1, len(self.render().wrap(width)))
 
     def action_tick(self) -> None:
         if self.value:
