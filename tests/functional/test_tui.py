@@ -480,3 +480,17 @@ def test_the_zone_guide_shows_where_the_zone_is_and_the_session_waits(clock: Fak
         await until(pilot, lambda: app.screen is screen)
 
     run(make_app(clock), scenario)
+
+
+def test_reduced_motion_turns_the_glide_flash_off(clock: FakeClock) -> None:
+    app = make_app(clock)
+    app.companion.update_settings(reduced_motion=True)
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 5.2)  # a glide has just started
+        assert "Glide 1 of 2" in text_of(app, "#glide-line")
+        assert not screen.query_one(BigCountdown).has_class("flash")
+        assert app.animation_level == "none"
+
+    run(app, scenario)

@@ -86,6 +86,11 @@ class Settings(BaseModel):
         description="Repeats per zone for every routine; unset keeps each routine's own.",
     )
     bell: bool = Field(default=True, description="Ring the terminal bell at every glide change.")
+    reduced_motion: bool = Field(
+        default=False,
+        description="No flash at a glide change and no animations in the app (the bell still "
+        "marks each glide).",
+    )
     theme: str = Field(default=DEFAULT_THEME, min_length=1, max_length=60)
     injection_wait_days: int = Field(
         default=DEFAULT_INJECTION_WAIT_DAYS,

@@ -19,7 +19,8 @@ from facecoach.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from facecoach.devices.link import LinkEvent
-    from facecoach.tui.signals import ExitOnSignals
+from facecoach.tui.motion import apply_motion
+from facecoach.tui.signals import ExitOnSignals
 
 # Other screens load when first opened: the home screen paints sooner.
 
@@ -110,6 +111,7 @@ class FacecoachApp(App[None]):
         # the settings, and the core's lazy loading is not meant for two threads at once.
         for problem in self.companion.load():
             self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
+        apply_motion(self, self.companion.settings.reduced_motion)
         if self.companion.device.paired is not None:
             self.connect_device()  # in the background: loading Bluetooth takes a while
         self.back_up_the_log()

@@ -27,6 +27,7 @@ from facecoach.session.engine import (
     SessionStatus,
 )
 from facecoach.session.timeline import Step, StepKind
+from facecoach.tui.motion import reduced_motion
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
@@ -247,13 +248,14 @@ class SessionScreen(Screen[None]):
         countdown.paused = paused
         self.set_class(paused, "paused")
         # The flash lasts a fixed stretch of session time, so it follows the clock like the rest.
-        # With reduced motion (TEXTUAL_ANIMATIONS=none) the bell alone marks a glide change.
+        # With reduced motion (the setting, or TEXTUAL_ANIMATIONS=none) the bell alone marks
+        # a glide change.
         step = snapshot.step
         flashing = (
             step is not None
             and step.kind is StepKind.GLIDE
             and snapshot.step_elapsed < FLASH_SECONDS
-            and self.app.animation_level != "none"
+            and not reduced_motion(self.app)
         )
         countdown.set_class(flashing and not paused, "flash")
         state = ""

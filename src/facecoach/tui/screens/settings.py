@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from facecoach.companion.core import Companion
 from facecoach.config.settings import PhaseSettings, Settings, SettingsError, program_phases
+from facecoach.tui.motion import apply_motion
 
 
 def _optional(text: str) -> str | None:
@@ -84,6 +85,10 @@ class SettingsScreen(Screen[None]):
             )
             yield row("Bell at each glide", Switch(settings.bell, id="bell"))
             yield row(
+                "Reduced motion (no flash)",
+                Switch(settings.reduced_motion, id="reduced-motion"),
+            )
+            yield row(
                 "Wait after Botox/fillers (days)",
                 Input(str(settings.injection_wait_days), id="wait-days"),
             )
@@ -134,6 +139,7 @@ class SettingsScreen(Screen[None]):
         return (
             *inputs,
             self.query_one("#bell", Switch).value,
+            self.query_one("#reduced-motion", Switch).value,
             self.query_one("#theme", Select).value,
         )
 
@@ -159,6 +165,7 @@ class SettingsScreen(Screen[None]):
             "glide_seconds": _optional(self._value("glide-seconds")),
             "repeats": _optional(self._value("repeats")),
             "bell": self.query_one("#bell", Switch).value,
+            "reduced_motion": self.query_one("#reduced-motion", Switch).value,
             "injection_wait_days": self._value("wait-days").strip(),
         }
         theme = self.query_one("#theme", Select).value
@@ -176,6 +183,7 @@ class SettingsScreen(Screen[None]):
             self.notify(str(exc), title="Settings not saved", severity="error", markup=False)
             return
         self.app.theme = saved.theme
+        apply_motion(self.app, saved.reduced_motion)
         self.notify("Settings saved.", timeout=3)
         self.app.pop_screen()
 
