@@ -129,7 +129,9 @@ def test_session_summary(
     assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+# History at 60x20 is checked by a Pilot test instead (test_tui.py): its SVG differs from run
+# to run in style definitions that draw nothing (the same text and colours on screen).
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24")])
 def test_history(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("h")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
@@ -34,6 +34,7 @@ from facecoach.wording.session import NOT_COUNTED
 from facecoach.wording.zone_guide import ZONE_GUIDE
 from tests.support.tui_support import (
     confirm_checks,
+    log_one_session,
     make_app,
     make_companion,
     start_session,
@@ -494,3 +495,25 @@ def test_reduced_motion_turns_the_glide_flash_off(clock: FakeClock) -> None:
         assert app.animation_level == "none"
 
     run(app, scenario)
+
+
+def test_history_at_60x20_shows_the_sessions_and_the_selected_one_in_full(
+    clock: FakeClock,
+) -> None:
+    app = make_app(clock)
+    for days_ago in range(1, 8):
+        log_one_session(app.companion, "quick", "Quick test", days_ago=days_ago)
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await until(pilot, lambda: "zones:" in text_of(app, "#recent-detail"))
+        table = app.screen.query_one("#recent", DataTable)
+        assert table.row_count == 7
+        assert app.focused is table  # arrows move through the sessions at once
+        await pilot.press("down")
+        await until(pilot, lambda: "Quick test" in text_of(app, "#recent-detail"))
+        # Every column fits: the widest row is no wider than the table's room.
+        assert table.virtual_size.width <= table.size.width
+
+    run(app, scenario, (60, 20))

@@ -406,7 +406,9 @@ def test_names_from_files_and_the_log_are_shown_as_text(
     async def main() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
+            await until(pilot, lambda: bool(app.screen.query("#routine-select")))
             select = app.screen.query_one("#routine-select", Select)
+            await until(pilot, lambda: len(select._options) > 1)  # filled after the first frame
             options: list[tuple[Text, str]] = select._options  # type: ignore[assignment]
             (label,) = [prompt.plain for prompt, value in options if value == "hostile"]
             assert label.startswith(plain(routine.name))  # as written: no markup taken away

@@ -109,7 +109,7 @@ def test_the_devices_screen_counts_what_it_finds_rescans_and_asks_before_forgett
             await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
             table = app.screen.query_one("#nearby", DataTable)
             await until(pilot, lambda: table.row_count == 3)
-            assert text_of(app, "#scan-state") == "Scanning… found 3 devices."
+            await until(pilot, lambda: text_of(app, "#scan-state") == "Scanning… found 3 devices.")
             # The address is a column that fits at 80 columns.
             assert "5A:1D:00:00:00:0" in str(table.get_row_at(0)[1])
             await pilot.press("r")
@@ -120,9 +120,9 @@ def test_the_devices_screen_counts_what_it_finds_rescans_and_asks_before_forgett
             await until(pilot, lambda: app.companion.device.is_connected)
             await until(pilot, lambda: not app.screen.query_one("#disconnect", Button).disabled)
             connect = app.screen.query_one("#connect", Button)
-            assert str(connect.label) == "Connected"
+            await until(pilot, lambda: str(connect.label) == "Connected")
             assert connect.disabled
-            assert "Skin contact: " in text_of(app, "#programs")
+            await until(pilot, lambda: "Skin contact: " in text_of(app, "#programs"))
             await pilot.press("x")  # disconnect
             await until(pilot, lambda: not app.companion.device.is_connected)
             await until(pilot, lambda: str(connect.label) == "Connect")

@@ -3,6 +3,7 @@
 import os
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -98,12 +99,14 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     raise AssertionError("the app never got there")
 
 
-def log_one_session(companion: Companion, routine_id: str, routine_name: str) -> None:
-    """A minute's session done now, as `facecoach log` would record it."""
+def log_one_session(
+    companion: Companion, routine_id: str, routine_name: str, *, days_ago: int = 0
+) -> None:
+    """A minute's session done now (or `days_ago`), as `facecoach log` would record it."""
     companion.require_store().log_manual_session(
         routine_id=routine_id,
         routine_name=routine_name,
-        started=companion.clock.now(),
+        started=companion.clock.now() - timedelta(days=days_ago),
         utc_offset_minutes=0,
         seconds=60,
         zones=[],

@@ -34,7 +34,8 @@ from facecoach.wording.session import format_duration
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "start", "Start", id="home.start"),
-        Binding("e", "edit_routine", "Edit", id="home.edit_routine"),
+        # Not in the footer (it would not fit at 60 columns): the routine's line says it.
+        Binding("e", "edit_routine", "Edit routine", id="home.edit_routine", show=False),
         Binding("h", "app.history", "History", id="home.history"),
         Binding("y", "app.safety", "Safety", id="home.safety"),
         Binding("o", "app.settings", "Settings", id="home.settings"),
@@ -90,7 +91,7 @@ class HomeScreen(Screen[None]):
             Button("Start session", id="start", variant="success"),
         )
         await self.query_one("#footer-skeleton").remove()
-        await self.mount(Footer())
+        await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
 
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         # The app's first frame shows the cards without their numbers; they are filled in once
@@ -225,7 +226,10 @@ class HomeScreen(Screen[None]):
             if routine.id == self._suggested_id
             else ""
         )
-        detail.update(shown(f"{why}Zones: {zones}."))
+        edit = (
+            "e edits a copy" if self.companion.library.get(event.value).is_builtin else "e edits it"
+        )
+        detail.update(shown(f"{why}Zones: {zones} ({edit})."))
 
     def _routine_options(self) -> list[tuple[Text, str]]:
         # Names come from routine files: shown as text, never as markup.
