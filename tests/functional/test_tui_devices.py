@@ -138,3 +138,33 @@ def test_the_devices_screen_counts_what_it_finds_rescans_and_asks_before_forgett
             await until(pilot, lambda: app.companion.device.paired is None)
 
     asyncio.run(main())
+
+
+def test_program_and_intensity_can_be_changed_by_hand_never_above_the_limit(
+    clock: FakeClock,
+) -> None:
+    app, air = simulated_app(clock)
+    ref_a = air.device("5A:1D:00:00:00:02")
+    limit = next(p for p in PROFILES if p.id == "reference-a").limits.max_intensity
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("d")
+            await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
+            table = app.screen.query_one("#nearby", DataTable)
+            await until(pilot, lambda: table.row_count == 3)
+            await pilot.press("down", "p")
+            await until(pilot, lambda: app.companion.device.is_connected)
+            await until(pilot, lambda: "m changes the program" in text_of(app, "#programs"))
+            before = ref_a.firmware.program_code
+            await pilot.press("m")
+            await until(pilot, lambda: ref_a.firmware.program_code != before)
+            for _ in range(limit + 3):
+                await pilot.press("plus")
+                await pilot.pause()
+            await until(pilot, lambda: ref_a.firmware.intensity == limit)
+            assert f"Intensity {limit} (limit {limit})" in text_of(app, "#programs")
+            await pilot.press("minus")
+            await until(pilot, lambda: ref_a.firmware.intensity == limit - 1)
+
+    asyncio.run(main())

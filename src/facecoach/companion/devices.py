@@ -23,7 +23,7 @@ from facecoach.wording.devices import battery_text
 if TYPE_CHECKING:
     from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
     from facecoach.devices.paired import KnownDevice, KnownDevices
-    from facecoach.devices.protocol.profile import DeviceProfile
+    from facecoach.devices.protocol.profile import DeviceProfile, DeviceProgram
     from facecoach.devices.protocol.registry import ProfileRegistry
     from facecoach.devices.protocol.status import DeviceStatus
     from facecoach.devices.scanning import DeviceScanner, ScanResult
@@ -211,6 +211,31 @@ class DeviceService:
         except DeviceError as exc:
             return f"Could not read the device's state: {exc}"
         return None
+
+    def _connected_link(self) -> DeviceLink:
+        link = self.link
+        if link is None or not link.is_connected:
+            raise DeviceError("the device is not connected: connect it first")
+        return link
+
+    async def next_program(self) -> DeviceProgram:
+        """Selects the profile's next program (after the one selected; the first if none)."""
+        link = self._connected_link()
+        programs = link.profile.programs
+        if not programs:
+            raise DeviceError(f"{link.name} has no programs to choose from")
+        codes = [program.code for program in programs]
+        current = link.status.program_code
+        following = (codes.index(current) + 1) % len(codes) if current in codes else 0
+        return await link.select_program(programs[following].id)
+
+    async def change_intensity(self, by: int) -> tuple[int, int]:
+        """Raises or lowers the intensity by `by`, never above the profile's limit nor below 1;
+        returns the level sent and the limit."""
+        link = self._connected_link()
+        limit = link.profile.limits.max_intensity
+        current = link.status.intensity if link.status.intensity is not None else 1
+        return await link.set_intensity(current + by), limit
 
     async def disconnect(self) -> None:
         link, self.link = self.link, None

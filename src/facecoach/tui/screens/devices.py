@@ -32,6 +32,10 @@ class DevicesScreen(Screen[None]):
         Binding("x", "disconnect", "Disconnect", id="devices.disconnect"),
         Binding("r", "rescan", "Rescan", id="devices.rescan"),
         Binding("f", "forget", "Forget", id="devices.forget"),
+        # Said on the paired device's card, not in the footer (which they would not fit).
+        Binding("m", "next_program", "Next program", id="devices.program", show=False),
+        Binding("plus,equals_sign", "intensity(1)", "Intensity up", id="devices.up", show=False),
+        Binding("minus", "intensity(-1)", "Intensity down", id="devices.down", show=False),
         Binding("escape,q", "app.pop_screen", "Back", id="devices.back"),
     ]
 
@@ -99,7 +103,16 @@ class DevicesScreen(Screen[None]):
         if link is None:
             programs.update("Press c to connect and read its battery and programs.")
             return
-        programs.update(shown("\n".join(describe_status(link.profile, link.status))))
+        lines = describe_status(link.profile, link.status)
+        if connected:
+            keys = []
+            if link.profile.programs:
+                keys.append("m changes the program")
+            if link.status.intensity is not None:
+                keys.append("+ and - the intensity")
+            if keys:
+                lines.append(f"({', '.join(keys)})")
+        programs.update(shown("\n".join(lines)))
 
     # --- scanning --------------------------------------------------------------------------
 
@@ -215,6 +228,27 @@ class DevicesScreen(Screen[None]):
             self.notify(
                 str(exc), title="Cannot connect", severity="error", timeout=10, markup=False
             )
+        self.show_device()
+
+    @work(exclusive=True, group="device")
+    async def action_next_program(self) -> None:
+        try:
+            program = await self.companion.device.next_program()
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Program not changed", severity="warning", markup=False)
+            return
+        self.notify(f"Program: {program.name}.", timeout=3, markup=False)
+        self.show_device()
+
+    @work(exclusive=True, group="device")
+    async def action_intensity(self, by: int) -> None:
+        try:
+            level, limit = await self.companion.device.change_intensity(by)
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Intensity not changed", severity="warning", markup=False)
+            return
+        at_limit = " (the profile's limit)" if by > 0 and level >= limit else ""
+        self.notify(f"Intensity {level}{at_limit}.", timeout=3)
         self.show_device()
 
     def action_disconnect(self) -> None:
