@@ -11,7 +11,7 @@ from facecoach.adherence.stats import compute_stats
 from facecoach.config.settings import Settings
 from facecoach.routines.model import Routine
 from facecoach.validation_problems import field_problems, file_problems
-from facecoach.wording.adherence import day_ranges_text, sentence, week_text
+from facecoach.wording.adherence import day_ranges_text, program_text, sentence, week_text
 from tests.support.routines import make_routine
 
 
@@ -78,3 +78,17 @@ def test_a_bad_zone_in_a_file_is_its_only_problem() -> None:
     assert len(lines) == 1
     assert lines[0].startswith("zones[0].zone: must be one of")
     assert "got 'ears'" in lines[0]
+
+
+def test_a_program_set_to_start_later_says_when() -> None:
+    stats = compute_stats(
+        [],
+        {},
+        today=date(2026, 11, 29),
+        program=DEFAULT_PROGRAM,
+        program_start=date(2027, 1, 1),
+        day_start_hour=3,
+        count_share=0.5,
+    )
+    assert program_text(stats) == "starts on Fri 01 Jan 2027"
+    assert program_text(replace(stats, program_start=None)) == "starts with your first session"

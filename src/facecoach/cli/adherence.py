@@ -158,15 +158,18 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def stats_lines(stats: "AdherenceStats") -> list[str]:
-    from facecoach.wording.adherence import plural, streak_text, today_text, week_text
+    from facecoach.wording.adherence import (
+        plural,
+        program_text,
+        streak_text,
+        today_text,
+        week_text,
+    )
     from facecoach.wording.session import format_duration
 
     day = stats.today.strftime("%a %d %b")
     lines = [f"Today ({day}): {today_text(stats)}"]
-    if stats.program is not None:
-        lines.append(f"Program: {stats.program.describe()}; goal {stats.goal.describe()}")
-    else:
-        lines.append(f"Program: starts with your first session; goal {stats.goal.describe()}")
+    lines.append(f"Program: {program_text(stats)}; goal {stats.goal.describe()}")
     lines.append(f"Streak: {streak_text(stats)}")
     lines.append(f"Habit strength: {stats.strength:.0%}")
     lines.append(f"This week: {week_text(stats)}, {format_duration(stats.week_minutes * 60)}")

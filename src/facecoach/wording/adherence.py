@@ -112,3 +112,12 @@ def zones_list_text(session: SessionRecord) -> str:
 def clipped(text: str, width: int) -> str:
     """`text` in at most `width` characters, an ellipsis marking a cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def program_text(stats: AdherenceStats) -> str:
+    """'intro, day 3 of 60', 'starts on Fri 01 Jan 2027' or 'starts with your first session'."""
+    if stats.program is not None:
+        return stats.program.describe()
+    if stats.program_start is not None and stats.program_start > stats.today:
+        return f"starts on {stats.program_start:%a %d %b %Y}"
+    return "starts with your first session"

@@ -21,6 +21,7 @@ from facecoach.safety.screening import Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
 from facecoach.wording.adherence import (
+    program_text,
     sentence,
     streak_detail,
     streak_headline,
@@ -174,9 +175,7 @@ class HomeScreen(Screen[None]):
             return
         state.update(sentence(today_text(stats)))
         program = (
-            sentence(stats.program.describe())
-            if stats.program
-            else "Program starts with your first session"
+            sentence(program_text(stats)) if stats.program else f"Program {program_text(stats)}"
         )
         deadline = ""
         if stats.today_state is TodayState.REST and stats.streak.deadline is not None:
