@@ -135,6 +135,10 @@ class PreSessionChecks(Dialog[bool]):
         # takes its own Enter first); before that it only ever ticks (see TickBox).
         if self.ready:
             self.dismiss(True)
+            return
+        # Not all ticked: Enter goes on to the next box that is not (Enter, Enter ticks both).
+        unticked = [box for box in self.query(TickBox) if not box.value]
+        unticked[0].focus()
 
     def action_cancel(self) -> None:
         self.dismiss(False)
