@@ -518,3 +518,33 @@ def test_history_at_60x20_shows_the_sessions_and_the_selected_one_in_full(
         assert table.virtual_size.width <= table.size.width
 
     run(app, scenario, (60, 20))
+
+
+def test_the_footer_says_what_space_does_now(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        assert "Pause" in footer_keys(app)
+        assert "Resume" not in footer_keys(app)
+        await pilot.press("space")
+        await until(pilot, lambda: "Resume" in footer_keys(app))
+        assert "Pause" not in footer_keys(app)
+        assert screen.session.status is SessionStatus.PAUSED
+        await pilot.press("space")
+        await until(pilot, lambda: "Pause" in footer_keys(app))
+        await until(pilot, lambda: screen.session.status is SessionStatus.RUNNING)
+
+    run(make_app(clock), scenario)
+
+
+def test_a_remapped_pause_key_pauses_and_resumes(clock: FakeClock) -> None:
+    app = make_app(clock)
+    app.companion.update_settings(keymap={"session.pause": "p"})
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: screen.session.status is SessionStatus.PAUSED)
+        await pilot.press("p")
+        await until(pilot, lambda: screen.session.status is SessionStatus.RUNNING)
+
+    run(app, scenario)

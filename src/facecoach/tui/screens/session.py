@@ -83,7 +83,9 @@ def _next_text(session: Session, step: Step | None) -> str:
 
 class SessionScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause", id="session.pause"),
+        # One key, two bindings: the footer says what space does now (Pause or Resume).
+        Binding("space", "pause", "Pause", id="session.pause"),
+        Binding("space", "resume", "Resume", id="session.pause"),
         Binding("s", "skip_step", "Skip step", id="session.skip_step"),
         Binding("z", "skip_zone", "Skip zone", id="session.skip_zone"),
         Binding("b", "toggle_bell", "Bell", id="session.bell"),
@@ -193,6 +195,7 @@ class SessionScreen(Screen[None]):
             if step.kind is StepKind.GLIDE:
                 self._cue()
         elif event.kind in (EventKind.PAUSED, EventKind.RESUMED):
+            self.refresh_bindings()  # the footer's space: Pause or Resume
             # Whoever paused or resumed (a key here, the app's quit question, a covering
             # screen), the timer follows: it is set only while time runs. Later, not now:
             # this runs inside the driver's dispatch, and `tick` polls the driver.
@@ -268,8 +271,21 @@ class SessionScreen(Screen[None]):
 
     # --- intents -------------------------------------------------------------------------
 
-    def action_toggle_pause(self) -> None:
-        self.live.toggle_pause()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        live: LiveSession | None = getattr(self, "live", None)  # None until mounted
+        status = live.status if live is not None else SessionStatus.RUNNING
+        if action == "pause":
+            return status is SessionStatus.RUNNING
+        if action == "resume":
+            return status is SessionStatus.PAUSED
+        return True
+
+    def action_pause(self) -> None:
+        self.live.pause()
+        self.tick()
+
+    def action_resume(self) -> None:
+        self.live.resume()
         self.tick()
 
     def action_skip_step(self) -> None:
