@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static, Switch
 from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
@@ -548,3 +548,17 @@ def test_a_remapped_pause_key_pauses_and_resumes(clock: FakeClock) -> None:
         await until(pilot, lambda: screen.session.status is SessionStatus.RUNNING)
 
     run(app, scenario)
+
+
+def test_settings_switches_say_on_or_off(clock: FakeClock) -> None:
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        bell = app.screen.query_one("#bell", Switch)
+        state = bell.parent.query_one(".switch-state", Static) if bell.parent else None
+        assert state is not None
+        assert str(state.render()) == "on"
+        bell.toggle()
+        await until(pilot, lambda: str(state.render()) == "off")
+
+    run(make_app(clock), scenario)

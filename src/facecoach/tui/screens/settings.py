@@ -37,6 +37,9 @@ class SettingsScreen(Screen[None]):
         ongoing = phases[-1]
 
         def row(label: str, widget: Input | Select[str] | Switch) -> Horizontal:
+            if isinstance(widget, Switch):  # the knob's side alone is easy to misread
+                state = Static(_on_off(widget.value), classes="switch-state")
+                return Horizontal(Label(label), widget, state, classes="form-row")
             return Horizontal(Label(label), widget, classes="form-row")
 
         yield Header()
@@ -120,6 +123,11 @@ class SettingsScreen(Screen[None]):
         if first is not None:
             first.focus()
 
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        parent = event.switch.parent
+        if parent is not None:
+            parent.query_one(".switch-state", Static).update(_on_off(event.value))
+
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "theme" and isinstance(event.value, str):
             self.app.theme = event.value  # preview; kept only on save
@@ -190,3 +198,7 @@ class SettingsScreen(Screen[None]):
 
 def _text(value: float | int | None) -> str:
     return "" if value is None else f"{value:g}"
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
