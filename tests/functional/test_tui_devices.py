@@ -168,3 +168,19 @@ def test_program_and_intensity_can_be_changed_by_hand_never_above_the_limit(
             await until(pilot, lambda: ref_a.firmware.intensity == limit - 1)
 
     asyncio.run(main())
+
+
+def test_device_keys_with_nothing_paired_say_what_to_do(clock: FakeClock) -> None:
+    app, _air = simulated_app(clock)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("d")
+            await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
+            for key in ("c", "x", "f"):
+                await pilot.press(key)
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert said.count("No device is paired yet: choose one under Nearby and press p.") == 3
+
+    asyncio.run(main())

@@ -216,8 +216,16 @@ class DevicesScreen(Screen[None]):
             self.show_device()
         self.notify(f"Paired {device.name}.", title="Paired", markup=False)
 
+    def _has_paired(self) -> bool:
+        """Whether a device is paired; says what to do when none is (keys never do nothing)."""
+        if self.companion.device.paired is None:
+            self.notify("No device is paired yet: choose one under Nearby and press p.", timeout=4)
+            return False
+        return True
+
     def action_connect(self) -> None:
-        self._connect()
+        if self._has_paired():
+            self._connect()
 
     @work(exclusive=True, group="device")
     async def _connect(self) -> None:
@@ -252,6 +260,11 @@ class DevicesScreen(Screen[None]):
         self.show_device()
 
     def action_disconnect(self) -> None:
+        if not self._has_paired():
+            return
+        if not self.companion.device.is_connected:
+            self.notify("The device is not connected.", timeout=3)
+            return
         self._disconnect()
 
     @work(exclusive=True, group="device")
@@ -260,7 +273,8 @@ class DevicesScreen(Screen[None]):
         self.show_device()
 
     def action_forget(self) -> None:
-        self._forget()
+        if self._has_paired():
+            self._forget()
 
     @work(exclusive=True, group="device")
     async def _forget(self) -> None:

@@ -154,7 +154,8 @@ class HistoryScreen(Screen[None]):
 
     def _selected(self) -> SessionRecord | None:
         table = self.query_one("#recent", DataTable)
-        if table.row_count == 0:
+        if table.row_count == 0 or not self._recent:
+            self.notify("There is no session to choose yet.", timeout=3)
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         store = self.companion.store

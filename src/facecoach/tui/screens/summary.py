@@ -17,6 +17,7 @@ from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary
 class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "home", "Home", id="summary.home"),
+        Binding("escape", "home", "Home", id="summary.home", show=False),  # Esc leaves too
         Binding("h", "history", "History", id="summary.history"),
     ]
 
