@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from facecoach.adherence.days import DEFAULT_DAY_START_HOUR, today
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import Settings, load_settings, save_settings
 from facecoach.devices.paired import KnownDevice, KnownDevices
@@ -141,7 +142,10 @@ def test_do_not_use_answers_need_an_override(quick: Path, data_dir: Path) -> Non
 def test_the_waiting_period_after_an_injection_needs_an_override(
     quick: Path, data_dir: Path
 ) -> None:
-    safety(data_dir).add_injection(InjectionKind.BOTOX, datetime.now(UTC).date())
+    # Today as facecoach counts it (a new day starts at 03:00): the calendar date is tomorrow
+    # between midnight and three, when an injection "today" would lie ahead.
+    counting_today = today(datetime.now(UTC), DEFAULT_DAY_START_HOUR)
+    safety(data_dir).add_injection(InjectionKind.BOTOX, counting_today)
     refused = facecoach("coach", str(quick), "--confirm-checks")
     assert refused.returncode == 1
     assert "waiting period" in refused.stderr
