@@ -92,9 +92,6 @@ class LiveSession:
         self.paused_because = None
         return self._driver.resume()
 
-    def toggle_pause(self) -> list[SessionEvent]:
-        return self.resume() if self.status is SessionStatus.PAUSED else self.pause()
-
     def skip_step(self) -> list[SessionEvent]:
         return self._ended_after(self._driver.skip_step())
 

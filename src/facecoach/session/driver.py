@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Protocol
 
-from facecoach.session.engine import Session, SessionEvent, SessionStatus
+from facecoach.session.engine import Session, SessionEvent
 
 
 class EventSink(Protocol):
@@ -34,11 +34,6 @@ class SessionDriver:
 
     def resume(self) -> list[SessionEvent]:
         return self._emit(self.session.resume())
-
-    def toggle_pause(self) -> list[SessionEvent]:
-        if self.session.status is SessionStatus.PAUSED:
-            return self.resume()
-        return self.pause()
 
     def skip_step(self) -> list[SessionEvent]:
         return self._emit(self.session.skip_step())

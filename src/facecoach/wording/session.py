@@ -122,9 +122,6 @@ class ZoneMark(StrEnum):
     AHEAD = " "
 
 
-ZONE_MARK_LEGEND = "✓ done · ½ some glides not done · ○ skipped"
-
-
 def zone_mark(zone: ZoneCompletion, *, current: bool = False) -> ZoneMark:
     if current:
         return ZoneMark.NOW

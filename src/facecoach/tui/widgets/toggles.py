@@ -23,6 +23,7 @@ class TickBox(Checkbox):
 
     @property
     def _button(self) -> Content:
+        # Textual draws BUTTON_INNER whatever the value; set per draw, it shows the state.
         self.BUTTON_INNER = "✓" if self.value else " "
         return super()._button
 
