@@ -19,6 +19,29 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return config
 
 
+# What the cue channels read of the machine: cleared, so a test run inside tmux, kitty or a
+# desktop session behaves as one in CI, and a `facecoach coach` subprocess neither plays nor
+# notifies. Tests that want a channel give it a machine of their own.
+CUE_ENVIRONMENT = (
+    "DBUS_SESSION_BUS_ADDRESS",
+    "XDG_RUNTIME_DIR",
+    "PULSE_SERVER",
+    "TMUX",
+    "TERM_PROGRAM",
+    "KITTY_WINDOW_ID",
+    "WEZTERM_PANE",
+    "WT_SESSION",
+    "LC_TERMINAL",
+    "ConEmuPID",
+)
+
+
+@pytest.fixture(autouse=True)
+def quiet_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in CUE_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def user_routines_dir(isolated_dirs: Path) -> Path:
     path = isolated_dirs / "routines"

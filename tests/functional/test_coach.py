@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from facecoach.cli.coach_output import BELL, JsonRenderer, TextRenderer
+from facecoach.cli.coach_output import JsonRenderer, TextRenderer
 from facecoach.cli.realtime import CoachRunner
+from facecoach.companion.cue_channels.dispatch import CueChannel, CueDispatcher
+from facecoach.companion.cue_channels.terminal import BELL, TerminalChannel
 from facecoach.companion.live_session import LiveSession
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import Session, SessionStatus
@@ -38,7 +40,10 @@ class FakeWaiter:
 
 
 def run(
-    renderer: TextRenderer | JsonRenderer, clock: FakeClock, stop_at: float | None = None
+    renderer: TextRenderer | JsonRenderer,
+    clock: FakeClock,
+    stop_at: float | None = None,
+    channels: list[CueChannel] | None = None,
 ) -> Session:
     routine = make_routine(
         prep={"text": "Apply conductive gel.", "seconds": 10},
@@ -47,7 +52,8 @@ def run(
     )
     session = Session(plan_timeline(routine), clock)
     waiter = FakeWaiter(clock)
-    runner = CoachRunner(LiveSession(session, [renderer]), waiter)
+    cues = CueDispatcher(channels, clock) if channels else None
+    runner = CoachRunner(LiveSession(session, [renderer], cues=cues), waiter)
     waiter.runner = runner
     waiter.stop_at = stop_at
     return asyncio.run(runner.run()).session
@@ -74,7 +80,8 @@ def test_text_coach_says_every_cue_in_order(clock: FakeClock) -> None:
 
 def test_bell_rings_at_each_glide_change_only(clock: FakeClock) -> None:
     out = io.StringIO()
-    run(TextRenderer(out, bell=True), clock)
+    bell = TerminalChannel(out.write, bell=True, protocol=None)
+    run(TextRenderer(out), clock, channels=[bell])
     lines = out.getvalue().splitlines()
     belled = [line for line in lines if line.startswith(BELL)]
     assert len(belled) == 9  # 3 glides x 2 sides on the jawline, 3 on the chin
@@ -84,7 +91,7 @@ def test_bell_rings_at_each_glide_change_only(clock: FakeClock) -> None:
 def test_json_events_carry_their_offset_from_the_start(clock: FakeClock) -> None:
     out = io.StringIO()
     bells = io.StringIO()
-    run(JsonRenderer(out, bell_out=bells), clock)
+    run(JsonRenderer(out), clock, channels=[TerminalChannel(bells.write, bell=True, protocol=None)])
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert records[0]["event"] == "started"
     assert records[0]["routine"] == "test"

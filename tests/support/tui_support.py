@@ -17,6 +17,7 @@ from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import PreSessionChecks
 from facecoach.tui.screens.session import SessionScreen
+from tests.support.machines import bare_machine
 
 # 3 s prep, then forehead left/right (2 glides of 5 s each side), then neck left/right.
 QUICK = Routine.model_validate(
@@ -50,6 +51,7 @@ def make_companion(
         Path(os.environ["FACECOACH_DATA_DIR"]) / "facecoach.db",
         library=library or quick_library(),
         device=device,
+        machine=bare_machine(),
     )
     if screened:
         companion.record_screening({})

@@ -23,6 +23,7 @@ PURE_PACKAGES = [
     "facecoach.wording",
     "facecoach.config",
     "facecoach.devices.protocol",
+    "facecoach.cues",
     # The core loads the Bluetooth layer only when a device is used, never at import.
     "facecoach.companion",
 ]

@@ -21,6 +21,7 @@ from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 
 if TYPE_CHECKING:
     from facecoach.cli.realtime import CoachRunner
+    from facecoach.companion.cue_channels.setup import CueChoices
     from facecoach.routines.model import Routine
 
 ACCEPT_RISK = "--accept-risk"
@@ -39,6 +40,29 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
     )
     coach.add_argument("routine", metavar="ROUTINE", help="routine id, or a path to a .toml file")
     coach.add_argument("--bell", action="store_true", help="ring the terminal bell at each glide")
+    coach.add_argument(
+        "--sound",
+        action=argparse.BooleanOptionalAction,
+        help="tones at each glide, side switch, zone and the end (default: the setting, "
+        "which is on wherever this machine can play sound)",
+    )
+    coach.add_argument(
+        "--voice",
+        action=argparse.BooleanOptionalAction,
+        help="say the zone and side before its glides, and the glide numbers "
+        "(default: the setting, off)",
+    )
+    coach.add_argument(
+        "--notify",
+        action=argparse.BooleanOptionalAction,
+        help="a desktop and terminal notification when the session ends or needs you "
+        "(default: the settings, on where they work)",
+    )
+    coach.add_argument(
+        "--on-cue",
+        metavar="CMD",
+        help="run CMD at every cue, with the cue as JSON on its standard input",
+    )
     coach.add_argument(
         "--json", action="store_true", help="print one JSON event per line, with its offset 't'"
     )
@@ -114,11 +138,9 @@ async def _run(
         await _pass_gates(companion, routine.id, args, ask)
         if companion.store is None and not args.no_log:
             warn(f"{companion.log_problem} The session runs, but it is not logged.")
-        renderer: EventSink = (
-            JsonRenderer(sys.stdout, bell_out=sys.stderr if args.bell else None)
-            if args.json
-            else TextRenderer(sys.stdout, bell=args.bell)
-        )
+        renderer: EventSink = JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
+        choices = _cue_choices(companion, args)
+        terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
 
         def log_failed(exc: StoreError) -> None:
             warn(f"{exc} The session goes on.")
@@ -131,7 +153,13 @@ async def _run(
             on_log_error=log_failed,
             on_device_message=lambda text: None,
             on_device_problem=warn,
+            cues=choices,
+            terminal_write=_terminal_writer(terminal) if terminal.isatty() or args.bell else None,
+            on_cue_problem=warn,
         )
+        if live.channels is not None:
+            for notice in live.channels.notices:
+                warn(notice)
         runner = CoachRunner(live, EventWaiter())
         import asyncio
 
@@ -156,6 +184,32 @@ async def _run(
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         await companion.shutdown()
+
+
+def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices":
+    """The settings' cue channels with the flags over them. The plain coach rings the bell
+    only when asked: it often runs in scripts and logs."""
+    from facecoach.config.cue_settings import ChannelMode
+
+    def mode(flag: bool | None) -> ChannelMode | None:
+        return None if flag is None else ChannelMode.ON if flag else ChannelMode.OFF
+
+    return companion.cue_choices(
+        sound=mode(args.sound),
+        voice=mode(args.voice),
+        desktop=mode(args.notify),
+        terminal=mode(args.notify),
+        bell=args.bell,
+        on_cue=args.on_cue,
+    )
+
+
+def _terminal_writer(out: TextIO) -> Callable[[str], None]:
+    def write(text: str) -> None:
+        out.write(text)
+        out.flush()
+
+    return write
 
 
 def _stop_on_ctrl_c(runner: "CoachRunner") -> None:

@@ -4,19 +4,9 @@ import json
 from typing import Any, TextIO
 
 from facecoach.session.engine import EventKind, Session, SessionEvent
-from facecoach.session.timeline import Step, StepKind
+from facecoach.session.timeline import Step
 from facecoach.wording.session import session_intro, session_outcome, step_cue, zone_heading
 from facecoach.wording.text import plain
-
-BELL = "\a"
-
-
-def _is_glide_change(event: SessionEvent) -> bool:
-    return (
-        event.kind is EventKind.STEP_STARTED
-        and event.step is not None
-        and event.step.kind is StepKind.GLIDE
-    )
 
 
 def event_text(event: SessionEvent, session: Session) -> str | None:
@@ -47,27 +37,24 @@ def event_text(event: SessionEvent, session: Session) -> str | None:
 
 
 class TextRenderer:
-    """One line per cue; optionally a terminal bell at every glide change."""
+    """One line per cue (the bell and the other cues are the cue channels' business)."""
 
-    def __init__(self, out: TextIO, bell: bool = False) -> None:
+    def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._bell = bell
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         text = event_text(event, session)
         if text is None:
             return
-        bell = BELL if self._bell and _is_glide_change(event) else ""
-        self._out.write(f"{bell}{plain(text)}\n")  # names and paths come from routine files
+        self._out.write(f"{plain(text)}\n")  # names and paths come from routine files
         self._out.flush()
 
 
 class JsonRenderer:
     """One JSON object per event and line, with `t`: seconds since the session started."""
 
-    def __init__(self, out: TextIO, bell_out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._bell_out = bell_out  # the bell must not corrupt the JSON stream
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         record: dict[str, Any] = {
@@ -92,9 +79,6 @@ class JsonRenderer:
             record["text"] = text
         self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._out.flush()
-        if self._bell_out is not None and _is_glide_change(event):
-            self._bell_out.write(BELL)
-            self._bell_out.flush()
 
 
 def step_record(step: Step) -> dict[str, Any]:

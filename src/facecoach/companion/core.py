@@ -43,6 +43,8 @@ from facecoach.session.clock import Clock
 
 if TYPE_CHECKING:
     from facecoach.adherence.stats import AdherenceStats
+    from facecoach.companion.cue_channels.machine import Machine
+    from facecoach.companion.cue_channels.setup import ChannelStatus, CueChoices
     from facecoach.companion.day_status import DayStatus
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.preflight import Gate
@@ -92,6 +94,7 @@ class Companion:
         *,
         device: DeviceService | None = None,
         cache: ValidatedCache | None = None,
+        machine: Machine | None = None,
     ) -> None:
         self.clock = clock
         self.config_dir = config_dir
@@ -110,6 +113,7 @@ class Companion:
         self._log_existed = database.exists()
         self.log_problem: str | None = None
         self.live: LiveSession | None = None
+        self._machine = machine
 
     # --- settings and routines, loaded on first use -----------------------------------------
 
@@ -475,6 +479,29 @@ class Companion:
     def _require_safety(self) -> SafetyRecords:
         return SafetyRecords(self.require_store().database)
 
+    # --- cues --------------------------------------------------------------------------------
+
+    @property
+    def machine(self) -> Machine:
+        """What this machine has for sound, speech and notifications (read once)."""
+        if self._machine is None:
+            from facecoach.companion.cue_channels.machine import Machine
+
+            self._machine = Machine()
+        return self._machine
+
+    def cue_choices(self, **overrides: object) -> CueChoices:
+        """The settings' cue choices, with the command line's flags over them (None: unset)."""
+        from facecoach.companion.cue_channels.setup import CueChoices
+
+        return CueChoices.from_settings(self.settings).overridden(**overrides)
+
+    def cue_channels(self, choices: CueChoices | None = None) -> list[ChannelStatus]:
+        """Every cue channel: used or not, and with what or why not."""
+        from facecoach.companion.cue_channels.setup import channel_statuses
+
+        return channel_statuses(choices or self.cue_choices(), self.machine)
+
     # --- the session -------------------------------------------------------------------------
 
     def begin_session(
@@ -487,9 +514,17 @@ class Companion:
         on_log_error: Callable[[StoreError], None] | None = None,
         on_device_message: Callable[[str], None] = lambda text: None,
         on_device_problem: Callable[[str], None] = lambda text: None,
+        cues: CueChoices | None = None,
+        terminal_write: Callable[[str], None] | None = None,
+        on_cue_problem: Callable[[str], None] = lambda text: None,
     ) -> LiveSession:
         """A live session ready to start: the log first, then the device (when one is
-        connected), then `sinks`. Call from the event loop when a device is connected."""
+        connected), then the cue channels, then `sinks`. Call from the event loop when a
+        device is connected.
+
+        `terminal_write` writes to the front end's terminal (the bell, terminal
+        notifications); `on_cue_problem` is called from the channels' threads, once per
+        channel that fails."""
         from facecoach.adherence.recorder import SessionRecorder
         from facecoach.companion.live_session import LiveSession
         from facecoach.session.engine import Session
@@ -520,15 +555,32 @@ class Companion:
                 device=self.device.paired.name if link and self.device.paired else None,
                 on_error=on_log_error,
             )
+        from facecoach.companion.cue_channels.dispatch import CueDispatcher
+        from facecoach.companion.cue_channels.setup import build_channels
+
+        channels = build_channels(
+            cues or self.cue_choices(),
+            self.machine,
+            routine_id=routine.id,
+            terminal_write=terminal_write,
+            on_problem=on_cue_problem,
+        )
+        dispatcher = CueDispatcher(channels.channels, self.clock, on_cue_problem)
+
         device_sinks: list[EventSink] = []
         commands = None
         if link is not None:
             # Loaded with the first connected device: the profile schema costs start-up time.
             from facecoach.companion.device_commands import DeviceCommandQueue
-            from facecoach.companion.device_sinks import DeviceProgramSink, DeviceTroubleNotes
+            from facecoach.companion.device_sinks import (
+                DeviceDropCues,
+                DeviceProgramSink,
+                DeviceTroubleNotes,
+            )
 
             if recorder is not None:
                 device_sinks.append(DeviceTroubleNotes(link, recorder))
+            device_sinks.append(DeviceDropCues(link, dispatcher))
             if link.profile.programs:
                 commands = DeviceCommandQueue()
 
@@ -552,7 +604,13 @@ class Companion:
                     )
                 )
         self.live = LiveSession(
-            session, sinks, recorder=recorder, device_sinks=device_sinks, commands=commands
+            session,
+            sinks,
+            recorder=recorder,
+            device_sinks=device_sinks,
+            commands=commands,
+            cues=dispatcher,
+            channels=channels,
         )
         return self.live
 

@@ -19,6 +19,7 @@ from facecoach.session.timeline import Step, StepKind
 
 if TYPE_CHECKING:
     from facecoach.adherence.recorder import SessionRecorder
+    from facecoach.companion.cue_channels.dispatch import CueDispatcher
     from facecoach.devices.link import DeviceLink, LinkEvent
 
 
@@ -141,6 +142,24 @@ class DeviceTroubleNotes:
         }
         if event.kind in kinds:
             self._recorder.note(kinds[event.kind], event.text)
+
+    def handle(self, event: SessionEvent, session: Session) -> None:
+        if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
+            self._unsubscribe()
+
+
+class DeviceDropCues:
+    """Calls the user back (a tone, a voice, a notification) when the device drops out."""
+
+    def __init__(self, link: "DeviceLink", cues: "CueDispatcher") -> None:
+        self._cues = cues
+        self._unsubscribe = link.subscribe(self._on_link_event)
+
+    def _on_link_event(self, event: "LinkEvent") -> None:
+        from facecoach.devices.link import LinkEventKind
+
+        if event.kind in (LinkEventKind.DROPPED, LinkEventKind.GAVE_UP):
+            self._cues.needs_you(event.text)
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):

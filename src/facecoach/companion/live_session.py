@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from facecoach.adherence.recorder import SessionRecorder
 from facecoach.adherence.session_log import RecordStatus, SessionEventKind
+from facecoach.companion.cue_channels.dispatch import CueDispatcher
+from facecoach.companion.cue_channels.setup import SessionChannels
 from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.session.driver import EventSink, SessionDriver
 from facecoach.session.engine import Session, SessionEvent, SessionSnapshot, SessionStatus
@@ -35,15 +37,21 @@ class LiveSession:
         recorder: SessionRecorder | None = None,
         device_sinks: Sequence[EventSink] = (),
         commands: DeviceCommandQueue | None = None,
+        cues: CueDispatcher | None = None,
+        channels: SessionChannels | None = None,
     ) -> None:
         self.session = session
         self.recorder = recorder
         self.commands = commands
+        self.cues = cues
+        # Which cue channels this session uses, and why the others are not used.
+        self.channels = channels
         self.paused_because: str | None = None
         # How the session ended, once it has: done, stopped by the user, or interrupted.
         self.end_status: RecordStatus | None = None
         first = [recorder] if recorder is not None else []
-        self._driver = SessionDriver(session, [*first, *device_sinks, *sinks])
+        cue_sinks = [cues] if cues is not None else []
+        self._driver = SessionDriver(session, [*first, *device_sinks, *cue_sinks, *sinks])
         self._finished = False
 
     # --- reading -----------------------------------------------------------------------------
@@ -122,19 +130,24 @@ class LiveSession:
         return events
 
     async def finish(self, timeout: float = STOP_TIMEOUT) -> bool:
-        """Waits until the device has had its last command (the stop); False on time-out.
+        """Waits until the device has had its last command (the stop), then until the cue
+        channels have sent the end's own cue; False when the stop timed out.
 
         A stop that did not get through in time is recorded as such: the user is told to
         switch the device off by hand.
         """
-        if self.commands is None:
-            return True
-        delivered = await self.commands.drain(timeout)
-        if not delivered:
-            self.commands.cancel()
-            if self.recorder is not None:
-                self.recorder.note(
-                    SessionEventKind.DEVICE_STOP_FAILED,
-                    f"the device did not answer within {timeout:g} s",
-                )
+        delivered = True
+        if self.commands is not None:
+            delivered = await self.commands.drain(timeout)
+            if not delivered:
+                self.commands.cancel()
+                if self.recorder is not None:
+                    self.recorder.note(
+                        SessionEventKind.DEVICE_STOP_FAILED,
+                        f"the device did not answer within {timeout:g} s",
+                    )
+        if self.cues is not None:
+            import asyncio
+
+            await asyncio.to_thread(self.cues.close)
         return delivered

@@ -18,6 +18,13 @@ from facecoach.adherence.goals import (
 )
 from facecoach.adherence.records import EARLIEST_DAY
 from facecoach.config.appearance import DEFAULT_THEME, NO_SETTINGS_FILE, SETTINGS_CACHE
+from facecoach.config.cue_settings import (
+    DEFAULT_RATE,
+    MAX_RATE,
+    MIN_RATE,
+    ChannelMode,
+    ToneSet,
+)
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
 from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file, write_toml_atomic
@@ -86,6 +93,47 @@ class Settings(BaseModel):
         description="Repeats per zone for every routine; unset keeps each routine's own.",
     )
     bell: bool = Field(default=True, description="Ring the terminal bell at every glide change.")
+    sound: ChannelMode = Field(
+        default=ChannelMode.AUTO,
+        description="Tones at each glide, side switch, zone and the end: off, on, or auto "
+        "(wherever this machine can play sound).",
+    )
+    sound_volume: int = Field(default=70, ge=0, le=100, description="Volume of the tones, 0-100.")
+    tone_set: ToneSet = Field(default=ToneSet.CHIME, description="How the tones sound.")
+    sound_command: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="A command that plays a WAV file (its path is added at the end), instead "
+        "of the player facecoach finds, e.g. 'pw-play --volume 0.5'.",
+    )
+    voice: ChannelMode = Field(
+        default=ChannelMode.OFF,
+        description="Spoken cues (the zone and side before its glides): off, on, or auto.",
+    )
+    voice_rate: int = Field(
+        default=DEFAULT_RATE, ge=MIN_RATE, le=MAX_RATE, description="Words per minute."
+    )
+    voice_name: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_+.-]{1,40}$",
+        description="The speech engine's voice or language, e.g. 'en-gb'; unset: its default.",
+    )
+    desktop_notifications: ChannelMode = Field(
+        default=ChannelMode.AUTO,
+        description="A desktop notification when a session ends or needs you: off, on, or auto.",
+    )
+    terminal_notifications: ChannelMode = Field(
+        default=ChannelMode.AUTO,
+        description="The same as a terminal notification (OSC 9, 777 or 99) where the terminal "
+        "shows them: off, on, or auto.",
+    )
+    on_cue: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="A command run at every cue with the cue as JSON on its standard input.",
+    )
     reduced_motion: bool = Field(
         default=False,
         description="No flash at a glide change and no animations in the app (the bell still "

@@ -5,6 +5,8 @@ also set for the next boundary so that the cue comes on time rather than up to a
 """
 
 import math
+from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +18,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
 from facecoach.companion.core import Companion
+from facecoach.companion.cue_channels.machine import ChannelName
 from facecoach.companion.live_session import LiveSession
 from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
@@ -42,6 +45,9 @@ from facecoach.wording.session import (
 )
 
 # Long enough to be seen from the corner of an eye; the bell (or sound) marks the instant.
+if TYPE_CHECKING:
+    from facecoach.companion.cue_channels.terminal import TerminalChannel
+
 FLASH_SECONDS = 0.8
 # The longest the screen goes without a redraw while time runs (the progress bar moves on).
 MAX_REDRAW_SECONDS = 1.0
@@ -98,7 +104,6 @@ class SessionScreen(Screen[None]):
         self.companion = companion
         self.routine = routine
         self.live: LiveSession
-        self.bell = companion.settings.bell
         self._next_tick: Timer | None = None
 
     @property
@@ -130,8 +135,14 @@ class SessionScreen(Screen[None]):
             on_log_error=self._log_failed,
             on_device_message=lambda _text: self.show_device(),
             on_device_problem=self._device_problem,
+            terminal_write=self._write_to_terminal,
+            on_cue_problem=self._cue_problem,
         )
+        if self.live.channels is not None:
+            for notice in self.live.channels.notices:
+                self._cue_problem(notice)
         self.show_device()
+        self._show_channels()
         self.query_one(ProgressBar).total = self.session.timeline.total_seconds
         self.live.start()
         self.tick()
@@ -157,6 +168,46 @@ class SessionScreen(Screen[None]):
         )
         detail = f" · {summary.detail}" if summary.detail else ""
         line.update(shown(f"{summary.name}{state}{detail}"))
+
+    @property
+    def bell(self) -> bool:
+        terminal = self._terminal_channel()
+        return terminal is not None and terminal.bell
+
+    def _terminal_channel(self) -> "TerminalChannel | None":
+        from facecoach.companion.cue_channels.terminal import TerminalChannel
+
+        channels = getattr(getattr(self, "live", None), "channels", None)
+        found = channels.channel(ChannelName.TERMINAL) if channels is not None else None
+        return found if isinstance(found, TerminalChannel) else None
+
+    def _show_channels(self) -> None:
+        """Which cues reach the user off the screen, in the header beside the routine's name
+        ('cues: sound · voice · bell'): no row is taken from the countdown."""
+        channels = self.live.channels
+        names = channels.active_names(bell=self.bell) if channels is not None else []
+        self.sub_title = f"cues: {' · '.join(names)}" if names else "cues: screen only"
+
+    def _write_to_terminal(self, text: str) -> None:
+        # Through the app's own terminal driver: a second writer on the same terminal would
+        # tear the app's escape sequences and these apart. Textual has no public call for
+        # raw output; `bell()` writes the same way.
+        driver = self.app._driver
+        if driver is not None and not self.app.is_headless:
+            driver.write(text)
+
+    def _cue_problem(self, text: str) -> None:
+        """A cue channel's trouble; called from the channels' own threads too."""
+        import threading
+
+        def show() -> None:
+            self.notify(text, title="Cues", severity="warning", timeout=8, markup=False)
+
+        if threading.get_ident() == self.app._thread_id:
+            show()
+        else:
+            with suppress(RuntimeError):  # the app has closed meanwhile
+                self.app.call_from_thread(show)
 
     def _device_problem(self, text: str) -> None:
         self.show_device()
@@ -192,8 +243,6 @@ class SessionScreen(Screen[None]):
         step = event.step
         if event.kind is EventKind.STEP_STARTED and step is not None:
             self._show_step(step)
-            if step.kind is StepKind.GLIDE:
-                self._cue()
         elif event.kind in (EventKind.PAUSED, EventKind.RESUMED):
             self.refresh_bindings()  # the footer's space: Pause or Resume
             # Whoever paused or resumed (a key here, the app's quit question, a covering
@@ -236,11 +285,6 @@ class SessionScreen(Screen[None]):
         if step.zone_index is None:
             return ""
         return self.routine.zones[step.zone_index].path or ""
-
-    def _cue(self) -> None:
-        """The bell; the visible flash is drawn by `_redraw` from the step's elapsed time."""
-        if self.bell:
-            self.app.bell()
 
     def _redraw(self) -> None:
         snapshot = self.session.snapshot()
@@ -307,8 +351,12 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(ZoneGuide(entry.zone, entry.path, side))
 
     def action_toggle_bell(self) -> None:
-        self.bell = not self.bell
-        self.notify("Bell on" if self.bell else "Bell off", timeout=2)
+        terminal = self._terminal_channel()
+        if terminal is None:
+            return
+        terminal.bell = not terminal.bell
+        self._show_channels()
+        self.notify("Bell on" if terminal.bell else "Bell off", timeout=2)
 
     @work(exclusive=True, group="abort")
     async def action_abort(self) -> None:

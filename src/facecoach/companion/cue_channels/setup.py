@@ -1,0 +1,235 @@
+"""From the user's choices (settings, then command-line flags) and what this machine has, to
+the channels of one session, and to the account `facecoach doctor` and the app give of them.
+
+Off is off. On means the user wants it: when it cannot work, they are told why, once, at the
+start. Auto means "wherever it works": a channel this machine cannot run is left out quietly
+(doctor still says why).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
+from facecoach.config.cue_settings import DEFAULT_RATE, ChannelMode, ToneSet
+
+if TYPE_CHECKING:
+    from facecoach.companion.cue_channels.dispatch import CueChannel
+    from facecoach.config.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class CueChoices:
+    """What the user asked for."""
+
+    sound: ChannelMode = ChannelMode.AUTO
+    volume: int = 70
+    tone_set: ToneSet = ToneSet.CHIME
+    sound_command: str | None = None
+    voice: ChannelMode = ChannelMode.OFF
+    voice_rate: int = DEFAULT_RATE
+    voice_name: str | None = None
+    desktop: ChannelMode = ChannelMode.AUTO
+    terminal: ChannelMode = ChannelMode.AUTO
+    bell: bool = True
+    on_cue: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "CueChoices":
+        return cls(
+            sound=settings.sound,
+            volume=settings.sound_volume,
+            tone_set=settings.tone_set,
+            sound_command=settings.sound_command,
+            voice=settings.voice,
+            voice_rate=settings.voice_rate,
+            voice_name=settings.voice_name,
+            desktop=settings.desktop_notifications,
+            terminal=settings.terminal_notifications,
+            bell=settings.bell,
+            on_cue=settings.on_cue,
+        )
+
+    def mode(self, channel: ChannelName) -> ChannelMode:
+        match channel:
+            case ChannelName.SOUND:
+                return self.sound
+            case ChannelName.VOICE:
+                return self.voice
+            case ChannelName.DESKTOP:
+                return self.desktop
+            case ChannelName.TERMINAL:
+                return self.terminal
+        return ChannelMode.ON if self.on_cue else ChannelMode.OFF
+
+    def overridden(self, **changes: object) -> "CueChoices":
+        """With the command line's flags; None leaves a choice as it is."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+
+class ChannelState(StrEnum):
+    ACTIVE = "active"
+    OFF = "off"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStatus:
+    channel: ChannelName
+    mode: ChannelMode
+    state: ChannelState
+    how: str  # what it uses, or why it cannot work
+
+    @property
+    def line(self) -> str:
+        """'Sound: on where it works (auto) · plays through paplay'."""
+        return f"{self.channel.label}: {_MODE_WORDS[self.mode]} · {self.how}"
+
+
+_MODE_WORDS = {
+    ChannelMode.OFF: "off",
+    ChannelMode.ON: "on",
+    ChannelMode.AUTO: "auto (on where it works)",
+}
+
+
+def facilities(choices: CueChoices, machine: Machine) -> dict[ChannelName, Facility]:
+    from facecoach.companion.cue_channels.desktop import desktop_facility
+    from facecoach.companion.cue_channels.hook import hook_facility
+    from facecoach.companion.cue_channels.sound import sound_facility
+    from facecoach.companion.cue_channels.terminal import terminal_facility
+    from facecoach.companion.cue_channels.voice import voice_facility
+
+    return {
+        ChannelName.SOUND: sound_facility(machine, choices.sound_command),
+        ChannelName.VOICE: voice_facility(machine, choices.sound_command),
+        ChannelName.DESKTOP: desktop_facility(machine),
+        ChannelName.TERMINAL: terminal_facility(machine),
+        ChannelName.HOOK: hook_facility(machine, choices.on_cue),
+    }
+
+
+def channel_statuses(choices: CueChoices, machine: Machine) -> list[ChannelStatus]:
+    """Every channel: whether it will be used, and what with or why not."""
+    result = []
+    for name, facility in facilities(choices, machine).items():
+        mode = choices.mode(name)
+        if mode is ChannelMode.OFF:
+            state = ChannelState.OFF
+        elif facility.available:
+            state = ChannelState.ACTIVE
+        else:
+            state = ChannelState.UNAVAILABLE
+        result.append(ChannelStatus(name, mode, state, facility.how))
+    return result
+
+
+@dataclass
+class SessionChannels:
+    channels: list["CueChannel"]
+    statuses: list[ChannelStatus]
+    notices: list[str]  # channels the user turned on that cannot work here
+
+    def channel(self, name: ChannelName) -> "CueChannel | None":
+        return next((c for c in self.channels if c.name is name), None)
+
+    def active_names(self, *, bell: bool) -> list[str]:
+        """'sound', 'voice', 'bell', ...: what the session screen lists."""
+        names = [
+            s.channel.value
+            for s in self.statuses
+            if s.state is ChannelState.ACTIVE and s.channel is not ChannelName.TERMINAL
+        ]
+        terminal = next(s for s in self.statuses if s.channel is ChannelName.TERMINAL)
+        if terminal.state is ChannelState.ACTIVE and self.channel(ChannelName.TERMINAL):
+            names.append("terminal")
+        if bell:
+            names.append("bell")
+        return names
+
+
+def build_channels(
+    choices: CueChoices,
+    machine: Machine,
+    *,
+    routine_id: str,
+    terminal_write: Callable[[str], None] | None,
+    on_problem: Callable[[str], None],
+) -> SessionChannels:
+    """The channels for one session. A terminal channel needs the front end's writer."""
+    from facecoach.companion.cue_channels.dispatch import CueChannel
+
+    statuses = channel_statuses(choices, machine)
+    channels: list[CueChannel] = []
+    notices: list[str] = []
+    for status in statuses:
+        if status.state is ChannelState.UNAVAILABLE and status.mode is ChannelMode.ON:
+            notices.append(f"{status.channel.label} is on, but {status.how}.")
+        channel = None
+        if status.state is ChannelState.ACTIVE:
+            channel = _channel(status.channel, choices, machine, routine_id, on_problem)
+        if status.channel is ChannelName.TERMINAL and terminal_write is not None:
+            # The bell rings whatever the notification setting: it is the terminal's own.
+            channel = _terminal(choices, machine, terminal_write, status.state)
+        if channel is not None:
+            channels.append(channel)
+    return SessionChannels(channels, statuses, notices)
+
+
+def _channel(
+    name: ChannelName,
+    choices: CueChoices,
+    machine: Machine,
+    routine_id: str,
+    on_problem: Callable[[str], None],
+) -> "CueChannel | None":
+    from facecoach.companion.cue_channels.sound import Player, find_player
+
+    match name:
+        case ChannelName.SOUND:
+            from facecoach.companion.cue_channels.sound import SoundChannel
+
+            player = find_player(machine, choices.sound_command)
+            assert isinstance(player, Player)
+            return SoundChannel(player, choices.tone_set, choices.volume)
+        case ChannelName.VOICE:
+            from facecoach.companion.cue_channels.voice import VoiceChannel, find_engine
+
+            engine = find_engine(machine)
+            assert engine is not None
+            found = find_player(machine, choices.sound_command)
+            speech_player = found if isinstance(found, Player) else None
+            tones = choices.sound is not ChannelMode.OFF and speech_player is not None
+            return VoiceChannel(
+                engine,
+                speech_player,
+                rate=choices.voice_rate,
+                voice=choices.voice_name,
+                after_tones=tones,
+            )
+        case ChannelName.DESKTOP:
+            from facecoach.companion.cue_channels.desktop import DesktopChannel
+
+            return DesktopChannel()
+        case ChannelName.HOOK:
+            from facecoach.companion.cue_channels.hook import HookChannel
+
+            assert choices.on_cue is not None
+            return HookChannel(choices.on_cue, routine_id, on_problem)
+    return None
+
+
+def _terminal(
+    choices: CueChoices,
+    machine: Machine,
+    write: Callable[[str], None],
+    state: ChannelState,
+) -> "CueChannel | None":
+    from facecoach.companion.cue_channels.terminal import TerminalChannel, osc_protocol
+
+    # Made even when it has nothing to do yet: the app's `b` turns the bell on mid-session.
+    protocol = osc_protocol(machine) if state is ChannelState.ACTIVE else None
+    return TerminalChannel(
+        write, bell=choices.bell, protocol=protocol, in_tmux=bool(machine.env.get("TMUX"))
+    )

@@ -1,0 +1,222 @@
+"""Spoken cues with the platform's offline speech: espeak-ng (its audio played by the same
+player as the tones), speech-dispatcher's spd-say, `say` on macOS, SAPI on Windows.
+
+No speech library: each engine is a program with a stable command line, and a process that can
+be stopped is exactly what "never overlap the next cue" needs: a new phrase stops the old one.
+The phrase is the fullest that fits before the next cue (`facecoach.cues.speech_length`).
+Phrases go to the engine on standard input, never as arguments: a zone path comes from a file.
+"""
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
+from facecoach.companion.cue_channels.sound import Player, PlayerProcess, find_player
+from facecoach.cues.model import Cue
+from facecoach.cues.speech_length import fitting_phrase
+from facecoach.cues.tones import SAMPLE_RATE, figure_seconds
+
+RENDER_TIMEOUT = 5.0
+_WAV_HEADER = 44
+
+
+class SpeechError(Exception):
+    """An engine that would not speak, in the user's words."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechEngine:
+    """A text-to-speech program. `renders` engines write a WAV to standard output for a player;
+    the others play the phrase themselves."""
+
+    name: str
+    path: str
+    renders: bool
+
+    def command(self, rate: int, voice: str | None) -> list[str]:
+        match self.name:
+            case "espeak-ng" | "espeak":
+                chosen = ["-v", voice] if voice else []
+                return [self.path, "--stdout", "-s", str(rate), *chosen, "--stdin"]
+            case "spd-say":
+                # speech-dispatcher's rate runs from -100 to 100 around its default of 175.
+                relative = max(-100, min(100, round((rate - 175) / 175 * 100)))
+                chosen = ["-l", voice] if voice else []
+                return [self.path, "-w", "-r", str(relative), *chosen, "-e"]
+            case "say":
+                chosen = ["-v", voice] if voice else []
+                return [self.path, "-r", str(rate), *chosen, "-f", "-"]
+        # SAPI, through PowerShell: the phrase arrives on standard input.
+        script = (
+            "Add-Type -AssemblyName System.Speech; "
+            "$s = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
+            f"$s.Rate = {max(-10, min(10, round((rate - 175) / 25)))}; "
+            "$s.Speak([Console]::In.ReadToEnd())"
+        )
+        return [self.path, "-NoProfile", "-Command", script]
+
+
+def find_engine(machine: Machine) -> SpeechEngine | None:
+    if machine.platform == "darwin":
+        path = machine.which("say")
+        return SpeechEngine("say", path, renders=False) if path else None
+    if machine.platform == "win32":
+        path = machine.which("powershell")
+        return SpeechEngine("SAPI", path, renders=False) if path else None
+    for name, renders in (("espeak-ng", True), ("spd-say", False), ("espeak", True)):
+        path = machine.which(name)
+        if path:
+            return SpeechEngine(name, path, renders)
+    return None
+
+
+def voice_facility(machine: Machine, sound_command: str | None = None) -> Facility:
+    engine = find_engine(machine)
+    if engine is None:
+        return Facility(
+            ChannelName.VOICE,
+            False,
+            "no speech engine was found (Debian: espeak-ng or speech-dispatcher)",
+        )
+    if not engine.renders:
+        return Facility(ChannelName.VOICE, True, f"speaks with {engine.name}")
+    player = find_player(machine, sound_command)
+    if isinstance(player, str):
+        return Facility(
+            ChannelName.VOICE, False, f"{engine.name} has nothing to play its speech: {player}"
+        )
+    return Facility(ChannelName.VOICE, True, f"speaks with {engine.name} through {player.name}")
+
+
+def render_speech(engine: SpeechEngine, phrase: str, rate: int, voice: str | None) -> bytes:
+    """The phrase as a WAV file's bytes (engines that render)."""
+    try:
+        done = subprocess.run(
+            engine.command(rate, voice),
+            input=phrase.encode(),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise SpeechError(f"{engine.name} took more than {RENDER_TIMEOUT:g} s") from None
+    except OSError as exc:
+        raise SpeechError(f"{engine.name} could not start ({exc.strerror or exc})") from None
+    if done.returncode != 0 or len(done.stdout) <= _WAV_HEADER:
+        first = done.stderr.decode(errors="replace").strip().splitlines()
+        detail = f": {first[0]}" if first else ""
+        raise SpeechError(f"{engine.name} failed (exit status {done.returncode}{detail})")
+    return _with_true_length(done.stdout)
+
+
+def wav_seconds(data: bytes) -> float:
+    """The length of 16-bit mono audio at the tones' rate (espeak-ng's own rate)."""
+    return max(0, len(data) - _WAV_HEADER) / 2 / SAMPLE_RATE
+
+
+def _with_true_length(data: bytes) -> bytes:
+    # Writing to a pipe, espeak-ng cannot go back to fill in the sizes; some players refuse
+    # a header that claims 2 GB. The header is rewritten from the data's real length.
+    import struct
+
+    if data[:4] != b"RIFF" or data[36:40] != b"data":
+        return data
+    size = len(data) - _WAV_HEADER
+    return b"RIFF" + struct.pack("<I", 36 + size) + data[8:40] + struct.pack("<I", size) + data[44:]
+
+
+def _with_lead(data: bytes, seconds: float) -> bytes:
+    """Silence first, so the voice starts after the tone of the same cue."""
+    import struct
+
+    silence = bytes(2 * round(seconds * SAMPLE_RATE))
+    if seconds <= 0 or data[36:40] != b"data":
+        return data
+    size = len(data) - _WAV_HEADER + len(silence)
+    header = b"RIFF" + struct.pack("<I", 36 + size) + data[8:40] + struct.pack("<I", size)
+    return header + silence + data[44:]
+
+
+class VoiceChannel:
+    """Says each cue's phrase, the fullest that fits before the next cue."""
+
+    name = ChannelName.VOICE
+    blocking = True
+
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        player: Player | None,
+        *,
+        rate: int,
+        voice: str | None,
+        after_tones: bool,
+    ) -> None:
+        self.engine = engine
+        self._rate = rate
+        self._voice = voice
+        self._after_tones = after_tones  # wait for the cue's tone before speaking
+        self._player = PlayerProcess(player) if player is not None and engine.renders else None
+        self._speaking: subprocess.Popen[bytes] | None = None
+        self._folder = tempfile.TemporaryDirectory(prefix="facecoach-voice-")
+        self._rendered: dict[tuple[str, float], Path] = {}
+
+    def phrase_for(self, cue: Cue) -> str | None:
+        lead = figure_seconds(cue.kind) if self._after_tones else 0.0
+        budget = None if cue.budget is None else cue.budget - lead
+        return fitting_phrase(cue.phrases, budget, self._rate)
+
+    def deliver(self, cue: Cue) -> str | None:
+        phrase = self.phrase_for(cue)
+        if phrase is None:
+            return None
+        try:
+            if self._player is not None:
+                lead = figure_seconds(cue.kind) if self._after_tones else 0.0
+                return self._player.play(self._rendering(phrase, lead))
+            return self._speak(phrase)
+        except SpeechError as exc:
+            return str(exc)
+
+    def close(self) -> str | None:
+        failure = self._player.close() if self._player is not None else None
+        self._stop_speaking()
+        self._folder.cleanup()
+        return failure
+
+    def _rendering(self, phrase: str, lead: float) -> Path:
+        key = (phrase, lead)
+        path = self._rendered.get(key)
+        if path is None:
+            data = render_speech(self.engine, phrase, self._rate, self._voice)
+            path = Path(self._folder.name) / f"{len(self._rendered)}.wav"
+            path.write_bytes(_with_lead(data, lead))
+            self._rendered[key] = path
+        return path
+
+    def _speak(self, phrase: str) -> str | None:
+        self._stop_speaking()
+        try:
+            self._speaking = subprocess.Popen(
+                self.engine.command(self._rate, self._voice),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            assert self._speaking.stdin is not None
+            self._speaking.stdin.write(phrase.encode())
+            self._speaking.stdin.close()
+        except OSError as exc:
+            return f"{self.engine.name} could not start ({exc.strerror or exc})"
+        return None
+
+    def _stop_speaking(self) -> None:
+        speaking, self._speaking = self._speaking, None
+        if speaking is not None and speaking.poll() is None:
+            speaking.terminate()
+            try:
+                speaking.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                speaking.kill()
+                speaking.wait()

@@ -1,0 +1,293 @@
+"""Cues: which cue each moment of a session gives, with which tone and which words, and when;
+and the channels' dispatcher, which must never make the session wait."""
+
+import io
+import threading
+import wave
+from dataclasses import dataclass, field
+
+import pytest
+
+from facecoach.companion.cue_channels.dispatch import CueDispatcher
+from facecoach.companion.cue_channels.machine import ChannelName
+from facecoach.config.cue_settings import ToneSet
+from facecoach.cues.model import Cue, CueKind
+from facecoach.cues.speech_length import fitting_phrase, spoken_seconds
+from facecoach.cues.tones import FIGURES, SAMPLE_RATE, figure_seconds, tone_samples, tone_wav
+from facecoach.routines.loader import RoutineLibrary
+from facecoach.routines.model import Routine
+from facecoach.session.clock import FakeClock
+from facecoach.session.engine import Session
+from facecoach.session.timeline import plan_timeline
+from tests.support.routines import make_routine
+
+
+@dataclass
+class RecordingChannel:
+    """A channel that keeps what it was given, with the session offset it arrived at."""
+
+    clock: FakeClock
+    name: ChannelName = ChannelName.HOOK
+    blocking: bool = False
+    cues: list[tuple[float, Cue]] = field(default_factory=list)
+    closed: bool = False
+
+    def deliver(self, cue: Cue) -> str | None:
+        self.cues.append((self.clock.monotonic() - 1000.0, cue))
+        return None
+
+    def close(self) -> str | None:
+        self.closed = True
+        return None
+
+
+def run_routine(routine: Routine, clock: FakeClock, dispatcher: CueDispatcher) -> Session:
+    """Runs a whole session on the fake clock, each boundary noticed 2 ms late."""
+    session = Session(plan_timeline(routine), clock)
+    for event in session.start():
+        dispatcher.handle(event, session)
+    while not session.status.is_over:
+        delay = session.seconds_to_next_boundary()
+        assert delay is not None
+        clock.advance(delay + 0.002)
+        for event in session.poll():
+            dispatcher.handle(event, session)
+    return session
+
+
+TWO_ZONES = make_routine(
+    prep={"text": "Apply conductive gel.", "seconds": 10},
+    zones=[{"zone": "cheeks"}, {"zone": "chin", "sides": ["center"]}],
+    repeats=2,
+    hold_seconds=1,
+    transition_seconds=4,
+    side_switch_seconds=2,
+)
+
+
+def test_a_session_gives_its_cues_at_the_planned_moments(clock: FakeClock) -> None:
+    channel = RecordingChannel(clock)
+    run_routine(TWO_ZONES, clock, CueDispatcher([channel], clock))
+    heard = [
+        (round(t, 3), cue.kind, fitting_phrase(cue.phrases, cue.budget)) for t, cue in channel.cues
+    ]
+    assert heard == [
+        (0.0, CueKind.SESSION_START, "Get ready: apply gel. Then: Cheeks, left side, two glides."),
+        (10.002, CueKind.NEXT_ZONE, "Cheeks, left side, two glides"),
+        (14.002, CueKind.GLIDE_START, "One"),
+        (20.002, CueKind.LAST_GLIDE, "Last glide"),
+        (26.002, CueKind.SIDE_SWITCH, "Right side"),
+        (28.002, CueKind.GLIDE_START, "One"),
+        (34.002, CueKind.LAST_GLIDE, "Last glide"),
+        (40.002, CueKind.NEXT_ZONE, "Chin, two glides"),
+        (44.002, CueKind.GLIDE_START, "One"),
+        (50.002, CueKind.LAST_GLIDE, "Last glide"),
+        (56.002, CueKind.SESSION_END, "Session done"),
+    ]
+    end = channel.cues[-1][1]
+    assert end.notifies
+    assert end.message == "Test routine: 6 of 6 glides done."
+
+
+def test_each_cue_knows_the_time_until_the_next(clock: FakeClock) -> None:
+    channel = RecordingChannel(clock)
+    run_routine(TWO_ZONES, clock, CueDispatcher([channel], clock))
+    budgets = [cue.budget for _, cue in channel.cues]
+    # prep 10, move 4, glide+hold 6, 6, switch 2, 6, 6, move 4, 6, last glide to the end 6
+    assert budgets == [10, 4, 6, 6, 2, 6, 6, 4, 6, 6, None]
+
+
+def test_without_prep_or_transition_the_first_glide_names_its_zone(clock: FakeClock) -> None:
+    routine = make_routine(zones=[{"zone": "neck"}], repeats=2, transition_seconds=0)
+    channel = RecordingChannel(clock)
+    run_routine(routine, clock, CueDispatcher([channel], clock))
+    first = channel.cues[0][1]
+    assert first.kind is CueKind.GLIDE_START
+    assert first.phrases[0] == "Neck, left side, two glides"
+
+
+def test_pause_resume_and_stop_each_give_a_cue(clock: FakeClock) -> None:
+    channel = RecordingChannel(clock)
+    dispatcher = CueDispatcher([channel], clock)
+    session = Session(plan_timeline(TWO_ZONES), clock)
+    for action in (session.start, session.pause, session.resume, session.abort):
+        clock.advance(1)
+        for event in action():
+            dispatcher.handle(event, session)
+    kinds = [cue.kind for _, cue in channel.cues]
+    assert kinds == [CueKind.SESSION_START, CueKind.PAUSED, CueKind.RESUMED, CueKind.SESSION_END]
+    assert channel.cues[-1][1].title == "Session stopped"
+    assert channel.closed  # the end closes the channels
+
+
+def test_a_skipped_zone_gives_one_cue_for_where_the_session_lands(clock: FakeClock) -> None:
+    channel = RecordingChannel(clock)
+    dispatcher = CueDispatcher([channel], clock)
+    session = Session(plan_timeline(TWO_ZONES), clock)
+    for event in session.start():
+        dispatcher.handle(event, session)
+    channel.cues.clear()
+    for event in session.skip_zone():  # the prep
+        dispatcher.handle(event, session)
+    assert [cue.kind for _, cue in channel.cues] == [CueKind.NEXT_ZONE]
+
+
+# --- spoken phrases ---------------------------------------------------------------------------
+
+
+def test_a_phrase_that_would_overrun_is_shortened_then_dropped() -> None:
+    phrases = ("Jawline, right side, three glides", "Jawline, right side", "Jawline")
+    assert fitting_phrase(phrases, 10) == phrases[0]
+    assert fitting_phrase(phrases, spoken_seconds(phrases[1]) + 0.01) == phrases[1]
+    assert fitting_phrase(phrases, spoken_seconds(phrases[2])) == phrases[2]
+    assert fitting_phrase(phrases, 0.5) is None
+    assert fitting_phrase(phrases, None) == phrases[0]
+
+
+def test_a_faster_voice_fits_more() -> None:
+    phrase = "Cheeks, left side, three glides"
+    assert spoken_seconds(phrase, 250) < spoken_seconds(phrase) < spoken_seconds(phrase, 120)
+
+
+def test_every_builtin_routine_has_a_phrase_for_each_zone_that_fits(
+    builtin_library: RoutineLibrary,
+) -> None:
+    for loaded in builtin_library.routines.values():
+        clock = FakeClock()
+        channel = RecordingChannel(clock)
+        run_routine(loaded.routine, clock, CueDispatcher([channel], clock))
+        for _, cue in channel.cues:
+            if cue.kind in (CueKind.NEXT_ZONE, CueKind.SESSION_START, CueKind.SIDE_SWITCH):
+                said = fitting_phrase(cue.phrases, cue.budget)
+                # The full announcement fits, zone, side and number of glides.
+                assert said == cue.phrases[0], (loaded.routine.id, cue)
+
+
+# --- tones ------------------------------------------------------------------------------------
+
+
+def test_every_cue_has_its_own_tone() -> None:
+    figures = {tuple((n.hertz, n.seconds) for n in FIGURES[kind]) for kind in CueKind}
+    assert len(figures) == len(CueKind)
+
+
+@pytest.mark.parametrize("tone_set", list(ToneSet))
+def test_a_tone_is_a_wav_file_of_its_figure_length(tone_set: ToneSet) -> None:
+    data = tone_wav(CueKind.SESSION_END, tone_set, 70)
+    with wave.open(io.BytesIO(data)) as read:
+        assert read.getframerate() == SAMPLE_RATE
+        assert read.getnchannels() == 1
+        seconds = read.getnframes() / SAMPLE_RATE
+    assert seconds == pytest.approx(figure_seconds(CueKind.SESSION_END), abs=0.002)
+
+
+def test_volume_scales_the_tone_and_never_clips() -> None:
+    loud = tone_samples(CueKind.GLIDE_START, ToneSet.BEEP, 100)
+    soft = tone_samples(CueKind.GLIDE_START, ToneSet.BEEP, 25)
+    assert max(map(abs, loud)) < 32_767
+    assert max(map(abs, soft)) == pytest.approx(max(map(abs, loud)) / 4, rel=0.02)
+    assert set(tone_samples(CueKind.GLIDE_START, ToneSet.BEEP, 0)) == {0}
+
+
+def test_notes_fade_in_and_out_so_they_do_not_click() -> None:
+    samples = tone_samples(CueKind.GLIDE_START, ToneSet.BEEP, 100)
+    peak = max(map(abs, samples))
+    assert abs(samples[0]) < peak * 0.05
+    sound = [s for s in samples if s]
+    assert abs(sound[-1]) < peak * 0.05
+
+
+def test_the_chime_and_the_beep_sound_different() -> None:
+    assert tone_wav(CueKind.GLIDE_START, ToneSet.CHIME, 70) != tone_wav(
+        CueKind.GLIDE_START, ToneSet.BEEP, 70
+    )
+
+
+# --- the dispatcher ---------------------------------------------------------------------------
+
+
+@dataclass
+class StuckChannel:
+    """A blocking channel that does not return until released, like a hung audio server."""
+
+    name: ChannelName = ChannelName.SOUND
+    blocking: bool = True
+    release: threading.Event = field(default_factory=threading.Event)
+    started: threading.Event = field(default_factory=threading.Event)
+    delivered: list[Cue] = field(default_factory=list)
+
+    def deliver(self, cue: Cue) -> str | None:
+        self.started.set()
+        self.release.wait(10)
+        self.delivered.append(cue)
+        return None
+
+    def close(self) -> str | None:
+        return None
+
+
+def test_a_stuck_channel_holds_up_neither_the_session_nor_the_other_channels(
+    clock: FakeClock,
+) -> None:
+    stuck = StuckChannel()
+    recording = RecordingChannel(clock)
+    dispatcher = CueDispatcher([stuck, recording], clock)
+    session = run_routine(TWO_ZONES, clock, dispatcher)  # returns although sound never answers
+    assert session.status.is_over
+    assert len(recording.cues) == 11
+    assert stuck.started.wait(10)
+    stuck.release.set()
+    dispatcher.close(timeout=10)
+    assert len(stuck.delivered) == 11  # nothing lost, only late
+
+
+@dataclass
+class FailingChannel:
+    name: ChannelName = ChannelName.VOICE
+    blocking: bool = False
+    calls: int = 0
+
+    def deliver(self, cue: Cue) -> str | None:
+        self.calls += 1
+        if self.calls == 3:
+            raise RuntimeError("engine crashed")
+        return "espeak-ng failed (exit status 1)"
+
+    def close(self) -> str | None:
+        return None
+
+
+def test_a_failing_channel_is_reported_once_and_the_session_goes_on(clock: FakeClock) -> None:
+    problems: list[str] = []
+    failing = FailingChannel()
+    dispatcher = CueDispatcher([failing], clock, problems.append)
+    session = run_routine(TWO_ZONES, clock, dispatcher)
+    assert session.status.is_over
+    assert failing.calls == 11
+    assert problems == ["Voice: espeak-ng failed (exit status 1). The session goes on without it."]
+
+
+def test_lateness_is_measured_from_the_planned_boundary(clock: FakeClock) -> None:
+    channel = RecordingChannel(clock)
+    dispatcher = CueDispatcher([channel], clock)
+    run_routine(TWO_ZONES, clock, dispatcher)
+    glides = [d for d in dispatcher.deliveries if d.cue.kind is CueKind.GLIDE_START]
+    # Noticed 2 ms after the boundary by the loop; the channel took no time on a fake clock.
+    assert [round(d.lateness, 6) for d in glides] == [0.002] * 3
+
+
+def test_needs_you_calls_the_user_back_until_the_session_ends(clock: FakeClock) -> None:
+    channel = RecordingChannel(clock)
+    dispatcher = CueDispatcher([channel], clock)
+    session = Session(plan_timeline(TWO_ZONES), clock)
+    for event in session.start():
+        dispatcher.handle(event, session)
+    dispatcher.needs_you("Trinity dropped out; reconnecting.")
+    cue = channel.cues[-1][1]
+    assert cue.kind is CueKind.NEEDS_YOU
+    assert cue.notifies
+    assert cue.message == "Trinity dropped out; reconnecting."
+    for event in session.abort():
+        dispatcher.handle(event, session)
+    dispatcher.needs_you("too late")
+    assert channel.cues[-1][1].kind is CueKind.SESSION_END
