@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.backup import add_backup_commands
     from facecoach.cli.coach import add_coach_command
     from facecoach.cli.devices import add_device_commands
+    from facecoach.cli.doctor import add_doctor_command
+    from facecoach.cli.remind import add_remind_command
     from facecoach.cli.routines import add_routine_commands
     from facecoach.cli.safety import add_safety_commands
     from facecoach.cli.simulator import add_simulator_commands
@@ -133,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_safety_commands(commands)
     add_adherence_commands(commands)
     add_status_command(commands)
+    add_remind_command(commands)
+    add_doctor_command(commands)
     add_backup_commands(commands)
     add_device_commands(commands)
     add_simulator_commands(commands)

@@ -69,6 +69,7 @@ class HookChannel:
         self._routine_id = routine_id
         self._on_problem = on_problem
         self._running: set[subprocess.Popen[bytes]] = set()
+        self._watchers: list[threading.Thread] = []
         self._lock = threading.Lock()
 
     def deliver(self, cue: Cue) -> str | None:
@@ -85,9 +86,11 @@ class HookChannel:
             )
         except OSError as exc:
             return f"{self._argv[0]} could not start ({exc.strerror or exc})"
+        watcher = threading.Thread(target=self._watch, args=(process, data), daemon=True)
         with self._lock:
             self._running.add(process)
-        threading.Thread(target=self._watch, args=(process, data), daemon=True).start()
+            self._watchers = [w for w in self._watchers if w.is_alive()] + [watcher]
+        watcher.start()
         return None
 
     def _watch(self, process: "subprocess.Popen[bytes]", data: bytes) -> None:
@@ -109,11 +112,9 @@ class HookChannel:
                 self._running.discard(process)
 
     def close(self) -> str | None:
+        """Waits for the commands still running (each stopped at its time-out)."""
         with self._lock:
-            running = list(self._running)
-        for process in running:
-            try:
-                process.wait(timeout=HOOK_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            watchers = list(self._watchers)
+        for watcher in watchers:
+            watcher.join(HOOK_TIMEOUT + 1)
         return None

@@ -81,18 +81,6 @@ class ChannelStatus:
     state: ChannelState
     how: str  # what it uses, or why it cannot work
 
-    @property
-    def line(self) -> str:
-        """'Sound: on where it works (auto) · plays through paplay'."""
-        return f"{self.channel.label}: {_MODE_WORDS[self.mode]} · {self.how}"
-
-
-_MODE_WORDS = {
-    ChannelMode.OFF: "off",
-    ChannelMode.ON: "on",
-    ChannelMode.AUTO: "auto (on where it works)",
-}
-
 
 def facilities(choices: CueChoices, machine: Machine) -> dict[ChannelName, Facility]:
     from facecoach.companion.cue_channels.desktop import desktop_facility

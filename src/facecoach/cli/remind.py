@@ -1,0 +1,120 @@
+"""`facecoach remind`: a reminder when a session is due, for a scheduler to run once a day,
+and the scheduler's entry itself (`--install --at 08:30`, `--show`, `--uninstall`).
+
+Silent unless a session is due, and then at most once per day: a desktop notification where
+there is a desktop, and always a line on stdout, which cron mails and a systemd journal keeps.
+"""
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from facecoach.cli.output import EXIT_OK, warn
+from facecoach.errors import FacecoachError
+
+if TYPE_CHECKING:
+    from facecoach.companion.cue_channels.machine import Machine
+
+DEFAULT_TIME = "08:30"
+
+
+def add_remind_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    remind = commands.add_parser(
+        "remind",
+        help="remind you when a session is due (for a daily schedule)",
+        description="Says whether a session is due today, from your log and your program. When "
+        "one is due it prints a line and sends a desktop notification, at most once a day; "
+        "otherwise it says nothing. --install makes your system run it every day.",
+    )
+    what = remind.add_mutually_exclusive_group()
+    what.add_argument(
+        "--install",
+        action="store_true",
+        help="run the reminder every day (a systemd user timer, else a crontab line; launchd "
+        "on macOS; Task Scheduler on Windows)",
+    )
+    what.add_argument("--uninstall", action="store_true", help="remove the daily reminder")
+    what.add_argument("--show", action="store_true", help="say whether and when it runs")
+    remind.add_argument(
+        "--at",
+        metavar="HH:MM",
+        default=None,
+        help=f"with --install: the time of day, 24-hour (default {DEFAULT_TIME})",
+    )
+    remind.add_argument("--json", action="store_true", help="the decision as JSON, always")
+    remind.add_argument(
+        "--again", action="store_true", help="remind even if already reminded today"
+    )
+    remind.add_argument(
+        "--no-notify", action="store_true", help="print only; no desktop notification"
+    )
+    remind.set_defaults(handler=_remind)
+
+
+def _remind(args: argparse.Namespace) -> int:
+    if args.at is not None and not args.install:
+        raise FacecoachError("--at goes with --install (the time the reminder runs each day)")
+    if args.install or args.uninstall or args.show:
+        return _schedule(args)
+    return _check(args)
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    import os
+
+    from facecoach.companion.reminder_schedule import (
+        ReminderScheduler,
+        parse_time_of_day,
+        reminder_environment,
+    )
+
+    scheduler = ReminderScheduler()
+    if args.install:
+        at = parse_time_of_day(args.at or DEFAULT_TIME)
+        command = [sys.executable, "-m", "facecoach", "remind"]
+        result = scheduler.install(command, at, reminder_environment(os.environ))
+        print(result.describe())
+    elif args.uninstall:
+        print(scheduler.uninstall().describe())
+    else:
+        installed = scheduler.show()
+        print(installed.describe() if installed else "No daily reminder is installed.")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from facecoach.cli.context import open_status_companion
+    from facecoach.cli.output import print_problems
+    from facecoach.companion.reminders import ReminderMemory, decide
+    from facecoach.config.paths import data_dir
+
+    companion = open_status_companion()
+    today = companion.today()
+    reminder = decide(companion.day_status(), today)
+    print_problems(companion.problems)
+    memory = ReminderMemory(data_dir())
+    already = memory.reminded_on() == today
+    notified = False
+    if reminder.due and (args.again or not already):
+        if not args.json:
+            print(f"{reminder.title}. {reminder.message}")
+        if not args.no_notify:
+            _notify(companion.machine, reminder.title, reminder.message)
+        memory.remember(today)
+        notified = True
+    if args.json:
+        print(json.dumps({**reminder.as_json(), "reminded": notified, "already": already}))
+    return EXIT_OK
+
+
+def _notify(machine: "Machine", title: str, message: str) -> None:
+    from facecoach.companion.cue_channels.desktop import desktop_facility, notify_desktop
+
+    if not desktop_facility(machine).available:
+        return  # no desktop here (cron, a server): the printed line is the reminder
+    import asyncio
+
+    problem = asyncio.run(notify_desktop(title, message))
+    if problem is not None:
+        warn(f"{problem[:1].upper()}{problem[1:]}; the reminder is only printed.")
