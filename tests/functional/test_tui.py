@@ -1,13 +1,15 @@
 """The TUI driven by Pilot on a fake clock: what the user sees, and what lands in the store."""
 
 import asyncio
+import json
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static, Switch
+from textual.widgets import DataTable, Input, Select, Static, Switch
 from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
@@ -226,6 +228,8 @@ def test_settings_are_saved_and_bad_values_are_refused_with_a_message(
         await pilot.pause()
         assert any("a goal of 9 per 7 days is not possible" in n for n in notices), notices
         app.screen.query_one("#ongoing-goal").value = "3/7"  # type: ignore[attr-defined]
+        app.screen.query_one("#bell").scroll_visible(animate=False)  # below the fold
+        await pilot.pause()
         await pilot.click("#bell")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -236,6 +240,48 @@ def test_settings_are_saved_and_bad_values_are_refused_with_a_message(
     assert settings.glide_seconds == 4
     assert settings.bell is False
     assert settings.phases[-1].goal == "3/7"
+
+
+def test_cue_settings_are_saved_and_each_channel_can_be_tried(
+    clock: FakeClock, isolated_dirs: Path, tmp_path: Path
+) -> None:
+    notices: list[str] = []
+    received = tmp_path / "cue.json"
+    script = f"import sys; open({str(received)!r}, 'w').write(sys.stdin.read())"
+    command = f"{sys.executable} -c {json.dumps(script)}"
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        facilities = str(screen.query_one("#cue-facilities", Static).render())
+        assert "Sound: not available (auto) · no sound server" in facilities
+        screen.query_one("#on-cue", Input).value = command
+        screen.query_one("#try-hook").scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click("#try-hook")
+        await until(pilot, lambda: any("test sent" in n for n in notices))
+        await pilot.click("#try-desktop")
+        await until(pilot, lambda: any("cannot work here" in n for n in notices))
+        screen.query_one("#sound", Select).value = "on"
+        screen.query_one("#sound-volume", Input).value = "200"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("Sound volume" in n for n in notices), notices
+        screen.query_one("#sound-volume", Input).value = "40"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    run(make_app(clock), scenario)
+    assert json.loads(received.read_text())["cue"] == "glide_start"
+    assert "Command at each cue: test sent (runs " in " ".join(notices)
+    assert "Desktop notifications cannot work here: there is no D-Bus session bus" in " ".join(
+        notices
+    )
+    settings = load_settings(isolated_dirs)
+    assert (settings.sound, settings.sound_volume, settings.on_cue) == ("on", 40, command)
 
 
 def test_history_shows_streak_heatmap_and_recent_sessions(clock: FakeClock) -> None:

@@ -19,6 +19,7 @@ from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.support.device_air import air_for
+from tests.support.machines import machine
 from tests.support.virtual_time import run_virtual
 
 REGISTRY = {p.id: p for p in load_registry().profiles}
@@ -40,7 +41,12 @@ def companion_with_device(
     )
     service = DeviceService(tmp_path, air=air)
     companion = Companion(
-        clock, tmp_path, tmp_path / "log.db", RoutineLibrary.load(None), device=service
+        clock,
+        tmp_path,
+        tmp_path / "log.db",
+        RoutineLibrary.load(None),
+        device=service,
+        machine=machine(env={"TERM": "foot"}),  # a terminal that shows notifications
     )
     companion.record_screening({})
     return companion
@@ -120,10 +126,14 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
     companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
     routine = companion.library.get("spot-forehead").routine
 
+    terminal: list[str] = []
+
     async def run() -> int:
         await companion.device.connect()
         device = simulated(companion)
-        live = companion.begin_session(routine, [], source=SessionSource.TUI)
+        live = companion.begin_session(
+            routine, [], source=SessionSource.TUI, terminal_write=terminal.append
+        )
         live.start()
         await asyncio.sleep(0.1)
         device.drop_link()
@@ -141,6 +151,10 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
     kinds = [kind for _, kind, _ in store.session_events(session_id)]
     assert kinds == ["device_dropped", "device_reconnected", "device_stopped"]
     assert companion.recent_sessions(1)[0].status is RecordStatus.ABORTED
+    # The user, eyes on the mirror, is called back by the terminal's own notification.
+    called = [text for text in terminal if text.startswith("\x1b]777;notify;")]
+    assert called[0].startswith("\x1b]777;notify;facecoach: your session needs you;")
+    assert called[-1].startswith("\x1b]777;notify;Session stopped;")
 
 
 # Every way a session ends, from the core's point of view; the front ends map their own exits

@@ -1,5 +1,6 @@
 """Machines for the cue channels: what a test says the machine has, whatever this one has."""
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,10 +18,17 @@ def machine(
     files (path to text; a socket is a file with any text)."""
     found = dict(programs or {})
     texts = dict(files or {})
+
+    def which(name: str) -> str | None:
+        # A path is found where it really is, as shutil.which does: a test's own commands run.
+        if os.path.isabs(name):
+            return name if os.access(name, os.X_OK) else None
+        return found.get(name)
+
     return Machine(
         platform=platform,
         env=dict(env or {}),
-        which=found.get,
+        which=which,
         exists=lambda path: str(path) in texts,
         read_text=lambda path: texts.get(str(path)),
     )

@@ -43,7 +43,7 @@ from facecoach.session.clock import Clock
 
 if TYPE_CHECKING:
     from facecoach.adherence.stats import AdherenceStats
-    from facecoach.companion.cue_channels.machine import Machine
+    from facecoach.companion.cue_channels.machine import ChannelName, Machine
     from facecoach.companion.cue_channels.setup import ChannelStatus, CueChoices
     from facecoach.companion.day_status import DayStatus
     from facecoach.companion.live_session import LiveSession
@@ -502,6 +502,18 @@ class Companion:
 
         return channel_statuses(choices or self.cue_choices(), self.machine)
 
+    def try_cue_channel(
+        self,
+        channel: ChannelName,
+        choices: CueChoices,
+        terminal_write: Callable[[str], None] | None = None,
+    ) -> str:
+        """A sample cue through one channel, as `choices` set it; a sentence saying how it
+        went. Blocks until the cue is out (a tone played, a command finished)."""
+        from facecoach.companion.cue_channels.setup import try_channel
+
+        return try_channel(channel, choices, self.machine, terminal_write=terminal_write)
+
     # --- the session -------------------------------------------------------------------------
 
     def begin_session(
@@ -644,20 +656,26 @@ class Companion:
                 f"an hour: {', '.join(misfits)}. Choose shorter glides or fewer repeats."
             )
 
-    def update_settings(self, **changes: Any) -> Settings:
-        """Validate and save; raises SettingsError naming the bad field."""
+    def preview_settings(self, **changes: Any) -> Settings:
+        """The settings with `changes`, validated but not saved; raises SettingsError."""
         from pydantic import ValidationError
 
-        from facecoach.config.settings import Settings, SettingsError, save_settings
+        from facecoach.config.settings import Settings, SettingsError
 
         data = self.settings.model_dump()
         data.update(changes)
         try:
-            settings = Settings.model_validate(data)
+            return Settings.model_validate(data)
         except ValidationError as exc:
             from facecoach.validation_problems import field_problems
 
             raise SettingsError(" ".join(field_problems(exc.errors(include_url=False)))) from None
+
+    def update_settings(self, **changes: Any) -> Settings:
+        """Validate and save; raises SettingsError naming the bad field."""
+        from facecoach.config.settings import save_settings
+
+        settings = self.preview_settings(**changes)
         self._check_preferences_fit(settings)
         if self._settings_unreadable:
             keep_backup(settings_path(self.config_dir))

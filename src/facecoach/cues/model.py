@@ -147,3 +147,13 @@ def _next_glide(step: Step, timeline: SessionTimeline) -> Step | None:
         if later.kind is StepKind.GLIDE:
             return later
     return None
+
+
+def sample_cue(kind: str) -> Cue:
+    """A cue to try a channel with, from the settings' test buttons."""
+    cue_kind = CueKind(kind)
+    if cue_kind in NOTIFYING:
+        return Cue(
+            cue_kind, 0.0, (words.TEST_PHRASE,), title=words.TEST_TITLE, message=words.TEST_MESSAGE
+        )
+    return Cue(cue_kind, 0.0, words.TEST_ZONE_PHRASES)

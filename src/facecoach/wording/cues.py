@@ -9,6 +9,12 @@ RESUMED = "Go on"
 NEEDS_YOU = "Check your device"
 NEEDS_YOU_TITLE = "facecoach: your session needs you"
 
+# The settings' test buttons.
+TEST_TITLE = "facecoach: a test notification"
+TEST_MESSAGE = "This is how facecoach tells you a session has ended or needs you."
+TEST_PHRASE = "This is a test"
+TEST_ZONE_PHRASES = ("Cheeks, left side, three glides",)
+
 _NUMBER_WORDS = (
     "zero",
     "one",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
 from facecoach.config.cue_settings import DEFAULT_RATE, ChannelMode, ToneSet
+from facecoach.cues.model import CueKind
 
 if TYPE_CHECKING:
     from facecoach.companion.cue_channels.dispatch import CueChannel
@@ -221,3 +222,61 @@ def _terminal(
     return TerminalChannel(
         write, bell=choices.bell, protocol=protocol, in_tmux=bool(machine.env.get("TMUX"))
     )
+
+
+def try_channel(
+    name: ChannelName,
+    choices: CueChoices,
+    machine: Machine,
+    *,
+    terminal_write: Callable[[str], None] | None = None,
+) -> str:
+    """Sends one sample cue through a channel, as the settings now stand (even one set to
+    off), waits until it is out, and says what happened in a sentence. Blocks: call it from
+    a worker thread in an app."""
+    from facecoach.cues.model import sample_cue
+
+    forced = _forced_on(choices, name)
+    problems: list[str] = []
+    built = build_channels(
+        forced,
+        machine,
+        routine_id="test",
+        terminal_write=terminal_write if name is ChannelName.TERMINAL else None,
+        on_problem=problems.append,
+    )
+    status = next(s for s in built.statuses if s.channel is name)
+    channel = built.channel(name)
+    for other in built.channels:
+        if other is not channel:
+            other.close()
+    if channel is None or status.state is not ChannelState.ACTIVE:
+        return f"{name.label} cannot work here: {status.how}."
+    problem = channel.deliver(sample_cue(_SAMPLE_KIND[name]))
+    closing = channel.close()
+    trouble = problem or closing or (problems[0] if problems else None)
+    if trouble:
+        return f"{name.label} failed: {trouble}."
+    return f"{name.label}: test sent ({status.how})."
+
+
+_SAMPLE_KIND = {
+    ChannelName.SOUND: CueKind.NEXT_ZONE,
+    ChannelName.VOICE: CueKind.NEXT_ZONE,
+    ChannelName.DESKTOP: CueKind.NEEDS_YOU,
+    ChannelName.TERMINAL: CueKind.NEEDS_YOU,
+    ChannelName.HOOK: CueKind.GLIDE_START,
+}
+
+
+def _forced_on(choices: CueChoices, name: ChannelName) -> CueChoices:
+    match name:
+        case ChannelName.SOUND:
+            return replace(choices, sound=ChannelMode.ON)
+        case ChannelName.VOICE:
+            return replace(choices, voice=ChannelMode.ON, sound=ChannelMode.OFF)
+        case ChannelName.DESKTOP:
+            return replace(choices, desktop=ChannelMode.ON)
+        case ChannelName.TERMINAL:
+            return replace(choices, terminal=ChannelMode.ON, bell=True)
+    return choices

@@ -1,6 +1,7 @@
-"""Settings: goals and phases, day start, glide length and repeats, bell, theme, waiting days."""
+"""Settings: goals and phases, day start, glide length and repeats, the cues off the screen
+(sound, voice, notifications, a command; each with a test button), theme, waiting days."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -10,8 +11,27 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
 from facecoach.companion.core import Companion
+from facecoach.companion.cue_channels.machine import ChannelName
+from facecoach.config.cue_settings import ChannelMode, ToneSet
 from facecoach.config.settings import PhaseSettings, Settings, SettingsError, program_phases
 from facecoach.tui.motion import apply_motion
+from facecoach.tui.text import shown
+
+if TYPE_CHECKING:
+    from facecoach.companion.cue_channels.setup import CueChoices
+
+MODE_CHOICES = (
+    ("Auto", ChannelMode.AUTO.value),  # on where it works: the list above says where
+    ("On", ChannelMode.ON.value),
+    ("Off", ChannelMode.OFF.value),
+)
+# Each channel's mode field, by the settings' own names.
+CHANNEL_FIELDS = {
+    ChannelName.SOUND: "sound",
+    ChannelName.VOICE: "voice",
+    ChannelName.DESKTOP: "desktop_notifications",
+    ChannelName.TERMINAL: "terminal_notifications",
+}
 
 
 def _optional(text: str) -> str | None:
@@ -36,11 +56,20 @@ class SettingsScreen(Screen[None]):
         intro: PhaseSettings | None = phases[0] if len(phases) == 2 else None
         ongoing = phases[-1]
 
-        def row(label: str, widget: Input | Select[str] | Switch) -> Horizontal:
+        def row(
+            label: str, widget: Input | Select[str] | Switch, *after: Button | Static
+        ) -> Horizontal:
             if isinstance(widget, Switch):  # the knob's side alone is easy to misread
                 state = Static(_on_off(widget.value), classes="switch-state")
-                return Horizontal(Label(label), widget, state, classes="form-row")
-            return Horizontal(Label(label), widget, classes="form-row")
+                return Horizontal(Label(label), widget, state, *after, classes="form-row")
+            return Horizontal(Label(label), widget, *after, classes="form-row")
+
+        def channel(label: str, name: ChannelName, mode: ChannelMode) -> Horizontal:
+            field = CHANNEL_FIELDS[name]
+            select = Select[str](
+                MODE_CHOICES, value=mode.value, id=field, allow_blank=False, classes="mode"
+            )
+            return row(label, select, _try_button(name))
 
         yield Header()
         with VerticalScroll(id="settings-body"):
@@ -86,7 +115,6 @@ class SettingsScreen(Screen[None]):
                 "Repeats per zone",
                 Input(_text(settings.repeats), id="repeats", placeholder="routine's own"),
             )
-            yield row("Bell at each glide", Switch(settings.bell, id="bell"))
             yield row(
                 "Reduced motion (no flash)",
                 Switch(settings.reduced_motion, id="reduced-motion"),
@@ -94,6 +122,34 @@ class SettingsScreen(Screen[None]):
             yield row(
                 "Wait after Botox/fillers (days)",
                 Input(str(settings.injection_wait_days), id="wait-days"),
+            )
+            yield Label("Cues off the screen", classes="title")
+            yield Static(id="cue-facilities", classes="muted")
+            yield channel("Sound", ChannelName.SOUND, settings.sound)
+            yield row("Volume (0-100)", Input(str(settings.sound_volume), id="sound-volume"))
+            yield row(
+                "Tones",
+                Select[str](
+                    ((t.value.capitalize(), t.value) for t in ToneSet),
+                    value=settings.tone_set.value,
+                    id="tone-set",
+                    allow_blank=False,
+                    classes="mode",
+                ),
+            )
+            yield row("Bell at each glide", Switch(settings.bell, id="bell"))
+            yield channel("Voice", ChannelName.VOICE, settings.voice)
+            yield row("Speech rate (words/min)", Input(str(settings.voice_rate), id="voice-rate"))
+            yield channel(
+                "Desktop notifications", ChannelName.DESKTOP, settings.desktop_notifications
+            )
+            yield channel(
+                "Terminal notifications", ChannelName.TERMINAL, settings.terminal_notifications
+            )
+            yield row(
+                "Command at each cue",
+                Input(settings.on_cue or "", id="on-cue", placeholder="none"),
+                _try_button(ChannelName.HOOK),
             )
             yield Label("Look", classes="title")
             yield row(
@@ -115,6 +171,7 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Settings"
         self._saved_form = self._form()
+        self._show_facilities()
         # Typing starts in the first field; tabbing through a field never selects its text,
         # so a key pressed by accident adds to the value rather than replacing it.
         for field in self.query(Input):
@@ -135,8 +192,65 @@ class SettingsScreen(Screen[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
+        elif event.button.id and event.button.id.startswith("try-"):
+            self._try(ChannelName(event.button.id.removeprefix("try-")))
         else:
             self.action_back()
+
+    # --- the cue channels --------------------------------------------------------------------
+
+    def _show_facilities(self) -> None:
+        """What each channel would use on this machine, or why it cannot work."""
+        from facecoach.wording.doctor import channel_state_words
+
+        lines = [
+            f"{status.channel.label}: {channel_state_words(status.state.value, status.mode)}"
+            f" · {status.how}"
+            for status in self.companion.cue_channels()
+        ]
+        self.query_one("#cue-facilities", Static).update(shown("\n".join(lines)))
+
+    def _cue_changes(self) -> dict[str, Any]:
+        changes: dict[str, Any] = {
+            field: self.query_one(f"#{field}", Select).value for field in CHANNEL_FIELDS.values()
+        }
+        changes["tone_set"] = self.query_one("#tone-set", Select).value
+        changes["sound_volume"] = self._value("sound-volume").strip()
+        changes["voice_rate"] = self._value("voice-rate").strip()
+        changes["on_cue"] = _optional(self._value("on-cue"))
+        changes["bell"] = self.query_one("#bell", Switch).value
+        return changes
+
+    def _try(self, channel: ChannelName) -> None:
+        """A sample cue through one channel as the form now stands (saved or not)."""
+        from facecoach.companion.cue_channels.setup import CueChoices
+
+        try:
+            preview = self.companion.preview_settings(**self._cue_changes())
+        except SettingsError as exc:
+            self.notify(str(exc), title="Cannot test", severity="error", markup=False)
+            return
+        self.notify(f"Testing {channel.label.lower()}…", timeout=2)
+        self._send_sample(channel, CueChoices.from_settings(preview))
+
+    @work(thread=True, group="try-cue")
+    def _send_sample(self, channel: ChannelName, choices: "CueChoices") -> None:
+        driver = self.app._driver  # the terminal's own writer, as the session screen uses
+
+        def write(text: str) -> None:
+            if driver is not None and not self.app.is_headless:
+                self.app.call_from_thread(driver.write, text)
+
+        said = self.companion.try_cue_channel(channel, choices, terminal_write=write)
+        failed = "failed" in said or "cannot work" in said
+        self.app.call_from_thread(
+            self.notify,
+            said,
+            title="Test",
+            severity="warning" if failed else "information",
+            timeout=8,
+            markup=False,
+        )
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value
@@ -144,12 +258,9 @@ class SettingsScreen(Screen[None]):
     def _form(self) -> tuple[object, ...]:
         """Everything the form holds, to tell whether the user changed anything."""
         inputs = tuple(field.value for field in self.query(Input))
-        return (
-            *inputs,
-            self.query_one("#bell", Switch).value,
-            self.query_one("#reduced-motion", Switch).value,
-            self.query_one("#theme", Select).value,
-        )
+        switches = tuple(switch.value for switch in self.query(Switch))
+        selects = tuple(select.value for select in self.query(Select))
+        return (*inputs, *switches, *selects)
 
     @work(exclusive=True, group="settings-back")
     async def action_back(self) -> None:
@@ -172,8 +283,8 @@ class SettingsScreen(Screen[None]):
             "day_start_hour": self._value("day-start").strip(),
             "glide_seconds": _optional(self._value("glide-seconds")),
             "repeats": _optional(self._value("repeats")),
-            "bell": self.query_one("#bell", Switch).value,
             "reduced_motion": self.query_one("#reduced-motion", Switch).value,
+            **self._cue_changes(),
             "injection_wait_days": self._value("wait-days").strip(),
         }
         theme = self.query_one("#theme", Select).value
@@ -194,6 +305,10 @@ class SettingsScreen(Screen[None]):
         apply_motion(self.app, saved.reduced_motion)
         self.notify("Settings saved.", timeout=3)
         self.app.pop_screen()
+
+
+def _try_button(channel: ChannelName) -> Button:
+    return Button("Test", id=f"try-{channel.value}", classes="try", compact=True)
 
 
 def _text(value: float | int | None) -> str:
