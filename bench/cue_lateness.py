@@ -40,6 +40,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -188,10 +189,15 @@ def stop_spinners(processes: list[subprocess.Popen[bytes]]) -> None:
 # --- tones ----------------------------------------------------------------------------------
 
 
+# The tones folder, as the app's cache keeps it: the first session of the run makes the tones
+# (the first cue its own tone only, the rest after it), every later session finds them made.
+TONES = Path(tempfile.mkdtemp(prefix="bench-tones-")) / "tones"
+
+
 async def tone_session(routine: Routine, pause: float | None) -> tuple[list[Sample], WakeUps]:
     clock = SystemClock()
     problems: list[str] = []
-    timed = Timed(SoundChannel(STAND_IN, ToneSet.CHIME, 80))
+    timed = Timed(SoundChannel(STAND_IN, ToneSet.CHIME, 80, TONES))
     dispatcher = CueDispatcher([timed], clock, problems.append)
     wakes = WakeUps()
     live = LiveSession(Session(plan_timeline(routine), clock), [wakes], cues=dispatcher)

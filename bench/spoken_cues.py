@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from facecoach.companion.cue_channels.machine import Machine
 from facecoach.companion.cue_channels.voice import (
+    PLAYBACK_MARGIN,
     SpeechEngine,
     find_engine,
     render_speech,
@@ -87,11 +88,22 @@ class Renderer:
         return self._lengths[key]
 
 
-def said(cue: Cue, rate: int, renderer: Renderer, *, tones: bool = True) -> Said:
-    # VoiceChannel.phrase_for, step by step, to keep the lead.
+def said(cue: Cue, rate: int, renderer: Renderer, *, measured: bool, tones: bool = True) -> Said:
+    """The phrase the voice channel chooses: by its real rendered length (espeak-ng, which
+    renders), or by the estimate (engines that speak by themselves: say, spd-say, SAPI)."""
     lead = figure_seconds(cue.kind) if tones else 0.0
     budget = None if cue.budget is None else cue.budget - lead
-    phrase = fitting_phrase(cue.phrases, budget, rate)
+    if measured:
+        phrase = next(
+            (
+                p
+                for p in cue.phrases
+                if budget is None or renderer.seconds(p, rate) + PLAYBACK_MARGIN <= budget
+            ),
+            None,
+        )
+    else:
+        phrase = fitting_phrase(cue.phrases, budget, rate)
     if phrase is None:
         return Said(cue, None, lead, None, None)
     return Said(cue, phrase, lead, renderer.seconds(phrase, rate), spoken_seconds(phrase, rate))
@@ -106,6 +118,29 @@ def main(rates: list[int]) -> None:
     routines = [loaded.routine for loaded in library.routines.values() if loaded.is_builtin]
     cues = {r.id: [cue for cue in session_cues(r) if cue.phrases] for r in routines}
     print(f"engine {engine.name} ({engine.path}); tones on (the voice waits for the tone)\n")
+    for measured in (True, False):
+        how = "measured on the rendering" if measured else "by the estimate"
+        print(f"\nPhrases chosen {how}:\n")
+        table(routines, cues, rates, renderer, measured=measured)
+    print()
+    offered = sorted({p for found in cues.values() for cue in found for p in cue.phrases})
+    for rate in rates:
+        # Every phrase any cue offers, chosen or not: the estimate's worst case at this rate.
+        gaps = [renderer.seconds(p, rate) - spoken_seconds(p, rate) for p in offered]
+        print(
+            f"rate {rate}: all {len(offered)} phrases offered, real - estimate: "
+            f"worst {max(gaps):+.2f} s, median {statistics.median(gaps):+.2f} s"
+        )
+
+
+def table(
+    routines: list[Routine],
+    cues: dict[str, list[Cue]],
+    rates: list[int],
+    renderer: Renderer,
+    *,
+    measured: bool,
+) -> None:
     print(
         "| rate (wpm) | routine | cues with words | spoken | shortened | tone only "
         "| smallest slack (cue, phrase) | overran | worst real - estimate |"
@@ -113,7 +148,7 @@ def main(rates: list[int]) -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for rate in rates:
         for routine in routines:
-            results = [said(cue, rate, renderer) for cue in cues[routine.id]]
+            results = [said(cue, rate, renderer, measured=measured) for cue in cues[routine.id]]
             spoken = [r for r in results if r.phrase is not None]
             timed = [r for r in spoken if r.slack is not None]
             tightest = min(timed, key=lambda r: r.slack or 0.0)
@@ -126,15 +161,6 @@ def main(rates: list[int]) -> None:
                 f"| {tightest.slack:.2f} s ({tightest.cue.kind.value}, {tightest.phrase!r}) "
                 f"| {f'**{overran}**' if overran else 'none'} | {under:+.2f} s |"
             )
-    print()
-    offered = sorted({p for found in cues.values() for cue in found for p in cue.phrases})
-    for rate in rates:
-        # Every phrase any cue offers, chosen or not: the estimate's worst case at this rate.
-        gaps = [renderer.seconds(p, rate) - spoken_seconds(p, rate) for p in offered]
-        print(
-            f"rate {rate}: all {len(offered)} phrases offered, real - estimate: "
-            f"worst {max(gaps):+.2f} s, median {statistics.median(gaps):+.2f} s"
-        )
 
 
 if __name__ == "__main__":

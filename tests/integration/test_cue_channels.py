@@ -33,6 +33,7 @@ from facecoach.companion.cue_channels.terminal import (
     through_tmux,
 )
 from facecoach.companion.cue_channels.voice import (
+    PLAYBACK_MARGIN,
     SpeechEngine,
     VoiceChannel,
     find_engine,
@@ -118,6 +119,32 @@ def test_the_sound_channel_hands_the_cue_tone_to_a_real_player(tmp_path: Path) -
     assert channel.deliver(cue(CueKind.SIDE_SWITCH)) is None
     assert channel.close() is None  # waits for the player
     assert played.read_bytes() == tone_wav(CueKind.SIDE_SWITCH, ToneSet.BEEP, 40)
+
+
+def test_tones_are_kept_in_the_cache_and_made_once(tmp_path: Path) -> None:
+    tones = tmp_path / "tones"
+    first = SoundChannel(copying_player(tmp_path / "a.wav"), ToneSet.CHIME, 70, tones)
+    first.deliver(cue(CueKind.GLIDE_START))
+    first.close()
+    (made,) = tones.iterdir()  # only the tone that was needed, before the others
+    assert made.name.startswith("chime-70-glide_start-")
+    first.prepare()
+    assert len(list(tones.iterdir())) == len(CueKind)
+    stamps = {path: path.stat().st_mtime_ns for path in tones.iterdir()}
+    second = SoundChannel(copying_player(tmp_path / "b.wav"), ToneSet.CHIME, 70, tones)
+    second.prepare()
+    second.close()
+    assert {path: path.stat().st_mtime_ns for path in tones.iterdir()} == stamps
+
+
+def test_a_cache_that_cannot_be_written_still_plays(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the tones folder would be")
+    played = tmp_path / "played.wav"
+    channel = SoundChannel(copying_player(played), ToneSet.BEEP, 70, blocked / "tones")
+    assert channel.deliver(cue(CueKind.GLIDE_START)) is None
+    channel.close()
+    assert played.read_bytes() == tone_wav(CueKind.GLIDE_START, ToneSet.BEEP, 70)
 
 
 def test_a_player_that_fails_says_why(tmp_path: Path) -> None:
@@ -234,6 +261,25 @@ def test_a_short_gap_gets_the_short_phrase(tmp_path: Path) -> None:
     assert voice.phrase_for(cue(CueKind.NEXT_ZONE, phrases, budget=2.0)) == "Jawline, right side"
     assert voice.phrase_for(cue(CueKind.NEXT_ZONE, phrases, budget=0.3)) is None
     voice.close()
+
+
+@needs_espeak
+def test_a_rendering_engine_fits_phrases_by_their_real_length(tmp_path: Path) -> None:
+    """The estimate errs long; espeak-ng's audio is measured, so a phrase that really fits is
+    said in full even where the estimate would have cut it."""
+    assert ESPEAK is not None
+    engine = SpeechEngine("espeak-ng", ESPEAK, renders=True)
+    phrases = ("Cheeks, left side, three glides", "Cheeks, left side", "Cheeks")
+    real = wav_seconds(render_speech(engine, phrases[0], DEFAULT_RATE, None))
+    budget = real + PLAYBACK_MARGIN + 0.05
+    assert spoken_seconds(phrases[0]) > budget  # the estimate alone would shorten it
+    played = tmp_path / "said.wav"
+    voice = VoiceChannel(
+        engine, copying_player(played), rate=DEFAULT_RATE, voice=None, after_tones=False
+    )
+    assert voice.deliver(cue(CueKind.NEXT_ZONE, phrases, budget=budget)) is None
+    voice.close()
+    assert wav_seconds(played.read_bytes()) == pytest.approx(real)
 
 
 def test_an_engine_that_fails_says_why() -> None:

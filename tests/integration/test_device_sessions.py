@@ -157,6 +157,43 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
     assert called[-1].startswith("\x1b]777;notify;Session stopped;")
 
 
+def test_a_device_put_on_its_charger_mid_session_ends_the_session(
+    tmp_path: Path, carrier: str
+) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
+    routine = companion.library.get("spot-forehead").routine
+    terminal: list[str] = []
+    problems: list[str] = []
+
+    async def run() -> LiveSession:
+        await companion.device.connect()
+        live = companion.begin_session(
+            routine,
+            [],
+            source=SessionSource.TUI,
+            terminal_write=terminal.append,
+            on_device_problem=problems.append,
+        )
+        live.start()
+        clock.advance(20)
+        live.poll()
+        simulated(companion).plug_in()
+        await asyncio.sleep(1)  # virtual: the status notification arrives
+        await live.finish()
+        return live
+
+    live = run_virtual(run())
+    assert live.is_over
+    status, kinds = last_session(tmp_path)
+    assert status is RecordStatus.PARTIAL
+    assert kinds == ["device_charging", "device_stopped"]
+    assert problems[-1].endswith("must never be used while charging.")
+    called = [text for text in terminal if "needs you" in text]
+    assert called
+    assert "was put on its charger" in called[0]
+
+
 # Every way a session ends, from the core's point of view; the front ends map their own exits
 # (quit, closed terminal, SIGTERM, Ctrl-C, an exception) onto these, and their tests check that.
 def run_to_the_end(live: LiveSession, clock: FakeClock) -> None:

@@ -291,3 +291,30 @@ def test_needs_you_calls_the_user_back_until_the_session_ends(clock: FakeClock) 
         dispatcher.handle(event, session)
     dispatcher.needs_you("too late")
     assert channel.cues[-1][1].kind is CueKind.SESSION_END
+
+
+@dataclass
+class PreparingChannel:
+    """Records the order of its first cue and its preparation."""
+
+    name: ChannelName = ChannelName.SOUND
+    blocking: bool = True
+    order: list[str] = field(default_factory=list)
+
+    def prepare(self) -> None:
+        self.order.append("prepare")
+
+    def deliver(self, cue: Cue) -> str | None:
+        self.order.append(cue.kind.value)
+        return None
+
+    def close(self) -> str | None:
+        return None
+
+
+def test_the_first_cue_does_not_wait_for_the_channel_to_prepare(clock: FakeClock) -> None:
+    channel = PreparingChannel()
+    dispatcher = CueDispatcher([channel], clock)
+    run_routine(TWO_ZONES, clock, dispatcher)
+    dispatcher.close(timeout=10)
+    assert channel.order[:3] == ["session_start", "prepare", "next_zone"]

@@ -512,7 +512,18 @@ class Companion:
         went. Blocks until the cue is out (a tone played, a command finished)."""
         from facecoach.companion.cue_channels.setup import try_channel
 
-        return try_channel(channel, choices, self.machine, terminal_write=terminal_write)
+        return try_channel(
+            channel,
+            choices,
+            self.machine,
+            terminal_write=terminal_write,
+            tones_folder=self.tones_folder,
+        )
+
+    @property
+    def tones_folder(self) -> Path:
+        """Where the cue tones are kept between sessions."""
+        return self.cache.directory / "tones"
 
     # --- the session -------------------------------------------------------------------------
 
@@ -576,6 +587,7 @@ class Companion:
             routine_id=routine.id,
             terminal_write=terminal_write,
             on_problem=on_cue_problem,
+            tones_folder=self.tones_folder,
         )
         dispatcher = CueDispatcher(channels.channels, self.clock, on_cue_problem)
 
@@ -585,14 +597,22 @@ class Companion:
             # Loaded with the first connected device: the profile schema costs start-up time.
             from facecoach.companion.device_commands import DeviceCommandQueue
             from facecoach.companion.device_sinks import (
-                DeviceDropCues,
                 DeviceProgramSink,
                 DeviceTroubleNotes,
+                DeviceWatch,
             )
 
             if recorder is not None:
                 device_sinks.append(DeviceTroubleNotes(link, recorder))
-            device_sinks.append(DeviceDropCues(link, dispatcher))
+
+            def charging(text: str) -> None:
+                if recorder is not None:
+                    recorder.note(SessionEventKind.DEVICE_CHARGING, text)
+                on_device_problem(text)
+                if self.live is not None:
+                    self.live.interrupt()
+
+            device_sinks.append(DeviceWatch(link, dispatcher, charging))
             if link.profile.programs:
                 commands = DeviceCommandQueue()
 

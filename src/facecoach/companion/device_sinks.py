@@ -148,11 +148,22 @@ class DeviceTroubleNotes:
             self._unsubscribe()
 
 
-class DeviceDropCues:
-    """Calls the user back (a tone, a voice, a notification) when the device drops out."""
+class DeviceWatch:
+    """While a session runs: a device that drops out calls the user back (a tone, a voice, a
+    notification), and a device put on its charger ends the session at once, since a
+    microcurrent device must never be used while charging (`on_charging` ends it; the end
+    stops the device as every end does)."""
 
-    def __init__(self, link: "DeviceLink", cues: "CueDispatcher") -> None:
+    def __init__(
+        self,
+        link: "DeviceLink",
+        cues: "CueDispatcher",
+        on_charging: Callable[[str], None],
+    ) -> None:
+        self._link = link
         self._cues = cues
+        self._on_charging = on_charging
+        self._charging = link.status.charging
         self._unsubscribe = link.subscribe(self._on_link_event)
 
     def _on_link_event(self, event: "LinkEvent") -> None:
@@ -160,6 +171,16 @@ class DeviceDropCues:
 
         if event.kind in (LinkEventKind.DROPPED, LinkEventKind.GAVE_UP):
             self._cues.needs_you(event.text)
+        elif event.kind is LinkEventKind.STATUS:
+            charging = bool(self._link.status.charging)
+            if charging and not self._charging:
+                text = (
+                    f"{self._link.name} was put on its charger, so the session ended: a "
+                    "microcurrent device must never be used while charging."
+                )
+                self._cues.needs_you(text)
+                self._on_charging(text)
+            self._charging = charging
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind in (EventKind.COMPLETED, EventKind.ABORTED):

@@ -2,8 +2,10 @@
 instead of running into the next glide.
 
 The estimate is fitted to espeak-ng's English voice (the length of the rendered audio, silence
-included, for the cue phrases at 80 to 400 words per minute) and rounded up: it says a phrase
-is longer than it is, never shorter. `bench/spoken_cues.py` checks it against real renderings.
+included, for the cue phrases at 80 to 400 words per minute) and rounded up, its margin growing
+as the voice slows (slow speech varies more). Engines that render (espeak-ng) are measured on
+their real audio instead; this is for those that speak by themselves (say, spd-say, SAPI).
+`bench/spoken_cues.py` checks it against real renderings.
 """
 
 from collections.abc import Sequence
@@ -18,7 +20,8 @@ _MARGIN = 0.25  # a player's start-up, and an engine slower than espeak-ng
 def spoken_seconds(phrase: str, rate: int = DEFAULT_RATE) -> float:
     """An upper estimate of the seconds `phrase` takes at `rate` words per minute."""
     scale = DEFAULT_RATE / max(MIN_RATE, min(MAX_RATE, rate))
-    return (_START_AT_DEFAULT + _SECONDS_PER_CHARACTER_AT_DEFAULT * len(phrase)) * scale + _MARGIN
+    per_character = _SECONDS_PER_CHARACTER_AT_DEFAULT * float(max(1.0, scale) ** 0.15)
+    return (_START_AT_DEFAULT + per_character * len(phrase) + _MARGIN) * scale
 
 
 def fitting_phrase(

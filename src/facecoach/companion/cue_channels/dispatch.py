@@ -57,15 +57,23 @@ class _Worker:
         self._thread.join(max(0.0, timeout))
 
     def _run(self) -> None:
+        prepared = False
+        while (item := self._queue.get()) is not None:
+            self._dispatcher.deliver(self.channel, *item)
+            if not prepared:
+                # After the first cue, not before it: the session's first tone waits for
+                # nothing, and the next cue is seconds away.
+                prepared = True
+                self._prepare()
+        self._dispatcher.closed(self.channel)
+
+    def _prepare(self) -> None:
         prepare = getattr(self.channel, "prepare", None)
         if callable(prepare):
             try:
                 prepare()
             except Exception as exc:
                 self._dispatcher.report(self.channel.name, str(exc) or type(exc).__name__)
-        while (item := self._queue.get()) is not None:
-            self._dispatcher.deliver(self.channel, *item)
-        self._dispatcher.closed(self.channel)
 
 
 class CueDispatcher:

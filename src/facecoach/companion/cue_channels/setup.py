@@ -9,6 +9,7 @@ start. Auto means "wherever it works": a channel this machine cannot run is left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
@@ -145,6 +146,7 @@ def build_channels(
     routine_id: str,
     terminal_write: Callable[[str], None] | None,
     on_problem: Callable[[str], None],
+    tones_folder: Path | None = None,
 ) -> SessionChannels:
     """The channels for one session. A terminal channel needs the front end's writer."""
     from facecoach.companion.cue_channels.dispatch import CueChannel
@@ -157,7 +159,9 @@ def build_channels(
             notices.append(f"{status.channel.label} is on, but {status.how}.")
         channel = None
         if status.state is ChannelState.ACTIVE:
-            channel = _channel(status.channel, choices, machine, routine_id, on_problem)
+            channel = _channel(
+                status.channel, choices, machine, routine_id, on_problem, tones_folder
+            )
         if status.channel is ChannelName.TERMINAL and terminal_write is not None:
             # The bell rings whatever the notification setting: it is the terminal's own.
             channel = _terminal(choices, machine, terminal_write, status.state)
@@ -172,6 +176,7 @@ def _channel(
     machine: Machine,
     routine_id: str,
     on_problem: Callable[[str], None],
+    tones_folder: Path | None,
 ) -> "CueChannel | None":
     from facecoach.companion.cue_channels.sound import Player, find_player
 
@@ -181,7 +186,7 @@ def _channel(
 
             player = find_player(machine, choices.sound_command)
             assert isinstance(player, Player)
-            return SoundChannel(player, choices.tone_set, choices.volume)
+            return SoundChannel(player, choices.tone_set, choices.volume, tones_folder)
         case ChannelName.VOICE:
             from facecoach.companion.cue_channels.voice import VoiceChannel, find_engine
 
@@ -230,6 +235,7 @@ def try_channel(
     machine: Machine,
     *,
     terminal_write: Callable[[str], None] | None = None,
+    tones_folder: Path | None = None,
 ) -> str:
     """Sends one sample cue through a channel, as the settings now stand (even one set to
     off), waits until it is out, and says what happened in a sentence. Blocks: call it from
@@ -244,6 +250,7 @@ def try_channel(
         routine_id="test",
         terminal_write=terminal_write if name is ChannelName.TERMINAL else None,
         on_problem=problems.append,
+        tones_folder=tones_folder,
     )
     status = next(s for s in built.statuses if s.channel is name)
     channel = built.channel(name)

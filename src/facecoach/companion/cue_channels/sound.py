@@ -2,10 +2,15 @@
 macOS, the .NET SoundPlayer on Windows; or a player command the user names.
 
 A player is a separate process given a WAV file, so nothing here links an audio library, and
-a tone is "accepted" the moment its player has started. The tones are made once per session
-and written to a private folder, so starting one costs a process start and nothing else.
+a tone is "accepted" the moment its player has started. Tones are made once and kept as files in
+the cache folder (named by tone set, volume and a digest of how they are made), so starting one
+costs a process start and nothing else; making all nine takes over 100 ms of pure Python, which
+the first cue of a session must not wait for.
 """
 
+import hashlib
+import inspect
+import os
 import shlex
 import subprocess
 import tempfile
@@ -137,15 +142,22 @@ class SoundChannel:
     name = ChannelName.SOUND
     blocking = True
 
-    def __init__(self, player: Player, tone_set: ToneSet, volume: int) -> None:
+    def __init__(
+        self, player: Player, tone_set: ToneSet, volume: int, folder: Path | None = None
+    ) -> None:
         self._process = PlayerProcess(player)
-        self._folder = tempfile.TemporaryDirectory(prefix="facecoach-tones-")
+        # The cache folder keeps the tones between sessions; without one, a private folder.
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        if folder is None:
+            self._temporary = tempfile.TemporaryDirectory()
+            folder = Path(self._temporary.name)
+        self._folder = folder
         self._tone_set = tone_set
         self._volume = volume
         self._files: dict[CueKind, Path] = {}
 
     def prepare(self) -> None:
-        """Makes every tone now, so that a cue only starts a player."""
+        """Makes every tone not made yet (the dispatcher calls it after the first cue)."""
         for kind in CueKind:
             self._file(kind)
 
@@ -154,15 +166,42 @@ class SoundChannel:
 
     def close(self) -> str | None:
         failure = self._process.close()
-        self._folder.cleanup()
+        if self._temporary is not None:
+            self._temporary.cleanup()
         return failure
 
     def _file(self, kind: CueKind) -> Path:
-        from facecoach.cues.tones import tone_wav
-
         path = self._files.get(kind)
         if path is None:
-            path = Path(self._folder.name) / f"{kind.value}.wav"
-            path.write_bytes(tone_wav(kind, self._tone_set, self._volume))
+            path = self._folder / f"{self._tone_set}-{self._volume}-{kind}-{_TONES_DIGEST}.wav"
+            if not path.is_file():
+                try:
+                    _write_tone(path, kind, self._tone_set, self._volume)
+                except OSError:  # a cache folder that cannot be written: a private one
+                    if self._temporary is not None:
+                        raise
+                    self._temporary = tempfile.TemporaryDirectory()
+                    self._folder = Path(self._temporary.name)
+                    return self._file(kind)
             self._files[kind] = path
         return path
+
+
+def _tones_digest() -> str:
+    """Changes whenever the figures or the way tones are made change: old files are not used."""
+    from facecoach.cues import tones
+
+    return hashlib.sha256(inspect.getsource(tones).encode()).hexdigest()[:10]
+
+
+_TONES_DIGEST = _tones_digest()
+
+
+def _write_tone(path: Path, kind: CueKind, tone_set: ToneSet, volume: int) -> None:
+    from facecoach.cues.tones import tone_wav
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside and renamed: a player never reads half a file, nor does a second app.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(tone_wav(kind, tone_set, volume))
+    os.replace(temporary, path)

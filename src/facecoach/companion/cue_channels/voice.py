@@ -3,7 +3,9 @@ player as the tones), speech-dispatcher's spd-say, `say` on macOS, SAPI on Windo
 
 No speech library: each engine is a program with a stable command line, and a process that can
 be stopped is exactly what "never overlap the next cue" needs: a new phrase stops the old one.
-The phrase is the fullest that fits before the next cue (`facecoach.cues.speech_length`).
+The phrase is the fullest that fits before the next cue: measured on the rendered audio where
+the engine renders (espeak-ng), estimated (`facecoach.cues.speech_length`) where it speaks
+itself.
 Phrases go to the engine on standard input, never as arguments: a zone path comes from a file.
 """
 
@@ -19,6 +21,8 @@ from facecoach.cues.speech_length import fitting_phrase
 from facecoach.cues.tones import SAMPLE_RATE, figure_seconds
 
 RENDER_TIMEOUT = 5.0
+# A player's start and its audio buffer: rendered speech must end this much before the next cue.
+PLAYBACK_MARGIN = 0.15
 _WAV_HEADER = 44
 
 
@@ -160,24 +164,33 @@ class VoiceChannel:
         self._player = PlayerProcess(player) if player is not None and engine.renders else None
         self._speaking: subprocess.Popen[bytes] | None = None
         self._folder = tempfile.TemporaryDirectory(prefix="facecoach-voice-")
-        self._rendered: dict[tuple[str, float], Path] = {}
+        self._rendered: dict[tuple[str, float], tuple[Path, float]] = {}
 
     def phrase_for(self, cue: Cue) -> str | None:
+        """The phrase an engine that speaks by itself says: the fullest whose estimated length
+        fits (rendering engines measure instead, in `deliver`)."""
         lead = figure_seconds(cue.kind) if self._after_tones else 0.0
         budget = None if cue.budget is None else cue.budget - lead
         return fitting_phrase(cue.phrases, budget, self._rate)
 
     def deliver(self, cue: Cue) -> str | None:
-        phrase = self.phrase_for(cue)
-        if phrase is None:
-            return None
         try:
             if self._player is not None:
-                lead = figure_seconds(cue.kind) if self._after_tones else 0.0
-                return self._player.play(self._rendering(phrase, lead))
-            return self._speak(phrase)
+                path = self._fitting_rendering(cue)
+                return None if path is None else self._player.play(path)
+            phrase = self.phrase_for(cue)
+            return None if phrase is None else self._speak(phrase)
         except SpeechError as exc:
             return str(exc)
+
+    def _fitting_rendering(self, cue: Cue) -> Path | None:
+        """The fullest phrase whose real audio (after the tone) ends before the next cue."""
+        lead = figure_seconds(cue.kind) if self._after_tones else 0.0
+        for phrase in cue.phrases:
+            path, seconds = self._rendering(phrase, lead)
+            if cue.budget is None or seconds + PLAYBACK_MARGIN <= cue.budget:
+                return path
+        return None
 
     def close(self) -> str | None:
         failure = self._player.close() if self._player is not None else None
@@ -185,15 +198,16 @@ class VoiceChannel:
         self._folder.cleanup()
         return failure
 
-    def _rendering(self, phrase: str, lead: float) -> Path:
+    def _rendering(self, phrase: str, lead: float) -> tuple[Path, float]:
+        """The phrase's audio file (silence for the tone first) and its length in seconds."""
         key = (phrase, lead)
-        path = self._rendered.get(key)
-        if path is None:
-            data = render_speech(self.engine, phrase, self._rate, self._voice)
+        found = self._rendered.get(key)
+        if found is None:
+            data = _with_lead(render_speech(self.engine, phrase, self._rate, self._voice), lead)
             path = Path(self._folder.name) / f"{len(self._rendered)}.wav"
-            path.write_bytes(_with_lead(data, lead))
-            self._rendered[key] = path
-        return path
+            path.write_bytes(data)
+            found = self._rendered[key] = (path, wav_seconds(data))
+        return found
 
     def _speak(self, phrase: str) -> str | None:
         self._stop_speaking()
