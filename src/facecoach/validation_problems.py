@@ -38,6 +38,7 @@ SETTING_WORDS: Mapping[str, FieldWords] = {
     "voice": FieldWords("Voice"),
     "voice_rate": FieldWords("Speech rate", "words per minute"),
     "voice_name": FieldWords("Voice name"),
+    "voice_count": FieldWords("Seconds counted aloud"),
     "desktop_notifications": FieldWords("Desktop notifications"),
     "terminal_notifications": FieldWords("Terminal notifications"),
     "on_cue": FieldWords("Command at each cue"),

@@ -46,7 +46,7 @@ def test_a_due_session_is_reminded_once_a_day(
     assert out.startswith("facecoach: a session is due today.")
 
 
-def test_json_always_says_what_was_decided(
+def test_json_always_says_what_was_decided_and_uses_nothing_up(
     capsys: pytest.CaptureFixture[str], calendar_days: date
 ) -> None:
     _, out, _ = run(capsys, "remind", "--json", "--no-notify")
@@ -54,10 +54,11 @@ def test_json_always_says_what_was_decided(
     assert (first["state"], first["due"], first["reminded"], first["already"]) == (
         "due",
         True,
-        True,
+        False,  # nothing reached anyone: a script only asked
         False,
     )
     assert first["day"] == calendar_days.isoformat()
+    run(capsys, "remind", "--no-notify")  # the scheduled reminder still comes
     _, out, _ = run(capsys, "remind", "--json", "--no-notify")
     second = json.loads(out)
     assert (second["reminded"], second["already"]) == (False, True)

@@ -169,6 +169,31 @@ def test_leaving_the_app_mid_session_stops_the_device_and_logs_it(
         assert [kind for _, kind, _ in log.session_events(session.id)] == ["device_stopped"]
 
 
+def test_a_device_put_on_its_charger_ends_the_session_and_says_why(
+    clock: FakeClock, isolated_dirs: Path, data_dir: Path
+) -> None:
+    from facecoach.tui.screens.summary import SummaryScreen
+
+    pair_simulated(isolated_dirs, REF_A, clock)
+    air = reference_air(PROFILES, advertise_interval=0.05)
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.companion.device.is_connected)
+            await start_session(app, pilot)
+            await until(pilot, lambda: "Lift" in text_of(app, "#device-status"))
+            air.device(REF_A).plug_in()
+            await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+            why = text_of(app, "#summary-why")
+            assert "was put on its charger, so the session ended" in why
+
+    asyncio.run(main())
+    received = [command.name for command in air.device(REF_A).firmware.received]
+    assert received[-1] == CommandName.STOP
+    assert stored(data_dir) == [RecordStatus.PARTIAL]
+
+
 # 6. The session does not run on unseen ------------------------------------------------------
 
 

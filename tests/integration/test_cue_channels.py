@@ -43,12 +43,15 @@ from facecoach.companion.cue_channels.voice import (
 from facecoach.config.cue_settings import DEFAULT_RATE, ChannelMode, ToneSet
 from facecoach.cues.model import Cue, CueKind, needs_you
 from facecoach.cues.speech_length import fitting_phrase, spoken_seconds
-from facecoach.cues.tones import SAMPLE_RATE, figure_seconds, tone_wav
+from facecoach.cues.tones import FIGURES, SAMPLE_RATE, figure_seconds, tone_wav
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import Session
 from facecoach.session.timeline import plan_timeline
 from tests.support.machines import bare_machine, machine, pulse_machine
+from tests.support.routines import make_routine
+
+QUICK = make_routine(zones=[{"zone": "chin", "sides": ["center"]}], repeats=3, glide_seconds=1)
 
 ESPEAK = shutil.which("espeak-ng")
 needs_espeak = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
@@ -129,7 +132,7 @@ def test_tones_are_kept_in_the_cache_and_made_once(tmp_path: Path) -> None:
     (made,) = tones.iterdir()  # only the tone that was needed, before the others
     assert made.name.startswith("chime-70-glide_start-")
     first.prepare()
-    assert len(list(tones.iterdir())) == len(CueKind)
+    assert len(list(tones.iterdir())) == len(FIGURES)
     stamps = {path: path.stat().st_mtime_ns for path in tones.iterdir()}
     second = SoundChannel(copying_player(tmp_path / "b.wav"), ToneSet.CHIME, 70, tones)
     second.prepare()
@@ -339,9 +342,23 @@ def test_a_bus_without_a_notification_server_is_a_clear_message(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")
     with PrivateDBus(BusType.SESSION):
         problem = asyncio.run(notify_desktop("Session done", "x"))
+    assert problem == "no notification server is running on the session bus"
+
+
+@needs_dbus
+def test_a_bus_that_is_not_there_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    problem = asyncio.run(notify_desktop("Session done", "x"))
     assert problem is not None
-    assert problem.startswith("the desktop notification failed (")
-    assert "org.freedesktop.Notifications" in problem
+    assert problem.startswith("the D-Bus session bus could not be reached (")
+
+
+def test_notification_text_is_not_read_as_markup() -> None:
+    from facecoach.companion.cue_channels.desktop import _escaped
+
+    assert _escaped("Lift & tone <b>5</b>") == "Lift &amp; tone &lt;b&gt;5&lt;/b&gt;"
 
 
 def test_no_session_bus_is_said_before_anything_is_tried() -> None:
@@ -407,15 +424,39 @@ def test_a_hook_reads_each_cue_as_json(tmp_path: Path) -> None:
 def test_a_failing_hook_is_told_once_and_the_session_goes_on(clock: FakeClock) -> None:
     problems: list[str] = []
     failing = f"{sys.executable} -c \"import sys; sys.exit('no lights found')\""
-    dispatcher = CueDispatcher([], clock, problems.append)
-    hook = HookChannel(failing, "express", lambda text: dispatcher.report(ChannelName.HOOK, text))
-    for _ in range(3):
-        hook.deliver(cue(CueKind.GLIDE_START))
-    hook.close()
+    built = build_channels(
+        CueChoices(on_cue=failing), bare_machine(), routine_id="express", terminal_write=None
+    )
+    dispatcher = CueDispatcher(built.channels, clock, problems.append)
+    session = Session(plan_timeline(QUICK), clock)
+    for event in session.start():
+        dispatcher.handle(event, session)
+    while not session.status.is_over:
+        clock.advance(session.seconds_to_next_boundary() or 0.0)
+        for event in session.poll():
+            dispatcher.handle(event, session)
+    dispatcher.close(timeout=30)
+    assert len(dispatcher.deliveries) > 3
     assert problems == [
         f"Command at each cue: {sys.executable} failed (exit status 1: no lights found). "
         "The session goes on without it."
     ]
+
+
+def test_the_end_of_a_session_does_not_wait_for_a_slow_hook(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The end is handled on the event loop; a hook still running must not hold it."""
+    monkeypatch.setattr(hook_module, "HOOK_TIMEOUT", 0.5)
+    hook = HookChannel("sleep 30", "express")
+    dispatcher = CueDispatcher([hook], clock)
+    session = Session(plan_timeline(QUICK), clock)
+    for action in (session.start, session.abort):
+        for event in action():
+            dispatcher.handle(event, session)
+    assert hook._running  # handle() came back while the commands still run
+    dispatcher.close(timeout=30)  # off the loop, as the core does it
+    assert not hook._running
 
 
 def test_a_hook_that_hangs_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -435,9 +476,7 @@ def test_auto_uses_what_works_and_on_says_what_does_not() -> None:
     statuses = {s.channel: s for s in channel_statuses(choices, bare_machine())}
     assert statuses[ChannelName.SOUND].state is ChannelState.UNAVAILABLE
     assert statuses[ChannelName.VOICE].state is ChannelState.UNAVAILABLE
-    built = build_channels(
-        choices, bare_machine(), routine_id="x", terminal_write=None, on_problem=print
-    )
+    built = build_channels(choices, bare_machine(), routine_id="x", terminal_write=None)
     assert built.channels == []
     assert built.notices == [
         "Sound is on, but no sound server (PipeWire, PulseAudio) is running and no sound card "
@@ -452,9 +491,7 @@ def test_on_a_desktop_with_sound_the_session_gets_sound_and_notifications() -> N
         files={"/run/user/1000/pulse/native": "", "/run/user/1000/bus": ""},
     )
     choices = CueChoices(voice=ChannelMode.ON)
-    built = build_channels(
-        choices, desktop, routine_id="x", terminal_write=lambda text: None, on_problem=print
-    )
+    built = build_channels(choices, desktop, routine_id="x", terminal_write=lambda text: None)
     assert [c.name for c in built.channels] == [
         ChannelName.SOUND,
         ChannelName.VOICE,

@@ -4,6 +4,7 @@ and the channels' dispatcher, which must never make the session wait."""
 import io
 import threading
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -106,6 +107,14 @@ def test_without_prep_or_transition_the_first_glide_names_its_zone(clock: FakeCl
     assert first.phrases[0] == "Neck, left side, two glides"
 
 
+def test_a_side_change_without_a_switch_step_is_still_said(clock: FakeClock) -> None:
+    routine = make_routine(zones=[{"zone": "cheeks"}], repeats=1, side_switch_seconds=0)
+    channel = RecordingChannel(clock)
+    run_routine(routine, clock, CueDispatcher([channel], clock))
+    said = [(cue.kind, cue.phrases[0]) for _, cue in channel.cues]
+    assert said[1] == (CueKind.LAST_GLIDE, "Right side")
+
+
 def test_pause_resume_and_stop_each_give_a_cue(clock: FakeClock) -> None:
     channel = RecordingChannel(clock)
     dispatcher = CueDispatcher([channel], clock)
@@ -117,7 +126,9 @@ def test_pause_resume_and_stop_each_give_a_cue(clock: FakeClock) -> None:
     kinds = [cue.kind for _, cue in channel.cues]
     assert kinds == [CueKind.SESSION_START, CueKind.PAUSED, CueKind.RESUMED, CueKind.SESSION_END]
     assert channel.cues[-1][1].title == "Session stopped"
-    assert channel.closed  # the end closes the channels
+    assert not channel.closed  # not on the event loop: a hook's close may wait
+    dispatcher.close()
+    assert channel.closed
 
 
 def test_a_skipped_zone_gives_one_cue_for_where_the_session_lands(clock: FakeClock) -> None:
@@ -167,8 +178,8 @@ def test_every_builtin_routine_has_a_phrase_for_each_zone_that_fits(
 
 
 def test_every_cue_has_its_own_tone() -> None:
-    figures = {tuple((n.hertz, n.seconds) for n in FIGURES[kind]) for kind in CueKind}
-    assert len(figures) == len(CueKind)
+    figures = {tuple((n.hertz, n.seconds) for n in FIGURES[kind]) for kind in FIGURES}
+    assert len(figures) == len(FIGURES) == len(CueKind) - 1  # the spoken count has none
 
 
 @pytest.mark.parametrize("tone_set", list(ToneSet))
@@ -318,3 +329,99 @@ def test_the_first_cue_does_not_wait_for_the_channel_to_prepare(clock: FakeClock
     run_routine(TWO_ZONES, clock, dispatcher)
     dispatcher.close(timeout=10)
     assert channel.order[:3] == ["session_start", "prepare", "next_zone"]
+
+
+# --- the spoken count of a glide's last seconds -------------------------------------------------
+
+
+@dataclass
+class FakeTimer:
+    """Holds the dispatcher's timers; the test fires them as the fake clock passes them."""
+
+    clock: FakeClock
+    pending: list[tuple[float, "FakeTimer.Handle"]] = field(default_factory=list)
+
+    @dataclass
+    class Handle:
+        callback: Callable[[], None]
+        cancelled: bool = False
+
+        def cancel(self) -> None:
+            self.cancelled = True
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> "FakeTimer.Handle":
+        handle = FakeTimer.Handle(callback)
+        self.pending.append((self.clock.monotonic() + delay, handle))
+        return handle
+
+    def advance_to(self, when: float) -> None:
+        """Moves the clock to `when`, firing each timer due on the way, at its moment."""
+        while True:
+            due = sorted(
+                ((at, h) for at, h in self.pending if at <= when and not h.cancelled),
+                key=lambda item: item[0],
+            )
+            if not due:
+                break
+            at, handle = due[0]
+            self.pending.remove((at, handle))
+            self.clock.advance(max(0.0, at - self.clock.monotonic()))
+            handle.callback()
+        self.clock.advance(max(0.0, when - self.clock.monotonic()))
+
+
+@dataclass
+class CountingChannel(RecordingChannel):
+    counts: bool = True
+
+
+def test_the_last_seconds_of_each_glide_are_counted_to_the_voice_only(clock: FakeClock) -> None:
+    routine = make_routine(zones=[{"zone": "chin", "sides": ["center"]}], repeats=2)
+    voice = CountingChannel(clock, name=ChannelName.VOICE)
+    other = RecordingChannel(clock)
+    timer = FakeTimer(clock)
+    dispatcher = CueDispatcher([voice, other], clock, count_seconds=3, timer=timer)
+    session = Session(plan_timeline(routine), clock)
+    for event in session.start():
+        dispatcher.handle(event, session)
+    while not session.status.is_over:
+        delay = session.seconds_to_next_boundary()
+        assert delay is not None
+        timer.advance_to(clock.monotonic() + delay)
+        for event in session.poll():
+            dispatcher.handle(event, session)
+    said = [(round(t, 3), c.phrases[0]) for t, c in voice.cues if c.kind is CueKind.COUNT]
+    # Two 5 s glides: "three, two, one" at 2, 3 and 4 s into each.
+    assert said == [(2, "Three"), (3, "Two"), (4, "One"), (7, "Three"), (8, "Two"), (9, "One")]
+    assert not any(c.kind is CueKind.COUNT for _, c in other.cues)
+
+
+def test_a_pause_holds_the_count_and_resume_picks_it_up(clock: FakeClock) -> None:
+    routine = make_routine(zones=[{"zone": "chin", "sides": ["center"]}], repeats=1)
+    voice = CountingChannel(clock, name=ChannelName.VOICE)
+    timer = FakeTimer(clock)
+    dispatcher = CueDispatcher([voice], clock, count_seconds=3, timer=timer)
+    session = Session(plan_timeline(routine), clock)
+    for event in session.start():
+        dispatcher.handle(event, session)
+    timer.advance_to(clock.monotonic() + 2.5)  # "three" said at 2 s
+    for event in session.pause():
+        dispatcher.handle(event, session)
+    timer.advance_to(clock.monotonic() + 60)  # nothing is counted while paused
+    for event in session.resume():
+        dispatcher.handle(event, session)
+    timer.advance_to(clock.monotonic() + 2.5)
+    counted = [c.phrases[0] for _, c in voice.cues if c.kind is CueKind.COUNT]
+    assert counted == ["Three", "Two", "One"]
+    # "Two" came 0.5 s after the resume (3 s into the glide), not at its old time.
+    times = [round(t, 3) for t, c in voice.cues if c.kind is CueKind.COUNT]
+    assert times == [2.0, 63.0, 64.0]
+
+
+def test_a_short_glide_keeps_room_for_its_own_words() -> None:
+    from facecoach.cues.model import counts_for
+
+    step = plan_timeline(
+        make_routine(zones=[{"zone": "chin", "sides": ["center"]}], glide_seconds=3)
+    ).steps[0]
+    assert [c.cue.phrases[0] for c in counts_for(step, 3)] == ["One"]

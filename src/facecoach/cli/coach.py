@@ -53,6 +53,14 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
         "(default: the setting, off)",
     )
     coach.add_argument(
+        "--count",
+        type=int,
+        metavar="N",
+        choices=range(6),
+        help="with the voice: count the last N seconds of each glide aloud (0-5; default: "
+        "the setting, 0)",
+    )
+    coach.add_argument(
         "--notify",
         action=argparse.BooleanOptionalAction,
         help="a desktop and terminal notification when the session ends or needs you "
@@ -197,6 +205,7 @@ def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices"
     return companion.cue_choices(
         sound=mode(args.sound),
         voice=mode(args.voice),
+        voice_count=args.count,
         desktop=mode(args.notify),
         terminal=mode(args.notify),
         bell=args.bell,

@@ -75,6 +75,14 @@ def _schedule(args: argparse.Namespace) -> int:
         command = [sys.executable, "-m", "facecoach", "remind"]
         result = scheduler.install(command, at, reminder_environment(os.environ))
         print(result.describe())
+        from facecoach.cli.context import open_status_companion
+
+        day_start = open_status_companion().counting_settings().day_start_hour
+        if at.hour < day_start:
+            print(
+                f"Note: your day starts at {day_start:02d}:00, so at {at:%H:%M} the reminder "
+                "is about the day before (a session then still counts for it)."
+            )
     elif args.uninstall:
         print(scheduler.uninstall().describe())
     else:
@@ -97,24 +105,29 @@ def _check(args: argparse.Namespace) -> int:
     already = memory.reminded_on() == today
     notified = False
     if reminder.due and (args.again or not already):
+        # Remembered only once it reached someone: a printed line or a delivered notification
+        # (`--json --no-notify` only tells a script what would be said, and uses nothing up).
         if not args.json:
             print(f"{reminder.title}. {reminder.message}")
+            notified = True
         if not args.no_notify:
-            _notify(companion.machine, reminder.title, reminder.message)
-        memory.remember(today)
-        notified = True
+            notified = _notify(companion.machine, reminder.title, reminder.message) or notified
+        if notified:
+            memory.remember(today)
     if args.json:
         print(json.dumps({**reminder.as_json(), "reminded": notified, "already": already}))
     return EXIT_OK
 
 
-def _notify(machine: "Machine", title: str, message: str) -> None:
+def _notify(machine: "Machine", title: str, message: str) -> bool:
+    """A desktop notification where there is a desktop; whether it was delivered."""
     from facecoach.companion.cue_channels.desktop import desktop_facility, notify_desktop
 
     if not desktop_facility(machine).available:
-        return  # no desktop here (cron, a server): the printed line is the reminder
+        return False  # no desktop here (cron, a server): the printed line is the reminder
     import asyncio
 
     problem = asyncio.run(notify_desktop(title, message))
     if problem is not None:
-        warn(f"{problem[:1].upper()}{problem[1:]}; the reminder is only printed.")
+        warn(f"{problem[:1].upper()}{problem[1:]}.")
+    return problem is None

@@ -42,7 +42,7 @@ def check_bluetooth(platform: str = sys.platform) -> BluetoothCheck:
 
 
 async def _ask_bluez() -> BluetoothCheck:
-    from dbus_fast import BusType, Message
+    from dbus_fast import BusType, Message, MessageType
     from dbus_fast.aio import MessageBus
 
     bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
@@ -57,7 +57,11 @@ async def _ask_bluez() -> BluetoothCheck:
                 body=["org.bluez"],
             )
         )
-        if owner is None or not owner.body or not owner.body[0]:
+        if owner is None or owner.message_type is not MessageType.METHOD_RETURN:
+            return BluetoothCheck(
+                False, f"the D-Bus system bus refused a question ({_error(owner)})"
+            )
+        if not owner.body or not owner.body[0]:
             return BluetoothCheck(
                 False, "BlueZ is not running (start it: `systemctl start bluetooth`)"
             )
@@ -69,7 +73,9 @@ async def _ask_bluez() -> BluetoothCheck:
                 member="GetManagedObjects",
             )
         )
-        objects = reply.body[0] if reply is not None and reply.body else {}
+        if reply is None or reply.message_type is not MessageType.METHOD_RETURN:
+            return BluetoothCheck(False, f"BlueZ did not list its adapters ({_error(reply)})")
+        objects = reply.body[0] if reply.body and isinstance(reply.body[0], dict) else {}
         adapters = {
             path: interfaces["org.bluez.Adapter1"]
             for path, interfaces in objects.items()
@@ -77,9 +83,7 @@ async def _ask_bluez() -> BluetoothCheck:
         }
         if not adapters:
             return BluetoothCheck(False, "BlueZ is running, but there is no Bluetooth adapter")
-        powered = [
-            p for p, props in adapters.items() if props.get("Powered") and props["Powered"].value
-        ]
+        powered = [path for path, props in adapters.items() if _powered(props)]
         names = ", ".join(Path(p).name for p in adapters)
         if not powered:
             return BluetoothCheck(False, f"the adapter ({names}) is off: `bluetoothctl power on`")
@@ -91,3 +95,9 @@ async def _ask_bluez() -> BluetoothCheck:
 def _powered(properties: dict[str, object]) -> bool:
     powered = properties.get("Powered")
     return bool(getattr(powered, "value", False))
+
+
+def _error(reply: object) -> str:
+    """A D-Bus error reply in a few words: its name (org.bluez.Error.NotReady, say)."""
+    name = getattr(reply, "error_name", None)
+    return str(name) if name else "no answer"

@@ -581,15 +581,17 @@ class Companion:
         from facecoach.companion.cue_channels.dispatch import CueDispatcher
         from facecoach.companion.cue_channels.setup import build_channels
 
+        choices = cues or self.cue_choices()
         channels = build_channels(
-            cues or self.cue_choices(),
+            choices,
             self.machine,
             routine_id=routine.id,
             terminal_write=terminal_write,
-            on_problem=on_cue_problem,
             tones_folder=self.tones_folder,
         )
-        dispatcher = CueDispatcher(channels.channels, self.clock, on_cue_problem)
+        dispatcher = CueDispatcher(
+            channels.channels, self.clock, on_cue_problem, count_seconds=choices.voice_count
+        )
 
         device_sinks: list[EventSink] = []
         commands = None
@@ -610,7 +612,7 @@ class Companion:
                     recorder.note(SessionEventKind.DEVICE_CHARGING, text)
                 on_device_problem(text)
                 if self.live is not None:
-                    self.live.interrupt()
+                    self.live.interrupt(because=text)
 
             device_sinks.append(DeviceWatch(link, dispatcher, charging))
             if link.profile.programs:

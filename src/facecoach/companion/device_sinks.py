@@ -152,7 +152,7 @@ class DeviceWatch:
     """While a session runs: a device that drops out calls the user back (a tone, a voice, a
     notification), and a device put on its charger ends the session at once, since a
     microcurrent device must never be used while charging (`on_charging` ends it; the end
-    stops the device as every end does)."""
+    stops the device as every end does, and its notification gives the reason)."""
 
     def __init__(
         self,
@@ -178,7 +178,7 @@ class DeviceWatch:
                     f"{self._link.name} was put on its charger, so the session ended: a "
                     "microcurrent device must never be used while charging."
                 )
-                self._cues.needs_you(text)
+                # No cue of its own: the session's end, which follows at once, says why.
                 self._on_charging(text)
             self._charging = charging
 

@@ -49,6 +49,9 @@ class LiveSession:
         self.paused_because: str | None = None
         # How the session ended, once it has: done, stopped by the user, or interrupted.
         self.end_status: RecordStatus | None = None
+        # Why an interrupted session ended when it was not the app going away (the device
+        # was put on its charger); None otherwise.
+        self.ended_because: str | None = None
         first = [recorder] if recorder is not None else []
         cue_sinks = [cues] if cues is not None else []
         self._driver = SessionDriver(session, [*first, *device_sinks, *cue_sinks, *sinks])
@@ -110,8 +113,13 @@ class LiveSession:
         """The user ends the session early."""
         return self._end(RecordStatus.ABORTED)
 
-    def interrupt(self) -> list[SessionEvent]:
-        """The session ends without the user choosing it: quit, closed terminal, a signal."""
+    def interrupt(self, because: str | None = None) -> list[SessionEvent]:
+        """The session ends without the user choosing it: quit, closed terminal, a signal, or
+        `because` of something the user must be told (the front end stays and says it)."""
+        if self.is_running and because is not None:
+            self.ended_because = because
+            if self.cues is not None:
+                self.cues.ending_because(because)
         return self._end(RecordStatus.PARTIAL)
 
     def _end(self, status: RecordStatus) -> list[SessionEvent]:

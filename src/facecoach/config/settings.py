@@ -119,6 +119,12 @@ class Settings(BaseModel):
         pattern=r"^[A-Za-z0-9_+.-]{1,40}$",
         description="The speech engine's voice or language, e.g. 'en-gb'; unset: its default.",
     )
+    voice_count: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="Count the last seconds of each glide aloud (with the voice on); 0: no count.",
+    )
     desktop_notifications: ChannelMode = Field(
         default=ChannelMode.AUTO,
         description="A desktop notification when a session ends or needs you: off, on, or auto.",
@@ -163,6 +169,26 @@ class Settings(BaseModel):
         default_factory=dict,
         description="Key binding id to keys, e.g. {'session.pause' = 'p'}.",
     )
+
+    @model_validator(mode="after")
+    def _check_commands(self) -> Self:
+        import shlex
+
+        commands = {
+            "sound_command": "the sound player command",
+            "on_cue": "the command at each cue",
+        }
+        for name, said in commands.items():
+            command = getattr(self, name)
+            if command is None:
+                continue
+            try:
+                words = shlex.split(command)
+            except ValueError:
+                raise ValueError(f"{said} {command!r} has a quote that is not closed") from None
+            if not words:
+                raise ValueError(f"{said} is empty; leave it out for none")
+        return self
 
     @model_validator(mode="after")
     def _check_start(self) -> Self:

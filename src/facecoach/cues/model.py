@@ -25,6 +25,7 @@ class CueKind(StrEnum):
     RESUMED = "resumed"
     SESSION_END = "session_end"
     NEEDS_YOU = "needs_you"  # the device dropped, the charger was plugged in
+    COUNT = "count"  # a spoken count of a glide's last seconds ("three", "two", "one")
 
 
 # Cues worth a desktop or terminal notification: the user may be away from the terminal.
@@ -83,6 +84,33 @@ def cues_for(event: SessionEvent, session: Session) -> list[Cue]:
     return []
 
 
+# A count leaves the glide's own words this long first ("Two", "Last glide").
+COUNT_AFTER_SECONDS = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCount:
+    """A count to say `at` plan seconds into the session (the step's own timeline)."""
+
+    at: float
+    cue: Cue
+
+
+def counts_for(step: Step | None, seconds: int) -> list[PlannedCount]:
+    """The last `seconds` of a glide counted down, one word a second, ending as the glide
+    ends; counts that would crowd the glide's own words are left out."""
+    if step is None or step.kind is not StepKind.GLIDE or seconds <= 0:
+        return []
+    planned = []
+    for left in range(seconds, 0, -1):
+        at = step.end - left
+        if at - step.start < COUNT_AFTER_SECONDS:
+            continue
+        phrase = words.number_word(left).capitalize()
+        planned.append(PlannedCount(at, Cue(CueKind.COUNT, at, (phrase,), budget=1.0, step=step)))
+    return planned
+
+
 def needs_you(offset: float, message: str) -> Cue:
     """A cue that calls the user back (the device dropped, the charger was plugged in)."""
     return Cue(
@@ -117,20 +145,34 @@ def _step_cue(step: Step, timeline: SessionTimeline, offset: float) -> Cue:
     # A glide. The first glide of a zone that nobody announced (no prep, no transition before
     # it) names the zone; later glides say their number.
     kind = CueKind.LAST_GLIDE if step.glide == step.glides else CueKind.GLIDE_START
-    if _unannounced(step, timeline):
-        phrases = words.zone_phrases(step)
-    else:
-        phrases = words.glide_phrases(step)
+    match _unannounced(step, timeline):
+        case _Unannounced.ZONE:
+            phrases = words.zone_phrases(step)
+        case _Unannounced.SIDE:
+            phrases = words.side_phrases(step)
+        case None:
+            phrases = words.glide_phrases(step)
     return Cue(kind, offset, phrases, budget=budget, step=step)
 
 
-def _unannounced(step: Step, timeline: SessionTimeline) -> bool:
+class _Unannounced(StrEnum):
+    ZONE = "zone"
+    SIDE = "side"
+
+
+def _unannounced(step: Step, timeline: SessionTimeline) -> _Unannounced | None:
+    """What a first glide must say because no step before it did: its zone (no prep or
+    transition before it) or its side (a side switch of no length)."""
     if step.glide != 1:
-        return False
+        return None
     if step.index == 0:
-        return True
+        return _Unannounced.ZONE
     before = timeline.steps[step.index - 1]
-    return before.zone_index != step.zone_index or before.kind is StepKind.PREP
+    if before.zone_index != step.zone_index or before.kind is StepKind.PREP:
+        return _Unannounced.ZONE
+    if before.kind is not StepKind.SIDE_SWITCH and before.side != step.side:
+        return _Unannounced.SIDE
+    return None
 
 
 def _seconds_to_next_cue(step: Step, timeline: SessionTimeline) -> float | None:

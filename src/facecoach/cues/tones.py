@@ -18,6 +18,8 @@ from facecoach.config.cue_settings import ToneSet
 from facecoach.cues.model import CueKind
 
 SAMPLE_RATE = 22_050
+# Raise when the synthesis changes (the envelope, the waves): cached tone files are remade.
+TONES_VERSION = 1
 _ATTACK_SECONDS = 0.005
 _RELEASE_SECONDS = 0.012
 # Full volume stays below clipping, with headroom for a player's own gain.
@@ -33,6 +35,7 @@ class Note:
 
 _C5, _E5, _G5, _A5, _B5, _C6, _FS5 = 523.25, 659.25, 783.99, 880.0, 987.77, 1046.5, 739.99
 
+# Every cue but the spoken count, which is words only.
 FIGURES: dict[CueKind, tuple[Note, ...]] = {
     CueKind.GLIDE_START: (Note(_A5, 0.12),),
     CueKind.LAST_GLIDE: (Note(_A5, 0.09), Note(_A5, 0.09)),
@@ -47,8 +50,8 @@ FIGURES: dict[CueKind, tuple[Note, ...]] = {
 
 
 def figure_seconds(kind: CueKind) -> float:
-    """How long a cue's tone lasts, its gaps included."""
-    return sum(note.seconds + note.gap for note in FIGURES[kind])
+    """How long a cue's tone lasts, its gaps included (0 for a cue without a tone)."""
+    return sum(note.seconds + note.gap for note in FIGURES.get(kind, ()))
 
 
 def tone_samples(kind: CueKind, tone_set: ToneSet, volume: int) -> array[int]:

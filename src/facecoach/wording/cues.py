@@ -79,7 +79,8 @@ def glide_phrases(step: Step) -> tuple[str, ...]:
 
 
 def prep_phrases(first: Step | None) -> tuple[str, ...]:
-    """The prep step's text as the routine says it, then where the first glides go."""
+    """'Get ready: apply gel', then where the first glides go. Not the routine's own prep
+    text: it is written to be read, often long, and comes from a file."""
     zone = zone_phrases(first)[0] if first is not None and zone_phrases(first) else ""
     then = f" Then: {zone}." if zone else ""
     return (f"Get ready: apply gel.{then}", "Get ready: apply gel.", "Get ready")

@@ -58,9 +58,30 @@ def _caught_log() -> Iterator[_Failures]:
         logger.propagate = propagate
 
 
+def _escaped(text: str) -> str:
+    """Text for a freedesktop notification body, which servers read as a little markup: a
+    routine's name with '&' or '<' in it must not break it or become a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _in_words(reason: str) -> str:
+    """desktop-notifier's and dbus-fast's errors, as a user reads them."""
+    lowered = reason.lower()
+    if "dbus_session_bus_address" in lowered or "address" in lowered or "errno" in lowered:
+        return f"the D-Bus session bus could not be reached ({reason})"
+    if "org.freedesktop.notifications" in lowered or "serviceunknown" in lowered:
+        return "no notification server is running on the session bus"
+    return f"the desktop notification failed ({reason})"
+
+
 async def notify_desktop(title: str, message: str, timeout: float = SEND_TIMEOUT) -> str | None:
     """Sends one notification; returns why it failed, or None when the server took it."""
+    import sys
+
     from desktop_notifier import DesktopNotifier
+
+    if sys.platform == "linux":
+        message = _escaped(message)
 
     with _caught_log() as failures:
         notifier = DesktopNotifier(app_name=APP_NAME, app_icon=None)
@@ -76,8 +97,9 @@ async def notify_desktop(title: str, message: str, timeout: float = SEND_TIMEOUT
             await _disconnect(notifier)
     if dispatched:
         return None
-    why = failures.reasons[-1] if failures.reasons else "the notification server refused it"
-    return f"the desktop notification failed ({why})"
+    if not failures.reasons:
+        return "the notification server refused the notification"
+    return _in_words(failures.reasons[-1])
 
 
 async def _disconnect(notifier: object) -> None:

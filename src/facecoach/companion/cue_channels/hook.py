@@ -61,13 +61,19 @@ class HookChannel:
     name = ChannelName.HOOK
     blocking = False  # starting a process is quick; waiting for it happens on a watcher
 
-    def __init__(self, command: str, routine_id: str, on_problem: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        command: str,
+        routine_id: str,
+        on_problem: Callable[[str], None] = lambda text: None,
+    ) -> None:
         argv = _argv(command)
         if argv is None:
             raise ValueError(f"the command {command!r} cannot be read")
         self._argv = argv
         self._routine_id = routine_id
-        self._on_problem = on_problem
+        # Replaced by the dispatcher's own report (once per session, named).
+        self.on_problem = on_problem
         self._running: set[subprocess.Popen[bytes]] = set()
         self._watchers: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -99,12 +105,12 @@ class HookChannel:
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
-            self._on_problem(f"{self._argv[0]} took more than {HOOK_TIMEOUT:g} s and was stopped")
+            self.on_problem(f"{self._argv[0]} took more than {HOOK_TIMEOUT:g} s and was stopped")
         else:
             if process.returncode != 0:
                 lines = errors.decode(errors="replace").strip().splitlines()
                 detail = f": {lines[0]}" if lines else ""
-                self._on_problem(
+                self.on_problem(
                     f"{self._argv[0]} failed (exit status {process.returncode}{detail})"
                 )
         finally:

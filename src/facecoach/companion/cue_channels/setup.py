@@ -32,6 +32,7 @@ class CueChoices:
     voice: ChannelMode = ChannelMode.OFF
     voice_rate: int = DEFAULT_RATE
     voice_name: str | None = None
+    voice_count: int = 0
     desktop: ChannelMode = ChannelMode.AUTO
     terminal: ChannelMode = ChannelMode.AUTO
     bell: bool = True
@@ -47,6 +48,7 @@ class CueChoices:
             voice=settings.voice,
             voice_rate=settings.voice_rate,
             voice_name=settings.voice_name,
+            voice_count=settings.voice_count,
             desktop=settings.desktop_notifications,
             terminal=settings.terminal_notifications,
             bell=settings.bell,
@@ -145,7 +147,6 @@ def build_channels(
     *,
     routine_id: str,
     terminal_write: Callable[[str], None] | None,
-    on_problem: Callable[[str], None],
     tones_folder: Path | None = None,
 ) -> SessionChannels:
     """The channels for one session. A terminal channel needs the front end's writer."""
@@ -159,9 +160,7 @@ def build_channels(
             notices.append(f"{status.channel.label} is on, but {status.how}.")
         channel = None
         if status.state is ChannelState.ACTIVE:
-            channel = _channel(
-                status.channel, choices, machine, routine_id, on_problem, tones_folder
-            )
+            channel = _channel(status.channel, choices, machine, routine_id, tones_folder)
         if status.channel is ChannelName.TERMINAL and terminal_write is not None:
             # The bell rings whatever the notification setting: it is the terminal's own.
             channel = _terminal(choices, machine, terminal_write, status.state)
@@ -175,7 +174,6 @@ def _channel(
     choices: CueChoices,
     machine: Machine,
     routine_id: str,
-    on_problem: Callable[[str], None],
     tones_folder: Path | None,
 ) -> "CueChannel | None":
     from facecoach.companion.cue_channels.sound import Player, find_player
@@ -210,7 +208,7 @@ def _channel(
             from facecoach.companion.cue_channels.hook import HookChannel
 
             assert choices.on_cue is not None
-            return HookChannel(choices.on_cue, routine_id, on_problem)
+            return HookChannel(choices.on_cue, routine_id)
     return None
 
 
@@ -249,7 +247,6 @@ def try_channel(
         machine,
         routine_id="test",
         terminal_write=terminal_write if name is ChannelName.TERMINAL else None,
-        on_problem=problems.append,
         tones_folder=tones_folder,
     )
     status = next(s for s in built.statuses if s.channel is name)
@@ -259,6 +256,8 @@ def try_channel(
             other.close()
     if channel is None or status.state is not ChannelState.ACTIVE:
         return f"{name.label} cannot work here: {status.how}."
+    if hasattr(channel, "on_problem"):
+        channel.on_problem = problems.append
     problem = channel.deliver(sample_cue(_SAMPLE_KIND[name]))
     closing = channel.close()
     trouble = problem or closing or (problems[0] if problems else None)

@@ -9,7 +9,6 @@ the first cue of a session must not wait for.
 """
 
 import hashlib
-import inspect
 import os
 import shlex
 import subprocess
@@ -36,7 +35,10 @@ class Player:
 def find_player(machine: Machine, custom: str | None = None) -> Player | str:
     """The player to use here, or why there is none (in the user's words)."""
     if custom:
-        argv = shlex.split(custom)
+        try:
+            argv = shlex.split(custom)
+        except ValueError:  # an unbalanced quote, written by hand in settings.toml
+            return f"the sound command {custom!r} cannot be read (a quote is not closed)"
         if not argv or machine.which(argv[0]) is None:
             return f"the sound command {custom!r} was not found"
         return Player(Path(argv[0]).name, tuple(argv))
@@ -82,6 +84,17 @@ def _linux_player(machine: Machine) -> Player | str:
     return "no sound server (PipeWire, PulseAudio) is running and no sound card was found"
 
 
+def wav_file_seconds(path: Path) -> float:
+    """The length of a WAV file from its header; 0 when it cannot be read."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as audio:
+            return audio.getnframes() / audio.getframerate()
+    except (OSError, EOFError, wave.Error):
+        return 0.0
+
+
 def sound_facility(machine: Machine, custom: str | None = None) -> Facility:
     found = find_player(machine, custom)
     if isinstance(found, Player):
@@ -96,10 +109,12 @@ class PlayerProcess:
     def __init__(self, player: Player) -> None:
         self.player = player
         self._running: subprocess.Popen[bytes] | None = None
+        self._length = 0.0  # seconds of audio the running player was given
 
     def play(self, path: Path) -> str | None:
         """Starts playing; returns the failure of the previous play, if it failed."""
         failure = self._reap(stop=True)
+        self._length = wav_file_seconds(path)
         try:
             self._running = subprocess.Popen(
                 self.player.command(path),
@@ -122,7 +137,8 @@ class PlayerProcess:
             if stop:
                 running.terminate()
             try:
-                running.wait(timeout=2)
+                # At the end, the last sound plays out (the session's end, a test phrase).
+                running.wait(timeout=2 if stop else self._length + 2)
             except subprocess.TimeoutExpired:
                 running.kill()
                 running.wait()
@@ -158,10 +174,16 @@ class SoundChannel:
 
     def prepare(self) -> None:
         """Makes every tone not made yet (the dispatcher calls it after the first cue)."""
-        for kind in CueKind:
+        from facecoach.cues.tones import FIGURES
+
+        for kind in FIGURES:
             self._file(kind)
 
     def deliver(self, cue: Cue) -> str | None:
+        from facecoach.cues.tones import FIGURES
+
+        if cue.kind not in FIGURES:
+            return None  # a spoken count: words only
         return self._process.play(self._file(cue.kind))
 
     def close(self) -> str | None:
@@ -188,10 +210,12 @@ class SoundChannel:
 
 
 def _tones_digest() -> str:
-    """Changes whenever the figures or the way tones are made change: old files are not used."""
+    """Changes whenever the figures or the sound of the tones change: old files are not used.
+    Made from the tones' own description (not their source, which an install may not ship)."""
     from facecoach.cues import tones
 
-    return hashlib.sha256(inspect.getsource(tones).encode()).hexdigest()[:10]
+    recipe = repr((tones.TONES_VERSION, tones.SAMPLE_RATE, sorted(tones.FIGURES.items())))
+    return hashlib.sha256(recipe.encode()).hexdigest()[:10]
 
 
 _TONES_DIGEST = _tones_digest()

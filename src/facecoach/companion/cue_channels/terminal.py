@@ -66,13 +66,15 @@ def _clean(text: str) -> str:
     return "".join(c for c in text if c.isprintable()).replace(";", ",")[:200]
 
 
-def notification_sequence(protocol: OscProtocol, title: str, message: str) -> str:
+def notification_sequence(protocol: OscProtocol, title: str, message: str, number: int = 1) -> str:
+    """`number` tells kitty's notifications apart (one id each: a second one with the same id
+    would replace the first)."""
     title, message = _clean(title), _clean(message)
     match protocol:
         case OscProtocol.KITTY:
-            return (
-                f"{_ESC}]99;i=facecoach:d=0;{title}{_ST}{_ESC}]99;i=facecoach:p=body;{message}{_ST}"
-            )
+            head = f"{_ESC}]99;i=facecoach-{number}:d=0;{title}{_ST}"
+            body = f"{_ESC}]99;i=facecoach-{number}:p=body;{message}{_ST}"
+            return head + body
         case OscProtocol.NOTIFY:
             return f"{_ESC}]777;notify;{title};{message}{_ST}"
         case OscProtocol.GROWL:
@@ -103,12 +105,16 @@ class TerminalChannel:
         self.bell = bell
         self._protocol = protocol
         self._in_tmux = in_tmux
+        self._sent = 0
 
     def deliver(self, cue: Cue) -> str | None:
         if self.bell and cue.kind in (CueKind.GLIDE_START, CueKind.LAST_GLIDE):
             self._write(BELL)
         if cue.notifies and self._protocol is not None:
-            sequence = notification_sequence(self._protocol, cue.title, cue.message)
+            self._sent += 1
+            sequence = notification_sequence(
+                self._protocol, cue.title, cue.message, number=self._sent
+            )
             self._write(through_tmux(sequence) if self._in_tmux else sequence)
         return None
 

@@ -11,6 +11,8 @@ Phrases go to the engine on standard input, never as arguments: a zone path come
 
 import subprocess
 import tempfile
+import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,9 +116,22 @@ def render_speech(engine: SpeechEngine, phrase: str, rate: int, voice: str | Non
     return _with_true_length(done.stdout)
 
 
+def _format(data: bytes) -> tuple[int, int]:
+    """(frames per second, bytes per frame) from a WAV header; espeak-ng's usual 22050 Hz
+    16-bit mono where the header cannot be read (an mbrola voice renders at 16000 Hz)."""
+    import struct
+
+    if data[:4] != b"RIFF" or len(data) < _WAV_HEADER:
+        return SAMPLE_RATE, 2
+    channels, rate = struct.unpack("<HI", data[22:28])
+    bits = struct.unpack("<H", data[34:36])[0]
+    return (rate or SAMPLE_RATE), max(1, channels * bits // 8)
+
+
 def wav_seconds(data: bytes) -> float:
-    """The length of 16-bit mono audio at the tones' rate (espeak-ng's own rate)."""
-    return max(0, len(data) - _WAV_HEADER) / 2 / SAMPLE_RATE
+    """The length of rendered speech, from its header's rate and sample size."""
+    rate, frame = _format(data)
+    return max(0, len(data) - _WAV_HEADER) / frame / rate
 
 
 def _with_true_length(data: bytes) -> bytes:
@@ -134,9 +149,10 @@ def _with_lead(data: bytes, seconds: float) -> bytes:
     """Silence first, so the voice starts after the tone of the same cue."""
     import struct
 
-    silence = bytes(2 * round(seconds * SAMPLE_RATE))
     if seconds <= 0 or data[36:40] != b"data":
         return data
+    rate, frame = _format(data)
+    silence = bytes(frame * round(seconds * rate))
     size = len(data) - _WAV_HEADER + len(silence)
     header = b"RIFF" + struct.pack("<I", 36 + size) + data[8:40] + struct.pack("<I", size)
     return header + silence + data[44:]
@@ -147,6 +163,7 @@ class VoiceChannel:
 
     name = ChannelName.VOICE
     blocking = True
+    counts = True  # says the count of a glide's last seconds, when asked for
 
     def __init__(
         self,
@@ -179,7 +196,8 @@ class VoiceChannel:
                 path = self._fitting_rendering(cue)
                 return None if path is None else self._player.play(path)
             phrase = self.phrase_for(cue)
-            return None if phrase is None else self._speak(phrase)
+            lead = figure_seconds(cue.kind) if self._after_tones else 0.0
+            return None if phrase is None else self._speak(phrase, lead)
         except SpeechError as exc:
             return str(exc)
 
@@ -209,8 +227,16 @@ class VoiceChannel:
             found = self._rendered[key] = (path, wav_seconds(data))
         return found
 
-    def _speak(self, phrase: str) -> str | None:
+    def _speak(self, phrase: str, lead: float) -> str | None:
         self._stop_speaking()
+        if self.engine.name == "spd-say":
+            # Stopping the client does not stop what the server has queued: cancel it.
+            with suppress(OSError, subprocess.TimeoutExpired):
+                subprocess.run([self.engine.path, "-C"], timeout=2, capture_output=True)
+        if lead > 0:
+            # These engines play at once: wait out the cue's tone first (this is the voice's
+            # own thread; the phrase was chosen to fit in what is left).
+            time.sleep(lead)
         try:
             self._speaking = subprocess.Popen(
                 self.engine.command(self._rate, self._voice),

@@ -388,7 +388,7 @@ class SessionScreen(Screen[None]):
     def _finished(self) -> None:
         from facecoach.tui.screens.summary import SummaryScreen
 
-        if self.live.end_status is RecordStatus.PARTIAL:
+        if self.live.end_status is RecordStatus.PARTIAL and self.live.ended_because is None:
             return  # the app is closing: there is no one to show a summary to
         summary = SummaryScreen(self.companion, self.live)
         # Deferred, and on the app: this screen cannot wait for its own removal.

@@ -140,6 +140,9 @@ class SettingsScreen(Screen[None]):
             yield row("Bell at each glide", Switch(settings.bell, id="bell"))
             yield channel("Voice", ChannelName.VOICE, settings.voice)
             yield row("Speech rate (words/min)", Input(str(settings.voice_rate), id="voice-rate"))
+            yield row(
+                "Count last seconds (0-5)", Input(str(settings.voice_count), id="voice-count")
+            )
             yield channel(
                 "Desktop notifications", ChannelName.DESKTOP, settings.desktop_notifications
             )
@@ -217,6 +220,7 @@ class SettingsScreen(Screen[None]):
         changes["tone_set"] = self.query_one("#tone-set", Select).value
         changes["sound_volume"] = self._value("sound-volume").strip()
         changes["voice_rate"] = self._value("voice-rate").strip()
+        changes["voice_count"] = self._value("voice-count").strip()
         changes["on_cue"] = _optional(self._value("on-cue"))
         changes["bell"] = self.query_one("#bell", Switch).value
         return changes

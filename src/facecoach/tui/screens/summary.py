@@ -32,6 +32,10 @@ class SummaryScreen(Screen[None]):
         yield Header()
         with Vertical(id="summary-body"):
             yield Static(session_outcome(self.snapshot, self.zones), id="summary-outcome")
+            if self.live.ended_because:
+                yield Static(
+                    self.live.ended_because, id="summary-why", classes="warning", markup=False
+                )
             routine = self.live.session.timeline.routine
             yield Static(
                 "\n".join(zone_summary_line(routine, zone) for zone in self.zones),
