@@ -159,8 +159,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 def stats_lines(stats: "AdherenceStats") -> list[str]:
     from facecoach.wording.adherence import (
-        plural,
         program_text,
+        sessions_total_text,
         streak_text,
         today_text,
         week_text,
@@ -173,10 +173,8 @@ def stats_lines(stats: "AdherenceStats") -> list[str]:
     lines.append(f"Streak: {streak_text(stats)}")
     lines.append(f"Habit strength: {stats.strength:.0%}")
     lines.append(f"This week: {week_text(stats)}, {format_duration(stats.week_minutes * 60)}")
-    rate = f", {stats.completion_rate:.0%} completed" if stats.completion_rate is not None else ""
     lines.append(
-        f"All time: {plural(stats.total_sessions, 'session')}{rate}, "
-        f"{format_duration(stats.total_minutes * 60)}"
+        f"All time: {sessions_total_text(stats)}, {format_duration(stats.total_minutes * 60)}"
     )
     done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
     if done_zones:

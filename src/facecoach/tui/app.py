@@ -28,7 +28,7 @@ from facecoach.tui.signals import ExitOnSignals
 class FacecoachApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere work
     # Layouts narrow below 70 columns, and below 22 and 30 rows (see app.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall"), (30, "-roomy")]
     TITLE = "facecoach"
     BINDINGS = [

@@ -25,6 +25,12 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def sessions_total_text(stats: AdherenceStats) -> str:
+    """'12 sessions, 10 counted': counted by their glides (a session skipped through to its
+    end is not counted, whatever its status says), as the goal counts them."""
+    return f"{plural(stats.total_sessions, 'session')}, {stats.counted_sessions} counted"
+
+
 def deadline_word(deadline: date | None, today: date) -> str:
     """'today', 'tomorrow', 'Wed 02 Dec', or '' when there is no streak to keep."""
     if deadline is None:

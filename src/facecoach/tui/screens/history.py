@@ -18,7 +18,7 @@ from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.tui.widgets.strength import StrengthChart
 from facecoach.wording.adherence import (
     clipped,
-    plural,
+    sessions_total_text,
     status_word,
     streak_detail,
     streak_headline,
@@ -35,13 +35,10 @@ ROUTINE_COLUMN = 24
 
 
 def _numbers(stats: AdherenceStats) -> str:
-    rate = "—" if stats.completion_rate is None else f"{stats.completion_rate:.0%}"
     return (
         f"Streak [b]{streak_headline(stats)}[/b] · {streak_detail(stats)}\n"
         f"Goal {stats.goal} · strength [b]{stats.strength:.0%}[/b] · "
-        f"{plural(stats.total_sessions, 'session')}, "
-        f"{format_duration(stats.total_minutes * 60)}, "
-        f"{rate} completed"
+        f"{sessions_total_text(stats)}, {format_duration(stats.total_minutes * 60)}"
     )
 
 

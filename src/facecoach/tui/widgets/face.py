@@ -23,6 +23,33 @@ _ART = (
     "        nn|   |nn        ",
     "        nn|   |nn        ",
 )
+# The large face, for a roomy terminal: drawn as its left half and middle column, and mirrored,
+# so that its two sides are the same and the middle column is the face's centre line.
+_LARGE_HALVES = (
+    ("         .-" + "'" * 7, "'"),
+    ("      .-'   ffffff", "f"),
+    ("    .'    ffffffff", "f"),
+    ("   /     fffffffff", "f"),
+    ("  |               ", " "),
+    ("  |    bbbbbbb    ", " "),
+    ("  |    (  o  )    ", " "),
+    ("  |     uuuuuu    ", "|"),
+    (" (|               ", "|"),
+    ("  |   cccccc      ", "|"),
+    ("  |   cccccc     /", " "),
+    ("  |   cccccc    '-", "-"),
+    ("   \\   jjjj    lll", "l"),
+    ("    \\   jjjj   lll", "l"),
+    ("     \\   jjjj  hhh", "h"),
+    ("      '-.__    hhh", "h"),
+    ("           '--.hhh", "h"),
+    ("          nnnn|   ", " "),
+    ("          nnnn|   ", " "),
+)
+_MIRRORED = str.maketrans({"/": "\\", "\\": "/", "(": ")", ")": "("})
+_LARGE_ART = tuple(
+    left + middle + left[::-1].translate(_MIRRORED) for left, middle in _LARGE_HALVES
+)
 _ZONES = {
     "f": Zone.FOREHEAD,
     "b": Zone.BROWS,
@@ -33,21 +60,23 @@ _ZONES = {
     "j": Zone.JAWLINE,
     "n": Zone.NECK,
 }
-_CENTRE = len(_ART[0]) // 2
 ART_WIDTH = len(_ART[0])
 ART_HEIGHT = len(_ART) + 1  # and the caption
+LARGE_WIDTH = len(_LARGE_ART[0])
+LARGE_HEIGHT = len(_LARGE_ART) + 1
 
 
-def _side_of(column: int) -> Side:
-    if column < _CENTRE:
+def _side_of(column: int, centre: int) -> Side:
+    if column < centre:
         return Side.LEFT
-    if column > _CENTRE:
+    if column > centre:
         return Side.RIGHT
     return Side.CENTER
 
 
 class FaceDiagram(Widget):
-    """Zone areas are dots; the current zone (and side) is drawn as upward arrows."""
+    """Zone areas are dots; the current zone (and side) is drawn as upward arrows. Given room
+    for it (the screen's CSS sets the size), the face is drawn larger."""
 
     DEFAULT_CSS = """
     FaceDiagram { width: 25; height: 14; }
@@ -61,23 +90,25 @@ class FaceDiagram(Widget):
         outline = self.get_component_rich_style("face--outline")
         area = self.get_component_rich_style("face--area")
         active = self.get_component_rich_style("face--active")
+        large = self.size.width >= LARGE_WIDTH and self.size.height >= LARGE_HEIGHT
+        art = _LARGE_ART if large else _ART
+        width = len(art[0])
         text = Text()
-        for row in _ART:
+        for row in art:
             for column, char in enumerate(row):
                 zone = _ZONES.get(char)
                 if zone is None:
                     text.append(char, outline)
-                elif self._is_active(zone, column):
+                elif self._is_active(zone, _side_of(column, width // 2)):
                     text.append("▲", active)  # glides go upward
                 else:
                     text.append("·", area)
             text.append("\n")
         caption = "mirror view" if self.zone is None else self.zone.label.lower()
-        text.append(caption.center(ART_WIDTH), self.get_component_rich_style("face--caption"))
+        text.append(caption.center(width), self.get_component_rich_style("face--caption"))
         return text
 
-    def _is_active(self, zone: Zone, column: int) -> bool:
+    def _is_active(self, zone: Zone, side: Side) -> bool:
         if zone is not self.zone:
             return False
-        side = _side_of(column)
         return self.side in (None, Side.CENTER) or side in (Side.CENTER, self.side)
