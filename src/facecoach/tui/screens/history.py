@@ -37,7 +37,7 @@ ROUTINE_COLUMN = 24
 def _numbers(stats: AdherenceStats) -> str:
     return (
         f"Streak [b]{streak_headline(stats)}[/b] · {streak_detail(stats)}\n"
-        f"Goal {stats.goal} · strength [b]{stats.strength:.0%}[/b] · "
+        f"Goal {stats.goal.describe()} · strength [b]{stats.strength:.0%}[/b] · "
         f"{sessions_total_text(stats)}, {format_duration(stats.total_minutes * 60)}"
     )
 
