@@ -135,11 +135,14 @@ def zone_mark(zone: ZoneCompletion, *, current: bool = False) -> ZoneMark:
 
 
 def zone_title(routine: Routine, zone_index: int) -> str:
-    """'2. Forehead, treat phase': numbered, so a routine that treats a zone twice reads
-    as two entries."""
+    """'2. Forehead, treat phase': numbered, so a routine that treats a zone twice reads as
+    two entries; where two entries would read the same, each adds its path ('from above the
+    outer brow up to the hairline')."""
     entry = routine.zones[zone_index]
     phase = f", {entry.phase} phase" if entry.phase else ""
-    return f"{zone_index + 1}. {entry.zone.label}{phase}"
+    twins = sum(1 for e in routine.zones if (e.zone, e.phase) == (entry.zone, entry.phase))
+    path = f" ({entry.path})" if twins > 1 and entry.path else ""
+    return f"{zone_index + 1}. {entry.zone.label}{phase}{path}"
 
 
 def zone_summary_line(routine: Routine, zone: ZoneCompletion) -> str:
