@@ -189,7 +189,8 @@ def test_doctor_lists_every_channel_and_says_why_one_cannot_work(
         "terminal",
         "hook",
     ]
-    assert set(report["bluetooth"]) == {"available", "how"}
+    assert set(report["bluetooth"]) == {"available", "how", "findings"}
+    assert {f["what"] for f in report["bluetooth"]["findings"]} >= {"rfkill", "BlueZ"}
 
 
 @pytest.fixture
@@ -218,6 +219,9 @@ def test_bluetooth_check_follows_bluez_on_the_system_bus(system_bus: None) -> No
         dbus.Interface(bluez.obj, "org.bluez.Mock").AddAdapter("hci0", "my-computer")
         found = check_bluetooth("linux")
         assert (found.available, found.how) == (True, "BlueZ with hci0")
+        # The mock's adapter has BlueZ's advertisement monitor, as BlueZ 5.56 and later do.
+        passive = next(f for f in found.findings if f.what == "Passive scanning")
+        assert (passive.found, passive.fix) == ("available", "")
 
 
 def test_without_a_system_bus_bluetooth_says_so_and_points_to_simulate(

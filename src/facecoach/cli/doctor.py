@@ -43,7 +43,14 @@ def _doctor(args: argparse.Namespace) -> int:
                         }
                         for s in channels
                     ],
-                    "bluetooth": {"available": bluetooth.available, "how": bluetooth.how},
+                    "bluetooth": {
+                        "available": bluetooth.available,
+                        "how": bluetooth.how,
+                        "findings": [
+                            {"what": f.what, "found": f.found, "fix": f.fix or None}
+                            for f in bluetooth.findings
+                        ],
+                    },
                     "reminder": None
                     if schedule is None
                     else {
@@ -62,6 +69,9 @@ def _doctor(args: argparse.Namespace) -> int:
         print(f"  {status.channel.label}: {state} · {status.how}")
     print("Bluetooth")
     print(f"  {'ready' if bluetooth.available else 'not available'} · {bluetooth.how}")
+    for finding in bluetooth.findings:
+        fix = f": {finding.fix}" if finding.fix else ""
+        print(f"  {finding.what}: {finding.found}{fix}")
     print("Daily reminder")
     print(f"  {reminder}")
     return EXIT_OK

@@ -4,25 +4,179 @@ On Linux bleak talks to BlueZ over the D-Bus system bus, so the questions are, i
 there a system bus, does BlueZ own its name on it, and does BlueZ have an adapter (and is it
 powered). On macOS and Windows bleak uses the platform's own stack and there is nothing to ask
 without a scan; the answer says so.
+
+Then what helps to put right what is wrong, each with its fix: rfkill blocking the radio, the
+BlueZ version, whether passive scanning is there (BlueZ's advertisement monitor), and the
+controllers Bumble could use instead of the system's stack (USB dongles, serial ports, VHCI).
 """
 
 import asyncio
 import os
+import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SYSTEM_BUS_SOCKET = Path("/run/dbus/system_bus_socket")
+RFKILL = Path("/sys/class/rfkill")
+VHCI = Path("/dev/vhci")
 ASK_TIMEOUT = 2.0
+# BlueZ 5.56 brought the advertisement monitor that passive scanning needs.
+PASSIVE_SCANNING_SINCE = (5, 56)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing doctor looked at: what it found, and the fix when something is wrong."""
+
+    what: str
+    found: str
+    fix: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class BluetoothCheck:
     available: bool
     how: str
+    findings: tuple[Finding, ...] = field(default=())
 
 
 def check_bluetooth(platform: str = sys.platform) -> BluetoothCheck:
+    """The radio itself, then what may be in its way."""
+    check = _check_radio(platform)
+    if platform != "linux":
+        return check
+    findings = (*check.findings, rfkill_finding(), bluez_version_finding(), bumble_finding())
+    return BluetoothCheck(check.available, check.how, tuple(f for f in findings if f))
+
+
+def rfkill_finding(root: Path = RFKILL) -> Finding:
+    """rfkill's say on the Bluetooth radios: blocked in software (a command frees it) or in
+    hardware (a switch, a key or the firmware)."""
+    radios = []
+    for device in sorted(root.glob("rfkill*")) if root.is_dir() else []:
+        if _read(device / "type") != "bluetooth":
+            continue
+        name = _read(device / "name") or device.name
+        radios.append((name, _read(device / "soft") == "1", _read(device / "hard") == "1"))
+    if not radios:
+        return Finding("rfkill", "no Bluetooth radio listed")
+    hard = [name for name, _, blocked in radios if blocked]
+    soft = [name for name, blocked, _ in radios if blocked]
+    if hard:
+        return Finding(
+            "rfkill",
+            f"{', '.join(hard)} blocked in hardware",
+            "turn Bluetooth on with the laptop's switch or key, or in the firmware settings",
+        )
+    if soft:
+        return Finding("rfkill", f"{', '.join(soft)} blocked", "run `rfkill unblock bluetooth`")
+    return Finding("rfkill", "not blocked")
+
+
+Run = Callable[[list[str]], str | None]
+
+
+def _run(argv: list[str]) -> str | None:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=ASK_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def bluez_version_finding(run: Run = _run) -> Finding:
+    """BlueZ's version (from bluetoothctl), and whether it is new enough to scan passively."""
+    said = run(["bluetoothctl", "--version"])
+    if not said:
+        return Finding(
+            "BlueZ",
+            "bluetoothctl was not found",
+            "install BlueZ's tools (Debian: bluez) to see and fix the adapter from a terminal",
+        )
+    version = said.split()[-1]
+    try:
+        numbers = tuple(int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return Finding("BlueZ", version)
+    if numbers < PASSIVE_SCANNING_SINCE:
+        return Finding(
+            "BlueZ",
+            f"{version}: too old to scan passively (5.56 and later can)",
+            "scanning still works, actively; update BlueZ for passive scanning",
+        )
+    return Finding("BlueZ", version)
+
+
+Lister = Callable[[], list[str]]
+
+
+def bumble_finding(
+    serial_ports: Lister | None = None, usb_dongles: Lister | None = None, vhci: Path = VHCI
+) -> Finding:
+    """The controllers Bumble could drive instead of the system's stack."""
+    try:
+        import bumble  # noqa: F401
+    except ImportError:
+        return Finding(
+            "Bumble",
+            "not installed",
+            "`pip install 'facecoach[bumble]'` to use a USB dongle or a serial controller directly",
+        )
+    found = [*(usb_dongles or _usb_dongles)(), *(serial_ports or _serial_ports)()]
+    if vhci.exists():
+        found.append("vhci (a virtual controller in the kernel)")
+    if not found:
+        return Finding(
+            "Bumble transports",
+            "no USB dongle, serial port or VHCI here",
+            "`tcp-client:HOST:PORT` reaches a controller over the network",
+        )
+    return Finding("Bumble transports", "could use " + " · ".join(found))
+
+
+def _serial_ports() -> list[str]:
+    try:
+        from serial.tools import list_ports
+    except ImportError:
+        return []
+    return [f"serial:{port.device}" for port in list_ports.comports()]
+
+
+def _usb_dongles() -> list[str]:
+    """USB devices of the Bluetooth controller class (wireless, RF, Bluetooth: e0/01/01)."""
+    try:
+        import ctypes
+
+        import libusb_package
+        import usb1
+
+        path = libusb_package.get_library_path()
+        if path:
+            usb1.loadLibrary(ctypes.CDLL(str(path)))
+        found = []
+        with usb1.USBContext() as context:
+            for index, device in enumerate(context.getDeviceIterator(skip_on_error=True)):
+                classes = {(device.getDeviceClass(), device.getDeviceSubClass())}
+                for setting in device.iterSettings():
+                    classes.add((setting.getClass(), setting.getSubClass()))
+                if (0xE0, 0x01) in classes:
+                    vendor, product = device.getVendorID(), device.getProductID()
+                    found.append(f"usb:{index} ({vendor:04x}:{product:04x})")
+        return found
+    except Exception:  # no libusb, no USB bus (a container), no permission: none to list
+        return []
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _check_radio(platform: str) -> BluetoothCheck:
     if platform == "darwin":
         return BluetoothCheck(True, "CoreBluetooth (macOS asks for permission at the first scan)")
     if platform == "win32":
@@ -85,9 +239,21 @@ async def _ask_bluez() -> BluetoothCheck:
             return BluetoothCheck(False, "BlueZ is running, but there is no Bluetooth adapter")
         powered = [path for path, props in adapters.items() if _powered(props)]
         names = ", ".join(Path(p).name for p in adapters)
+        monitors = any(
+            "org.bluez.AdvertisementMonitorManager1" in objects[path] for path in adapters
+        )
+        passive = Finding(
+            "Passive scanning",
+            "available" if monitors else "not available",
+            ""
+            if monitors
+            else "BlueZ needs its advertisement monitor: start bluetoothd with --experimental",
+        )
         if not powered:
-            return BluetoothCheck(False, f"the adapter ({names}) is off: `bluetoothctl power on`")
-        return BluetoothCheck(True, f"BlueZ with {names}")
+            return BluetoothCheck(
+                False, f"the adapter ({names}) is off: `bluetoothctl power on`", (passive,)
+            )
+        return BluetoothCheck(True, f"BlueZ with {names}", (passive,))
     finally:
         bus.disconnect()
 
