@@ -116,9 +116,9 @@ def bumble_finding(
     serial_ports: Lister | None = None, usb_dongles: Lister | None = None, vhci: Path = VHCI
 ) -> Finding:
     """The controllers Bumble could drive instead of the system's stack."""
-    try:
-        import bumble  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    if find_spec("bumble") is None:  # asked, not imported: Bumble stays in its corner
         return Finding(
             "Bumble",
             "not installed",
