@@ -153,17 +153,18 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import facecoach.cli.main
     import facecoach.tui.app
 
-    opened: list[bool] = []
+    opened: list[tuple[bool, Path | None]] = []
 
-    def run_tui(*, simulate: bool) -> int:
-        opened.append(simulate)
+    def run_tui(*, simulate: bool, replay: Path | None = None) -> int:
+        opened.append((simulate, replay))
         return EXIT_OK
 
     monkeypatch.setattr(facecoach.tui.app, "run_tui", run_tui)
     monkeypatch.setattr(facecoach.cli.main, "has_terminal", lambda: True)
     assert main([]) == EXIT_OK
     assert main(["--simulate"]) == EXIT_OK
-    assert opened == [False, True]
+    assert main(["--replay", "bug.trace.jsonl"]) == EXIT_OK
+    assert opened == [(False, None), (True, None), (False, Path("bug.trace.jsonl"))]
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import aclosing
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from facecoach.cli.context import open_companion
@@ -105,6 +106,15 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
     coach.add_argument(
         "--simulate", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+    from facecoach.cli.devices import replay_flag
+
+    replay_flag(coach)
+    coach.add_argument(
+        "--record",
+        metavar="FILE",
+        type=Path,
+        help="record the device's link during the session to a trace file (for a bug report)",
+    )
     coach.set_defaults(handler=_coach)
 
 
@@ -142,7 +152,7 @@ async def _run(
     from facecoach.session.driver import EventSink
 
     try:
-        await _connect_device(companion)
+        await _connect_device(companion, args.record)
         await _pass_gates(companion, routine.id, args, ask)
         if companion.store is None and not args.no_log:
             warn(f"{companion.log_problem} The session runs, but it is not logged.")
@@ -192,6 +202,10 @@ async def _run(
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         await companion.shutdown()
+        if args.record is not None:
+            events = companion.device.stop_recording()
+            said = f"{events} device event{'' if events == 1 else 's'}"
+            print(f"{said} recorded into {args.record}.", file=sys.stderr)
 
 
 def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices":
@@ -228,9 +242,13 @@ def _stop_on_ctrl_c(runner: "CoachRunner") -> None:
     runner.request_stop(by_user=True)
 
 
-async def _connect_device(companion: Companion) -> None:
+async def _connect_device(companion: Companion, record: Path | None = None) -> None:
     if companion.device.paired is None:
+        if record is not None:
+            raise FacecoachError("--record needs a paired device: there is no link to record")
         return
+    if record is not None:
+        companion.device.record_to(record)
     try:
         await companion.device.connect()
     except FacecoachError as exc:

@@ -18,12 +18,12 @@ def close_companions() -> None:
 
 def open_companion(args: argparse.Namespace) -> Companion:
     """The core for one command; problems met while loading are printed once, as warnings."""
-    from facecoach.companion.devices import DeviceService
+    from facecoach.cli.devices import device_service
     from facecoach.config.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
     config = config_dir()
-    device = DeviceService(config, simulate=bool(getattr(args, "simulate", False)))
+    device = device_service(args)
     companion = Companion(SystemClock(), config, database_path(), device=device)
     _opened.append(companion)
     print_problems(companion.load())

@@ -49,6 +49,21 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     _simulate_flag(info)
     info.set_defaults(handler=_devices_info)
 
+    record = actions.add_parser(
+        "record",
+        help="record the paired device's link to a trace file, for a bug report",
+        description="Connects to the paired device and records every frame between it and "
+        "facecoach, with timestamps, until the time is up or Ctrl-C. Use the device (its "
+        "buttons, its charger) meanwhile. `facecoach --replay FILE` plays the trace back as a "
+        "device; `coach --record FILE` records a whole session instead.",
+    )
+    record.add_argument("file", metavar="FILE", type=Path, help="the trace file to write")
+    record.add_argument(
+        "--seconds", type=float, default=60.0, help="how long to record (default 60)"
+    )
+    _simulate_flag(record)
+    record.set_defaults(handler=_devices_record)
+
     inspect = actions.add_parser(
         "inspect", help="print a device's services as a profile skeleton (TOML)"
     )
@@ -75,14 +90,35 @@ def _simulate_flag(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="use simulated devices instead of the Bluetooth radio",
     )
+    replay_flag(parser)
+
+
+def replay_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--replay",
+        metavar="TRACE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="a device played back from a trace (`devices record`) instead of the radio",
+    )
+
+
+def device_service(args: argparse.Namespace) -> "DeviceService":
+    """The device service as the command line asks for it: the radio, simulated devices, or a
+    recorded device played back."""
+    from facecoach.companion.devices import DeviceService
+    from facecoach.config.paths import config_dir
+
+    return DeviceService(
+        config_dir(),
+        simulate=bool(getattr(args, "simulate", False)),
+        replay=getattr(args, "replay", None),
+    )
 
 
 def _service(args: argparse.Namespace) -> "DeviceService":
     """The device service alone: device commands need neither routines nor the session log."""
-    from facecoach.companion.devices import DeviceService
-    from facecoach.config.paths import config_dir
-
-    return DeviceService(config_dir(), simulate=getattr(args, "simulate", False))
+    return device_service(args)
 
 
 def _with_problems(service: "DeviceService") -> "DeviceService":
@@ -173,6 +209,37 @@ def _devices_info(args: argparse.Namespace) -> int:
     say(f"{device.name} ({device.address}), profile {device.profile}")
     for line in lines:
         say(f"  {line}")
+    return EXIT_OK
+
+
+def _devices_record(args: argparse.Namespace) -> int:
+    if not 0 < args.seconds <= 3600:
+        raise FacecoachError("--seconds must be more than 0 and at most 3600")
+    service = _with_problems(_service(args))
+    service.record_to(args.file)
+    print(
+        f"Recording {service.paired.name if service.paired else 'the device'} for "
+        f"{args.seconds:g} s into {args.file} (Ctrl-C ends it sooner)…",
+        file=sys.stderr,
+    )
+
+    async def record() -> None:
+        import asyncio
+
+        try:
+            await service.connect()
+            await asyncio.sleep(args.seconds)
+        finally:
+            await service.disconnect()
+
+    try:
+        _run(record())
+    except FacecoachError as exc:
+        if str(exc) != "interrupted":
+            service.stop_recording()
+            raise
+    events = service.stop_recording()
+    say(f"Recorded {events} event{'' if events == 1 else 's'} into {args.file}.")
     return EXIT_OK
 
 

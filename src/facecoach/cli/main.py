@@ -73,7 +73,7 @@ def _open_app(args: argparse.Namespace) -> int:
         )
     from facecoach.tui.app import run_tui
 
-    return run_tui(simulate=args.simulate)
+    return run_tui(simulate=args.simulate, replay=getattr(args, "replay", None))
 
 
 def has_terminal() -> bool:
@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use simulated Bluetooth devices instead of the radio (try pairing without hardware)",
     )
+    from facecoach.cli.devices import replay_flag
+
+    replay_flag(parser)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_routine_commands(commands)
     add_coach_command(commands)

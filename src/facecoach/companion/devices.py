@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from facecoach.config.paths import user_profiles_dir
-from facecoach.devices.errors import ConnectionFailed, DeviceError
+from facecoach.devices.errors import ConnectionFailed, DeviceError, ProfileError
 from facecoach.devices.protocol.status import LinkState
 from facecoach.wording.devices import battery_text
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from facecoach.devices.protocol.profile import DeviceProfile, DeviceProgram
     from facecoach.devices.protocol.registry import ProfileRegistry
     from facecoach.devices.protocol.status import DeviceStatus
+    from facecoach.devices.protocol.trace import TraceWriter
     from facecoach.devices.scanning import DeviceScanner, ScanResult
     from facecoach.devices.simulator.inprocess import Air
 
@@ -68,12 +69,19 @@ class DeviceService:
         simulate: bool = False,
         air: Air | None = None,
         registry: ProfileRegistry | None = None,
+        replay: Path | None = None,
     ) -> None:
         self.config_dir = config_dir
-        self.simulate = simulate or air is not None
+        # A trace played back is a simulated device too: the recorded one, alone in the air.
+        self.replay = replay
+        self.simulate = simulate or air is not None or replay is not None
         self._air = air
         self._registry = registry
         self._known: KnownDevices | None = None  # read on first use (validated by pydantic)
+        self._trace: TraceWriter | None = None
+        self._trace_file: IO[str] | None = None
+        if replay is not None:  # a bad trace is said at once, not at the first connection
+            self._air = self._replay_air(replay)
         self.link: DeviceLink | None = None
         self._listeners: list[LinkListener] = []
 
@@ -163,6 +171,21 @@ class DeviceService:
             self._air = reference_air(self.registry.profiles)
         return self._air
 
+    def _replay_air(self, path: Path) -> Air:
+        from facecoach.devices.protocol.trace import read_trace
+        from facecoach.devices.simulator.inprocess import SimulatedAir
+        from facecoach.devices.simulator.replay import replay_device
+
+        trace = read_trace(path)
+        try:
+            profile = self.registry.get(trace.header.profile)
+        except ProfileError:
+            raise DeviceError(
+                f"{path}: the trace was recorded with the profile {trace.header.profile!r}, "
+                "which is not installed here (`facecoach profiles list` shows those that are)."
+            ) from None
+        return SimulatedAir([replay_device(trace, profile)])
+
     def link_options(self) -> LinkOptions:
         from facecoach.devices.link import LinkOptions
 
@@ -195,11 +218,50 @@ class DeviceService:
                 return self.link
             await self.link.disconnect()
         self.link = self.link_for(device)
+        self.link.trace = self._trace
         for listener in self._listeners:
             self.link.subscribe(listener)
         await self.link.connect()
         await self.link.query_status()
         return self.link
+
+    def record_to(self, path: Path) -> TraceWriter:
+        """Records the paired device's link, from its next connection, into a trace file for a
+        bug report; `facecoach ... --replay FILE` plays it back as a device."""
+        from facecoach.devices.protocol.trace import TraceHeader, TraceWriter
+
+        device = self.paired
+        if device is None:
+            raise DeviceError("No device is paired: there is no link to record.")
+        try:
+            out = path.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise DeviceError(f"cannot write the trace to {path}: {exc.strerror or exc}") from None
+        header = TraceHeader(
+            format="facecoach-trace",
+            version=1,
+            profile=device.profile,
+            name=device.name,
+            address=device.address,
+            recorded=datetime.now(UTC),
+        )
+        import time
+
+        self._trace = TraceWriter(out, header, time.monotonic())
+        self._trace_file = out
+        if self.link is not None:
+            self.link.trace = self._trace
+        return self._trace
+
+    def stop_recording(self) -> int:
+        """Closes the trace; how many events it holds."""
+        trace, self._trace = self._trace, None
+        if self.link is not None:
+            self.link.trace = None
+        if self._trace_file is not None:
+            self._trace_file.close()
+            self._trace_file = None
+        return trace.entries if trace is not None else 0
 
     async def refresh_status(self) -> str | None:
         """Asks a connected device how it is; a problem comes back as text, not an exception."""

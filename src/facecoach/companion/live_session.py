@@ -154,7 +154,9 @@ class LiveSession:
                         SessionEventKind.DEVICE_STOP_FAILED,
                         f"the device did not answer within {timeout:g} s",
                     )
-        if self.cues is not None:
+        if self.cues is not None and self.cues.closes_at_once:
+            self.cues.close()
+        elif self.cues is not None:
             import asyncio
 
             await asyncio.to_thread(self.cues.close)

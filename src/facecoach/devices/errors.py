@@ -1,5 +1,7 @@
 """Errors from profiles, frames and devices, worded for the person holding the device."""
 
+from enum import StrEnum
+
 from facecoach.errors import FacecoachError
 
 
@@ -27,17 +29,66 @@ class CommandTimeout(CommandError):
     """The device did not confirm a command in time."""
 
 
+class ConnectProblem(StrEnum):
+    """What kind of connection failure it was, so callers and tests can tell them apart.
+
+    It lives here, without bleak, so that any layer may compare kinds; the classification of
+    bleak's exceptions is in `facecoach.devices.connect_advice`.
+    """
+
+    NOT_FOUND = "not_found"  # out of range, switched off or asleep
+    TIMED_OUT = "timed_out"  # seen, but did not answer the connection attempts
+    OUT_OF_SLOTS = "out_of_slots"  # the adapter has no free connection slot
+    ABORTED = "aborted"  # the adapter broke the connection off (interference, busy adapter)
+    BUSY = "busy"  # another app or the system is connecting to it already
+    PAIRING_FAILED = "pairing_failed"
+    NOT_PERMITTED = "not_permitted"  # this user or program may not use Bluetooth
+    POWERED_OFF = "powered_off"
+    NO_ADAPTER = "no_adapter"
+    SERVICE_UNREACHABLE = "service_unreachable"  # no BlueZ, no D-Bus, no Bluetooth service
+    OTHER = "other"
+
+
 class ConnectionFailed(DeviceError):
-    """The device could not be reached or did not look like its profile says."""
+    """The device could not be reached or did not look like its profile says.
+
+    `kind` says why, when the failure was classified; None for the rest (a wrong profile, a
+    dropped link).
+    """
+
+    def __init__(self, message: str, *, kind: ConnectProblem | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class BluetoothUnavailable(ConnectionFailed):
-    """No adapter, or no Bluetooth service (BlueZ over D-Bus, CoreBluetooth) could be reached."""
+    """No adapter, or no Bluetooth service (BlueZ over D-Bus, CoreBluetooth) could be reached.
 
-    def __init__(self, doing: str, cause: BaseException) -> None:
-        detail = str(cause) or type(cause).__name__
-        super().__init__(
-            f"Cannot {doing}: Bluetooth is not available on this computer (no adapter, or the "
-            f"Bluetooth service is not running: {detail}). Sessions still run on the timer "
-            "alone; starting facecoach with --simulate tries the device flow without hardware."
-        )
+    Without `advice` the message is the general one built from `doing` and `cause`; with it,
+    `advice` is the whole message (it already says what to do).
+    """
+
+    def __init__(
+        self,
+        doing: str,
+        cause: BaseException,
+        *,
+        advice: str | None = None,
+        kind: ConnectProblem = ConnectProblem.SERVICE_UNREACHABLE,
+    ) -> None:
+        if advice is None:
+            advice = (
+                f"Cannot {doing}: Bluetooth is not available on this computer (no adapter, or "
+                f"the Bluetooth service is not running: {_detail(cause)}). Sessions still run on "
+                "the timer alone; starting facecoach with --simulate tries the device flow "
+                "without hardware."
+            )
+        super().__init__(advice, kind=kind)
+
+
+def _detail(cause: BaseException) -> str:
+    text = str(cause)
+    if text.startswith("(") and cause.args and isinstance(cause.args[0], str):
+        # An exception made with several arguments prints them as a tuple of reprs.
+        text = cause.args[0]
+    return text or type(cause).__name__

@@ -9,6 +9,7 @@ program, but it never restarts stimulation: that is always the user's decision.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -21,11 +22,13 @@ from bleak.backends.scanner import BaseBleakScanner
 from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
+from facecoach.devices.connect_advice import connection_advice, connection_error
 from facecoach.devices.errors import (
     BluetoothUnavailable,
     CommandError,
     CommandTimeout,
     ConnectionFailed,
+    ConnectProblem,
     DeviceError,
     FrameError,
 )
@@ -39,6 +42,7 @@ from facecoach.devices.protocol.profile import (
     NotificationKind,
 )
 from facecoach.devices.protocol.status import DeviceStatus, LinkState
+from facecoach.devices.protocol.trace import TraceEventKind, TraceWriter
 from facecoach.devices.scanning import RADIO_UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -97,6 +101,8 @@ class DeviceLink:
         self.status = DeviceStatus()
         self.selected_program: DeviceProgram | None = None
         self.bad_frames = 0
+        # Set to record every frame and connection event (`facecoach devices record`).
+        self.trace: TraceWriter | None = None
         self._codec = FrameCodec(profile) if profile.framing is not None else None
         self._client: BleakClient | None = None
         self._listeners: list[Callable[[LinkEvent], None]] = [on_event] if on_event else []
@@ -141,11 +147,13 @@ class DeviceLink:
                 pair=pair or self.profile.gatt.bond,
                 backend=self.options.client_backend,
             )
-        except (TimeoutError, BleakError, OSError) as exc:
-            raise ConnectionFailed(
-                f"Could not connect to {self.name} ({self.address}) after "
-                f"{self.options.connect_attempts} attempts. Move closer, make sure no phone "
-                f"app is connected to it, and try again. ({exc})"
+        except (TimeoutError, BleakError, OSError, EOFError) as exc:
+            # The kind of failure is kept (ConnectionFailed.kind), with advice that fits it.
+            raise connection_error(
+                exc,
+                name=self.name,
+                address=self.address,
+                attempts=self.options.connect_attempts,
             ) from exc
         try:
             self._check_endpoints(client)
@@ -166,11 +174,19 @@ class DeviceLink:
                 self.address, timeout=self.options.find_timeout, **extra
             )
         except RADIO_UNAVAILABLE as exc:
+            advice = connection_advice(exc)
+            if (
+                advice.bluetooth_unavailable
+                and advice.kind is not ConnectProblem.SERVICE_UNREACHABLE
+            ):
+                # Switched off, no adapter, not allowed: the specific advice.
+                raise connection_error(exc, name=self.name, address=self.address) from exc
             raise BluetoothUnavailable(f"connect to {self.name}", exc) from exc
         if device is None:
             raise ConnectionFailed(
                 f"{self.name} ({self.address}) is not in range. Is it switched on, charged "
-                "and close by?"
+                "and close by? Press its button to wake it.",
+                kind=ConnectProblem.NOT_FOUND,
             )
         return device
 
@@ -343,11 +359,13 @@ class DeviceLink:
             raise CommandError(f"{self.name} has no command characteristic {endpoint.uuid}.")
         with_response = endpoint.write.value == "with_response"
         size = min(self.profile.gatt.max_write, char.max_write_without_response_size)
+        self._record(TraceEventKind.WRITE, frame)
         for start in range(0, len(frame), size):
             await client.write_gatt_char(char, frame[start : start + size], response=with_response)
 
     def _on_notification(self, _sender: object, data: bytearray) -> None:
         assert self._codec is not None
+        self._record(TraceEventKind.NOTIFY, bytes(data))
         try:
             notification = self._codec.decode_notification(bytes(data))
         except FrameError as exc:
@@ -392,7 +410,15 @@ class DeviceLink:
             if not waiter.future.done():
                 waiter.future.set_exception(error)
 
+    def _record(self, kind: TraceEventKind, data: bytes | None = None) -> None:
+        if self.trace is not None:
+            self.trace.record(time.monotonic(), kind, data)
+
     def _emit(self, kind: LinkEventKind, text: str) -> None:
+        if kind in (LinkEventKind.CONNECTED, LinkEventKind.RECONNECTED):
+            self._record(TraceEventKind.CONNECTED)
+        elif kind in (LinkEventKind.DROPPED, LinkEventKind.GAVE_UP):
+            self._record(TraceEventKind.DISCONNECTED)
         event = LinkEvent(kind, text)
         for listener in list(self._listeners):
             listener(event)

@@ -283,14 +283,14 @@ class FacecoachApp(App[None]):
         self.call_after_refresh(safety.run_action, "log_injection")
 
 
-def run_tui(*, simulate: bool = False) -> int:
+def run_tui(*, simulate: bool = False, replay: Path | None = None) -> int:
     """Open the app on the user's own files and the real clock; returns the exit code."""
     from facecoach.companion.devices import DeviceService
     from facecoach.config.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
     config = config_dir()
-    device = DeviceService(config, simulate=simulate)
+    device = DeviceService(config, simulate=simulate, replay=replay)
     companion = Companion(SystemClock(), config, database_path(), device=device)
     app = FacecoachApp(companion, handle_signals=True)
     app.run()

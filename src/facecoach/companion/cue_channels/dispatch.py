@@ -241,9 +241,17 @@ class CueDispatcher:
         # The inline channels close in `close()`, off the event loop: a hook's close waits for
         # its commands, and this runs on the loop.
 
+    @property
+    def closes_at_once(self) -> bool:
+        """Whether `close` returns at once (no worker to wait for, no channel that waits):
+        then it need not go to a thread."""
+        return not self._workers and all(
+            getattr(channel, "closes_at_once", False) for channel in self._inline
+        )
+
     def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
-        """Ends the dispatcher and waits (bounded) until every channel has closed. Blocks:
-        the core calls it from a thread."""
+        """Ends the dispatcher and waits (bounded) until every channel has closed. Blocks
+        unless `closes_at_once`: the core calls it from a thread."""
         import time
 
         self._wind_down()

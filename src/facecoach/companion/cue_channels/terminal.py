@@ -92,6 +92,7 @@ class TerminalChannel:
 
     name = ChannelName.TERMINAL
     blocking = False
+    closes_at_once = True
 
     def __init__(
         self,

@@ -1,0 +1,157 @@
+"""A device trace: what went over one device's link, with timestamps, as a file a bug report can
+carry (`facecoach devices record`) and the simulator can play back as a device (`--replay`).
+
+JSON lines: a header naming the profile, then one entry per event: the app's writes and the
+device's notifications as hex, connections and drops. A trace comes from someone else's machine,
+so it is read like every user file: bounded, validated, every problem named with its line.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from facecoach.datafiles import DataFileError, read_text_file
+
+TRACE_FORMAT = "facecoach-trace"
+TRACE_VERSION = 1
+MAX_TRACE_BYTES = 8 * 1024 * 1024  # about 60,000 frames: hours of a session's traffic
+MAX_FRAME_BYTES = 512  # the longest ATT write or notification
+
+
+class TraceFileError(DataFileError):
+    what = "device trace"
+
+
+class TraceEventKind(StrEnum):
+    CONNECTED = "connected"
+    WRITE = "write"  # the app wrote this to the device
+    NOTIFY = "notify"  # the device sent this to the app
+    DISCONNECTED = "disconnected"
+
+
+class TraceHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal["facecoach-trace"]
+    version: Literal[1]
+    profile: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=80)
+    address: str = Field(min_length=1, max_length=60)
+    recorded: datetime
+
+
+class TraceEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    t: float = Field(ge=0, le=7 * 24 * 3600, description="seconds since the trace began")
+    event: TraceEventKind
+    data: str | None = Field(default=None, max_length=2 * MAX_FRAME_BYTES)
+
+    @field_validator("data")
+    @classmethod
+    def _hex(cls, value: str | None) -> str | None:
+        if value is not None:
+            bytes.fromhex(value)  # ValueError names the bad character
+        return value
+
+    @property
+    def frame(self) -> bytes:
+        return bytes.fromhex(self.data) if self.data else b""
+
+
+@dataclass(frozen=True)
+class DeviceTrace:
+    header: TraceHeader
+    entries: tuple[TraceEntry, ...]
+
+    def frames(self, kind: TraceEventKind) -> list[bytes]:
+        return [e.frame for e in self.entries if e.event is kind]
+
+
+def read_trace(path: Path) -> DeviceTrace:
+    """The trace in `path`; TraceFileError names each problem with its line."""
+    text = read_text_file(path, TraceFileError, max_bytes=MAX_TRACE_BYTES)
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines:
+        raise TraceFileError(str(path), ["is empty: a trace starts with its header line"])
+    problems: list[str] = []
+    header = _parse(lines[0], TraceHeader, problems)
+    entries: list[TraceEntry] = []
+    previous = 0.0
+    for number, line in lines[1:]:
+        entry = _parse((number, line), TraceEntry, problems)
+        if entry is None:
+            continue
+        if entry.t < previous:
+            problems.append(f"line {number}: t goes back in time ({entry.t:g} after {previous:g})")
+        if entry.event in (TraceEventKind.WRITE, TraceEventKind.NOTIFY) and not entry.data:
+            problems.append(f"line {number}: a {entry.event} without data")
+        previous = max(previous, entry.t)
+        entries.append(entry)
+        if len(problems) >= 10:
+            problems.append("(and maybe more)")
+            break
+    if problems or header is None:
+        raise TraceFileError(str(path), problems or ["has no valid header"])
+    return DeviceTrace(header, tuple(entries))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(numbered: tuple[int, str], model: type[M], problems: list[str]) -> M | None:
+    number, line = numbered
+    try:
+        return model.model_validate(json.loads(line))
+    except json.JSONDecodeError as exc:
+        problems.append(f"line {number}: not JSON ({exc.msg})")
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            where = ".".join(str(part) for part in error["loc"]) or "the line"
+            problems.append(f"line {number}: {where}: {error['msg']}")
+    return None
+
+
+class TraceWriter:
+    """Writes a trace as it happens, one line per event, flushed at once: a crash or a pulled
+    plug loses at most the event being written."""
+
+    def __init__(self, out: IO[str], header: TraceHeader, clock_start: float) -> None:
+        self._out = out
+        self._start = clock_start
+        self.entries = 0
+        self._write(header.model_dump(mode="json"))
+
+    def record(self, now: float, kind: TraceEventKind, data: bytes | None = None) -> None:
+        entry: dict[str, object] = {"t": round(max(0.0, now - self._start), 6), "event": kind}
+        if data is not None:
+            entry["data"] = data[:MAX_FRAME_BYTES].hex()
+        self._write(entry)
+        self.entries += 1
+
+    def _write(self, record: dict[str, object]) -> None:
+        self._out.write(json.dumps(record) + "\n")
+        self._out.flush()
+
+
+def replies_after_writes(trace: DeviceTrace) -> Iterator[tuple[bytes, list[tuple[float, bytes]]]]:
+    """Each write of the trace with the notifications that followed it (until the next write),
+    and how long after it each came: what a replayed device answers to that write."""
+    current: bytes | None = None
+    written_at = 0.0
+    replies: list[tuple[float, bytes]] = []
+    for entry in trace.entries:
+        if entry.event is TraceEventKind.WRITE:
+            if current is not None:
+                yield current, replies
+            current, written_at, replies = entry.frame, entry.t, []
+        elif entry.event is TraceEventKind.NOTIFY and current is not None:
+            replies.append((entry.t - written_at, entry.frame))
+    if current is not None:
+        yield current, replies

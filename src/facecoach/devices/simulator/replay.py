@@ -1,0 +1,94 @@
+"""A device played back from a trace: it answers each write the way the recorded device
+answered the same write, so a bug report's trace reproduces the device on any machine.
+
+A write is matched to the recording in order: the next recorded write with the same bytes, then
+the same command (name and arguments, ignoring a sequence number that differs from the
+recording), then any earlier one (a retry). A write the recording never saw gets no answer and
+is kept in `unmatched`, as a real device would ignore a command it does not know. The device's
+state (battery, charger) is whatever the recorded notifications say.
+"""
+
+from facecoach.devices.errors import FrameError
+from facecoach.devices.protocol.codec import DecodedCommand, FrameCodec
+from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.trace import DeviceTrace, TraceEventKind, replies_after_writes
+from facecoach.devices.simulator.device import SimulatedDevice
+
+
+class ReplayFirmware:
+    """The device end of a recorded link."""
+
+    def __init__(self, profile: DeviceProfile, trace: DeviceTrace) -> None:
+        self.profile = profile
+        self._codec = FrameCodec(profile) if profile.framing is not None else None
+        self._script = list(replies_after_writes(trace))
+        self._next = 0
+        self.received: list[DecodedCommand] = []
+        self.unmatched: list[bytes] = []
+        # What the device said before the app wrote anything (a status on connection).
+        before = []
+        for entry in trace.entries:
+            if entry.event is TraceEventKind.WRITE:
+                break
+            if entry.event is TraceEventKind.NOTIFY:
+                before.append(entry.frame)
+        self._greeting = before[-1] if before else None
+        self.battery = 100
+
+    def receive(self, data: bytes) -> list[bytes]:
+        command = self._decode(data)
+        if command is not None:
+            self.received.append(command)
+        index = self._match(data, command)
+        if index is None:
+            self.unmatched.append(data)
+            return []
+        self._next = max(self._next, index + 1)
+        return [frame for _delay, frame in self._script[index][1]]
+
+    def _match(self, data: bytes, command: DecodedCommand | None) -> int | None:
+        ahead = range(self._next, len(self._script))
+        behind = range(0, self._next)
+        for candidates in (ahead, behind):
+            for index in candidates:
+                if self._script[index][0] == data:
+                    return index
+            if command is None:
+                continue
+            for index in candidates:
+                recorded = self._decode(self._script[index][0])
+                if recorded is not None and (recorded.name, recorded.args) == (
+                    command.name,
+                    command.args,
+                ):
+                    return index
+        return None
+
+    def _decode(self, data: bytes) -> DecodedCommand | None:
+        if self._codec is None:
+            return None
+        try:
+            return self._codec.decode_command(data)
+        except FrameError:
+            return None
+
+    def status_frame(self) -> bytes | None:
+        return self._greeting
+
+    # What tests do to a simulated device does nothing to a recording.
+    def plug_in(self, charging: bool = True) -> None:
+        pass
+
+    def set_battery(self, percent: float) -> None:
+        pass
+
+    def on_disconnect(self) -> None:
+        pass
+
+
+def replay_device(trace: DeviceTrace, profile: DeviceProfile) -> SimulatedDevice:
+    """The recorded device, at its recorded address and name."""
+    header = trace.header
+    device = SimulatedDevice.from_profile(profile, header.address, header.name)
+    device.firmware = ReplayFirmware(profile, trace)  # type: ignore[assignment]
+    return device

@@ -1,0 +1,115 @@
+"""Record and replay: a session's link recorded as a trace through the real bleak path, then
+the same session run against the trace played back as the device. The replayed device answers
+as the recorded one did, so the session goes the same way: programs selected, device stopped."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from facecoach.adherence.session_log import SessionLog, SessionSource
+from facecoach.companion.core import Companion
+from facecoach.companion.devices import DeviceService
+from facecoach.devices.errors import DeviceError
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.protocol.trace import TraceEventKind, read_trace
+from facecoach.devices.simulator.replay import ReplayFirmware
+from facecoach.routines.loader import RoutineLibrary
+from facecoach.session.clock import FakeClock
+from tests.support.device_air import air_for
+from tests.support.machines import bare_machine
+from tests.support.virtual_time import run_virtual
+
+REGISTRY = {p.id: p for p in load_registry().profiles}
+
+
+def companion(tmp_path: Path, service: DeviceService, clock: FakeClock) -> Companion:
+    core = Companion(
+        clock,
+        tmp_path,
+        tmp_path / "log.db",
+        RoutineLibrary.load(None),
+        device=service,
+        machine=bare_machine(),
+    )
+    core.record_screening({})
+    return core
+
+
+def run_session(core: Companion, clock: FakeClock) -> list[str]:
+    routine = core.library.get("spot-forehead").routine
+    messages: list[str] = []
+    problems: list[str] = []
+
+    async def run() -> None:
+        await core.device.connect()
+        live = core.begin_session(
+            routine,
+            [],
+            source=SessionSource.TUI,
+            on_device_message=messages.append,
+            on_device_problem=problems.append,
+        )
+        live.start()
+        while not live.is_over:
+            clock.advance(2.0)
+            live.poll()
+            await asyncio.sleep(0.01)
+        await live.finish()
+        await core.shutdown()
+
+    run_virtual(run())
+    assert problems == []
+    return messages
+
+
+@pytest.mark.parametrize("profile_id", ["reference-a", "reference-b"])
+def test_a_recorded_session_replays_the_same_way(tmp_path: Path, profile_id: str) -> None:
+    clock = FakeClock()
+    air = air_for("in-process", [REGISTRY[profile_id]])
+    device = next(iter(air.devices.values()))
+    KnownDevices(tmp_path).remember(
+        KnownDevice(
+            address=device.address,
+            profile=profile_id,
+            name=device.name,
+            paired_at=clock.now(),
+            simulated=True,
+        )
+    )
+    trace_path = tmp_path / "session.trace.jsonl"
+    recording = DeviceService(tmp_path, air=air)
+    recording.record_to(trace_path)
+    live_messages = run_session(companion(tmp_path / "one", recording, clock), clock)
+    assert recording.stop_recording() > 4
+
+    trace = read_trace(trace_path)
+    kinds = [e.event for e in trace.entries]
+    assert kinds[0] is TraceEventKind.CONNECTED
+    assert TraceEventKind.WRITE in kinds
+    assert TraceEventKind.NOTIFY in kinds
+    assert trace.header.profile == profile_id
+
+    replaying = DeviceService(tmp_path, replay=trace_path)
+    replay_messages = run_session(companion(tmp_path / "two", replaying, clock), clock)
+    assert replay_messages == live_messages  # the same programs, selected and confirmed
+    replayed = replaying.air
+    assert replayed is not None
+    firmware = replayed.device(device.address).firmware
+    assert isinstance(firmware, ReplayFirmware)
+    assert firmware.unmatched == []
+    with SessionLog.open(tmp_path / "two" / "log.db") as log:
+        (session,) = log.sessions()
+        kinds_logged = [kind for _, kind, _ in log.session_events(session.id)]
+    assert kinds_logged == ["device_stopped"]  # the recorded device confirmed the stop
+
+
+def test_a_trace_for_a_profile_not_installed_says_which(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    trace.write_text(
+        '{"format": "facecoach-trace", "version": 1, "profile": "nuface-x", "name": "X", '
+        '"address": "AA:BB:CC:DD:EE:FF", "recorded": "2026-11-30T09:00:00Z"}\n'
+    )
+    with pytest.raises(DeviceError, match="profile 'nuface-x', which is not installed here"):
+        DeviceService(tmp_path, replay=trace)
