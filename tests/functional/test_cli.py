@@ -155,7 +155,7 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
     opened: list[tuple[bool, Path | None]] = []
 
-    def run_tui(*, simulate: bool, replay: Path | None = None) -> int:
+    def run_tui(*, simulate: bool, replay: Path | None = None, radio: object = None) -> int:
         opened.append((simulate, replay))
         return EXIT_OK
 

@@ -11,6 +11,7 @@ from facecoach.errors import FacecoachError
 
 if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
+    from facecoach.devices.simulator.inprocess import Air
 
 T = TypeVar("T")
 
@@ -94,12 +95,21 @@ def _simulate_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def replay_flag(parser: argparse.ArgumentParser) -> None:
+    """--replay and --transport: the device another way than through the system's radio."""
     parser.add_argument(
         "--replay",
         metavar="TRACE",
         type=Path,
         default=argparse.SUPPRESS,
         help="a device played back from a trace (`devices record`) instead of the radio",
+    )
+    parser.add_argument(
+        "--transport",
+        metavar="SPEC",
+        default=argparse.SUPPRESS,
+        help="reach devices through this Bluetooth controller with facecoach's own stack "
+        "(Bumble) instead of the system's: usb:0, serial:/dev/ttyUSB0,1000000, "
+        "tcp-client:HOST:PORT, vhci (needs the bumble extra)",
     )
 
 
@@ -113,7 +123,21 @@ def device_service(args: argparse.Namespace) -> "DeviceService":
         config_dir(),
         simulate=bool(getattr(args, "simulate", False)),
         replay=getattr(args, "replay", None),
+        radio=transport_air(getattr(args, "transport", None)),
     )
+
+
+def transport_air(spec: str | None) -> "Air | None":
+    """The radio on a Bumble transport, for --transport; None for the system's own."""
+    if spec is None:
+        return None
+    try:
+        from facecoach.devices.simulator.bumble.central import TransportAir
+    except ImportError:
+        raise FacecoachError(
+            "--transport needs Bumble: `pip install 'facecoach[bumble]'`"
+        ) from None
+    return TransportAir(spec)
 
 
 def _service(args: argparse.Namespace) -> "DeviceService":
@@ -126,11 +150,20 @@ def _with_problems(service: "DeviceService") -> "DeviceService":
     return service
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
+def _run(coro: Coroutine[Any, Any, T], service: "DeviceService | None" = None) -> T:
+    """Runs one device command to its end; then lets go of the radio it used (a Bumble
+    transport belongs to the event loop that opened it)."""
     import asyncio  # here: other commands need not load it
 
+    async def then_close() -> T:
+        try:
+            return await coro
+        finally:
+            if service is not None:
+                await service.close()
+
     try:
-        return asyncio.run(coro)
+        return asyncio.run(then_close())
     except KeyboardInterrupt:
         raise FacecoachError("interrupted") from None
 
@@ -141,7 +174,7 @@ def _devices_scan(args: argparse.Namespace) -> int:
         raise FacecoachError("--seconds must be more than 0 and at most 120")
     service = _service(args)
     print(f"Scanning for {args.seconds:g} s…", file=sys.stderr)
-    results = _run(service.scan(args.seconds))
+    results = _run(service.scan(args.seconds), service)
     print_problems(service.problems)
     if not results:
         from facecoach.wording.devices import NOTHING_FOUND
@@ -160,7 +193,7 @@ def _devices_scan(args: argparse.Namespace) -> int:
 
 def _devices_pair(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
-    device = _run(service.pair(args.address, args.profile))
+    device = _run(service.pair(args.address, args.profile), service)
     profile = service.profile_for(device)
     say(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
@@ -171,7 +204,8 @@ def _devices_pair(args: argparse.Namespace) -> int:
 
 
 def _devices_forget(args: argparse.Namespace) -> int:
-    device = _run(_with_problems(_service(args)).forget(args.address))
+    service = _with_problems(_service(args))
+    device = _run(service.forget(args.address), service)
     say(f"Forgot {device.name} ({device.address}).")
     return EXIT_OK
 
@@ -204,7 +238,7 @@ def _devices_info(args: argparse.Namespace) -> int:
 
     service = _with_problems(_service(args))
     device = service.paired_device(args.address)
-    profile, status, info = _run(service.read_details(device))
+    profile, status, info = _run(service.read_details(device), service)
     lines = [*describe_status(profile, status), *(f"{k}: {v}" for k, v in info.items())]
     say(f"{device.name} ({device.address}), profile {device.profile}")
     for line in lines:
@@ -233,7 +267,7 @@ def _devices_record(args: argparse.Namespace) -> int:
             await service.disconnect()
 
     try:
-        _run(record())
+        _run(record(), service)
     except FacecoachError as exc:
         if str(exc) != "interrupted":
             service.stop_recording()
@@ -244,7 +278,8 @@ def _devices_record(args: argparse.Namespace) -> int:
 
 
 def _devices_inspect(args: argparse.Namespace) -> int:
-    sys.stdout.write(_run(_with_problems(_service(args)).inspect(args.address)))
+    service = _with_problems(_service(args))
+    sys.stdout.write(_run(service.inspect(args.address), service))
     return EXIT_OK
 
 

@@ -71,9 +71,14 @@ def _open_app(args: argparse.Namespace) -> int:
             "the app needs a terminal (its input and output are redirected here). For plain "
             "text, use `facecoach coach ROUTINE`; `facecoach --help` lists every command."
         )
+    from facecoach.cli.devices import transport_air
     from facecoach.tui.app import run_tui
 
-    return run_tui(simulate=args.simulate, replay=getattr(args, "replay", None))
+    return run_tui(
+        simulate=args.simulate,
+        replay=getattr(args, "replay", None),
+        radio=transport_air(getattr(args, "transport", None)),
+    )
 
 
 def has_terminal() -> bool:

@@ -243,7 +243,7 @@ class Companion:
 
             try:
                 with suppress(FacecoachError, TimeoutError):
-                    await asyncio.wait_for(self.device.disconnect(), DISCONNECT_TIMEOUT)
+                    await asyncio.wait_for(self.device.close(), DISCONNECT_TIMEOUT)
             finally:
                 self.close()
 

@@ -70,7 +70,10 @@ class DeviceService:
         air: Air | None = None,
         registry: ProfileRegistry | None = None,
         replay: Path | None = None,
+        radio: Air | None = None,
     ) -> None:
+        """`air` holds simulated devices; `radio` reaches real ones another way than the
+        system's stack (a Bumble transport: `--transport`)."""
         self.config_dir = config_dir
         # A trace played back is a simulated device too: the recorded one, alone in the air.
         self.replay = replay
@@ -82,6 +85,8 @@ class DeviceService:
         self._trace_file: IO[str] | None = None
         if replay is not None:  # a bad trace is said at once, not at the first connection
             self._air = self._replay_air(replay)
+        if radio is not None:
+            self._air = radio
         self.link: DeviceLink | None = None
         self._listeners: list[LinkListener] = []
 
@@ -303,6 +308,15 @@ class DeviceService:
         link, self.link = self.link, None
         if link is not None:
             await link.disconnect()
+
+    async def close(self) -> None:
+        """Lets go of the device and of what carries the radio (a Bumble transport's socket
+        or dongle); the last call of the event loop that used them."""
+        try:
+            await self.disconnect()
+        finally:
+            if self._air is not None:
+                await self._air.close()
 
     def scanner(self, on_result: Callable[[ScanResult], None] | None = None) -> DeviceScanner:
         from facecoach.devices.scanning import DeviceScanner

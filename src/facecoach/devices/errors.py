@@ -92,3 +92,15 @@ def _detail(cause: BaseException) -> str:
         # An exception made with several arguments prints them as a tuple of reprs.
         text = cause.args[0]
     return text or type(cause).__name__
+
+
+class TransportUnavailable(ConnectionFailed):
+    """The Bumble transport named with --transport could not be opened."""
+
+    def __init__(self, spec: str, cause: BaseException) -> None:
+        detail = str(cause) or type(cause).__name__
+        super().__init__(
+            f"cannot open the Bluetooth controller {spec!r} ({detail}). Check the spec "
+            "(usb:0, serial:/dev/ttyUSB0,1000000, tcp-client:HOST:PORT, vhci); "
+            "`facecoach doctor` lists the controllers it can see."
+        )

@@ -19,6 +19,7 @@ from facecoach.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from facecoach.devices.link import LinkEvent
+    from facecoach.devices.simulator.inprocess import Air
 from facecoach.tui.motion import apply_motion
 from facecoach.tui.signals import ExitOnSignals
 
@@ -283,14 +284,16 @@ class FacecoachApp(App[None]):
         self.call_after_refresh(safety.run_action, "log_injection")
 
 
-def run_tui(*, simulate: bool = False, replay: Path | None = None) -> int:
+def run_tui(
+    *, simulate: bool = False, replay: Path | None = None, radio: "Air | None" = None
+) -> int:
     """Open the app on the user's own files and the real clock; returns the exit code."""
     from facecoach.companion.devices import DeviceService
     from facecoach.config.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
     config = config_dir()
-    device = DeviceService(config, simulate=simulate, replay=replay)
+    device = DeviceService(config, simulate=simulate, replay=replay, radio=radio)
     companion = Companion(SystemClock(), config, database_path(), device=device)
     app = FacecoachApp(companion, handle_signals=True)
     app.run()

@@ -31,6 +31,7 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
+from facecoach.devices.errors import TransportUnavailable
 from facecoach.devices.simulator.bumble.identity import peripheral_stack
 from facecoach.devices.simulator.bumble.peripheral import (
     AdvertisingMode,
@@ -201,6 +202,43 @@ def advertisement_data(advertisement: Advertisement) -> AdvertisementData:
     )
 
 
+class TransportAir(BumbleAir):
+    """No simulated devices: facecoach's own central on a controller reached through a Bumble
+    transport (`usb:0`, `serial:/dev/ttyUSB0,1000000`, `tcp-client:HOST:PORT`, `vhci`) instead of
+    the operating system's stack: for a machine without BlueZ or CoreBluetooth access, or a
+    second dongle. Real devices answer; the same bleak backends carry the calls."""
+
+    def __init__(self, spec: str) -> None:
+        super().__init__(())
+        self.spec = spec
+        self._transport: Any = None
+
+    async def _start(self) -> Device:
+        from bumble.transport import open_transport
+
+        try:
+            transport = await open_transport(self.spec)
+        except Exception as exc:  # Bumble's transports raise whatever their layer raises
+            raise TransportUnavailable(self.spec, exc) from None
+        self._transport = transport
+        central = Device.with_hci(
+            "facecoach",
+            Address(CENTRAL_ADDRESS, Address.RANDOM_DEVICE_ADDRESS),
+            transport.source,
+            transport.sink,
+        )
+        await central.power_on()
+        self._central = central
+        return central
+
+    async def close(self) -> None:
+        if self._central is not None:  # it started (a transport that failed to open did not)
+            await super().close()
+        transport, self._transport = self._transport, None
+        if transport is not None:
+            await transport.close()
+
+
 class BumbleScannerBackend(BaseBleakScanner):
     AIR: ClassVar[BumbleAir]
 
@@ -255,6 +293,10 @@ class BumbleClientBackend(BaseBleakClient):
         self._connection: Connection | None = None
         self._peer: Peer | None = None
         self._mtu = DEFAULT_ATT_MTU
+        # A scanned device knows its address type (real devices often use a public address);
+        # one named by address alone is taken as a static random one, as peripherals use.
+        details = getattr(address_or_ble_device, "details", None)
+        self._target = details if isinstance(details, Address) else None
         self._proxies: dict[int, CharacteristicProxy[bytes]] = {}
         self._subscribers: dict[int, Callable[[bytes], None]] = {}
 
@@ -274,7 +316,7 @@ class BumbleClientBackend(BaseBleakClient):
 
     async def connect(self, pair: bool, **kwargs: Any) -> None:
         central = await self.AIR.central()
-        target = Address(self.address, Address.RANDOM_DEVICE_ADDRESS)
+        target = self._target or Address(self.address, Address.RANDOM_DEVICE_ADDRESS)
         try:
             connection = await central.connect(target, timeout=self._timeout)
         except core.TimeoutError:

@@ -1,0 +1,147 @@
+"""`--transport`: facecoach's own central (Bumble) on a controller behind HCI over TCP, instead
+of the system's Bluetooth, finding, pairing and driving a device that `simulator serve` offers
+on a second controller. Two dongles on one virtual air, as two USB dongles in one room."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from bumble.link import LocalLink
+
+from facecoach.adherence.session_log import SessionSource
+from facecoach.companion.core import Companion
+from facecoach.companion.devices import DeviceService
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.bumble.central import TransportAir
+from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
+from facecoach.devices.simulator.device import SimulatedDevice
+from facecoach.routines.loader import RoutineLibrary
+from facecoach.session.clock import SystemClock
+from tests.support.cli import QUICK
+from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
+from tests.support.machines import bare_machine
+
+PROFILE = load_registry().get("reference-a")
+ADDRESS = "DA:1D:00:00:00:09"
+
+pytestmark = pytest.mark.slow
+
+
+@leaves_bumbles_socket
+def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+    events: list[str] = []
+
+    async def run() -> None:
+        air = LocalLink()  # type: ignore[no-untyped-call]
+        served, ours = Dongle(air), Dongle(air)
+        stop, serving = await start_serving(
+            device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
+        )
+        service = DeviceService(tmp_path, radio=TransportAir(await ours.plug_in()))
+        found = await service.scan(3.0)
+        assert [r.address for r in found if r.profile is not None] == [ADDRESS]
+        paired = await service.pair(ADDRESS)
+        assert not paired.simulated  # a device reached by radio, not the simulator
+
+        core = Companion(
+            SystemClock(),
+            tmp_path,
+            tmp_path / "log.db",
+            RoutineLibrary.load(None),
+            device=service,
+            machine=bare_machine(),
+        )
+        core.record_screening({})
+        routine = core.library.get("express").routine.with_overrides(glide_seconds=0.05)
+        routine = routine.model_copy(update={"prep": None, "transition_seconds": 0.05})
+        routine = routine.model_copy(update={"side_switch_seconds": 0.05})
+        await service.connect()
+        problems: list[str] = []
+        live = core.begin_session(
+            routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+        )
+        live.start()
+        while not live.is_over:
+            await asyncio.sleep(live.seconds_to_next_boundary() or 0.01)
+            live.poll()
+        assert await live.finish()
+        await core.shutdown()  # lets go of the transport too
+        assert problems == []
+        stop.set()
+        await serving
+        await served.pull_out()
+        await ours.pull_out()
+
+    run_over_tcp(run(), timeout=60)
+    received = [c.name.value for c in device.firmware.received]
+    assert received[0] == "query_status"  # on connecting
+    assert "select_program" in received  # the routine's program
+    assert received[-1] == "stop"
+    assert any(e.startswith("connected to") for e in events)
+
+
+@leaves_bumbles_socket
+def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> None:
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+    events: list[str] = []
+    environment = {
+        "FACECOACH_CONFIG_DIR": str(tmp_path / "config"),
+        "FACECOACH_DATA_DIR": str(tmp_path / "data"),
+        "FACECOACH_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    (tmp_path / "config" / "routines").mkdir(parents=True)
+    (tmp_path / "config" / "routines" / "quick.toml").write_text(QUICK)
+
+    async def facecoach(*args: str) -> tuple[int, str, str]:
+        import os
+
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "facecoach",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, **environment},
+        )
+        out, err = await process.communicate()
+        assert process.returncode is not None
+        return process.returncode, out.decode(), err.decode()
+
+    async def run() -> None:
+        air = LocalLink()  # type: ignore[no-untyped-call]
+        served, ours = Dongle(air), Dongle(air)
+        stop, serving = await start_serving(
+            device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
+        )
+        spec = await ours.plug_in()
+        code, out, err = await facecoach("devices", "scan", "--transport", spec, "--seconds", "3")
+        assert code == 0, err
+        assert ADDRESS in out
+        code, out, err = await facecoach("devices", "pair", ADDRESS, "--transport", spec)
+        assert code == 0, err
+        session = ["--transport", spec, "--no-prep", "--accept-risk", "--confirm-checks"]
+        code, out, err = await facecoach("coach", "quick", *session)
+        assert code == 0, err
+        assert "Could not" not in err
+        stop.set()
+        await serving
+        await served.pull_out()
+        await ours.pull_out()
+
+    run_over_tcp(run(), timeout=90)
+    assert [c.name.value for c in device.firmware.received][-1] == "stop"
+
+
+def test_a_transport_that_cannot_be_opened_is_one_clear_line(tmp_path: Path) -> None:
+    from tests.support.cli import facecoach as run_facecoach
+
+    result = run_facecoach("devices", "scan", "--transport", "tcp-client:127.0.0.1:1")
+    assert result.returncode == 1
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(
+        "facecoach: error: cannot open the Bluetooth controller 'tcp-client:127.0.0.1:1' ("
+    )
+    assert "Traceback" not in result.stderr
