@@ -11,6 +11,7 @@ import pytest
 from facecoach.adherence.session_log import SessionLog
 from facecoach.cli.main import main
 from facecoach.storage.backups import Backups
+from tests.support.cli import QUICK
 
 
 @pytest.fixture
@@ -115,12 +116,11 @@ def test_a_data_folder_with_a_hash_in_its_name_gets_whole_backups(
 
 
 def test_a_coach_session_makes_the_days_backup_too(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
+    capsys: pytest.CaptureFixture[str], data_dir: Path, user_routines_dir: Path
 ) -> None:
     logged(capsys, "2026-11-01")
     assert Backups(data_dir / "facecoach.db").list() == []
     assert main(["safety", "screen", "--none"]) == 0
-    assert main(
-        ["coach", "express", "--no-prep", "--glide-seconds", "0.01", "--confirm-checks"]
-    ) in (0, 130)
+    (user_routines_dir / "quick.toml").write_text(QUICK)  # glides of 0.2 s: a quick real run
+    assert main(["coach", "quick", "--no-prep", "--confirm-checks"]) in (0, 130)
     assert len(Backups(data_dir / "facecoach.db").list()) == 1

@@ -80,6 +80,12 @@ BAD_INPUTS = {
         None,
         "cannot apply --glide-seconds/--repeats: glide length must be more than 0 seconds.",
     ),
+    "a glide of a millisecond": (
+        ["coach", "express", "--glide-seconds", "0.001"],
+        None,
+        "cannot apply --glide-seconds/--repeats: glide length must be at least 1 second: "
+        "nobody glides a device across the face in 0.001 s.",
+    ),
     "nan glide override": (
         ["coach", "express", "--glide-seconds", "nan"],
         None,

@@ -113,3 +113,23 @@ def test_a_trace_for_a_profile_not_installed_says_which(tmp_path: Path) -> None:
     )
     with pytest.raises(DeviceError, match="profile 'nuface-x', which is not installed here"):
         DeviceService(tmp_path, replay=trace)
+
+
+def test_a_trace_of_another_device_than_the_paired_one_says_how_to_pair_it(
+    tmp_path: Path,
+) -> None:
+    trace = tmp_path / "trace.jsonl"
+    trace.write_text(
+        '{"format": "facecoach-trace", "version": 1, "profile": "reference-a", "name": "A", '
+        '"address": "5A:1D:00:00:00:03", "recorded": "2026-11-30T09:00:00Z"}\n'
+    )
+    paired = KnownDevice(
+        address="5A:1D:00:00:00:02",
+        profile="reference-a",
+        name="FC-RefA 0002",
+        paired_at=FakeClock().now(),
+        simulated=True,
+    )
+    service = DeviceService(tmp_path, replay=trace)
+    with pytest.raises(DeviceError, match="pair the recorded one first"):
+        service.link_for(paired)

@@ -18,7 +18,7 @@ from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_yes_no, warn
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction
 from facecoach.errors import FacecoachError
-from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
 
 if TYPE_CHECKING:
     from facecoach.cli.realtime import CoachRunner
@@ -79,7 +79,8 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
         "--glide-seconds",
         type=float,
         metavar="S",
-        help=f"length of every glide in seconds (0 < S <= {MAX_GLIDE_SECONDS:g}); "
+        help=f"length of every glide in seconds ({MIN_GLIDE_SECONDS_SET:g} <= S <= "
+        f"{MAX_GLIDE_SECONDS:g}); "
         "overrides the setting",
     )
     coach.add_argument(

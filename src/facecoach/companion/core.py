@@ -316,8 +316,15 @@ class Companion:
         fit the routine."""
         from pydantic import ValidationError
 
+        from facecoach.routines.limits import MIN_GLIDE_SECONDS_SET
+
         glide = glide_seconds if glide_seconds is not None else self.settings.glide_seconds
         count = repeats if repeats is not None else self.settings.repeats
+        if glide is not None and 0 < glide < MIN_GLIDE_SECONDS_SET:
+            raise RoutineError(
+                f"glide length must be at least {MIN_GLIDE_SECONDS_SET:g} second: nobody glides "
+                f"a device across the face in {glide:g} s."
+            )
         try:
             if glide is not None or count is not None:
                 routine = routine.with_overrides(glide_seconds=glide, repeats=count)

@@ -83,6 +83,7 @@ class DeviceService:
         self._known: KnownDevices | None = None  # read on first use (validated by pydantic)
         self._trace: TraceWriter | None = None
         self._trace_file: IO[str] | None = None
+        self._replay_address: str | None = None
         if replay is not None:  # a bad trace is said at once, not at the first connection
             self._air = self._replay_air(replay)
         if radio is not None:
@@ -182,6 +183,7 @@ class DeviceService:
         from facecoach.devices.simulator.replay import replay_device
 
         trace = read_trace(path)
+        self._replay_address = trace.header.address
         try:
             profile = self.registry.get(trace.header.profile)
         except ProfileError:
@@ -204,6 +206,14 @@ class DeviceService:
 
     def link_for(self, device: KnownDevice) -> DeviceLink:
         from facecoach.devices.link import DeviceLink
+
+        replayed = self._replay_address
+        if replayed is not None and replayed.upper() != device.address.upper():
+            raise DeviceError(
+                f"the trace is of the device {replayed}, but {device.address} is paired: "
+                f"pair the recorded one first (`facecoach devices pair {replayed} --replay "
+                f"{self.replay}`)."
+            )
 
         if device.simulated and not self.simulate:
             raise DeviceError(

@@ -29,7 +29,7 @@ from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
 from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file, write_toml_atomic
 from facecoach.errors import FacecoachError
-from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
+from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
 from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
 
 
@@ -82,7 +82,7 @@ class Settings(BaseModel):
     )
     glide_seconds: float | None = Field(
         default=None,
-        gt=0,
+        ge=MIN_GLIDE_SECONDS_SET,
         le=MAX_GLIDE_SECONDS,
         description="Glide length for every routine; unset keeps each routine's own.",
     )

@@ -5,6 +5,9 @@ entered as seconds). A session above an hour is certainly a mistake: sessions ta
 """
 
 MAX_GLIDE_SECONDS = 60.0
+# A glide length the user sets for every routine (--glide-seconds, the setting): a glide shorter
+# than a second cannot be done with a device on the face, so it is a typo.
+MIN_GLIDE_SECONDS_SET = 1.0
 MAX_HOLD_SECONDS = 30.0
 MAX_REPEATS = 20
 MAX_TRANSITION_SECONDS = 120.0
