@@ -82,6 +82,26 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     )
     validate.add_argument("files", metavar="FILE", nargs="+", help="device profile files to check")
     validate.set_defaults(handler=_profiles_validate)
+    learn = profile_actions.add_parser(
+        "learn",
+        help="draft a profile from a Bluetooth capture of the device's own app",
+        description="Reads an HCI capture (btsnoop: Android's 'Bluetooth HCI snoop log', "
+        "`btmon -w FILE`, or Bumble's snooper) of the vendor's app talking to the device, "
+        "finds the command and notify characteristics, tries every frame layout facecoach "
+        "knows on the frames, and writes a draft profile that validates, with TODO comments "
+        "for what the capture cannot tell. Prints a report of what it found. Needs the bumble "
+        "extra.",
+    )
+    learn.add_argument("capture", metavar="CAPTURE", type=Path, help="the btsnoop capture file")
+    learn.add_argument(
+        "--output",
+        metavar="FILE",
+        help="where to write the draft (default: CAPTURE's name with .toml, beside it; "
+        "'-' writes it to standard output and the report to standard error)",
+    )
+    learn.add_argument("--id", metavar="ID", help="the draft's profile id (default: from its name)")
+    learn.add_argument("--force", action="store_true", help="overwrite the output file")
+    learn.set_defaults(handler=_profiles_learn)
 
 
 def _simulate_flag(parser: argparse.ArgumentParser) -> None:
@@ -320,3 +340,48 @@ def _profiles_validate(args: argparse.Namespace) -> int:
         vectors = f"{count} golden vectors hold" if count else "no golden vectors"
         say(f"{name}: ok ({profile.id}, {vectors})")
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _profiles_learn(args: argparse.Namespace) -> int:
+    import re
+
+    from facecoach.config.paths import user_profiles_dir
+    from facecoach.datafiles import write_text_atomic
+    from facecoach.devices.protocol.registry import load_registry
+
+    try:
+        from facecoach.devices.learning import learn_profile
+    except ImportError:
+        raise FacecoachError(
+            "learning from a capture needs Bumble: `pip install 'facecoach[bumble]'`"
+        ) from None
+    capture: Path = args.capture
+    if args.id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", args.id):
+        raise FacecoachError(
+            f"--id {args.id!r}: a profile id is up to 40 lowercase letters, digits, - and _"
+        )
+    to_stdout = args.output == "-"
+    output = None if to_stdout else Path(args.output or capture.with_suffix(".toml"))
+    if output is not None and output.resolve() == capture.resolve():
+        raise FacecoachError(f"--output {output} is the capture itself")
+    if output is not None and output.exists() and not args.force:
+        raise FacecoachError(f"{output} exists; pass --force to overwrite it, or --output FILE")
+    known = load_registry(user_profiles_dir()).profiles
+    learned = learn_profile(
+        capture,
+        profile_id=args.id,
+        known=known,
+        output_name="standard output" if output is None else str(output),
+    )
+    if output is None:
+        from facecoach.wording.text import plain
+
+        for line in learned.report:
+            print(plain(line), file=sys.stderr)
+        sys.stdout.write(learned.text)
+        return EXIT_OK
+    write_text_atomic(output, learned.text, FacecoachError)
+    for line in learned.report:
+        say(line)
+    say(f"Check the TODO comments, then: facecoach profiles validate {output}")
+    return EXIT_OK

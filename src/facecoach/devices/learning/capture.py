@@ -1,0 +1,462 @@
+"""Reading an HCI capture: btsnoop records -> connections, named attributes and ATT values.
+
+The record layer (btsnoop, RFC 1761 with Android's and btmon's datalinks) is read here because
+Bumble has no library reader for it; everything inside a record (HCI events, ACL reassembly,
+L2CAP, ATT) is parsed by Bumble. The file comes from someone else's phone: its size is bounded
+before it is read, no length in it is trusted beyond the bytes actually present, and a record
+Bumble cannot parse is counted and skipped instead of stopping the whole capture.
+"""
+
+import struct
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from bumble import att, hci, l2cap
+from bumble.core import UUID, AdvertisingData
+
+from facecoach.devices.errors import DeviceError
+from facecoach.devices.protocol.profile import normalize_uuid
+
+MAX_CAPTURE_BYTES = 64 * 1024 * 1024
+BTSNOOP_MAGIC = b"btsnoop\0"
+_FILE_HEADER = struct.Struct(">8sII")
+_RECORD_HEADER = struct.Struct(">IIIIq")
+# An HCI packet is at most a few bytes of header plus 65535 bytes of data.
+_MAX_RECORD = 4 + 0x10000
+
+DATALINK_H1 = 1001
+DATALINK_H4 = 1002
+DATALINK_MONITOR = 2001  # btmon -w: the Linux monitor channel, opcode and index in the flags
+
+# btmon opcodes (BlueZ monitor/bt.h) for the packets learning needs.
+_MONITOR_TYPES = {3: hci.HCI_EVENT_PACKET, 4: hci.HCI_ACL_DATA_PACKET, 5: hci.HCI_ACL_DATA_PACKET}
+_MONITOR_RECEIVED = {3, 5}
+
+GATT_PRIMARY_SERVICE = normalize_uuid("2800")
+GATT_SECONDARY_SERVICE = normalize_uuid("2801")
+GATT_CHARACTERISTIC = normalize_uuid("2803")
+GAP_DEVICE_NAME = normalize_uuid("2a00")
+_DISCONNECTION_COMPLETE = 0x05
+_LE_META = 0x3E
+
+
+class CaptureError(DeviceError):
+    """A capture file that cannot be learned from; the message says why and what to do."""
+
+
+class Sent(StrEnum):
+    """Which side of the captured host an ATT PDU came from."""
+
+    HOST = "host"  # the captured machine sent it (host to controller)
+    PEER = "peer"  # the other device sent it (controller to host)
+
+    @property
+    def other(self) -> "Sent":
+        return Sent.PEER if self is Sent.HOST else Sent.HOST
+
+
+class ValueKind(StrEnum):
+    WRITE_REQUEST = "write request"
+    WRITE_COMMAND = "write command"
+    NOTIFICATION = "notification"
+    INDICATION = "indication"
+
+
+@dataclass
+class Characteristic:
+    declaration: int
+    value_handle: int
+    uuid: str
+    properties: int
+    service: str | None = None
+    descriptors: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class AttributeTable:
+    """What discovery showed of one GATT server: services and characteristics by handle."""
+
+    services: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, uuid
+    characteristics: dict[int, Characteristic] = field(default_factory=dict)  # by value handle
+    descriptors: dict[int, str] = field(default_factory=dict)
+
+    def service_of(self, handle: int) -> str | None:
+        for start, end, uuid in self.services:
+            if start <= handle <= end:
+                return uuid
+        return None
+
+    def finish(self) -> None:
+        for char in self.characteristics.values():
+            char.service = self.service_of(char.declaration)
+        ordered = sorted(self.characteristics.values(), key=lambda c: c.value_handle)
+        for index, char in enumerate(ordered):
+            limit = ordered[index + 1].declaration if index + 1 < len(ordered) else 0x10000
+            end = next((e for s, e, _ in self.services if s <= char.declaration <= e), 0xFFFF)
+            char.descriptors = {
+                h: u
+                for h, u in self.descriptors.items()
+                if char.value_handle < h < min(limit, end + 1)
+            }
+
+
+@dataclass(frozen=True)
+class AttValue:
+    """One value written to or sent from a characteristic."""
+
+    time: float  # seconds since the capture's first record
+    connection: int  # index into Capture.connections
+    handle: int
+    kind: ValueKind
+    value: bytes
+    server: "Sent"  # the side the GATT server (the device being learned) is on
+
+
+@dataclass
+class Connection:
+    index: int
+    handle: int
+    peer: str | None  # the peer's address, when the connection's start is in the capture
+    started: float
+    ended: float | None = None
+    att_pdus: int = 0
+
+
+@dataclass
+class Capture:
+    path: Path
+    datalink: int
+    records: int = 0
+    skipped: int = 0  # records that were cut short, unparseable or of no interest
+    truncated: bool = False  # the file ends inside a record
+    connections: list[Connection] = field(default_factory=list)
+    # GATT servers by (peer address or connection index): handles stay put across reconnects.
+    tables: dict[str, AttributeTable] = field(default_factory=dict)
+    values: list[AttValue] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # peer address -> name it advertised
+    advertised_services: dict[str, set[str]] = field(default_factory=dict)
+    gap_names: dict[str, str] = field(default_factory=dict)  # server key -> GAP Device Name
+
+    @property
+    def att_pdus(self) -> int:
+        return sum(c.att_pdus for c in self.connections)
+
+    def server_key(self, connection: int, server: Sent) -> str:
+        """The attribute table of the server on one side of a connection."""
+        conn = self.connections[connection]
+        if server is Sent.PEER and conn.peer is not None:
+            return f"peer {conn.peer}"
+        return f"connection {conn.index} {server.value}"
+
+    def table(self, connection: int, server: Sent) -> AttributeTable:
+        return self.tables.setdefault(self.server_key(connection, server), AttributeTable())
+
+
+def uuid_from_le(raw: bytes) -> str | None:
+    """A UUID as it travels in ATT (little-endian, 2 or 16 bytes) in the profile's form."""
+    if len(raw) in (2, 4):
+        return normalize_uuid(raw[::-1].hex())
+    if len(raw) == 16:
+        text = raw[::-1].hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return None
+
+
+def read_capture(path: Path) -> Capture:
+    """Reads a btsnoop file; CaptureError when it is not one or is too big."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
+    if size > MAX_CAPTURE_BYTES:
+        raise CaptureError(
+            f"{path} is {size / 2**20:.0f} MiB; captures up to "
+            f"{MAX_CAPTURE_BYTES // 2**20} MiB are read. Capture a shorter session."
+        )
+    try:
+        data = path.read_bytes()[: MAX_CAPTURE_BYTES + 1]
+    except OSError as exc:
+        raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
+    if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):
+        if data.startswith(BTSNOOP_MAGIC[: len(data)]) and data:
+            raise CaptureError(f"{path} is cut short: it ends inside the btsnoop file header.")
+        raise CaptureError(
+            f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', "
+            "`btmon -w FILE`, or Bumble's snooper). pcap and pcapng files are not read."
+        )
+    _, _version, datalink = _FILE_HEADER.unpack_from(data)
+    if datalink not in (DATALINK_H1, DATALINK_H4, DATALINK_MONITOR):
+        raise CaptureError(
+            f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the Linux "
+            "monitor (2001, `btmon -w`) are read."
+        )
+    capture = Capture(path, datalink)
+    _Reader(capture).read(data, _FILE_HEADER.size)
+    for table in capture.tables.values():
+        table.finish()
+    return capture
+
+
+class _Reader:
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture
+        self.open: dict[tuple[int, int], int] = {}  # (controller, ACL handle) -> connection
+        self.assemblers: dict[tuple[int, Sent], hci.HCI_AclDataPacketAssembler] = {}
+        # The request each side is waiting on an answer to, per connection (ATT is sequential).
+        self.pending: dict[tuple[int, Sent], att.ATT_PDU] = {}
+        self.first_time: int | None = None
+        self.time = 0.0
+
+    def read(self, data: bytes, at: int) -> None:
+        end = len(data)
+        while at < end:
+            if end - at < _RECORD_HEADER.size:
+                self.capture.truncated = True
+                return
+            original, included, flags, _drops, stamp = _RECORD_HEADER.unpack_from(data, at)
+            at += _RECORD_HEADER.size
+            if included > _MAX_RECORD or included > end - at:
+                # A length larger than the bytes left: the file was cut (or is not btsnoop).
+                self.capture.truncated = True
+                return
+            body = data[at : at + included]
+            at += included
+            self.capture.records += 1
+            if self.first_time is None:
+                self.first_time = stamp
+            self.time = max(0.0, (stamp - self.first_time) / 1e6)
+            if original != included:
+                self.capture.skipped += 1  # cut by the snapshot length: not to be trusted
+                continue
+            packet = self._h4(body, flags)
+            if packet is None:
+                self.capture.skipped += 1
+                continue
+            controller, sent, h4 = packet
+            try:
+                self._packet(controller, sent, h4)
+            except Exception:  # Bumble raises what its parsers raise on hostile bytes
+                self.capture.skipped += 1
+
+    def _h4(self, body: bytes, flags: int) -> tuple[int, Sent, bytes] | None:
+        datalink = self.capture.datalink
+        if datalink == DATALINK_H4:
+            sent = Sent.PEER if flags & 1 else Sent.HOST
+            return (0, sent, body) if body else None
+        if datalink == DATALINK_H1:
+            sent = Sent.PEER if flags & 1 else Sent.HOST
+            if flags & 2:
+                kind = hci.HCI_EVENT_PACKET if flags & 1 else hci.HCI_COMMAND_PACKET
+            else:
+                kind = hci.HCI_ACL_DATA_PACKET
+            return 0, sent, bytes([kind]) + body
+        opcode, controller = flags & 0xFFFF, flags >> 16
+        monitored = _MONITOR_TYPES.get(opcode)
+        if monitored is None:
+            return None
+        sent = Sent.PEER if opcode in _MONITOR_RECEIVED else Sent.HOST
+        return controller, sent, bytes([monitored]) + body
+
+    def _packet(self, controller: int, sent: Sent, h4: bytes) -> None:
+        if h4[0] == hci.HCI_EVENT_PACKET and len(h4) >= 3:
+            if h4[1] in (_LE_META, _DISCONNECTION_COMPLETE):
+                # Bytes after the announced parameters would only make Bumble log a warning.
+                self._event(controller, hci.HCI_Event.from_bytes(h4[: 3 + h4[2]]))
+        elif h4[0] == hci.HCI_ACL_DATA_PACKET:
+            packet = hci.HCI_AclDataPacket.from_bytes(h4)
+            key = (controller, packet.connection_handle)
+            if key not in self.open:  # the capture began inside this connection
+                self._connect(controller, packet.connection_handle, None)
+            connection = self.open[key]
+
+            def on_pdu(pdu: bytes) -> None:
+                self._l2cap(connection, sent, pdu)
+
+            assembler = self.assemblers.get((connection, sent))
+            if assembler is None:
+                assembler = hci.HCI_AclDataPacketAssembler(on_pdu)
+                self.assemblers[(connection, sent)] = assembler
+            if not self._fits(assembler, packet):
+                self.capture.skipped += 1
+                return
+            assembler.feed_packet(packet)
+
+    @staticmethod
+    def _fits(assembler: hci.HCI_AclDataPacketAssembler, packet: hci.HCI_AclDataPacket) -> bool:
+        """Whether Bumble's assembler can take the fragment without complaint: it logs a
+        warning (and drops it) when fragments overrun the L2CAP length they announced."""
+        if packet.pb_flag == hci.HCI_ACL_PB_CONTINUATION:
+            current = assembler.current_data
+            if current is None:
+                return False  # the start was lost
+            if len(current) + len(packet.data) > assembler.l2cap_pdu_length + 4:
+                assembler.current_data = None
+                assembler.l2cap_pdu_length = 0
+                return False
+            return True
+        if len(packet.data) < 4:
+            return False  # a start fragment without a whole L2CAP header
+        announced = int.from_bytes(packet.data[:2], "little")
+        return len(packet.data) <= announced + 4
+
+    def _event(self, controller: int, event: hci.HCI_Event) -> None:
+        if isinstance(event, hci.HCI_Disconnection_Complete_Event):
+            index = self.open.pop((controller, event.connection_handle), None)
+            if index is not None:
+                self.capture.connections[index].ended = self.time
+                self.assemblers.pop((index, Sent.HOST), None)
+                self.assemblers.pop((index, Sent.PEER), None)
+        elif isinstance(
+            event,
+            hci.HCI_LE_Connection_Complete_Event | hci.HCI_LE_Enhanced_Connection_Complete_Event,
+        ):
+            if event.status == 0:
+                self._connect(controller, event.connection_handle, str(event.peer_address))
+        elif isinstance(
+            event,
+            hci.HCI_LE_Advertising_Report_Event | hci.HCI_LE_Extended_Advertising_Report_Event,
+        ):
+            for report in event.reports:
+                self._advertisement(str(report.address), bytes(report.data))
+
+    def _advertisement(self, address: str, data: bytes) -> None:
+        ad = AdvertisingData.from_bytes(data)
+        for kind in (AdvertisingData.COMPLETE_LOCAL_NAME, AdvertisingData.SHORTENED_LOCAL_NAME):
+            names = ad.get_all(kind, raw=True)
+            if names and (
+                kind == AdvertisingData.COMPLETE_LOCAL_NAME or address not in self.capture.names
+            ):
+                self.capture.names[address] = names[0].decode("utf-8", "replace")
+                break
+        uuids = self.capture.advertised_services.setdefault(address, set())
+        for kind, size in (
+            (AdvertisingData.INCOMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, 2),
+            (AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, 2),
+            (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, 16),
+            (AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, 16),
+        ):
+            for value in ad.get_all(kind, raw=True):
+                for i in range(0, len(value) - size + 1, size):
+                    uuid = uuid_from_le(value[i : i + size])
+                    if uuid is not None:
+                        uuids.add(uuid)
+
+    def _connect(self, controller: int, handle: int, peer: str | None) -> None:
+        index = len(self.capture.connections)
+        self.capture.connections.append(Connection(index, handle, peer, self.time))
+        self.open[(controller, handle)] = index
+
+    def _l2cap(self, connection: int, sent: Sent, pdu: bytes) -> None:
+        frame = l2cap.L2CAP_PDU.from_bytes(pdu)
+        if frame.cid != att.ATT_CID or not frame.payload:
+            return
+        try:
+            message = att.ATT_PDU.from_bytes(frame.payload)
+        except Exception:  # Bumble's dataclass parsers raise anything on short PDUs
+            self.capture.skipped += 1
+            return
+        self.capture.connections[connection].att_pdus += 1
+        self._att(connection, sent, message)
+
+    def _att(self, connection: int, sent: Sent, pdu: att.ATT_PDU) -> None:
+        capture = self.capture
+        if isinstance(pdu, att.ATT_Write_Request | att.ATT_Write_Command):
+            kind = (
+                ValueKind.WRITE_REQUEST
+                if isinstance(pdu, att.ATT_Write_Request)
+                else ValueKind.WRITE_COMMAND
+            )
+            capture.values.append(
+                AttValue(
+                    self.time,
+                    connection,
+                    pdu.attribute_handle,
+                    kind,
+                    pdu.attribute_value,
+                    sent.other,
+                )
+            )
+        elif isinstance(pdu, att.ATT_Handle_Value_Notification | att.ATT_Handle_Value_Indication):
+            kind = (
+                ValueKind.NOTIFICATION
+                if isinstance(pdu, att.ATT_Handle_Value_Notification)
+                else ValueKind.INDICATION
+            )
+            capture.values.append(
+                AttValue(
+                    self.time, connection, pdu.attribute_handle, kind, pdu.attribute_value, sent
+                )
+            )
+        elif isinstance(
+            pdu,
+            att.ATT_Read_By_Group_Type_Request
+            | att.ATT_Read_By_Type_Request
+            | att.ATT_Find_Information_Request
+            | att.ATT_Find_By_Type_Value_Request
+            | att.ATT_Read_Request,
+        ):
+            self.pending[(connection, sent)] = pdu
+        else:
+            request = self.pending.pop((connection, sent.other), None)
+            if request is not None:
+                self._answer(connection, sent, request, pdu)
+
+    def _answer(
+        self, connection: int, server: Sent, request: att.ATT_PDU, answer: att.ATT_PDU
+    ) -> None:
+        table = self.capture.table(connection, server)
+        if isinstance(answer, att.ATT_Read_By_Group_Type_Response) and isinstance(
+            request, att.ATT_Read_By_Group_Type_Request
+        ):
+            if _uuid(request.attribute_group_type) in (
+                GATT_PRIMARY_SERVICE,
+                GATT_SECONDARY_SERVICE,
+            ):
+                for start, end, value in answer.attributes:
+                    uuid = uuid_from_le(value)
+                    if uuid is not None:
+                        table.services.append((start, end, uuid))
+        elif isinstance(answer, att.ATT_Find_By_Type_Value_Response) and isinstance(
+            request, att.ATT_Find_By_Type_Value_Request
+        ):
+            uuid = uuid_from_le(bytes(request.attribute_value))
+            if _uuid(request.attribute_type) == GATT_PRIMARY_SERVICE and uuid is not None:
+                for start, end in answer.handles_information:
+                    table.services.append((start, end, uuid))
+        elif isinstance(answer, att.ATT_Read_By_Type_Response) and isinstance(
+            request, att.ATT_Read_By_Type_Request
+        ):
+            kind = _uuid(request.attribute_type)
+            for declaration, value in answer.attributes:
+                if kind == GATT_CHARACTERISTIC and len(value) >= 5:
+                    uuid = uuid_from_le(value[3:])
+                    value_handle = int.from_bytes(value[1:3], "little")
+                    if uuid is not None:
+                        table.characteristics[value_handle] = Characteristic(
+                            declaration, value_handle, uuid, value[0]
+                        )
+                elif kind == GAP_DEVICE_NAME:
+                    self._gap_name(connection, server, value)
+        elif isinstance(answer, att.ATT_Find_Information_Response) and isinstance(
+            request, att.ATT_Find_Information_Request
+        ):
+            for handle, raw in answer.information:
+                uuid = uuid_from_le(raw)
+                if uuid is not None:
+                    table.descriptors[handle] = uuid
+        elif isinstance(answer, att.ATT_Read_Response) and isinstance(
+            request, att.ATT_Read_Request
+        ):
+            char = table.characteristics.get(request.attribute_handle)
+            if char is not None and char.uuid == GAP_DEVICE_NAME:
+                self._gap_name(connection, server, answer.attribute_value)
+
+    def _gap_name(self, connection: int, server: Sent, value: bytes) -> None:
+        name = value.decode("utf-8", "replace").strip("\0").strip()
+        if name:
+            self.capture.gap_names[self.capture.server_key(connection, server)] = name
+
+
+def _uuid(uuid: UUID) -> str | None:
+    return uuid_from_le(bytes(uuid))

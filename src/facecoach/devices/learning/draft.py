@@ -1,0 +1,628 @@
+"""The draft profile (TOML with comments) and the report, written from an inferred protocol.
+
+The TOML is written by hand, not with tomli_w, because its comments carry what could not be
+inferred. Everything taken from the capture (names, bytes) is untrusted text: strings are
+escaped, comments keep printable characters only.
+"""
+
+import json
+import re
+from collections.abc import Iterable
+
+from facecoach.devices.learning.capture import ValueKind
+from facecoach.devices.learning.inference import (
+    Opcode,
+    Protocol,
+    Traffic,
+    group_values,
+    kind_of_notification,
+    observed_range,
+)
+from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL, DEVICE_INFO_SERVICE
+from facecoach.devices.protocol.codec import FrameCodec
+from facecoach.devices.protocol.profile import (
+    LOCAL_NAME_LITERAL_START,
+    AckKind,
+    Argument,
+    CommandName,
+    DeviceProfile,
+    FieldType,
+    Framing,
+    NotificationField,
+)
+
+# Frames listed per characteristic in the report; the draft holds them all as vectors.
+REPORT_GROUPS = 24
+_KNOWN_NAMES = ", ".join(n.value for n in CommandName)
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """Untrusted text made safe for a comment or a terminal line."""
+    clean = "".join(c if c.isprintable() else "?" for c in text)
+    return clean[:limit] + ("..." if len(clean) > limit else "")
+
+
+def quote(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's; DEL must be escaped too)."""
+    return json.dumps(text).replace("\x7f", "\\u007f")
+
+
+def times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def hex_bytes(data: bytes) -> str:
+    return data.hex(" ").upper()
+
+
+def slug(text: str) -> str:
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+    return out if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", out) else ""
+
+
+def name_pattern(name: str) -> str | None:
+    """'FC-RefA 0007' -> 'FC-RefA*': a unit's serial number at the end is left out."""
+    if any(c in name for c in "*?[") or not name.isprintable():
+        return None
+    stem = re.sub(r"[\s_-]*[0-9A-Fa-f:]*[0-9][0-9A-Fa-f:]*$", "", name)
+    pattern = f"{stem}*" if stem != name and len(stem) >= LOCAL_NAME_LITERAL_START else name
+    if len(pattern) < LOCAL_NAME_LITERAL_START or len(pattern) > 64:
+        return None
+    return pattern
+
+
+class _Draft:
+    def __init__(self, protocol: Protocol, profile_id: str, source: str) -> None:
+        self.p = protocol
+        self.id = profile_id
+        self.source = source
+        self.lines: list[str] = []
+        self.order = protocol.framing.byte_order
+        known = protocol.known
+        self.known_commands = (
+            {spec.opcode: spec for spec in known.commands.values()} if known else {}
+        )
+        self.known_notifications = (
+            {spec.opcode: spec for spec in known.notifications.values()} if known else {}
+        )
+        self.notification_names: dict[int, str] = {}
+        self.status_fields: list[str] = []
+        self.commands: dict[int, tuple[CommandName, list[Argument]]] = {}
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    # -- the parts ------------------------------------------------------------------------
+
+    def build(self) -> str:
+        self._notification_layout()
+        self._command_layout()
+        self._head()
+        self._matchers()
+        self._gatt()
+        self._framing()
+        self._commands()
+        self._notifications()
+        self._programs_and_limits()
+        return "\n".join(self.lines) + "\n"
+
+    def _head(self) -> None:
+        p = self.p
+        name = p.peer_name or f"Learned from {p.capture.path.name}"
+        capabilities = sorted(self._capabilities())
+        self.add(
+            f"# Draft made by `facecoach profiles learn` from {printable(p.capture.path.name)}.",
+            "# Everything here is what the capture showed; check each TODO before using it with",
+            "# a device on your skin. `facecoach profiles validate FILE` checks it again.",
+            "schema_version = 1",
+            f"id = {quote(self.id)}",
+            f"name = {quote(printable(name, 80))}",
+            'vendor = "unknown"  # TODO: the maker',
+            f"description = {quote('Learned from a Bluetooth capture; a draft, not checked.')}",
+            f"capabilities = [{', '.join(quote(c) for c in capabilities)}]",
+        )
+        codes = self._program_codes()
+        if codes:
+            self.add(f"default_program = {quote(self._program_id(codes[0]))}")
+        self.add("")
+
+    def _capabilities(self) -> set[str]:
+        found: set[str] = set()
+        table = self.p.table
+        if any(c.uuid == BATTERY_LEVEL for c in table.characteristics.values()):
+            found.add("battery")
+        if any(uuid == DEVICE_INFO_SERVICE for _, _, uuid in table.services):
+            found.add("device_info")
+        named = self._named()
+        if CommandName.SELECT_PROGRAM in named:
+            found.add("programs")
+        if CommandName.SET_INTENSITY in named:
+            found.add("intensity")
+        if CommandName.START in named and CommandName.STOP in named:
+            found.add("stimulation")
+        if "charging" in self.status_fields:
+            found.add("charging")
+        if "contact" in self.status_fields:
+            found.add("skin_contact")
+        return found
+
+    def _named(self) -> set[CommandName]:
+        return {name for name, _ in self.commands.values()}
+
+    def _matchers(self) -> None:
+        p = self.p
+        assert p.command.char is not None
+        pattern = name_pattern(p.peer_name) if p.peer_name else None
+        if pattern is not None:
+            assert p.peer_name is not None
+            self.add(
+                "[[match]]",
+                f"local_name = {quote(pattern)}  # the capture saw {printable(p.peer_name)!r}",
+                "",
+            )
+        else:
+            self.add("# TODO: the device's advertised name was not in the capture; add a")
+            self.add('# [[match]] local_name = "NAME*" once you know it.')
+        service = p.command.char.service
+        if service is not None:
+            self.add(
+                "[[match]]",
+                f"service_uuid = {quote(service)}  # TODO: holds only if the device "
+                "advertises its service",
+                "",
+            )
+        elif pattern is None:
+            self.add(
+                "[[match]]", 'local_name = "TODO*"  # TODO: the name the device advertises', ""
+            )
+
+    def _gatt(self) -> None:
+        p = self.p
+        command, notify = p.command.char, p.notify.char
+        assert command is not None
+        assert notify is not None
+        write = "with_response" if p.write_with_response else "without_response"
+        op = "Write Request" if p.write_with_response else "Write Command"
+        longest = max(len(w.value) for w in p.command.writes)
+        has_info = any(uuid == DEVICE_INFO_SERVICE for _, _, uuid in p.table.services)
+        self.add("[gatt]", f"service = {quote(command.service or '')}")
+        self.add(
+            f'command = {{ uuid = {quote(command.uuid)}, write = "{write}" }}'
+            f"  # the phone used ATT {op}s"
+        )
+        self.add(f"notify = {{ uuid = {quote(notify.uuid)} }}")
+        if any(c.uuid == BATTERY_LEVEL for c in p.table.characteristics.values()):
+            self.add('battery = { uuid = "2a19" }')
+        self.add(f"device_info = {'true' if has_info else 'false'}")
+        self.add(f"max_write = {min(max(longest, 1), 512)}  # the longest write in the capture")
+        self.add("")
+
+    def _framing(self) -> None:
+        p = self.p
+        f = p.framing
+        guess = p.guess
+        order_note = (
+            "shown by the two-byte checksum"
+            if guess.byte_order_known
+            else (
+                f"not shown by the capture; taken from {p.known.id!r}"
+                if p.known is not None
+                else "not shown by the capture (the default); TODO if arguments are 16-bit"
+            )
+        )
+        self.add(
+            f"# This layout explains {guess.explained} of the {guess.total} distinct frames.",
+            "[framing]",
+            f"header = {quote(hex_bytes(f.header))}",
+            f"sequence = {'true' if f.sequence else 'false'}",
+            f"length = {'true' if f.length else 'false'}",
+            f"checksum = {quote(f.checksum.value)}",
+            f'byte_order = "{f.byte_order.value}"  # {order_note}',
+        )
+        for other in guess.runners_up[:3]:
+            self.add(f"# Explains the frames as well: {framing_text(other)}")
+        self.add("")
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _command_layout(self) -> None:
+        p = self.p
+        for opcode, entry in p.commands.items():
+            name = p.names.get(opcode)
+            if name is None:
+                continue
+            args = self._args(opcode, entry)
+            if args is None:
+                continue
+            if name is CommandName.SET_INTENSITY and (len(args) != 1 or args[0].range[1] < 1):
+                continue
+            if name is CommandName.SELECT_PROGRAM and len(args) != 1:
+                continue
+            self.commands[opcode] = (name, args)
+
+    def _args(self, opcode: int, entry: Opcode) -> list[Argument] | None:
+        known = self.known_commands.get(opcode)
+        if known is not None and self.p.names.get(opcode) is not None and known.args:
+            args: list[Argument] = []
+            offset = 0
+            for arg in known.args:
+                low, high = observed_range(entry, offset, arg.type.size, self.order)
+                if arg.type is FieldType.I8:
+                    low, high = _signed(low), _signed(high)
+                    low, high = min(low, high), max(low, high)
+                args.append(Argument(name=arg.name, type=arg.type, min=low, max=high))
+                offset += arg.type.size
+            return args
+        if entry.size == 0:
+            return []
+        return [
+            Argument(name=f"byte_{i}", type=FieldType.U8, min=low, max=high)
+            for i in range(entry.size)
+            for low, high in [observed_range(entry, i, 1, self.order)]
+        ]
+
+    def _commands(self) -> None:
+        p = self.p
+        for opcode, entry in sorted(p.commands.items()):
+            seen = f"sent {times(len(entry.events))}, {entry.size} payload bytes"
+            answer = self._ack_kind(entry)
+            if opcode in self.commands:
+                name, args = self.commands[opcode]
+                known = self.known_commands.get(opcode)
+                self.add(f"# opcode 0x{opcode:02X}: {seen}; name {p.name_sources[opcode]}.")
+                self.add(f"[commands.{name.value}]", f"opcode = 0x{opcode:02X}")
+                if known is not None and known.idempotent and p.known is not None:
+                    self.add(f"idempotent = true  # as in {p.known.id!r}")
+                else:
+                    self.add("# TODO: `idempotent = true` if sending it twice is harmless")
+                if args:
+                    self.add(f"args = [{', '.join(_arg_text(a) for a in args)}]")
+                    self.add("# min and max are the values the capture shows; widen with care")
+                self.add(f"ack = {self._ack_text(opcode, answer, args)}")
+                self.add("")
+            else:
+                args = self._args(opcode, entry) or []
+                self.add(
+                    f"# opcode 0x{opcode:02X}: {seen}, answered by {answer.value}. Its meaning is",
+                    f"# unknown: if it is one of {_KNOWN_NAMES},",
+                    "# rename the table, then uncomment it and its vectors below.",
+                    f"# [commands.unknown_0x{opcode:02X}]",
+                    f"# opcode = 0x{opcode:02X}",
+                )
+                if args:
+                    self.add(f"# args = [{', '.join(_arg_text(a) for a in args)}]")
+                self.add(f"# ack = {{ kind = {quote(answer.value)} }}", "")
+
+    def _ack_kind(self, entry: Opcode) -> AckKind:
+        answer = entry.answer
+        if answer is AckKind.ACK and self.p.ack_opcode is None:
+            return AckKind.NONE
+        if answer is AckKind.STATUS and self.p.status_opcode is None:
+            return AckKind.NONE
+        return answer
+
+    def _ack_text(self, opcode: int, answer: AckKind, args: list[Argument]) -> str:
+        parts = [f"kind = {quote(answer.value)}"]
+        known = self.known_commands.get(opcode)
+        if answer is AckKind.STATUS and known is not None and known.ack.kind is AckKind.STATUS:
+            arg_names = {a.name for a in args}
+            expect_args = {
+                f: a
+                for f, a in known.ack.expect_args.items()
+                if f in self.status_fields and a in arg_names
+            }
+            expect_values = {
+                f: v for f, v in known.ack.expect_values.items() if f in self.status_fields
+            }
+            if expect_args:
+                inner = ", ".join(f"{f} = {quote(a)}" for f, a in expect_args.items())
+                parts.append(f"expect_args = {{ {inner} }}")
+            if expect_values:
+                inner = ", ".join(f"{f} = {v}" for f, v in expect_values.items())
+                parts.append(f"expect_values = {{ {inner} }}")
+        return "{ " + ", ".join(parts) + " }"
+
+    # -- notifications --------------------------------------------------------------------
+
+    def _notification_layout(self) -> None:
+        p = self.p
+        for opcode in sorted(p.notifications):
+            if opcode == p.ack_opcode:
+                name = "ack"
+            elif opcode == p.status_opcode:
+                name = "status"
+            else:
+                name = f"unknown_0x{opcode:02x}"
+            self.notification_names[opcode] = name
+        if p.status_opcode is not None:
+            self.status_fields = [
+                n for f in self._fields(p.status_opcode) for n in (f.bits or [f.name])
+            ]
+
+    def _fields(self, opcode: int) -> list[NotificationField]:
+        p = self.p
+        entry = p.notifications[opcode]
+        known = self.known_notifications.get(opcode)
+        kind = kind_of_notification(p, opcode)
+        if known is not None and known.kind is kind and known.payload_size == entry.size:
+            return list(known.fields)
+        fields = [NotificationField(name=f"byte_{i}") for i in range(entry.size)]
+        if kind.value == "ack":
+            fields[0] = NotificationField(name="of")
+            results = {e.frame.payload[1] for e in entry.events if len(e.frame.payload) > 1}
+            if entry.size > 1 and results == {0}:
+                fields[1] = NotificationField(name="result")
+        return fields
+
+    def _notifications(self) -> None:
+        p = self.p
+        for opcode in sorted(p.notifications):
+            entry = p.notifications[opcode]
+            name = self.notification_names[opcode]
+            kind = kind_of_notification(p, opcode)
+            fields = self._fields(opcode)
+            why = {
+                "ack": "it echoes the opcode of the command it answers",
+                "status": "it answers commands that the ack does not",
+            }.get(name, "TODO: its meaning is unknown; 'status' is a placeholder kind")
+            source = (
+                f"; fields from {p.known.id!r}"
+                if p.known is not None
+                and self.known_notifications.get(opcode) is not None
+                and list(self.known_notifications[opcode].fields) == fields
+                else "; TODO: name the fields"
+            )
+            self.add(
+                f"# opcode 0x{opcode:02X}: {len(entry.events)} frames, {entry.size} payload "
+                f"bytes; {why}{source}.",
+                f"[notifications.{name}]",
+                f"opcode = 0x{opcode:02X}",
+                f'kind = "{kind.value}"',
+                f"fields = [{', '.join(_field_text(f) for f in fields)}]",
+            )
+            if name == "ack" and "result" in [f.name for f in fields]:
+                self.add("# result was 0 in every frame seen; facecoach reads non-zero as refused")
+            self.add("")
+
+    def _program_codes(self) -> list[int]:
+        for opcode, (name, _args) in self.commands.items():
+            if name is CommandName.SELECT_PROGRAM:
+                entry = self.p.commands[opcode]
+                codes = [int.from_bytes(e.frame.payload, self.order.value) for e in entry.events]
+                return sorted(set(codes))
+        return []
+
+    def _program_id(self, code: int) -> str:
+        known = self.p.known.program_by_code(code) if self.p.known else None
+        return known.id if known else f"program_{code}"
+
+    def _programs_and_limits(self) -> None:
+        p = self.p
+        codes = self._program_codes()
+        for code in codes:
+            known = p.known.program_by_code(code) if p.known else None
+            name = known.name if known else f"Program {code}"
+            self.add(
+                "[[programs]]",
+                f"id = {quote(self._program_id(code))}",
+                f"code = {code}",
+                f"name = {quote(name)}" + ("" if known else "  # TODO: the program's name"),
+                "",
+            )
+        if codes:
+            self.add("# Only the programs the capture selected are listed.", "")
+        top = next(
+            (
+                args[0].range[1]
+                for name, args in self.commands.values()
+                if name is CommandName.SET_INTENSITY
+            ),
+            0,
+        )
+        self.add(
+            "[limits]",
+            f"max_intensity = {top}  # the highest level the capture shows; raise it only with "
+            "the maker's documentation",
+            "stop_on_disconnect = true",
+            "",
+        )
+
+    # -- vectors --------------------------------------------------------------------------
+
+    def vectors(self, profile: DeviceProfile | None) -> list[str]:
+        """Every distinct frame: as a golden vector when the draft decodes it, else a comment."""
+        p = self.p
+        lines = ["# Golden vectors: every distinct frame the capture holds."]
+        codec = FrameCodec(profile) if profile is not None else None
+        for opcode, entry in sorted(p.commands.items()):
+            named = self.commands.get(opcode)
+            for raw, count in _distinct_frames(entry):
+                frame = next(e.frame for e in entry.events if e.frame.raw == raw)
+                sequence = f"sequence = {frame.sequence}" if frame.sequence is not None else None
+                if named is None:
+                    raw_args = self._args(opcode, entry) or []
+                    raw_values = _unpack(frame.payload, raw_args, self.order.value)
+                    lines += [
+                        f"# [[vectors.commands]]  # opcode 0x{opcode:02X}, seen {times(count)}",
+                        f'# command = "unknown_0x{opcode:02X}"',
+                        *([f"# args = {{ {_inline(dict(raw_values))} }}"] if raw_values else []),
+                        *([f"# {sequence}"] if sequence else []),
+                        f"# bytes = {quote(hex_bytes(raw))}",
+                        "",
+                    ]
+                    continue
+                name, args = named
+                values = _unpack(frame.payload, args, self.order.value)
+                arg_text = ", ".join(f"{k} = {v}" for k, v in values.items())
+                lines += [
+                    f"[[vectors.commands]]  # seen {times(count)}",
+                    f"command = {quote(name.value)}",
+                    *([f"args = {{ {arg_text} }}"] if values else []),
+                    *([sequence] if sequence else []),
+                    f"bytes = {quote(hex_bytes(raw))}",
+                    "",
+                ]
+        for _opcode, entry in sorted(p.notifications.items()):
+            for raw, count in _distinct_frames(entry):
+                decoded: dict[str, int | str | bool] | None = None
+                if codec is not None:
+                    decoded = codec.decode_notification(raw).as_vector()
+                lines += [
+                    f"[[vectors.notifications]]  # seen {times(count)}",
+                    f"bytes = {quote(hex_bytes(raw))}",
+                    f"decoded = {{ {_inline(decoded or {})} }}",
+                    "",
+                ]
+        unexplained = [*p.unexplained_writes, *p.unexplained_notifications]
+        if unexplained:
+            lines.append("# Frames the layout above does not explain (damaged, or another layout):")
+            for raw, count, time, kind in group_values(sorted(unexplained, key=lambda v: v.time)):
+                lines.append(f"#   {time:9.3f} s  {kind.value:<14} {hex_bytes(raw)}  x{count}")
+        return lines
+
+
+def draft_text(protocol: Protocol, profile_id: str, source: str) -> tuple[_Draft, str]:
+    draft = _Draft(protocol, profile_id, source)
+    return draft, draft.build()
+
+
+def _distinct_frames(entry: Opcode) -> list[tuple[bytes, int]]:
+    counts: dict[bytes, int] = {}
+    for event in entry.events:
+        counts[event.frame.raw] = counts.get(event.frame.raw, 0) + 1
+    return list(counts.items())
+
+
+def _unpack(payload: bytes, args: list[Argument], order: str) -> dict[str, int]:
+    values: dict[str, int] = {}
+    offset = 0
+    for arg in args:
+        raw = payload[offset : offset + arg.type.size]
+        values[arg.name] = int.from_bytes(
+            raw, "big" if order == "big" else "little", signed=arg.type is FieldType.I8
+        )
+        offset += arg.type.size
+    return values
+
+
+def _signed(value: int) -> int:
+    return value - 0x100 if value >= 0x80 else value
+
+
+def _arg_text(arg: Argument) -> str:
+    return f'{{ name = "{arg.name}", type = "{arg.type.value}", min = {arg.min}, max = {arg.max} }}'
+
+
+def _field_text(item: NotificationField) -> str:
+    parts = [f'name = "{item.name}"']
+    if item.type is not FieldType.U8:
+        parts.append(f'type = "{item.type.value}"')
+    if item.bits:
+        bits = ", ".join(f"{k} = {v}" for k, v in item.bits.items())
+        parts.append(f"bits = {{ {bits} }}")
+    return "{ " + ", ".join(parts) + " }"
+
+
+def _inline(values: dict[str, int | str | bool]) -> str:
+    def value(v: int | str | bool) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int):
+            return str(v)
+        return quote(v)
+
+    return ", ".join(f"{k} = {value(v)}" for k, v in values.items())
+
+
+def framing_text(framing: Framing) -> str:
+    return (
+        f"header {hex_bytes(framing.header) or 'none'}, sequence {framing.sequence}, "
+        f"length {framing.length}, {framing.checksum.value}, {framing.byte_order.value}"
+    )
+
+
+def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[str]:
+    """The short report printed to the terminal."""
+    p = protocol
+    capture = p.capture
+    lines = [
+        f"Capture {printable(capture.path.name)}: {capture.records} records, "
+        f"{capture.att_pdus} ATT PDUs"
+        + (f", {capture.skipped} records skipped" if capture.skipped else "")
+        + (" (the file ends inside a record; the rest was ignored)" if capture.truncated else "")
+        + ".",
+    ]
+    for conn in capture.connections:
+        end = f"{conn.ended:.3f} s" if conn.ended is not None else "the end"
+        peer = conn.peer or "an unknown peer (it began before the capture)"
+        name = capture.names.get(conn.peer or "")
+        named = f" ({printable(name)})" if name else ""
+        lines.append(
+            f"  connection {conn.index + 1}: handle 0x{conn.handle:03X} to {peer}{named}, "
+            f"{conn.started:.3f} s to {end}, {conn.att_pdus} ATT PDUs"
+        )
+    table = p.table
+    lines.append(
+        f"Handles named by service discovery: {len(table.services)} services, "
+        f"{len(table.characteristics)} characteristics, {len(table.descriptors)} descriptors."
+    )
+    for char in sorted(table.characteristics.values(), key=lambda c: c.value_handle):
+        role = (
+            " <- command"
+            if char is p.command.char
+            else " <- notify"
+            if char is p.notify.char
+            else ""
+        )
+        lines.append(
+            f"  0x{char.value_handle:04X} {char.uuid} (service {char.service}, "
+            f"properties 0x{char.properties:02X}){role}"
+        )
+    lines.append("Frames per characteristic:")
+    for traffic in sorted(p.traffic, key=lambda t: (t.server, t.handle)):
+        lines.extend(_traffic_lines(traffic))
+    guess = p.guess
+    lines.append(
+        f"Framing: {framing_text(p.framing)}; explains {guess.explained} of {guess.total} "
+        "distinct frames"
+        + ("" if guess.byte_order_known else " (byte order not shown by the checksum)")
+        + "."
+    )
+    for opcode, entry in sorted(p.commands.items()):
+        name = p.names.get(opcode)
+        label = name.value if name else "unknown (commented out in the draft)"
+        lines.append(
+            f"  command 0x{opcode:02X}: {label}, {len(entry.events)} sent, "
+            f"{entry.size} payload bytes, answered by {entry.answer.value}"
+        )
+    for opcode, entry in sorted(p.notifications.items()):
+        kind = (
+            "ack"
+            if opcode == p.ack_opcode
+            else "status"
+            if opcode == p.status_opcode
+            else "unknown"
+        )
+        lines.append(
+            f"  notification 0x{opcode:02X}: {kind}, {len(entry.events)} received, "
+            f"{entry.size} payload bytes"
+        )
+    lines.append(f"Draft profile: {out} ({explained_vectors} golden vectors).")
+    return lines
+
+
+def _traffic_lines(traffic: Traffic) -> Iterable[str]:
+    for what, values in (("written", traffic.writes), ("notified", traffic.notifications)):
+        if not values:
+            continue
+        groups = group_values(values)
+        yield f"  {traffic.label}: {len(values)} {what}, {len(groups)} distinct"
+        for raw, count, time, kind in groups[:REPORT_GROUPS]:
+            how = (
+                ""
+                if kind in (ValueKind.NOTIFICATION, ValueKind.WRITE_REQUEST)
+                else f" ({kind.value})"
+            )
+            yield f"    {time:9.3f} s  {printable(hex_bytes(raw), 72)}  x{count}{how}"
+        if len(groups) > REPORT_GROUPS:
+            yield f"    ... {len(groups) - REPORT_GROUPS} more (all are in the draft's vectors)"

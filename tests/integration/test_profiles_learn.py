@@ -1,0 +1,243 @@
+"""`facecoach profiles learn`: captures made here (facecoach's link driving a simulated device
+over Bumble, Bumble's snooper on the central) are learned back into profiles, which must agree
+with the profiles the devices were simulated from."""
+
+import random
+import struct
+from pathlib import Path
+
+import pytest
+
+from facecoach.cli.main import main
+from facecoach.devices.learning import learn_profile
+from facecoach.devices.learning.capture import MAX_CAPTURE_BYTES, CaptureError
+from facecoach.devices.protocol.codec import FrameCodec
+from facecoach.devices.protocol.golden import vector_failures
+from facecoach.devices.protocol.profile import CommandName, DeviceProfile
+from facecoach.devices.protocol.registry import load_profile_file, load_registry
+from tests.support.captures import make_capture, no_att_capture
+
+REGISTRY = load_registry()
+REFERENCES = ["reference-a", "reference-b"]
+SENT = {
+    CommandName.SELECT_PROGRAM,
+    CommandName.SET_INTENSITY,
+    CommandName.QUERY_STATUS,
+    CommandName.STOP,
+}
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("captures")
+    made: dict[str, Path] = {}
+    for profile_id in REFERENCES:
+        path = folder / f"{profile_id}.btsnoop"
+        device = make_capture(REGISTRY.get(profile_id), path)
+        assert {c.name for c in device.firmware.received} == SENT
+        made[profile_id] = path
+    return made
+
+
+def learn_with_cli(capture: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["profiles", "learn", str(capture), "--output", str(out)]) == 0
+    return capsys.readouterr().out
+
+
+def assert_vectors_round_trip(draft: DeviceProfile) -> None:
+    assert vector_failures(draft) == []
+    codec = FrameCodec(draft)
+    for vector in draft.vectors.commands:
+        assert (
+            codec.encode_command(vector.command, dict(vector.args), vector.sequence) == vector.bytes
+        )
+        decoded = codec.decode_command(vector.bytes)
+        assert (decoded.name, decoded.args) == (vector.command, dict(vector.args))
+    for note in draft.vectors.notifications:
+        assert codec.decode_notification(note.bytes).as_vector() == note.decoded
+
+
+@pytest.mark.parametrize("profile_id", REFERENCES)
+def test_a_capture_is_learned_back_into_the_profile_it_was_made_with(
+    profile_id: str,
+    captures: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    real = REGISTRY.get(profile_id)
+    out = tmp_path / "draft.toml"
+    report = learn_with_cli(captures[profile_id], out, capsys)
+    draft = load_profile_file(out)
+
+    # The GATT layout, named through the capture's service discovery.
+    assert real.gatt.command is not None
+    assert draft.gatt.command is not None
+    assert draft.gatt.service == real.gatt.service
+    assert draft.gatt.command == real.gatt.command  # the UUID and the ATT write used
+    assert draft.gatt.notify == real.gatt.notify
+    assert draft.gatt.battery == real.gatt.battery
+    # The frame layout, with every frame explained.
+    assert draft.framing == real.framing
+    assert "explains 8 of 8 distinct frames" in report or "explains 12 of 12" in report
+    # Every command sent, under its opcode.
+    assert {n: c.opcode for n, c in draft.commands.items()} == {
+        n: real.commands[n].opcode for n in SENT
+    }
+    assert {n.opcode for n in draft.notifications.values()} <= {
+        n.opcode for n in real.notifications.values()
+    }
+    # Every distinct frame is a golden vector, and they all hold.
+    assert len(draft.vectors.commands) >= len(SENT)
+    assert draft.vectors.notifications
+    assert_vectors_round_trip(draft)
+    assert main(["profiles", "validate", str(out)]) == 0
+    assert "ok" in capsys.readouterr().out
+    # The report names the connection, the handles and the framing.
+    assert "connection 1:" in report
+    assert real.gatt.command.uuid in report
+    assert "<- command" in report
+    assert "Framing: header" in report
+
+
+@pytest.mark.parametrize("profile_id", REFERENCES)
+def test_without_known_profiles_the_framing_is_still_found_and_unknown_opcodes_are_left_as_todos(
+    profile_id: str, captures: dict[str, Path]
+) -> None:
+    real = REGISTRY.get(profile_id)
+    learned = learn_profile(captures[profile_id], known=())
+    draft = learned.profile
+    assert draft.framing == real.framing
+    assert draft.gatt.command == real.gatt.command
+    assert draft.gatt.notify == real.gatt.notify
+    for name in SENT:
+        opcode = real.commands[name].opcode
+        if name in draft.commands:  # named from the capture alone (query_status, when it can)
+            assert draft.commands[name].opcode == opcode
+        else:
+            assert f"# [commands.unknown_0x{opcode:02X}]" in learned.text
+    assert_vectors_round_trip(draft)
+
+
+def test_the_draft_goes_to_standard_output_and_the_report_to_standard_error(
+    captures: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["profiles", "learn", str(captures["reference-a"]), "--output", "-", "--id", "mine"])
+        == 0
+    )
+    out, err = capsys.readouterr()
+    assert out.startswith("# Draft made by `facecoach profiles learn`")
+    assert 'id = "mine"' in out
+    assert "Framing: header A5" in err
+
+
+def test_an_existing_draft_is_not_overwritten_without_force(
+    captures: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "draft.toml"
+    out.write_text("mine", encoding="utf-8")
+    assert main(["profiles", "learn", str(captures["reference-a"]), "--output", str(out)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert (
+        main(["profiles", "learn", str(captures["reference-a"]), "--output", str(out), "--force"])
+        == 0
+    )
+    assert load_profile_file(out).framing == REGISTRY.get("reference-a").framing
+
+
+def one_error_line(capsys: pytest.CaptureFixture[str], capture: Path) -> str:
+    assert main(["profiles", "learn", str(capture), "--output", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("facecoach: error: ")
+    return lines[0]
+
+
+def test_random_bytes_are_not_a_capture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "noise.log"
+    path.write_bytes(random.Random(7).randbytes(4096))
+    assert "is not a btsnoop capture" in one_error_line(capsys, path)
+
+
+def test_an_empty_file_is_not_a_capture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.log"
+    path.write_bytes(b"")
+    assert "is not a btsnoop capture" in one_error_line(capsys, path)
+
+
+def test_a_file_cut_inside_its_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cut.log"
+    path.write_bytes(b"btsnoop\0\0\0")
+    assert "cut short" in one_error_line(capsys, path)
+
+
+def test_an_unknown_datalink(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "h5.log"
+    path.write_bytes(b"btsnoop\0" + struct.pack(">II", 1, 1004))
+    assert "datalink 1004" in one_error_line(capsys, path)
+
+
+def test_a_capture_without_att_traffic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "scan-only.btsnoop"
+    no_att_capture(REGISTRY.get("reference-a"), path)
+    assert path.stat().st_size > 100  # it holds HCI traffic: scanning and advertising reports
+    assert "no ATT traffic" in one_error_line(capsys, path)
+
+
+def test_lengths_in_a_capture_are_not_trusted(
+    captures: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record claiming more bytes than the file holds ends the capture there."""
+    data = captures["reference-a"].read_bytes()
+    path = tmp_path / "liar.btsnoop"
+    path.write_bytes(data[:16] + struct.pack(">IIIIq", 2**31, 2**31, 0, 0, 0) + data[16:])
+    line = one_error_line(capsys, path)
+    assert "no ATT traffic" in line
+    assert "cut short" in line
+
+
+def test_a_capture_cut_in_its_last_record_is_learned_up_to_the_cut(
+    captures: dict[str, Path], tmp_path: Path
+) -> None:
+    data = captures["reference-a"].read_bytes()
+    path = tmp_path / "cut.btsnoop"
+    path.write_bytes(data[:-3])
+    learned = learn_profile(path, known=REGISTRY.profiles)
+    assert "the file ends inside a record" in learned.report[0]
+    assert learned.profile.framing == REGISTRY.get("reference-a").framing
+
+
+def test_a_huge_file_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "huge.btsnoop"
+    with path.open("wb") as out:
+        out.write(b"btsnoop\0" + struct.pack(">II", 1, 1002))
+        out.truncate(MAX_CAPTURE_BYTES + 1)  # sparse: no disk space used
+    assert "MiB are read" in one_error_line(capsys, path)
+
+
+def test_damaged_captures_give_a_draft_or_a_clear_error_never_a_crash(
+    captures: dict[str, Path], tmp_path: Path
+) -> None:
+    original = captures["reference-b"].read_bytes()
+    rng = random.Random(18)
+    path = tmp_path / "damaged.btsnoop"
+    outcomes: set[str] = set()
+    for _ in range(60):
+        data = bytearray(original)
+        for _flip in range(rng.randint(1, 12)):
+            at = rng.randrange(16, len(data))
+            data[at] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        try:
+            learned = learn_profile(path, known=REGISTRY.profiles)
+        except CaptureError:  # anything else, FacecoachError or not, fails the test
+            outcomes.add("error")
+        else:
+            assert vector_failures(learned.profile) == []
+            outcomes.add("draft")
+    assert "draft" in outcomes
