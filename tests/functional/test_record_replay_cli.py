@@ -31,7 +31,24 @@ def test_a_recorded_session_plays_back_without_the_device(
     replayed = facecoach("coach", "quick", "--replay", str(trace), *SESSION)
     assert replayed.returncode == 0, replayed.stderr
     assert "Could not" not in replayed.stderr  # every command answered as it was recorded
+    assert "Traceback" not in replayed.stderr
     assert replayed.stdout.splitlines()[-1] == recorded.stdout.splitlines()[-1]
+
+    # A trace is evidence: recording again into it is refused, and so is recording a replay
+    # into the very trace being played.
+    again = facecoach("coach", "quick", "--simulate", "--record", str(trace), *SESSION)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert read_trace(trace).entries  # untouched
+
+
+def test_simulate_replay_and_transport_are_one_at_a_time(tmp_path: Path) -> None:
+    result = facecoach("devices", "scan", "--simulate", "--transport", "usb:0")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "facecoach: error: --simulate and --transport cannot go together: each says where "
+        "the device is"
+    )
 
 
 def test_devices_record_needs_a_paired_device(tmp_path: Path) -> None:

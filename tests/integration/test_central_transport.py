@@ -4,7 +4,9 @@ on a second controller. Two dongles on one virtual air, as two USB dongles in on
 
 import asyncio
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bumble.link import LocalLink
@@ -145,3 +147,39 @@ def test_a_transport_that_cannot_be_opened_is_one_clear_line(tmp_path: Path) -> 
         "facecoach: error: cannot open the Bluetooth controller 'tcp-client:127.0.0.1:1' ("
     )
     assert "Traceback" not in result.stderr
+
+
+def test_a_controller_that_never_answers_is_given_up_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A TCP peer that accepts and says nothing (a wedged dongle) must not hang the command."""
+    from facecoach.devices.errors import TransportUnavailable
+    from facecoach.devices.simulator.bumble import central
+
+    monkeypatch.setattr(central, "TRANSPORT_TIMEOUT", 0.5)
+
+    async def run() -> str:
+        async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read()  # reads what it is sent and never answers
+            writer.close()
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        air = TransportAir(f"tcp-client:127.0.0.1:{port}")
+        try:
+            await air.central()
+        except TransportUnavailable as exc:
+            return str(exc)
+        finally:
+            await air.close()
+            server.close()
+            await server.wait_closed()
+        return "it answered"
+
+    said = run_over_tcp_result(run())
+    assert said.startswith("cannot open the Bluetooth controller 'tcp-client:127.0.0.1:")
+    assert "no answer in 0.5 s" in said
+
+
+def run_over_tcp_result(scenario: Coroutine[Any, Any, str]) -> str:
+    return asyncio.run(asyncio.wait_for(scenario, 20))

@@ -82,7 +82,10 @@ def test_a_recorded_session_replays_the_same_way(tmp_path: Path, profile_id: str
     recording = DeviceService(tmp_path, air=air)
     recording.record_to(trace_path)
     live_messages = run_session(companion(tmp_path / "one", recording, clock), clock)
-    assert recording.stop_recording() > 4
+    events, stopped = recording.stop_recording()
+    assert events > 4
+    assert stopped is None
+    assert live_messages  # the programs were selected and confirmed, live
 
     trace = read_trace(trace_path)
     kinds = [e.event for e in trace.entries]
@@ -99,6 +102,7 @@ def test_a_recorded_session_replays_the_same_way(tmp_path: Path, profile_id: str
     firmware = replayed.device(device.address).firmware
     assert isinstance(firmware, ReplayFirmware)
     assert firmware.unmatched == []
+    assert [c.name for c in firmware.received][-1] == "stop"
     with SessionLog.open(tmp_path / "two" / "log.db") as log:
         (session,) = log.sessions()
         kinds_logged = [kind for _, kind, _ in log.session_events(session.id)]

@@ -241,3 +241,13 @@ def test_damaged_captures_give_a_draft_or_a_clear_error_never_a_crash(
             assert vector_failures(learned.profile) == []
             outcomes.add("draft")
     assert "draft" in outcomes
+
+
+def test_a_device_file_or_a_pipe_is_refused_unread(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "capture.fifo"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/zero"), pipe):
+        with pytest.raises(CaptureError, match="is not a regular file"):
+            learn_profile(path)

@@ -88,6 +88,45 @@ def test_a_broken_or_hostile_trace_names_each_problem_with_its_line(tmp_path: Pa
     assert "line 6: event:" in text
 
 
+def test_a_line_of_nested_brackets_is_refused_not_a_crash(tmp_path: Path) -> None:
+    header = json.dumps(HEADER.model_dump(mode="json"))
+    path = tmp_path / "deep.jsonl"
+    path.write_text(header + "\n" + "[" * 200_000 + "]" * 200_000 + "\n")
+    with pytest.raises(TraceFileError, match="line 2: not a JSON object"):
+        read_trace(path)
+    path.write_text(header + "\n" + "{" + '"a":' * 100_000 + "1" + "}" * 100_000 + "\n")
+    with pytest.raises(TraceFileError, match="line 2: "):
+        read_trace(path)
+
+
+def test_a_trace_that_cannot_be_written_stops_without_raising() -> None:
+    """A full disk must never keep a command (the stop) from reaching the device."""
+
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            if self.getvalue():
+                raise OSError(28, "No space left on device")
+            return super().write(text)
+
+    writer = TraceWriter(FullDisk(), HEADER, clock_start=0.0)
+    writer.record(1.0, TraceEventKind.WRITE, b"\x01")  # must not raise
+    writer.record(2.0, TraceEventKind.NOTIFY, b"\x02")
+    assert writer.entries == 0
+    assert writer.stopped == "the trace could not be written (No space left on device)"
+
+
+def test_a_trace_stops_where_a_replay_would_refuse_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from facecoach.devices.protocol import trace as trace_module
+
+    monkeypatch.setattr(trace_module, "MAX_TRACE_BYTES", 600)
+    writer = TraceWriter(io.StringIO(), HEADER, clock_start=0.0)
+    for second in range(50):
+        writer.record(float(second), TraceEventKind.NOTIFY, b"\x00" * 8)
+    assert 0 < writer.entries < 50
+    assert writer.stopped is not None
+    assert "the most a replay reads" in writer.stopped
+
+
 def test_a_trace_must_start_with_its_header(tmp_path: Path) -> None:
     with pytest.raises(TraceFileError, match="line 1"):
         read_trace(lines(tmp_path, {"t": 0, "event": "connected"}))
@@ -104,6 +143,10 @@ def test_an_oversized_trace_is_refused_unread(tmp_path: Path) -> None:
         read_trace(path)
 
 
+def ack(codec: FrameCodec, opcode: int, sequence: int) -> bytes:
+    return codec.encode_notification("ack", {"of": opcode, "result": 0}, sequence)
+
+
 def test_replay_answers_each_write_as_recorded(tmp_path: Path) -> None:
     codec = FrameCodec(PROFILE)
     select = codec.encode_command(CommandName.SELECT_PROGRAM, {"program": 2}, sequence=5)
@@ -114,17 +157,18 @@ def test_replay_answers_each_write_as_recorded(tmp_path: Path) -> None:
             (0.0, TraceEventKind.CONNECTED, None),
             (0.1, TraceEventKind.NOTIFY, b"\x90\x01"),  # said on connection
             (1.0, TraceEventKind.WRITE, select),
-            (1.01, TraceEventKind.NOTIFY, b"\xa0\x02"),
+            (1.01, TraceEventKind.NOTIFY, ack(codec, 0x10, 5)),
             (2.0, TraceEventKind.WRITE, stop),
-            (2.01, TraceEventKind.NOTIFY, b"\xa0\x03"),
+            (2.01, TraceEventKind.NOTIFY, ack(codec, 0x13, 6)),
         ],
     )
     firmware = ReplayFirmware(PROFILE, read_trace(path))
     assert firmware.status_frame() == b"\x90\x01"
-    assert firmware.receive(select) == [b"\xa0\x02"]
-    # The same command with another sequence number still gets the recorded answer.
+    assert firmware.receive(select) == [ack(codec, 0x10, 5)]
+    # The same command under another sequence number is answered under that number, or the
+    # app would refuse the recorded ack.
     again = codec.encode_command(CommandName.STOP, {}, sequence=9)
-    assert firmware.receive(again) == [b"\xa0\x03"]
+    assert firmware.receive(again) == [ack(codec, 0x13, 9)]
     assert [c.name for c in firmware.received] == [CommandName.SELECT_PROGRAM, CommandName.STOP]
     # A command the recording never saw: no answer, kept for the bug report.
     unknown = codec.encode_command(CommandName.SELECT_PROGRAM, {"program": 4})

@@ -202,11 +202,19 @@ async def _run(
             print(NOT_COUNTED)
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
-        await companion.shutdown()
-        if args.record is not None:
-            events = companion.device.stop_recording()
-            said = f"{events} device event{'' if events == 1 else 's'}"
-            print(f"{said} recorded into {args.record}.", file=sys.stderr)
+        try:
+            await companion.shutdown()
+        finally:
+            if companion.device.recording:
+                _say_recorded(args.record, *companion.device.stop_recording())
+
+
+def _say_recorded(path: Path, events: int, stopped: str | None) -> None:
+    said = f"{events} device event{'' if events == 1 else 's'} recorded into {path}"
+    if stopped:
+        warn(f"{said}; then the recording stopped: {stopped}.")
+    else:
+        print(f"{said}.", file=sys.stderr)
 
 
 def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices":

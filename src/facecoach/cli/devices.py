@@ -62,6 +62,7 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     record.add_argument(
         "--seconds", type=float, default=60.0, help="how long to record (default 60)"
     )
+    record.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _simulate_flag(record)
     record.set_defaults(handler=_devices_record)
 
@@ -139,12 +140,30 @@ def device_service(args: argparse.Namespace) -> "DeviceService":
     from facecoach.companion.devices import DeviceService
     from facecoach.config.paths import config_dir
 
+    check_device_source(args)
     return DeviceService(
         config_dir(),
         simulate=bool(getattr(args, "simulate", False)),
         replay=getattr(args, "replay", None),
         radio=transport_air(getattr(args, "transport", None)),
     )
+
+
+def check_device_source(args: argparse.Namespace) -> None:
+    """--simulate, --replay and --transport each say where the device is: one at a time."""
+    chosen = [
+        flag
+        for flag, given in (
+            ("--simulate", getattr(args, "simulate", False)),
+            ("--replay", getattr(args, "replay", None) is not None),
+            ("--transport", getattr(args, "transport", None) is not None),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise FacecoachError(
+            f"{' and '.join(chosen)} cannot go together: each says where the device is"
+        )
 
 
 def transport_air(spec: str | None) -> "Air | None":
@@ -269,11 +288,13 @@ def _devices_info(args: argparse.Namespace) -> int:
 def _devices_record(args: argparse.Namespace) -> int:
     if not 0 < args.seconds <= 3600:
         raise FacecoachError("--seconds must be more than 0 and at most 3600")
+    from facecoach.wording.text import plain
+
     service = _with_problems(_service(args))
-    service.record_to(args.file)
+    service.record_to(args.file, replace=args.force)
+    name = plain(service.paired.name) if service.paired else "the device"  # from the radio
     print(
-        f"Recording {service.paired.name if service.paired else 'the device'} for "
-        f"{args.seconds:g} s into {args.file} (Ctrl-C ends it sooner)…",
+        f"Recording {name} for {args.seconds:g} s into {args.file} (Ctrl-C ends it sooner)…",
         file=sys.stderr,
     )
 
@@ -292,8 +313,10 @@ def _devices_record(args: argparse.Namespace) -> int:
         if str(exc) != "interrupted":
             service.stop_recording()
             raise
-    events = service.stop_recording()
+    events, stopped = service.stop_recording()
     say(f"Recorded {events} event{'' if events == 1 else 's'} into {args.file}.")
+    if stopped:
+        warn(f"The recording stopped early: {stopped}.")
     return EXIT_OK
 
 

@@ -155,15 +155,16 @@ def _usb_dongles() -> list[str]:
         path = libusb_package.get_library_path()
         if path:
             usb1.loadLibrary(ctypes.CDLL(str(path)))
-        found = []
+        found: list[str] = []
         with usb1.USBContext() as context:
-            for index, device in enumerate(context.getDeviceIterator(skip_on_error=True)):
+            for device in context.getDeviceIterator(skip_on_error=True):
                 classes = {(device.getDeviceClass(), device.getDeviceSubClass())}
                 for setting in device.iterSettings():
                     classes.add((setting.getClass(), setting.getSubClass()))
                 if (0xE0, 0x01) in classes:
+                    # Bumble's usb:N counts Bluetooth controllers only, as this does.
                     vendor, product = device.getVendorID(), device.getProductID()
-                    found.append(f"usb:{index} ({vendor:04x}:{product:04x})")
+                    found.append(f"usb:{len(found)} ({vendor:04x}:{product:04x})")
         return found
     except Exception:  # no libusb, no USB bus (a container), no permission: none to list
         return []

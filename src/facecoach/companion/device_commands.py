@@ -33,6 +33,10 @@ class DeviceCommandQueue:
             await asyncio.wait_for(asyncio.shield(tail), timeout)
         except TimeoutError:
             return False
+        except asyncio.CancelledError:
+            if tail.cancelled():  # cancelled by an earlier, timed-out drain: not our caller
+                return False
+            raise
         except Exception:
             return True
         return True

@@ -8,6 +8,7 @@ connect, and turns every radio failure into a `DeviceError` the user can act on.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,14 +241,21 @@ class DeviceService:
         await self.link.query_status()
         return self.link
 
-    def record_to(self, path: Path) -> TraceWriter:
+    def record_to(self, path: Path, *, replace: bool = False) -> TraceWriter:
         """Records the paired device's link, from its next connection, into a trace file for a
-        bug report; `facecoach ... --replay FILE` plays it back as a device."""
+        bug report; `facecoach ... --replay FILE` plays it back as a device. An existing file
+        is kept unless `replace` (it may be the trace of the bug)."""
         from facecoach.devices.protocol.trace import TraceHeader, TraceWriter
 
         device = self.paired
         if device is None:
             raise DeviceError("No device is paired: there is no link to record.")
+        if not replace and (path.exists() or path.is_symlink()):
+            raise DeviceError(
+                f"{path} already exists; choose another file name (or pass --force to replace it)"
+            )
+        if self.replay is not None and path.resolve() == self.replay.resolve():
+            raise DeviceError(f"{path} is the trace being played back; record into another file")
         try:
             out = path.open("w", encoding="utf-8")
         except OSError as exc:
@@ -262,21 +270,32 @@ class DeviceService:
         )
         import time
 
-        self._trace = TraceWriter(out, header, time.monotonic())
+        writer = TraceWriter(out, header, time.monotonic())
+        if writer.stopped is not None:
+            out.close()
+            raise DeviceError(f"cannot record into {path}: {writer.stopped}")
+        self._trace = writer
         self._trace_file = out
         if self.link is not None:
             self.link.trace = self._trace
         return self._trace
 
-    def stop_recording(self) -> int:
-        """Closes the trace; how many events it holds."""
+    @property
+    def recording(self) -> bool:
+        return self._trace is not None
+
+    def stop_recording(self) -> tuple[int, str | None]:
+        """Closes the trace: how many events it holds, and why it stopped early (if it did)."""
         trace, self._trace = self._trace, None
         if self.link is not None:
             self.link.trace = None
         if self._trace_file is not None:
-            self._trace_file.close()
+            with contextlib.suppress(OSError):
+                self._trace_file.close()
             self._trace_file = None
-        return trace.entries if trace is not None else 0
+        if trace is None:
+            return 0, None
+        return trace.entries, trace.stopped
 
     async def refresh_status(self) -> str | None:
         """Asks a connected device how it is; a problem comes back as text, not an exception."""

@@ -7,6 +7,7 @@ before it is read, no length in it is trusted beyond the bytes actually present,
 Bumble cannot parse is counted and skipped instead of stopping the whole capture.
 """
 
+import stat
 import struct
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -166,16 +167,20 @@ def uuid_from_le(raw: bytes) -> str | None:
 def read_capture(path: Path) -> Capture:
     """Reads a btsnoop file; CaptureError when it is not one or is too big."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
+    if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO: never read unbounded or for ever
+        raise CaptureError(f"{path} is not a regular file; give the capture file itself.")
+    size = info.st_size
     if size > MAX_CAPTURE_BYTES:
         raise CaptureError(
             f"{path} is {size / 2**20:.0f} MiB; captures up to "
             f"{MAX_CAPTURE_BYTES // 2**20} MiB are read. Capture a shorter session."
         )
     try:
-        data = path.read_bytes()[: MAX_CAPTURE_BYTES + 1]
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CAPTURE_BYTES + 1)
     except OSError as exc:
         raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
     if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):

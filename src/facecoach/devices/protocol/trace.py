@@ -107,10 +107,15 @@ M = TypeVar("M", bound=BaseModel)
 
 def _parse(numbered: tuple[int, str], model: type[M], problems: list[str]) -> M | None:
     number, line = numbered
+    if not line.lstrip().startswith("{"):
+        problems.append(f"line {number}: not a JSON object")
+        return None
     try:
         return model.model_validate(json.loads(line))
     except json.JSONDecodeError as exc:
         problems.append(f"line {number}: not JSON ({exc.msg})")
+    except RecursionError:  # a hostile line of nested brackets
+        problems.append(f"line {number}: nested too deeply to be a trace entry")
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             where = ".".join(str(part) for part in error["loc"]) or "the line"
@@ -120,24 +125,46 @@ def _parse(numbered: tuple[int, str], model: type[M], problems: list[str]) -> M 
 
 class TraceWriter:
     """Writes a trace as it happens, one line per event, flushed at once: a crash or a pulled
-    plug loses at most the event being written."""
+    plug loses at most the event being written.
+
+    It never raises into the link it records: a full disk or a pulled USB stick must not keep a
+    command (the stop) from the device. It stops recording instead, and says why in `stopped`.
+    It also stops where a trace would grow past what `read_trace` takes back."""
 
     def __init__(self, out: IO[str], header: TraceHeader, clock_start: float) -> None:
         self._out = out
         self._start = clock_start
+        self._bytes = 0
         self.entries = 0
+        self.stopped: str | None = None  # why recording stopped early
         self._write(header.model_dump(mode="json"))
 
     def record(self, now: float, kind: TraceEventKind, data: bytes | None = None) -> None:
+        if self.stopped is not None:
+            return
         entry: dict[str, object] = {"t": round(max(0.0, now - self._start), 6), "event": kind}
         if data is not None:
             entry["data"] = data[:MAX_FRAME_BYTES].hex()
-        self._write(entry)
-        self.entries += 1
+        if self._write(entry):
+            self.entries += 1
 
-    def _write(self, record: dict[str, object]) -> None:
-        self._out.write(json.dumps(record) + "\n")
-        self._out.flush()
+    def _write(self, record: dict[str, object]) -> bool:
+        line = json.dumps(record) + "\n"
+        if self._bytes + len(line) > MAX_TRACE_BYTES:
+            self.stopped = (
+                f"the trace reached {MAX_TRACE_BYTES // 2**20} MiB, the most a replay reads"
+            )
+            return False
+        try:
+            self._out.write(line)
+            self._out.flush()
+        except (OSError, ValueError) as exc:  # ValueError: the file was closed meanwhile
+            self.stopped = (
+                f"the trace could not be written ({getattr(exc, 'strerror', None) or exc})"
+            )
+            return False
+        self._bytes += len(line)
+        return True
 
 
 def replies_after_writes(trace: DeviceTrace) -> Iterator[tuple[bytes, list[tuple[float, bytes]]]]:

@@ -44,7 +44,26 @@ class ReplayFirmware:
             self.unmatched.append(data)
             return []
         self._next = max(self._next, index + 1)
-        return [frame for _delay, frame in self._script[index][1]]
+        written, replies = self._script[index]
+        frames = [frame for _delay, frame in replies]
+        if written == data or command is None:
+            return frames
+        # The same command under another sequence number: the recorded answers echo the
+        # recorded number, which the app would refuse; they are framed again with its own.
+        recorded = self._decode(written)
+        if recorded is None or recorded.sequence == command.sequence:
+            return frames
+        return [self._renumbered(f, recorded.sequence, command.sequence) for f in frames]
+
+    def _renumbered(self, frame: bytes, recorded: int | None, wanted: int | None) -> bytes:
+        assert self._codec is not None
+        try:
+            notification = self._codec.decode_notification(frame)
+        except FrameError:
+            return frame
+        if notification.sequence is None or notification.sequence != recorded:
+            return frame
+        return self._codec.encode_notification(notification.name, notification.values, wanted or 0)
 
     def _match(self, data: bytes, command: DecodedCommand | None) -> int | None:
         ahead = range(self._next, len(self._script))

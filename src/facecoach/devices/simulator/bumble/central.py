@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CENTRAL_ADDRESS = "F0:FC:00:00:00:01"
+# How long a controller behind --transport may take to open and power on.
+TRANSPORT_TIMEOUT = 10.0
 # What the central asks for in the MTU exchange; BlueZ and Android ask for about the same.
 REQUESTED_MTU = 247
 DEFAULT_ATT_MTU = 23
@@ -217,26 +219,38 @@ class TransportAir(BumbleAir):
         from bumble.transport import open_transport
 
         try:
-            transport = await open_transport(self.spec)
+            # A controller that accepts the connection and then never answers must not hang
+            # the command: opening and powering on are bounded.
+            transport = await asyncio.wait_for(open_transport(self.spec), TRANSPORT_TIMEOUT)
+            self._transport = transport
+            central = Device.with_hci(
+                "facecoach",
+                Address(CENTRAL_ADDRESS, Address.RANDOM_DEVICE_ADDRESS),
+                transport.source,
+                transport.sink,
+            )
+            await asyncio.wait_for(central.power_on(), TRANSPORT_TIMEOUT)
         except Exception as exc:  # Bumble's transports raise whatever their layer raises
+            if isinstance(exc, TimeoutError):
+                exc = TimeoutError(f"no answer in {TRANSPORT_TIMEOUT:g} s")
             raise TransportUnavailable(self.spec, exc) from None
-        self._transport = transport
-        central = Device.with_hci(
-            "facecoach",
-            Address(CENTRAL_ADDRESS, Address.RANDOM_DEVICE_ADDRESS),
-            transport.source,
-            transport.sink,
-        )
-        await central.power_on()
         self._central = central
         return central
 
     async def close(self) -> None:
-        if self._central is not None:  # it started (a transport that failed to open did not)
-            await super().close()
-        transport, self._transport = self._transport, None
-        if transport is not None:
-            await transport.close()
+        starting = self._starting
+        if starting is not None and not starting.done():
+            starting.cancel()
+        try:
+            if self._central is not None:  # it started (a failed transport did not)
+                # Over a transport that is gone, HCI commands wait for ever: bounded.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(super().close(), TRANSPORT_TIMEOUT / 5)
+        finally:
+            transport, self._transport = self._transport, None
+            if transport is not None:
+                with contextlib.suppress(Exception):
+                    await transport.close()
 
 
 class BumbleScannerBackend(BaseBleakScanner):
