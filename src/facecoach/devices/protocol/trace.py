@@ -42,7 +42,7 @@ class TraceHeader(BaseModel):
     version: Literal[1]
     profile: str = Field(min_length=1, max_length=60)
     name: str = Field(min_length=1, max_length=80)
-    address: str = Field(min_length=1, max_length=60)
+    address: str = Field(min_length=1, max_length=64)  # as a paired device's
     recorded: datetime
 
 
