@@ -84,3 +84,17 @@ def screened(isolated_dirs: Path) -> None:
 
     with SessionLog.open(isolated_dirs.parent / "data" / "facecoach.db") as log:
         SafetyRecords(log.database).record_screening({}, SystemClock().now())
+
+
+@pytest.fixture
+def notification_daemon(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A private D-Bus session bus with python-dbusmock's notification daemon on it."""
+    from dbusmock import SpawnedMock
+    from dbusmock.testcase import BusType, PrivateDBus
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")  # PrivateDBus sets it; undone after
+    with (
+        PrivateDBus(BusType.SESSION),
+        SpawnedMock.spawn_with_template("notification_daemon", {}, bustype=BusType.SESSION) as mock,
+    ):
+        yield mock.obj

@@ -138,19 +138,6 @@ def test_install_without_any_scheduler_says_what_to_do(tmp_path: Path) -> None:
 # --- the desktop notification, over a real session bus ------------------------------------------
 
 
-@pytest.fixture
-def notification_daemon(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    from dbusmock import SpawnedMock
-    from dbusmock.testcase import BusType, PrivateDBus
-
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")
-    with (
-        PrivateDBus(BusType.SESSION),
-        SpawnedMock.spawn_with_template("notification_daemon", {}, bustype=BusType.SESSION) as mock,
-    ):
-        yield mock.obj
-
-
 @needs_dbus
 def test_a_due_session_is_a_desktop_notification(
     capsys: pytest.CaptureFixture[str], calendar_days: date, notification_daemon: object

@@ -8,7 +8,6 @@ import json
 import shutil
 import sys
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -295,20 +294,6 @@ def test_an_engine_that_fails_says_why() -> None:
 
 
 # --- desktop notifications over a real D-Bus session bus -----------------------------------------
-
-
-@pytest.fixture
-def notification_daemon(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """A private session bus with python-dbusmock's notification daemon on it."""
-    from dbusmock import SpawnedMock
-    from dbusmock.testcase import BusType, PrivateDBus
-
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")  # PrivateDBus sets it; undone after
-    with (
-        PrivateDBus(BusType.SESSION),
-        SpawnedMock.spawn_with_template("notification_daemon", {}, bustype=BusType.SESSION) as mock,
-    ):
-        yield mock.obj
 
 
 @needs_dbus
