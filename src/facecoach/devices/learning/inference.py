@@ -409,10 +409,6 @@ def observed_range(entry: Opcode, offset: int, size: int, order: ByteOrder) -> t
     return min(values), max(values)
 
 
-def sequences_of(entry: Opcode) -> list[int | None]:
-    return [e.frame.sequence for e in entry.events]
-
-
 def kind_of_notification(protocol: Protocol, opcode: int) -> NotificationKind:
     return NotificationKind.ACK if opcode == protocol.ack_opcode else NotificationKind.STATUS
 
