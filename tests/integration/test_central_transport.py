@@ -77,7 +77,7 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
         await ours.pull_out()
 
     run_over_tcp(run(), timeout=60)
-    received = [c.name.value for c in device.firmware.received]
+    received = [c.name for c in device.firmware.received]
     assert received[0] == "query_status"  # on connecting
     assert "select_program" in received  # the routine's program
     assert received[-1] == "stop"
@@ -134,7 +134,7 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
         await ours.pull_out()
 
     run_over_tcp(run(), timeout=90)
-    assert [c.name.value for c in device.firmware.received][-1] == "stop"
+    assert [c.name for c in device.firmware.received][-1] == "stop"
 
 
 def test_a_transport_that_cannot_be_opened_is_one_clear_line(tmp_path: Path) -> None:

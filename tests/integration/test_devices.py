@@ -25,15 +25,15 @@ from facecoach.devices.protocol.registry import load_registry, parse_profile, sh
 from facecoach.devices.protocol.status import LinkState
 from facecoach.devices.simulator.inprocess import Air, SimulatedDevice
 from tests.support.device_air import air_for
-from tests.support.virtual_time import run_virtual
+from tests.support.virtual_time import loop_clock, run_virtual
 
 REGISTRY = load_registry()
 SHIPPED = {p.id: p for p in REGISTRY.profiles}
-WITH_PROGRAMS = ["reference-a", "reference-b"]
+WITH_PROGRAMS = ["reference-a", "reference-b", "reference-c"]
 
 
 def air_and_link(carrier: str, profile_id: str) -> tuple[Air, SimulatedDevice, DeviceLink]:
-    air = air_for(carrier, [SHIPPED[profile_id]])
+    air = air_for(carrier, [SHIPPED[profile_id]], clock=loop_clock)
     device = next(iter(air.devices.values()))
     link = DeviceLink(
         device.profile,
@@ -46,11 +46,12 @@ def air_and_link(carrier: str, profile_id: str) -> tuple[Air, SimulatedDevice, D
 
 def test_shipped_profiles_load_without_problems() -> None:
     assert REGISTRY.problems == []
-    assert set(SHIPPED) == {"reference-a", "reference-b", "generic-battery"}
+    assert set(SHIPPED) == {"reference-a", "reference-b", "reference-c", "generic-battery"}
     assert sorted(p.name for p in shipped_profiles_dir().glob("*.toml")) == [
         "generic-battery.toml",
         "reference-a.toml",
         "reference-b.toml",
+        "reference-c.toml",
     ]
 
 
@@ -230,7 +231,8 @@ def test_an_ack_that_arrives_before_the_write_returns_is_not_missed(
         return asyncio.get_running_loop().time() - started
 
     assert run_virtual(run()) == 0.0  # confirmed at once, not after a timeout and a retry
-    assert len(device.firmware.received) == 1
+    sent = [c.name for c in device.firmware.received]
+    assert sent.count(CommandName.SELECT_PROGRAM) == 1
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)

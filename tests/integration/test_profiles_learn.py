@@ -3,6 +3,7 @@ over Bumble, Bumble's snooper on the central) are learned back into profiles, wh
 with the profiles the devices were simulated from."""
 
 import random
+import re
 import struct
 from pathlib import Path
 
@@ -18,13 +19,19 @@ from facecoach.devices.protocol.registry import load_profile_file, load_registry
 from tests.support.captures import make_capture, no_att_capture
 
 REGISTRY = load_registry()
-REFERENCES = ["reference-a", "reference-b"]
+REFERENCES = ["reference-a", "reference-b", "reference-c"]
 SENT = {
     CommandName.SELECT_PROGRAM,
     CommandName.SET_INTENSITY,
     CommandName.QUERY_STATUS,
     CommandName.STOP,
 }
+# What the app sends by itself to reference-c: on connection, then on a timer.
+SCHEDULED = {"reference-c": {"sync_clock", "set_limit", "keepalive"}}
+
+
+def sent_to(profile_id: str) -> set[str]:
+    return SENT | SCHEDULED.get(profile_id, set())
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +41,7 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for profile_id in REFERENCES:
         path = folder / f"{profile_id}.btsnoop"
         device = make_capture(REGISTRY.get(profile_id), path)
-        assert {c.name for c in device.firmware.received} == SENT
+        assert {c.name for c in device.firmware.received} == sent_to(profile_id)
         made[profile_id] = path
     return made
 
@@ -78,16 +85,18 @@ def test_a_capture_is_learned_back_into_the_profile_it_was_made_with(
     assert draft.gatt.battery == real.gatt.battery
     # The frame layout, with every frame explained.
     assert draft.framing == real.framing
-    assert "explains 8 of 8 distinct frames" in report or "explains 12 of 12" in report
+    explained = re.search(r"explains (\d+) of (\d+) distinct frames", report)
+    assert explained is not None
+    assert explained[1] == explained[2]
     # Every command sent, under its opcode.
     assert {n: c.opcode for n, c in draft.commands.items()} == {
-        n: real.commands[n].opcode for n in SENT
+        n: real.commands[n].opcode for n in sent_to(profile_id)
     }
     assert {n.opcode for n in draft.notifications.values()} <= {
         n.opcode for n in real.notifications.values()
     }
     # Every distinct frame is a golden vector, and they all hold.
-    assert len(draft.vectors.commands) >= len(SENT)
+    assert len(draft.vectors.commands) >= len(sent_to(profile_id))
     assert draft.vectors.notifications
     assert_vectors_round_trip(draft)
     assert main(["profiles", "validate", str(out)]) == 0
@@ -106,7 +115,10 @@ def test_without_known_profiles_the_framing_is_still_found_and_unknown_opcodes_a
     real = REGISTRY.get(profile_id)
     learned = learn_profile(captures[profile_id], known=())
     draft = learned.profile
-    assert draft.framing == real.framing
+    assert real.framing is not None
+    assert draft.framing is not None
+    # How bit fields fill a byte does not show in frames: only a known profile can say it.
+    assert draft.framing.model_copy(update={"bit_order": real.framing.bit_order}) == real.framing
     assert draft.gatt.command == real.gatt.command
     assert draft.gatt.notify == real.gatt.notify
     for name in SENT:

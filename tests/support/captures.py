@@ -26,7 +26,7 @@ async def usual_session(link: DeviceLink) -> None:
     await link.query_status()
     await link.set_intensity(3)
     await link.query_status()
-    await link.send(next(n for n in profile.commands if n.value == "stop"))
+    await link.send("stop")
 
 
 def make_capture(

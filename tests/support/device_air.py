@@ -1,6 +1,7 @@
 """The two carriers a simulated device can travel on in tests, built the same way."""
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from facecoach.devices.protocol.profile import DeviceProfile
@@ -14,8 +15,16 @@ CARRIERS = ("in-process", "bumble")
 FIRST_ADDRESS_BYTE = 0xDA
 
 
-def air_for(carrier: str, profiles: Iterable[DeviceProfile], **options: Any) -> Air:
-    devices = reference_devices(profiles, first_byte=FIRST_ADDRESS_BYTE)
+def air_for(
+    carrier: str,
+    profiles: Iterable[DeviceProfile],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    **options: Any,
+) -> Air:
+    """`clock` is the devices' own (battery, keep-alive): a virtual-time loop's `time` makes
+    their timers run on the loop's clock."""
+    devices = reference_devices(profiles, first_byte=FIRST_ADDRESS_BYTE, clock=clock)
     if carrier == "bumble":
         from facecoach.devices.simulator.bumble.central import BumbleAir
 

@@ -43,3 +43,12 @@ def run_virtual(coro: Coroutine[Any, Any, T]) -> T:
         return loop.run_until_complete(coro)
     finally:
         loop.close()
+
+
+def loop_clock() -> float:
+    """The running loop's time, and 0 before it runs (where a virtual loop starts): the clock
+    for simulated devices, so their own timers (battery, keep-alive) keep virtual time."""
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:
+        return 0.0

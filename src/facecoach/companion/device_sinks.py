@@ -31,7 +31,7 @@ class ProgramSelector(Protocol):
 
     async def select_program(self, program_id: str) -> DeviceProgram: ...
     async def set_intensity(self, level: int) -> int: ...
-    async def send(self, name: CommandName, args: dict[str, int] | None = None) -> object: ...
+    async def send(self, name: str, args: dict[str, int] | None = None) -> object: ...
 
 
 def program_for(profile: DeviceProfile, wanted: str | None) -> tuple[DeviceProgram | None, str]:
@@ -169,7 +169,11 @@ class DeviceWatch:
     def _on_link_event(self, event: "LinkEvent") -> None:
         from facecoach.devices.link import LinkEventKind
 
-        if event.kind in (LinkEventKind.DROPPED, LinkEventKind.GAVE_UP):
+        if event.kind in (
+            LinkEventKind.DROPPED,
+            LinkEventKind.GAVE_UP,
+            LinkEventKind.KEEPALIVE_LOST,
+        ):
             self._cues.needs_you(event.text)
         elif event.kind is LinkEventKind.STATUS:
             charging = bool(self._link.status.charging)

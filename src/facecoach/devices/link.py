@@ -39,8 +39,10 @@ from facecoach.devices.protocol.profile import (
     CommandName,
     DeviceProfile,
     DeviceProgram,
+    KeepAlive,
     NotificationKind,
 )
+from facecoach.devices.protocol.scheduled import scheduled_args
 from facecoach.devices.protocol.status import DeviceStatus, LinkState
 from facecoach.devices.protocol.trace import TraceEventKind, TraceWriter
 from facecoach.devices.scanning import RADIO_UNAVAILABLE
@@ -58,6 +60,8 @@ class LinkEventKind(StrEnum):
     GAVE_UP = "gave_up"
     STATUS = "status"
     BAD_FRAME = "bad_frame"
+    # The device stopped stimulating by itself: its keep-alive did not come in time.
+    KEEPALIVE_LOST = "keepalive_lost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +111,17 @@ class DeviceLink:
         self._client: BleakClient | None = None
         self._listeners: list[Callable[[LinkEvent], None]] = [on_event] if on_event else []
         self._waiters: list[_Waiter] = []
+        # One command at a time, held while its answer is awaited.
         self._lock = asyncio.Lock()
+        # One frame on the air at a time: the keep-alive goes out while a command waits for
+        # its answer, but never between the chunks of another frame.
+        self._write_lock = asyncio.Lock()
         self._sequence = 0
         self._closing = False
         self._reconnect_task: asyncio.Task[None] | None = None
+        self._keepalive_task: asyncio.Task[None] | None = None
+        self.keepalives_sent = 0
+        self._told_keepalive_lost = False
 
     def subscribe(self, listener: Callable[[LinkEvent], None]) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -132,7 +143,67 @@ class DeviceLink:
             self.state = LinkState.DISCONNECTED
             raise
         self.state = LinkState.CONNECTED
+        try:
+            await self._set_up()
+        except DeviceError as exc:
+            await self.disconnect()
+            raise ConnectionFailed(
+                f"{self.name} connected but did not take its set-up ({exc}); it was "
+                "disconnected. Try again, or check its profile's [[on_connect]]."
+            ) from exc
         self._emit(LinkEventKind.CONNECTED, f"Connected to {self.name}.")
+
+    async def _set_up(self) -> None:
+        """What the profile says goes on every connection: its writes (the clock, a soft
+        limit), then the keep-alive for as long as the link lasts."""
+        for write in self.profile.on_connect:
+            args = scheduled_args(write, self.profile, unix_time=time.time(), counter=0)
+            await self._send(write.command, args)
+        keepalive = self.profile.keepalive
+        if keepalive is not None and self._keepalive_task is None:
+            self._keepalive_task = asyncio.get_running_loop().create_task(
+                self._keep_alive(keepalive)
+            )
+
+    def _stop_keepalive(self) -> None:
+        task, self._keepalive_task = self._keepalive_task, None
+        if task is not None:
+            task.cancel()
+
+    async def _keep_alive(self, spec: KeepAlive) -> None:
+        assert self._codec is not None
+        loop = asyncio.get_running_loop()
+        interval = spec.interval_ms / 1000
+        due = loop.time()
+        count = 0
+        while True:
+            client = self._client
+            if client is None or self.state is not LinkState.CONNECTED:
+                break
+            args = scheduled_args(spec, self.profile, unix_time=time.time(), counter=count)
+            frame = self._codec.encode_command(spec.command, args, self._next_sequence())
+            try:
+                await self._write(client, frame)
+            except (BleakError, OSError, EOFError, CommandError) as exc:
+                # A lost link is the disconnect callback's to handle; the next frame is due
+                # on time anyway, in case it was only this write.
+                log.info("%s: keep-alive not sent: %s", self.address, exc)
+            else:
+                count += 1
+                self.keepalives_sent += 1
+            # On a fixed grid, so late wake-ups do not add up; after a stall longer than
+            # the interval, the next slot from now rather than a burst of missed ones.
+            due += interval
+            now = loop.time()
+            if due < now:
+                due = now + interval - (now - due) % interval
+            await asyncio.sleep(due - now)
+        if self._keepalive_task is asyncio.current_task():
+            self._keepalive_task = None
+
+    def _next_sequence(self) -> int:
+        self._sequence = (self._sequence + 1) & 0xFF
+        return self._sequence
 
     async def _open(self, *, pair: bool) -> None:
         device = await self._find()
@@ -211,6 +282,7 @@ class DeviceLink:
 
     async def disconnect(self) -> None:
         self._closing = True
+        self._stop_keepalive()
         if self._reconnect_task is not None:
             self._reconnect_task.cancel()
             try:
@@ -233,6 +305,7 @@ class DeviceLink:
         if self._closing or client is not self._client:
             return
         self._client = None
+        self._stop_keepalive()
         self._fail_waiters(ConnectionFailed(f"{self.name} disconnected."))
         was_running = bool(self.status.running)
         self.status = replace(self.status, running=False)
@@ -252,8 +325,11 @@ class DeviceLink:
                 log.info("reconnect attempt %d to %s failed: %s", attempt, self.address, exc)
                 continue
             self.state = LinkState.CONNECTED
+            # A drop during the set-up or the reselection starts the next reconnection by
+            # itself.
+            with contextlib.suppress(DeviceError):
+                await self._set_up()
             if self.selected_program is not None:
-                # A drop during the reselection starts the next reconnection by itself.
                 with contextlib.suppress(DeviceError):
                     await self._send(
                         CommandName.SELECT_PROGRAM, {self._select_arg: self.selected_program.code}
@@ -272,12 +348,12 @@ class DeviceLink:
     # -- commands ---------------------------------------------------------------------------
 
     async def send(
-        self, name: CommandName, args: dict[str, int] | None = None
+        self, name: str, args: dict[str, int] | None = None
     ) -> DecodedNotification | None:
         """Sends one command and waits for the device's confirmation."""
         return await self._send(name, args or {})
 
-    async def _send(self, name: CommandName, args: dict[str, int]) -> DecodedNotification | None:
+    async def _send(self, name: str, args: dict[str, int]) -> DecodedNotification | None:
         if self._codec is None:
             raise CommandError(f"{self.name} takes no commands.")
         command = self.profile.commands.get(name)
@@ -290,9 +366,9 @@ class DeviceLink:
                 client = self._client
                 if client is None or self.state is not LinkState.CONNECTED:
                     raise CommandError(f"{self.name} is not connected.")
-                self._sequence = (self._sequence + 1) & 0xFF
-                frame = self._codec.encode_command(name, args, self._sequence)
-                waiter = self._waiter_for(name, args, self._sequence)
+                sequence = self._next_sequence()
+                frame = self._codec.encode_command(name, args, sequence)
+                waiter = self._waiter_for(name, args, sequence)
                 try:
                     await self._write(client, frame)
                     if waiter is None:
@@ -323,7 +399,7 @@ class DeviceLink:
             f"again, because repeating it is not safe: check the device.{hint}"
         )
 
-    def _waiter_for(self, name: CommandName, args: dict[str, int], sequence: int) -> _Waiter | None:
+    def _waiter_for(self, name: str, args: dict[str, int], sequence: int) -> _Waiter | None:
         command = self.profile.commands[name]
         rule = command.ack
         framed_with_sequence = self.profile.framing is not None and self.profile.framing.sequence
@@ -359,9 +435,12 @@ class DeviceLink:
             raise CommandError(f"{self.name} has no command characteristic {endpoint.uuid}.")
         with_response = endpoint.write.value == "with_response"
         size = min(self.profile.gatt.max_write, char.max_write_without_response_size)
-        self._record(TraceEventKind.WRITE, frame)
-        for start in range(0, len(frame), size):
-            await client.write_gatt_char(char, frame[start : start + size], response=with_response)
+        async with self._write_lock:
+            self._record(TraceEventKind.WRITE, frame)
+            for start in range(0, len(frame), size):
+                await client.write_gatt_char(
+                    char, frame[start : start + size], response=with_response
+                )
 
     def _on_notification(self, _sender: object, data: bytearray) -> None:
         assert self._codec is not None
@@ -391,6 +470,15 @@ class DeviceLink:
 
     def _update_status(self, n: DecodedNotification) -> None:
         values = n.values
+        # Said once when the device first reports it, again only after a status without it.
+        lost = bool(values.get("keepalive_lost")) and not values.get("running")
+        told, self._told_keepalive_lost = self._told_keepalive_lost, lost
+        if lost and not told:
+            self._emit(
+                LinkEventKind.KEEPALIVE_LOST,
+                f"{self.name} stopped stimulating by itself: it did not hear from facecoach "
+                "in time (the device's keep-alive).",
+            )
         code = values.get("program")
         changed: dict[str, Any] = {}
         if code is not None:
@@ -427,7 +515,7 @@ class DeviceLink:
 
     @property
     def _select_arg(self) -> str:
-        return self.profile.commands[CommandName.SELECT_PROGRAM].args[0].name
+        return self.profile.commands[CommandName.SELECT_PROGRAM].inputs[0].name
 
     async def select_program(self, program_id: str) -> DeviceProgram:
         try:
@@ -449,7 +537,7 @@ class DeviceLink:
         if command is None:
             raise CommandError(f"{self.name} has no intensity setting.")
         capped = self.capped_intensity(level)
-        await self._send(CommandName.SET_INTENSITY, {command.args[0].name: capped})
+        await self._send(CommandName.SET_INTENSITY, {command.inputs[0].name: capped})
         self.status = replace(self.status, intensity=capped)
         return capped
 

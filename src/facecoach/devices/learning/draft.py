@@ -20,13 +20,13 @@ from facecoach.devices.learning.inference import (
 )
 from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL, DEVICE_INFO_SERVICE
 from facecoach.devices.protocol.codec import FrameCodec
+from facecoach.devices.protocol.fields import BitOrder, ByteOrder, FieldType, lay_out
 from facecoach.devices.protocol.profile import (
     LOCAL_NAME_LITERAL_START,
     AckKind,
     Argument,
     CommandName,
     DeviceProfile,
-    FieldType,
     Framing,
     NotificationField,
 )
@@ -78,6 +78,7 @@ class _Draft:
         self.source = source
         self.lines: list[str] = []
         self.order = protocol.framing.byte_order
+        self.bit_order = protocol.framing.bit_order
         known = protocol.known
         self.known_commands = (
             {spec.opcode: spec for spec in known.commands.values()} if known else {}
@@ -87,7 +88,7 @@ class _Draft:
         )
         self.notification_names: dict[int, str] = {}
         self.status_fields: list[str] = []
-        self.commands: dict[int, tuple[CommandName, list[Argument]]] = {}
+        self.commands: dict[int, tuple[str, list[Argument]]] = {}
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -102,6 +103,7 @@ class _Draft:
         self._gatt()
         self._framing()
         self._commands()
+        self._scheduled_writes()
         self._notifications()
         self._programs_and_limits()
         return "\n".join(self.lines) + "\n"
@@ -114,7 +116,7 @@ class _Draft:
             f"# Draft made by `facecoach profiles learn` from {printable(p.capture.path.name)}.",
             "# Everything here is what the capture showed; check each TODO before using it with",
             "# a device on your skin. `facecoach profiles validate FILE` checks it again.",
-            "schema_version = 1",
+            f"schema_version = {p.known.schema_version if p.known is not None else 1}",
             f"id = {quote(self.id)}",
             f"name = {quote(printable(name, 80))}",
             'vendor = "unknown"  # TODO: the maker',
@@ -146,7 +148,7 @@ class _Draft:
             found.add("skin_contact")
         return found
 
-    def _named(self) -> set[CommandName]:
+    def _named(self) -> set[str]:
         return {name for name, _ in self.commands.values()}
 
     def _matchers(self) -> None:
@@ -219,6 +221,8 @@ class _Draft:
             f"checksum = {quote(f.checksum.value)}",
             f'byte_order = "{f.byte_order.value}"  # {order_note}',
         )
+        if f.bit_order is not BitOrder.MSB_FIRST and p.known is not None:
+            self.add(f'bit_order = "{f.bit_order.value}"  # taken from {p.known.id!r}')
         for other in guess.runners_up[:3]:
             self.add(f"# Explains the frames as well: {framing_text(other)}")
         self.add("")
@@ -234,24 +238,38 @@ class _Draft:
             args = self._args(opcode, entry)
             if args is None:
                 continue
-            if name is CommandName.SET_INTENSITY and (len(args) != 1 or args[0].range[1] < 1):
+            inputs = [arg for arg in args if arg.value is None]
+            if name == CommandName.SET_INTENSITY and (len(inputs) != 1 or inputs[0].range[1] < 1):
                 continue
-            if name is CommandName.SELECT_PROGRAM and len(args) != 1:
+            if name == CommandName.SELECT_PROGRAM and len(inputs) != 1:
                 continue
             self.commands[opcode] = (name, args)
 
     def _args(self, opcode: int, entry: Opcode) -> list[Argument] | None:
         known = self.known_commands.get(opcode)
         if known is not None and self.p.names.get(opcode) is not None and known.args:
+            # The known layout (bit fields, wide fields, fixed values), with the ranges the
+            # capture shows.
+            layout = lay_out([a.spec for a in known.args], self.order, self.bit_order)
+            seen = [layout.unpack(e.frame.payload) for e in entry.events]
             args: list[Argument] = []
-            offset = 0
-            for arg in known.args:
-                low, high = observed_range(entry, offset, arg.type.size, self.order)
-                if arg.type is FieldType.I8:
-                    low, high = _signed(low), _signed(high)
-                    low, high = min(low, high), max(low, high)
-                args.append(Argument(name=arg.name, type=arg.type, min=low, max=high))
-                offset += arg.type.size
+            for index, arg in enumerate(known.args):
+                unbounded = arg.min is None and arg.max is None
+                if arg.value is not None or unbounded or self._scheduled(opcode):
+                    # Fixed, or free in the known profile (a clock), or filled in by the app
+                    # itself: the capture's few values would be too narrow a range.
+                    args.append(arg)
+                    continue
+                values = [row[index] for row in seen]
+                args.append(
+                    Argument(
+                        name=arg.name,
+                        type=arg.type,
+                        order=arg.order,
+                        min=min(values),
+                        max=max(values),
+                    )
+                )
             return args
         if entry.size == 0:
             return []
@@ -260,6 +278,41 @@ class _Draft:
             for i in range(entry.size)
             for low, high in [observed_range(entry, i, 1, self.order)]
         ]
+
+    def _scheduled(self, opcode: int) -> bool:
+        """Whether the known profile sends this command by itself (on connection, a keep-alive)."""
+        known = self.p.known
+        name = self.p.names.get(opcode)
+        if known is None or name is None:
+            return False
+        writes = [*known.on_connect, *([known.keepalive] if known.keepalive else [])]
+        return any(write.command == name for write in writes)
+
+    def _scheduled_writes(self) -> None:
+        """The known profile's writes on connection and keep-alive, for the commands the
+        capture showed: without its keep-alive, a device would stop itself seconds in."""
+        known = self.p.known
+        if known is None:
+            return
+        named = self._named()
+        for write in known.on_connect:
+            if write.command in named:
+                self.add(
+                    f"[[on_connect]]  # as in {known.id!r}",
+                    f"command = {quote(write.command)}",
+                    f"args = {{ {_inline(dict(write.args))} }}",
+                    "",
+                )
+        keepalive = known.keepalive
+        if keepalive is not None and keepalive.command in named:
+            self.add(
+                f"[keepalive]  # as in {known.id!r}: the device stops without it",
+                f"command = {quote(keepalive.command)}",
+                f"args = {{ {_inline(dict(keepalive.args))} }}",
+                f"interval_ms = {keepalive.interval_ms}",
+                f"timeout_ms = {keepalive.timeout_ms}",
+                "",
+            )
 
     def _commands(self) -> None:
         p = self.p
@@ -270,14 +323,19 @@ class _Draft:
                 name, args = self.commands[opcode]
                 known = self.known_commands.get(opcode)
                 self.add(f"# opcode 0x{opcode:02X}: {seen}; name {p.name_sources[opcode]}.")
-                self.add(f"[commands.{name.value}]", f"opcode = 0x{opcode:02X}")
+                self.add(f"[commands.{name}]", f"opcode = 0x{opcode:02X}")
                 if known is not None and known.idempotent and p.known is not None:
                     self.add(f"idempotent = true  # as in {p.known.id!r}")
                 else:
                     self.add("# TODO: `idempotent = true` if sending it twice is harmless")
                 if args:
                     self.add(f"args = [{', '.join(_arg_text(a) for a in args)}]")
-                    self.add("# min and max are the values the capture shows; widen with care")
+                    narrowed = known is None or any(
+                        (mine.min, mine.max) != (theirs.min, theirs.max)
+                        for mine, theirs in zip(args, known.args, strict=False)
+                    )
+                    if narrowed:
+                        self.add("# min and max are the values the capture shows; widen with care")
                 self.add(f"ack = {self._ack_text(opcode, answer, args)}")
                 self.add("")
             else:
@@ -385,10 +443,19 @@ class _Draft:
             self.add("")
 
     def _program_codes(self) -> list[int]:
-        for opcode, (name, _args) in self.commands.items():
-            if name is CommandName.SELECT_PROGRAM:
+        for opcode, (name, args) in self.commands.items():
+            if name == CommandName.SELECT_PROGRAM:
                 entry = self.p.commands[opcode]
-                codes = [int.from_bytes(e.frame.payload, self.order.value) for e in entry.events]
+                codes = [
+                    next(
+                        iter(
+                            _unpack(
+                                e.frame.payload, args, self.order.value, self.bit_order
+                            ).values()
+                        )
+                    )
+                    for e in entry.events
+                ]
                 return sorted(set(codes))
         return []
 
@@ -415,7 +482,7 @@ class _Draft:
             (
                 args[0].range[1]
                 for name, args in self.commands.values()
-                if name is CommandName.SET_INTENSITY
+                if name == CommandName.SET_INTENSITY
             ),
             0,
         )
@@ -441,7 +508,7 @@ class _Draft:
                 sequence = f"sequence = {frame.sequence}" if frame.sequence is not None else None
                 if named is None:
                     raw_args = self._args(opcode, entry) or []
-                    raw_values = _unpack(frame.payload, raw_args, self.order.value)
+                    raw_values = _unpack(frame.payload, raw_args, self.order.value, self.bit_order)
                     lines += [
                         f"# [[vectors.commands]]  # opcode 0x{opcode:02X}, seen {times(count)}",
                         f'# command = "unknown_0x{opcode:02X}"',
@@ -452,11 +519,11 @@ class _Draft:
                     ]
                     continue
                 name, args = named
-                values = _unpack(frame.payload, args, self.order.value)
+                values = _unpack(frame.payload, args, self.order.value, self.bit_order)
                 arg_text = ", ".join(f"{k} = {v}" for k, v in values.items())
                 lines += [
                     f"[[vectors.commands]]  # seen {times(count)}",
-                    f"command = {quote(name.value)}",
+                    f"command = {quote(name)}",
                     *([f"args = {{ {arg_text} }}"] if values else []),
                     *([sequence] if sequence else []),
                     f"bytes = {quote(hex_bytes(raw))}",
@@ -493,30 +560,31 @@ def _distinct_frames(entry: Opcode) -> list[tuple[bytes, int]]:
     return list(counts.items())
 
 
-def _unpack(payload: bytes, args: list[Argument], order: str) -> dict[str, int]:
-    values: dict[str, int] = {}
-    offset = 0
-    for arg in args:
-        raw = payload[offset : offset + arg.type.size]
-        values[arg.name] = int.from_bytes(
-            raw, "big" if order == "big" else "little", signed=arg.type is FieldType.I8
-        )
-        offset += arg.type.size
-    return values
-
-
-def _signed(value: int) -> int:
-    return value - 0x100 if value >= 0x80 else value
+def _unpack(
+    payload: bytes, args: list[Argument], order: str, bit_order: BitOrder
+) -> dict[str, int]:
+    """The arguments a caller gives (fixed values left out), as the draft's layout reads them."""
+    layout = lay_out([a.spec for a in args], ByteOrder(order), bit_order)
+    values = layout.unpack(payload)
+    return {arg.name: value for arg, value in zip(args, values, strict=True) if arg.value is None}
 
 
 def _arg_text(arg: Argument) -> str:
-    return f'{{ name = "{arg.name}", type = "{arg.type.value}", min = {arg.min}, max = {arg.max} }}'
+    parts = [f'name = "{arg.name}"', f'type = "{arg.type.value}"']
+    if arg.order is not None:
+        parts.append(f'order = "{arg.order.value}"')
+    if arg.value is not None:
+        parts.append(f"value = {arg.value}")
+    parts += [f"{key} = {v}" for key, v in (("min", arg.min), ("max", arg.max)) if v is not None]
+    return "{ " + ", ".join(parts) + " }"
 
 
 def _field_text(item: NotificationField) -> str:
     parts = [f'name = "{item.name}"']
     if item.type is not FieldType.U8:
         parts.append(f'type = "{item.type.value}"')
+    if item.order is not None:
+        parts.append(f'order = "{item.order.value}"')
     if item.bits:
         bits = ", ".join(f"{k} = {v}" for k, v in item.bits.items())
         parts.append(f"bits = {{ {bits} }}")
@@ -590,7 +658,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
     )
     for opcode, entry in sorted(p.commands.items()):
         name = p.names.get(opcode)
-        label = name.value if name else "unknown (commented out in the draft)"
+        label = name or "unknown (commented out in the draft)"
         lines.append(
             f"  command 0x{opcode:02X}: {label}, {len(entry.events)} sent, "
             f"{entry.size} payload bytes, answered by {entry.answer.value}"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from itertools import pairwise, product
 
 from facecoach.devices.protocol.checksums import ChecksumKind, checksum
-from facecoach.devices.protocol.profile import ByteOrder, Framing
+from facecoach.devices.protocol.fields import ByteOrder
+from facecoach.devices.protocol.profile import Framing
 
 MAX_HEADER = 4
 

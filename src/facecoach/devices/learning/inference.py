@@ -18,9 +18,9 @@ from facecoach.devices.learning.capture import (
 )
 from facecoach.devices.learning.framing import Frame, FramingGuess, detect_framing, split
 from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL
+from facecoach.devices.protocol.fields import ByteOrder
 from facecoach.devices.protocol.profile import (
     AckKind,
-    ByteOrder,
     CommandName,
     DeviceProfile,
     Framing,
@@ -107,7 +107,7 @@ class Protocol:
     ack_opcode: int | None
     status_opcode: int | None
     known: DeviceProfile | None  # the shipped or user profile whose names were borrowed
-    names: dict[int, CommandName]  # command opcode -> the name facecoach knows it by
+    names: dict[int, str]  # command opcode -> the name facecoach knows it by
     name_sources: dict[int, str]
     peer_name: str | None
     write_with_response: bool
@@ -194,8 +194,13 @@ def infer(capture: Capture, known: Sequence[DeviceProfile]) -> Protocol:
     candidates = [p for p in known if p.framing is not None and p.gatt.command is not None]
     chosen = _known_profile(candidates, command.uuid, guess)
     framing = guess.framing
-    if not guess.byte_order_known and chosen is not None and chosen.framing is not None:
-        framing = framing.model_copy(update={"byte_order": chosen.framing.byte_order})
+    if chosen is not None and chosen.framing is not None:
+        # How bit fields fill a byte never shows in the frames' structure: the known
+        # profile's; and its byte order, unless a two-byte checksum showed it.
+        update: dict[str, object] = {"bit_order": chosen.framing.bit_order}
+        if not guess.byte_order_known:
+            update["byte_order"] = chosen.framing.byte_order
+        framing = framing.model_copy(update=update)
     commands, unexplained_writes = _by_opcode(framing, writes)
     notifications, unexplained_notes = _by_opcode(framing, notes)
     ack_opcode = _ack_opcode(framing, commands, notifications)
@@ -368,13 +373,13 @@ def _names(
     known: DeviceProfile | None,
     ack_opcode: int | None,
     status_opcode: int | None,
-) -> tuple[dict[int, CommandName], dict[int, str]]:
-    names: dict[int, CommandName] = {}
+) -> tuple[dict[int, str], dict[int, str]]:
+    names: dict[int, str] = {}
     sources: dict[int, str] = {}
     if known is not None:
         for name, spec in known.commands.items():
             entry = commands.get(spec.opcode)
-            if entry is not None and sum(a.type.size for a in spec.args) == entry.size:
+            if entry is not None and spec.payload_size == entry.size:
                 names[spec.opcode] = name
                 sources[spec.opcode] = f"from the profile {known.id!r}"
     # From the capture alone: the one command without arguments that the status answers.

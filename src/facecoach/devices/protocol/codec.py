@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from facecoach.devices.errors import CommandError, FrameError, IncompleteFrame
 from facecoach.devices.protocol.checksums import checksum
+from facecoach.devices.protocol.fields import PayloadLayout
 from facecoach.devices.protocol.profile import (
     Command,
     CommandName,
     DeviceProfile,
-    FieldType,
     Framing,
     Notification,
     NotificationKind,
@@ -41,7 +41,7 @@ class DecodedNotification:
 
 @dataclass(frozen=True, slots=True)
 class DecodedCommand:
-    name: CommandName
+    name: str  # a CommandName for the five facecoach knows
     sequence: int | None
     args: dict[str, int]
     size: int  # bytes the frame took, so a stream can move on to the next one
@@ -59,12 +59,17 @@ class FrameCodec:
         self._notifications_by_opcode = {
             n.opcode: (name, n) for name, n in profile.notifications.items()
         }
+        framing = self.framing
+        self._command_layouts = {c.opcode: c.layout(framing) for c in profile.commands.values()}
+        self._notification_layouts = {
+            n.opcode: n.layout(framing) for n in profile.notifications.values()
+        }
 
     # -- app side ---------------------------------------------------------------------------
 
-    def encode_command(self, name: CommandName, args: dict[str, int], sequence: int = 0) -> bytes:
+    def encode_command(self, name: str, args: dict[str, int], sequence: int = 0) -> bytes:
         command = self._command(name)
-        expected = {arg.name for arg in command.args}
+        expected = {arg.name for arg in command.inputs}
         if set(args) != expected:
             missing = sorted(expected - set(args))
             extra = sorted(set(args) - expected)
@@ -73,21 +78,25 @@ class FrameCodec:
                 + (f"; missing {missing}" if missing else "")
                 + (f"; unknown {extra}" if extra else "")
             )
-        payload = bytearray()
+        values: list[int] = []
         for arg in command.args:
+            if arg.value is not None:
+                values.append(arg.value)
+                continue
             value = args[arg.name]
             low, high = arg.range
             if not low <= value <= high:
                 raise CommandError(f"{name}: {arg.name} must be from {low} to {high} (got {value})")
-            payload += self._pack(value, arg.type)
-        if name is CommandName.SET_INTENSITY:
-            level = args[command.args[0].name]
+            values.append(value)
+        if name == CommandName.SET_INTENSITY:
+            level = args[command.inputs[0].name]
             if level > self.profile.limits.max_intensity:
                 raise CommandError(
                     f"intensity {level} is above this device's limit of "
                     f"{self.profile.limits.max_intensity}"
                 )
-        return self._frame(command.opcode, sequence, bytes(payload))
+        payload = self._command_layouts[command.opcode].pack(values)
+        return self._frame(command.opcode, sequence, payload)
 
     def decode_notification(self, data: bytes) -> DecodedNotification:
         opcode, sequence, payload, _ = self._unframe(bytes(data), self._notification_size)
@@ -99,23 +108,25 @@ class FrameCodec:
     def decode_command(self, data: bytes) -> DecodedCommand:
         opcode, sequence, payload, size = self._unframe(bytes(data), self._command_size)
         name, command = self._commands_by_opcode[opcode]
-        args: dict[str, int] = {}
-        offset = 0
-        for arg in command.args:
-            args[arg.name] = self._unpack(payload[offset : offset + arg.type.size], arg.type)
-            offset += arg.type.size
+        raw = self._command_layouts[opcode].unpack(payload)
+        # Fixed values (reserved bits) are the frame's, not arguments anyone gave.
+        args = {
+            arg.name: value
+            for arg, value in zip(command.args, raw, strict=True)
+            if arg.value is None
+        }
         return DecodedCommand(name, sequence, args, size)
 
     def encode_notification(self, name: str, values: FieldValues, sequence: int = 0) -> bytes:
         spec = self.profile.notifications[name]
-        payload = bytearray()
+        raw: list[int] = []
         for item in spec.fields:
             if item.bits:
-                raw = sum(1 << bit for flag, bit in item.bits.items() if values.get(flag))
+                raw.append(sum(1 << bit for flag, bit in item.bits.items() if values.get(flag)))
             else:
-                raw = int(values.get(item.name, 0))
-            payload += self._pack(raw, item.type)
-        return self._frame(spec.opcode, sequence, bytes(payload))
+                low, high = item.type.bounds
+                raw.append(min(high, max(low, int(values.get(item.name, 0)))))
+        return self._frame(spec.opcode, sequence, self._notification_layouts[spec.opcode].pack(raw))
 
     # -- framing ----------------------------------------------------------------------------
 
@@ -191,31 +202,23 @@ class FrameCodec:
         return opcode, sequence, payload, end
 
     def _notification_size(self, opcode: int) -> int | None:
-        found = self._notifications_by_opcode.get(opcode)
-        return found[1].payload_size if found else None
+        found = self._notification_layouts.get(opcode)
+        return found.size if found else None
 
     def _command_size(self, opcode: int) -> int | None:
-        found = self._commands_by_opcode.get(opcode)
-        return sum(arg.type.size for arg in found[1].args) if found else None
+        found = self._command_layouts.get(opcode)
+        return found.size if found else None
 
-    def _command(self, name: CommandName) -> Command:
+    def _command(self, name: str) -> Command:
         try:
             return self.profile.commands[name]
         except KeyError:
             raise CommandError(f"{self.profile.name} has no {name} command") from None
 
-    def _pack(self, value: int, kind: FieldType) -> bytes:
-        return value.to_bytes(kind.size, self.framing.byte_order.value, signed=kind is FieldType.I8)
-
-    def _unpack(self, raw: bytes, kind: FieldType) -> int:
-        return int.from_bytes(raw, self.framing.byte_order.value, signed=kind is FieldType.I8)
-
     def _unpack_fields(self, spec: Notification, payload: bytes) -> FieldValues:
         values: FieldValues = {}
-        offset = 0
-        for item in spec.fields:
-            raw = self._unpack(payload[offset : offset + item.type.size], item.type)
-            offset += item.type.size
+        layout: PayloadLayout = self._notification_layouts[spec.opcode]
+        for item, raw in zip(spec.fields, layout.unpack(payload), strict=True):
             if item.bits:
                 for flag, bit in item.bits.items():
                     values[flag] = bool(raw >> bit & 1)

@@ -5,6 +5,7 @@ GATT endpoints are, how commands are framed and acknowledged, how notifications 
 programs it offers, its safety limits, and golden vectors that pin its byte layout.
 """
 
+import difflib
 import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -12,8 +13,20 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from facecoach.devices.protocol.checksums import ChecksumKind
+from facecoach.devices.protocol.fields import (
+    BitOrder,
+    ByteOrder,
+    FieldSpec,
+    FieldType,
+    LayoutError,
+    PayloadLayout,
+    lay_out,
+)
 
-PROFILE_SCHEMA_VERSION = 1
+# Version 2 adds what version 1 cannot say: commands beyond the five facecoach knows, writes
+# made on every connection, a keep-alive, bit-packed and wide fields, a byte order per field.
+# A file keeps version 1 as long as it uses none of these, so older facecoach still reads it.
+PROFILE_SCHEMA_VERSION = 2
 
 _UUID_128 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _BASE_UUID_TAIL = "-0000-1000-8000-00805f9b34fb"
@@ -145,15 +158,12 @@ class GattLayout(_Strict):
         return self
 
 
-class ByteOrder(StrEnum):
-    LITTLE = "little"
-    BIG = "big"
-
-
 class Framing(_Strict):
     """Frame layout: header, opcode, [sequence], [length], payload, checksum.
 
-    The checksum covers everything after the header up to the checksum itself.
+    The checksum covers everything after the header up to the checksum itself. `byte_order` is
+    the checksum's and every wide field's that does not name its own; `bit_order` is how
+    bit-packed fields fill a byte.
     """
 
     header: HexBytes = Field(default=b"", max_length=4)
@@ -161,44 +171,40 @@ class Framing(_Strict):
     length: bool = True
     checksum: ChecksumKind = ChecksumKind.NONE
     byte_order: ByteOrder = ByteOrder.LITTLE
+    bit_order: BitOrder = BitOrder.MSB_FIRST
 
 
-class FieldType(StrEnum):
-    U8 = "u8"
-    U16 = "u16"
-    I8 = "i8"
-
-    @property
-    def size(self) -> int:
-        return 2 if self is FieldType.U16 else 1
-
-    @property
-    def bounds(self) -> tuple[int, int]:
-        return {
-            FieldType.U8: (0, 0xFF),
-            FieldType.U16: (0, 0xFFFF),
-            FieldType.I8: (-0x80, 0x7F),
-        }[self]
+# The field types a version-1 profile could name.
+VERSION_1_TYPES = frozenset({FieldType.U8, FieldType.U16, FieldType.I8})
 
 
 class Argument(_Strict):
-    """A typed, range-checked command argument."""
+    """A typed, range-checked command argument, or a fixed value (reserved bits, a magic byte)
+    that the command always carries and nobody passes."""
 
     name: Identifier
     type: FieldType = FieldType.U8
+    order: ByteOrder | None = None
     min: int | None = None
     max: int | None = None
+    value: int | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
         low, high = self.type.bounds
-        if self.min is not None and not low <= self.min <= high:
-            raise ValueError(f"min {self.min} does not fit in {self.type}")
-        if self.max is not None and not low <= self.max <= high:
-            raise ValueError(f"max {self.max} does not fit in {self.type}")
+        for key in ("min", "max", "value"):
+            given = getattr(self, key)
+            if given is not None and not low <= given <= high:
+                raise ValueError(f"{key} {given} does not fit in {self.type}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is larger than max")
+        if self.value is not None and (self.min is not None or self.max is not None):
+            raise ValueError("a fixed value takes no min or max")
         return self
+
+    @property
+    def spec(self) -> FieldSpec:
+        return FieldSpec(self.name, self.type, self.order)
 
     @property
     def range(self) -> tuple[int, int]:
@@ -235,9 +241,20 @@ class AckRule(_Strict):
     expect_values: dict[Identifier, int] = Field(default_factory=dict)
 
 
+def _checked_layout(specs: list[FieldSpec]) -> None:
+    """Refuses fields that bytes cannot hold (the byte and bit order do not change that)."""
+    try:
+        lay_out(specs, ByteOrder.LITTLE)
+    except LayoutError as exc:
+        raise ValueError(str(exc)) from None
+
+
 class Command(_Strict):
     opcode: int = Field(ge=0, le=0xFF)
     args: tuple[Argument, ...] = ()
+    # What it does, in a few words, for `facecoach devices send --list` (commands beyond the
+    # five facecoach sends by itself).
+    purpose: str = Field(default="", max_length=200)
     # Sending it twice does no harm, so a lost acknowledgement may be retried. Off unless the
     # profile says so: a second `start` may restart the device's own program timer.
     idempotent: bool = False
@@ -253,10 +270,24 @@ class Command(_Strict):
         names = [arg.name for arg in self.args]
         if len(set(names)) != len(names):
             raise ValueError("argument names must be unique")
+        inputs = {arg.name for arg in self.inputs}
         for arg_name in self.ack.expect_args.values():
-            if arg_name not in names:
+            if arg_name not in inputs:
                 raise ValueError(f"ack.expect_args names {arg_name!r}, which is not an argument")
+        _checked_layout([arg.spec for arg in self.args])
         return self
+
+    @property
+    def inputs(self) -> tuple[Argument, ...]:
+        """The arguments a caller gives: all but the fixed ones."""
+        return tuple(arg for arg in self.args if arg.value is None)
+
+    def layout(self, framing: Framing) -> PayloadLayout:
+        return lay_out([arg.spec for arg in self.args], framing.byte_order, framing.bit_order)
+
+    @property
+    def payload_size(self) -> int:
+        return lay_out([arg.spec for arg in self.args], ByteOrder.LITTLE).size
 
 
 class NotificationKind(StrEnum):
@@ -267,15 +298,22 @@ class NotificationKind(StrEnum):
 class NotificationField(_Strict):
     name: Identifier
     type: FieldType = FieldType.U8
-    # A flags byte: bit number -> boolean field name.
+    order: ByteOrder | None = None
+    # A flags field: bit number -> boolean field name.
     bits: dict[Identifier, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if self.bits and self.type.signed:
+            raise ValueError(f"flags need an unsigned type, not {self.type}")
         for name, bit in self.bits.items():
-            if not 0 <= bit < self.type.size * 8:
+            if not 0 <= bit < self.type.width:
                 raise ValueError(f"bit {bit} for {name!r} does not fit in {self.type}")
         return self
+
+    @property
+    def spec(self) -> FieldSpec:
+        return FieldSpec(self.name, self.type, self.order)
 
 
 # Status fields the app understands; a profile may decode others, which are shown as they are.
@@ -289,6 +327,14 @@ class Notification(_Strict):
     # For acks: what a non-zero `result` means, worded for the user ("the device is charging").
     results: dict[str, str] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        names = self.names
+        if len(set(names)) != len(names):
+            raise ValueError("field and flag names must be unique")
+        _checked_layout([item.spec for item in self.fields])
+        return self
+
     @property
     def names(self) -> list[str]:
         names: list[str] = []
@@ -296,9 +342,12 @@ class Notification(_Strict):
             names.extend(item.bits or [item.name])
         return names
 
+    def layout(self, framing: Framing) -> PayloadLayout:
+        return lay_out([item.spec for item in self.fields], framing.byte_order, framing.bit_order)
+
     @property
     def payload_size(self) -> int:
-        return sum(item.type.size for item in self.fields)
+        return lay_out([item.spec for item in self.fields], ByteOrder.LITTLE).size
 
 
 class DeviceProgram(_Strict):
@@ -313,8 +362,40 @@ class SafetyLimits(_Strict):
     stop_on_disconnect: bool = True
 
 
+class ArgumentSource(StrEnum):
+    """A value the app fills in when it sends a scheduled write."""
+
+    UNIX_TIME = "unix_time"  # whole seconds since 1970-01-01 UTC, when the frame is sent
+    MAX_INTENSITY = "max_intensity"  # the profile's limits.max_intensity (a soft limit)
+    COUNTER = "counter"  # 0, 1, 2, ... per connection, wrapping at the field's width
+
+
+class ScheduledWrite(_Strict):
+    """A command the app sends by itself, with its arguments: literal numbers or sources."""
+
+    command: Identifier
+    args: dict[Identifier, int | ArgumentSource] = Field(default_factory=dict)
+
+
+class KeepAlive(ScheduledWrite):
+    """A dead-man switch: while running, the device stops unless it gets this command at least
+    every `timeout_ms`. The app sends it every `interval_ms` for as long as it is connected."""
+
+    interval_ms: int = Field(ge=50, le=60_000)
+    timeout_ms: int = Field(ge=100, le=300_000)
+
+    @model_validator(mode="after")
+    def _check_timing(self) -> Self:
+        if self.timeout_ms < 2 * self.interval_ms:
+            raise ValueError(
+                f"keepalive.timeout_ms ({self.timeout_ms}) must be at least twice interval_ms "
+                f"({self.interval_ms}), so that one lost frame does not stop the device"
+            )
+        return self
+
+
 class CommandVector(_Strict):
-    command: CommandName
+    command: Identifier
     args: dict[Identifier, int] = Field(default_factory=dict)
     sequence: int = Field(default=0, ge=0, le=0xFF)
     bytes: HexBytes
@@ -342,7 +423,7 @@ class GoldenVectors(_Strict):
 class DeviceProfile(_Strict):
     """A device family as data. See the README's 'Writing a device profile'."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[1, 2]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     name: str = Field(min_length=1, max_length=80)
     vendor: str = Field(min_length=1, max_length=80)
@@ -356,8 +437,12 @@ class DeviceProfile(_Strict):
     match: tuple[Matcher, ...] = Field(min_length=1, max_length=20)
     gatt: GattLayout
     framing: Framing | None = None
-    commands: dict[CommandName, Command] = Field(default_factory=dict)
+    # The five facecoach knows by name (CommandName) and, from version 2, any others.
+    commands: dict[Identifier, Command] = Field(default_factory=dict)
     notifications: dict[Identifier, Notification] = Field(default_factory=dict)
+    # Sent in this order on every connection, before anything else (time sync, soft limits).
+    on_connect: tuple[ScheduledWrite, ...] = Field(default=(), max_length=8)
+    keepalive: KeepAlive | None = None
     programs: tuple[DeviceProgram, ...] = ()
     default_program: Identifier | None = None
     limits: SafetyLimits = SafetyLimits()
@@ -367,10 +452,43 @@ class DeviceProfile(_Strict):
     def _check(self) -> Self:
         if self.commands and (self.framing is None or self.gatt.command is None):
             raise ValueError("commands need [framing] and the gatt.command/gatt.notify endpoints")
+        self._check_version()
         self._check_opcodes()
         self._check_programs()
         self._check_commands()
+        self._check_scheduled_writes()
         return self
+
+    def _check_version(self) -> None:
+        if self.schema_version >= 2:
+            return
+        needs = self.version_2_features()
+        if needs:
+            raise ValueError(f"this profile uses {', '.join(needs)}, which need schema_version = 2")
+
+    def version_2_features(self) -> list[str]:
+        """What this profile uses that a version-1 profile cannot say."""
+        found: list[str] = []
+        extra = sorted(set(self.commands) - set(CommandName))
+        if extra:
+            found.append(f"commands beyond the five ({', '.join(extra)})")
+        if self.on_connect:
+            found.append("on_connect")
+        if self.keepalive is not None:
+            found.append("keepalive")
+        if self.framing is not None and self.framing.bit_order is not BitOrder.MSB_FIRST:
+            found.append("framing.bit_order")
+        specs = [arg for c in self.commands.values() for arg in c.args]
+        fields = [f for n in self.notifications.values() for f in n.fields]
+        if any(a.type not in VERSION_1_TYPES for a in specs) or any(
+            f.type not in VERSION_1_TYPES for f in fields
+        ):
+            found.append("field types other than u8, u16 and i8")
+        if any(a.order is not None for a in specs) or any(f.order is not None for f in fields):
+            found.append("a byte order per field")
+        if any(a.value is not None for a in specs):
+            found.append("fixed argument values")
+        return found
 
     def _check_opcodes(self) -> None:
         opcodes = [n.opcode for n in self.notifications.values()]
@@ -414,11 +532,72 @@ class DeviceProfile(_Strict):
         if intensity is not None:
             if self.limits.max_intensity <= 0:
                 raise ValueError("set_intensity needs limits.max_intensity")
-            if len(intensity.args) != 1:
+            if len(intensity.inputs) != 1:
                 raise ValueError("set_intensity takes exactly one argument, the level")
         select = self.commands.get(CommandName.SELECT_PROGRAM)
-        if select is not None and (len(select.args) != 1 or not self.programs):
+        if select is not None and (len(select.inputs) != 1 or not self.programs):
             raise ValueError("select_program takes one argument and needs [[programs]]")
+        known = [name.value for name in CommandName]
+        for name in self.commands:
+            if name in known:
+                continue
+            # A misspelt `select_program` would otherwise be a command facecoach never sends.
+            close = [k for k in difflib.get_close_matches(name, known, n=1, cutoff=0.8)]
+            if close and close[0] not in self.commands:
+                raise ValueError(f"command {name!r}: did you mean {close[0]!r}?")
+
+    def _check_scheduled_writes(self) -> None:
+        writes: list[tuple[str, ScheduledWrite]] = [
+            (f"on_connect[{i}]", w) for i, w in enumerate(self.on_connect)
+        ]
+        if self.keepalive is not None:
+            writes.append(("keepalive", self.keepalive))
+        for where, write in writes:
+            command = self.commands.get(write.command)
+            if command is None:
+                raise ValueError(
+                    f"{where} names the command {write.command!r}, which is not in [commands]"
+                )
+            if write.command == CommandName.START:
+                raise ValueError(f"{where}: stimulation is never started by the app on its own")
+            inputs = {arg.name: arg for arg in command.inputs}
+            if set(write.args) != set(inputs):
+                raise ValueError(
+                    f"{where}: {write.command} takes {sorted(inputs) or 'no arguments'}, "
+                    f"the write gives {sorted(write.args) or 'none'}"
+                )
+            for arg_name, value in write.args.items():
+                arg = inputs[arg_name]
+                low, high = arg.range
+                if value is ArgumentSource.UNIX_TIME and (arg.type.signed or arg.type.width < 32):
+                    raise ValueError(
+                        f"{where}: unix_time needs a u32 argument, {arg_name} is {arg.type}"
+                    )
+                if value is ArgumentSource.COUNTER and arg.type.signed:
+                    raise ValueError(
+                        f"{where}: a counter needs an unsigned argument, {arg_name} is {arg.type}"
+                    )
+                if (
+                    value is ArgumentSource.MAX_INTENSITY
+                    and not low <= self.limits.max_intensity <= high
+                ):
+                    raise ValueError(
+                        f"{where}: limits.max_intensity ({self.limits.max_intensity}) does not "
+                        f"fit {arg_name} ({low}-{high})"
+                    )
+                if isinstance(value, int) and not low <= value <= high:
+                    raise ValueError(
+                        f"{where}: {arg_name} must be from {low} to {high} (got {value})"
+                    )
+        if self.keepalive is not None:
+            command = self.commands[self.keepalive.command]
+            if self.keepalive.command in set(CommandName):
+                raise ValueError("the keepalive needs a command of its own, not one of the five")
+            if command.ack.kind is not AckKind.NONE:
+                raise ValueError(
+                    f"the keepalive command {self.keepalive.command!r} must have "
+                    'ack = { kind = "none" }: it is sent on a timer and never waited for'
+                )
 
     def notification_of(self, kind: NotificationKind) -> tuple[str, Notification] | None:
         """The (first) notification of a kind, with its name: the device's ack or its status."""

@@ -143,6 +143,7 @@ class SimulatedDevice:
     connections: int = 0
     _in_range: bool = True
     _range_listeners: list[Callable[[bool], None]] = field(default_factory=list)
+    _keepalive_watch: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     @classmethod
     def from_profile(
@@ -279,9 +280,13 @@ class SimulatedDevice:
         if faults.crash_on_writes > 0:
             faults.crash_on_writes -= 1
             raise FirmwareCrash("the simulated firmware failed on this write")
+        if faults.ignored_writes > 0:
+            faults.ignored_writes -= 1
+            return WriteOutcome([], [])
         already = len(self.firmware.received)
         replies = self.firmware.receive(payload)
         understood = self.firmware.received[already:]
+        self._watch_keepalive()
         if faults.disconnect_after_writes is not None:
             faults.disconnect_after_writes -= 1
             if faults.disconnect_after_writes <= 0:
@@ -308,6 +313,28 @@ class SimulatedDevice:
     def set_battery(self, percent: float) -> None:
         self.firmware.set_battery(percent)
         self.push_status()
+
+    def _watch_keepalive(self) -> None:
+        """Wakes at the keep-alive's deadline, so a stalled app sees the device stop then
+        (a status notification), as a real device's own timer would make it."""
+        if self._keepalive_watch is not None:
+            self._keepalive_watch.cancel()
+            self._keepalive_watch = None
+        remaining = self.firmware.keepalive_remaining()
+        if remaining is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (a unit test): the state still settles when next read
+        self._keepalive_watch = loop.call_later(max(0.0, remaining) + 0.001, self._keepalive_due)
+
+    def _keepalive_due(self) -> None:
+        self._keepalive_watch = None
+        if self.firmware.settle():
+            self.push_status()
+        else:
+            self._watch_keepalive()
 
     def push_status(self) -> None:
         """Devices with status notifications send one by themselves when something changes."""

@@ -23,6 +23,9 @@ ACK_REFUSED_CHARGING = 1
 ACK_REFUSED_NO_PROGRAM = 2
 ACK_REFUSED_BATTERY = 3
 
+# What the simulated electrodes read, in the tenths of a degree a status may carry.
+SKIN_TEMPERATURE = 312
+
 # Drains about 1 % per minute of stimulation: a 20-minute session takes a fifth of the charge.
 DRAIN_PER_SECOND = 1.0 / 60.0
 LOW_BATTERY_CUTOFF = 5
@@ -39,6 +42,7 @@ class Faults:
     disconnect_after_writes: int | None = None  # the link drops after this many more writes
     refuse_connections: int = 0  # connection attempts that fail before one succeeds
     crash_on_writes: int = 0  # writes on which the firmware itself fails (raises)
+    ignored_writes: int = 0  # writes taken by the radio that the firmware never sees (a hang)
 
 
 class SimulatedFirmware:
@@ -66,7 +70,16 @@ class SimulatedFirmware:
         self.running = False
         self.received: list[DecodedCommand] = []
         self.rejected_frames: list[str] = []
+        # The last arguments of each command beyond the five (the clock, a limit, a timer).
+        self.settings: dict[str, dict[str, int]] = {}
         self._buffer = b""
+        self._started_at = 0.0
+        keepalive = profile.keepalive
+        self._keepalive_timeout = keepalive.timeout_ms / 1000 if keepalive else None
+        self._keepalive_at = 0.0
+        # Set when the device stopped itself because the keep-alive did not come in time.
+        self.keepalive_lost = False
+        self.keepalive_stops = 0
 
     # -- state ------------------------------------------------------------------------------
 
@@ -88,8 +101,33 @@ class SimulatedFirmware:
         self._drain()
         self.running = False
 
+    def keepalive_deadline(self) -> float | None:
+        """When the device stops by itself unless a keep-alive comes (clock time), or None."""
+        if not self.running or self._keepalive_timeout is None:
+            return None
+        return self._keepalive_at + self._keepalive_timeout
+
+    def keepalive_remaining(self) -> float | None:
+        """Seconds until the keep-alive's deadline, or None while it does not apply."""
+        deadline = self.keepalive_deadline()
+        return None if deadline is None else deadline - self._clock()
+
+    def settle(self) -> bool:
+        """Brings the state up to now; True when the keep-alive's deadline just stopped it."""
+        before = self.keepalive_stops
+        self._drain()
+        return self.keepalive_stops > before
+
     def _drain(self) -> None:
         now = self._clock()
+        deadline = self.keepalive_deadline()
+        if deadline is not None and now > deadline:
+            # The dead-man switch: the output stops at the deadline, not when someone looks.
+            self._battery -= (deadline - self._battery_at) * DRAIN_PER_SECOND
+            self._battery_at = deadline
+            self.running = False
+            self.keepalive_lost = True
+            self.keepalive_stops += 1
         if self.running:
             self._battery -= (now - self._battery_at) * DRAIN_PER_SECOND
             if self._battery <= LOW_BATTERY_CUTOFF:
@@ -97,13 +135,17 @@ class SimulatedFirmware:
         self._battery_at = now
 
     def status_values(self) -> FieldValues:
+        battery = self.battery  # settles the state first
         return {
             "program": self.program_code,
             "intensity": self.intensity,
-            "battery": self.battery,
+            "battery": battery,
             "charging": self.charging,
             "contact": self.contact,
             "running": self.running,
+            "keepalive_lost": self.keepalive_lost,
+            "temperature": SKIN_TEMPERATURE,
+            "elapsed": round(self._clock() - self._started_at) if self.running else 0,
         }
 
     def status_frame(self, sequence: int = 0) -> bytes | None:
@@ -155,21 +197,30 @@ class SimulatedFirmware:
 
     def _apply(self, command: DecodedCommand) -> int:
         self._drain()
-        if command.name is CommandName.SELECT_PROGRAM:
+        if command.name == CommandName.SELECT_PROGRAM:
             code = next(iter(command.args.values()))
             if self.profile.program_by_code(code) is None:
                 return ACK_REFUSED_NO_PROGRAM
             self.program_code = code
-        elif command.name is CommandName.SET_INTENSITY:
+        elif command.name == CommandName.SET_INTENSITY:
             self.intensity = next(iter(command.args.values()))
-        elif command.name is CommandName.START:
+        elif command.name == CommandName.START:
             if self.charging:
                 return ACK_REFUSED_CHARGING
             if self.battery <= LOW_BATTERY_CUTOFF:
                 return ACK_REFUSED_BATTERY
             self.running = True
-        elif command.name is CommandName.STOP:
+            self.keepalive_lost = False
+            now = self._clock()
+            self._started_at = now
+            # A full timeout from the start for the first keep-alive.
+            self._keepalive_at = now
+        elif command.name == CommandName.STOP:
             self.running = False
+        elif self.profile.keepalive is not None and command.name == self.profile.keepalive.command:
+            self._keepalive_at = self._clock()
+        elif command.name not in set(CommandName):
+            self.settings[command.name] = dict(command.args)
         return ACK_DONE
 
     def on_disconnect(self) -> None:

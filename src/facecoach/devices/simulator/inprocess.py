@@ -7,6 +7,7 @@ to a simulated device through bleak's own public classes, exactly as it talks to
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -322,11 +323,15 @@ class SimulatedClientBackend(BaseBleakClient):
 
 
 def reference_devices(
-    profiles: Iterable[DeviceProfile], first_byte: int = 0x5A
+    profiles: Iterable[DeviceProfile],
+    first_byte: int = 0x5A,
+    clock: Callable[[], float] = time.monotonic,
 ) -> list[SimulatedDevice]:
     """One simulated device per profile, with stable addresses: what `--simulate` shows."""
     devices = [
-        SimulatedDevice.from_profile(profile, f"{first_byte:02X}:1D:00:00:00:{index:02X}")
+        SimulatedDevice.from_profile(
+            profile, f"{first_byte:02X}:1D:00:00:00:{index:02X}", clock=clock
+        )
         for index, profile in enumerate(profiles, start=1)
     ]
     for index, device in enumerate(devices):

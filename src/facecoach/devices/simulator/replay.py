@@ -39,6 +39,11 @@ class ReplayFirmware:
         command = self._decode(data)
         if command is not None:
             self.received.append(command)
+            keepalive = self.profile.keepalive
+            if keepalive is not None and command.name == keepalive.command:
+                # Sent on the app's own timer, so never in step with the recording; it is
+                # answered by nothing and must not move the place in the recording.
+                return []
         index = self._match(data, command)
         if index is None:
             self.unmatched.append(data)
@@ -93,6 +98,13 @@ class ReplayFirmware:
 
     def status_frame(self) -> bytes | None:
         return self._greeting
+
+    # A recording keeps no timers of its own: its answers are the recorded ones.
+    def keepalive_remaining(self) -> float | None:
+        return None
+
+    def settle(self) -> bool:
+        return False
 
     # What tests do to a simulated device does nothing to a recording.
     def plug_in(self, charging: bool = True) -> None:
