@@ -4,6 +4,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Static
 
 from facecoach.companion.devices import DeviceService
@@ -18,6 +19,19 @@ from facecoach.tui.screens.session import SessionScreen
 from tests.support.tui_support import make_companion, start_session, text_of, until
 
 PROFILES = load_registry().profiles
+DEVICES = len(PROFILES)  # the simulated air holds one device per shipped profile
+
+
+REF_A = "5A:1D:00:00:00:02"
+REF_B = "5A:1D:00:00:00:03"
+
+
+async def pair_row(pilot: Pilot[None], table: DataTable[object], address: str) -> None:
+    """Moves to the device's row with the arrow keys and pairs it (`p`): rows come in the
+    order the devices are heard, which a rescan may change."""
+    index = next(i for i in range(table.row_count) if table.get_row_at(i)[1] == address)
+    moves = index - table.cursor_row
+    await pilot.press(*(["down"] * moves if moves > 0 else ["up"] * -moves), "p")
 
 
 def simulated_app(clock: FakeClock) -> tuple[FacecoachApp, SimulatedAir]:
@@ -40,9 +54,8 @@ def test_pair_from_the_devices_screen_then_the_session_selects_the_program(
             await pilot.pause()
             assert isinstance(app.screen, DevicesScreen)
             table = app.screen.query_one("#nearby", DataTable)
-            await until(pilot, lambda: table.row_count == 3)
-            # Recognised devices come first in order of appearance; Reference A is second.
-            await pilot.press("down", "p")
+            await until(pilot, lambda: table.row_count == DEVICES)
+            await pair_row(pilot, table, REF_A)
             await until(
                 pilot,
                 lambda: (
@@ -80,8 +93,8 @@ def test_a_device_on_its_charger_blocks_the_session_start(clock: FakeClock) -> N
             app.notify = lambda message, **kw: messages.append(str(message))  # type: ignore[method-assign]
             await pilot.press("d")
             table = app.screen.query_one("#nearby", DataTable)
-            await until(pilot, lambda: table.row_count == 3)
-            await pilot.press("down", "down", "p")
+            await until(pilot, lambda: table.row_count == DEVICES)
+            await pair_row(pilot, table, REF_B)
             await until(
                 pilot,
                 lambda: (
@@ -108,15 +121,17 @@ def test_the_devices_screen_counts_what_it_finds_rescans_and_asks_before_forgett
             await pilot.press("d")
             await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
             table = app.screen.query_one("#nearby", DataTable)
-            await until(pilot, lambda: table.row_count == 3)
-            await until(pilot, lambda: text_of(app, "#scan-state") == "Scanning… found 3 devices.")
+            await until(pilot, lambda: table.row_count == DEVICES)
+            await until(
+                pilot, lambda: text_of(app, "#scan-state") == f"Scanning… found {DEVICES} devices."
+            )
             # The address is a column that fits at 80 columns.
             assert "5A:1D:00:00:00:0" in str(table.get_row_at(0)[1])
             await pilot.press("r")
             await pilot.pause()
-            await until(pilot, lambda: table.row_count == 3)  # found again after the rescan
+            await until(pilot, lambda: table.row_count == DEVICES)  # found again after the rescan
 
-            await pilot.press("down", "p")
+            await pair_row(pilot, table, REF_A)
             await until(pilot, lambda: app.companion.device.is_connected)
             await until(pilot, lambda: not app.screen.query_one("#disconnect", Button).disabled)
             connect = app.screen.query_one("#connect", Button)
@@ -152,8 +167,8 @@ def test_program_and_intensity_can_be_changed_by_hand_never_above_the_limit(
             await pilot.press("d")
             await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
             table = app.screen.query_one("#nearby", DataTable)
-            await until(pilot, lambda: table.row_count == 3)
-            await pilot.press("down", "p")
+            await until(pilot, lambda: table.row_count == DEVICES)
+            await pair_row(pilot, table, REF_A)
             await until(pilot, lambda: app.companion.device.is_connected)
             await until(pilot, lambda: "m changes the program" in text_of(app, "#programs"))
             before = ref_a.firmware.program_code
