@@ -66,6 +66,24 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     _simulate_flag(record)
     record.set_defaults(handler=_devices_record)
 
+    send = actions.add_parser(
+        "send",
+        help="send one command of the paired device's profile (--list shows them)",
+        description="Connects to the paired device, sends one command exactly as its profile "
+        "writes it (arguments as NAME=VALUE, decimal or 0x hex), prints the device's answer "
+        "and disconnects. For commands beyond the ones facecoach sends by itself (a timer, a "
+        "setting). `start` is never sent: stimulation starts on the device. Nothing but "
+        "`stop` goes to a device on its charger.",
+    )
+    send.add_argument("command", metavar="COMMAND", nargs="?", help="a command of the profile")
+    send.add_argument("values", metavar="NAME=VALUE", nargs="*", help="the command's arguments")
+    send.add_argument(
+        "--list", action="store_true", help="list the profile's commands instead (no radio)"
+    )
+    send.add_argument("--address", metavar="ADDRESS", help="default: the paired device")
+    _simulate_flag(send)
+    send.set_defaults(handler=_devices_send)
+
     inspect = actions.add_parser(
         "inspect", help="print a device's services as a profile skeleton (TOML)"
     )
@@ -283,6 +301,46 @@ def _devices_info(args: argparse.Namespace) -> int:
     for line in lines:
         say(f"  {line}")
     return EXIT_OK
+
+
+def _devices_send(args: argparse.Namespace) -> int:
+    from facecoach.wording.devices import describe_answer, describe_commands
+
+    service = _with_problems(_service(args))
+    device = service.paired_device(args.address)
+    profile = service.profile_for(device)
+    if args.list or args.command is None:
+        say(f"Commands of {profile.name} (profile {profile.id}):")
+        for line in describe_commands(profile):
+            say(f"  {line}")
+        if not args.list:
+            say("Send one with: facecoach devices send COMMAND [NAME=VALUE ...]")
+        return EXIT_OK
+    values = _command_values(args.values)
+    _, answer = _run(service.send_command(device, args.command, values), service)
+    if answer is None:
+        say(f"Sent {args.command} to {device.name}; it sends no answer to it.")
+    else:
+        say(
+            f"Sent {args.command} to {device.name}; it answered ({answer.kind.value}): "
+            f"{describe_answer(answer.values)}"
+        )
+    return EXIT_OK
+
+
+def _command_values(texts: list[str]) -> dict[str, int]:
+    values: dict[str, int] = {}
+    for text in texts:
+        name, sep, raw = text.partition("=")
+        if not sep or not name:
+            raise FacecoachError(f"{text!r}: give each argument as NAME=VALUE, such as level=3")
+        try:
+            values[name.strip()] = int(raw.strip(), 0)
+        except ValueError:
+            raise FacecoachError(
+                f"{text!r}: {raw.strip()!r} is not a whole number (decimal, or 0x hex)"
+            ) from None
+    return values
 
 
 def _devices_record(args: argparse.Namespace) -> int:

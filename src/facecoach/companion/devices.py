@@ -24,6 +24,7 @@ from facecoach.wording.devices import battery_text
 if TYPE_CHECKING:
     from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
     from facecoach.devices.paired import KnownDevice, KnownDevices
+    from facecoach.devices.protocol.codec import DecodedNotification
     from facecoach.devices.protocol.profile import DeviceProfile, DeviceProgram
     from facecoach.devices.protocol.registry import ProfileRegistry
     from facecoach.devices.protocol.status import DeviceStatus
@@ -435,6 +436,41 @@ class DeviceService:
         finally:
             await link.disconnect()
         return link.profile, status, info
+
+    async def send_command(
+        self, device: KnownDevice, name: str, args: dict[str, int]
+    ) -> tuple[DeviceProfile, DecodedNotification | None]:
+        """Connects once, sends one command as the device's profile writes it, and lets go;
+        returns the device's answer (None for a command it does not answer).
+
+        Never `start`: stimulation begins only on the device itself, after a session's safety
+        checks. Nothing goes to a device on its charger. A level above the profile's limit is
+        refused by the codec, as everywhere."""
+        profile = self.profile_for(device)
+        from facecoach.devices.protocol.profile import CommandName
+
+        if name == CommandName.START:
+            raise DeviceError(
+                "facecoach never starts stimulation on its own: start it on the device, after "
+                "the checks a session makes (`facecoach coach` or the app)"
+            )
+        if name not in profile.commands:
+            known = ", ".join(sorted(profile.commands)) or "none"
+            raise DeviceError(f"{profile.name} has no command {name!r} (it has: {known})")
+        link = self.link_for(device)
+        link.trace = self._trace
+        await link.connect()
+        try:
+            await link.query_status()
+            if link.status.charging and name != CommandName.STOP:
+                raise DeviceError(
+                    f"{device.name} is on its charger: nothing but stop is sent to a device "
+                    "while it charges"
+                )
+            answer = await link.send(name, args)
+        finally:
+            await link.disconnect()
+        return profile, answer
 
     async def inspect(self, address: str) -> str:
         """Connects without a profile and returns the device's GATT table as a skeleton."""

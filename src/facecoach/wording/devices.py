@@ -33,6 +33,41 @@ def describe_status(profile: "DeviceProfile", status: DeviceStatus) -> list[str]
     return lines
 
 
+def describe_commands(profile: "DeviceProfile") -> list[str]:
+    """Each command of a profile: its arguments with their ranges, its answer, its purpose."""
+    from facecoach.devices.protocol.profile import CommandName
+
+    lines: list[str] = []
+    scheduled = {w.command: "sent on every connection" for w in profile.on_connect}
+    if profile.keepalive is not None:
+        scheduled[profile.keepalive.command] = (
+            f"the keep-alive, sent every {profile.keepalive.interval_ms} ms while connected"
+        )
+    for name, command in sorted(profile.commands.items(), key=lambda item: item[1].opcode):
+        args = " ".join(f"{arg.name}={arg.range[0]}..{arg.range[1]}" for arg in command.inputs)
+        answer = {"ack": "acknowledged", "status": "answered by a status", "none": "no answer"}[
+            command.ack.kind.value
+        ]
+        notes = [answer]
+        if name in scheduled:
+            notes.append(scheduled[name])
+        if name == CommandName.START:
+            notes.append("never sent by `devices send`")
+        lines.append(f"{name}{' ' + args if args else ''}  ({'; '.join(notes)})")
+        if command.purpose:
+            lines.append(f"    {command.purpose}")
+    return lines
+
+
+def describe_answer(values: dict[str, int | bool]) -> str:
+    """A decoded answer's fields, as `name=value`, flags as yes/no."""
+    shown = [
+        f"{key}={('yes' if value else 'no') if isinstance(value, bool) else value}"
+        for key, value in values.items()
+    ]
+    return ", ".join(shown) or "no fields"
+
+
 LINK_STATE_WORDS = {
     LinkState.DISCONNECTED: "not connected",
     LinkState.CONNECTING: "connecting",
