@@ -3,6 +3,7 @@ the same session run against the trace played back as the device. The replayed d
 as the recorded one did, so the session goes the same way: programs selected, device stopped."""
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,17 @@ from facecoach.adherence.session_log import SessionLog, SessionSource
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.errors import DeviceError
+from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
 from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.devices.protocol.assigned_numbers import MANUFACTURER_NAME
 from facecoach.devices.protocol.registry import load_registry
-from facecoach.devices.protocol.trace import TraceEventKind, read_trace
+from facecoach.devices.protocol.trace import TraceEventKind, TraceHeader, TraceWriter, read_trace
 from facecoach.devices.simulator.replay import ReplayFirmware
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.support.device_air import air_for
 from tests.support.machines import bare_machine
-from tests.support.virtual_time import run_virtual
+from tests.support.virtual_time import loop_clock, run_virtual
 
 REGISTRY = {p.id: p for p in load_registry().profiles}
 
@@ -137,3 +140,79 @@ def test_a_trace_of_another_device_than_the_paired_one_says_how_to_pair_it(
     service = DeviceService(tmp_path, replay=trace)
     with pytest.raises(DeviceError, match="pair the recorded one first"):
         service.link_for(paired)
+
+
+def test_a_replay_keeps_the_recorded_timing_drops_and_read_values(tmp_path: Path) -> None:
+    """A late ack comes as late, a charger plugged in later comes as much later, the drop
+    happens when it did, and the device information reads as the recorded device's."""
+    profile = REGISTRY["reference-a"]
+    trace_path = tmp_path / "trace.jsonl"
+
+    async def record() -> None:
+        air = air_for("in-process", [profile], clock=loop_clock)
+        device = next(iter(air.devices.values()))
+        device.recorded_reads = {MANUFACTURER_NAME: b"Acme Beauty"}  # another maker's device
+        link = DeviceLink(
+            profile, device.address, options=LinkOptions(air.scanner_backend, air.client_backend)
+        )
+        header = TraceHeader(
+            format="facecoach-trace",
+            version=1,
+            profile=profile.id,
+            name=device.name,
+            address=device.address,
+            recorded=datetime.now(UTC),
+        )
+        with trace_path.open("w") as out:
+            link.trace = TraceWriter(out, header, asyncio.get_running_loop().time())
+            await link.connect()
+            await link.read_device_info()
+            device.faults.reply_delay = 0.8
+            await link.select_program("tone")
+            device.faults.reply_delay = 0.0
+            await asyncio.sleep(3)
+            device.plug_in()
+            await asyncio.sleep(1)
+            device.drop_link()
+            await asyncio.sleep(1)  # reconnected (after 0.5 s) and the program reselected
+            await link.disconnect()
+
+    run_virtual(record())
+    kinds = [e.event for e in read_trace(trace_path).entries]
+    assert TraceEventKind.READ in kinds
+    assert kinds[-1] is TraceEventKind.CLOSED
+
+    async def replay() -> dict[str, float | str]:
+        service = DeviceService(tmp_path, replay=trace_path)
+        air = service.air
+        assert air is not None
+        device = next(iter(air.devices.values()))
+        link = DeviceLink(
+            profile, device.address, options=LinkOptions(air.scanner_backend, air.client_backend)
+        )
+        loop = asyncio.get_running_loop()
+        seen: dict[str, float | str] = {}
+
+        def first_of_each(event: LinkEvent) -> None:
+            if "wrote" in seen:  # how long after the write each kind of event first came
+                seen.setdefault(event.kind.value, loop.time() - float(seen["wrote"]))
+
+        link.subscribe(first_of_each)
+        await link.connect()
+        seen["maker"] = (await link.read_device_info())["manufacturer"]
+        seen["wrote"] = loop.time()
+        await link.select_program("tone")
+        seen["acked"] = loop.time() - float(seen["wrote"])
+        while "dropped" not in seen:
+            await asyncio.sleep(0.05)
+        seen["charging"] = str(link.status.charging)
+        await asyncio.sleep(1)
+        await link.disconnect()
+        return seen
+
+    seen = run_virtual(replay())
+    assert seen["maker"] == "Acme Beauty"
+    assert 0.79 < float(seen["acked"]) < 0.85  # as late as recorded
+    assert 3.79 < float(seen["status"]) < 3.9  # the charger, plugged in 3 s after the ack
+    assert seen["charging"] == "True"
+    assert 4.79 < float(seen["dropped"]) < 4.9

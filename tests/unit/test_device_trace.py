@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
@@ -17,7 +18,8 @@ from facecoach.devices.protocol.trace import (
     TraceHeader,
     TraceWriter,
     read_trace,
-    replies_after_writes,
+    recorded_reads,
+    replay_steps,
 )
 from facecoach.devices.simulator.replay import ReplayFirmware
 
@@ -30,13 +32,17 @@ HEADER = TraceHeader(
     address="5A:1D:00:00:00:01",
     recorded=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
 )
+BATTERY = BATTERY_LEVEL
 
 
-def written(tmp_path: Path, events: list[tuple[float, TraceEventKind, bytes | None]]) -> Path:
+Event = tuple[float, TraceEventKind, bytes | None] | tuple[float, TraceEventKind, bytes, str]
+
+
+def written(tmp_path: Path, events: list[Event]) -> Path:
     out = io.StringIO()
     writer = TraceWriter(out, HEADER, clock_start=100.0)
-    for t, kind, data in events:
-        writer.record(100.0 + t, kind, data)
+    for t, kind, data, *uuid in events:
+        writer.record(100.0 + t, kind, data, *uuid)
     path = tmp_path / "trace.jsonl"
     path.write_text(out.getvalue())
     return path
@@ -50,15 +56,19 @@ def test_a_trace_reads_back_as_written(tmp_path: Path) -> None:
             (0.5, TraceEventKind.WRITE, b"\x01\x02"),
             (0.52, TraceEventKind.NOTIFY, b"\x81\x00"),
             (3.0, TraceEventKind.DISCONNECTED, None),
+            (3.5, TraceEventKind.READ, b"\x50", BATTERY),
+            (4.0, TraceEventKind.CLOSED, None),
         ],
     )
     trace = read_trace(path)
     assert trace.header == HEADER
     assert [e.event for e in trace.entries] == list(TraceEventKind)
     assert trace.frames(TraceEventKind.WRITE) == [b"\x01\x02"]
-    [(write, replies)] = list(replies_after_writes(trace))
-    assert write == b"\x01\x02"
-    assert [(round(d, 3), frame) for d, frame in replies] == [(0.02, b"\x81\x00")]
+    [step] = list(replay_steps(trace))
+    assert step.written == b"\x01\x02"
+    assert [(round(d, 3), frame) for d, frame in step.replies] == [(0.02, b"\x81\x00")]
+    assert step.drop_after == 2.5
+    assert recorded_reads(trace) == {BATTERY: b"\x50"}
 
 
 def lines(tmp_path: Path, *records: object) -> Path:

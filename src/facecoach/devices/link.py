@@ -297,6 +297,7 @@ class DeviceLink:
         client, self._client = self._client, None
         self._fail_waiters(ConnectionFailed(f"{self.name} was disconnected."))
         if client is not None:
+            self._record(TraceEventKind.CLOSED)
             with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
                 await client.disconnect()
         self.state = LinkState.DISCONNECTED
@@ -498,9 +499,17 @@ class DeviceLink:
             if not waiter.future.done():
                 waiter.future.set_exception(error)
 
-    def _record(self, kind: TraceEventKind, data: bytes | None = None) -> None:
+    def _record(
+        self, kind: TraceEventKind, data: bytes | None = None, uuid: str | None = None
+    ) -> None:
         if self.trace is not None:
-            self.trace.record(time.monotonic(), kind, data)
+            # The event loop's clock: the one the link's own timeouts run on (monotonic, as
+            # the trace's start is).
+            try:
+                now = asyncio.get_running_loop().time()
+            except RuntimeError:
+                now = time.monotonic()
+            self.trace.record(now, kind, data, uuid)
 
     def _emit(self, kind: LinkEventKind, text: str) -> None:
         if kind in (LinkEventKind.CONNECTED, LinkEventKind.RECONNECTED):
@@ -559,6 +568,7 @@ class DeviceLink:
             data = await client.read_gatt_char(endpoint.uuid)
         except BleakError as exc:
             raise CommandError(f"Could not read the battery of {self.name} ({exc}).") from exc
+        self._record(TraceEventKind.READ, bytes(data), uuid=endpoint.uuid)
         return data[0] if data and data[0] <= 100 else None
 
     async def read_device_info(self) -> dict[str, str]:
@@ -571,5 +581,6 @@ class DeviceLink:
                 continue
             with contextlib.suppress(BleakError):
                 raw = await client.read_gatt_char(uuid)
+                self._record(TraceEventKind.READ, bytes(raw), uuid=uuid)
                 info[label] = bytes(raw).decode("utf-8", "replace").strip("\x00 ")
         return info

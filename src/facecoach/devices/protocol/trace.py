@@ -2,8 +2,10 @@
 carry (`facecoach devices record`) and the simulator can play back as a device (`--replay`).
 
 JSON lines: a header naming the profile, then one entry per event: the app's writes and the
-device's notifications as hex, connections and drops. A trace comes from someone else's machine,
-so it is read like every user file: bounded, validated, every problem named with its line.
+device's notifications as hex, the values it read (battery, device information) with their
+characteristic, connections, drops, and the app's own disconnection. A trace comes from someone
+else's machine, so it is read like every user file: bounded, validated, every problem named with
+its line.
 """
 
 import json
@@ -32,7 +34,12 @@ class TraceEventKind(StrEnum):
     CONNECTED = "connected"
     WRITE = "write"  # the app wrote this to the device
     NOTIFY = "notify"  # the device sent this to the app
-    DISCONNECTED = "disconnected"
+    DISCONNECTED = "disconnected"  # the link dropped (the app did not ask for it)
+    READ = "read"  # the app read this value of characteristic `uuid`
+    CLOSED = "closed"  # the app disconnected
+
+
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class TraceHeader(BaseModel):
@@ -52,6 +59,7 @@ class TraceEntry(BaseModel):
     t: float = Field(ge=0, le=7 * 24 * 3600, description="seconds since the trace began")
     event: TraceEventKind
     data: str | None = Field(default=None, max_length=2 * MAX_FRAME_BYTES)
+    uuid: str | None = Field(default=None, pattern=_UUID)
 
     @field_validator("data")
     @classmethod
@@ -92,6 +100,8 @@ def read_trace(path: Path) -> DeviceTrace:
             problems.append(f"line {number}: t goes back in time ({entry.t:g} after {previous:g})")
         if entry.event in (TraceEventKind.WRITE, TraceEventKind.NOTIFY) and not entry.data:
             problems.append(f"line {number}: a {entry.event} without data")
+        if (entry.event is TraceEventKind.READ) != (entry.uuid is not None):
+            problems.append(f"line {number}: a uuid belongs to a read, and a read needs one")
         previous = max(previous, entry.t)
         entries.append(entry)
         if len(problems) >= 10:
@@ -139,12 +149,20 @@ class TraceWriter:
         self.stopped: str | None = None  # why recording stopped early
         self._write(header.model_dump(mode="json"))
 
-    def record(self, now: float, kind: TraceEventKind, data: bytes | None = None) -> None:
+    def record(
+        self,
+        now: float,
+        kind: TraceEventKind,
+        data: bytes | None = None,
+        uuid: str | None = None,
+    ) -> None:
         if self.stopped is not None:
             return
         entry: dict[str, object] = {"t": round(max(0.0, now - self._start), 6), "event": kind}
         if data is not None:
             entry["data"] = data[:MAX_FRAME_BYTES].hex()
+        if uuid is not None:
+            entry["uuid"] = uuid
         if self._write(entry):
             self.entries += 1
 
@@ -167,18 +185,43 @@ class TraceWriter:
         return True
 
 
-def replies_after_writes(trace: DeviceTrace) -> Iterator[tuple[bytes, list[tuple[float, bytes]]]]:
-    """Each write of the trace with the notifications that followed it (until the next write),
-    and how long after it each came: what a replayed device answers to that write."""
+@dataclass(frozen=True)
+class ReplayStep:
+    """One write of a trace and what followed it until the next write: the notifications, each
+    with how long after the write it came (a late ack, a charger plugged in later), and a drop
+    of the link, if there was one. What a replayed device does when it gets that write."""
+
+    written: bytes
+    replies: list[tuple[float, bytes]]
+    drop_after: float | None = None
+
+
+def replay_steps(trace: DeviceTrace) -> Iterator[ReplayStep]:
     current: bytes | None = None
     written_at = 0.0
     replies: list[tuple[float, bytes]] = []
+    drop_after: float | None = None
     for entry in trace.entries:
         if entry.event is TraceEventKind.WRITE:
             if current is not None:
-                yield current, replies
-            current, written_at, replies = entry.frame, entry.t, []
-        elif entry.event is TraceEventKind.NOTIFY and current is not None:
+                yield ReplayStep(current, replies, drop_after)
+            current, written_at, replies, drop_after = entry.frame, entry.t, [], None
+        elif current is None or drop_after is not None:
+            # Before the first write, or after a drop: what the device says on connecting.
+            continue
+        elif entry.event is TraceEventKind.NOTIFY:
             replies.append((entry.t - written_at, entry.frame))
+        elif entry.event is TraceEventKind.DISCONNECTED:
+            drop_after = entry.t - written_at
     if current is not None:
-        yield current, replies
+        yield ReplayStep(current, replies, drop_after)
+
+
+def recorded_reads(trace: DeviceTrace) -> dict[str, bytes]:
+    """The last value the app read of each characteristic: the device's information and
+    battery as the recorded device gave them."""
+    return {
+        entry.uuid: entry.frame
+        for entry in trace.entries
+        if entry.event is TraceEventKind.READ and entry.uuid is not None
+    }

@@ -144,6 +144,8 @@ class SimulatedDevice:
     _in_range: bool = True
     _range_listeners: list[Callable[[bool], None]] = field(default_factory=list)
     _keepalive_watch: asyncio.TimerHandle | None = field(default=None, repr=False)
+    # Values read back as a recorded device gave them (a replay): characteristic -> value.
+    recorded_reads: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def from_profile(
@@ -250,18 +252,22 @@ class SimulatedDevice:
                 )
             services.append(ServiceSpec(gatt.service, tuple(characteristics)))
         if gatt.battery is not None:
+            uuid = gatt.battery.uuid
             battery = CharacteristicSpec(
-                gatt.battery.uuid,
+                uuid,
                 (Property.READ, Property.NOTIFY),
                 Role.READ_ONLY,
-                lambda: bytes([self.firmware.battery]),
+                lambda: self.recorded_reads.get(uuid) or bytes([self.firmware.battery]),
             )
             services.append(ServiceSpec(BATTERY_SERVICE, (battery,)))
         if gatt.device_info:
             serial = self.address.replace(":", "")
             info = tuple(
                 CharacteristicSpec(
-                    uuid, (Property.READ,), Role.READ_ONLY, functools.partial(bytes, value.encode())
+                    uuid,
+                    (Property.READ,),
+                    Role.READ_ONLY,
+                    functools.partial(self._read_as_recorded, uuid, value.encode()),
                 )
                 for uuid, value in (
                     (MANUFACTURER_NAME, "facecoach simulator"),
@@ -272,6 +278,9 @@ class SimulatedDevice:
             )
             services.append(ServiceSpec(DEVICE_INFO_SERVICE, info))
         return services
+
+    def _read_as_recorded(self, uuid: str, otherwise: bytes) -> bytes:
+        return self.recorded_reads.get(uuid, otherwise)
 
     def write(self, payload: bytes) -> WriteOutcome:
         """The app wrote `payload` to the command characteristic: what the device sends back,
@@ -284,23 +293,26 @@ class SimulatedDevice:
             faults.ignored_writes -= 1
             return WriteOutcome([], [])
         already = len(self.firmware.received)
-        replies = self.firmware.receive(payload)
+        answer = self.firmware.answer(payload)
         understood = self.firmware.received[already:]
         self._watch_keepalive()
+        if answer.drop_after is not None:
+            # The recorded device dropped the link this long after the same write.
+            asyncio.get_running_loop().call_later(answer.drop_after, self.drop_link)
         if faults.disconnect_after_writes is not None:
             faults.disconnect_after_writes -= 1
             if faults.disconnect_after_writes <= 0:
                 faults.disconnect_after_writes = None
                 return WriteOutcome(understood, [], drop_link=True)
         outcome: list[Reply] = []
-        for reply in replies:
+        for after, reply in answer.frames:
             if faults.drop_replies > 0:
                 faults.drop_replies -= 1
                 continue
             if faults.corrupt_replies > 0:
                 faults.corrupt_replies -= 1
                 reply = reply[:-1] + bytes([reply[-1] ^ 0xFF])
-            delay = None if faults.early_replies else faults.reply_delay
+            delay = None if faults.early_replies else after + faults.reply_delay
             outcome.append(Reply(reply, delay))
         return WriteOutcome(understood, outcome)
 

@@ -31,6 +31,15 @@ DRAIN_PER_SECOND = 1.0 / 60.0
 LOW_BATTERY_CUTOFF = 5
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a firmware sends back for one write: each frame with how long after the write it
+    goes out (0: as soon as the write returns), and a drop of the link after a while, if any."""
+
+    frames: list[tuple[float, bytes]]
+    drop_after: float | None = None
+
+
 @dataclass
 class Faults:
     """What goes wrong next. Counters count down as the fault happens."""
@@ -156,6 +165,10 @@ class SimulatedFirmware:
         return self._codec.encode_notification(status[0], self.status_values(), sequence)
 
     # -- protocol ---------------------------------------------------------------------------
+
+    def answer(self, data: bytes) -> Answer:
+        """Takes one write; a simulated device answers at once."""
+        return Answer([(0.0, frame) for frame in self.receive(data)])
 
     def receive(self, data: bytes) -> list[bytes]:
         """Takes one write; returns the notifications it causes (possibly none, if incomplete)."""

@@ -6,13 +6,25 @@ the same command (name and arguments, ignoring a sequence number that differs fr
 recording), then any earlier one (a retry). A write the recording never saw gets no answer and
 is kept in `unmatched`, as a real device would ignore a command it does not know. The device's
 state (battery, charger) is whatever the recorded notifications say.
+
+Time is kept as recorded, counted from the matching write: each notification goes out as long
+after it as it did (a late ack, a charger plugged in later), and a recorded drop of the link
+happens as long after it. Values the app read (battery, device information) read back as
+recorded. The keep-alive, sent on the app's own beat, is answered by nothing and never moves
+the place in the recording.
 """
 
 from facecoach.devices.errors import FrameError
 from facecoach.devices.protocol.codec import DecodedCommand, FrameCodec
 from facecoach.devices.protocol.profile import DeviceProfile
-from facecoach.devices.protocol.trace import DeviceTrace, TraceEventKind, replies_after_writes
+from facecoach.devices.protocol.trace import (
+    DeviceTrace,
+    TraceEventKind,
+    recorded_reads,
+    replay_steps,
+)
 from facecoach.devices.simulator.device import SimulatedDevice
+from facecoach.devices.simulator.firmware import Answer
 
 
 class ReplayFirmware:
@@ -21,7 +33,7 @@ class ReplayFirmware:
     def __init__(self, profile: DeviceProfile, trace: DeviceTrace) -> None:
         self.profile = profile
         self._codec = FrameCodec(profile) if profile.framing is not None else None
-        self._script = list(replies_after_writes(trace))
+        self._script = list(replay_steps(trace))
         self._next = 0
         self.received: list[DecodedCommand] = []
         self.unmatched: list[bytes] = []
@@ -36,29 +48,33 @@ class ReplayFirmware:
         self.battery = 100
 
     def receive(self, data: bytes) -> list[bytes]:
+        """The frames the recorded device answered to this write (without their timing)."""
+        return [frame for _after, frame in self.answer(data).frames]
+
+    def answer(self, data: bytes) -> Answer:
         command = self._decode(data)
         if command is not None:
             self.received.append(command)
             keepalive = self.profile.keepalive
             if keepalive is not None and command.name == keepalive.command:
-                # Sent on the app's own timer, so never in step with the recording; it is
-                # answered by nothing and must not move the place in the recording.
-                return []
+                return Answer([])
         index = self._match(data, command)
         if index is None:
             self.unmatched.append(data)
-            return []
+            return Answer([])
         self._next = max(self._next, index + 1)
-        written, replies = self._script[index]
-        frames = [frame for _delay, frame in replies]
-        if written == data or command is None:
-            return frames
-        # The same command under another sequence number: the recorded answers echo the
-        # recorded number, which the app would refuse; they are framed again with its own.
-        recorded = self._decode(written)
-        if recorded is None or recorded.sequence == command.sequence:
-            return frames
-        return [self._renumbered(f, recorded.sequence, command.sequence) for f in frames]
+        step = self._script[index]
+        replies = step.replies
+        if step.written != data and command is not None:
+            # The same command under another sequence number: the recorded answers echo the
+            # recorded number, which the app would refuse; they are framed again with its own.
+            recorded = self._decode(step.written)
+            if recorded is not None and recorded.sequence != command.sequence:
+                replies = [
+                    (after, self._renumbered(f, recorded.sequence, command.sequence))
+                    for after, f in replies
+                ]
+        return Answer(list(replies), step.drop_after)
 
     def _renumbered(self, frame: bytes, recorded: int | None, wanted: int | None) -> bytes:
         assert self._codec is not None
@@ -75,12 +91,12 @@ class ReplayFirmware:
         behind = range(0, self._next)
         for candidates in (ahead, behind):
             for index in candidates:
-                if self._script[index][0] == data:
+                if self._script[index].written == data:
                     return index
             if command is None:
                 continue
             for index in candidates:
-                recorded = self._decode(self._script[index][0])
+                recorded = self._decode(self._script[index].written)
                 if recorded is not None and (recorded.name, recorded.args) == (
                     command.name,
                     command.args,
@@ -122,4 +138,5 @@ def replay_device(trace: DeviceTrace, profile: DeviceProfile) -> SimulatedDevice
     header = trace.header
     device = SimulatedDevice.from_profile(profile, header.address, header.name)
     device.firmware = ReplayFirmware(profile, trace)  # type: ignore[assignment]
+    device.recorded_reads = recorded_reads(trace)
     return device
