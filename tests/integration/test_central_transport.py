@@ -85,6 +85,75 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
 
 
 @leaves_bumbles_socket
+def test_our_dongle_pulled_out_mid_session_is_said_once_and_the_session_goes_on(
+    tmp_path: Path,
+) -> None:
+    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+    events: list[str] = []
+    link_texts: list[str] = []
+    errors: list[object] = []
+
+    async def run() -> list[str]:
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: errors.append(ctx))
+        air = LocalLink()  # type: ignore[no-untyped-call]
+        served, ours = Dongle(air), Dongle(air)
+        stop, serving = await start_serving(
+            device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
+        )
+        spec = await ours.plug_in()
+        service = DeviceService(tmp_path, radio=TransportAir(spec))
+        await service.pair(ADDRESS)
+        service.subscribe(lambda event: link_texts.append(event.text))
+        core = Companion(
+            SystemClock(),
+            tmp_path,
+            tmp_path / "log.db",
+            RoutineLibrary.load(None),
+            device=service,
+            machine=bare_machine(),
+        )
+        core.record_screening({})
+        routine = core.library.get("express").routine.with_overrides(glide_seconds=0.05)
+        routine = routine.model_copy(
+            update={"prep": None, "transition_seconds": 0.05, "side_switch_seconds": 0.05}
+        )
+        await service.connect()
+        problems: list[str] = []
+        live = core.begin_session(
+            routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+        )
+        live.start()
+        pulled = False
+        while not live.is_over:
+            await asyncio.sleep(live.seconds_to_next_boundary() or 0.01)
+            live.poll()
+            if not pulled and live.snapshot().progress >= 0.25:
+                await ours.pull_out()  # our dongle: the session's own radio
+                pulled = True
+        assert await live.finish()  # the session itself completes, on the timer
+        await core.shutdown()
+        stop.set()
+        await serving
+        await served.pull_out()
+        return problems
+
+    kept: list[list[str]] = []
+
+    async def scenario() -> None:
+        kept.append(await run())
+
+    run_over_tcp(scenario(), timeout=60)
+    problems = kept[0]
+    gone = [t for t in link_texts if "went away" in t]
+    assert len(gone) == 1  # said once, and no reconnection attempts through a dead controller
+    assert "'tcp-client:127.0.0.1:" in gone[0]
+    assert "Plug it back in" in gone[0]
+    assert any("Could not stop" in p and "Switch it off by hand" in p for p in problems)
+    assert not device.firmware.running  # the device stops when its link drops
+    assert errors == []
+
+
+@leaves_bumbles_socket
 def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> None:
     device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
     events: list[str] = []

@@ -547,3 +547,29 @@ def test_retries_on_a_command_not_said_to_be_safe_are_refused() -> None:
     )
     with pytest.raises(DeviceError, match="idempotent = true"):
         parse_profile(text, "retrying.toml")
+
+
+def test_under_a_transport_a_failing_controller_is_named_not_the_systems_bluetooth() -> None:
+    """With --transport, an OS error is the controller's (its USB or socket), so the advice
+    names it rather than BlueZ."""
+    air, device, _ = air_and_link("in-process", "reference-a")
+
+    class FailingController(air.client_backend):  # type: ignore[name-defined,misc]
+        async def connect(self, pair: bool, **kwargs: object) -> None:
+            raise OSError(5, "Input/output error")
+
+    link = DeviceLink(
+        device.profile,
+        device.address,
+        name=device.name,
+        options=LinkOptions(
+            air.scanner_backend, FailingController, transport="usb:0", connect_attempts=1
+        ),
+    )
+    with pytest.raises(ConnectionFailed) as raised:
+        run_virtual(link.connect())
+    text = str(raised.value)
+    assert text.startswith(f"Could not connect to {device.name}: the Bluetooth controller 'usb:0'")
+    assert "(Input/output error)" in text
+    assert "bluetoothd" not in text
+    assert "BlueZ" not in text

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import pytest
 from bumble.controller import Controller
+from bumble.hci import HCI_CONNECTION_TIMEOUT_ERROR
 from bumble.link import LocalLink
 from bumble.transport import open_transport
 
@@ -83,10 +84,18 @@ class Dongle:
         return f"tcp-client:127.0.0.1:{self._relay.sockets[0].getsockname()[1]}"
 
     async def pull_out(self) -> None:
-        """The host's link goes dead, and the controller leaves the air."""
+        """The host's link goes dead, and the controller leaves the air: the peers it was
+        connected to see their connections time out, as a real radio's supervision timeout
+        makes them (Bumble's virtual link would otherwise keep them for ever)."""
         self._cut.set()
         self._relay.close()
+        ours = {c.self_address for c in self._controller.le_connections.values()}
+        ours.add(self._controller.random_address)
         self.link.remove_controller(self._controller)
+        for other in list(self.link.controllers):
+            for connection in list(other.le_connections.values()):
+                if connection.peer_address in ours:
+                    other.on_le_disconnected(connection, HCI_CONNECTION_TIMEOUT_ERROR)
         await self._transport.close()
 
 

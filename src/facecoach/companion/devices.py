@@ -201,7 +201,7 @@ class DeviceService:
         air = self.air
         if air is None:
             return LinkOptions()
-        return LinkOptions(air.scanner_backend, air.client_backend)
+        return LinkOptions(air.scanner_backend, air.client_backend, transport=air.transport)
 
     def profile_for(self, device: KnownDevice) -> DeviceProfile:
         return self.registry.get(device.profile)
@@ -353,7 +353,10 @@ class DeviceService:
 
         air = self.air
         backend = air.scanner_backend if air is not None else None
-        return DeviceScanner(self.registry, backend=backend, on_result=on_result)
+        transport = air.transport if air is not None else None
+        return DeviceScanner(
+            self.registry, backend=backend, on_result=on_result, transport=transport
+        )
 
     async def scan(self, seconds: float) -> list[ScanResult]:
         return await self.scanner().scan(seconds)

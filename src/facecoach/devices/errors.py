@@ -104,3 +104,28 @@ class TransportUnavailable(ConnectionFailed):
             "(usb:0, serial:/dev/ttyUSB0,1000000, tcp-client:HOST:PORT, vhci); "
             "`facecoach doctor` lists the controllers it can see."
         )
+
+
+class ControllerGone(ConnectionFailed):
+    """The controller behind --transport went away while in use (unplugged, its process
+    ended): nothing reaches any device through it any more."""
+
+    def __init__(self, spec: str) -> None:
+        super().__init__(
+            f"the Bluetooth controller {spec!r} went away (unplugged, or its process ended). "
+            "Plug it back in, then connect again.",
+            kind=ConnectProblem.NO_ADAPTER,
+        )
+
+
+class ControllerFailed(ConnectionFailed):
+    """The controller behind --transport failed under a call (a socket or USB error)."""
+
+    def __init__(self, spec: str, doing: str, cause: BaseException) -> None:
+        detail = getattr(cause, "strerror", None) or _detail(cause)
+        super().__init__(
+            f"Could not {doing}: the Bluetooth controller {spec!r} failed ({detail}). Check "
+            "that it is plugged in and that the system's own Bluetooth is not using it; "
+            "`facecoach doctor` lists the controllers it can see.",
+            kind=ConnectProblem.SERVICE_UNREACHABLE,
+        )

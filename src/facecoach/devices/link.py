@@ -29,6 +29,8 @@ from facecoach.devices.errors import (
     CommandTimeout,
     ConnectionFailed,
     ConnectProblem,
+    ControllerFailed,
+    ControllerGone,
     DeviceError,
     FrameError,
 )
@@ -83,6 +85,9 @@ class LinkOptions:
     reconnect_delays: Sequence[float] = RECONNECT_DELAYS
     find_timeout: float = FIND_TIMEOUT
     connect_attempts: int = 3
+    # The Bumble transport the backends go through (--transport): its failures are the
+    # controller's, not the system's Bluetooth's.
+    transport: str | None = None
 
 
 class DeviceLink:
@@ -218,7 +223,14 @@ class DeviceLink:
                 pair=pair or self.profile.gatt.bond,
                 backend=self.options.client_backend,
             )
-        except (TimeoutError, BleakError, OSError, EOFError) as exc:
+        except (OSError, EOFError) as exc:
+            transport = self.options.transport
+            if transport is not None:
+                raise ControllerFailed(transport, f"connect to {self.name}", exc) from exc
+            raise connection_error(
+                exc, name=self.name, address=self.address, attempts=self.options.connect_attempts
+            ) from exc
+        except (TimeoutError, BleakError) as exc:
             # The kind of failure is kept (ConnectionFailed.kind), with advice that fits it.
             raise connection_error(
                 exc,
@@ -245,6 +257,8 @@ class DeviceLink:
                 self.address, timeout=self.options.find_timeout, **extra
             )
         except RADIO_UNAVAILABLE as exc:
+            if self.options.transport is not None:
+                raise ControllerFailed(self.options.transport, f"find {self.name}", exc) from exc
             advice = connection_advice(exc)
             if (
                 advice.bluetooth_unavailable
@@ -322,6 +336,11 @@ class DeviceLink:
             await asyncio.sleep(delay)
             try:
                 await self._open(pair=False)
+            except ControllerGone as exc:
+                # Nothing will come back through a controller that is gone: said at once.
+                self.state = LinkState.LOST
+                self._emit(LinkEventKind.GAVE_UP, f"Lost {self.name}: {exc}")
+                return
             except ConnectionFailed as exc:
                 log.info("reconnect attempt %d to %s failed: %s", attempt, self.address, exc)
                 continue

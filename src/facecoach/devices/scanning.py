@@ -14,7 +14,7 @@ from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.exc import BleakError
 
-from facecoach.devices.errors import BluetoothUnavailable
+from facecoach.devices.errors import BluetoothUnavailable, ControllerFailed
 from facecoach.devices.protocol.profile import DeviceProfile
 from facecoach.devices.protocol.registry import ProfileRegistry
 
@@ -45,9 +45,11 @@ class DeviceScanner:
         backend: type[BaseBleakScanner] | None = None,
         on_result: Callable[[ScanResult], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        transport: str | None = None,
     ) -> None:
         self._matcher = registry.matcher
         self._backend = backend
+        self._transport = transport
         self._on_result = on_result
         self._clock = clock
         self._scanner: BleakScanner | None = None
@@ -61,6 +63,9 @@ class DeviceScanner:
             # No BlueZ or no D-Bus socket surfaces as an OSError (FileNotFoundError), not a
             # BleakError; both mean the same to the user.
             self._scanner = None
+            if self._transport is not None:
+                # Not the system's Bluetooth: the controller given with --transport.
+                raise ControllerFailed(self._transport, "scan", exc) from exc
             raise BluetoothUnavailable("scan", exc) from exc
 
     async def stop(self) -> None:

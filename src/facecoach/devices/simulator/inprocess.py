@@ -51,6 +51,8 @@ class Air:
 
     scanner_backend: type[BaseBleakScanner]
     client_backend: type[BaseBleakClient]
+    # The Bumble transport the radio goes through (--transport), None for simulated devices.
+    transport: str | None = None
 
     def __init__(
         self, devices: Iterable[SimulatedDevice] = (), *, advertise_interval: float = 0.2

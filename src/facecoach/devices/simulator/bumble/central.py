@@ -26,12 +26,17 @@ from bumble.controller import Controller
 from bumble.core import UUID, AdvertisingData
 from bumble.device import Advertisement, Connection, Device, Peer
 from bumble.gatt_client import CharacteristicProxy
-from bumble.hci import HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR, Address, HCI_Error
+from bumble.hci import (
+    HCI_CONNECTION_TIMEOUT_ERROR,
+    HCI_REMOTE_USER_TERMINATED_CONNECTION_ERROR,
+    Address,
+    HCI_Error,
+)
 from bumble.host import Host
 from bumble.link import LocalLink
-from bumble.transport.common import AsyncPipeSink
+from bumble.transport.common import AsyncPipeSink, TransportLostError
 
-from facecoach.devices.errors import TransportUnavailable
+from facecoach.devices.errors import ControllerGone, TransportUnavailable
 from facecoach.devices.simulator.bumble.identity import peripheral_stack
 from facecoach.devices.simulator.bumble.peripheral import (
     AdvertisingMode,
@@ -91,6 +96,8 @@ class BumbleAir(Air):
         self._central: Device | None = None
         self._starting: asyncio.Future[Device] | None = None
         self._scanners = 0
+        # The connections open now, so that a lost controller can end them all.
+        self.clients: set[BumbleClientBackend] = set()
         air = self
 
         class Scanner(BumbleScannerBackend):
@@ -213,7 +220,21 @@ class TransportAir(BumbleAir):
     def __init__(self, spec: str) -> None:
         super().__init__(())
         self.spec = spec
+        self.transport = spec
         self._transport: Any = None
+        self.gone = False
+
+    async def central(self) -> Device:
+        if self.gone:
+            raise ControllerGone(self.spec)
+        return await super().central()
+
+    def _controller_gone(self, _terminated: "asyncio.Future[None]") -> None:
+        """The transport closed under us: every connection through it is over, and nothing
+        more is tried through it."""
+        self.gone = True
+        for client in list(self.clients):
+            client.connection_lost()
 
     async def _start(self) -> Device:
         from bumble.transport import open_transport
@@ -234,6 +255,7 @@ class TransportAir(BumbleAir):
             if isinstance(exc, TimeoutError):
                 exc = TimeoutError(f"no answer in {TRANSPORT_TIMEOUT:g} s")
             raise TransportUnavailable(self.spec, exc) from None
+        transport.source.terminated.add_done_callback(self._controller_gone)
         self._central = central
         return central
 
@@ -338,6 +360,7 @@ class BumbleClientBackend(BaseBleakClient):
         except HCI_Error as error:
             raise BleakError(f"connecting to {self.address} failed: {error.error_name}") from None
         self._connection = connection
+        self.AIR.clients.add(self)
         connection.on(connection.EVENT_DISCONNECTION, self._on_disconnection)
         try:
             peer = Peer(connection)
@@ -378,8 +401,14 @@ class BumbleClientBackend(BaseBleakClient):
                     )
         return collection
 
+    def connection_lost(self) -> None:
+        """The controller went away: no disconnection event will ever come from it."""
+        if self._connection is not None:
+            self._on_disconnection(HCI_CONNECTION_TIMEOUT_ERROR)
+
     def _on_disconnection(self, reason: int) -> None:
         # As on BlueZ, bleak's callback runs on every disconnection, asked for or not.
+        self.AIR.clients.discard(self)
         self._connection = None
         self._peer = None
         self._subscribers.clear()
@@ -438,6 +467,8 @@ class BumbleClientBackend(BaseBleakClient):
             raise _protocol_error(error) from None
         except core.TimeoutError:
             raise BleakError("the device did not answer a GATT request within 30 s") from None
+        except TransportLostError:
+            raise BleakError("Not connected: the Bluetooth controller went away") from None
 
     async def read_gatt_char(
         self,
