@@ -67,7 +67,7 @@ def run_session(core: Companion, clock: FakeClock) -> list[str]:
     return messages
 
 
-@pytest.mark.parametrize("profile_id", ["reference-a", "reference-b"])
+@pytest.mark.parametrize("profile_id", ["reference-a", "reference-b", "reference-c"])
 def test_a_recorded_session_replays_the_same_way(tmp_path: Path, profile_id: str) -> None:
     clock = FakeClock()
     air = air_for("in-process", [REGISTRY[profile_id]])

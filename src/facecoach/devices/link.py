@@ -247,6 +247,8 @@ class DeviceLink:
                 await client.disconnect()
             raise
         self._client = client
+        # Recorded here, before the writes the profile makes on connecting.
+        self._record(TraceEventKind.CONNECTED)
 
     async def _find(self) -> BLEDevice:
         try:
@@ -531,9 +533,7 @@ class DeviceLink:
             self.trace.record(now, kind, data, uuid)
 
     def _emit(self, kind: LinkEventKind, text: str) -> None:
-        if kind in (LinkEventKind.CONNECTED, LinkEventKind.RECONNECTED):
-            self._record(TraceEventKind.CONNECTED)
-        elif kind in (LinkEventKind.DROPPED, LinkEventKind.GAVE_UP):
+        if kind in (LinkEventKind.DROPPED, LinkEventKind.GAVE_UP):
             self._record(TraceEventKind.DISCONNECTED)
         event = LinkEvent(kind, text)
         for listener in list(self._listeners):

@@ -10,13 +10,14 @@ state (battery, charger) is whatever the recorded notifications say.
 Time is kept as recorded, counted from the matching write: each notification goes out as long
 after it as it did (a late ack, a charger plugged in later), and a recorded drop of the link
 happens as long after it. Values the app read (battery, device information) read back as
-recorded. The keep-alive, sent on the app's own beat, is answered by nothing and never moves
-the place in the recording.
+recorded. The app's own writes with values filled in when sent (the keep-alive on its own
+beat, the clock on connecting) are answered by nothing and never move the place in the
+recording.
 """
 
 from facecoach.devices.errors import FrameError
 from facecoach.devices.protocol.codec import DecodedCommand, FrameCodec
-from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.profile import ArgumentSource, DeviceProfile
 from facecoach.devices.protocol.trace import (
     DeviceTrace,
     TraceEventKind,
@@ -34,6 +35,15 @@ class ReplayFirmware:
         self.profile = profile
         self._codec = FrameCodec(profile) if profile.framing is not None else None
         self._script = list(replay_steps(trace))
+        # The app's own writes whose values it fills in when it sends them (the keep-alive's
+        # counter, the clock): never the recorded bytes, answered by nothing (their ack is
+        # "none"), and they must not move the place in the recording.
+        scheduled = [*profile.on_connect, *([profile.keepalive] if profile.keepalive else [])]
+        self._filled_in_when_sent = {
+            write.command
+            for write in scheduled
+            if any(isinstance(value, ArgumentSource) for value in write.args.values())
+        }
         self._next = 0
         self.received: list[DecodedCommand] = []
         self.unmatched: list[bytes] = []
@@ -55,8 +65,7 @@ class ReplayFirmware:
         command = self._decode(data)
         if command is not None:
             self.received.append(command)
-            keepalive = self.profile.keepalive
-            if keepalive is not None and command.name == keepalive.command:
+            if command.name in self._filled_in_when_sent:
                 return Answer([])
         index = self._match(data, command)
         if index is None:
