@@ -2,6 +2,7 @@
 and every way a session ends stops the device and says so in the record."""
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,15 +21,19 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.support.device_air import air_for
 from tests.support.machines import machine
-from tests.support.virtual_time import run_virtual
+from tests.support.virtual_time import loop_clock, run_virtual
 
 REGISTRY = {p.id: p for p in load_registry().profiles}
 
 
 def companion_with_device(
-    tmp_path: Path, profile_id: str, clock: FakeClock, carrier: str = "in-process"
+    tmp_path: Path,
+    profile_id: str,
+    clock: FakeClock,
+    carrier: str = "in-process",
+    device_clock: Callable[[], float] = time.monotonic,
 ) -> Companion:
-    air = air_for(carrier, [REGISTRY[profile_id]])
+    air = air_for(carrier, [REGISTRY[profile_id]], clock=device_clock)
     device = next(iter(air.devices.values()))
     KnownDevices(tmp_path).remember(
         KnownDevice(
@@ -193,6 +198,39 @@ def test_a_device_put_on_its_charger_mid_session_ends_the_session(
     (called,) = [text for text in terminal if text.startswith("\x1b]777;notify;")]
     assert called.startswith("\x1b]777;notify;Session stopped;")
     assert "was put on its charger" in called
+
+
+def test_a_device_that_stops_itself_for_want_of_its_keepalive_calls_the_user_back(
+    tmp_path: Path, carrier: str
+) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(
+        tmp_path, "reference-c", clock, carrier, device_clock=loop_clock
+    )
+    routine = companion.library.get("spot-forehead").routine
+    terminal: list[str] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = companion.begin_session(
+            routine, [], source=SessionSource.TUI, terminal_write=terminal.append
+        )
+        live.start()
+        device = simulated(companion)
+        assert device.press_button()  # the user starts the device with its own button
+        await asyncio.sleep(5)
+        assert device.firmware.running  # kept alive by the app
+        device.faults.ignored_writes = 10**6  # the app hangs, as far as the device can tell
+        await asyncio.sleep(3)
+        assert not device.firmware.running
+        clock.advance(1)
+        live.poll()
+        await live.finish()
+
+    run_virtual(run())
+    called = [text for text in terminal if "stopped stimulating by itself" in text]
+    assert len(called) == 1
+    assert called[0].startswith("\x1b]777;notify;")
 
 
 # Every way a session ends, from the core's point of view; the front ends map their own exits

@@ -322,6 +322,14 @@ class SimulatedDevice:
         self.firmware.plug_in(charging)
         self.push_status()
 
+    def press_button(self) -> bool:
+        """The device's own button, as a user starts it: stimulation starts (unless it is
+        charging or flat) and the device says so. True when it started."""
+        started = self.firmware.start_stimulation()
+        self._watch_keepalive()
+        self.push_status()
+        return started
+
     def set_battery(self, percent: float) -> None:
         self.firmware.set_battery(percent)
         self.push_status()

@@ -110,6 +110,20 @@ class SimulatedFirmware:
         self._drain()
         self.running = False
 
+    def start_stimulation(self) -> bool:
+        """Starts the output (a start command, or the device's own button), unless it is on
+        its charger or flat. True when it runs."""
+        self._drain()
+        if self.charging or self.battery <= LOW_BATTERY_CUTOFF:
+            return False
+        self.running = True
+        self.keepalive_lost = False
+        now = self._clock()
+        self._started_at = now
+        # A full timeout from the start for the first keep-alive.
+        self._keepalive_at = now
+        return True
+
     def keepalive_deadline(self) -> float | None:
         """When the device stops by itself unless a keep-alive comes (clock time), or None."""
         if not self.running or self._keepalive_timeout is None:
@@ -222,12 +236,7 @@ class SimulatedFirmware:
                 return ACK_REFUSED_CHARGING
             if self.battery <= LOW_BATTERY_CUTOFF:
                 return ACK_REFUSED_BATTERY
-            self.running = True
-            self.keepalive_lost = False
-            now = self._clock()
-            self._started_at = now
-            # A full timeout from the start for the first keep-alive.
-            self._keepalive_at = now
+            self.start_stimulation()
         elif command.name == CommandName.STOP:
             self.running = False
         elif self.profile.keepalive is not None and command.name == self.profile.keepalive.command:
