@@ -343,7 +343,8 @@ class _Draft:
                 self.add(
                     f"# opcode 0x{opcode:02X}: {seen}, answered by {answer.value}. Its meaning is",
                     f"# unknown: if it is one of {_KNOWN_NAMES},",
-                    "# rename the table, then uncomment it and its vectors below.",
+                    "# rename the table; otherwise give it a name and a `purpose` of your own",
+                    "# (with schema_version = 2). Then uncomment it and its vectors below.",
                     f"# [commands.unknown_0x{opcode:02X}]",
                     f"# opcode = 0x{opcode:02X}",
                 )
