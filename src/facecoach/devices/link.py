@@ -196,12 +196,12 @@ class DeviceLink:
             else:
                 count += 1
                 self.keepalives_sent += 1
-            # On a fixed grid, so late wake-ups do not add up; after a stall longer than
-            # the interval, the next slot from now rather than a burst of missed ones.
+            # On a fixed grid, so late wake-ups do not add up. After a stall longer than the
+            # interval, one frame at once (the device's deadline is running) and the grid
+            # starts again from there, rather than a burst of the missed ones.
             due += interval
             now = loop.time()
-            if due < now:
-                due = now + interval - (now - due) % interval
+            due = max(due, now)
             await asyncio.sleep(due - now)
         if self._keepalive_task is asyncio.current_task():
             self._keepalive_task = None
