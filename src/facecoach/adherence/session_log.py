@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from facecoach.adherence.streaks import Checkpoint
-from facecoach.session.engine import zone_is_complete
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
+
+if TYPE_CHECKING:
+    # The streaks and the session engine load with the first read of the numbers, not with
+    # the log: the app's first frame opens the log but shows no numbers.
+    from facecoach.adherence.streaks import Checkpoint
 
 __all__ = ["RecordStatus", "SessionEventKind", "SessionLog", "SessionSource", "StoreError"]
 
@@ -85,6 +88,8 @@ class ZoneRecord(NamedTuple):
 
     @property
     def is_complete(self) -> bool:
+        from facecoach.session.engine import zone_is_complete
+
         return zone_is_complete(self.glides_planned, self.glides_done)
 
 
@@ -483,16 +488,18 @@ class SessionLog:
         ((day,),) = self.database.read("SELECT min(day) FROM day_totals WHERE counted > 0")
         return int(day) if day is not None else None
 
-    def streak_checkpoint(self, inputs: str) -> Checkpoint | None:
+    def streak_checkpoint(self, inputs: str) -> "Checkpoint | None":
         """The checkpoint saved for these inputs, if it still holds (see `Checkpoint`)."""
         rows = self.database.read(
             "SELECT day, score, best, run_start, valid_before FROM streak_checkpoint"
             " WHERE inputs = ?",
             (inputs,),
         )
+        from facecoach.adherence.streaks import Checkpoint
+
         return Checkpoint(*rows[0]) if rows else None
 
-    def save_streak_checkpoint(self, inputs: str, checkpoint: Checkpoint) -> None:
+    def save_streak_checkpoint(self, inputs: str, checkpoint: "Checkpoint") -> None:
         with self.database.write() as db:
             db.execute(
                 "INSERT OR REPLACE INTO streak_checkpoint"

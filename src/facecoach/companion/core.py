@@ -32,7 +32,15 @@ from facecoach.adherence.session_log import (
 )
 from facecoach.companion.devices import DeviceService
 from facecoach.config.appearance import Appearance, cached_appearance
+from facecoach.config.home_settings import HomeSettings, cached_home_settings
 from facecoach.config.paths import cache_dir, settings_path, user_routines_dir
+from facecoach.config.routine_listing import (
+    RoutineListing,
+    RoutineListings,
+    cached_listings,
+    keep_listings,
+    listing_key,
+)
 from facecoach.config.validated_cache import ValidatedCache
 from facecoach.datafiles import keep_backup
 from facecoach.errors import FacecoachError, RoutineError
@@ -65,7 +73,7 @@ DISCONNECT_TIMEOUT = 3.0
 class Dashboard:
     today: date
     stats: AdherenceStats | None
-    suggestion: LoadedRoutine | None
+    suggested_id: str | None  # the routine to suggest today
     screening: ScreeningRecord | None
     waiting: WaitingPeriod | None
     log_problem: str | None
@@ -105,6 +113,8 @@ class Companion:
         self._settings: Settings | None = None
         # The cached copy of what counting needs; False once it turned out not to be there.
         self._counting: CountingSettings | Literal[False] | None = None
+        self._home_copy: HomeSettings | Literal[False] | None = None  # the same, for home
+        self._listings: RoutineListings | None = None
         self._settings_unreadable = False
         self._library = library
         self._store: SessionLog | None = None
@@ -153,10 +163,69 @@ class Companion:
 
     def load(self) -> list[str]:
         """Loads the files loaded on first use (settings, routines, paired devices) and returns
-        every problem met so far, for a front end to show once."""
-        self.settings  # noqa: B018 - loaded for their problems
-        self.library  # noqa: B018
+        every problem met so far, for a front end to show once. Files that have not changed
+        since they were last validated are not validated again: their copies say what home
+        shows and what was wrong with them."""
+        if self._cached_home_settings() is None:
+            self.settings  # noqa: B018 - validated now, for their problems
+        self.routine_listings()  # the routines' problems, from the copy or the files
         return [*self.problems, *self.device.problems]
+
+    def _cached_home_settings(self) -> HomeSettings | None:
+        if self._settings is not None:
+            return None
+        if self._home_copy is None:
+            self._home_copy = cached_home_settings(self.config_dir, self.cache) or False
+        return self._home_copy or None
+
+    def home_settings(self) -> HomeSettings:
+        """What home needs of the settings: from their validated copy when the file has not
+        changed, else from the settings (validated now)."""
+        cached = self._cached_home_settings()
+        if cached is not None:
+            return cached
+        settings = self.settings
+        return HomeSettings(
+            glide_seconds=settings.glide_seconds,
+            repeats=settings.repeats,
+            reduced_motion=settings.reduced_motion,
+            backup_days=settings.backup_days,
+        )
+
+    def routine_listings(self) -> RoutineListings:
+        """Every routine as home lists it (name, length as it will run, zones) and the
+        problems met loading the routine files: from the copy kept for these exact files and
+        preferences, else from the library (validated now), then kept."""
+        if self._listings is not None:
+            return self._listings
+        home = self.home_settings()
+        key = listing_key(user_routines_dir(self.config_dir), home.glide_seconds, home.repeats)
+        cached = (
+            None if key is None or self._library is not None else cached_listings(self.cache, key)
+        )
+        if cached is not None:
+            self.problems.extend(cached.problems)  # said again on every start, as before
+            self._listings = cached
+            return cached
+        library = self.library  # its problems join `problems` as it loads
+        listings = RoutineListings(
+            tuple(
+                RoutineListing(
+                    id=choice.routine.id,
+                    name=choice.routine.name,
+                    seconds=choice.total_seconds,
+                    is_builtin=loaded.is_builtin,
+                    zones=tuple(dict.fromkeys(entry.zone.label for entry in loaded.routine.zones)),
+                )
+                for loaded in library.routines.values()
+                for choice in (self._choice(loaded),)
+            ),
+            tuple(str(problem) for problem in library.problems),
+        )
+        if key is not None:
+            keep_listings(self.cache, key, listings)
+        self._listings = listings
+        return listings
 
     # --- the database, opened on first use -------------------------------------------------
 
@@ -180,7 +249,7 @@ class Companion:
         if not self._log_existed or self.store is None:
             return None  # a log this run creates has nothing in it to back up yet
         try:
-            Backups(self.database).daily(self.clock.now(), self.settings.backup_days)
+            Backups(self.database).daily(self.clock.now(), self.home_settings().backup_days)
         except (StoreError, OSError) as exc:
             return f"The daily backup of the session log failed: {exc}"
         return None
@@ -291,6 +360,7 @@ class Companion:
         if replacing is not None and Path(replacing.source) != path:
             Path(replacing.source).unlink(missing_ok=True)  # renamed: the old file goes
         self._library = None
+        self._listings = None
         return path
 
     def routine_choice(self, id_or_path: str) -> RoutineChoice:
@@ -392,12 +462,12 @@ class Companion:
         store = self.store
         return store.sessions(limit=limit) if store is not None else []
 
-    def suggestion(self) -> LoadedRoutine | None:
+    def suggested_routine_id(self) -> str | None:
+        """The routine to suggest today: the one after the last one used, in turn."""
         from facecoach.routines.rotation import next_in_rotation
 
         recent = [s.routine_id for s in self.recent_sessions(10)]
-        chosen = next_in_rotation(list(self.library.routines), recent)
-        return self.library.routines[chosen] if chosen is not None else None
+        return next_in_rotation([r.id for r in self.routine_listings().routines], recent)
 
     def screening(self) -> ScreeningRecord | None:
         return self.safety.latest_screening() if self.safety is not None else None
@@ -421,7 +491,7 @@ class Companion:
         return Dashboard(
             today=self.today(),
             stats=self.stats(),
-            suggestion=self.suggestion(),
+            suggested_id=self.suggested_routine_id(),
             screening=self.screening(),
             waiting=self.waiting(),
             log_problem=self.log_problem,
@@ -711,4 +781,5 @@ class Companion:
             self._settings_unreadable = False
         save_settings(self.config_dir, settings, self.cache)
         self._settings = settings
+        self._listings = None  # the routines' lengths may change with the preferences
         return settings

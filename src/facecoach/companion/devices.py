@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from facecoach.config.paths import user_profiles_dir
+from facecoach.config.paths import known_devices_path, user_profiles_dir
 from facecoach.devices.errors import ConnectionFailed, DeviceError, ProfileError
 from facecoach.devices.protocol.status import LinkState
 from facecoach.wording.devices import battery_text
@@ -103,10 +103,20 @@ class DeviceService:
             self._known = KnownDevices(self.config_dir)
         return self._known
 
+    def _nothing_paired_yet(self) -> bool:
+        """No paired-devices file: nothing to read, so its validators are not loaded either
+        (they would cost the first frame their import)."""
+        if self._known is not None:
+            return False
+        path = known_devices_path(self.config_dir)
+        return not (path.exists() or path.is_symlink())
+
     @property
     def problems(self) -> list[str]:
         """Broken files met so far (paired devices; profiles once they were loaded)."""
-        problems = [self._paired.problem] if self._paired.problem else []
+        problems = []
+        if not self._nothing_paired_yet() and self._paired.problem:
+            problems.append(self._paired.problem)
         if self._registry is not None:
             problems.extend(self._registry.problems)
         return problems
@@ -114,6 +124,8 @@ class DeviceService:
     @property
     def paired(self) -> KnownDevice | None:
         """The device sessions use: the most recently paired one."""
+        if self._nothing_paired_yet():
+            return None
         return self._paired.current
 
     @property

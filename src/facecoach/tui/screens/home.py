@@ -14,20 +14,11 @@ if TYPE_CHECKING:
     # The controls are built after the first frame (they cost more than a bare app's start).
     from textual.widgets import Button, Select
 
-from facecoach.adherence.stats import TodayState
 from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
-from facecoach.wording.adherence import (
-    program_text,
-    sentence,
-    streak_detail,
-    streak_headline,
-    today_text,
-    week_text,
-)
 from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import format_duration
 
@@ -162,6 +153,17 @@ class HomeScreen(Screen[None]):
         notices.mount_all(Static(text, classes=style) for style, text in lines)
 
     def _show_today(self, dashboard: Dashboard) -> None:
+        # Loaded with the numbers, after the first frame (the stats are no part of it).
+        from facecoach.adherence.stats import TodayState
+        from facecoach.wording.adherence import (
+            program_text,
+            sentence,
+            streak_detail,
+            streak_headline,
+            today_text,
+            week_text,
+        )
+
         stats = dashboard.stats
         state = self.query_one("#today-state", Static)
         detail = self.query_one("#today-detail", Static)
@@ -198,11 +200,12 @@ class HomeScreen(Screen[None]):
         select = self._routine_select()
         chosen = self._select_next or (select.value if isinstance(select.value, str) else None)
         self._select_next = None
+        listings = self.companion.routine_listings()
         select.set_options(self._routine_options())
-        self._suggested_id = dashboard.suggestion.routine.id if dashboard.suggestion else None
+        self._suggested_id = dashboard.suggested_id
         # The user's choice stays chosen when Home comes back (after the editor: the routine
         # just saved); the suggestion is the first choice only.
-        if chosen is not None and chosen in self.companion.library.routines:
+        if chosen is not None and listings.get(chosen) is not None:
             select.value = chosen
         elif self._suggested_id is not None:
             select.value = self._suggested_id
@@ -217,24 +220,25 @@ class HomeScreen(Screen[None]):
         if not isinstance(event.value, str):
             detail.update("")
             return
-        routine = self.companion.library.get(event.value).routine
-        zones = ", ".join(dict.fromkeys(entry.zone.label.lower() for entry in routine.zones))
+        routine = self.companion.routine_listings().get(event.value)
+        if routine is None:
+            detail.update("")
+            return
+        zones = ", ".join(dict.fromkeys(zone.lower() for zone in routine.zones))
         why = (
             "Suggested today: facecoach rotates routines, as varying the treatment is the "
             "usual advice. "
             if routine.id == self._suggested_id
             else ""
         )
-        edit = (
-            "e edits a copy" if self.companion.library.get(event.value).is_builtin else "e edits it"
-        )
+        edit = "e edits a copy" if routine.is_builtin else "e edits it"
         detail.update(shown(f"{why}Zones: {zones} ({edit})."))
 
     def _routine_options(self) -> list[tuple[Text, str]]:
         # Names come from routine files: shown as text, never as markup.
         return [
-            (shown(f"{r.routine.name} · {format_duration(r.total_seconds)}"), r.routine.id)
-            for r in self.companion.routines()
+            (shown(f"{r.name} · {format_duration(r.seconds)}"), r.id)
+            for r in self.companion.routine_listings().routines
         ]
 
     def on_button_pressed(self, event: "Button.Pressed") -> None:

@@ -1,0 +1,140 @@
+"""Home's routine list and settings come from validated copies when nothing changed, so a start
+without changes loads no pydantic; any change (a routine file, the preferences) is validated."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from facecoach.companion.core import Companion
+from facecoach.config.home_settings import cached_home_settings
+from facecoach.config.paths import user_routines_dir
+from facecoach.config.settings import load_settings
+from facecoach.config.validated_cache import ValidatedCache
+from facecoach.session.clock import FakeClock
+
+USER_ROUTINE = """
+id = "mine"
+name = "My evening"
+glide_seconds = 4
+repeats = 2
+[[zones]]
+zone = "forehead"
+[[zones]]
+zone = "cheeks"
+"""
+
+
+def companion(tmp_path: Path) -> Companion:
+    return Companion(
+        FakeClock(),
+        tmp_path / "config",
+        tmp_path / "data" / "facecoach.db",
+        cache=ValidatedCache(tmp_path / "cache"),
+    )
+
+
+def write_routine(tmp_path: Path, name: str, text: str) -> None:
+    folder = user_routines_dir(tmp_path / "config")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def listed(tmp_path: Path) -> dict[str, tuple[str, float]]:
+    listings = companion(tmp_path).routine_listings()
+    return {r.id: (r.name, r.seconds) for r in listings.routines}
+
+
+def test_the_copy_lists_what_the_library_lists(tmp_path: Path) -> None:
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    first = companion(tmp_path)
+    expected = {c.routine.id: (c.routine.name, c.total_seconds) for c in first.routines()}
+    assert {r.id: (r.name, r.seconds) for r in first.routine_listings().routines} == expected
+    again = companion(tmp_path)
+    assert {r.id: (r.name, r.seconds) for r in again.routine_listings().routines} == expected
+    mine = again.routine_listings().get("mine")
+    assert mine is not None
+    assert not mine.is_builtin
+    assert mine.zones == ("Forehead", "Cheeks")
+
+
+def test_an_edited_routine_file_is_read_again(tmp_path: Path) -> None:
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    assert listed(tmp_path)["mine"][0] == "My evening"
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE.replace("My evening", "My morning"))
+    assert listed(tmp_path)["mine"][0] == "My morning"
+
+
+def test_a_new_glide_length_changes_the_lengths_listed(tmp_path: Path) -> None:
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    before = listed(tmp_path)["mine"][1]
+    companion(tmp_path).update_settings(glide_seconds=8.0)
+    assert listed(tmp_path)["mine"][1] > before
+    # The app that changed it lists the new lengths at once, not after a restart.
+    app_core = companion(tmp_path)
+    app_core.routine_listings()
+    app_core.update_settings(glide_seconds=2.0)
+    assert app_core.routine_listings().get("mine") is not None
+    assert app_core.routine_listings().routines[-1].seconds < before
+
+
+def test_a_broken_routine_file_is_reported_on_every_start(tmp_path: Path) -> None:
+    write_routine(tmp_path, "broken.toml", 'id = "broken"\nname = "x"\nzones = []\n')
+    for _ in range(2):  # the second start reads the copy: the problem is still said
+        problems = companion(tmp_path).load()
+        assert any("broken.toml" in problem for problem in problems)
+
+
+def test_a_damaged_copy_is_a_miss_never_a_guess(tmp_path: Path) -> None:
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    expected = listed(tmp_path)
+    stored = tmp_path / "cache" / "routines.json"
+    good = json.loads(stored.read_text())
+    for junk in ({"routines": "x"}, {"routines": [{"id": 1}], "problems": []}, None):
+        stored.write_text(json.dumps({"key": good["key"], "value": junk}))
+        assert listed(tmp_path) == expected
+
+
+def test_the_home_settings_come_from_the_checked_copy(tmp_path: Path) -> None:
+    config, cache = tmp_path / "config", ValidatedCache(tmp_path / "cache")
+    config.mkdir()
+    (config / "settings.toml").write_text(
+        "glide_seconds = 6.5\nrepeats = 4\nreduced_motion = true\nbackup_days = 3\n"
+    )
+    assert cached_home_settings(config, cache) is None  # never validated: validate first
+    load_settings(config, cache)
+    home = cached_home_settings(config, cache)
+    assert home is not None
+    assert (home.glide_seconds, home.repeats, home.reduced_motion, home.backup_days) == (
+        6.5,
+        4,
+        True,
+        3,
+    )
+    stored = tmp_path / "cache" / "settings.json"
+    entry = json.loads(stored.read_text())
+    for field, junk in [("repeats", 0), ("glide_seconds", "6"), ("reduced_motion", 1)]:
+        bad = json.loads(json.dumps(entry))
+        bad["value"][field] = junk
+        stored.write_text(json.dumps(bad))
+        assert cached_home_settings(config, cache) is None, field
+
+
+def test_a_start_without_changes_lists_the_routines_without_pydantic(tmp_path: Path) -> None:
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    companion(tmp_path).load()  # the first start validates and keeps the copies
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from facecoach.companion.core import Companion\n"
+        "from facecoach.config.validated_cache import ValidatedCache\n"
+        "from facecoach.session.clock import FakeClock\n"
+        f"root = Path({str(tmp_path)!r})\n"
+        "core = Companion(FakeClock(), root / 'config', root / 'data' / 'facecoach.db', "
+        "cache=ValidatedCache(root / 'cache'))\n"
+        "problems = core.load()\n"
+        "names = [r.name for r in core.routine_listings().routines]\n"
+        "core.suggested_routine_id(); core.home_settings(); core.device.summary()\n"
+        "print('My evening' in names, problems, 'pydantic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["True", "[]", "False"], result.stderr
