@@ -33,6 +33,11 @@ def device_and_link(carrier: str) -> tuple[SimulatedDevice, DeviceLink, list[Lin
     return device, link, events
 
 
+async def until_state(link: DeviceLink, state: LinkState) -> None:
+    while link.state is not state:
+        await asyncio.sleep(0.01)
+
+
 def names(device: SimulatedDevice) -> list[str]:
     return [command.name for command in device.firmware.received]
 
@@ -126,3 +131,26 @@ def test_no_keepalive_goes_out_once_the_app_disconnects(carrier: str) -> None:
     sent = run_virtual(run())
     assert sent >= 3 / INTERVAL - 1
     assert names(device).count("keepalive") == sent
+
+
+def test_a_reconnection_whose_set_up_fails_is_not_kept_and_the_next_one_is(carrier: str) -> None:
+    """A link that came back without its set-up would have no keep-alive: the device would
+    stop seconds into the next session. Such a connection is let go and tried again."""
+    device, link, events = device_and_link(carrier)
+
+    async def run() -> None:
+        await link.connect()
+        device.faults.disconnect_after_writes = 1  # the next keep-alive's write drops it
+        await until_state(link, LinkState.RECONNECTING)
+        device.faults.crash_on_writes = 1  # and the first write after reconnecting fails
+        await until_state(link, LinkState.CONNECTED)
+        sent = link.keepalives_sent
+        await asyncio.sleep(3)
+        assert link.keepalives_sent >= sent + 3 / INTERVAL - 1  # alive again
+        await link.disconnect()
+
+    run_virtual(run())
+    assert device.connections == 3  # the failed set-up's connection, then a good one
+    kinds = [e.kind for e in events]
+    assert kinds.count(LinkEventKind.RECONNECTED) == 1
+    assert names(device).count("set_limit") == 2  # the soft limit, on each kept connection

@@ -142,10 +142,15 @@ def test_a_trace_of_another_device_than_the_paired_one_says_how_to_pair_it(
         service.link_for(paired)
 
 
-def test_a_replay_keeps_the_recorded_timing_drops_and_read_values(tmp_path: Path) -> None:
+@pytest.mark.parametrize("profile_id", ["reference-a", "reference-c"])
+def test_a_replay_keeps_the_recorded_timing_drops_and_read_values(
+    tmp_path: Path, profile_id: str
+) -> None:
     """A late ack comes as late, a charger plugged in later comes as much later, the drop
-    happens when it did, and the device information reads as the recorded device's."""
-    profile = REGISTRY["reference-a"]
+    happens when it did, and the device information reads as the recorded device's; with a
+    keep-alive going (reference-c) too, whose own writes take nothing over."""
+    profile = REGISTRY[profile_id]
+    program = profile.programs[1].id
     trace_path = tmp_path / "trace.jsonl"
 
     async def record() -> None:
@@ -168,7 +173,7 @@ def test_a_replay_keeps_the_recorded_timing_drops_and_read_values(tmp_path: Path
             await link.connect()
             await link.read_device_info()
             device.faults.reply_delay = 0.8
-            await link.select_program("tone")
+            await link.select_program(program)
             device.faults.reply_delay = 0.0
             await asyncio.sleep(3)
             device.plug_in()
@@ -201,7 +206,7 @@ def test_a_replay_keeps_the_recorded_timing_drops_and_read_values(tmp_path: Path
         await link.connect()
         seen["maker"] = (await link.read_device_info())["manufacturer"]
         seen["wrote"] = loop.time()
-        await link.select_program("tone")
+        await link.select_program(program)
         seen["acked"] = loop.time() - float(seen["wrote"])
         while "dropped" not in seen:
             await asyncio.sleep(0.05)

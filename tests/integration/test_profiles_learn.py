@@ -12,6 +12,7 @@ import pytest
 from facecoach.cli.main import main
 from facecoach.devices.learning import learn_profile
 from facecoach.devices.learning.capture import MAX_CAPTURE_BYTES, CaptureError
+from facecoach.devices.link import DeviceLink
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.golden import vector_failures
 from facecoach.devices.protocol.profile import CommandName, DeviceProfile
@@ -263,3 +264,22 @@ def test_a_device_file_or_a_pipe_is_refused_unread(tmp_path: Path) -> None:
     for path in (Path("/dev/zero"), pipe):
         with pytest.raises(CaptureError, match="is not a regular file"):
             learn_profile(path)
+
+
+def test_a_capture_without_a_level_still_drafts_a_profile_that_validates(tmp_path: Path) -> None:
+    """No set_intensity in the capture: the limit comes from the device limit the app set on
+    connecting (reference-c's set_limit), and the draft keeps its writes on connection."""
+
+    async def no_level(link: DeviceLink) -> None:
+        await link.query_status()
+        await link.send("stop")
+
+    path = tmp_path / "no-level.btsnoop"
+    make_capture(REGISTRY.get("reference-c"), path, no_level)
+    learned = learn_profile(path, known=REGISTRY.profiles)
+    draft = learned.profile
+    assert "set_intensity" not in draft.commands
+    assert draft.limits.max_intensity == REGISTRY.get("reference-c").limits.max_intensity
+    assert [w.command for w in draft.on_connect] == ["sync_clock", "set_limit"]
+    assert draft.keepalive is not None
+    assert vector_failures(draft) == []

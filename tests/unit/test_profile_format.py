@@ -139,7 +139,7 @@ def edited(change: Callable[[str], str]) -> str:
                 'args = [{ name = "time", type = "u32" }]',
                 'args = [{ name = "time", type = "u16" }]',
             ),
-            "unix_time needs a u32 argument",
+            "unix_time needs a u32 field",
         ),
         (
             lambda t: t.replace('args = { level = "max_intensity" }', "args = { level = 11 }"),
@@ -161,6 +161,61 @@ def edited(change: Callable[[str], str]) -> str:
                 '{ name = "reserved", type = "u4", value = 16 }',
             ),
             "value 16 does not fit in u4",
+        ),
+        (
+            lambda t: t.replace(
+                'args = [{ name = "count", type = "u16", order = "big" }]',
+                'args = [{ name = "count", type = "u16", order = "big", min = 1 }]',
+            ),
+            "count is filled in with counter, which runs through the field's whole range",
+        ),
+        (
+            lambda t: t.replace(
+                'args = [{ name = "time", type = "u32" }]',
+                'args = [{ name = "time", type = "u32", max = 1000 }]',
+            ),
+            "time is filled in with unix_time",
+        ),
+        (
+            lambda t: t.replace(
+                'purpose = "The highest level the device will run at, whatever is asked of it '
+                'later."\nidempotent = true\nargs = [{ name = "level", type = "u8", min = 1, '
+                'max = 10 }]\nack = { kind = "none" }',
+                'idempotent = true\nargs = [{ name = "level", type = "u8", min = 1, max = 10 }]'
+                '\nack = { kind = "ack", timeout = 1.0 }',
+            ),
+            'set_limit must have ack = { kind = "none" }',
+        ),
+        (
+            lambda t: t.replace(
+                "[commands.set_limit]\nopcode = 0x41",
+                "[commands.set_limit]\nopcode = 0x41\nstimulates = true",
+            ),
+            "never started by the app on its own",
+        ),
+        (
+            lambda t: t.replace('id = "calm"\ncode = 3', 'id = "calm"\ncode = 20'),
+            "program 'calm' has code 20, which select_program's argument cannot carry",
+        ),
+        (
+            lambda t: t.replace(
+                'fields = [\n    { name = "of" },',
+                'fields = [\n    { name = "of", type = "u4" }, { name = "pad", type = "u4" },',
+            ),
+            "the ack's field 'of' \\(u4\\) cannot hold the opcode of",
+        ),
+        (
+            lambda t: t.replace(
+                'args = [{ name = "seconds", type = "u24", order = "big", max = 3600 }]',
+                "args = ["
+                + ", ".join(f'{{ name = "s{i}", type = "u32" }}' for i in range(64))
+                + "]",
+            ),
+            "the command set_timer carries 256 payload bytes, more than its length byte",
+        ),
+        (
+            lambda t: t.replace('args = { level = "max_intensity" }', "args = { level = true }"),
+            "must be a whole number \\(got True\\)",
         ),
     ],
 )
@@ -224,3 +279,25 @@ def test_the_simulated_device_stops_at_the_keepalive_deadline_and_not_later() ->
     assert firmware.battery == round(50.0 - 2.9 / 60)
     status = firmware.status_values()
     assert (status["running"], status["keepalive_lost"]) == (False, True)
+
+
+def test_a_device_limit_above_facecoachs_is_never_encoded() -> None:
+    """`set_limit` sets the device's own limit (reference-c fills it with max_intensity on
+    connecting), so, like a level, it is never sent above the profile's limit."""
+    codec = FrameCodec(parse_profile(REFERENCE_C, "reference-c.toml"))
+    codec.encode_command("set_limit", {"level": 8})
+    with pytest.raises(DeviceError, match="would set the device's own limit above"):
+        codec.encode_command("set_limit", {"level": 10})
+
+
+def test_the_simulated_device_keeps_to_the_limit_set_on_it() -> None:
+    profile = parse_profile(REFERENCE_C, "reference-c.toml")
+    firmware = SimulatedFirmware(profile, lambda: 0.0)
+    codec = FrameCodec(profile)
+    firmware.receive(codec.encode_command("set_limit", {"level": 3}, 1))
+    (refused,) = firmware.receive(codec.encode_command("set_intensity", {"level": 5}, 2))
+    assert codec.decode_notification(refused).values["result"] == 4
+    assert firmware.intensity == 1
+    (done,) = firmware.receive(codec.encode_command("set_intensity", {"level": 3}, 3))
+    assert codec.decode_notification(done).values["result"] == 0
+    assert firmware.intensity == 3

@@ -332,13 +332,17 @@ def _command_values(texts: list[str]) -> dict[str, int]:
     values: dict[str, int] = {}
     for text in texts:
         name, sep, raw = text.partition("=")
+        name, raw = name.strip(), raw.strip()
         if not sep or not name:
             raise FacecoachError(f"{text!r}: give each argument as NAME=VALUE, such as level=3")
+        if name in values:
+            raise FacecoachError(f"{name} is given twice")
+        hexadecimal = raw.lower().startswith("0x")
         try:
-            values[name.strip()] = int(raw.strip(), 0)
+            values[name] = int(raw[2:], 16) if hexadecimal else int(raw, 10)
         except ValueError:
             raise FacecoachError(
-                f"{text!r}: {raw.strip()!r} is not a whole number (decimal, or 0x hex)"
+                f"{text!r}: {raw!r} is not a whole number (decimal, or 0x hex)"
             ) from None
     return values
 

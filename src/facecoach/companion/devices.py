@@ -281,9 +281,8 @@ class DeviceService:
             address=device.address,
             recorded=datetime.now(UTC),
         )
-        import time
-
-        writer = TraceWriter(out, header, time.monotonic())
+        # The trace begins with its first event, on the link's own clock.
+        writer = TraceWriter(out, header, None)
         if writer.stopped is not None:
             out.close()
             raise DeviceError(f"cannot record into {path}: {writer.stopped}")
@@ -458,16 +457,19 @@ class DeviceService:
         """Connects once, sends one command as the device's profile writes it, and lets go;
         returns the device's answer (None for a command it does not answer).
 
-        Never `start`: stimulation begins only on the device itself, after a session's safety
-        checks. Nothing goes to a device on its charger. A level above the profile's limit is
-        refused by the codec, as everywhere."""
+        Never `start` (nor a command the profile marks as stimulating): stimulation begins
+        only on the device itself, after a session's safety checks. Of a user's commands only
+        `stop` and `query_status` go to a device on its charger; the writes the profile makes
+        on every connection (a clock, a soft limit, the keep-alive) go as always, as none of
+        them can stimulate. A level or a device limit above the profile's limit is refused by
+        the codec, as everywhere."""
         profile = self.profile_for(device)
         from facecoach.devices.protocol.profile import CommandName
 
-        if name == CommandName.START:
+        if profile.stimulates(name):
             raise DeviceError(
-                "facecoach never starts stimulation on its own: start it on the device, after "
-                "the checks a session makes (`facecoach coach` or the app)"
+                f"{name} starts stimulation, which facecoach never does on its own: start it "
+                "on the device, after the checks a session makes (`facecoach coach` or the app)"
             )
         if name not in profile.commands:
             known = ", ".join(sorted(profile.commands)) or "none"
@@ -477,10 +479,10 @@ class DeviceService:
         await link.connect()
         try:
             await link.query_status()
-            if link.status.charging and name != CommandName.STOP:
+            if link.status.charging and name not in (CommandName.STOP, CommandName.QUERY_STATUS):
                 raise DeviceError(
-                    f"{device.name} is on its charger: nothing but stop is sent to a device "
-                    "while it charges"
+                    f"{device.name} is on its charger: only stop and query_status are sent "
+                    "to a device while it charges"
                 )
             answer = await link.send(name, args)
         finally:

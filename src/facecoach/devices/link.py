@@ -88,6 +88,8 @@ class LinkOptions:
     # The Bumble transport the backends go through (--transport): its failures are the
     # controller's, not the system's Bluetooth's.
     transport: str | None = None
+    # The wall clock a profile's `unix_time` is read from.
+    wall_clock: Callable[[], float] = time.time
 
 
 class DeviceLink:
@@ -150,25 +152,39 @@ class DeviceLink:
         self.state = LinkState.CONNECTED
         try:
             await self._set_up()
-        except DeviceError as exc:
+        except BaseException as exc:
+            # Never left half set up (no keep-alive, no soft limit), whatever stopped it: a
+            # failed write, or the caller giving up (a cancelled worker, Ctrl-C).
             await self.disconnect()
-            raise ConnectionFailed(
-                f"{self.name} connected but did not take its set-up ({exc}); it was "
-                "disconnected. Try again, or check its profile's [[on_connect]]."
-            ) from exc
+            if isinstance(exc, DeviceError):
+                raise ConnectionFailed(
+                    f"{self.name} connected but did not take its set-up ({exc}); it was "
+                    "disconnected. Try again, or check its profile's [[on_connect]]."
+                ) from exc
+            raise
         self._emit(LinkEventKind.CONNECTED, f"Connected to {self.name}.")
 
     async def _set_up(self) -> None:
         """What the profile says goes on every connection: its writes (the clock, a soft
         limit), then the keep-alive for as long as the link lasts."""
         for write in self.profile.on_connect:
-            args = scheduled_args(write, self.profile, unix_time=time.time(), counter=0)
+            now = self.options.wall_clock()
+            args = scheduled_args(write, self.profile, unix_time=now, counter=0)
             await self._send(write.command, args)
         keepalive = self.profile.keepalive
         if keepalive is not None and self._keepalive_task is None:
             self._keepalive_task = asyncio.get_running_loop().create_task(
                 self._keep_alive(keepalive)
             )
+
+    async def _let_go(self) -> None:
+        """Closes the connection without ending the link (a set-up that failed on
+        reconnecting); its disconnection is not a drop."""
+        self._stop_keepalive()
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
+                await client.disconnect()
 
     def _stop_keepalive(self) -> None:
         task, self._keepalive_task = self._keepalive_task, None
@@ -185,8 +201,20 @@ class DeviceLink:
             client = self._client
             if client is None or self.state is not LinkState.CONNECTED:
                 break
-            args = scheduled_args(spec, self.profile, unix_time=time.time(), counter=count)
-            frame = self._codec.encode_command(spec.command, args, self._next_sequence())
+            now = self.options.wall_clock()
+            args = scheduled_args(spec, self.profile, unix_time=now, counter=count)
+            try:
+                frame = self._codec.encode_command(spec.command, args, self._next_sequence())
+            except CommandError as exc:
+                # The profile's validation rules this out; should it happen anyway, the user
+                # hears that the device is about to stop, rather than nothing.
+                log.error("%s: cannot frame the keep-alive: %s", self.address, exc)
+                self._emit(
+                    LinkEventKind.KEEPALIVE_LOST,
+                    f"Could not send {self.name} its keep-alive ({exc}); it will stop "
+                    "stimulating by itself.",
+                )
+                break
             try:
                 await self._write(client, frame)
             except (BleakError, OSError, EOFError, CommandError) as exc:
@@ -223,20 +251,17 @@ class DeviceLink:
                 pair=pair or self.profile.gatt.bond,
                 backend=self.options.client_backend,
             )
+        except (TimeoutError, BleakError) as exc:
+            # The kind of failure is kept (ConnectionFailed.kind), with advice that fits it.
+            raise connection_error(
+                exc, name=self.name, address=self.address, attempts=self.options.connect_attempts
+            ) from exc
         except (OSError, EOFError) as exc:
             transport = self.options.transport
             if transport is not None:
                 raise ControllerFailed(transport, f"connect to {self.name}", exc) from exc
             raise connection_error(
                 exc, name=self.name, address=self.address, attempts=self.options.connect_attempts
-            ) from exc
-        except (TimeoutError, BleakError) as exc:
-            # The kind of failure is kept (ConnectionFailed.kind), with advice that fits it.
-            raise connection_error(
-                exc,
-                name=self.name,
-                address=self.address,
-                attempts=self.options.connect_attempts,
             ) from exc
         try:
             self._check_endpoints(client)
@@ -347,10 +372,19 @@ class DeviceLink:
                 log.info("reconnect attempt %d to %s failed: %s", attempt, self.address, exc)
                 continue
             self.state = LinkState.CONNECTED
-            # A drop during the set-up or the reselection starts the next reconnection by
-            # itself.
-            with contextlib.suppress(DeviceError):
+            try:
                 await self._set_up()
+            except DeviceError as exc:
+                if self._client is None:
+                    return  # it dropped again: that drop started the next reconnection
+                # Connected, but not set up (no keep-alive): not a connection to keep.
+                log.info(
+                    "reconnect attempt %d to %s: set-up failed: %s", attempt, self.address, exc
+                )
+                await self._let_go()
+                self.state = LinkState.RECONNECTING
+                continue
+            # A drop during the reselection starts the next reconnection by itself.
             if self.selected_program is not None:
                 with contextlib.suppress(DeviceError):
                     await self._send(

@@ -35,8 +35,6 @@ def describe_status(profile: "DeviceProfile", status: DeviceStatus) -> list[str]
 
 def describe_commands(profile: "DeviceProfile") -> list[str]:
     """Each command of a profile: its arguments with their ranges, its answer, its purpose."""
-    from facecoach.devices.protocol.profile import CommandName
-
     lines: list[str] = []
     scheduled = {w.command: "sent on every connection" for w in profile.on_connect}
     if profile.keepalive is not None:
@@ -51,8 +49,8 @@ def describe_commands(profile: "DeviceProfile") -> list[str]:
         notes = [answer]
         if name in scheduled:
             notes.append(scheduled[name])
-        if name == CommandName.START:
-            notes.append("never sent by `devices send`")
+        if profile.stimulates(name):
+            notes.append("starts stimulation: never sent by `devices send`")
         lines.append(f"{name}{' ' + args if args else ''}  ({'; '.join(notes)})")
         if command.purpose:
             lines.append(f"    {command.purpose}")

@@ -25,6 +25,7 @@ from facecoach.devices.protocol.profile import (
     LOCAL_NAME_LITERAL_START,
     AckKind,
     Argument,
+    ArgumentSource,
     CommandName,
     DeviceProfile,
     Framing,
@@ -279,6 +280,33 @@ class _Draft:
             for low, high in [observed_range(entry, i, 1, self.order)]
         ]
 
+    def _top_intensity(self) -> int:
+        """The highest level the capture shows (the level: the argument a caller gives), or
+        the highest limit the maker's app set on the device itself, if higher."""
+        levels = [
+            next(a for a in args if a.value is None).range[1]
+            for name, args in self.commands.values()
+            if name == CommandName.SET_INTENSITY
+        ]
+        return max([*levels, *self._device_limits_set()], default=0)
+
+    def _device_limits_set(self) -> list[int]:
+        """The device limits the capture shows the app setting (arguments that the known
+        profile fills in with max_intensity)."""
+        known = self.p.known
+        if known is None:
+            return []
+        limit_args = known.limit_arguments()
+        found: list[int] = []
+        for opcode, (name, args) in self.commands.items():
+            wanted = limit_args.get(name, set())
+            if not wanted:
+                continue
+            for event in self.p.commands[opcode].events:
+                values = _unpack(event.frame.payload, args, self.order.value, self.bit_order)
+                found.extend(v for k, v in values.items() if k in wanted)
+        return found
+
     def _scheduled(self, opcode: int) -> bool:
         """Whether the known profile sends this command by itself (on connection, a keep-alive)."""
         known = self.p.known
@@ -295,14 +323,30 @@ class _Draft:
         if known is None:
             return
         named = self._named()
+        top = self._top_intensity()
         for write in known.on_connect:
-            if write.command in named:
+            if write.command not in named:
+                continue
+            lines = [
+                f"[[on_connect]]  # as in {known.id!r}",
+                f"command = {quote(write.command)}",
+                f"args = {{ {_inline(dict(write.args))} }}",
+            ]
+            command = known.commands[write.command]
+            fits = all(
+                arg.range[0] <= top <= arg.range[1]
+                for arg in command.inputs
+                if write.args.get(arg.name) is ArgumentSource.MAX_INTENSITY
+            )
+            if not fits:
+                # The draft's limit (what the capture shows) cannot be the device's own.
                 self.add(
-                    f"[[on_connect]]  # as in {known.id!r}",
-                    f"command = {quote(write.command)}",
-                    f"args = {{ {_inline(dict(write.args))} }}",
+                    "# TODO: uncomment once [limits] max_intensity is right for this device:",
+                    *(f"# {line}" for line in lines),
                     "",
                 )
+            else:
+                self.add(*lines, "")
         keepalive = known.keepalive
         if keepalive is not None and keepalive.command in named:
             self.add(
@@ -479,17 +523,11 @@ class _Draft:
             )
         if codes:
             self.add("# Only the programs the capture selected are listed.", "")
-        top = next(
-            (
-                args[0].range[1]
-                for name, args in self.commands.values()
-                if name == CommandName.SET_INTENSITY
-            ),
-            0,
-        )
+        top = self._top_intensity()
         self.add(
             "[limits]",
-            f"max_intensity = {top}  # the highest level the capture shows; raise it only with "
+            f"max_intensity = {top}  # the highest level (or device limit) the capture shows; "
+            "raise it only with "
             "the maker's documentation",
             "stop_on_disconnect = true",
             "",

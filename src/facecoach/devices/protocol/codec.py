@@ -59,6 +59,8 @@ class FrameCodec:
         self._notifications_by_opcode = {
             n.opcode: (name, n) for name, n in profile.notifications.items()
         }
+        # Arguments that set the device's own intensity limit: never above facecoach's.
+        self._limit_args = profile.limit_arguments()
         framing = self.framing
         self._command_layouts = {c.opcode: c.layout(framing) for c in profile.commands.values()}
         self._notification_layouts = {
@@ -88,12 +90,16 @@ class FrameCodec:
             if not low <= value <= high:
                 raise CommandError(f"{name}: {arg.name} must be from {low} to {high} (got {value})")
             values.append(value)
+        limit = self.profile.limits.max_intensity
         if name == CommandName.SET_INTENSITY:
             level = args[command.inputs[0].name]
-            if level > self.profile.limits.max_intensity:
+            if level > limit:
+                raise CommandError(f"intensity {level} is above this device's limit of {limit}")
+        for arg_name in self._limit_args.get(name, ()):
+            if args[arg_name] > limit:
                 raise CommandError(
-                    f"intensity {level} is above this device's limit of "
-                    f"{self.profile.limits.max_intensity}"
+                    f"{name}: {arg_name} {args[arg_name]} would set the device's own limit "
+                    f"above facecoach's limit of {limit}"
                 )
         payload = self._command_layouts[command.opcode].pack(values)
         return self._frame(command.opcode, sequence, payload)

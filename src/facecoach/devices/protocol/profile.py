@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 
 from facecoach.devices.protocol.checksums import ChecksumKind
 from facecoach.devices.protocol.fields import (
@@ -258,6 +258,9 @@ class Command(_Strict):
     # Sending it twice does no harm, so a lost acknowledgement may be retried. Off unless the
     # profile says so: a second `start` may restart the device's own program timer.
     idempotent: bool = False
+    # It starts stimulation (a vendor's own "start program"): treated as `start` is, never
+    # sent by the app on its own nor by `devices send`.
+    stimulates: bool = False
     ack: AckRule = AckRule()
 
     @model_validator(mode="after")
@@ -374,7 +377,8 @@ class ScheduledWrite(_Strict):
     """A command the app sends by itself, with its arguments: literal numbers or sources."""
 
     command: Identifier
-    args: dict[Identifier, int | ArgumentSource] = Field(default_factory=dict)
+    # A literal number (not true/false, not text that looks like one) or a source.
+    args: dict[Identifier, StrictInt | ArgumentSource] = Field(default_factory=dict)
 
 
 class KeepAlive(ScheduledWrite):
@@ -476,8 +480,12 @@ class DeviceProfile(_Strict):
             found.append("on_connect")
         if self.keepalive is not None:
             found.append("keepalive")
-        if self.framing is not None and self.framing.bit_order is not BitOrder.MSB_FIRST:
+        if self.framing is not None and "bit_order" in self.framing.model_fields_set:
             found.append("framing.bit_order")
+        if any(c.purpose for c in self.commands.values()):
+            found.append("command purposes")
+        if any(c.stimulates for c in self.commands.values()):
+            found.append("stimulates")
         specs = [arg for c in self.commands.values() for arg in c.args]
         fields = [f for n in self.notifications.values() for f in n.fields]
         if any(a.type not in VERSION_1_TYPES for a in specs) or any(
@@ -537,6 +545,15 @@ class DeviceProfile(_Strict):
         select = self.commands.get(CommandName.SELECT_PROGRAM)
         if select is not None and (len(select.inputs) != 1 or not self.programs):
             raise ValueError("select_program takes one argument and needs [[programs]]")
+        if select is not None:
+            low, high = select.inputs[0].range
+            for program in self.programs:
+                if not low <= program.code <= high:
+                    raise ValueError(
+                        f"program {program.id!r} has code {program.code}, which "
+                        f"select_program's argument cannot carry ({low}-{high})"
+                    )
+        self._check_frames_fit()
         known = [name.value for name in CommandName]
         for name in self.commands:
             if name in known:
@@ -545,6 +562,27 @@ class DeviceProfile(_Strict):
             close = [k for k in difflib.get_close_matches(name, known, n=1, cutoff=0.8)]
             if close and close[0] not in self.commands:
                 raise ValueError(f"command {name!r}: did you mean {close[0]!r}?")
+
+    def _check_frames_fit(self) -> None:
+        ack = self.notification_of(NotificationKind.ACK)
+        if ack is not None and self.commands:
+            of = next(f for f in ack[1].fields if f.name == "of" or "of" in f.bits)
+            low, high = of.type.bounds
+            too_big = [n for n, c in self.commands.items() if not low <= c.opcode <= high]
+            if too_big:
+                raise ValueError(
+                    f"the ack's field 'of' ({of.type}) cannot hold the opcode of "
+                    f"{', '.join(sorted(too_big))}"
+                )
+        if self.framing is not None and self.framing.length:
+            sized = [(f"command {n}", c.payload_size) for n, c in self.commands.items()]
+            sized += [(f"notification {n}", s.payload_size) for n, s in self.notifications.items()]
+            for what, size in sized:
+                if size > 255:
+                    raise ValueError(
+                        f"the {what} carries {size} payload bytes, more than its length byte "
+                        "can say (255)"
+                    )
 
     def _check_scheduled_writes(self) -> None:
         writes: list[tuple[str, ScheduledWrite]] = [
@@ -558,8 +596,13 @@ class DeviceProfile(_Strict):
                 raise ValueError(
                     f"{where} names the command {write.command!r}, which is not in [commands]"
                 )
-            if write.command == CommandName.START:
+            if self.stimulates(write.command):
                 raise ValueError(f"{where}: stimulation is never started by the app on its own")
+            if command.ack.kind is not AckKind.NONE:
+                raise ValueError(
+                    f'{where}: {write.command} must have ack = {{ kind = "none" }}: the app '
+                    "sends it by itself and never waits for an answer to it"
+                )
             inputs = {arg.name: arg for arg in command.inputs}
             if set(write.args) != set(inputs):
                 raise ValueError(
@@ -567,37 +610,58 @@ class DeviceProfile(_Strict):
                     f"the write gives {sorted(write.args) or 'none'}"
                 )
             for arg_name, value in write.args.items():
-                arg = inputs[arg_name]
-                low, high = arg.range
-                if value is ArgumentSource.UNIX_TIME and (arg.type.signed or arg.type.width < 32):
-                    raise ValueError(
-                        f"{where}: unix_time needs a u32 argument, {arg_name} is {arg.type}"
-                    )
-                if value is ArgumentSource.COUNTER and arg.type.signed:
-                    raise ValueError(
-                        f"{where}: a counter needs an unsigned argument, {arg_name} is {arg.type}"
-                    )
-                if (
-                    value is ArgumentSource.MAX_INTENSITY
-                    and not low <= self.limits.max_intensity <= high
-                ):
-                    raise ValueError(
-                        f"{where}: limits.max_intensity ({self.limits.max_intensity}) does not "
-                        f"fit {arg_name} ({low}-{high})"
-                    )
-                if isinstance(value, int) and not low <= value <= high:
-                    raise ValueError(
-                        f"{where}: {arg_name} must be from {low} to {high} (got {value})"
-                    )
-        if self.keepalive is not None:
-            command = self.commands[self.keepalive.command]
-            if self.keepalive.command in set(CommandName):
-                raise ValueError("the keepalive needs a command of its own, not one of the five")
-            if command.ack.kind is not AckKind.NONE:
+                self._check_scheduled_arg(where, write.command, inputs[arg_name], value)
+        if self.keepalive is not None and self.keepalive.command in set(CommandName):
+            raise ValueError("the keepalive needs a command of its own, not one of the five")
+
+    def _check_scheduled_arg(
+        self, where: str, command: str, arg: Argument, value: int | ArgumentSource
+    ) -> None:
+        low, high = arg.range
+        name = arg.name
+        if isinstance(value, ArgumentSource) and value is not ArgumentSource.MAX_INTENSITY:
+            # Filled in when sent, with any value of the field: a range would fail at run time
+            # (the first keep-alive, or a clock past a max).
+            if arg.min is not None or arg.max is not None:
                 raise ValueError(
-                    f"the keepalive command {self.keepalive.command!r} must have "
-                    'ack = { kind = "none" }: it is sent on a timer and never waited for'
+                    f"{where}: {name} is filled in with {value.value}, which runs through the "
+                    "field's whole range: leave out its min and max"
                 )
+            if arg.type.signed:
+                raise ValueError(f"{where}: {value.value} needs an unsigned field, not {arg.type}")
+            if value is ArgumentSource.UNIX_TIME and arg.type.width < 32:
+                raise ValueError(f"{where}: unix_time needs a u32 field, {name} is {arg.type}")
+        elif value is ArgumentSource.MAX_INTENSITY:
+            if not low <= self.limits.max_intensity <= high:
+                raise ValueError(
+                    f"{where}: limits.max_intensity ({self.limits.max_intensity}) does not "
+                    f"fit {name} ({low}-{high})"
+                )
+        else:
+            if not low <= value <= high:
+                raise ValueError(f"{where}: {name} must be from {low} to {high} (got {value})")
+            if command == CommandName.SET_INTENSITY and value > self.limits.max_intensity:
+                raise ValueError(
+                    f"{where}: level {value} is above limits.max_intensity "
+                    f"({self.limits.max_intensity})"
+                )
+
+    def stimulates(self, command: str) -> bool:
+        """Whether sending the command starts stimulation: `start`, or one marked so."""
+        spec = self.commands.get(command)
+        return command == CommandName.START or (spec is not None and spec.stimulates)
+
+    def limit_arguments(self) -> dict[str, set[str]]:
+        """Command -> its arguments that set the device's own intensity limit: those a write
+        of the profile fills in with `max_intensity`. Like the level, never sent above
+        `limits.max_intensity`."""
+        found: dict[str, set[str]] = {}
+        writes = [*self.on_connect, *([self.keepalive] if self.keepalive else [])]
+        for write in writes:
+            for name, value in write.args.items():
+                if value is ArgumentSource.MAX_INTENSITY:
+                    found.setdefault(write.command, set()).add(name)
+        return found
 
     def notification_of(self, kind: NotificationKind) -> tuple[str, Notification] | None:
         """The (first) notification of a kind, with its name: the device's ack or its status."""

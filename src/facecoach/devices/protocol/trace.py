@@ -9,7 +9,7 @@ its line.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -141,7 +141,9 @@ class TraceWriter:
     command (the stop) from the device. It stops recording instead, and says why in `stopped`.
     It also stops where a trace would grow past what `read_trace` takes back."""
 
-    def __init__(self, out: IO[str], header: TraceHeader, clock_start: float) -> None:
+    def __init__(self, out: IO[str], header: TraceHeader, clock_start: float | None) -> None:
+        """`clock_start`: when the trace begins, on the clock events are given in; None takes
+        the first event's time (so the recording side need not know the link's clock)."""
         self._out = out
         self._start = clock_start
         self._bytes = 0
@@ -158,6 +160,8 @@ class TraceWriter:
     ) -> None:
         if self.stopped is not None:
             return
+        if self._start is None:
+            self._start = now
         entry: dict[str, object] = {"t": round(max(0.0, now - self._start), 6), "event": kind}
         if data is not None:
             entry["data"] = data[:MAX_FRAME_BYTES].hex()
@@ -196,12 +200,18 @@ class ReplayStep:
     drop_after: float | None = None
 
 
-def replay_steps(trace: DeviceTrace) -> Iterator[ReplayStep]:
+def replay_steps(
+    trace: DeviceTrace, passing: Callable[[bytes], bool] = lambda frame: False
+) -> Iterator[ReplayStep]:
+    """`passing` picks the writes that are no step of their own (the app's keep-alive, sent on
+    its own beat): what follows them stays with the command before, timed from it."""
     current: bytes | None = None
     written_at = 0.0
     replies: list[tuple[float, bytes]] = []
     drop_after: float | None = None
     for entry in trace.entries:
+        if entry.event is TraceEventKind.WRITE and passing(entry.frame):
+            continue
         if entry.event is TraceEventKind.WRITE:
             if current is not None:
                 yield ReplayStep(current, replies, drop_after)

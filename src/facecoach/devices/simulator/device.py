@@ -146,6 +146,7 @@ class SimulatedDevice:
     _keepalive_watch: asyncio.TimerHandle | None = field(default=None, repr=False)
     # Values read back as a recorded device gave them (a replay): characteristic -> value.
     recorded_reads: dict[str, bytes] = field(default_factory=dict)
+    _pending_drop: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     @classmethod
     def from_profile(
@@ -224,6 +225,9 @@ class SimulatedDevice:
         """The connection with `central` is over, whoever ended it."""
         if self.client is central:
             self.client = None
+            if self._pending_drop is not None:
+                self._pending_drop.cancel()
+                self._pending_drop = None
             self.firmware.on_disconnect()
 
     def drop_link(self) -> None:
@@ -297,8 +301,13 @@ class SimulatedDevice:
         understood = self.firmware.received[already:]
         self._watch_keepalive()
         if answer.drop_after is not None:
-            # The recorded device dropped the link this long after the same write.
-            asyncio.get_running_loop().call_later(answer.drop_after, self.drop_link)
+            # The recorded device dropped the link this long after the same write; not a
+            # later connection's, if this one ends first.
+            if self._pending_drop is not None:
+                self._pending_drop.cancel()
+            self._pending_drop = asyncio.get_running_loop().call_later(
+                answer.drop_after, self.drop_link
+            )
         if faults.disconnect_after_writes is not None:
             faults.disconnect_after_writes -= 1
             if faults.disconnect_after_writes <= 0:

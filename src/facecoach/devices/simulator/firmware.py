@@ -22,6 +22,7 @@ ACK_DONE = 0
 ACK_REFUSED_CHARGING = 1
 ACK_REFUSED_NO_PROGRAM = 2
 ACK_REFUSED_BATTERY = 3
+ACK_REFUSED_LIMIT = 4
 
 # What the simulated electrodes read, in the tenths of a degree a status may carry.
 SKIN_TEMPERATURE = 312
@@ -81,6 +82,10 @@ class SimulatedFirmware:
         self.rejected_frames: list[str] = []
         # The last arguments of each command beyond the five (the clock, a limit, a timer).
         self.settings: dict[str, dict[str, int]] = {}
+        # The device's own intensity limit, once the app set it (a soft limit): above it, a
+        # level is refused. Which argument sets it, the profile's writes on connecting say.
+        self.device_limit: int | None = None
+        self._limit_args = profile.limit_arguments()
         self._buffer = b""
         self._started_at = 0.0
         keepalive = profile.keepalive
@@ -230,7 +235,10 @@ class SimulatedFirmware:
                 return ACK_REFUSED_NO_PROGRAM
             self.program_code = code
         elif command.name == CommandName.SET_INTENSITY:
-            self.intensity = next(iter(command.args.values()))
+            level = next(iter(command.args.values()))
+            if self.device_limit is not None and level > self.device_limit:
+                return ACK_REFUSED_LIMIT
+            self.intensity = level
         elif command.name == CommandName.START:
             if self.charging:
                 return ACK_REFUSED_CHARGING
@@ -243,6 +251,8 @@ class SimulatedFirmware:
             self._keepalive_at = self._clock()
         elif command.name not in set(CommandName):
             self.settings[command.name] = dict(command.args)
+            for arg_name in self._limit_args.get(command.name, ()):
+                self.device_limit = command.args[arg_name]
         return ACK_DONE
 
     def on_disconnect(self) -> None:

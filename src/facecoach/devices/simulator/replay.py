@@ -34,16 +34,17 @@ class ReplayFirmware:
     def __init__(self, profile: DeviceProfile, trace: DeviceTrace) -> None:
         self.profile = profile
         self._codec = FrameCodec(profile) if profile.framing is not None else None
-        self._script = list(replay_steps(trace))
         # The app's own writes whose values it fills in when it sends them (the keep-alive's
         # counter, the clock): never the recorded bytes, answered by nothing (their ack is
-        # "none"), and they must not move the place in the recording.
+        # "none"), and they must not move the place in the recording, nor take over what the
+        # device said after the command before them.
         scheduled = [*profile.on_connect, *([profile.keepalive] if profile.keepalive else [])]
         self._filled_in_when_sent = {
             write.command
             for write in scheduled
             if any(isinstance(value, ArgumentSource) for value in write.args.values())
         }
+        self._script = list(replay_steps(trace, self._is_filled_in))
         self._next = 0
         self.received: list[DecodedCommand] = []
         self.unmatched: list[bytes] = []
@@ -112,6 +113,10 @@ class ReplayFirmware:
                 ):
                     return index
         return None
+
+    def _is_filled_in(self, frame: bytes) -> bool:
+        command = self._decode(frame)
+        return command is not None and command.name in self._filled_in_when_sent
 
     def _decode(self, data: bytes) -> DecodedCommand | None:
         if self._codec is None:
