@@ -19,6 +19,7 @@ from facecoach.devices.simulator.bumble.central import TransportAir
 from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
 from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
+from facecoach.routines.model import Routine
 from facecoach.session.clock import SystemClock
 from tests.support.cli import QUICK
 from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
@@ -28,6 +29,25 @@ PROFILE = load_registry().get("reference-a")
 ADDRESS = "DA:1D:00:00:00:09"
 
 pytestmark = pytest.mark.slow
+
+
+def quick_core(tmp_path: Path, service: DeviceService) -> tuple[Companion, Routine]:
+    """A core on this service with the safety questions answered, and the built-in express
+    routine made quick (50 ms glides and moves, no prep)."""
+    core = Companion(
+        SystemClock(),
+        tmp_path,
+        tmp_path / "log.db",
+        RoutineLibrary.load(None),
+        device=service,
+        machine=bare_machine(),
+    )
+    core.record_screening({})
+    routine = core.library.get("express").routine.with_overrides(glide_seconds=0.05)
+    routine = routine.model_copy(
+        update={"prep": None, "transition_seconds": 0.05, "side_switch_seconds": 0.05}
+    )
+    return core, routine
 
 
 @leaves_bumbles_socket
@@ -47,18 +67,7 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
         paired = await service.pair(ADDRESS)
         assert not paired.simulated  # a device reached by radio, not the simulator
 
-        core = Companion(
-            SystemClock(),
-            tmp_path,
-            tmp_path / "log.db",
-            RoutineLibrary.load(None),
-            device=service,
-            machine=bare_machine(),
-        )
-        core.record_screening({})
-        routine = core.library.get("express").routine.with_overrides(glide_seconds=0.05)
-        routine = routine.model_copy(update={"prep": None, "transition_seconds": 0.05})
-        routine = routine.model_copy(update={"side_switch_seconds": 0.05})
+        core, routine = quick_core(tmp_path, service)
         await service.connect()
         problems: list[str] = []
         live = core.begin_session(
@@ -104,19 +113,7 @@ def test_our_dongle_pulled_out_mid_session_is_said_once_and_the_session_goes_on(
         service = DeviceService(tmp_path, radio=TransportAir(spec))
         await service.pair(ADDRESS)
         service.subscribe(lambda event: link_texts.append(event.text))
-        core = Companion(
-            SystemClock(),
-            tmp_path,
-            tmp_path / "log.db",
-            RoutineLibrary.load(None),
-            device=service,
-            machine=bare_machine(),
-        )
-        core.record_screening({})
-        routine = core.library.get("express").routine.with_overrides(glide_seconds=0.05)
-        routine = routine.model_copy(
-            update={"prep": None, "transition_seconds": 0.05, "side_switch_seconds": 0.05}
-        )
+        core, routine = quick_core(tmp_path, service)
         await service.connect()
         problems: list[str] = []
         live = core.begin_session(

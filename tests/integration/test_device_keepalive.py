@@ -4,13 +4,13 @@ carriers, on a virtual-time loop (the device's own timers keep the loop's clock)
 import asyncio
 import time
 
-from facecoach.devices.link import DeviceLink, LinkEvent, LinkEventKind, LinkOptions
+from facecoach.devices.link import DeviceLink, LinkEvent, LinkEventKind
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.protocol.status import LinkState
 from facecoach.devices.simulator.inprocess import SimulatedDevice
-from tests.support.device_air import air_for
-from tests.support.virtual_time import loop_clock, run_virtual
+from tests.support.device_air import air_and_link
+from tests.support.virtual_time import run_virtual
 
 REFERENCE_C = load_registry().get("reference-c")
 KEEPALIVE = REFERENCE_C.keepalive
@@ -20,14 +20,7 @@ INTERVAL = KEEPALIVE.interval_ms / 1000
 
 
 def device_and_link(carrier: str) -> tuple[SimulatedDevice, DeviceLink, list[LinkEvent]]:
-    air = air_for(carrier, [REFERENCE_C], clock=loop_clock)
-    device = next(iter(air.devices.values()))
-    link = DeviceLink(
-        device.profile,
-        device.address,
-        name=device.name,
-        options=LinkOptions(air.scanner_backend, air.client_backend),
-    )
+    _, device, link = air_and_link(carrier, REFERENCE_C)
     events: list[LinkEvent] = []
     link.subscribe(events.append)
     return device, link, events

@@ -24,8 +24,9 @@ from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry, parse_profile, shipped_profiles_dir
 from facecoach.devices.protocol.status import LinkState
 from facecoach.devices.simulator.inprocess import Air, SimulatedDevice
+from tests.support.device_air import air_and_link as shared_air_and_link
 from tests.support.device_air import air_for
-from tests.support.virtual_time import loop_clock, run_virtual
+from tests.support.virtual_time import run_virtual
 
 REGISTRY = load_registry()
 SHIPPED = {p.id: p for p in REGISTRY.profiles}
@@ -33,15 +34,7 @@ WITH_PROGRAMS = ["reference-a", "reference-b", "reference-c"]
 
 
 def air_and_link(carrier: str, profile_id: str) -> tuple[Air, SimulatedDevice, DeviceLink]:
-    air = air_for(carrier, [SHIPPED[profile_id]], clock=loop_clock)
-    device = next(iter(air.devices.values()))
-    link = DeviceLink(
-        device.profile,
-        device.address,
-        name=device.name,
-        options=LinkOptions(air.scanner_backend, air.client_backend),
-    )
-    return air, device, link
+    return shared_air_and_link(carrier, SHIPPED[profile_id])
 
 
 def test_shipped_profiles_load_without_problems() -> None:
