@@ -51,9 +51,13 @@ def quick_core(tmp_path: Path, service: DeviceService) -> tuple[Companion, Routi
 
 
 @leaves_bumbles_socket
-def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
-    device = SimulatedDevice.from_profile(PROFILE, ADDRESS)
+@pytest.mark.parametrize("profile_id", ["reference-a", "reference-c"])
+def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path, profile_id: str) -> None:
+    """With reference-c, its writes on connecting and its keep-alive go over real ATT to
+    `simulator serve`: started by its own button, the device keeps running to the end."""
+    device = SimulatedDevice.from_profile(load_registry().get(profile_id), ADDRESS)
     events: list[str] = []
+    ran: list[float] = []
 
     async def run() -> None:
         air = LocalLink()  # type: ignore[no-untyped-call]
@@ -74,9 +78,13 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
             routine, [], source=SessionSource.COACH, on_device_problem=problems.append
         )
         live.start()
+        device.press_button()  # the user starts the device
+        started = asyncio.get_running_loop().time()
         while not live.is_over:
             await asyncio.sleep(live.seconds_to_next_boundary() or 0.01)
             live.poll()
+            if device.firmware.running:
+                ran.append(asyncio.get_running_loop().time() - started)
         assert await live.finish()
         await core.shutdown()  # lets go of the transport too
         assert problems == []
@@ -87,10 +95,16 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path) -> None:
 
     run_over_tcp(run(), timeout=60)
     received = [c.name for c in device.firmware.received]
-    assert received[0] == "query_status"  # on connecting
+    on_connecting = [w.command for w in device.profile.on_connect]
+    assert received[: len(on_connecting)] == on_connecting  # first, on every connection
+    assert "query_status" in received  # on connecting
     assert "select_program" in received  # the routine's program
     assert received[-1] == "stop"
     assert any(e.startswith("connected to") for e in events)
+    assert device.firmware.keepalive_stops == 0
+    if device.profile.keepalive is not None:
+        assert max(ran) > device.profile.keepalive.timeout_ms / 1000  # past one timeout
+        assert received.count("keepalive") >= 2
 
 
 @leaves_bumbles_socket
