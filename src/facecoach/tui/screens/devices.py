@@ -172,8 +172,10 @@ class DevicesScreen(Screen[None]):
 
     @staticmethod
     def _cells(result: "ScanResult") -> tuple[Text, str, Text, str]:
-        # A name on the radio is anyone's to choose: text, never markup.
-        profile = result.profile.name if result.profile else "(no profile)"
+        # A name on the radio is anyone's to choose: text, never markup. The profile by its id:
+        # short enough to be read whole at 80 columns (three reference designs' names all
+        # began "facecoach Refere" there), and what `devices pair --profile` takes.
+        profile = result.profile.id if result.profile else "(no profile)"
         return (shown(result.label), result.address, shown(profile), f"{result.rssi} dBm")
 
     # --- intents ---------------------------------------------------------------------------
