@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -85,6 +84,9 @@ def read_toml_model(path: Path, model: type[M], error: type[DataFileError]) -> M
 
 def parse_toml_model(text: str, model: type[M], error: type[DataFileError], source: str) -> M:
     """TOML text validated as `model`; every problem is one `error` naming `source` and fields."""
+    # Loaded with the first file that is parsed: an unchanged start reads validated copies.
+    import tomllib
+
     from pydantic import ValidationError
 
     try:

@@ -27,8 +27,10 @@ LOG_ACTIONS = RESERVED_IDS  # routine ids cannot be these words
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_log_actions_joined(list(sys.argv[1:] if argv is None else argv)))
+    words = _log_actions_joined(list(sys.argv[1:] if argv is None else argv))
+    args = _app_arguments(words)
+    if args is None:
+        args = build_parser().parse_args(words)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if args.data_dir:
         from facecoach.config.paths import DATA_DIR_ENV
@@ -104,6 +106,49 @@ class CommandLineParser(argparse.ArgumentParser):
         )
 
 
+class _NotTheApp(Exception):
+    """The words are not the app's options alone: the full parser reads them."""
+
+
+class _AppOptionsParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheApp(message)
+
+
+def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments when they only open the app (no command, no --help, no --version), or None.
+
+    Read without building every command's parser: that imports every command's module (stats,
+    preflight, ...) and builds some 40 parsers, about 50 ms of the app's start. Whatever else
+    the words are, the full parser reads them, so help, errors and commands are its own.
+    """
+    parser = _AppOptionsParser(prog="facecoach", add_help=False, allow_abbrev=False)
+    _add_app_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotTheApp:
+        return None
+    return None if rest else args
+
+
+def _add_app_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the app itself (every command shares them)."""
+    from facecoach.cli.devices import replay_flag
+
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the session log lives (default: the user data directory; "
+        "environment: FACECOACH_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="use simulated Bluetooth devices instead of the radio (try pairing without hardware)",
+    )
+    replay_flag(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.adherence import add_adherence_commands
     from facecoach.cli.backup import add_backup_commands
@@ -123,20 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the full-screen app.",
     )
     parser.add_argument("--version", action="version", version=f"facecoach {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="where the session log lives (default: the user data directory; "
-        "environment: FACECOACH_DATA_DIR)",
-    )
-    parser.add_argument(
-        "--simulate",
-        action="store_true",
-        help="use simulated Bluetooth devices instead of the radio (try pairing without hardware)",
-    )
-    from facecoach.cli.devices import replay_flag
-
-    replay_flag(parser)
+    _add_app_options(parser)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_routine_commands(commands)
     add_coach_command(commands)

@@ -19,8 +19,34 @@ from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.reserved import Card, ReservedText
 from facecoach.wording.devices import link_state_text
-from facecoach.wording.session import format_duration
+
+# What each card (and the routine's line) typically says, for an empty log and for a returning
+# user (a streak with its next session days away, a paired device connected): the first frame
+# keeps their room, measured at the terminal's width. Examples, not the wording itself (that is
+# in `wording/`, with the stats, loaded after the first frame); a test fills home in at three
+# sizes, for both users, and checks that nothing moved.
+TYPICAL: dict[str, tuple[str, ...]] = {
+    "today-card": (
+        "A session is due today\nProgram starts with your first session",
+        "Rest day (your goal allows it)\nMaintenance, day 120\nNext session by Wed 02 Dec",
+    ),
+    "streak-card": (
+        "0 days, best 0 days\nA streak starts once you keep to your goal of 5 per week\n"
+        "Habit strength 0%",
+        "13 days, best 13 days\nNext session due within 2 days (Wed 02 Dec)\nHabit strength 31%",
+    ),
+    "week-card": ("□□□□□  0 of 5 sessions\nNo treatment yet this week",),
+    "device-card": (
+        "No device paired.\nSessions run on the timer alone (d: devices).",
+        "FC-RefA 0002\nconnected, battery 80%, Lift",
+    ),
+    "routine-detail": (
+        "Suggested today: facecoach rotates routines, as varying the treatment is the usual "
+        "advice. Zones: forehead, cheeks, jawline, neck (e edits a copy).",
+    ),
+}
 
 
 class HomeScreen(Screen[None]):
@@ -49,18 +75,16 @@ class HomeScreen(Screen[None]):
         with VerticalScroll(id="home-body"):
             yield Vertical(id="notices")
             with Grid(id="home-grid"):
-                with Vertical(classes="card", id="today-card") as card:
-                    card.border_title = "Today"
+                # The first frame shows the cards before their numbers, each as tall as what
+                # it typically says will be at this width: nothing moves when they arrive.
+                with Card("Today", reserve=TYPICAL["today-card"], id="today-card"):
                     yield Static(id="today-state")  # wraps: a narrow card keeps all its words
                     yield Static(id="today-detail", classes="muted")
-                with Vertical(classes="card", id="streak-card") as card:
-                    card.border_title = "Streak"
+                with Card("Streak", reserve=TYPICAL["streak-card"], id="streak-card"):
                     yield Static(id="streak")
-                with Vertical(classes="card", id="week-card") as card:
-                    card.border_title = "This week"
+                with Card("This week", reserve=TYPICAL["week-card"], id="week-card"):
                     yield Static(id="week")
-                with Vertical(classes="card", id="device-card") as card:
-                    card.border_title = "Device"
+                with Card("Device", reserve=TYPICAL["device-card"], id="device-card"):
                     yield Static(id="device")
                     yield Static(id="device-detail", classes="muted")
             with Horizontal(id="start-row"):
@@ -68,7 +92,10 @@ class HomeScreen(Screen[None]):
                 # footer are built just after the first frame, then the numbers filled in.
                 yield Static(classes="skeleton", id="routine-skeleton")
                 yield Static("Start session", classes="skeleton", id="start-skeleton")
-            yield Static(id="routine-detail", classes="muted")
+            # Below the start row, but in a short terminal its lines decide the scrollbar.
+            yield ReservedText(
+                reserve=TYPICAL["routine-detail"], id="routine-detail", classes="muted"
+            )
         yield Static(classes="skeleton", id="footer-skeleton")
 
     async def _build_controls(self) -> None:
@@ -78,6 +105,8 @@ class HomeScreen(Screen[None]):
             return  # built the first time home was shown
         row = self.query_one("#start-row", Horizontal)
         await row.remove_children()
+        if not self.app.is_running:
+            return  # quit as it was being built: a Select mounted while the app shuts down fails
         await row.mount(
             Select[str]([], id="routine-select", prompt="Routine"),
             Button("Start session", id="start", variant="success"),
@@ -93,6 +122,8 @@ class HomeScreen(Screen[None]):
     async def _build_then_show(self) -> None:
         if self._building:
             return  # a resume while the first build is mounting: that build shows it all
+        if not self.app.is_running:
+            return  # the app quit before its first frame's work came round
         self._building = True
         try:
             await self._build_controls()
@@ -163,6 +194,7 @@ class HomeScreen(Screen[None]):
             today_text,
             week_text,
         )
+        from facecoach.wording.session import format_duration
 
         stats = dashboard.stats
         state = self.query_one("#today-state", Static)
@@ -235,6 +267,9 @@ class HomeScreen(Screen[None]):
         detail.update(shown(f"{why}Zones: {zones} ({edit})."))
 
     def _routine_options(self) -> list[tuple[Text, str]]:
+        # The session's wording loads the session engine: after the first frame, not for it.
+        from facecoach.wording.session import format_duration
+
         # Names come from routine files: shown as text, never as markup.
         return [
             (shown(f"{r.name} · {format_duration(r.seconds)}"), r.id)

@@ -11,7 +11,6 @@ from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
-from facecoach.tui.screens.dialogs import InjectionDialog
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.toggles import TickBox
@@ -147,6 +146,9 @@ class SafetyScreen(Screen[None]):
 
     @work(exclusive=True, group="log-injection")
     async def action_log_injection(self) -> None:
+        # The dialogs load the pre-session gates: not for a first run's first frame.
+        from facecoach.tui.screens.dialogs import InjectionDialog
+
         answer = await self.app.push_screen_wait(
             InjectionDialog(self.companion.today(), self.companion.settings.injection_wait_days)
         )

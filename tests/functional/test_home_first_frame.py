@@ -1,0 +1,122 @@
+"""Home's first frame shows its cards before their numbers; nothing moves when they arrive."""
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+
+from facecoach.companion.core import Companion
+from facecoach.companion.devices import DeviceService
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.session.clock import FakeClock
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.home import HomeScreen
+from tests.support.tui_support import log_one_session, make_companion, text_of, until
+
+SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((60, 20), id="60x20"),
+    pytest.param((100, 30), id="100x30"),
+]
+# What a user's eye holds on to: the cards, the start row, and whether the page scrolls.
+WATCHED = ("#today-card", "#streak-card", "#week-card", "#device-card", "#start-row")
+REF_A = "5A:1D:00:00:00:02"
+
+
+def layout(app: FacecoachApp) -> dict[str, Region | bool]:
+    screen = app.screen
+    assert isinstance(screen, HomeScreen)
+    places: dict[str, Region | bool] = {name: screen.query_one(name).region for name in WATCHED}
+    places["scrollbar"] = screen.query_one("#home-body", VerticalScroll).show_vertical_scrollbar
+    return places
+
+
+def returning_user(clock: FakeClock, config: Path) -> Companion:
+    """Twelve days of sessions up to yesterday, and a paired device that connects."""
+    KnownDevices(config).remember(
+        KnownDevice(
+            address=REF_A,
+            profile="reference-a",
+            name="FC-RefA 0002",
+            paired_at=clock.now(),
+            simulated=True,
+        )
+    )
+    companion = make_companion(clock, device=DeviceService(config, simulate=True))
+    for days_ago in range(1, 13):
+        log_one_session(companion, "quick", "Quick test", days_ago=days_ago)
+    return companion
+
+
+@pytest.mark.parametrize("user", ["empty log", "returning user"])
+@pytest.mark.parametrize("size", SIZES)
+def test_nothing_moves_when_home_fills_in(
+    clock: FakeClock, isolated_dirs: Path, user: str, size: tuple[int, int]
+) -> None:
+    companion = (
+        make_companion(clock) if user == "empty log" else returning_user(clock, isolated_dirs)
+    )
+    app = FacecoachApp(companion)
+    first_frame: dict[str, Region | bool] = {}
+    # Registered before home's own: runs when the first frame is out, before anything fills in.
+    app.after_first_frame(lambda: first_frame.update(layout(app)))
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            home = app.home
+            await until(pilot, lambda: home._filled_in)
+            assert "Habit strength" in text_of(app, "#streak")
+            if user == "returning user":
+                assert "13 days" in text_of(app, "#streak")
+                await until(pilot, lambda: "battery" in text_of(app, "#device-detail"))
+            await pilot.pause()
+            assert first_frame, "the first frame was never written"
+            assert layout(app) == first_frame
+
+    asyncio.run(main())
+
+
+# Loaded after the first frame, or only by the commands that need them.
+NOT_FOR_THE_FIRST_FRAME = (
+    "facecoach.cli.adherence",  # every command's module: the parser is built for a command
+    "facecoach.cli.coach",
+    "facecoach.cli.status",
+    "facecoach.adherence.stats",
+    "facecoach.session.engine",
+    "facecoach.session.timeline",
+    "tomllib",  # routines and settings come from validated copies
+)
+
+
+def test_facecoach_without_a_command_reaches_its_first_frame_without_the_rest(
+    clock: FakeClock,
+) -> None:
+    make_companion(clock)  # the safety questions answered: home comes first
+    code = (
+        "import asyncio, sys\n"
+        "import facecoach.cli.main as cli\n"
+        "import facecoach.tui.app as tui\n"
+        "loaded = []\n"
+        "def run_tui(**options):  # the app `facecoach` opens, headless, to its first frame\n"
+        "    from facecoach.companion.core import Companion\n"
+        "    from facecoach.config.paths import config_dir, database_path\n"
+        "    from facecoach.session.clock import SystemClock\n"
+        "    app = tui.FacecoachApp(Companion(SystemClock(), config_dir(), database_path()))\n"
+        "    app.after_first_frame(lambda: loaded.extend(sys.modules))\n"
+        "    async def until_filled_in():\n"
+        "        async with app.run_test(size=(80, 24)) as pilot:\n"
+        "            while not app.home._filled_in:\n"
+        "                await pilot.pause(0.01)\n"
+        "    asyncio.run(until_filled_in())\n"
+        "    return 0\n"
+        "tui.run_tui = run_tui\n"
+        "cli.has_terminal = lambda: True\n"
+        "assert cli.main([]) == 0\n"
+        f"print(sorted(set(loaded) & set({NOT_FOR_THE_FIRST_FRAME!r})), bool(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["[]", "True"], result.stderr
