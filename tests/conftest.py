@@ -16,6 +16,8 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "config"
     monkeypatch.setenv("FACECOACH_CONFIG_DIR", str(config))
     monkeypatch.setenv("FACECOACH_DATA_DIR", str(tmp_path / "data"))
+    # Never the user's own cache: a test's library must not become their routine list.
+    monkeypatch.setenv("FACECOACH_CACHE_DIR", str(tmp_path / "cache"))
     return config
 
 

@@ -138,3 +138,49 @@ def test_a_start_without_changes_lists_the_routines_without_pydantic(tmp_path: P
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["True", "[]", "False"], result.stderr
+
+
+def test_a_library_read_before_a_file_changed_is_never_kept_for_the_new_file(
+    tmp_path: Path,
+) -> None:
+    """The app read its routines, the user renamed one in another terminal, then changed a
+    setting in the app: the next start lists the file as it is, not the app's old copy."""
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    app_core = companion(tmp_path)
+    app_core.library  # noqa: B018 - read now, as a session start reads it
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE.replace("My evening", "My morning"))
+    app_core.update_settings(glide_seconds=6.0)  # the list is made again from the old library
+    assert app_core.routine_listings().get("mine") is not None
+    assert listed(tmp_path)["mine"][0] == "My morning"
+
+
+def test_a_library_given_by_a_caller_is_never_kept(tmp_path: Path) -> None:
+    from facecoach.routines.loader import RoutineLibrary
+
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    given = RoutineLibrary.load(None)  # the built-ins only, not the user's files
+    core = Companion(
+        FakeClock(),
+        tmp_path / "config",
+        tmp_path / "data" / "facecoach.db",
+        given,
+        cache=ValidatedCache(tmp_path / "cache"),
+    )
+    assert core.routine_listings().get("mine") is None
+    assert listed(tmp_path)["mine"][0] == "My evening"  # the files, not the caller's library
+
+
+def test_a_hostile_cache_is_a_miss_never_a_crash_nor_a_hang(tmp_path: Path) -> None:
+    import os
+
+    write_routine(tmp_path, "mine.toml", USER_ROUTINE)
+    listed(tmp_path)  # keeps a copy
+    cache_file = tmp_path / "cache" / "routines.json"
+    text = cache_file.read_text()
+    entry = json.loads(text)
+    entry["value"]["routines"][0]["seconds"] = float("nan")
+    cache_file.write_text(json.dumps(entry))  # json writes NaN, which no copy may hold
+    assert all(seconds > 0 for _, seconds in listed(tmp_path).values())
+    cache_file.unlink()
+    os.mkfifo(cache_file)  # a pipe with no writer: reading it would wait for ever
+    assert listed(tmp_path)["mine"][0] == "My evening"

@@ -207,6 +207,9 @@ class Companion:
             self.problems.extend(cached.problems)  # said again on every start, as before
             self._listings = cached
             return cached
+        # Kept only if the library is read now, from the files the key was made from: one
+        # given by a caller (tests) or loaded earlier (files edited since) is not theirs.
+        loaded_now = self._library is None
         library = self.library  # its problems join `problems` as it loads
         listings = RoutineListings(
             tuple(
@@ -222,8 +225,13 @@ class Companion:
             ),
             tuple(str(problem) for problem in library.problems),
         )
-        if key is not None:
-            keep_listings(self.cache, key, listings)
+        if key is not None and loaded_now:
+            # And only if no file changed while it loaded.
+            again = listing_key(
+                user_routines_dir(self.config_dir), home.glide_seconds, home.repeats
+            )
+            if again == key:
+                keep_listings(self.cache, key, listings)
         self._listings = listings
         return listings
 

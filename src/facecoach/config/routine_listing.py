@@ -8,6 +8,7 @@ routine file (built-in and the user's, by name) and of the glide length and repe
 with. Any change to any of them is a miss, and the files are validated as usual.
 """
 
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -106,7 +107,12 @@ def _listing(entry: Any) -> RoutineListing:
     is_builtin, zones = entry["is_builtin"], entry["zones"]
     if not isinstance(routine_id, str) or not isinstance(name, str):
         raise TypeError("id or name not text")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not math.isfinite(seconds)
+        or seconds <= 0
+    ):
         raise ValueError("length not a positive number")
     if not isinstance(is_builtin, bool):
         raise TypeError("not true or false")

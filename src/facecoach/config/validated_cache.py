@@ -8,9 +8,11 @@ by this version of facecoach); anything else, including a damaged or hostile cac
 miss and the file is validated as usual. The cache is never the only copy of anything.
 """
 
+import functools
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,28 @@ from facecoach import __version__
 # Part of every key: a change in what is cached, or a new version, misses every old copy.
 _FORMAT = 1
 _MAX_BYTES = 1 << 20
+# The code that decides what a cached value holds (validation rules, routine lengths): the
+# version number alone does not change with every build, and two checkouts share a cache.
+_DECIDING_CODE = ("config", "routines")
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """A digest of the source of the packages that make the cached values, read once."""
+    package = Path(__file__).resolve().parents[1]
+    hasher = hashlib.sha256()
+    for folder in _DECIDING_CODE:
+        for path in sorted((package / folder).glob("*.py")):
+            try:
+                hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+            except OSError:
+                hasher.update(path.name.encode() + b"\0unreadable")
+    return hasher.digest()
 
 
 def digest(*sources: bytes) -> str:
     hasher = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
+    hasher.update(_code_digest())
     for source in sources:
         hasher.update(len(source).to_bytes(8, "big"))
         hasher.update(source)
@@ -42,14 +62,23 @@ class ValidatedCache:
     def get(self, name: str, key: str) -> Any | None:
         """The value stored under `name` for `key`, or None (a miss) for anything else."""
         try:
-            with self._path(name).open("rb") as file:
-                raw = file.read(_MAX_BYTES + 1)
+            # Non-blocking, and a regular file only: a FIFO put in the cache's place must not
+            # hold the app up (it had frozen it before its first frame).
+            descriptor = os.open(self._path(name), os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             return None
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            raw = os.read(descriptor, _MAX_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(descriptor)
         if len(raw) > _MAX_BYTES:
             return None
         try:
-            entry = json.loads(raw)
+            entry = json.loads(raw, parse_constant=_refuse)  # no NaN nor Infinity
         except (ValueError, RecursionError):
             return None
         if not isinstance(entry, dict) or entry.get("key") != key:
@@ -70,3 +99,7 @@ class ValidatedCache:
                 raise
         except (OSError, TypeError, ValueError):
             return
+
+
+def _refuse(constant: str) -> object:
+    raise ValueError(f"{constant} is not a number a cached value holds")

@@ -304,5 +304,8 @@ def run_tui(
     gc.freeze()
     gc.disable()
     app.after_first_frame(gc.enable)
-    app.run()
+    try:
+        app.run()
+    finally:
+        gc.enable()  # also when the app ended before its first frame
     return app.return_code or 0
