@@ -13,12 +13,25 @@ from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.reserved import ReservedText
 from facecoach.tui.widgets.toggles import TickBox
 
 
 def result_text(result: ScreeningResult) -> str:
     advice = "\n".join(f"• {c.advice}" for c in result.flagged)
     return f"{result.summary()}\n{advice}".strip()
+
+
+INJECTION_COLUMNS = ("Day", "Treatment", "Note")
+# The empty table as DataTable draws it (its columns, one space of padding each side).
+INJECTION_COLUMNS_TEXT = "".join(f" {column} " for column in INJECTION_COLUMNS)
+# What the waiting period's line typically says, to keep its room on the first frame (it
+# needs the settings, read just after): examples, the wording is the safety module's.
+TYPICAL_WAITING = (
+    "No waiting period in force. Sessions are advised against for 10 days after an injection.",
+    "Botox on Sat 28 Nov: the waiting period runs until Mon 07 Dec (for 9 more days). "
+    "Sessions are advised against for 10 days after an injection.",
+)
 
 
 class SafetyScreen(Screen[None]):
@@ -48,17 +61,18 @@ class SafetyScreen(Screen[None]):
                 yield Button("Save answers", id="save", variant="primary")
             yield Static(id="screening-result")
             yield Label("Botox and fillers", classes="title")
-            yield Static(id="waiting", classes="muted")
-            yield DataTable(id="injections", cursor_type="row")
+            yield ReservedText(reserve=TYPICAL_WAITING, id="waiting", classes="muted")
+            # The table and the footer are built just after the first frame (on a first run,
+            # that is about 100 ms of it); until then, stand-ins of their size and look.
+            yield Static(INJECTION_COLUMNS_TEXT, id="injections-skeleton", classes="skeleton")
             with Horizontal(classes="buttons"):
                 yield Button("Log Botox/filler", id="log-injection")
             yield Label("About the evidence", classes="title")
             yield Static(EVIDENCE_NOTE, classes="muted")
-        yield Footer()
+        yield Static(classes="skeleton", id="footer-skeleton")
 
     def on_mount(self) -> None:
         self.title = "Safety"
-        self.query_one("#injections", DataTable).add_columns("Day", "Treatment", "Note")
         try:
             screening = self.companion.screening()
         except FacecoachError as exc:
@@ -75,8 +89,8 @@ class SafetyScreen(Screen[None]):
             self.query_one("#screening-result", Static).update(
                 "Not answered yet: please answer before your first session."
             )
-        # The waiting period needs the settings: after the first frame on a first run.
-        after_first_frame(self.app, self._show_injections)
+        # The table, and the waiting period (it needs the settings): after the first frame.
+        after_first_frame(self.app, lambda: self.call_later(self._build_then_show))
         self.query(TickBox).first().focus()
 
     def action_back(self) -> None:
@@ -104,7 +118,21 @@ class SafetyScreen(Screen[None]):
         widget.set_class(result.verdict is Verdict.ASK_DOCTOR, "warning")
         widget.set_class(result.verdict is Verdict.DO_NOT_USE, "error")
 
+    async def _build_then_show(self) -> None:
+        if not self.app.is_running or self.query("#injections"):
+            return
+        skeleton = self.query_one("#injections-skeleton")
+        table: DataTable[str] = DataTable(id="injections", cursor_type="row")
+        await self.query_one("#safety-body").mount(table, after=skeleton)
+        table.add_columns(*INJECTION_COLUMNS)
+        await skeleton.remove()
+        await self.query_one("#footer-skeleton").remove()
+        await self.mount(Footer())
+        self._show_injections()
+
     def _show_injections(self) -> None:
+        if not self.query("#injections"):
+            return  # not built yet: the build shows them
         table = self.query_one("#injections", DataTable)
         table.clear()
         try:
@@ -166,6 +194,8 @@ class SafetyScreen(Screen[None]):
     async def action_remove_injection(self) -> None:
         from facecoach.tui.screens.dialogs import ConfirmDialog
 
+        if not self.query("#injections"):
+            return  # pressed before the table was built: nothing could be selected yet
         table = self.query_one("#injections", DataTable)
         if table.row_count == 0:
             self.notify("No Botox or filler treatment is logged.", timeout=3)
