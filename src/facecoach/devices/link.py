@@ -4,6 +4,11 @@ Commands go one at a time. The acknowledgement waiter is registered before the w
 device may answer before the write call returns. Only idempotent commands are retried after a
 timeout. After an unexpected disconnect the link reconnects with backoff and reselects the
 program, but it never restarts stimulation: that is always the user's decision.
+
+Every connection (the first and each reconnection) is set up as the profile says before it
+counts as connected: its `[[on_connect]]` writes, then its keep-alive, sent on a fixed beat by a
+task of its own for as long as the connection lasts. A connection whose set-up fails is not
+kept. Writes share one lock, so a keep-alive never lands between another frame's chunks.
 """
 
 import asyncio

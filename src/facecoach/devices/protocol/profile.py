@@ -2,7 +2,10 @@
 
 A profile is never code. It says how to recognise the device from its advertisements, where its
 GATT endpoints are, how commands are framed and acknowledged, how notifications decode, which
-programs it offers, its safety limits, and golden vectors that pin its byte layout.
+programs it offers, its safety limits, and golden vectors that pin its byte layout. Version 2
+adds commands beyond the five, writes the app makes by itself (on connecting, a keep-alive) and
+payloads laid out to the bit (`fields.py`). Validation refuses whatever would only fail at run
+time, with what to do about it.
 """
 
 import difflib

@@ -2,8 +2,9 @@
 
 It takes the bytes the app writes, answers framed exactly as the profile says, and keeps the state
 a real device would: program, intensity, battery that drains while stimulating, charger, skin
-contact. Faults that tests inject (a lost, late or corrupt answer) are decided here or in the
-bleak backend that carries the bytes.
+contact, the intensity limit the app set on it, and the keep-alive's deadline (past it, the
+output stops, as a real device's dead-man switch stops it). Faults that tests inject (a lost,
+late or corrupt answer) are decided here or in the bleak backend that carries the bytes.
 """
 
 from collections.abc import Callable

@@ -29,7 +29,12 @@ from facecoach.devices.simulator.firmware import Answer
 
 
 class ReplayFirmware:
-    """The device end of a recorded link."""
+    """The device end of a recorded link.
+
+    It stands in for `SimulatedFirmware` inside a `SimulatedDevice`, so it offers what the
+    device calls on its firmware: `answer`/`receive`, `received`, `status_frame`, `battery`,
+    `plug_in`, `set_battery`, `on_disconnect`, `keepalive_remaining` and `settle`. A method
+    added there must be added here too (the replay tests would fail without it)."""
 
     def __init__(self, profile: DeviceProfile, trace: DeviceTrace) -> None:
         self.profile = profile
