@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.containers import VerticalScroll
 from textual.geometry import Region
+from textual.widgets import Static
 
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
@@ -15,6 +17,8 @@ from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.widgets.reserved import Card
 from tests.support.tui_support import log_one_session, make_companion, text_of, until
 
 SIZES = [
@@ -69,10 +73,10 @@ def test_nothing_moves_when_home_fills_in(
         async with app.run_test(size=size) as pilot:
             home = app.home
             await until(pilot, lambda: home._filled_in)
-            assert "Habit strength" in text_of(app, "#streak")
+            assert "Habit strength" in text_of(app, "#streak-card")
             if user == "returning user":
-                assert "13 days" in text_of(app, "#streak")
-                await until(pilot, lambda: "battery" in text_of(app, "#device-detail"))
+                assert "13 days" in text_of(app, "#streak-card")
+                await until(pilot, lambda: "battery" in text_of(app, "#device-card"))
             await pilot.pause()
             assert first_frame, "the first frame was never written"
             assert layout(app) == first_frame
@@ -120,3 +124,66 @@ def test_facecoach_without_a_command_reaches_its_first_frame_without_the_rest(
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["[]", "True"], result.stderr
+
+
+class _Probe(SizedScreen[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_styled_with: set[str] | None = None
+
+    def on_screen_resume(self) -> None:  # before Textual styles the screen, and its Resize
+        if self.first_styled_with is None:
+            self.first_styled_with = set(self.classes)
+
+
+@pytest.mark.parametrize(
+    "size", [(60, 20), (69, 21), (70, 22), (109, 29), (110, 30)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_a_screen_is_first_styled_for_the_terminal_it_is_in(
+    size: tuple[int, int],
+) -> None:
+    """The narrow and short layouts hold from a screen's first frame: no frame is laid out
+    for another size, and the first Resize does not restyle the whole screen."""
+    probe = _Probe()
+
+    class ProbeApp(App[None]):
+        HORIZONTAL_BREAKPOINTS = FacecoachApp.HORIZONTAL_BREAKPOINTS
+        VERTICAL_BREAKPOINTS = FacecoachApp.VERTICAL_BREAKPOINTS
+
+        def on_mount(self) -> None:
+            self.push_screen(probe)
+
+    async def main() -> None:
+        app = ProbeApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert probe.first_styled_with is not None
+            assert probe.first_styled_with == set(probe.classes)
+            assert len(probe.classes & {"-narrow", "-normal", "-wide"}) == 1
+
+    asyncio.run(main())
+
+
+def test_a_cards_muted_lines_follow_the_theme(clock: FakeClock) -> None:
+    app = FacecoachApp(make_companion(clock))
+
+    def muted_colour() -> str:
+        card = app.screen.query_one("#device-card", Card)
+        text = card.render()
+        muted = text.plain.index("Sessions run")
+        return str(text.get_style_at_offset(app.console, muted).color)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.home._filled_in)
+            app.theme = "textual-dark"
+            await pilot.pause()
+            dark = muted_colour()
+            app.theme = "textual-light"
+            await pilot.pause()
+            assert muted_colour() != dark
+            # The same colour as the muted lines elsewhere (`.muted` text).
+            muted_text = app.screen.query_one("#routine-detail", Static)
+            assert muted_colour() == str(muted_text.rich_style.color)
+
+    asyncio.run(main())

@@ -31,6 +31,7 @@ from facecoach.tui.screens.too_small import TooSmallScreen
 from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
+from facecoach.tui.widgets.reserved import Card
 from facecoach.tui.widgets.toggles import TickBox
 from facecoach.wording.session import NOT_COUNTED
 from facecoach.wording.zone_guide import ZONE_GUIDE
@@ -154,7 +155,9 @@ def test_a_completed_session_is_logged_and_home_shows_it_done(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert str(app.screen.query_one("#today-state").render()) == "Done for today"
+        assert str(app.screen.query_one("#today-card", Card).render()).startswith(
+            "Done for today\n"
+        )
 
     run(make_app(clock), scenario)
     [session] = stored_sessions(data_dir, clock)

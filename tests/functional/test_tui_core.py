@@ -85,9 +85,9 @@ def test_the_app_starts_with_a_paired_battery_only_device(
                 assert isinstance(app.screen, SafetyScreen)
                 await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, HomeScreen))
-            await until(pilot, lambda: "battery only" in text_of(app, "#device"))
+            await until(pilot, lambda: "battery only" in text_of(app, "#device-card"))
             expected = "connected" if simulate else "not connected"
-            await until(pilot, lambda: expected in text_of(app, "#device-detail"))
+            await until(pilot, lambda: expected in text_of(app, "#device-card"))
 
     asyncio.run(main())
     assert app.return_code in (0, None)
@@ -117,7 +117,7 @@ def test_a_real_paired_device_without_bluetooth_is_a_message_not_a_crash(
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: any("Bluetooth is not available" in n for n in notices))
             assert isinstance(app.screen, HomeScreen)
-            assert "not connected" in text_of(app, "#device-detail")
+            assert "not connected" in text_of(app, "#device-card")
 
     asyncio.run(main())
 

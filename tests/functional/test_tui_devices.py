@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable
 
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.protocol.registry import load_registry
@@ -49,7 +49,7 @@ def test_pair_from_the_devices_screen_then_the_session_selects_the_program(
     async def main() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            assert "No device paired" in text_of(app, "#device")
+            assert "No device paired" in text_of(app, "#device-card")
             await pilot.press("d")
             await pilot.pause()
             assert isinstance(app.screen, DevicesScreen)
@@ -69,7 +69,7 @@ def test_pair_from_the_devices_screen_then_the_session_selects_the_program(
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
-            assert "connected, battery 80%, Lift" in text_of(app, "#device-detail")
+            assert "connected, battery 80%, Lift" in text_of(app, "#device-card")
 
             ref_a.set_battery(64)  # the device reports by itself? Reference A only on request
             screen = await start_session(app, pilot)
@@ -106,7 +106,7 @@ def test_a_device_on_its_charger_blocks_the_session_start(clock: FakeClock) -> N
             await pilot.press("s")
             await until(pilot, lambda: any("never be used while charging" in m for m in messages))
             assert isinstance(app.screen, HomeScreen)
-            assert "charging" in str(app.screen.query_one("#device-detail", Static).render())
+            assert "charging" in text_of(app, "#device-card")
 
     asyncio.run(main())
 

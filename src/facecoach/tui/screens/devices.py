@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.wording.devices import NOTHING_FOUND, found_text
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 NOTHING_FOUND_AFTER_SECONDS = 8.0
 
 
-class DevicesScreen(Screen[None]):
+class DevicesScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("p", "pair", "Pair", id="devices.pair"),
         Binding("c", "connect", "Connect", id="devices.connect"),

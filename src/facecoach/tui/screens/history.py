@@ -6,13 +6,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.tui.widgets.strength import StrengthChart
@@ -42,7 +42,7 @@ def _numbers(stats: AdherenceStats) -> str:
     )
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="history.back"),
         Binding("n", "edit_note", "Note", id="history.note"),

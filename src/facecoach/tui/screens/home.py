@@ -7,7 +7,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 if TYPE_CHECKING:
@@ -18,8 +17,9 @@ from facecoach.companion.core import Companion, Dashboard
 from facecoach.errors import FacecoachError
 from facecoach.safety.screening import Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
-from facecoach.tui.widgets.reserved import Card, ReservedText
+from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
 from facecoach.wording.devices import link_state_text
 
 # What each card (and the routine's line) typically says, for an empty log and for a returning
@@ -49,7 +49,7 @@ TYPICAL: dict[str, tuple[str, ...]] = {
 }
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("s", "start", "Start", id="home.start"),
         # Not in the footer (it would not fit at 60 columns): the routine's line says it.
@@ -60,6 +60,10 @@ class HomeScreen(Screen[None]):
         Binding("d", "app.devices", "Devices", id="home.devices"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
+
+    # Nothing is focused until the Start button is built (it takes the focus then): Textual
+    # would give it to the scrolling body first and restyle all its cards for that.
+    AUTO_FOCUS = ""
 
     def __init__(self, companion: Companion) -> None:
         super().__init__()
@@ -77,16 +81,10 @@ class HomeScreen(Screen[None]):
             with Grid(id="home-grid"):
                 # The first frame shows the cards before their numbers, each as tall as what
                 # it typically says will be at this width: nothing moves when they arrive.
-                with Card("Today", reserve=TYPICAL["today-card"], id="today-card"):
-                    yield Static(id="today-state")  # wraps: a narrow card keeps all its words
-                    yield Static(id="today-detail", classes="muted")
-                with Card("Streak", reserve=TYPICAL["streak-card"], id="streak-card"):
-                    yield Static(id="streak")
-                with Card("This week", reserve=TYPICAL["week-card"], id="week-card"):
-                    yield Static(id="week")
-                with Card("Device", reserve=TYPICAL["device-card"], id="device-card"):
-                    yield Static(id="device")
-                    yield Static(id="device-detail", classes="muted")
+                yield Card("Today", reserve=TYPICAL["today-card"], id="today-card")
+                yield Card("Streak", reserve=TYPICAL["streak-card"], id="streak-card")
+                yield Card("This week", reserve=TYPICAL["week-card"], id="week-card")
+                yield Card("Device", reserve=TYPICAL["device-card"], id="device-card")
             with Horizontal(id="start-row"):
                 # Stand-ins of the same size: the routine list, the start button and the
                 # footer are built just after the first frame, then the numbers filled in.
@@ -157,15 +155,16 @@ class HomeScreen(Screen[None]):
 
     def show_device(self) -> None:
         summary = self.companion.device.summary()
-        device = self.query_one("#device", Static)
-        detail = self.query_one("#device-detail", Static)
+        card = self.query_one("#device-card", Card)
         if summary is None:
-            device.update("No device paired.")
-            detail.update("Sessions run on the timer alone (d: devices).")
+            card.show(
+                ("No device paired.", Tone.PLAIN),
+                ("Sessions run on the timer alone (d: devices).", Tone.MUTED),
+            )
             return
-        device.update(shown(summary.name, style="bold"))
         state = link_state_text(summary.state)
-        detail.update(shown(", ".join(part for part in (state, summary.detail) if part)))
+        detail = ", ".join(part for part in (state, summary.detail) if part)
+        card.show((shown(summary.name), Tone.BOLD), (shown(detail), Tone.MUTED))
 
     def _show_notices(self, dashboard: Dashboard) -> None:
         notices = self.query_one("#notices", Vertical)
@@ -197,27 +196,28 @@ class HomeScreen(Screen[None]):
         from facecoach.wording.session import format_duration
 
         stats = dashboard.stats
-        state = self.query_one("#today-state", Static)
-        detail = self.query_one("#today-detail", Static)
-        streak = self.query_one("#streak", Static)
-        week = self.query_one("#week", Static)
+        today = self.query_one("#today-card", Card)
+        streak = self.query_one("#streak-card", Card)
+        week = self.query_one("#week-card", Card)
         if stats is None:
-            state.update("Session log unavailable")
-            detail.update("")
-            streak.update("—")
-            week.update("—")
+            today.show(("Session log unavailable", Tone.BOLD))
+            streak.show(("—", Tone.PLAIN))
+            week.show(("—", Tone.PLAIN))
             return
-        state.update(sentence(today_text(stats)))
         program = (
             sentence(program_text(stats)) if stats.program else f"Program {program_text(stats)}"
         )
         deadline = ""
         if stats.today_state is TodayState.REST and stats.streak.deadline is not None:
             deadline = f"\nNext session by {stats.streak.deadline:%a %d %b}"
-        detail.update(f"{program}{deadline}")
-        streak.update(
-            f"[b]{streak_headline(stats)}[/b]\n{sentence(streak_detail(stats))}\n"
-            f"Habit strength [b]{stats.strength:.0%}[/b]"
+        today.show(
+            (sentence(today_text(stats)), Tone.BOLD),  # wraps: a narrow card keeps every word
+            (f"{program}{deadline}", Tone.MUTED),
+        )
+        streak.show(
+            (streak_headline(stats), Tone.BOLD),
+            (sentence(streak_detail(stats)), Tone.PLAIN),
+            (Text.assemble("Habit strength ", (f"{stats.strength:.0%}", "bold")), Tone.PLAIN),
         )
         done = min(stats.week_sessions, stats.week_target)
         bar = "■" * done + "□" * max(0, stats.week_target - done)
@@ -226,7 +226,7 @@ class HomeScreen(Screen[None]):
             if stats.week_minutes * 60 >= 0.5
             else "No treatment yet this week"
         )
-        week.update(f"{bar}  {week_text(stats)}\n{treated}")
+        week.show((f"{bar}  {week_text(stats)}", Tone.PLAIN), (treated, Tone.PLAIN))
 
     def _show_routines(self, dashboard: Dashboard) -> None:
         select = self._routine_select()

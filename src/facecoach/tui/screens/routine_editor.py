@@ -8,7 +8,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from facecoach.companion.core import Companion
@@ -25,6 +24,7 @@ from facecoach.routines.loader import LoadedRoutine
 from facecoach.routines.model import Routine
 from facecoach.routines.zones import Zone
 from facecoach.tui.screens.dialogs import Dialog
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.wording.session import format_duration
 
 # The routine-wide fields: (input id, draft attribute, label).
@@ -36,7 +36,7 @@ ROUTINE_FIELDS = (
 )
 
 
-class RoutineEditorScreen(Screen[str | None]):
+class RoutineEditorScreen(SizedScreen[str | None]):
     """Dismissed with the id of the routine saved, or None."""
 
     BINDINGS = [

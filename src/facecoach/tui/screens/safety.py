@@ -4,7 +4,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 
 from facecoach.companion.core import Companion
@@ -12,6 +11,7 @@ from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.reserved import ReservedText
 from facecoach.tui.widgets.toggles import TickBox
@@ -34,13 +34,17 @@ TYPICAL_WAITING = (
 )
 
 
-class SafetyScreen(Screen[None]):
+class SafetyScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="safety.back"),
         Binding("ctrl+s", "save", "Save", id="safety.save"),
         Binding("i", "log_injection", "Botox/filler", id="safety.log_injection"),
         Binding("delete", "remove_injection", "Remove", id="safety.remove_injection"),
     ]
+
+    # The first question takes the focus at mount; Textual would give it to the scrolling
+    # body first (after compose) and restyle every question twice, as it came and went.
+    AUTO_FOCUS = ""
 
     def __init__(self, companion: Companion, *, close_when_answered: bool = False) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar, Static
 
@@ -31,6 +30,7 @@ from facecoach.session.engine import (
 )
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.motion import reduced_motion
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
@@ -87,7 +87,7 @@ def _next_text(session: Session, step: Step | None) -> str:
     return f"Next: {step_cue(following)}"
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(SizedScreen[None]):
     BINDINGS = [
         # One key, two bindings: the footer says what space does now (Pause or Resume).
         Binding("space", "pause", "Pause", id="session.pause"),

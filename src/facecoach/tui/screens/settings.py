@@ -7,7 +7,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
 from facecoach.companion.core import Companion
@@ -15,6 +14,7 @@ from facecoach.companion.cue_channels.machine import ChannelName
 from facecoach.config.cue_settings import ChannelMode, ToneSet
 from facecoach.config.settings import PhaseSettings, Settings, SettingsError, program_phases
 from facecoach.tui.motion import apply_motion
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _optional(text: str) -> str | None:
     return text or None
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="settings.back"),
         Binding("ctrl+s", "save", "Save", id="settings.save"),

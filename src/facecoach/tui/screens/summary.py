@@ -3,18 +3,18 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
+from facecoach.tui.screens.sized import SizedScreen
 from facecoach.wording.adherence import streak_text, week_text
 from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary_line
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("enter", "home", "Home", id="summary.home"),
         Binding("escape", "home", "Home", id="summary.home", show=False),  # Esc leaves too

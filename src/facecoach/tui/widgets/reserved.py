@@ -9,8 +9,10 @@ shorter text leaves blank lines at the bottom, never a jump.
 """
 
 from collections.abc import Sequence
+from enum import Enum
 
-from textual.containers import Vertical
+from rich.style import Style
+from rich.text import Text
 from textual.content import Content
 from textual.css.styles import RenderStyles, RulesMap
 from textual.geometry import Size
@@ -31,19 +33,6 @@ def _kept(texts: list[Content], styles: RenderStyles, width: int) -> int:
     return max((text.get_height(wrapping, width) for text in texts), default=0)
 
 
-class Card(Vertical):
-    """A bordered box (class `card`) at least as tall as each of `reserve` would be inside it."""
-
-    def __init__(self, title: str, *, reserve: Sequence[str], id: str) -> None:
-        super().__init__(id=id, classes="card")
-        self.border_title = title
-        self._reserve = _texts(reserve)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        own = super().get_content_height(container, viewport, width)
-        return max(own, _kept(self._reserve, self.styles, width))
-
-
 class ReservedText(Static):
     """A `Static`, empty at first, at least as tall as each of `reserve` would be."""
 
@@ -54,3 +43,52 @@ class ReservedText(Static):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         own = super().get_content_height(container, viewport, width)
         return max(own, _kept(self._reserve, self.styles, width))
+
+
+class Tone(Enum):
+    """How a line of a card is drawn."""
+
+    PLAIN = "plain"
+    BOLD = "bold"
+    MUTED = "muted"  # the theme's muted text colour (component class `card--muted`)
+
+
+class Card(ReservedText):
+    """A bordered box with a title (class `card`), at least as tall as each of `reserve`.
+
+    One widget draws all its lines (`show`), in their tones: home's first frame had cards of
+    two or three widgets each, and every widget costs style matching and layout before the
+    first frame (about 20 ms of it for home's four cards, measured). The muted colour is the
+    theme's, looked up at each render, so a theme change recolours the lines.
+    """
+
+    COMPONENT_CLASSES = {"card--muted"}
+
+    def __init__(self, title: str, *, reserve: Sequence[str], id: str) -> None:
+        super().__init__(reserve=reserve, id=id, classes="card")
+        self.border_title = title
+        self._lines: tuple[tuple[str | Text, Tone], ...] = ()
+
+    def show(self, *lines: tuple[str | Text, Tone]) -> None:
+        """Shows `lines`, one under the other (each wraps); text is never markup."""
+        self._lines = lines
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        text = Text()
+        for index, (line, tone) in enumerate(self._lines):
+            if index:
+                text.append("\n")
+            start = len(text)
+            if isinstance(line, Text):
+                text.append_text(line)
+            else:
+                text.append(line)
+            # Under the line's own styles (a bold number in a plain line stays bold).
+            text.stylize_before(self._tone_style(tone), start, len(text))
+        return text
+
+    def _tone_style(self, tone: Tone) -> Style | str:
+        if tone is Tone.MUTED:
+            return self.get_component_rich_style("card--muted")
+        return "bold" if tone is Tone.BOLD else ""
