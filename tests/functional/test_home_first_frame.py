@@ -93,6 +93,13 @@ NOT_FOR_THE_FIRST_FRAME = (
     "facecoach.session.engine",
     "facecoach.session.timeline",
     "tomllib",  # routines and settings come from validated copies
+    "argparse",  # no words: no parser
+    "facecoach.adherence.session_log",  # the first frame asks only: were the questions answered?
+    "facecoach.safety.screening",
+    "facecoach.safety.waiting",
+    "facecoach.config.routine_listing",  # the routines and settings home shows, just after
+    "facecoach.config.home_settings",
+    "facecoach.devices.protocol.status",  # the device card, just after
 )
 
 

@@ -23,46 +23,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from facecoach.adherence.days import today
-from facecoach.adherence.session_log import (
-    SessionEventKind,
-    SessionLog,
-    SessionRecord,
-    SessionSource,
-    StoreError,
-)
-from facecoach.companion.devices import DeviceService
 from facecoach.config.appearance import Appearance, cached_appearance
-from facecoach.config.home_settings import HomeSettings, cached_home_settings
 from facecoach.config.paths import cache_dir, settings_path, user_routines_dir
-from facecoach.config.routine_listing import (
-    RoutineListing,
-    RoutineListings,
-    cached_listings,
-    keep_listings,
-    listing_key,
-)
 from facecoach.config.validated_cache import ValidatedCache
-from facecoach.datafiles import keep_backup
 from facecoach.errors import FacecoachError, RoutineError
-from facecoach.safety.records import SafetyRecords, ScreeningRecord
-from facecoach.safety.screening import ScreeningResult
-from facecoach.safety.waiting import Injection, InjectionKind, WaitingPeriod, waiting_period
-from facecoach.session.clock import Clock
+from facecoach.storage.database import Database, StoreError
 
 if TYPE_CHECKING:
+    # Loaded where they are used, not at import. The app's first frame needs none of them:
+    # settings and routines are validated by pydantic, and each module of records and
+    # dataclasses costs a millisecond or more to import.
+    from facecoach.adherence.session_log import SessionLog, SessionRecord, SessionSource
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.companion.cue_channels.machine import ChannelName, Machine
     from facecoach.companion.cue_channels.setup import ChannelStatus, CueChoices
     from facecoach.companion.day_status import DayStatus
+    from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.preflight import Gate
     from facecoach.config.counting import CountingSettings
-
-    # Settings and routines are validated by pydantic: loaded on first use, after the app's
-    # first frame, never at import.
+    from facecoach.config.home_settings import HomeSettings
+    from facecoach.config.routine_listing import RoutineListings
     from facecoach.config.settings import Settings
     from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
     from facecoach.routines.model import Routine
+    from facecoach.safety.records import SafetyRecords, ScreeningRecord
+    from facecoach.safety.screening import ScreeningResult
+    from facecoach.safety.waiting import Injection, InjectionKind, WaitingPeriod
+    from facecoach.session.clock import Clock
     from facecoach.session.driver import EventSink
 
 # How long closing waits for the device to let go before giving up on it.
@@ -107,7 +95,11 @@ class Companion:
         self.clock = clock
         self.config_dir = config_dir
         self.database = database
-        self.device = device if device is not None else DeviceService(config_dir)
+        if device is None:
+            from facecoach.companion.devices import DeviceService
+
+            device = DeviceService(config_dir)
+        self.device = device
         self.cache = cache if cache is not None else ValidatedCache(cache_dir())
         self.problems: list[str] = []
         self._settings: Settings | None = None
@@ -117,6 +109,7 @@ class Companion:
         self._listings: RoutineListings | None = None
         self._settings_unreadable = False
         self._library = library
+        self._database: Database | None = None
         self._store: SessionLog | None = None
         self._store_opened = False
         self._backed_up = False
@@ -175,6 +168,8 @@ class Companion:
         if self._settings is not None:
             return None
         if self._home_copy is None:
+            from facecoach.config.home_settings import cached_home_settings
+
             self._home_copy = cached_home_settings(self.config_dir, self.cache) or False
         return self._home_copy or None
 
@@ -184,6 +179,8 @@ class Companion:
         cached = self._cached_home_settings()
         if cached is not None:
             return cached
+        from facecoach.config.home_settings import HomeSettings
+
         settings = self.settings
         return HomeSettings(
             glide_seconds=settings.glide_seconds,
@@ -198,6 +195,14 @@ class Companion:
         preferences, else from the library (validated now), then kept."""
         if self._listings is not None:
             return self._listings
+        from facecoach.config.routine_listing import (
+            RoutineListing,
+            RoutineListings,
+            cached_listings,
+            keep_listings,
+            listing_key,
+        )
+
         home = self.home_settings()
         key = listing_key(user_routines_dir(self.config_dir), home.glide_seconds, home.repeats)
         cached = (
@@ -240,13 +245,28 @@ class Companion:
     @property
     def store(self) -> SessionLog | None:
         """The session log; None when it cannot be opened (the reason is in `log_problem`)."""
+        database = self._open_database()
+        return self._session_log(database) if database is not None else None
+
+    def _open_database(self) -> Database | None:
+        """The facecoach database, opened (made, if there is none) once; None when it cannot
+        be (the reason is in `log_problem`). The session log and the safety records share it."""
         if not self._store_opened:
             self._store_opened = True
             try:
-                self._store = SessionLog.open(self.database)
+                self._database = Database.open(self.database)
             except StoreError as exc:
                 self.log_problem = str(exc)
                 self.problems.append(f"{exc}\nSessions will run but will not be logged.")
+        return self._database
+
+    def _session_log(self, database: Database) -> SessionLog:
+        # The log's records load with it, after the app's first frame: that frame needs only
+        # to know whether the safety questions were answered.
+        if self._store is None:
+            from facecoach.adherence.session_log import SessionLog
+
+            self._store = SessionLog(database)
         return self._store
 
     def daily_backup(self) -> str | None:
@@ -267,11 +287,11 @@ class Companion:
         one (a mistyped folder must not look like an empty history)."""
         if not self.database.exists() and not self.database.is_symlink():
             return None
-        if self._store is None:
+        if self._database is None:
             # Reading opens the log without the daily backup: that is for writers.
             self._store_opened = True
-            self._store = SessionLog.open(self.database)
-        return self._store
+            self._database = Database.open(self.database)
+        return self._session_log(self._database)
 
     def require_store(self) -> SessionLog:
         """The session log, to write to: today's backup is made first if there is none."""
@@ -301,9 +321,10 @@ class Companion:
             self.problems.append(f"The daily backup of the session log failed: {exc}")
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+        self._store = None
 
     async def shutdown(self) -> None:
         """Every way out of a front end: end a live session (device stopped), let go of the
@@ -327,8 +348,16 @@ class Companion:
     @property
     def safety(self) -> SafetyRecords | None:
         """The safety tables of the database; None when it is unavailable."""
-        store = self.store
-        return SafetyRecords(store.database) if store is not None else None
+        from facecoach.safety.records import SafetyRecords
+
+        database = self._open_database()
+        return SafetyRecords(database) if database is not None else None
+
+    def safety_questions_answered(self) -> bool | None:
+        """Whether the safety questions were ever answered (None: the database is unavailable),
+        without reading the answers: what the app's first frame needs to choose its screen."""
+        safety = self.safety
+        return safety.answered() if safety is not None else None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -484,6 +513,8 @@ class Companion:
         return self.safety.injections() if self.safety is not None else []
 
     def waiting(self) -> WaitingPeriod | None:
+        from facecoach.safety.waiting import waiting_period
+
         wait_days = self.counting_settings().injection_wait_days
         return waiting_period(self.injections(), self.today(), wait_days)
 
@@ -552,6 +583,8 @@ class Companion:
             self.safety.record_override(gate.kind.value, routine_id, self.clock.now())
 
     def record_screening(self, answers: Mapping[str, bool]) -> ScreeningResult:
+        from facecoach.safety.screening import ScreeningResult
+
         self._require_safety().record_screening(answers, self.clock.now())
         return ScreeningResult(dict(answers))
 
@@ -562,6 +595,8 @@ class Companion:
         self._require_safety().remove_injection(injection_id)
 
     def _require_safety(self) -> SafetyRecords:
+        from facecoach.safety.records import SafetyRecords
+
         return SafetyRecords(self.require_store().database)
 
     # --- cues --------------------------------------------------------------------------------
@@ -634,6 +669,7 @@ class Companion:
         notifications); `on_cue_problem` is called from the channels' threads, once per
         channel that fails."""
         from facecoach.adherence.recorder import SessionRecorder
+        from facecoach.adherence.session_log import SessionEventKind
         from facecoach.companion.live_session import LiveSession
         from facecoach.session.engine import Session
         from facecoach.session.timeline import plan_timeline
@@ -785,6 +821,8 @@ class Companion:
         settings = self.preview_settings(**changes)
         self._check_preferences_fit(settings)
         if self._settings_unreadable:
+            from facecoach.datafiles import keep_backup
+
             keep_backup(settings_path(self.config_dir))
             self._settings_unreadable = False
         save_settings(self.config_dir, settings, self.cache)

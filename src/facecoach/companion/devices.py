@@ -18,8 +18,6 @@ from typing import IO, TYPE_CHECKING
 
 from facecoach.config.paths import known_devices_path, user_profiles_dir
 from facecoach.devices.errors import ConnectionFailed, DeviceError, ProfileError
-from facecoach.devices.protocol.status import LinkState
-from facecoach.wording.devices import battery_text
 
 if TYPE_CHECKING:
     from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
@@ -27,7 +25,7 @@ if TYPE_CHECKING:
     from facecoach.devices.protocol.codec import DecodedNotification
     from facecoach.devices.protocol.profile import DeviceProfile, DeviceProgram
     from facecoach.devices.protocol.registry import ProfileRegistry
-    from facecoach.devices.protocol.status import DeviceStatus
+    from facecoach.devices.protocol.status import DeviceStatus, LinkState
     from facecoach.devices.protocol.trace import TraceWriter
     from facecoach.devices.scanning import DeviceScanner, ScanResult
     from facecoach.devices.simulator.inprocess import Air
@@ -161,7 +159,11 @@ class DeviceService:
         link = self.link if self.link is not None and self.link.address == device.address else None
         name = device.name + (" (simulated)" if device.simulated else "")
         if link is None:
+            from facecoach.devices.protocol.status import LinkState
+
             return DeviceSummary(name, LinkState.DISCONNECTED, "")
+        from facecoach.wording.devices import battery_text  # loaded with the link already
+
         parts = [battery_text(link.status)] if link.status.battery is not None else []
         if link.status.program is not None:
             parts.append(link.status.program.name)

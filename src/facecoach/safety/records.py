@@ -4,15 +4,22 @@ Answers are kept as a history (each screening is a new row), so a changed answer
 what was declared before.
 """
 
+from __future__ import annotations
+
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from facecoach.safety.screening import ScreeningResult
-from facecoach.safety.waiting import Injection, InjectionKind
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
+
+if TYPE_CHECKING:
+    # Loaded when answers or injections are read: the app's first frame asks only whether
+    # the questions were answered.
+    from facecoach.safety.screening import ScreeningResult
+    from facecoach.safety.waiting import Injection, InjectionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,10 @@ class SafetyRecords:
                 (utc_text(at), json.dumps(dict(answers), sort_keys=True)),
             )
 
+    def answered(self) -> bool:
+        """Whether the screening questions were ever answered (their answers unread)."""
+        return bool(self._database.read("SELECT 1 FROM screenings LIMIT 1"))
+
     def latest_screening(self) -> ScreeningRecord | None:
         rows = self._database.read(
             "SELECT answered_utc, answers FROM screenings ORDER BY id DESC LIMIT 1"
@@ -52,6 +63,8 @@ class SafetyRecords:
             if isinstance(raw, dict)
             else {}
         )
+        from facecoach.safety.screening import ScreeningResult
+
         return ScreeningRecord(parse_utc(answered), ScreeningResult(answers))
 
     def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
@@ -61,6 +74,8 @@ class SafetyRecords:
                 (kind.value, day.isoformat(), note),
             )
         assert cursor.lastrowid is not None
+        from facecoach.safety.waiting import Injection
+
         return Injection(cursor.lastrowid, kind, day, note)
 
     def remove_injection(self, injection_id: int) -> bool:
@@ -72,6 +87,8 @@ class SafetyRecords:
 
     def injections(self) -> list[Injection]:
         """Newest first."""
+        from facecoach.safety.waiting import Injection, InjectionKind
+
         rows = self._database.read("SELECT id, kind, day, note FROM injections ORDER BY day DESC")
         return [
             Injection(i, InjectionKind(kind), date.fromisoformat(day), note)

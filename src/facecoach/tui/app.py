@@ -59,7 +59,7 @@ class FacecoachApp(App[None]):
             self.notify(f"Unknown theme {theme!r}; using {DEFAULT_THEME}.", markup=False)
         if appearance.keymap:
             self.set_keymap(dict(appearance.keymap))
-        if self.companion.safety is not None and self._screening_missing():
+        if self._safety_questions_first():
             from facecoach.tui.screens.safety import SafetyScreen
 
             # The safety questions come first, alone: home is built when they are closed.
@@ -158,9 +158,11 @@ class FacecoachApp(App[None]):
 
         self.push_screen(DevicesScreen(self.companion))
 
-    def _screening_missing(self) -> bool:
+    def _safety_questions_first(self) -> bool:
+        """On a first run (the questions never answered) they come first; with no database
+        to keep the answers in, home says why."""
         try:
-            return self.companion.screening() is None
+            return self.companion.safety_questions_answered() is False
         except FacecoachError as exc:  # shown; the app goes on
             self.notify(str(exc), severity="error", markup=False)
             return False

@@ -9,18 +9,19 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
-if TYPE_CHECKING:
-    # The controls are built after the first frame (they cost more than a bare app's start).
-    from textual.widgets import Button, Select
-
-from facecoach.companion.core import Companion, Dashboard
+from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
-from facecoach.safety.screening import Verdict
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
-from facecoach.wording.devices import link_state_text
+
+if TYPE_CHECKING:
+    # The controls are built, and the numbers shown, after the first frame: what they need
+    # loads then (the controls cost more than a bare app's start).
+    from textual.widgets import Button, Select
+
+    from facecoach.companion.core import Dashboard
 
 # What each card (and the routine's line) typically says, for an empty log and for a returning
 # user (a streak with its next session days away, a paired device connected): the first frame
@@ -162,11 +163,15 @@ class HomeScreen(SizedScreen[None]):
                 ("Sessions run on the timer alone (d: devices).", Tone.MUTED),
             )
             return
+        from facecoach.wording.devices import link_state_text
+
         state = link_state_text(summary.state)
         detail = ", ".join(part for part in (state, summary.detail) if part)
         card.show((shown(summary.name), Tone.BOLD), (shown(detail), Tone.MUTED))
 
-    def _show_notices(self, dashboard: Dashboard) -> None:
+    def _show_notices(self, dashboard: "Dashboard") -> None:
+        from facecoach.safety.screening import Verdict
+
         notices = self.query_one("#notices", Vertical)
         notices.remove_children()
         lines: list[tuple[str, str]] = []
@@ -182,7 +187,7 @@ class HomeScreen(SizedScreen[None]):
             lines.append(("warning", dashboard.waiting.describe()))
         notices.mount_all(Static(text, classes=style) for style, text in lines)
 
-    def _show_today(self, dashboard: Dashboard) -> None:
+    def _show_today(self, dashboard: "Dashboard") -> None:
         # Loaded with the numbers, after the first frame (the stats are no part of it).
         from facecoach.adherence.stats import TodayState
         from facecoach.wording.adherence import (
@@ -228,7 +233,7 @@ class HomeScreen(SizedScreen[None]):
         )
         week.show((f"{bar}  {week_text(stats)}", Tone.PLAIN), (treated, Tone.PLAIN))
 
-    def _show_routines(self, dashboard: Dashboard) -> None:
+    def _show_routines(self, dashboard: "Dashboard") -> None:
         select = self._routine_select()
         chosen = self._select_next or (select.value if isinstance(select.value, str) else None)
         self._select_next = None
