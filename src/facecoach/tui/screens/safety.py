@@ -1,10 +1,12 @@
 """Safety: the contraindication screening, injections and their waiting period, the evidence."""
 
+from typing import TYPE_CHECKING, Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
@@ -15,6 +17,10 @@ from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.reserved import ReservedText
 from facecoach.tui.widgets.toggles import TickBox
+
+if TYPE_CHECKING:
+    # The table and the footer are built after the first frame; they load then.
+    from textual.widgets import DataTable
 
 
 def result_text(result: ScreeningResult) -> str:
@@ -125,6 +131,8 @@ class SafetyScreen(SizedScreen[None]):
     async def _build_then_show(self) -> None:
         if not self.app.is_running or self.query("#injections"):
             return
+        from textual.widgets import DataTable, Footer
+
         skeleton = self.query_one("#injections-skeleton")
         table: DataTable[str] = DataTable(id="injections", cursor_type="row")
         await self.query_one("#safety-body").mount(table, after=skeleton)
@@ -134,10 +142,15 @@ class SafetyScreen(SizedScreen[None]):
         await self.mount(Footer())
         self._show_injections()
 
+    def _injections_table(self) -> "DataTable[Any]":
+        from textual.widgets import DataTable  # loaded by then: the table is built
+
+        return self.query_one("#injections", DataTable)
+
     def _show_injections(self) -> None:
         if not self.query("#injections"):
             return  # not built yet: the build shows them
-        table = self.query_one("#injections", DataTable)
+        table = self._injections_table()
         table.clear()
         try:
             injections = self.companion.injections()
@@ -200,7 +213,7 @@ class SafetyScreen(SizedScreen[None]):
 
         if not self.query("#injections"):
             return  # pressed before the table was built: nothing could be selected yet
-        table = self.query_one("#injections", DataTable)
+        table = self._injections_table()
         if table.row_count == 0:
             self.notify("No Botox or filler treatment is logged.", timeout=3)
             return
