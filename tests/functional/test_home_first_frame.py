@@ -194,3 +194,37 @@ def test_a_cards_muted_lines_follow_the_theme(clock: FakeClock) -> None:
             assert muted_colour() == str(muted_text.rich_style.color)
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("user", ["first run", "returning user"])
+def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
+    clock: FakeClock, isolated_dirs: Path, user: str
+) -> None:
+    """The second start reads back the rules the first one parsed: the same screen."""
+    kept = isolated_dirs.parent / "cache" / "textual-css"
+
+    def screenshot(companion: Companion) -> str:
+        app = FacecoachApp(companion)
+        shot = ""
+
+        async def main() -> None:
+            nonlocal shot
+            async with app.run_test(size=(80, 24)) as pilot:
+                if user == "returning user":
+                    await until(pilot, lambda: app.home._filled_in)
+                    await until(pilot, lambda: "battery" in text_of(app, "#device-card"))
+                await pilot.pause()
+                shot = app.export_screenshot()
+            app.companion.close()
+
+        asyncio.run(main())
+        return shot
+
+    def again() -> Companion:  # the same files: the log and the paired device as they are
+        if user == "first run":
+            return make_companion(clock, screened=False)
+        return make_companion(clock, device=DeviceService(isolated_dirs, simulate=True))
+
+    first = screenshot(again() if user == "first run" else returning_user(clock, isolated_dirs))
+    assert list(kept.rglob("*.rules")), "the first start kept nothing"
+    assert screenshot(again()) == first

@@ -61,21 +61,8 @@ class ValidatedCache:
 
     def get(self, name: str, key: str) -> Any | None:
         """The value stored under `name` for `key`, or None (a miss) for anything else."""
-        try:
-            # Non-blocking, and a regular file only: a FIFO put in the cache's place must not
-            # hold the app up (it had frozen it before its first frame).
-            descriptor = os.open(self._path(name), os.O_RDONLY | os.O_NONBLOCK)
-        except OSError:
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
-            raw = os.read(descriptor, _MAX_BYTES + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(descriptor)
-        if len(raw) > _MAX_BYTES:
+        raw = read_cache_file(self._path(name), _MAX_BYTES)
+        if raw is None:
             return None
         try:
             entry = json.loads(raw, parse_constant=_refuse)  # no NaN nor Infinity
@@ -88,17 +75,47 @@ class ValidatedCache:
     def put(self, name: str, key: str, value: Any) -> None:
         """Stores `value` for `key`; best effort, since a miss only costs time."""
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump({"key": key, "value": value}, file)
-                os.replace(temporary, self._path(name))
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except (OSError, TypeError, ValueError):
+            data = json.dumps({"key": key, "value": value}).encode()
+        except (TypeError, ValueError):
             return
+        write_cache_file(self._path(name), data)
+
+
+def read_cache_file(path: Path, limit: int) -> bytes | None:
+    """A cache file's bytes, or None for anything but a readable regular file of at most
+    `limit` bytes."""
+    try:
+        # Non-blocking, and a regular file only: a FIFO put in the cache's place must not
+        # hold the app up (it had frozen it before its first frame).
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        raw = os.read(descriptor, limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return raw if len(raw) <= limit else None
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Writes a cache file whole (a reader never sees half of it); best effort, since a
+    missing cache file only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
 
 
 def _refuse(constant: str) -> object:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from facecoach.companion.core import Companion
 from facecoach.config.appearance import DEFAULT_THEME
+from facecoach.config.paths import cache_dir
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.home import HomeScreen
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from facecoach.devices.link import LinkEvent
     from facecoach.devices.simulator.inprocess import Air
 from facecoach.tui.motion import apply_motion
+from facecoach.tui.remembered_css import ParsedRules, RememberedStylesheet
 from facecoach.tui.signals import ExitOnSignals
 
 # Other screens load when first opened: the home screen paints sooner.
@@ -41,12 +43,37 @@ class FacecoachApp(App[None]):
 
     def __init__(self, companion: Companion, *, handle_signals: bool = False) -> None:
         super().__init__()
+        # Rules parsed at an earlier start are read back, not parsed again (see the module).
+        self.stylesheet = RememberedStylesheet(
+            variables=self.get_css_variables(), kept=ParsedRules(cache_dir() / "textual-css")
+        )
         self.companion = companion
         self.home = HomeScreen(companion)
         self._handle_signals = handle_signals
         self.exit_on_signals: ExitOnSignals | None = None
         self.first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
+        self._safety_problem: str | None = None  # the safety records could not be read
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The screen under all others, built with the app: home, or on a first run the
+        safety questions alone; closed, they make way for home, which is then pushed on
+        them (a base screen cannot be switched, and nothing pops home). Pushed on Textual's
+        own empty screen instead, home cost its first frame a layout and a render more:
+        about 25 ms, measured."""
+        if not self._safety_questions_first():
+            return self.home
+        from facecoach.tui.screens.safety import SafetyScreen
+
+        return SafetyScreen(
+            self.companion,
+            close_when_answered=True,
+            when_closed=self._home_after_the_safety_questions,
+        )
+
+    def _home_after_the_safety_questions(self) -> None:
+        if self.home not in self.screen_stack:  # closed twice (saved, then escape) in a row
+            self.push_screen(self.home)
 
     def on_mount(self) -> None:
         # Only what the first frame needs: the theme and keys (without validating settings that
@@ -59,16 +86,8 @@ class FacecoachApp(App[None]):
             self.notify(f"Unknown theme {theme!r}; using {DEFAULT_THEME}.", markup=False)
         if appearance.keymap:
             self.set_keymap(dict(appearance.keymap))
-        if self._safety_questions_first():
-            from facecoach.tui.screens.safety import SafetyScreen
-
-            # The safety questions come first, alone: home is built when they are closed.
-            self.push_screen(
-                SafetyScreen(self.companion, close_when_answered=True),
-                callback=lambda _: self.push_screen(self.home),
-            )
-        else:
-            self.push_screen(self.home)
+        if self._safety_problem is not None:
+            self.notify(self._safety_problem, severity="error", markup=False)
         if self._handle_signals:
             self._install_signal_handlers()
         self.companion.device.subscribe(self._on_link_event)
@@ -163,8 +182,8 @@ class FacecoachApp(App[None]):
         to keep the answers in, home says why."""
         try:
             return self.companion.safety_questions_answered() is False
-        except FacecoachError as exc:  # shown; the app goes on
-            self.notify(str(exc), severity="error", markup=False)
+        except FacecoachError as exc:  # shown once the app is mounted; the app goes on
+            self._safety_problem = str(exc)
             return False
 
     def _install_signal_handlers(self) -> None:

@@ -1,5 +1,6 @@
 """Safety: the contraindication screening, injections and their waiting period, the evidence."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -52,10 +53,19 @@ class SafetyScreen(SizedScreen[None]):
     # body first (after compose) and restyle every question twice, as it came and went.
     AUTO_FOCUS = ""
 
-    def __init__(self, companion: Companion, *, close_when_answered: bool = False) -> None:
+    def __init__(
+        self,
+        companion: Companion,
+        *,
+        close_when_answered: bool = False,
+        when_closed: Callable[[], object] | None = None,
+    ) -> None:
+        """`when_closed`: what closing does instead of going back, for a screen with nothing
+        under it (a first run's, which makes way for home)."""
         super().__init__()
         self.companion = companion
         self.close_when_answered = close_when_answered
+        self._when_closed = when_closed
         # The answers as last saved (none yet: all unticked), to say when the screen differs.
         self._saved_answers: dict[str, bool] | None = None
         self._saved_note = ""
@@ -104,7 +114,7 @@ class SafetyScreen(SizedScreen[None]):
         self.query(TickBox).first().focus()
 
     def action_back(self) -> None:
-        self.dismiss()  # on a first run, the app then shows home
+        self._close()
 
     def _answers(self) -> dict[str, bool]:
         return {
@@ -187,6 +197,12 @@ class SafetyScreen(SizedScreen[None]):
         self._show_result(result, "Saved.")
         self.notify("Answers saved.", timeout=3)
         if self.close_when_answered:  # first run, or on the way to a first session
+            self._close()
+
+    def _close(self) -> None:
+        if self._when_closed is not None:
+            self._when_closed()
+        else:
             self.dismiss()
 
     @work(exclusive=True, group="log-injection")
