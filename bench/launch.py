@@ -10,6 +10,9 @@ States:
   home-empty  safety answered, empty log: the home screen
   home-10y    safety answered, 10 years of daily sessions: the home screen
 
+Each state's cache folder is kept from run to run, as a user's is (the warm-up run fills it);
+`--cold` empties its parsed stylesheets before every start, as after installing or upgrading.
+
 After the first frame, `--settle` also waits until the home screen's cards are filled in
 (the stats, the routine list) and reports that time, and the peak memory at home.
 
@@ -158,6 +161,12 @@ def main() -> None:
     parser.add_argument("--states", default="first-run,home-empty,home-10y")
     parser.add_argument("--settle", action="store_true", help="also time the filled-in home")
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="remove the parsed stylesheets kept in the cache before each start (a first start "
+        "after installing or upgrading; the validated copies of data files are kept)",
+    )
+    parser.add_argument(
         "--before",
         metavar="SRC",
         help="also run the facecoach whose package is in SRC (a checkout's src/), interleaved",
@@ -200,6 +209,8 @@ def main() -> None:
             bare.append(spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare", None))
             for state in states:
                 settle = SETTLE.get(state) if args.settle else None
+                if args.cold:
+                    shutil.rmtree(root / state / "cache" / "textual-css", ignore_errors=True)
                 ours[state].append(spawn_until([facecoach], envs[state], MARKERS[state], settle))
                 if args.before:
                     before[state].append(

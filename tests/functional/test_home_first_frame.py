@@ -17,6 +17,7 @@ from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.widgets.reserved import Card
 from tests.support.tui_support import log_one_session, make_companion, text_of, until
@@ -100,6 +101,8 @@ NOT_FOR_THE_FIRST_FRAME = (
     "facecoach.config.routine_listing",  # the routines and settings home shows, just after
     "facecoach.config.home_settings",
     "facecoach.devices.protocol.status",  # the device card, just after
+    "hashlib",  # no settings file: no copy of it to look up; BLAKE2 keys the kept styles
+    "json",
 )
 
 
@@ -228,3 +231,35 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
     first = screenshot(again() if user == "first run" else returning_user(clock, isolated_dirs))
     assert list(kept.rglob("*.rules")), "the first start kept nothing"
     assert screenshot(again()) == first
+
+
+SAFETY_WATCHED = ("#q-heart", "#save", "#screening-result", "#footer-skeleton")
+
+
+@pytest.mark.parametrize("size", [*SIZES, pytest.param((160, 50), id="160x50")])
+def test_nothing_moves_when_a_first_runs_safety_screen_fills_in(
+    clock: FakeClock, size: tuple[int, int]
+) -> None:
+    """The injections and the evidence are added under the questions after the first frame:
+    what was there stays where it was, also where the page then needs a scrollbar."""
+    app = FacecoachApp(make_companion(clock, screened=False))
+    first_frame: dict[str, Region] = {}
+
+    def places() -> dict[str, Region]:
+        screen = app.screen
+        assert isinstance(screen, SafetyScreen)
+        found = {name: screen.query_one(name).region for name in SAFETY_WATCHED[:-1]}
+        found["scroll"] = screen.query_one("#safety-body").content_region
+        return found
+
+    app.after_first_frame(lambda: first_frame.update(places()))
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await until(pilot, lambda: bool(app.screen.query("#injections")))
+            await pilot.pause()
+            assert first_frame, "the first frame was never written"
+            assert places() == first_frame
+            assert app.screen.query("#log-injection")
+
+    asyncio.run(main())

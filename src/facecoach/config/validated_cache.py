@@ -9,8 +9,6 @@ miss and the file is validated as usual. The cache is never the only copy of any
 """
 
 import functools
-import hashlib
-import json
 import os
 import stat
 import tempfile
@@ -30,6 +28,8 @@ _DECIDING_CODE = ("config", "routines")
 @functools.cache
 def _code_digest() -> bytes:
     """A digest of the source of the packages that make the cached values, read once."""
+    import hashlib  # loaded when a data file is there to be digested (not for a first frame)
+
     package = Path(__file__).resolve().parents[1]
     hasher = hashlib.sha256()
     for folder in _DECIDING_CODE:
@@ -42,6 +42,8 @@ def _code_digest() -> bytes:
 
 
 def digest(*sources: bytes) -> str:
+    import hashlib
+
     hasher = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
     hasher.update(_code_digest())
     for source in sources:
@@ -64,6 +66,8 @@ class ValidatedCache:
         raw = read_cache_file(self._path(name), _MAX_BYTES)
         if raw is None:
             return None
+        import json  # loaded when there is a copy to read (not for a first run's first frame)
+
         try:
             entry = json.loads(raw, parse_constant=_refuse)  # no NaN nor Infinity
         except (ValueError, RecursionError):
@@ -74,6 +78,8 @@ class ValidatedCache:
 
     def put(self, name: str, key: str, value: Any) -> None:
         """Stores `value` for `key`; best effort, since a miss only costs time."""
+        import json
+
         try:
             data = json.dumps({"key": key, "value": value}).encode()
         except (TypeError, ValueError):

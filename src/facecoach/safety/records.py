@@ -6,7 +6,6 @@ what was declared before.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,6 +34,8 @@ class SafetyRecords:
         self._database = database
 
     def record_screening(self, answers: Mapping[str, bool], at: datetime) -> None:
+        import json  # with the answers: the first frame asks only whether there are any
+
         with self._database.write() as db:
             db.execute(
                 "INSERT INTO screenings (answered_utc, answers) VALUES (?, ?)",
@@ -46,6 +47,8 @@ class SafetyRecords:
         return bool(self._database.read("SELECT 1 FROM screenings LIMIT 1"))
 
     def latest_screening(self) -> ScreeningRecord | None:
+        import json
+
         rows = self._database.read(
             "SELECT answered_utc, answers FROM screenings ORDER BY id DESC LIMIT 1"
         )
@@ -113,6 +116,8 @@ class SafetyRecords:
 
     def screenings(self) -> list[tuple[datetime, dict[str, bool]]]:
         """Every screening, oldest first, with its answers."""
+        import json
+
         rows = self._database.read("SELECT answered_utc, answers FROM screenings ORDER BY id")
         found = []
         for answered, text in rows:
@@ -134,6 +139,8 @@ def insert_missing_safety_records(
 ) -> None:
     """Adds the records the database does not hold yet, inside the caller's transaction, so an
     import of the same file twice adds nothing."""
+    import json
+
     for answered, answers in screenings:
         values = (utc_text(answered), json.dumps(dict(answers), sort_keys=True))
         if not db.execute(

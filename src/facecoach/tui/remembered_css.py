@@ -15,7 +15,6 @@ as without this module (a rule set is kept only once it reads back).
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import os
 import pickle
@@ -27,6 +26,11 @@ import textual
 from textual.css.stylesheet import Stylesheet
 
 from facecoach.config.validated_cache import read_cache_file, write_cache_file
+
+try:  # CPython's own BLAKE2: `hashlib` would load OpenSSL first, 2 ms of the first frame
+    from _blake2 import blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from textual.css.model import RuleSet
@@ -91,7 +95,7 @@ def _textual_code() -> str:
     """Which Textual parsed the rules: its version's files, by size and time (cheaper than
     its version number, which Textual reads from its package metadata)."""
     package = Path(textual.__file__).parent
-    hasher = hashlib.sha256(f"{_FORMAT}".encode())
+    hasher = blake2b(f"{_FORMAT}".encode())
     for name in ("__init__.py", "css/model.py", "css/parse.py", "css/styles.py"):
         try:
             found = os.stat(package / name)
@@ -158,7 +162,7 @@ class RememberedStylesheet(Stylesheet):
         variables = self._variables
         if self._variables_digest is None or self._variables_digest[0] is not variables:
             text = "\n".join(f"{name}={value}" for name, value in sorted(variables.items()))
-            self._variables_digest = (variables, hashlib.sha256(text.encode()).digest())
+            self._variables_digest = (variables, blake2b(text.encode()).digest())
         return self._variables_digest[1]
 
     def _parse_rules(
@@ -172,7 +176,7 @@ class RememberedStylesheet(Stylesheet):
         kept = self._kept
         if kept is None:
             return super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
-        hasher = hashlib.sha256(self._digest_of_variables())
+        hasher = blake2b(self._digest_of_variables())
         hasher.update(repr((read_from, is_default_rules, tie_breaker, scope)).encode())
         hasher.update(css.encode())
         key = hasher.hexdigest()

@@ -16,7 +16,6 @@ from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdi
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
-from facecoach.tui.widgets.reserved import ReservedText
 from facecoach.tui.widgets.toggles import TickBox
 
 if TYPE_CHECKING:
@@ -30,15 +29,6 @@ def result_text(result: ScreeningResult) -> str:
 
 
 INJECTION_COLUMNS = ("Day", "Treatment", "Note")
-# The empty table as DataTable draws it (its columns, one space of padding each side).
-INJECTION_COLUMNS_TEXT = "".join(f" {column} " for column in INJECTION_COLUMNS)
-# What the waiting period's line typically says, to keep its room on the first frame (it
-# needs the settings, read just after): examples, the wording is the safety module's.
-TYPICAL_WAITING = (
-    "No waiting period in force. Sessions are advised against for 10 days after an injection.",
-    "Botox on Sat 28 Nov: the waiting period runs until Mon 07 Dec (for 9 more days). "
-    "Sessions are advised against for 10 days after an injection.",
-)
 
 
 class SafetyScreen(SizedScreen[None]):
@@ -80,15 +70,11 @@ class SafetyScreen(SizedScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save answers", id="save", variant="primary")
             yield Static(id="screening-result")
-            yield Label("Botox and fillers", classes="title")
-            yield ReservedText(reserve=TYPICAL_WAITING, id="waiting", classes="muted")
-            # The table and the footer are built just after the first frame (on a first run,
-            # that is about 100 ms of it); until then, stand-ins of their size and look.
-            yield Static(INJECTION_COLUMNS_TEXT, id="injections-skeleton", classes="skeleton")
-            with Horizontal(classes="buttons"):
-                yield Button("Log Botox/filler", id="log-injection")
-            yield Label("About the evidence", classes="title")
-            yield Static(EVIDENCE_NOTE, classes="muted")
+            # Below the questions, the injections and the evidence are built just after the
+            # first frame (on a first run they cost it about 25 ms, and the table another
+            # 100): added under what is there, they move nothing, and the scrollbar's place
+            # is kept (app.tcss) so that a page they make longer is not rewrapped.
+        # The footer is built then too; until then, a stand-in of its size and look.
         yield Static(classes="skeleton", id="footer-skeleton")
 
     def on_mount(self) -> None:
@@ -143,11 +129,18 @@ class SafetyScreen(SizedScreen[None]):
             return
         from textual.widgets import DataTable, Footer
 
-        skeleton = self.query_one("#injections-skeleton")
         table: DataTable[str] = DataTable(id="injections", cursor_type="row")
-        await self.query_one("#safety-body").mount(table, after=skeleton)
+        await self.query_one("#safety-body").mount_all(
+            (
+                Label("Botox and fillers", classes="title"),
+                Static(id="waiting", classes="muted"),
+                table,
+                Horizontal(Button("Log Botox/filler", id="log-injection"), classes="buttons"),
+                Label("About the evidence", classes="title"),
+                Static(EVIDENCE_NOTE, classes="muted"),
+            )
+        )
         table.add_columns(*INJECTION_COLUMNS)
-        await skeleton.remove()
         await self.query_one("#footer-skeleton").remove()
         await self.mount(Footer())
         self._show_injections()
