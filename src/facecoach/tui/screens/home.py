@@ -78,7 +78,6 @@ class HomeScreen(SizedScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home-body"):
-            yield Vertical(id="notices")
             with Grid(id="home-grid"):
                 # The first frame shows the cards before their numbers, each as tall as what
                 # it typically says will be at this width: nothing moves when they arrive.
@@ -172,8 +171,6 @@ class HomeScreen(SizedScreen[None]):
     def _show_notices(self, dashboard: "Dashboard") -> None:
         from facecoach.safety.screening import Verdict
 
-        notices = self.query_one("#notices", Vertical)
-        notices.remove_children()
         lines: list[tuple[str, str]] = []
         if dashboard.log_problem:
             lines.append(("error", "Session log unavailable: sessions will not be saved."))
@@ -185,7 +182,17 @@ class HomeScreen(SizedScreen[None]):
             lines.append(("warning", "Your safety answers say: ask your doctor first (y)."))
         if dashboard.waiting is not None:
             lines.append(("warning", dashboard.waiting.describe()))
-        notices.mount_all(Static(text, classes=style) for style, text in lines)
+        shown_lines = [Static(text, classes=style) for style, text in lines]
+        existing = self.query("#notices")
+        if existing:
+            notices = existing.first(Vertical)
+            notices.remove_children()
+            notices.mount_all(shown_lines)
+        elif shown_lines:
+            # Built with the first notice (most starts have none): one widget less to lay
+            # out before the first frame.
+            body = self.query_one("#home-body")
+            body.mount(Vertical(*shown_lines, id="notices"), before="#home-grid")
 
     def _show_today(self, dashboard: "Dashboard") -> None:
         # Loaded with the numbers, after the first frame (the stats are no part of it).
