@@ -10,6 +10,7 @@ from textual.app import App
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
@@ -261,5 +262,7 @@ def test_nothing_moves_when_a_first_runs_safety_screen_fills_in(
             assert first_frame, "the first frame was never written"
             assert places() == first_frame
             assert app.screen.query("#log-injection")
+            keys = [str(key.render()) for key in app.screen.query(FooterKey)]
+            assert any("Save" in key for key in keys), keys  # without a key pressed first
 
     asyncio.run(main())

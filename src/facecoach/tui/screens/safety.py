@@ -143,6 +143,9 @@ class SafetyScreen(SizedScreen[None]):
         table.add_columns(*INJECTION_COLUMNS)
         await self.query_one("#footer-skeleton").remove()
         await self.mount(Footer())
+        # The footer lists the keys when the bindings next change: the first question took
+        # the focus before it was there (it stayed empty until a key was pressed).
+        self.refresh_bindings()
         self._show_injections()
 
     def _injections_table(self) -> "DataTable[Any]":
