@@ -4,11 +4,15 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
 from textual.containers import VerticalScroll
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
@@ -150,8 +154,9 @@ class _Probe(SizedScreen[None]):
 @pytest.mark.parametrize(
     "size", [(60, 20), (69, 21), (70, 22), (109, 29), (110, 30)], ids=lambda s: f"{s[0]}x{s[1]}"
 )
+@pytest.mark.parametrize("shown", ["as the app's base screen", "pushed"])
 def test_a_screen_is_first_styled_for_the_terminal_it_is_in(
-    size: tuple[int, int],
+    size: tuple[int, int], shown: str
 ) -> None:
     """The narrow and short layouts hold from a screen's first frame: no frame is laid out
     for another size, and the first Resize does not restyle the whole screen."""
@@ -161,8 +166,12 @@ def test_a_screen_is_first_styled_for_the_terminal_it_is_in(
         HORIZONTAL_BREAKPOINTS = FacecoachApp.HORIZONTAL_BREAKPOINTS
         VERTICAL_BREAKPOINTS = FacecoachApp.VERTICAL_BREAKPOINTS
 
+        def get_default_screen(self) -> Screen[Any]:  # as home and a first run's safety
+            return probe if shown == "as the app's base screen" else super().get_default_screen()
+
         def on_mount(self) -> None:
-            self.push_screen(probe)
+            if shown == "pushed":
+                self.push_screen(probe)
 
     async def main() -> None:
         app = ProbeApp()
@@ -202,7 +211,7 @@ def test_a_cards_muted_lines_follow_the_theme(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize("user", ["first run", "returning user"])
 def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
-    clock: FakeClock, isolated_dirs: Path, user: str
+    clock: FakeClock, isolated_dirs: Path, user: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The second start reads back the rules the first one parsed: the same screen."""
     kept = isolated_dirs.parent / "cache" / "textual-css"
@@ -231,7 +240,16 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
 
     first = screenshot(again() if user == "first run" else returning_user(clock, isolated_dirs))
     assert list(kept.rglob("*.rules")), "the first start kept nothing"
+    parsed_again: list[object] = []
+    parse = Stylesheet._parse_rules
+
+    def counted(self: Stylesheet, *args: Any, **kwargs: Any) -> list[RuleSet]:
+        parsed_again.append(args[1] if len(args) > 1 else kwargs.get("read_from"))
+        return parse(self, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "_parse_rules", counted)
     assert screenshot(again()) == first
+    assert parsed_again == []  # every rule set read back
 
 
 SAFETY_WATCHED = ("#q-heart", "#save", "#screening-result", "#footer-skeleton")

@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from facecoach.companion.core import Companion
 from facecoach.config.appearance import DEFAULT_THEME
-from facecoach.config.paths import cache_dir
+from facecoach.config.paths import cache_dir, data_dir
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.home import HomeScreen
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from facecoach.devices.link import LinkEvent
     from facecoach.devices.simulator.inprocess import Air
 from facecoach.tui.motion import apply_motion
-from facecoach.tui.remembered_css import ParsedRules, RememberedStylesheet
+from facecoach.tui.remembered_css import STYLES_KEY_FILE, ParsedRules, RememberedStylesheet
 from facecoach.tui.signals import ExitOnSignals
 
 # Other screens load when first opened: the home screen paints sooner.
@@ -45,7 +45,8 @@ class FacecoachApp(App[None]):
         super().__init__()
         # Rules parsed at an earlier start are read back, not parsed again (see the module).
         self.stylesheet = RememberedStylesheet(
-            variables=self.get_css_variables(), kept=ParsedRules(cache_dir() / "textual-css")
+            variables=self.get_css_variables(),
+            kept=ParsedRules(cache_dir() / "textual-css", data_dir() / STYLES_KEY_FILE),
         )
         self.companion = companion
         self.home = HomeScreen(companion)

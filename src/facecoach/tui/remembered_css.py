@@ -6,10 +6,14 @@ Textual app parses about 8 ms). The rules parsed from a source depend only on it
 came from, the theme's variables and Textual's own code, so they are kept under the cache
 folder, keyed by all of those, and read back instead of parsed: about a tenth of the time.
 
-A cache file is read back with a restricted unpickler that can build only Textual's own style
-classes (and pick members of their enums by name): a damaged or hostile file is parsed again
-from the real source, never run. A Textual that pickles something else is parsed every time,
-as without this module (a rule set is kept only once it reads back).
+A kept file is read back only if it carries the signature of this user's facecoach: a keyed
+BLAKE2 digest, with a random key kept in the data folder, not the cache folder. Pickle can do
+more than build objects (a crafted file could change Textual's classes while being read), so
+a file that facecoach did not write itself (damaged, copied from another machine through a
+synced cache folder, or hostile) is never unpickled: its source is parsed again. What is read
+back is still built by a restricted unpickler (Textual's style classes only) and checked
+against this Textual's own `Styles`. A Textual that pickles something else is parsed every
+time, as without this module (a rule set is kept only once it reads back).
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ if TYPE_CHECKING:
 # Part of every key: a change in how rules are kept misses every old file.
 _FORMAT = 1
 _MAX_BYTES = 1 << 20  # the largest default CSS (Textual's App) pickles to about 20 KB
+_SIGNATURE_BYTES = 32
+_KEY_BYTES = 32
+# In the data folder (beside the session log), where a synced or shared cache folder's files
+# cannot sign themselves.
+STYLES_KEY_FILE = "kept-styles.key"
 
 # What a kept rule set may be built from: Textual's style model and its values (each a class, or
 # a pure check of a selector), nothing that runs code of a file's choosing.
@@ -87,57 +96,105 @@ def _read_back(data: bytes) -> list[RuleSet] | None:
         return None
     if not (isinstance(rules, list) and all(isinstance(rule, RuleSet) for rule in rules)):
         return None
+    if any(frozenset(vars(rule.styles)) != _styles_fields() for rule in rules):
+        return None  # kept by a Textual whose styles hold other things
     return rules
 
 
 @functools.cache
-def _textual_code() -> str:
-    """Which Textual parsed the rules: its version's files, by size and time (cheaper than
-    its version number, which Textual reads from its package metadata)."""
+def _textual_code() -> str | None:
+    """Which Textual parses: its version (from the name of its installed metadata) and the
+    size and time of every file of its CSS, layouts and colours (a checkout edited in place
+    keeps its version). None when that cannot be told (files not on disk): nothing is kept."""
     package = Path(textual.__file__).parent
     hasher = blake2b(f"{_FORMAT}".encode())
-    for name in ("__init__.py", "css/model.py", "css/parse.py", "css/styles.py"):
-        try:
-            found = os.stat(package / name)
-            hasher.update(f"{name}:{found.st_size}:{found.st_mtime_ns};".encode())
-        except OSError:
-            hasher.update(f"{name}:missing;".encode())
+    try:
+        versions = sorted(
+            entry.name
+            for entry in os.scandir(package.parent)
+            if entry.name.startswith("textual-") and entry.name.endswith(".dist-info")
+        )
+        hasher.update(repr(versions).encode())
+        for folder in (package, package / "css", package / "layouts"):
+            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                if entry.name.endswith(".py"):
+                    found = entry.stat()
+                    hasher.update(f"{entry.path}:{found.st_size}:{found.st_mtime_ns};".encode())
+    except OSError:
+        return None
     return hasher.hexdigest()[:16]
 
 
+@functools.cache
+def _styles_fields() -> frozenset[str]:
+    """What this Textual's `Styles` holds: rules kept by another layout are not used."""
+    from textual.css.styles import Styles
+
+    return frozenset(vars(Styles()))
+
+
+def _signing_key(path: Path) -> bytes | None:
+    """This user's key for signing kept rules (made on first use, private to the user), or
+    None when it can neither be read nor made (then nothing is kept)."""
+    key = read_cache_file(path, _KEY_BYTES)
+    if key is None:
+        write_cache_file(path, os.urandom(_KEY_BYTES))  # temporary file first: mode 0600
+        key = read_cache_file(path, _KEY_BYTES)  # whichever start wrote it last
+    return key if key is not None and len(key) == _KEY_BYTES else None
+
+
 class ParsedRules:
-    """Rule sets kept in a folder of the cache, one file per source and set of variables.
+    """Rule sets kept in a folder of the cache, one signed file per source and set of
+    variables (about 100 KB for each theme used).
 
     Each Textual keeps its own subfolder; the first start after Textual changed removes the
-    others, so the folder holds one version's rules (a few hundred KB at most)."""
+    others, so the folder holds one version's rules."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder / _textual_code()
+    def __init__(self, folder: Path, key_file: Path) -> None:
+        code = _textual_code()
+        self.folder = folder / code if code is not None else None
+        self._key_file = key_file
+        self._key: bytes | bool | None = False  # False: not read yet
         self._swept = False
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.rules"
+    def _signer(self) -> bytes | None:
+        if self._key is False:
+            self._key = _signing_key(self._key_file) if self.folder is not None else None
+        return self._key if isinstance(self._key, bytes) else None
 
     def get(self, key: str) -> list[RuleSet] | None:
-        data = read_cache_file(self._path(key), _MAX_BYTES)
-        return _read_back(data) if data is not None else None
+        signer = self._signer()
+        if signer is None or self.folder is None:
+            return None
+        data = read_cache_file(self.folder / f"{key}.rules", _MAX_BYTES + _SIGNATURE_BYTES)
+        if data is None:
+            return None
+        signature, body = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
+        # A plain comparison: a file's own signature is no secret to its reader.
+        if signature != blake2b(body, key=signer, digest_size=_SIGNATURE_BYTES).digest():
+            return None  # not written by this user's facecoach: never unpickled
+        return _read_back(body)
 
     def put(self, key: str, rules: list[RuleSet]) -> None:
+        signer = self._signer()
+        if signer is None or self.folder is None:
+            return
         try:
-            data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+            body = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # a Textual whose rules cannot be pickled: parsed every time
             return
-        if len(data) > _MAX_BYTES or _read_back(data) is None:
+        if len(body) > _MAX_BYTES or _read_back(body) is None:
             return  # it would not read back: keeping it would only cost a read each start
         if not self._swept:
             self._swept = True
-            self._sweep()
-        write_cache_file(self._path(key), data)
+            self._sweep(self.folder)
+        signature = blake2b(body, key=signer, digest_size=_SIGNATURE_BYTES).digest()
+        write_cache_file(self.folder / f"{key}.rules", signature + body)
 
-    def _sweep(self) -> None:
+    def _sweep(self, folder: Path) -> None:
         """Removes the rules other Textual versions kept (best effort)."""
         try:
-            others = [path for path in self.folder.parent.iterdir() if path != self.folder]
+            others = [path for path in folder.parent.iterdir() if path != folder]
         except OSError:
             return
         for path in others:
