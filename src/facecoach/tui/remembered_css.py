@@ -101,11 +101,16 @@ def _read_back(data: bytes) -> list[RuleSet] | None:
     return rules
 
 
+# What parsing uses of Textual besides its css/ and layouts/ folders.
+_TEXTUAL_FILES = ("__init__.py", "color.py", "geometry.py", "_border.py", "dom.py")
+
+
 @functools.cache
 def _textual_code() -> str | None:
     """Which Textual parses: its version (from the name of its installed metadata) and the
-    size and time of every file of its CSS, layouts and colours (a checkout edited in place
-    keeps its version). None when that cannot be told (files not on disk): nothing is kept."""
+    size and time of every file of its CSS and layouts, and of the few others parsing uses (a
+    checkout edited in place keeps its version). None when that cannot be told (files not on
+    disk): nothing is kept."""
     package = Path(textual.__file__).parent
     hasher = blake2b(f"{_FORMAT}".encode())
     try:
@@ -115,11 +120,13 @@ def _textual_code() -> str | None:
             if entry.name.startswith("textual-") and entry.name.endswith(".dist-info")
         )
         hasher.update(repr(versions).encode())
-        for folder in (package, package / "css", package / "layouts"):
-            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-                if entry.name.endswith(".py"):
-                    found = entry.stat()
-                    hasher.update(f"{entry.path}:{found.st_size}:{found.st_mtime_ns};".encode())
+        files = [package / name for name in _TEXTUAL_FILES]
+        for folder in (package / "css", package / "layouts"):
+            files += sorted(Path(entry.path) for entry in os.scandir(folder))
+        for path in files:
+            if path.suffix == ".py":
+                found = path.stat()
+                hasher.update(f"{path}:{found.st_size}:{found.st_mtime_ns};".encode())
     except OSError:
         return None
     return hasher.hexdigest()[:16]
