@@ -108,6 +108,12 @@ NOT_FOR_THE_FIRST_FRAME = (
     "facecoach.devices.protocol.status",  # the device card, just after
     "hashlib",  # no settings file: no copy of it to look up; BLAKE2 keys the kept styles
     "json",
+    "facecoach.companion.devices",  # the device service is made just after
+    "facecoach.routines.limits",  # no words to read
+    "facecoach.tui.motion",
+    "facecoach.tui.signals",
+    "facecoach.datafiles",
+    "facecoach.adherence.days",
 )
 
 

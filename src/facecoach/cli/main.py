@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from facecoach.cli.output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, error
 from facecoach.errors import FacecoachError
-from facecoach.routines.limits import RESERVED_IDS
 
 if TYPE_CHECKING:
     import argparse
@@ -24,20 +23,15 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
-# `facecoach log edit ID` is parsed as the hidden command `log-edit`: `log` itself takes a
-# routine as its first argument, which argparse cannot mix with sub-commands.
-LOG_ACTIONS = RESERVED_IDS  # routine ids cannot be these words
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    words = _log_actions_joined(list(sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
     if not words:
         # The app as it is, its most common start: the parser (argparse and its translations,
         # a few ms of the app's first frame) is not even loaded.
         return _handled(_open_app)
     from facecoach.cli.parser import parse
 
-    args = parse(words)
+    args = parse(_log_actions_joined(words))
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if args.data_dir:
         from facecoach.config.paths import DATA_DIR_ENV
@@ -77,8 +71,12 @@ def _handled(run: Callable[[], int]) -> int:
 
 
 def _log_actions_joined(argv: list[str]) -> list[str]:
+    """`facecoach log edit ID` is parsed as the hidden command `log-edit`: `log` itself takes
+    a routine as its first argument, which argparse cannot mix with sub-commands."""
+    from facecoach.routines.limits import RESERVED_IDS  # routine ids cannot be these words
+
     for index, word in enumerate(argv[:-1]):
-        if word == "log" and argv[index + 1] in LOG_ACTIONS:
+        if word == "log" and argv[index + 1] in RESERVED_IDS:
             return [*argv[:index], f"log-{argv[index + 1]}", *argv[index + 2 :]]
         if not word.startswith("-") and (index == 0 or argv[index - 1] != "--data-dir"):
             break  # the command is not `log`

@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from facecoach.adherence.days import today
 from facecoach.config.appearance import Appearance, cached_appearance
 from facecoach.config.paths import cache_dir, settings_path, user_routines_dir
 from facecoach.config.validated_cache import ValidatedCache
@@ -88,17 +87,17 @@ class Companion:
         library: RoutineLibrary | None = None,
         *,
         device: DeviceService | None = None,
+        make_device: Callable[[], DeviceService] | None = None,
         cache: ValidatedCache | None = None,
         machine: Machine | None = None,
     ) -> None:
+        """`device` is the device service to use; without one, `make_device` makes it when it
+        is first used (or the radio's, for the paired devices in `config_dir`)."""
         self.clock = clock
         self.config_dir = config_dir
         self.database = database
-        if device is None:
-            from facecoach.companion.devices import DeviceService
-
-            device = DeviceService(config_dir)
-        self.device = device
+        self._device = device
+        self._make_device = make_device
         self.cache = cache if cache is not None else ValidatedCache(cache_dir())
         self.problems: list[str] = []
         self._settings: Settings | None = None
@@ -116,6 +115,18 @@ class Companion:
         self.log_problem: str | None = None
         self.live: LiveSession | None = None
         self._machine = machine
+
+    @property
+    def device(self) -> DeviceService:
+        """The device service, made on first use: the app's first frame needs none of it."""
+        if self._device is None:
+            if self._make_device is not None:
+                self._device = self._make_device()
+            else:
+                from facecoach.companion.devices import DeviceService
+
+                self._device = DeviceService(self.config_dir)
+        return self._device
 
     # --- settings and routines, loaded on first use -----------------------------------------
 
@@ -339,8 +350,9 @@ class Companion:
             import asyncio  # loaded by whoever awaits this; commands that do not, skip it
 
             try:
-                with suppress(FacecoachError, TimeoutError):
-                    await asyncio.wait_for(self.device.close(), DISCONNECT_TIMEOUT)
+                if self._device is not None:  # one never used has nothing to let go of
+                    with suppress(FacecoachError, TimeoutError):
+                        await asyncio.wait_for(self._device.close(), DISCONNECT_TIMEOUT)
             finally:
                 self.close()
 
@@ -361,6 +373,8 @@ class Companion:
     # --- reading -----------------------------------------------------------------------------
 
     def today(self) -> date:
+        from facecoach.adherence.days import today
+
         return today(self.clock.now(), self.counting_settings().day_start_hour)
 
     def routines(self) -> list[RoutineChoice]:

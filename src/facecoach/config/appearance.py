@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
-from facecoach.datafiles import DataFileError, read_text_file
 
 DEFAULT_THEME = "textual-dark"
 SETTINGS_CACHE = "settings"
@@ -34,6 +33,8 @@ def checked_copy(config_dir: Path, cache: ValidatedCache) -> dict[str, Any] | No
     if not path.exists() and not path.is_symlink():
         text = NO_SETTINGS_FILE
     else:
+        from facecoach.datafiles import DataFileError, read_text_file  # a file to read
+
         try:
             # The one bounded reader: no FIFO, no giant.
             text = read_text_file(path, DataFileError).encode()

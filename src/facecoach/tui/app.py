@@ -17,14 +17,14 @@ from facecoach.companion.core import Companion
 from facecoach.config.appearance import DEFAULT_THEME
 from facecoach.config.paths import cache_dir, data_dir
 from facecoach.errors import FacecoachError
+from facecoach.tui.remembered_css import STYLES_KEY_FILE, ParsedRules, RememberedStylesheet
 from facecoach.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from facecoach.companion.devices import DeviceService
     from facecoach.devices.link import LinkEvent
     from facecoach.devices.simulator.inprocess import Air
-from facecoach.tui.motion import apply_motion
-from facecoach.tui.remembered_css import STYLES_KEY_FILE, ParsedRules, RememberedStylesheet
-from facecoach.tui.signals import ExitOnSignals
+    from facecoach.tui.signals import ExitOnSignals
 
 # Other screens load when first opened: the home screen paints sooner.
 
@@ -91,7 +91,6 @@ class FacecoachApp(App[None]):
             self.notify(self._safety_problem, severity="error", markup=False)
         if self._handle_signals:
             self._install_signal_handlers()
-        self.companion.device.subscribe(self._on_link_event)
 
     def on_ready(self) -> None:
         # The first layout is done; its frame is written when the screen is next idle.
@@ -133,7 +132,11 @@ class FacecoachApp(App[None]):
         # the settings, and the core's lazy loading is not meant for two threads at once.
         for problem in self.companion.load():
             self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
+        from facecoach.tui.motion import apply_motion
+
         apply_motion(self, self.companion.home_settings().reduced_motion)
+        # The device service is made here, after the first frame; nothing connects before.
+        self.companion.device.subscribe(self._on_link_event)
         if self.companion.device.paired is not None:
             self.connect_device()  # in the background: loading Bluetooth takes a while
         self.back_up_the_log()
@@ -311,13 +314,22 @@ def run_tui(
     *, simulate: bool = False, replay: Path | None = None, radio: "Air | None" = None
 ) -> int:
     """Open the app on the user's own files and the real clock; returns the exit code."""
-    from facecoach.companion.devices import DeviceService
     from facecoach.config.paths import config_dir, database_path
     from facecoach.session.clock import SystemClock
 
     config = config_dir()
-    device = DeviceService(config, simulate=simulate, replay=replay, radio=radio)
-    companion = Companion(SystemClock(), config, database_path(), device=device)
+
+    def make_device() -> "DeviceService":
+        from facecoach.companion.devices import DeviceService
+
+        return DeviceService(config, simulate=simulate, replay=replay, radio=radio)
+
+    # Made after the first frame; a trace to play back is read now, so that a bad one is said
+    # before the app opens.
+    device = make_device() if replay is not None else None
+    companion = Companion(
+        SystemClock(), config, database_path(), device=device, make_device=make_device
+    )
     app = FacecoachApp(companion, handle_signals=True)
     # Up to the first frame the garbage collector would scan every module and class loaded
     # so far, over and over, for cycles that are not there: 50-80 ms of the start (measured).
