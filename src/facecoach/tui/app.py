@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 # Other screens load when first opened: the home screen paints sooner.
 
+# Seconds after the first frame before the styles parsed for it are written to the cache.
+KEEP_STYLES_AFTER = 1.0
+
 
 class FacecoachApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere work
@@ -47,6 +50,7 @@ class FacecoachApp(App[None]):
         self.stylesheet = RememberedStylesheet(
             variables=self.get_css_variables(),
             kept=ParsedRules(cache_dir() / "textual-css", data_dir() / STYLES_KEY_FILE),
+            hold=True,  # kept a while after the first frame (see _first_frame_written)
         )
         self.companion = companion
         self.home = HomeScreen(companion)
@@ -140,6 +144,14 @@ class FacecoachApp(App[None]):
         if self.companion.device.paired is not None:
             self.connect_device()  # in the background: loading Bluetooth takes a while
         self.back_up_the_log()
+        # Styles parsed for this start (a first start parses them all) are kept once home is
+        # filled in: writing them is no part of what the user waits for.
+        self.set_timer(KEEP_STYLES_AFTER, self._keep_parsed_styles)
+
+    def _keep_parsed_styles(self) -> None:
+        stylesheet = self.stylesheet  # Textual's own, if its CSS was reloaded (dev mode)
+        if isinstance(stylesheet, RememberedStylesheet):
+            stylesheet.keep_held()
 
     @work(thread=True, exclusive=True, group="backup")
     def back_up_the_log(self) -> None:
@@ -209,6 +221,7 @@ class FacecoachApp(App[None]):
         # Before the screens go: the core ends a live session (logged as interrupted), waits
         # for the device's stop, lets go of the device and closes the log.
         await self.companion.shutdown()
+        self._keep_parsed_styles()  # a start that ends within the second keeps them too
 
     @property
     def session_running(self) -> bool:

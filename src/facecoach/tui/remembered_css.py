@@ -213,10 +213,17 @@ class RememberedStylesheet(Stylesheet):
     """Textual's stylesheet, with the rules of each source read back when they were kept."""
 
     def __init__(
-        self, *, variables: dict[str, str] | None = None, kept: ParsedRules | None = None
+        self,
+        *,
+        variables: dict[str, str] | None = None,
+        kept: ParsedRules | None = None,
+        hold: bool = False,
     ) -> None:
+        """`hold`: newly parsed rules wait for `keep_held` to be kept (writing them costs
+        more than parsing: not for a first frame)."""
         super().__init__(variables=variables)
         self._kept = kept
+        self._held: list[tuple[str, list[RuleSet]]] | None = [] if hold else None
         self._variables_digest: tuple[dict[str, str], bytes] | None = None
         # What this run parsed or read back: Textual parses every source again each time a
         # widget class brings its own CSS (several times before the first frame).
@@ -249,10 +256,21 @@ class RememberedStylesheet(Stylesheet):
             rules = kept.get(key)
         if rules is None:
             rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
-            if not any(rule.errors for rule in rules):
+            if any(rule.errors for rule in rules):
+                pass  # said by Textual; parsed again next time
+            elif self._held is not None:
+                self._held.append((key, rules))
+            else:
                 kept.put(key, rules)
         self._this_run[key] = rules
         return rules
+
+    def keep_held(self) -> None:
+        """Keeps the rules held so far, and from now on each as it is parsed."""
+        held, self._held = self._held or [], None
+        if self._kept is not None:
+            for key, rules in held:
+                self._kept.put(key, rules)
 
     def reparse(self) -> None:
         # Textual's parses every source again in a fresh stylesheet (one that keeps nothing),
