@@ -258,7 +258,7 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
     assert parsed_again == []  # every rule set read back
 
 
-SAFETY_WATCHED = ("#q-heart", "#save", "#screening-result", "#footer-skeleton")
+SAFETY_WATCHED = ("#q-heart", "#save-row", "#screening-result", "#footer-skeleton")
 
 
 @pytest.mark.parametrize("size", [*SIZES, pytest.param((160, 50), id="160x50")])
@@ -277,7 +277,18 @@ def test_nothing_moves_when_a_first_runs_safety_screen_fills_in(
         found["scroll"] = screen.query_one("#safety-body").content_region
         return found
 
+    def drawn(selector: str) -> list[list[tuple[str, str]]]:
+        widget = app.screen.query_one(selector)
+        lines = widget.render_lines(Region(0, 0, *widget.size))
+        return [[(segment.text, str(segment.style)) for segment in line] for line in lines]
+
+    stand_in: list[object] = []
     app.after_first_frame(lambda: first_frame.update(places()))
+    app.after_first_frame(
+        lambda: stand_in.extend(
+            [app.screen.query_one("#save-skeleton").region, drawn("#save-skeleton")]
+        )
+    )
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
@@ -285,6 +296,7 @@ def test_nothing_moves_when_a_first_runs_safety_screen_fills_in(
             await pilot.pause()
             assert first_frame, "the first frame was never written"
             assert places() == first_frame
+            assert stand_in == [app.screen.query_one("#save").region, drawn("#save")]
             assert app.screen.query("#log-injection")
             keys = [str(key.render()) for key in app.screen.query(FooterKey)]
             assert any("Save" in key for key in keys), keys  # without a key pressed first

@@ -67,8 +67,10 @@ class SafetyScreen(SizedScreen[None]):
             yield Static("Tick each question your answer is yes to, then save.", classes="muted")
             for item in CONTRAINDICATIONS:
                 yield TickBox(item.question, id=f"q-{item.id}", classes="question")
-            with Horizontal(classes="buttons"):
-                yield Button("Save answers", id="save", variant="primary")
+            with Horizontal(classes="buttons", id="save-row"):
+                # A stand-in drawn as the button is until just after the first frame: the
+                # first Button costs that frame its style sheet (about 7 ms to parse).
+                yield Static("Save answers", classes="skeleton", id="save-skeleton")
             yield Static(id="screening-result")
             # Below the questions, the injections and the evidence are built just after the
             # first frame (on a first run they cost it about 25 ms, and the table another
@@ -130,6 +132,10 @@ class SafetyScreen(SizedScreen[None]):
         from textual.widgets import DataTable, Footer
 
         table: DataTable[str] = DataTable(id="injections", cursor_type="row")
+        await self.query_one("#save-skeleton").remove()
+        await self.query_one("#save-row").mount(
+            Button("Save answers", id="save", variant="primary")
+        )
         await self.query_one("#safety-body").mount_all(
             (
                 Label("Botox and fillers", classes="title"),
