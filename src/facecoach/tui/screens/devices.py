@@ -26,6 +26,13 @@ NOTHING_FOUND_AFTER_SECONDS = 8.0
 
 
 class DevicesScreen(SizedScreen[None]):
+    # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
+    DEFAULT_CSS = """
+    #devices-body { padding: 0 1; }
+    #paired-card, #nearby-card { height: auto; }
+    #nearby { height: auto; max-height: 12; }
+    """
+
     BINDINGS = [
         Binding("p", "pair", "Pair", id="devices.pair"),
         Binding("c", "connect", "Connect", id="devices.connect"),

@@ -43,6 +43,18 @@ def _numbers(stats: AdherenceStats) -> str:
 
 
 class HistoryScreen(SizedScreen[None]):
+    # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
+    DEFAULT_CSS = """
+    #history-body { padding: 0 1; }
+    #history-numbers { height: auto; }
+    #strength { height: 2; margin-bottom: 1; }
+    #recent { height: 1fr; min-height: 6; }
+    #recent-detail { height: auto; }
+    /* Below 30 rows the table of sessions matters more than the strength chart (numbers above). */
+    HistoryScreen.-short #strength, HistoryScreen.-short #strength-label,
+    HistoryScreen.-tall #strength, HistoryScreen.-tall #strength-label { display: none; }
+    """
+
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="history.back"),
         Binding("n", "edit_note", "Note", id="history.note"),

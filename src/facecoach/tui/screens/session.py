@@ -88,6 +88,35 @@ def _next_text(session: Session, step: Step | None) -> str:
 
 
 class SessionScreen(SizedScreen[None]):
+    # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
+    DEFAULT_CSS = """
+    #session-body { height: 1fr; }
+    #face-panel { width: 27; height: 1fr; padding: 0 1; }
+    #overview { margin-top: 1; }
+    #step-panel { width: 1fr; height: 1fr; padding: 0 1; }
+    #zone-title { text-style: bold; color: $accent; }
+    #countdown { margin: 1 0 0 0; color: $text; }
+    /* A glide change: the digits change colour and ground for FLASH_SECONDS. */
+    #countdown.flash { color: $background; background: $accent; }
+    /* Paused: the pause sign beside the digits says it without colour; the colour says it too. */
+    SessionScreen.paused #countdown { color: $warning; }
+    #glide-line { text-style: bold; height: auto; }
+    #next-line { color: $text-muted; height: auto; }
+    #session-status { margin-top: 1; height: auto; }
+    #routine-progress { height: 1; }
+    #device-status { height: auto; }
+    /* Narrow: the zone list stands in for the face drawing, so the step text need not wrap. */
+    SessionScreen.-narrow FaceDiagram { display: none; }
+    /* Room for the large face: 110 columns and 30 rows. */
+    SessionScreen.-wide.-roomy #face-panel { width: 41; }
+    SessionScreen.-wide.-roomy FaceDiagram { width: 37; height: 20; }
+    SessionScreen.-narrow #face-panel { width: 18; }
+    SessionScreen.-narrow #overview { margin-top: 0; }
+    /* Short: no blank lines between the step's lines. */
+    SessionScreen.-short #countdown { margin: 0; }
+    SessionScreen.-short #session-status { margin-top: 0; }
+    """
+
     BINDINGS = [
         # One key, two bindings: the footer says what space does now (Pause or Resume).
         Binding("space", "pause", "Pause", id="session.pause"),

@@ -15,6 +15,13 @@ from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary
 
 
 class SummaryScreen(SizedScreen[None]):
+    # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
+    DEFAULT_CSS = """
+    #summary-body { padding: 1 2; height: auto; }
+    #summary-outcome { text-style: bold; }
+    #water { color: $accent; margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("enter", "home", "Home", id="summary.home"),
         Binding("escape", "home", "Home", id="summary.home", show=False),  # Esc leaves too

@@ -80,6 +80,10 @@ class FaceDiagram(Widget):
 
     DEFAULT_CSS = """
     FaceDiagram { width: 25; height: 14; }
+    FaceDiagram .face--outline { color: $text-muted; }
+    FaceDiagram .face--area { color: $panel-lighten-2; }
+    FaceDiagram .face--active { color: $accent; text-style: bold; }
+    FaceDiagram .face--caption { color: $text-muted; }
     """
     COMPONENT_CLASSES = {"face--outline", "face--area", "face--active", "face--caption"}
 

@@ -34,6 +34,13 @@ class CalendarHeatmap(Widget):
 
     DEFAULT_CSS = """
     CalendarHeatmap { height: 9; width: 1fr; }
+    CalendarHeatmap .heatmap--label { color: $text-muted; }
+    CalendarHeatmap .heatmap--level-0 { color: $panel-lighten-2; }
+    CalendarHeatmap .heatmap--level-1 { color: $success-darken-3; }
+    CalendarHeatmap .heatmap--level-2 { color: $success-darken-1; }
+    CalendarHeatmap .heatmap--level-3 { color: $success-lighten-1; }
+    CalendarHeatmap .heatmap--level-4 { color: $success-lighten-3; }
+    CalendarHeatmap .heatmap--skip { color: $warning-darken-1; }
     """
     COMPONENT_CLASSES = {
         *_LEVEL_CLASSES,
