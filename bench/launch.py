@@ -140,7 +140,7 @@ def spawn_until(
             _, _, usage = os.wait4(process.pid, 0)
             process.returncode = -9
         os.close(master)
-    if usage is None:
+    if usage is None:  # a lingering warm-up, ended and reaped: its totals are not kept
         return Run(first, settled, first_cpu, 0.0, 0.0)
     total = usage.ru_utime + usage.ru_stime
     return Run(first, settled, first_cpu, total, usage.ru_maxrss / 1024)
@@ -236,12 +236,16 @@ def main() -> None:
         spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare app ready", None)
         for state in states:
             spawn_until([facecoach], envs[state], MARKERS[state], None, linger=2.0)
+            if args.before:
+                spawn_until([facecoach], before_envs[state], MARKERS[state], None, linger=2.0)
         for _ in range(args.runs):
             bare.append(spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare", None))
             for state in states:
                 settle = SETTLE.get(state) if args.settle else None
                 if args.cold:
-                    shutil.rmtree(root / state / "cache" / "textual-css", ignore_errors=True)
+                    for folder in (root, root / "before"):
+                        kept = folder / state / "cache" / "textual-css"
+                        shutil.rmtree(kept, ignore_errors=True)
                 ours[state].append(spawn_until([facecoach], envs[state], MARKERS[state], settle))
                 if args.before:
                     before[state].append(

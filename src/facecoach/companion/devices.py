@@ -182,6 +182,8 @@ class DeviceService:
     def subscribe(self, listener: LinkListener) -> None:
         """Hears the events of every link this service opens, now and later."""
         self._listeners.append(listener)
+        if self.link is not None:  # subscribed after a link was opened (the app does so late)
+            self.link.subscribe(listener)
 
     # --- the radio ---------------------------------------------------------------------------
 

@@ -145,7 +145,8 @@ class FacecoachApp(App[None]):
             self.connect_device()  # in the background: loading Bluetooth takes a while
         self.back_up_the_log()
         # Styles parsed for this start (a first start parses them all) are kept once home is
-        # filled in: writing them is no part of what the user waits for.
+        # filled in, and those parsed later (a screen's own) when the app ends: writing them
+        # is no part of what the user waits for, nor of a session's timing.
         self.set_timer(KEEP_STYLES_AFTER, self._keep_parsed_styles)
 
     def _keep_parsed_styles(self) -> None:
@@ -220,8 +221,10 @@ class FacecoachApp(App[None]):
     async def on_unmount(self) -> None:
         # Before the screens go: the core ends a live session (logged as interrupted), waits
         # for the device's stop, lets go of the device and closes the log.
-        await self.companion.shutdown()
-        self._keep_parsed_styles()  # a start that ends within the second keeps them too
+        try:
+            await self.companion.shutdown()
+        finally:
+            self._keep_parsed_styles()  # what was parsed since the last keeping
 
     @property
     def session_running(self) -> bool:

@@ -101,8 +101,19 @@ def _read_back(data: bytes) -> list[RuleSet] | None:
     return rules
 
 
-# What parsing uses of Textual besides its css/ and layouts/ folders.
-_TEXTUAL_FILES = ("__init__.py", "color.py", "geometry.py", "_border.py", "dom.py")
+# What parsing uses of Textual besides its css/ and layouts/ folders (a file a later Textual
+# no longer has counts as missing; the version in its metadata tells them apart anyway).
+_TEXTUAL_FILES = (
+    "__init__.py",
+    "color.py",
+    "geometry.py",
+    "layout.py",
+    "dom.py",
+    "_border.py",
+    "_cells.py",
+    "_duration.py",
+    "_easing.py",
+)
 
 
 @functools.cache
@@ -125,7 +136,11 @@ def _textual_code() -> str | None:
             files += sorted(Path(entry.path) for entry in os.scandir(folder))
         for path in files:
             if path.suffix == ".py":
-                found = path.stat()
+                try:
+                    found = path.stat()
+                except FileNotFoundError:
+                    hasher.update(f"{path}:missing;".encode())
+                    continue
                 hasher.update(f"{path}:{found.st_size}:{found.st_mtime_ns};".encode())
     except OSError:
         return None
@@ -220,7 +235,7 @@ class RememberedStylesheet(Stylesheet):
         hold: bool = False,
     ) -> None:
         """`hold`: newly parsed rules wait for `keep_held` to be kept (writing them costs
-        more than parsing: not for a first frame)."""
+        more than parsing: not for a first frame, nor while a session's screen opens)."""
         super().__init__(variables=variables)
         self._kept = kept
         self._held: list[tuple[str, list[RuleSet]]] | None = [] if hold else None
@@ -266,11 +281,12 @@ class RememberedStylesheet(Stylesheet):
         return rules
 
     def keep_held(self) -> None:
-        """Keeps the rules held so far, and from now on each as it is parsed."""
-        held, self._held = self._held or [], None
-        if self._kept is not None:
-            for key, rules in held:
-                self._kept.put(key, rules)
+        """Keeps the rules held so far (later ones are held again, for the next call)."""
+        if self._held is None or self._kept is None:
+            return
+        held, self._held = self._held, []
+        for key, rules in held:
+            self._kept.put(key, rules)
 
     def reparse(self) -> None:
         # Textual's parses every source again in a fresh stylesheet (one that keeps nothing),

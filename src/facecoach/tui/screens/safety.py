@@ -132,10 +132,16 @@ class SafetyScreen(SizedScreen[None]):
         from textual.widgets import DataTable, Footer
 
         table: DataTable[str] = DataTable(id="injections", cursor_type="row")
+        # Each step gives way to the event loop; the app may quit meanwhile (a key typed
+        # ahead, a closed terminal), and mounting into a screen going away fails.
         await self.query_one("#save-skeleton").remove()
+        if self._going():
+            return
         await self.query_one("#save-row").mount(
             Button("Save answers", id="save", variant="primary")
         )
+        if self._going():
+            return
         await self.query_one("#safety-body").mount_all(
             (
                 Label("Botox and fillers", classes="title"),
@@ -146,13 +152,20 @@ class SafetyScreen(SizedScreen[None]):
                 Static(EVIDENCE_NOTE, classes="muted"),
             )
         )
+        if self._going():
+            return
         table.add_columns(*INJECTION_COLUMNS)
         await self.query_one("#footer-skeleton").remove()
+        if self._going():
+            return
         await self.mount(Footer())
         # The footer lists the keys when the bindings next change: the first question took
         # the focus before it was there (it stayed empty until a key was pressed).
         self.refresh_bindings()
         self._show_injections()
+
+    def _going(self) -> bool:
+        return not self.is_attached or not self.app.is_running
 
     def _injections_table(self) -> "DataTable[Any]":
         from textual.widgets import DataTable  # loaded by then: the table is built
