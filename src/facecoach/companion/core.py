@@ -91,8 +91,9 @@ class Companion:
         cache: ValidatedCache | None = None,
         machine: Machine | None = None,
     ) -> None:
-        """`device` is the device service to use; without one, `make_device` makes it when it
-        is first used (or the radio's, for the paired devices in `config_dir`)."""
+        """`device` is the device service to use. Without one, it is made when first used:
+        by `make_device` if given (the app: its first frame needs no device), else as the
+        system radio's service for the devices paired in `config_dir`."""
         self.clock = clock
         self.config_dir = config_dir
         self.database = database

@@ -14,6 +14,15 @@ synced cache folder, or hostile) is never unpickled: its source is parsed again.
 back is still built by a restricted unpickler (Textual's style classes only) and checked
 against this Textual's own `Styles`. A Textual that pickles something else is parsed every
 time, as without this module (a rule set is kept only once it reads back).
+
+Newly parsed rules are held and written later (`keep_held`; the app calls it a second after
+its first frame and when it ends): writing costs more than parsing.
+
+Textual's private parts this leans on, to check on a Textual upgrade (pyproject pins <9):
+`Stylesheet._parse_rules` (overridden; its signature is checked by mypy against the installed
+Textual), `Stylesheet._variables`, what `Styles` holds (checked at each read-back), and the
+classes a pickled rule set names (`_BUILDABLE`; a new one only turns keeping off, and
+`tests/unit/test_remembered_css.py` fails first).
 """
 
 from __future__ import annotations
