@@ -1,4 +1,4 @@
-"""A screen that knows the terminal's size classes before it is first styled."""
+"""A screen that knows the terminal's size classes before it is first styled, and is styled once."""
 
 from typing import Generic, TypeVar
 
@@ -17,13 +17,26 @@ def size_class(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None
 
 
 class SizedScreen(Screen[ResultT], Generic[ResultT]):
-    """Textual sets a screen's size classes (-narrow, -short, ...) on its first Resize, after
-    it has styled the whole screen once without them, and then styles it all again: on home
-    that second pass was about a tenth of the first frame. Set at mount, before the screen is
-    first shown, the Resize finds them in place and changes nothing."""
+    """A screen styled once before it is first shown, for the terminal's size.
 
-    @on(events.Mount)
+    Textual sets a screen's size classes (-narrow, -short, ...) on its first Resize, after it
+    has styled the whole screen without them, and then styles it all again. It also styles the
+    whole screen again when it is first shown, although every widget was styled as it was
+    mounted, with all its siblings in place. On home those two passes were about a fifth of the
+    first frame; on the first run's Safety screen, more.
+
+    Here the size classes are set before the screen's widgets are built (so each is styled for
+    the size as it is mounted, and the Resize changes nothing), and the first showing does not
+    style again. Later showings do, as Textual does: a theme may have changed in between. A
+    test compares every widget's style on the first frame with a full restyle.
+    """
+
+    _shown_before = False
+
+    @on(events.Compose)
     def _set_size_classes(self) -> None:
+        # Before Textual's own Compose handler (a subclass's handlers come first): the widgets
+        # it builds are styled as they are mounted, so the classes must be in place.
         app = self.app
         horizontal = (
             app.HORIZONTAL_BREAKPOINTS
@@ -37,7 +50,14 @@ class SizedScreen(Screen[ResultT], Generic[ResultT]):
         ) or []
         width, height = app.size
         chosen = {size_class(width, horizontal), size_class(height, vertical)}
-        # Styled when the screen is shown (it is not yet), so no restyle here.
         self.update_classes(
             {name: name in chosen for _, name in horizontal + vertical}, update=False
         )
+        # The screen itself was styled when it was registered, without them.
+        app.stylesheet.apply(self)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's handler of the same name (Screen's), which reads the flag.
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False
