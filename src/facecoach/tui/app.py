@@ -34,7 +34,8 @@ KEEP_STYLES_AFTER = 1.0
 
 class FacecoachApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere work
-    # Layouts narrow below 70 columns, and below 22 and 30 rows (see app.tcss).
+    # Layouts narrow below 70 columns, and below 22 and 30 rows (the rules are in app.tcss
+    # and in the screens' DEFAULT_CSS).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall"), (30, "-roomy")]
     TITLE = "facecoach"

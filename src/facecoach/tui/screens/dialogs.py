@@ -25,6 +25,20 @@ Answer = TypeVar("Answer")
 class Dialog(ModalScreen[Answer]):
     """A modal screen; it stops the app's bindings, so it carries Space-presses-a-button too."""
 
+    DEFAULT_CSS = """
+    .dialog {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+    .dialog.danger { border: thick $error; }
+    .dialog .buttons { align-horizontal: right; }
+    """
+
     BINDINGS = [Binding("space", "app.press_focused_button", show=False)]
 
 

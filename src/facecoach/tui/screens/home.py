@@ -51,6 +51,28 @@ TYPICAL: dict[str, tuple[str, ...]] = {
 
 
 class HomeScreen(SizedScreen[None]):
+    DEFAULT_CSS = """
+    #home-body { height: 1fr; }
+    #home-grid { height: auto; layout: grid; grid-size: 2; grid-gutter: 0 1; }
+    /* Stand-ins for the routine list and the start button, in their size and colour: the
+       button as Textual draws a focused success button (it has the focus once built). */
+    #routine-skeleton {
+        width: 1fr; height: 3; border: tall $border-blurred; background: $surface;
+    }
+    #start-skeleton {
+        width: 16; height: 3; margin-left: 1;
+        border: none; border-top: tall $success-lighten-2; border-bottom: tall $success-darken-3;
+        background: $success; background-tint: $foreground 5%; color: $button-color-foreground;
+        text-style: $button-focus-text-style; line-pad: 1; text-align: center;
+    }
+    #routine-select { width: 1fr; }
+    /* The chosen routine on one line ("…" if it must), so the start row keeps its height. */
+    #routine-select SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
+    #start-row { height: auto; margin-top: 1; }
+    #start { margin-left: 1; }
+    #notices { height: auto; }
+    """
+
     BINDINGS = [
         Binding("s", "start", "Start", id="home.start"),
         # Not in the footer (it would not fit at 60 columns): the routine's line says it.

@@ -25,6 +25,7 @@ from facecoach.routines.model import Routine
 from facecoach.routines.zones import Zone
 from facecoach.tui.screens.dialogs import Dialog
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.widgets.form_row import FormRow
 from facecoach.wording.session import format_duration
 
 # The routine-wide fields: (input id, draft attribute, label).
@@ -37,6 +38,22 @@ ROUTINE_FIELDS = (
 
 
 class RoutineEditorScreen(SizedScreen[str | None]):
+    DEFAULT_CSS = """
+    #editor-body { padding: 0 1; }
+    #editor-body > FormRow Label { width: 10; padding: 0 1 0 0; }
+    #editor-body > FormRow Input { width: 1fr; }
+    #editor-defaults { height: auto; margin-top: 1; }
+    #editor-defaults Label { padding: 0 1 0 0; width: auto; }
+    #editor-defaults Input { width: 9; margin-right: 1; }
+    RoutineEditorScreen.-narrow #editor-defaults {
+        layout: grid; grid-size: 4 2; grid-columns: 10 10 10 10; height: 2;
+    }
+    RoutineEditorScreen.-narrow #editor-defaults Input { width: 8; }
+    #zones { height: auto; max-height: 12; margin-top: 1; }
+    #editor-check { margin-top: 1; height: auto; }
+    #editor-help { height: auto; }
+    """
+
     """Dismissed with the id of the routine saved, or None."""
 
     BINDINGS = [
@@ -63,7 +80,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="editor-body"):
-            with Horizontal(classes="form-row"):
+            with FormRow():
                 yield Label("Name")
                 yield Input(self.draft.name, id="name", select_on_focus=False, compact=True)
             with Horizontal(id="editor-defaults"):
@@ -224,6 +241,11 @@ class RoutineEditorScreen(SizedScreen[str | None]):
 
 
 class ZoneDialog(Dialog[ZoneDraft | None]):
+    DEFAULT_CSS = """
+    ZoneDialog FormRow Label { width: 18; padding: 0 1 0 0; }
+    ZoneDialog FormRow Input, ZoneDialog FormRow Select { width: 1fr; }
+    """
+
     """One zone: which, on which sides, and its own numbers (blank: the routine's)."""
 
     BINDINGS = [
@@ -284,8 +306,8 @@ class ZoneDialog(Dialog[ZoneDraft | None]):
         yield Footer()
 
     @staticmethod
-    def _row(label: str, widget: Input | Select[str] | Select[int]) -> Horizontal:
-        return Horizontal(Label(label), widget, classes="form-row")
+    def _row(label: str, widget: Input | Select[str] | Select[int]) -> FormRow:
+        return FormRow(Label(label), widget)
 
     def on_mount(self) -> None:
         self.query_one("#zone", Select).focus()

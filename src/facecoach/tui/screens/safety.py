@@ -32,6 +32,21 @@ INJECTION_COLUMNS = ("Day", "Treatment", "Note")
 
 
 class SafetyScreen(SizedScreen[None]):
+    DEFAULT_CSS = """
+    /* The injections are added under the questions after the first frame: the scrollbar's
+       place is kept, so a page they make taller than the terminal is not rewrapped. */
+    #safety-body { padding: 0 1; scrollbar-gutter: stable; }
+    #screening-result { margin: 1 0; height: auto; }
+    #injections { height: auto; max-height: 8; }
+    /* The Save button's stand-in, as Textual draws a primary button without the focus. */
+    #save-skeleton {
+        width: auto; min-width: 16; height: 3; line-pad: 1; text-align: center;
+        content-align: center middle; text-style: bold; color: $button-color-foreground;
+        background: $primary; border: none;
+        border-top: tall $primary-lighten-3; border-bottom: tall $primary-darken-3;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="safety.back"),
         Binding("ctrl+s", "save", "Save", id="safety.save"),
@@ -63,7 +78,9 @@ class SafetyScreen(SizedScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="safety-body"):
-            yield Label("Safety questions", classes="title")
+            # A Static, not a Label: the first frame has no other Label, whose style sheet a
+            # first run would parse for it.
+            yield Static("Safety questions", classes="title")
             yield Static("Tick each question your answer is yes to, then save.", classes="muted")
             for item in CONTRAINDICATIONS:
                 yield TickBox(item.question, id=f"q-{item.id}", classes="question")
@@ -75,7 +92,7 @@ class SafetyScreen(SizedScreen[None]):
             # Below the questions, the injections and the evidence are built just after the
             # first frame (on a first run they cost it about 25 ms, and the table another
             # 100): added under what is there, they move nothing, and the scrollbar's place
-            # is kept (app.tcss) so that a page they make longer is not rewrapped.
+            # is kept (DEFAULT_CSS) so that a page they make longer is not rewrapped.
         # The footer is built then too; until then, a stand-in of its size and look.
         yield Static(classes="skeleton", id="footer-skeleton")
 

@@ -16,6 +16,7 @@ from facecoach.config.settings import PhaseSettings, Settings, SettingsError, pr
 from facecoach.tui.motion import apply_motion
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.form_row import FormRow
 
 if TYPE_CHECKING:
     from facecoach.companion.cue_channels.setup import CueChoices
@@ -40,6 +41,13 @@ def _optional(text: str) -> str | None:
 
 
 class SettingsScreen(SizedScreen[None]):
+    DEFAULT_CSS = """
+    #settings-body { padding: 0 1; }
+    #settings-body FormRow Select.mode { width: 14; }
+    #settings-body #on-cue { width: 1fr; max-width: 40; }
+    #cue-facilities { padding: 0 0 1 0; }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="settings.back"),
         Binding("ctrl+s", "save", "Save", id="settings.save"),
@@ -58,13 +66,13 @@ class SettingsScreen(SizedScreen[None]):
 
         def row(
             label: str, widget: Input | Select[str] | Switch, *after: Button | Static
-        ) -> Horizontal:
+        ) -> FormRow:
             if isinstance(widget, Switch):  # the knob's side alone is easy to misread
                 state = Static(_on_off(widget.value), classes="switch-state")
-                return Horizontal(Label(label), widget, state, *after, classes="form-row")
-            return Horizontal(Label(label), widget, *after, classes="form-row")
+                return FormRow(Label(label), widget, state, *after)
+            return FormRow(Label(label), widget, *after)
 
-        def channel(label: str, name: ChannelName, mode: ChannelMode) -> Horizontal:
+        def channel(label: str, name: ChannelName, mode: ChannelMode) -> FormRow:
             field = CHANNEL_FIELDS[name]
             select = Select[str](
                 MODE_CHOICES, value=mode.value, id=field, allow_blank=False, classes="mode"

@@ -12,6 +12,13 @@ from facecoach.wording.zone_guide import GUIDE_FOOTNOTE, ZONE_GUIDE
 
 
 class ZoneGuide(Dialog[None]):
+    DEFAULT_CSS = """
+    #guide { width: 80; padding: 0 1; }
+    #guide-body { height: auto; }
+    #guide FaceDiagram { width: 27; }
+    #guide-text { width: 1fr; height: auto; padding-left: 1; }
+    """
+
     BINDINGS = [
         Binding("escape,g", "close", "Close", id="guide.close"),
         Binding("left", "other_zone(-1)", "Previous zone", id="guide.previous"),
