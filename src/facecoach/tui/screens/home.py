@@ -7,13 +7,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.header_stand_in import HeaderStandIn, put_header_in
 from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class HomeScreen(SizedScreen[None]):
         self._building = False  # the controls are being mounted (they take two turns)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderStandIn()  # Textual's Header after the first frame
         with VerticalScroll(id="home-body"):
             with Grid(id="home-grid"):
                 # The first frame shows the cards before their numbers, each as tall as what
@@ -133,6 +134,7 @@ class HomeScreen(SizedScreen[None]):
         )
         await self.query_one("#footer-skeleton").remove()
         await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
+        await put_header_in(self)
 
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         # The app's first frame shows the cards without their numbers; they are filled in once
