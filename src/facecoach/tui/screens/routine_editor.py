@@ -38,6 +38,8 @@ ROUTINE_FIELDS = (
 
 
 class RoutineEditorScreen(SizedScreen[str | None]):
+    """Dismissed with the id of the routine saved, or None."""
+
     DEFAULT_CSS = """
     #editor-body { padding: 0 1; }
     #editor-body > FormRow Label { width: 10; padding: 0 1 0 0; }
@@ -53,8 +55,6 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     #editor-check { margin-top: 1; height: auto; }
     #editor-help { height: auto; }
     """
-
-    """Dismissed with the id of the routine saved, or None."""
 
     BINDINGS = [
         Binding("a", "add_zone", "Add zone", id="editor.add"),
@@ -241,12 +241,12 @@ class RoutineEditorScreen(SizedScreen[str | None]):
 
 
 class ZoneDialog(Dialog[ZoneDraft | None]):
+    """One zone: which, on which sides, and its own numbers (blank: the routine's)."""
+
     DEFAULT_CSS = """
     ZoneDialog FormRow Label { width: 18; padding: 0 1 0 0; }
     ZoneDialog FormRow Input, ZoneDialog FormRow Select { width: 1fr; }
     """
-
-    """One zone: which, on which sides, and its own numbers (blank: the routine's)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
