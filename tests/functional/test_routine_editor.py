@@ -102,3 +102,38 @@ def test_leaving_the_editor_with_changes_asks_first(clock: FakeClock) -> None:
             assert app.screen.query_one("#glide", Input).value == "6"
 
     asyncio.run(main())
+
+
+def test_the_zone_keys_work_as_the_editor_opens_and_cancel_takes_an_added_zone_back(
+    clock: FakeClock,
+) -> None:
+    """The footer and the help line name a, x, g: they act at once (the name field would take
+    them as letters), and Cancel on the zone `a` just added leaves the routine as it was."""
+    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
+    express = RoutineLibrary.load(None).routines["express"].routine
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_editor(app, pilot, "express")
+            editor = app.screen
+            assert isinstance(editor, RoutineEditorScreen)
+            table = editor.query_one("#zones", DataTable)
+            table.move_cursor(row=1)
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, ZoneDialog))
+            await pilot.press("escape")  # Cancel
+            await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+            await pilot.pause()
+            assert editor.query_one("#name", Input).value == f"My {express.name}"
+            assert [zone.zone for zone in editor.draft.zones] == [
+                zone.zone for zone in express.zones
+            ]
+            assert table.row_count == len(express.zones)
+            assert table.cursor_row == 1  # the zone it was added after
+            assert text_of(app, "#editor-check").startswith(f"✓ {len(express.zones)} zones")
+
+            await pilot.press("a")  # and Done keeps it
+            await edit_selected_zone(pilot)
+            assert table.row_count == len(express.zones) + 1
+
+    asyncio.run(main())

@@ -110,7 +110,9 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         table = self.query_one("#zones", DataTable)
         table.add_columns("#", "Zone", "Sides", "Glides", "Glide", "Hold", "Phase", "Program")
         self._show_zones()
-        self.query_one("#name", Input).focus()
+        # The zone list has the focus: the keys the footer and the help line name (a, x, g...)
+        # act on it, where the name field would take them as letters. The name is a Tab away.
+        table.focus()
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -170,7 +172,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         index = self.draft.add_zone(self._selected())
         self._show_zones(index)
         self.query_one("#zones", DataTable).focus()
-        self.action_edit_zone()
+        self._edit_zone(index, added=True)
 
     def action_remove_zone(self) -> None:
         index = self._selected()
@@ -197,15 +199,23 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit_zone()
 
-    @work(exclusive=True, group="edit-zone")
-    async def action_edit_zone(self) -> None:
+    def action_edit_zone(self) -> None:
         index = self._selected()
-        if index is None:
-            return
+        if index is not None:
+            self._edit_zone(index)
+
+    @work(exclusive=True, group="edit-zone")
+    async def _edit_zone(self, index: int, *, added: bool = False) -> None:
         changed = await self.app.push_screen_wait(ZoneDialog(self.draft.zones[index], index))
         if changed is not None:
             self.draft.replace_zone(index, changed)
-            self._show_zones(index)
+        elif added:
+            # Cancel on a zone just added: as if it never was, the zone before it selected.
+            self.draft.remove_zone(index)
+            index -= 1
+        else:
+            return
+        self._show_zones(max(0, index))
 
     # --- leaving ---------------------------------------------------------------------------
 
