@@ -119,10 +119,17 @@ NOT_FOR_THE_FIRST_FRAME = (
 )
 
 
+# What a first run's Safety screen shows is the questions themselves.
+FIRST_RUN_NEEDS = {"facecoach.safety.screening"}
+
+
+@pytest.mark.parametrize("start", ["home", "first run"])
 def test_facecoach_without_a_command_reaches_its_first_frame_without_the_rest(
-    clock: FakeClock,
+    clock: FakeClock, start: str
 ) -> None:
-    make_companion(clock)  # the safety questions answered: home comes first
+    make_companion(clock, screened=start == "home")  # answered: home comes first
+    not_needed = set(NOT_FOR_THE_FIRST_FRAME) - (FIRST_RUN_NEEDS if start == "first run" else set())
+    filled_in = "app.home._filled_in" if start == "home" else "app.screen.query('#injections')"
     code = (
         "import asyncio, sys\n"
         "import facecoach.cli.main as cli\n"
@@ -136,14 +143,14 @@ def test_facecoach_without_a_command_reaches_its_first_frame_without_the_rest(
         "    app.after_first_frame(lambda: loaded.extend(sys.modules))\n"
         "    async def until_filled_in():\n"
         "        async with app.run_test(size=(80, 24)) as pilot:\n"
-        "            while not app.home._filled_in:\n"
+        f"            while not {filled_in}:\n"
         "                await pilot.pause(0.01)\n"
         "    asyncio.run(until_filled_in())\n"
         "    return 0\n"
         "tui.run_tui = run_tui\n"
         "cli.has_terminal = lambda: True\n"
         "assert cli.main([]) == 0\n"
-        f"print(sorted(set(loaded) & set({NOT_FOR_THE_FIRST_FRAME!r})), bool(loaded))\n"
+        f"print(sorted(set(loaded) & {not_needed!r}), bool(loaded))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["[]", "True"], result.stderr

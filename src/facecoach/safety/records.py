@@ -45,13 +45,13 @@ class SafetyRecords:
         return bool(self._database.read("SELECT 1 FROM screenings LIMIT 1"))
 
     def latest_screening(self) -> ScreeningRecord | None:
-        import json
-
         rows = self._database.read(
             "SELECT answered_utc, answers FROM screenings ORDER BY id DESC LIMIT 1"
         )
         if not rows:
             return None
+        import json  # with the answers: a first run's Safety screen asks, and there are none
+
         answered, text = rows[0]
         try:
             raw = json.loads(text)
