@@ -2,8 +2,10 @@
 
 Each run starts a fresh process on a pty (100x30, TERM=xterm-256color), reads what it writes,
 and stops the clock when the text of the screen's first frame has been written; the process is
-then killed and its CPU time and peak memory (`wait4`'s rusage) are read. Runs of the baseline,
-a bare Textual app with one Static, are interleaved with facecoach's, so both see the same load.
+then killed and its CPU time and peak memory (`wait4`'s rusage) are read. Every start of
+facecoach is paired with a start of the baseline, a bare Textual app with one Static, just
+before it; "x bare" is the median of the pairs' ratios. On a shared machine the load drifts
+from second to second, by as much as the difference measured: within a pair it moves least.
 
 States:
   first-run   no safety answers yet: the Safety screen is what the user sees first
@@ -217,8 +219,9 @@ def main() -> None:
         envs = {state: prepare(state, root) for state in states}
         bare_env = dict(envs[states[0]])
         bare: list[Run] = []
-        ours: dict[str, list[Run]] = {state: [] for state in states}
-        before: dict[str, list[Run]] = {state: [] for state in states}
+        # Each run with the bare app's run just before it.
+        ours: dict[str, list[tuple[Run, Run]]] = {state: [] for state in states}
+        before: dict[str, list[tuple[Run, Run]]] = {state: [] for state in states}
         before_envs = {}
         if args.before:
             for state in states:
@@ -238,38 +241,47 @@ def main() -> None:
             spawn_until([facecoach], envs[state], MARKERS[state], None, linger=2.0)
             if args.before:
                 spawn_until([facecoach], before_envs[state], MARKERS[state], None, linger=2.0)
+        def paired(env: dict[str, str], state: str) -> tuple[Run, Run]:
+            baseline = spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare", None)
+            bare.append(baseline)
+            settle = SETTLE.get(state) if args.settle else None
+            return spawn_until([facecoach], env, MARKERS[state], settle), baseline
+
         for _ in range(args.runs):
-            bare.append(spawn_until([sys.executable, "-c", BARE_APP], bare_env, b"bare", None))
             for state in states:
-                settle = SETTLE.get(state) if args.settle else None
                 if args.cold:
                     for folder in (root, root / "before"):
                         kept = folder / state / "cache" / "textual-css"
                         shutil.rmtree(kept, ignore_errors=True)
-                ours[state].append(spawn_until([facecoach], envs[state], MARKERS[state], settle))
+                ours[state].append(paired(envs[state], state))
                 if args.before:
-                    before[state].append(
-                        spawn_until([facecoach], before_envs[state], MARKERS[state], settle)
-                    )
+                    before[state].append(paired(before_envs[state], state))
 
     def med(values: list[float]) -> float:
         return statistics.median(values)
 
     b_wall, b_cpu = med([r.first_frame for r in bare]), med([r.cpu for r in bare])
     b_rss = med([r.max_rss_mib for r in bare])
-    print(f"spawn to first frame on a {COLUMNS}x{ROWS} pty, median of {args.runs} interleaved runs")
+    print(
+        f"spawn to first frame on a {COLUMNS}x{ROWS} pty, median of {args.runs} runs of each, "
+        "x bare: median of the ratios to the bare app's run just before"
+    )
     print(f"{'state':<21} {'wall ms':>8} {'x bare':>7} {'cpu ms':>8} {'x bare':>7} {'rss MiB':>8}")
     print(
         f"{'bare app':<21} {b_wall * 1000:8.1f} {1:7.2f} {b_cpu * 1000:8.1f} {1:7.2f} {b_rss:8.1f}"
     )
     rows = [(state, runs) for state, runs in ours.items()]
     rows += [(f"{state} (before)", runs) for state, runs in before.items() if runs]
-    for state, runs in rows:
+    for state, pairs in rows:
+        runs = [run for run, _ in pairs]
         wall, cpu = med([r.first_frame for r in runs]), med([r.cpu for r in runs])
         rss = med([r.max_rss_mib for r in runs])
+        wall_ratio = med([run.first_frame / baseline.first_frame for run, baseline in pairs])
+        # CPU time comes in 10 ms ticks; a pair with no tick on the bare side is left out.
+        cpu_ratio = med([run.cpu / baseline.cpu for run, baseline in pairs if baseline.cpu])
         print(
-            f"{state:<21} {wall * 1000:8.1f} {wall / b_wall:7.2f} {cpu * 1000:8.1f} "
-            f"{cpu / b_cpu:7.2f} {rss:8.1f}"
+            f"{state:<21} {wall * 1000:8.1f} {wall_ratio:7.2f} {cpu * 1000:8.1f} "
+            f"{cpu_ratio:7.2f} {rss:8.1f}"
         )
         settled = [r.settled for r in runs if r.settled is not None]
         if settled:
