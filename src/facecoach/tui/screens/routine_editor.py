@@ -59,8 +59,9 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     BINDINGS = [
         Binding("a", "add_zone", "Add zone", id="editor.add"),
         Binding("delete,x", "remove_zone", "Remove", id="editor.remove"),
-        Binding("[", "move_zone(-1)", "Up", id="editor.up"),
-        Binding("]", "move_zone(1)", "Down", id="editor.down"),
+        # Not in the footer (it ran past 80 columns, Back cut off): the help line says them.
+        Binding("[", "move_zone(-1)", "Up", id="editor.up", show=False),
+        Binding("]", "move_zone(1)", "Down", id="editor.down", show=False),
         Binding("g", "guide", "Zone guide", id="editor.guide"),
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "back", "Back", id="editor.back"),

@@ -12,7 +12,7 @@ class FormRow(Horizontal):
     FormRow { height: auto; }
     FormRow Label { width: 28; padding: 1 1 0 0; }
     FormRow Input { width: 16; }
-    FormRow Select { width: 30; }
+    FormRow Select { width: 1fr; max-width: 30; }  /* narrower where 30 does not fit */
     FormRow .switch-state { width: auto; padding: 1 1 0 1; }
     FormRow Button.try { margin: 1 0 0 1; min-width: 6; }
     """
