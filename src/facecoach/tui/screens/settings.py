@@ -115,13 +115,11 @@ class SettingsScreen(SizedScreen[None]):
             yield Label("Sessions", classes="title")
             yield row(
                 "Glide length (seconds)",
-                Input(
-                    _text(settings.glide_seconds), id="glide-seconds", placeholder="routine's own"
-                ),
+                Input(_text(settings.glide_seconds), id="glide-seconds", placeholder="as routine"),
             )
             yield row(
                 "Repeats per zone",
-                Input(_text(settings.repeats), id="repeats", placeholder="routine's own"),
+                Input(_text(settings.repeats), id="repeats", placeholder="as routine"),
             )
             yield row(
                 "Reduced motion (no flash)",
