@@ -14,6 +14,9 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Checkbox, RadioButton
 
+# Below this many columns for the label, a box's label wraps under the box as Textual does.
+MIN_LABEL_WIDTH = 12
+
 
 class TickBox(Checkbox):
     BINDINGS = [
@@ -27,9 +30,27 @@ class TickBox(Checkbox):
         self.BUTTON_INNER = "✓" if self.value else " "
         return super()._button
 
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self.content_size.width))
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Textual's toggles are always one line; a question cut to "…" cannot be answered.
-        return max(1, len(self.render().wrap(width)))
+        return len(self._lines(width))
+
+    def _lines(self, width: int) -> list[Content]:
+        """The box, then the label wrapped beside it: a line of the label that began under
+        the box would read as a question of its own."""
+        box = self._button
+        indent = box.cell_length
+        room = width - indent - 2  # the label's own space on either side
+        if room < MIN_LABEL_WIDTH:  # too narrow to indent: as Textual draws it
+            return super().render().wrap(max(1, width)) or [Content()]
+        style = self.get_visual_style("toggle--label")
+        lines = [line.pad(1, 1).stylize_before(style) for line in self._label.wrap(room)]
+        under_box = Content(" " * indent)
+        return [
+            Content.assemble(box if n == 0 else under_box, line) for n, line in enumerate(lines)
+        ]
 
     def action_tick(self) -> None:
         if self.value:
