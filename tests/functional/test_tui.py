@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, Switch
 from textual.widgets._footer import FooterKey
@@ -498,7 +499,8 @@ def test_a_terminal_too_small_says_so_and_a_session_waits_for_it(clock: FakeCloc
         assert screen.session.status is SessionStatus.PAUSED  # nobody can follow it now
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: app.screen is screen)
-        assert "PAUSED while the screen was covered" in text_of(app, "#session-status")
+        assert "PAUSED  space resumes" in text_of(app, "#session-status")
+        assert "the screen was covered" in text_of(app, "#session-status")
 
     run(make_app(clock), scenario)
 
@@ -531,6 +533,35 @@ def test_the_zone_guide_shows_where_the_zone_is_and_the_session_waits(clock: Fak
         await until(pilot, lambda: app.screen is screen)
 
     run(make_app(clock), scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+def test_a_pause_moves_nothing_on_the_session_screen(
+    clock: FakeClock, size: tuple[int, int]
+) -> None:
+    """The user is at the mirror: paused by the zone guide (the longest message), the
+    countdown, the step's lines and the status stay where they were, and the status still
+    says the key that resumes."""
+    watched = ("#countdown", "#glide-line", "#next-line", "#session-status", "#device-status")
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 5.2)
+        running = {name: screen.query_one(name).region for name in watched}
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, ZoneGuide))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.pause()
+        assert screen.session.status is SessionStatus.PAUSED
+        assert {name: screen.query_one(name).region for name in watched} == running
+        status = screen.query_one("#session-status")
+        seen = "".join(
+            segment.text for segment in status.render_lines(Region(0, 0, *status.size))[0]
+        )
+        assert "PAUSED  space resumes" in seen, seen
+
+    run(make_app(clock), scenario, size)
 
 
 def test_reduced_motion_turns_the_glide_flash_off(clock: FakeClock) -> None:

@@ -221,7 +221,8 @@ def test_covering_the_session_pauses_it_and_other_screens_are_not_offered(
             clock.advance(60)  # time passes while paused: nothing moves
             screen.tick()
             assert screen.session.snapshot().position == pytest.approx(4, abs=0.01)
-            assert "PAUSED while the screen was covered" in text_of(app, "#session-status")
+            assert "PAUSED  space resumes" in text_of(app, "#session-status")
+            assert "the screen was covered" in text_of(app, "#session-status")
             await pilot.press("space")
             assert screen.session.status is SessionStatus.RUNNING
 

@@ -102,7 +102,9 @@ class SessionScreen(SizedScreen[None]):
     SessionScreen.paused #countdown { color: $warning; }
     #glide-line { text-style: bold; height: auto; }
     #next-line { color: $text-muted; height: auto; }
-    #session-status { margin-top: 1; height: auto; }
+    /* One line, paused or not: a pause must not move the countdown (the user is at the
+       mirror). What matters most comes first; the rest may end in "…". */
+    #session-status { margin-top: 1; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     #routine-progress { height: 1; }
     #device-status { height: auto; }
     /* Narrow: the zone list stands in for the face drawing, so the step text need not wrap. */
@@ -334,13 +336,13 @@ class SessionScreen(SizedScreen[None]):
             and not reduced_motion(self.app)
         )
         countdown.set_class(flashing and not paused, "flash")
-        state = ""
-        if paused:
-            why = " while the screen was covered" if self.live.paused_because else ""
-            state = f"[reverse b] PAUSED{why} [/] space resumes"
-        left = format_duration(snapshot.remaining)
+        left = f"{format_duration(snapshot.remaining)} left"
         log = "" if self.live.logged else " · not logged"
-        self.query_one("#session-status", Static).update(f"{left} left{log}  {state}".rstrip())
+        status = f"{left}{log}"
+        if paused:
+            why = " · the screen was covered" if self.live.paused_because else ""
+            status = f"[reverse b] PAUSED [/] space resumes · {status}{why}"
+        self.query_one("#session-status", Static).update(status)
 
     # --- intents -------------------------------------------------------------------------
 
