@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.containers import VerticalScroll
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from facecoach.companion.core import Companion
@@ -24,7 +24,6 @@ from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.sized import SizedScreen
-from facecoach.tui.widgets.header_stand_in import HeaderStandIn, put_header_in
 from facecoach.tui.widgets.reserved import Card
 from tests.support.tui_support import log_one_session, make_companion, text_of, until
 
@@ -115,7 +114,7 @@ NOT_FOR_THE_FIRST_FRAME = (
     "facecoach.tui.signals",
     "facecoach.datafiles",
     "facecoach.adherence.days",
-    "textual.widgets._header",  # a stand-in draws the header (Textual's comes just after)
+    "textual.widgets._header",  # the title bar is one widget of our own
 )
 
 
@@ -331,49 +330,3 @@ def test_a_first_run_quit_as_its_screen_is_built_ends_cleanly(
 
     asyncio.run(main())  # run_test raises what the app raised
     assert app.return_code == 0
-
-
-def header_cells(app: App[Any]) -> list[tuple[object, ...]]:
-    """The top line as it looks: each cell's character, colours and attributes (a space's
-    foreground colour is not seen)."""
-    strip = app.screen._compositor.render_strips()[0]
-    cells: list[tuple[object, ...]] = []
-    for segment in strip:
-        style = segment.style
-        assert style is not None
-        for char in segment.text:
-            seen = (style.bold, style.dim, style.italic, style.underline, style.reverse)
-            colour = style.color if char.strip() else None
-            cells.append((char, style.bgcolor, colour, *(bool(flag) for flag in seen)))
-    return cells
-
-
-@pytest.mark.parametrize("width", [60, 61, 80, 100])
-@pytest.mark.parametrize(
-    ("title", "sub_title"),
-    [("facecoach", ""), ("Safety", ""), ("Edit routine (my own.toml)", "quick-3"), ("A" * 70, "")],
-)
-def test_the_header_stand_in_draws_textuals_header(width: int, title: str, sub_title: str) -> None:
-    """Home's and a first run's first frames draw the header with one widget; Textual's
-    Header takes its place after that frame: the top line stays the same, cell for cell."""
-
-    class HeaderApp(App[None]):
-        def compose(self) -> ComposeResult:
-            yield HeaderStandIn()
-            yield Static("body")
-
-        def on_mount(self) -> None:
-            self.screen.title, self.screen.sub_title = title, sub_title
-
-    async def main() -> None:
-        app = HeaderApp()
-        async with app.run_test(size=(width, 10)) as pilot:
-            await pilot.pause()
-            drawn = header_cells(app)
-            await put_header_in(app.screen)
-            await pilot.pause()
-            assert app.screen.query(Header)
-            assert not app.screen.query(HeaderStandIn)
-            assert header_cells(app) == drawn
-
-    asyncio.run(main())

@@ -137,3 +137,25 @@ def test_the_zone_keys_work_as_the_editor_opens_and_cancel_takes_an_added_zone_b
             assert table.row_count == len(express.zones) + 1
 
     asyncio.run(main())
+
+
+def test_a_repeated_a_adds_one_zone_and_one_dialog_asks_about_it(clock: FakeClock) -> None:
+    """`a` typed twice before the dialog is up (a held key, typing ahead): one zone, which
+    Cancel takes back out."""
+    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
+    express = RoutineLibrary.load(None).routines["express"].routine
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_editor(app, pilot, "express")
+            editor = app.screen
+            assert isinstance(editor, RoutineEditorScreen)
+            editor.action_add_zone()
+            editor.action_add_zone()
+            await until(pilot, lambda: isinstance(app.screen, ZoneDialog))
+            assert len(editor.draft.zones) == len(express.zones) + 1
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+            assert len(editor.draft.zones) == len(express.zones)
+
+    asyncio.run(main())

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.devices import NOTHING_FOUND, found_text
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class DevicesScreen(SizedScreen[None]):
         self._first_seen: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="devices-body"):
             with Vertical(classes="card", id="paired-card") as card:
                 card.border_title = "Paired device"

@@ -6,7 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
@@ -16,6 +16,7 @@ from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
 from facecoach.tui.widgets.strength import StrengthChart
+from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import (
     clipped,
     sessions_total_text,
@@ -68,7 +69,7 @@ class HistoryScreen(SizedScreen[None]):
         self._reading = 0  # which read of the log is being shown
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="history-body"):
             yield Static("Reading the session log…", id="history-numbers")
             yield CalendarHeatmap(id="heatmap")

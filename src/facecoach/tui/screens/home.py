@@ -14,8 +14,8 @@ from facecoach.errors import FacecoachError
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
-from facecoach.tui.widgets.header_stand_in import HeaderStandIn, put_header_in
 from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
+from facecoach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     # The controls are built, and the numbers shown, after the first frame: what they need
@@ -99,7 +99,7 @@ class HomeScreen(SizedScreen[None]):
         self._building = False  # the controls are being mounted (they take two turns)
 
     def compose(self) -> ComposeResult:
-        yield HeaderStandIn()  # Textual's Header after the first frame
+        yield TitleBar()
         with VerticalScroll(id="home-body"):
             with Grid(id="home-grid"):
                 # The first frame shows the cards before their numbers, each as tall as what
@@ -134,7 +134,6 @@ class HomeScreen(SizedScreen[None]):
         )
         await self.query_one("#footer-skeleton").remove()
         await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
-        await put_header_in(self)
 
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         # The app's first frame shows the cards without their numbers; they are filled in once

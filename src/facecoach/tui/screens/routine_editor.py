@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
@@ -26,6 +26,7 @@ from facecoach.routines.zones import Zone
 from facecoach.tui.screens.dialogs import Dialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.widgets.form_row import FormRow
+from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.session import format_duration
 
 # The routine-wide fields: (input id, draft attribute, label).
@@ -76,10 +77,11 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             self.draft.name = f"My {loaded.routine.name}"[:80]
             self.draft.id = free_id(self.draft.name, companion.library.routines)
         self._saved = self.draft.data()
+        self._zone_dialog_open = False  # from the key that asks for it until it is answered
         self.result: Routine | list[str] = check(self.draft)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="editor-body"):
             with FormRow():
                 yield Label("Name")
@@ -170,9 +172,12 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         return self.query_one("#zones", DataTable).cursor_row if self.draft.zones else None
 
     def action_add_zone(self) -> None:
+        if self._zone_dialog_open:
+            return  # a second `a` typed ahead would add a zone no dialog asks about
         index = self.draft.add_zone(self._selected())
         self._show_zones(index)
         self.query_one("#zones", DataTable).focus()
+        self._zone_dialog_open = True
         self._edit_zone(index, added=True)
 
     def action_remove_zone(self) -> None:
@@ -202,12 +207,16 @@ class RoutineEditorScreen(SizedScreen[str | None]):
 
     def action_edit_zone(self) -> None:
         index = self._selected()
-        if index is not None:
+        if index is not None and not self._zone_dialog_open:
+            self._zone_dialog_open = True
             self._edit_zone(index)
 
     @work(exclusive=True, group="edit-zone")
     async def _edit_zone(self, index: int, *, added: bool = False) -> None:
-        changed = await self.app.push_screen_wait(ZoneDialog(self.draft.zones[index], index))
+        try:
+            changed = await self.app.push_screen_wait(ZoneDialog(self.draft.zones[index], index))
+        finally:
+            self._zone_dialog_open = False
         if changed is not None:
             self.draft.replace_zone(index, changed)
         elif added:
@@ -256,7 +265,7 @@ class ZoneDialog(Dialog[ZoneDraft | None]):
 
     DEFAULT_CSS = """
     ZoneDialog FormRow Label { width: 18; padding: 0 1 0 0; }
-    ZoneDialog FormRow Input, ZoneDialog FormRow Select { width: 1fr; }
+    ZoneDialog FormRow Input, ZoneDialog FormRow Select { width: 1fr; max-width: 100%; }
     """
 
     BINDINGS = [

@@ -16,7 +16,7 @@ from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdi
 from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
-from facecoach.tui.widgets.header_stand_in import HeaderStandIn, put_header_in
+from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.tui.widgets.toggles import TickBox
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class SafetyScreen(SizedScreen[None]):
         self._saved_note = ""
 
     def compose(self) -> ComposeResult:
-        yield HeaderStandIn()  # Textual's Header after the first frame
+        yield TitleBar()
         with VerticalScroll(id="safety-body"):
             # A Static, not a Label: the first frame has no other Label, whose style sheet a
             # first run would parse for it.
@@ -177,7 +177,6 @@ class SafetyScreen(SizedScreen[None]):
         if self._going():
             return
         await self.mount(Footer())
-        await put_header_in(self)
         if self._going():
             return
         # The footer lists the keys when the bindings next change: the first question took

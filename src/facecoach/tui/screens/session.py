@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
 from facecoach.companion.core import Companion
@@ -35,6 +35,7 @@ from facecoach.tui.text import shown
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
 from facecoach.tui.widgets.routine_overview import RoutineOverview
+from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import (
     format_duration,
@@ -142,7 +143,7 @@ class SessionScreen(SizedScreen[None]):
         return self.live.session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="session-body"):
             with Vertical(id="face-panel"):
                 yield FaceDiagram()

@@ -7,7 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.machine import ChannelName
@@ -17,6 +17,7 @@ from facecoach.tui.motion import apply_motion
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.form_row import FormRow
+from facecoach.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from facecoach.companion.cue_channels.setup import CueChoices
@@ -79,7 +80,7 @@ class SettingsScreen(SizedScreen[None]):
             )
             return row(label, select, _try_button(name))
 
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="settings-body"):
             yield Label("Goals", classes="title")
             if not editable:

@@ -27,8 +27,9 @@ class SizedScreen(Screen[ResultT], Generic[ResultT]):
 
     Here the size classes are set before the screen's widgets are built (so each is styled for
     the size as it is mounted, and the Resize changes nothing), and the first showing does not
-    style again. Later showings do, as Textual does: a theme may have changed in between. A
-    test compares every widget's style on the first frame with a full restyle.
+    style again. Later showings are left to Textual, which decides from the screen that was
+    above (a theme change restyles every screen when it happens). A test compares every
+    widget's style on the first frame with a full restyle.
     """
 
     _shown_before = False

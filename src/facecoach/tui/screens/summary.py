@@ -3,13 +3,14 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Static
 
 from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import streak_text, week_text
 from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary_line
 
@@ -36,7 +37,7 @@ class SummaryScreen(SizedScreen[None]):
         self.zones = live.session.zone_completion()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="summary-body"):
             yield Static(session_outcome(self.snapshot, self.zones), id="summary-outcome")
             if self.live.ended_because:
