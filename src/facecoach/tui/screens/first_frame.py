@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
+from textual.dom import DOMNode
 
 
 def after_first_frame(app: App[Any], callback: Callable[[], object]) -> None:
@@ -15,3 +16,10 @@ def after_first_frame(app: App[Any], callback: Callable[[], object]) -> None:
         app.after_first_frame(callback)
     else:
         callback()
+
+
+def going_away(app: App[Any], *nodes: DOMNode) -> bool:
+    """Whether what a screen builds after its first frame must stop: the app is quitting, or
+    the screen (or the widget built into) is no longer shown. A key typed ahead or a closed
+    terminal ends the app at any await, and mounting into what is going away fails."""
+    return not app.is_running or any(not node.is_attached for node in nodes)

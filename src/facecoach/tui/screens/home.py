@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
-from facecoach.tui.screens.first_frame import after_first_frame
+from facecoach.tui.screens.first_frame import after_first_frame, going_away
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
@@ -119,21 +119,28 @@ class HomeScreen(SizedScreen[None]):
             )
         yield Static(classes="skeleton", id="footer-skeleton")
 
-    async def _build_controls(self) -> None:
+    async def _build_controls(self) -> bool:
+        """The routine list, the start button and the footer in place of their stand-ins;
+        False if the app quit meanwhile."""
         from textual.widgets import Button, Footer, Select
 
         if self.query("#start"):
-            return  # built the first time home was shown
+            return True  # built the first time home was shown
         row = self.query_one("#start-row", Horizontal)
         await row.remove_children()
-        if not self.app.is_running:
-            return  # quit as it was being built: a Select mounted while the app shuts down fails
+        if going_away(self.app, self, row):
+            return False
         await row.mount(
             Select[str]([], id="routine-select", prompt="Routine"),
             Button("Start session", id="start", variant="success"),
         )
+        if going_away(self.app, self):
+            return False
         await self.query_one("#footer-skeleton").remove()
+        if going_away(self.app, self):
+            return False
         await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
+        return not going_away(self.app, self)
 
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         # The app's first frame shows the cards without their numbers; they are filled in once
@@ -147,9 +154,11 @@ class HomeScreen(SizedScreen[None]):
             return  # the app quit before its first frame's work came round
         self._building = True
         try:
-            await self._build_controls()
+            built = await self._build_controls()
         finally:
             self._building = False
+        if not built:
+            return
         # After a refresh: the routine list's own parts are composed by then.
         self.call_after_refresh(self._show_dashboard)
 

@@ -13,7 +13,7 @@ from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
-from facecoach.tui.screens.first_frame import after_first_frame
+from facecoach.tui.screens.first_frame import after_first_frame, going_away
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.title_bar import TitleBar
@@ -185,7 +185,7 @@ class SafetyScreen(SizedScreen[None]):
         self._show_injections()
 
     def _going(self) -> bool:
-        return not self.is_attached or not self.app.is_running
+        return going_away(self.app, self)
 
     def _injections_table(self) -> "DataTable[Any]":
         from textual.widgets import DataTable  # loaded by then: the table is built
