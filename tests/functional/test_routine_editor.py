@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Select
 
 from facecoach.config.paths import user_routines_dir
 from facecoach.routines.loader import RoutineLibrary, load_routine_file
+from facecoach.routines.model import Routine
 from facecoach.routines.zones import Zone
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
@@ -22,7 +23,17 @@ def config_dir() -> Path:
     return Path(os.environ["FACECOACH_CONFIG_DIR"])
 
 
-async def open_editor(app: FacecoachApp, pilot: Pilot[None], routine_id: str) -> None:
+def builtins_app(clock: FakeClock) -> FacecoachApp:
+    return FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
+
+
+def builtin(routine_id: str) -> Routine:
+    return RoutineLibrary.load(None).routines[routine_id].routine
+
+
+async def open_editor(
+    app: FacecoachApp, pilot: Pilot[None], routine_id: str
+) -> RoutineEditorScreen:
     await until(pilot, lambda: bool(app.screen.query("#routine-select")))
     home = app.screen
     assert isinstance(home, HomeScreen)
@@ -30,6 +41,9 @@ async def open_editor(app: FacecoachApp, pilot: Pilot[None], routine_id: str) ->
     home.query_one("#routine-select", Select).value = routine_id
     await pilot.press("e")
     await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+    editor = app.screen
+    assert isinstance(editor, RoutineEditorScreen)
+    return editor
 
 
 async def edit_selected_zone(pilot: Pilot[None], **values: str) -> None:
@@ -44,14 +58,12 @@ async def edit_selected_zone(pilot: Pilot[None], **values: str) -> None:
 def test_a_builtin_is_copied_changed_checked_as_you_go_and_saved_as_a_file(
     clock: FakeClock,
 ) -> None:
-    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
-    express = RoutineLibrary.load(None).routines["express"].routine
+    app = builtins_app(clock)
+    express = builtin("express")
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await open_editor(app, pilot, "express")
-            editor = app.screen
-            assert isinstance(editor, RoutineEditorScreen)
+            editor = await open_editor(app, pilot, "express")
             assert editor.query_one("#name", Input).value == f"My {express.name}"
             assert text_of(app, "#editor-check").startswith(f"✓ {len(express.zones)} zones")
 
@@ -89,7 +101,7 @@ def test_a_builtin_is_copied_changed_checked_as_you_go_and_saved_as_a_file(
 
 
 def test_leaving_the_editor_with_changes_asks_first(clock: FakeClock) -> None:
-    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
+    app = builtins_app(clock)
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -109,14 +121,12 @@ def test_the_zone_keys_work_as_the_editor_opens_and_cancel_takes_an_added_zone_b
 ) -> None:
     """The footer and the help line name a, x, g: they act at once (the name field would take
     them as letters), and Cancel on the zone `a` just added leaves the routine as it was."""
-    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
-    express = RoutineLibrary.load(None).routines["express"].routine
+    app = builtins_app(clock)
+    express = builtin("express")
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await open_editor(app, pilot, "express")
-            editor = app.screen
-            assert isinstance(editor, RoutineEditorScreen)
+            editor = await open_editor(app, pilot, "express")
             table = editor.query_one("#zones", DataTable)
             table.move_cursor(row=1)
             await pilot.press("a")
@@ -142,14 +152,12 @@ def test_the_zone_keys_work_as_the_editor_opens_and_cancel_takes_an_added_zone_b
 def test_a_repeated_a_adds_one_zone_and_one_dialog_asks_about_it(clock: FakeClock) -> None:
     """`a` typed twice before the dialog is up (a held key, typing ahead): one zone, which
     Cancel takes back out."""
-    app = FacecoachApp(make_companion(clock, library=RoutineLibrary.load(None)))
-    express = RoutineLibrary.load(None).routines["express"].routine
+    app = builtins_app(clock)
+    express = builtin("express")
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await open_editor(app, pilot, "express")
-            editor = app.screen
-            assert isinstance(editor, RoutineEditorScreen)
+            editor = await open_editor(app, pilot, "express")
             editor.action_add_zone()
             editor.action_add_zone()
             await until(pilot, lambda: isinstance(app.screen, ZoneDialog))
