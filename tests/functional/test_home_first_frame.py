@@ -160,7 +160,7 @@ class _Probe(SizedScreen[None]):
         super().__init__()
         self.first_styled_with: set[str] | None = None
 
-    def on_screen_resume(self) -> None:  # before Textual styles the screen, and its Resize
+    def on_mount(self) -> None:  # its widgets are mounted, and styled, by now; no Resize yet
         if self.first_styled_with is None:
             self.first_styled_with = set(self.classes)
 

@@ -1,4 +1,4 @@
-"""Work a screen leaves until the app's first frame is on the terminal."""
+"""Work a screen leaves until the app's first frame is on the terminal, and when it stops."""
 
 from collections.abc import Callable
 from typing import Any
