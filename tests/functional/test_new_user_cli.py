@@ -45,3 +45,28 @@ def test_stats_says_the_waiting_period_as_status_does(
     assert json.loads(out)["today_state"] == "wait"
     code, out, _ = facecoach(capsys, "status", "--format", "{state}")
     assert out == "wait\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--intro", "5/79"],
+            "The intro goal 5/79 counts over 79 days, longer than the 60-day intro phase it "
+            "belongs to; perhaps 5/7 was meant.",
+        ),
+        (
+            ["--intro-days", "5"],
+            "The intro goal 5/7 counts over 7 days, longer than the 5-day intro phase it belongs "
+            "to; give it at most 5 days.",
+        ),
+    ],
+)
+def test_program_refuses_a_goal_window_longer_than_its_phase(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """U3: `program --intro 5/79` (a typo of 5/7) is refused, saying why; nothing is saved."""
+    code, _, err = facecoach(capsys, "program", *args)
+    assert code == 1
+    assert err == f"facecoach: error: {said}\n"
+    assert not (isolated_dirs / "settings.toml").exists()

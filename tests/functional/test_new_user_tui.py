@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from facecoach.config.settings import load_settings
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.widgets.reserved import Card
-from tests.support.tui_support import make_companion, until
+from tests.support.tui_support import make_app, make_companion, until
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
 
@@ -48,3 +50,26 @@ def test_home_does_not_urge_a_session_during_the_waiting_period(clock: FakeClock
         assert f"until {last_day:%a %d %b}" in today
 
     run(FacecoachApp(companion), scenario)
+
+
+def test_settings_refuses_an_intro_goal_longer_than_the_intro(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """U3: a 9 typed into the first field makes the intro goal 5/79: refused, saying why."""
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("9", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)  # not saved: still there to correct
+        assert any(
+            "5/79 counts over 79 days, longer than the 60-day intro phase" in notice
+            and "perhaps 5/7 was meant" in notice
+            for notice in notices
+        ), notices
+
+    run(make_app(clock), scenario)
+    assert str(load_settings(isolated_dirs).program().phases[0].goal) == "5/7"
