@@ -6,14 +6,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from facecoach.config.settings import load_settings
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.dialogs import PreSessionChecks
+from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.widgets.reserved import Card
+from facecoach.tui.widgets.toggles import TickBox
 from tests.support.tui_support import make_app, make_companion, until
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
@@ -73,3 +77,34 @@ def test_settings_refuses_an_intro_goal_longer_than_the_intro(
 
     run(make_app(clock), scenario)
     assert str(load_settings(isolated_dirs).program().phases[0].goal) == "5/7"
+
+
+def test_enter_enter_enter_ticks_both_checks_and_starts(clock: FakeClock) -> None:
+    """U11: each Enter ticks a box and moves on; the third starts the session."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter")
+        assert [box.value for box in app.screen.query(TickBox)] == [True, False]
+        await pilot.press("enter")
+        assert [box.value for box in app.screen.query(TickBox)] == [True, True]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+
+    run(make_app(clock), scenario)
+
+
+def test_two_quick_enters_tick_both_checks(clock: FakeClock) -> None:
+    """U11: two Enters typed before the app draws again both count."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        checks = app.screen
+        for _ in range(2):  # queued together, no pause between them
+            app.post_message(events.Key("enter", "\r"))
+        await until(pilot, lambda: all(box.value for box in checks.query(TickBox)))
+        assert app.screen is checks  # ticked, not started: the third Enter starts
+
+    run(make_app(clock), scenario)
