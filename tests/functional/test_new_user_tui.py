@@ -108,3 +108,36 @@ def test_two_quick_enters_tick_both_checks(clock: FakeClock) -> None:
         assert app.screen is checks  # ticked, not started: the third Enter starts
 
     run(make_app(clock), scenario)
+
+
+def test_a_clock_standing_still_on_a_half_second_does_not_spin_the_session_screen(
+    clock: FakeClock,
+) -> None:
+    """Issue 32: on a half second of the time left the next change is 'as soon as the clock
+    moves'; a clock that does not move must not re-arm a 1 ms timer for ever."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        clock.advance(3.5)  # the time left is now on a half second, and stays there
+        ticks = 0
+        tick = screen.tick
+
+        def counted() -> None:
+            nonlocal ticks
+            ticks += 1
+            tick()
+
+        screen.tick = counted  # type: ignore[method-assign]
+        screen.tick()
+        for _ in range(5):
+            await pilot.pause()
+        # One wake-up on the boundary, then the longest wait (1 s); a spinning screen wakes
+        # every millisecond, hundreds of times.
+        assert ticks <= 4, ticks
+
+    run(make_app(clock), scenario)
