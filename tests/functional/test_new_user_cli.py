@@ -70,3 +70,18 @@ def test_program_refuses_a_goal_window_longer_than_its_phase(
     assert code == 1
     assert err == f"facecoach: error: {said}\n"
     assert not (isolated_dirs / "settings.toml").exists()
+
+
+@pytest.mark.parametrize("command", ["stats", "doctor"])
+def test_an_unknown_keymap_id_and_a_key_clash_are_warned_about(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """U10: `stats` and `doctor` warn as for any other settings problem."""
+    isolated_dirs.mkdir(parents=True)
+    (isolated_dirs / "settings.toml").write_text(
+        '[keymap]\n"home.bogus" = "z"\n"home.history" = "s"\n'
+    )
+    _, _, err = facecoach(capsys, command)
+    warnings = [line for line in err.splitlines() if line.startswith("facecoach: warning:")]
+    assert any("'home.bogus', which is not a key binding" in line for line in warnings), err
+    assert any("gives 's' to home.start and home.history" in line for line in warnings), err

@@ -1,21 +1,30 @@
 """The app as a new user met it in the second walk (issue 29): Pilot on a fake clock."""
 
 import asyncio
+import importlib
+import pkgutil
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.widgets import Select
 
+import facecoach.tui.screens
+from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
 from facecoach.config.settings import load_settings
+from facecoach.routines.loader import RoutineLibrary
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
-from facecoach.tui.screens.dialogs import PreSessionChecks
+from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
+from facecoach.tui.screens.summary import SummaryScreen
 from facecoach.tui.widgets.reserved import Card
 from facecoach.tui.widgets.toggles import TickBox
 from tests.support.tui_support import make_app, make_companion, until
@@ -141,3 +150,86 @@ def test_a_clock_standing_still_on_a_half_second_does_not_spin_the_session_scree
         assert ticks <= 4, ticks
 
     run(make_app(clock), scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+def test_a_long_summary_keeps_its_headline_on_screen_and_names_esc(
+    clock: FakeClock, builtin_library: RoutineLibrary, size: tuple[int, int]
+) -> None:
+    """U14: Full face (ten zones) stopped at once: the headline and the first zone are on
+    screen, not scrolled past; the footer names Esc."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
+        app.screen.query_one("#routine-select", Select).value = "full-face-15"
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.click("#yes")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.pause()
+        screen = app.screen
+        _, height = size
+        on_screen = {screen.get_widget_at(3, y)[0] for y in range(height)}
+        assert screen.query_one("#summary-outcome") in on_screen
+        assert screen.query_one("#summary-zones") in on_screen
+        assert screen.query_one("#home") in on_screen  # the way out, too
+        assert "escape" in {
+            key for key, active in screen.active_bindings.items() if active.binding.show
+        }
+
+    run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, size)
+
+
+def test_an_unknown_keymap_id_and_a_key_clash_are_named_in_the_app(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """U10: `home.bogus` and `home.history = "s"` (Start's key): the app says both."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text(
+        '[keymap]\n"home.bogus" = "z"\n"home.history" = "s"\n'
+    )
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: len(notices) >= 2)
+
+    app = make_app(clock)
+    app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+    run(app, scenario)
+    assert any("'home.bogus', which is not a key binding" in notice for notice in notices)
+    assert any(
+        "gives 's' to home.start and home.history on the home screen" in notice
+        for notice in notices
+    ), notices
+
+
+def test_the_keymap_table_is_the_apps_bindings() -> None:
+    """The command line checks keymaps against `config.keymap`: the app's ids and keys."""
+    classes: list[type[DOMNode]] = []
+    for module in pkgutil.iter_modules(facecoach.tui.screens.__path__):
+        loaded = importlib.import_module(f"facecoach.tui.screens.{module.name}")
+        classes += [
+            value
+            for value in vars(loaded).values()
+            if isinstance(value, type)
+            and issubclass(value, DOMNode)
+            and value.__module__ == loaded.__name__
+        ]
+    in_app: set[tuple[str, str]] = {
+        (binding.id, binding.key)
+        for cls in [FacecoachApp, *classes]
+        for binding in cls.__dict__.get("BINDINGS", [])
+        if isinstance(binding, Binding) and binding.id
+    }
+    in_table = {(name, key) for name, keys in APP_KEYS.items() for key in keys.split(",")} | {
+        (name, key)
+        for screen in SCREEN_KEYS.values()
+        for name, keys in screen.items()
+        for key in keys.split(",")
+    }
+    in_app_keys = {(name, key) for name, keys in in_app for key in keys.split(",")}
+    assert in_table == in_app_keys
