@@ -141,3 +141,21 @@ def test_no_bluetooth_is_said_in_words_once(
     assert "(no adapter, or no Bluetooth service answered)" in warning
     assert "Errno" not in result.stderr
     assert warning.count("timer alone") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["routine"], "unknown command 'routine'; did you mean 'routines'?"),
+        (["stat"], "unknown command 'stat'; did you mean 'stats'?"),
+        (["routines", "shw", "express"], "routines: unknown action 'shw'; did you mean 'show'?"),
+    ],
+)
+def test_a_mistyped_command_or_action_gets_a_suggestion(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """U19: 'did you mean' for commands and actions too, as for routine ids."""
+    code, out, err = facecoach(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"facecoach: error: {said}")
