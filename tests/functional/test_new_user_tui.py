@@ -12,7 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import Select
+from textual.widgets import Label, Select
 
 import facecoach.tui.screens
 from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
@@ -25,6 +25,7 @@ from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.screens.summary import SummaryScreen
+from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.reserved import Card
 from facecoach.tui.widgets.toggles import TickBox
 from tests.support.tui_support import make_app, make_companion, until
@@ -233,3 +234,26 @@ def test_the_keymap_table_is_the_apps_bindings() -> None:
     }
     in_app_keys = {(name, key) for name, keys in in_app for key in keys.split(",")}
     assert in_table == in_app_keys
+
+
+def test_the_zone_guide_pages_through_the_routines_zones(clock: FakeClock) -> None:
+    """U17: in a session of forehead and neck, 'Next zone' goes to the neck, then back."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, ZoneGuide))
+        titles = [str(app.screen.query_one("#guide-title", Label).render())]
+        for _ in range(2):
+            await pilot.press("right")
+            titles.append(str(app.screen.query_one("#guide-title", Label).render()))
+        assert titles == [
+            "Zone guide: Forehead (1 of 2 in this routine)",
+            "Zone guide: Neck (2 of 2 in this routine)",
+            "Zone guide: Forehead (1 of 2 in this routine)",
+        ]
+
+    run(make_app(clock), scenario)

@@ -200,7 +200,8 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         if index is None:
             return
         zone = self.draft.zones[index]
-        self.app.push_screen(ZoneGuide(zone.zone, zone.path or None))
+        stops = [(entry.zone, entry.path or None) for entry in self.draft.zones]
+        self.app.push_screen(ZoneGuide(zone.zone, zone.path or None, stops=stops, at=index))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit_zone()

@@ -389,7 +389,8 @@ class SessionScreen(SizedScreen[None]):
         index = step.zone_index if step is not None and step.zone_index is not None else 0
         entry = self.routine.zones[index]
         side = step.side if step is not None else None
-        self.app.push_screen(ZoneGuide(entry.zone, entry.path, side))
+        stops = [(zone.zone, zone.path) for zone in self.routine.zones]
+        self.app.push_screen(ZoneGuide(entry.zone, entry.path, side, stops=stops, at=index))
 
     def action_toggle_bell(self) -> None:
         terminal = self._terminal_channel()
