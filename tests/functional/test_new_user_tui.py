@@ -12,7 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import Label, Select
+from textual.widgets import Label, Select, Static
 
 import facecoach.tui.screens
 from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
@@ -22,12 +22,14 @@ from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
+from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.reserved import Card
 from facecoach.tui.widgets.toggles import TickBox
+from facecoach.wording.session import format_duration
 from tests.support.tui_support import make_app, make_companion, until
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
@@ -257,3 +259,26 @@ def test_the_zone_guide_pages_through_the_routines_zones(clock: FakeClock) -> No
         ]
 
     run(make_app(clock), scenario)
+
+
+def test_the_editor_says_that_settings_replace_every_zones_glides(
+    clock: FakeClock, isolated_dirs: Path, builtin_library: RoutineLibrary
+) -> None:
+    """U8: Settings' glide length 1 s and repeats 1: the editor gives the time it runs for."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text("glide_seconds = 1\nrepeats = 1\n")
+    companion = make_companion(clock, library=builtin_library)
+    express = companion.apply_preferences(builtin_library.routines["express"].routine)
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
+        app.screen.query_one("#routine-select", Select).value = "express"
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+        check = str(app.screen.query_one("#editor-check", Static).render())
+        assert (
+            f"It runs as {format_duration(express.total_seconds())}: your Settings (glide "
+            "length 1 s and repeats 1) replace every zone's." in check
+        ), check
+
+    run(FacecoachApp(companion), scenario)

@@ -145,11 +145,32 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         if isinstance(self.result, Routine):
             total = format_duration(self.result.total_seconds())
             zones = len(self.result.zones)
-            line.update(f"✓ {zones} zone{'s' if zones != 1 else ''}, {total} in all.")
+            text = f"✓ {zones} zone{'s' if zones != 1 else ''}, {total} in all."
+            line.update(text + self._settings_note(self.result))
             line.set_class(False, "error")
         else:
             line.update("✗ " + "\n✗ ".join(self.result))
             line.set_class(True, "error")
+
+    def _settings_note(self, routine: Routine) -> str:
+        """What Settings make of it: their glide length and repeats replace every zone's."""
+        settings = self.companion.settings
+        overrides = []
+        if settings.glide_seconds is not None:
+            overrides.append(f"glide length {settings.glide_seconds:g} s")
+        if settings.repeats is not None:
+            overrides.append(f"repeats {settings.repeats}")
+        if not overrides:
+            return ""
+        said = " and ".join(overrides)
+        try:
+            runs = self.companion.apply_preferences(routine)
+        except FacecoachError:
+            return f"\nYour Settings ({said}) do not fit it: it runs as written."
+        return (
+            f"\nIt runs as {format_duration(runs.total_seconds())}: your Settings ({said}) "
+            "replace every zone's."
+        )
 
     # --- typing in the routine's own fields ------------------------------------------------
 
