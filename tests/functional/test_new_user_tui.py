@@ -17,7 +17,7 @@ from textual.widgets import Label, Select, Static
 import facecoach.tui.screens
 from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
 from facecoach.config.settings import load_settings
-from facecoach.routines.loader import RoutineLibrary
+from facecoach.routines.loader import RoutineLibrary, load_routine_file
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
@@ -282,3 +282,23 @@ def test_the_editor_says_that_settings_replace_every_zones_glides(
         ), check
 
     run(FacecoachApp(companion), scenario)
+
+
+def test_a_copy_of_a_builtin_does_not_keep_its_description(
+    clock: FakeClock, isolated_dirs: Path, builtin_library: RoutineLibrary
+) -> None:
+    """U15: a copy of Express, saved, is not described as 'forehead, cheeks, jawline...'."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
+        app.screen.query_one("#routine-select", Select).value = "express"
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, RoutineEditorScreen))
+
+    run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario)
+    [saved] = (isolated_dirs / "routines").glob("*.toml")
+    copy = load_routine_file(saved)
+    express = builtin_library.routines["express"].routine
+    assert copy.description == f"A copy of {express.name}, made in the editor."

@@ -75,6 +75,9 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         self.draft = RoutineDraft.of(loaded.routine)
         if loaded.is_builtin:  # never changed in place: a copy, under a name of its own
             self.draft.name = f"My {loaded.routine.name}"[:80]
+            # The original's description says what its zones are; the copy's zones will not
+            # be those, and the editor has no field for it: a description that stays true.
+            self.draft.description = f"A copy of {loaded.routine.name}, made in the editor."
             self.draft.id = free_id(self.draft.name, companion.library.routines)
         self._saved = self.draft.data()
         self._zone_dialog_open = False  # from the key that asks for it until it is answered
