@@ -135,7 +135,6 @@ class GoalSchedule:
     def constant(cls, goal: Goal) -> "GoalSchedule":
         return cls(((0, goal),))
 
-
     def longest_goal(self) -> int:
         """The most days any goal of the schedule spans."""
         return max(goal.days for _, goal in self.changes)
