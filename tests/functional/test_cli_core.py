@@ -58,6 +58,8 @@ def on_a_terminal(
 ) -> tuple[int, str]:
     """`facecoach ARGS` on a real pseudo-terminal: each `[y/N]` prompt gets the next answer, or
     with `interrupt`, the first prompt gets Ctrl-C. Returns the exit code and all it printed."""
+    if sys.platform == "win32":
+        pytest.skip("a pseudo-terminal (os.openpty) is POSIX only")
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "facecoach", *args],
