@@ -60,6 +60,8 @@ def on_a_terminal(
     """`facecoach ARGS` on a real pseudo-terminal: each `[y/N]` or `[y/n]` prompt gets the next
     answer (b"\\x04" is Ctrl-D), or with `interrupt`, the first prompt gets Ctrl-C; a prompt
     past the last answer gets Ctrl-C too. Returns the exit code and all it printed."""
+    if sys.platform == "win32":
+        pytest.skip("a pseudo-terminal (os.openpty) is POSIX only")
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "facecoach", *args],

@@ -182,20 +182,19 @@ async def _run(
         runner = CoachRunner(live, EventWaiter())
         import asyncio
 
-        loop = asyncio.get_running_loop()
-        # Ctrl-C is the user's stop; a closed terminal (SIGHUP) and `kill` (SIGTERM) are not.
-        handlers = {
-            signal.SIGINT: lambda: _stop_on_ctrl_c(runner),
-            signal.SIGTERM: lambda: runner.request_stop(by_user=False),
-            signal.SIGHUP: lambda: runner.request_stop(by_user=False),
+        from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
+
+        # Ctrl-C is the user's stop; a closed terminal and `kill` are not.
+        handlers: dict[signal.Signals, Callable[[], object]] = {
+            signal.SIGINT: lambda: _stop_on_ctrl_c(runner)
         }
-        for signum, handler in handlers.items():
-            loop.add_signal_handler(signum, handler)
+        for signum in EXIT_SIGNALS:
+            handlers[signum] = lambda: runner.request_stop(by_user=False)
+        restore_signals = handle_on_loop(asyncio.get_running_loop(), handlers)
         try:
             await runner.run()
         finally:
-            for signum in handlers:
-                loop.remove_signal_handler(signum)
+            restore_signals()
         if not args.json and live.end_status is not None and not companion.counts_toward_goal(live):
             from facecoach.wording.session import NOT_COUNTED
 
