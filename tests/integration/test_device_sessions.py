@@ -207,9 +207,7 @@ def test_a_device_put_on_its_charger_while_its_link_is_down_ends_the_session_on_
     """Issue 28 F2: the charger's report went out while nobody listened; the device is asked
     for its state as soon as it is back, and the session ends as on any charger report."""
     clock = FakeClock()
-    companion = companion_with_device(
-        tmp_path, profile_id, clock, carrier, device_clock=loop_clock
-    )
+    companion = companion_with_device(tmp_path, profile_id, clock, carrier, device_clock=loop_clock)
     routine = companion.library.get("spot-forehead").routine
     problems: list[str] = []
 
