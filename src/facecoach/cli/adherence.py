@@ -432,7 +432,9 @@ def _export(args: argparse.Namespace) -> int:
     if args.output is None:
         # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
         # from a hostile note or name must not be run by the terminal.
-        sys.stdout.write(plain(text) if sys.stdout.isatty() else text)
+        # (A CSV row ends in CRLF: on a terminal that is a line break, not a control.)
+        shown = plain(text.replace("\r\n", "\n")) if sys.stdout.isatty() else text
+        sys.stdout.write(shown)
         return EXIT_OK
     try:
         args.output.write_text(text, encoding="utf-8")
