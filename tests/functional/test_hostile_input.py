@@ -1,0 +1,53 @@
+"""Hostile files and arguments (issue 28): each one is a message in words, never a traceback,
+and whatever else is there still works."""
+
+from pathlib import Path
+
+import pytest
+
+from facecoach.cli.main import EXIT_OK, main
+from tests.support.cli import QUICK
+
+# 1,000 arrays inside each other: 2 KB of TOML that Python's reader cannot follow.
+NESTED = "x = " + "[" * 1000 + "]" * 1000 + "\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("file", "command", "still_there"),
+    [
+        ("settings.toml", ["routines", "list"], "mine"),
+        ("devices.toml", ["routines", "list"], "mine"),
+        ("routines/nested.toml", ["routines", "list"], "mine"),
+        ("device_profiles/nested.toml", ["profiles", "list"], "reference-a"),
+    ],
+)
+def test_a_deeply_nested_toml_file_is_reported_and_the_others_still_load(
+    isolated_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    command: list[str],
+    still_there: str,
+) -> None:
+    """F7: RecursionError from the TOML reader crashed every command (settings, devices) or
+    every listing (a routine, a profile)."""
+    (isolated_dirs / "routines").mkdir(parents=True)
+    (isolated_dirs / "device_profiles").mkdir()
+    (isolated_dirs / "routines" / "mine.toml").write_text(
+        QUICK.replace('id = "quick"', 'id = "mine"')
+    )
+    (isolated_dirs / file).write_text(NESTED)
+    code, out, err = run(capsys, *command)
+    assert code == EXIT_OK
+    assert still_there in out
+    assert f"{Path(file).name}: nested too deeply" in err
+    assert "Traceback" not in err
+    if file == "devices.toml":
+        code, out, err = run(capsys, "devices", "list")
+        assert code == EXIT_OK
+        assert "nested too deeply" in err
