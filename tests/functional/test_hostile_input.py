@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach.cli.main import EXIT_OK, main
+from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
 from tests.support.cli import QUICK
 
 # 1,000 arrays inside each other: 2 KB of TOML that Python's reader cannot follow.
@@ -51,3 +51,25 @@ def test_a_deeply_nested_toml_file_is_reported_and_the_others_still_load(
         code, out, err = run(capsys, "devices", "list")
         assert code == EXIT_OK
         assert "nested too deeply" in err
+
+
+@pytest.mark.parametrize(
+    "text", ["{state:{state}}", "{streak:%}", "{streak:>999999999}", "{streak:.99999999999}"]
+)
+def test_status_refuses_a_format_it_cannot_print_or_that_prints_without_bound(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """F11: tracebacks, and 1 GB printed (1.9 GB resident) for {streak:>999999999}, from a
+    command a status bar runs every few seconds."""
+    code, out, err = run(capsys, "status", "--format", text)
+    assert code == EXIT_ERROR
+    assert out == ""
+    assert err.startswith("facecoach: error: --format has {")
+
+
+def test_status_keeps_alignment_and_widths_within_bounds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "status", "--format", "[{streak:>3}|{state:*^8}|{week:200}]")
+    assert code == EXIT_OK
+    assert out == "[  0|**due***|" + "0/5".ljust(200) + "]\n"
