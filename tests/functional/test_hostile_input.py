@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
+from facecoach.cli.main import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
 from tests.support.cli import QUICK
 
 # 1,000 arrays inside each other: 2 KB of TOML that Python's reader cannot follow.
@@ -13,7 +13,10 @@ NESTED = "x = " + "[" * 1000 + "]" * 1000 + "\n"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+    try:
+        code = main(list(args))
+    except SystemExit as exit:  # argparse's way out, with its message said
+        code = int(exit.code or 0)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -73,3 +76,30 @@ def test_status_keeps_alignment_and_widths_within_bounds(
     code, out, _ = run(capsys, "status", "--format", "[{streak:>3}|{state:*^8}|{week:200}]")
     assert code == EXIT_OK
     assert out == "[  0|**due***|" + "0/5".ljust(200) + "]\n"
+
+
+# What Python makes of `$(printf 'a\xff')` in a UTF-8 locale: the byte as a lone surrogate.
+NOT_UTF8 = "a\udcff"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["log", "express", "--note", NOT_UTF8],
+        ["skip", "2030-01-01", "--reason", NOT_UTF8],
+        ["log", "edit", "{id}", "--note", NOT_UTF8],
+    ],
+)
+def test_a_note_or_reason_that_is_not_utf8_is_refused_and_nothing_is_written(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """F12: UnicodeEncodeError from SQLite crashed log, skip and log edit."""
+    assert run(capsys, "log", "express", "--note", "kept")[0] == EXIT_OK
+    _, before, _ = run(capsys, "history")
+    session_id = before.splitlines()[1].split()[0]
+    code, _, err = run(capsys, *(part.replace("{id}", session_id) for part in command))
+    assert code == EXIT_USAGE
+    assert "is not UTF-8 text" in err
+    assert "Traceback" not in err
+    assert run(capsys, "history")[1] == before
+    assert "2030-01-01" not in run(capsys, "history", "--limit", "100")[1]
