@@ -76,3 +76,53 @@ def test_a_log_replaced_under_the_app_is_not_written_to_and_the_app_says_so(
 
     asyncio.run(run())
     assert sessions_in(aside) == 0  # nothing went into the file moved away
+
+
+# F3, U4. Writing a file the user names never destroys one ----------------------------------
+
+
+def logged_once(capsys: pytest.CaptureFixture[str], day: str = "2026-11-01") -> None:
+    assert main(["log", "lift-5", "--date", day, "--time", "08:00"]) == 0
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_an_existing_file_is_replaced_only_with_force(
+    command: str, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys)
+    target = tmp_path / "mine.txt"
+    target.write_text("my own notes\n")
+    write = ["export", "-o", str(target)] if command == "export" else ["backup", str(target)]
+    assert main(write) == 1
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert target.read_text() == "my own notes\n"
+    assert main([*write, "--force"]) == 0
+    assert target.read_bytes() != b"my own notes\n"
+
+
+@pytest.mark.parametrize("command", ["export", "backup"])
+@pytest.mark.parametrize("own", ["facecoach.db", "settings.toml", "backup"])
+def test_facecoachs_own_files_are_never_written_over_even_with_force(
+    command: str,
+    own: str,
+    data_dir: Path,
+    isolated_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    logged_once(capsys)
+    assert main(["program", "--goal", "3/7"]) == 0  # a settings file
+    logged_once(capsys, "2026-11-02")  # the second write of the day makes today's backup
+    targets = {
+        "facecoach.db": data_dir / "facecoach.db",
+        "settings.toml": isolated_dirs / "settings.toml",
+        "backup": next((data_dir / "backups").glob("facecoach-*.db")),
+    }
+    target = targets[own]
+    before = target.read_bytes()
+    write = ["export", "-o", str(target)] if command == "export" else ["backup", str(target)]
+    assert main([*write, "--force"]) == 1
+    assert "never written over" in capsys.readouterr().err
+    assert target.read_bytes() == before
+    assert main(["history"]) == 0
+    assert "2026-11-01" in capsys.readouterr().out

@@ -94,6 +94,8 @@ class Backups:
             target = self.folder / name
         elif target.is_dir():
             target = target / name
+        elif target.exists() and not target.is_file():
+            raise StoreError(f"{target} is not a regular file; a backup goes in a file or a folder")
         try:
             copy_database(self.database, target)
         except OSError as exc:
