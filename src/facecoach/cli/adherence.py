@@ -100,6 +100,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     export.add_argument(
         "--output", "-o", type=Path, help="file to write (default: standard output)"
     )
+    export.add_argument("--force", action="store_true", help="replace the output file if it exists")
     export.set_defaults(handler=_export)
 
     importer = commands.add_parser("import", help="add sessions from an export (idempotent)")
@@ -443,6 +444,10 @@ def _export(args: argparse.Namespace) -> int:
         if store is not None
         else empty_export()
     )
+    if args.output is not None:
+        from facecoach.cli.output_file import check_output_file
+
+        check_output_file(args.output, force=args.force)
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
         # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
