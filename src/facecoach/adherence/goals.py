@@ -65,6 +65,20 @@ class Phase:
     days: int | None
 
 
+def _window_too_long(phase: Phase) -> str:
+    """Why a phase cannot hold its goal, with the likely intended goal when a digit too many
+    looks like the cause ('5/79' for '5/7')."""
+    goal = phase.goal
+    reason = (
+        f"the {phase.name} goal {goal} counts over {goal.days} days, longer than the "
+        f"{phase.days}-day {phase.name} phase it belongs to"
+    )
+    shorter = str(goal.days)[:-1]
+    if shorter and goal.sessions <= int(shorter) <= (phase.days or 0):
+        return f"{reason}; perhaps {goal.sessions}/{shorter} was meant"
+    return f"{reason}; give it at most {phase.days} days"
+
+
 @dataclass(frozen=True, slots=True)
 class ProgramPosition:
     phase: Phase
@@ -92,6 +106,9 @@ class Program:
                 raise GoalError(
                     f"phase {phase.name!r} needs a length in days (only the last may go on)"
                 )
+        for phase in self.phases:
+            if phase.days is not None and phase.goal.days > phase.days:
+                raise GoalError(_window_too_long(phase))
 
     def position(self, start: date, day: date) -> ProgramPosition | None:
         """Where `day` falls in a program started on `start`; None before the start."""

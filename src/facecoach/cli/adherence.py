@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
     from facecoach.adherence.session_log import SessionRecord
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.companion.core import Companion
+    from facecoach.companion.day_status import DayStatus
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -166,14 +167,15 @@ def _parse_time(text: str) -> time:
 def _stats(args: argparse.Namespace) -> int:
     companion = _reading(args)
     stats = companion.stats_so_far()
+    day = companion.day_status()  # today's one state: the waiting period overrules the goal
     if args.json:
-        print(json.dumps(stats.to_json(), indent=2))
+        print(json.dumps({**stats.to_json(), "today_state": day.state}, indent=2))
         return EXIT_OK
-    print("\n".join(stats_lines(stats)))
+    print("\n".join(stats_lines(stats, day)))
     return EXIT_OK
 
 
-def stats_lines(stats: "AdherenceStats") -> list[str]:
+def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
     from facecoach.wording.adherence import (
         program_text,
         sessions_total_text,
@@ -183,8 +185,8 @@ def stats_lines(stats: "AdherenceStats") -> list[str]:
     )
     from facecoach.wording.session import format_duration
 
-    day = stats.today.strftime("%a %d %b")
-    lines = [f"Today ({day}): {today_text(stats)}"]
+    when = stats.today.strftime("%a %d %b")
+    lines = [f"Today ({when}): {today_text(day.state, day.waiting_until)}"]
     lines.append(f"Program: {program_text(stats)}; goal {stats.goal.describe()}")
     lines.append(f"Streak: {streak_text(stats)}")
     lines.append(f"Habit strength: {stats.strength:.0%}")
