@@ -86,7 +86,7 @@ class Capability(StrEnum):
     SKIN_CONTACT = "skin_contact"
 
 
-# Home Assistant's LOCAL_NAME_MIN_MATCH_LENGTH.
+# Home Assistant's LOCAL_NAME_MIN_MATCH_LENGTH: a name is looked up by its first 3 characters.
 LOCAL_NAME_LITERAL_START = 3
 
 
@@ -109,14 +109,15 @@ class Matcher(_Strict):
             raise ValueError("a matcher needs at least one key besides connectable")
         if self.manufacturer_data_start is not None and self.manufacturer_id is None:
             raise ValueError("manufacturer_data_start needs manufacturer_id")
-        if self.local_name is not None and (
-            len(self.local_name) < LOCAL_NAME_LITERAL_START
-            or any(c in "*?[" for c in self.local_name[:LOCAL_NAME_LITERAL_START])
+        if self.local_name is not None and any(
+            c in "*[" for c in self.local_name[:LOCAL_NAME_LITERAL_START]
         ):
-            # As Home Assistant requires: a broader pattern matches too many devices.
+            # Home Assistant's rule, to the letter (its `_local_name_to_index_key`): a pattern
+            # that starts with a wildcard matches too many devices. A shorter name, or a `?`
+            # there, it accepts (see `matching.py` for what such a pattern then matches).
             raise ValueError(
-                f"local_name must begin with {LOCAL_NAME_LITERAL_START} plain characters "
-                f"before any *, ? or [ (for example 'NFC*'), not {self.local_name!r}"
+                f"local_name may not have * or [ among its first {LOCAL_NAME_LITERAL_START} "
+                f"characters (for example 'NFC*', not {self.local_name!r})"
             )
         return self
 
