@@ -1,7 +1,6 @@
 """Frequency goals ("5 per 7 days") and programs made of phases."""
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,19 +151,6 @@ class GoalSchedule:
     @classmethod
     def constant(cls, goal: Goal) -> "GoalSchedule":
         return cls(((0, goal),))
-
-    def goals(self, days: Sequence[int]) -> list[Goal]:
-        """The goal on each of `days`, which are in increasing order."""
-        result: list[Goal] = []
-        changes = self.changes
-        index = 0
-        goal = changes[0][1]
-        for day in days:
-            while index + 1 < len(changes) and changes[index + 1][0] <= day:
-                index += 1
-                goal = changes[index][1]
-            result.append(goal)
-        return result
 
     def longest_goal(self) -> int:
         """The most days any goal of the schedule spans."""
