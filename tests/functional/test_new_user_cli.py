@@ -159,3 +159,15 @@ def test_a_mistyped_command_or_action_gets_a_suggestion(
     assert code == 2
     assert out == ""
     assert err.startswith(f"facecoach: error: {said}")
+
+
+def test_one_glide_is_said_in_the_singular(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """U20: with Repeats 1, `routines show` says '1 glide of 1 s', not '1 glides'."""
+    isolated_dirs.mkdir(parents=True)
+    (isolated_dirs / "settings.toml").write_text("glide_seconds = 1\nrepeats = 1\n")
+    code, out, _ = facecoach(capsys, "routines", "show", "express")
+    assert code == 0
+    assert "left then right: 1 glide of 1 s per side" in out
+    assert "1 glides" not in out
