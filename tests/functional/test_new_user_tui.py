@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, OptionList, Select, Static
 
 import facecoach.tui.screens
 from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
@@ -55,6 +56,12 @@ def chosen(app: FacecoachApp, routine_id: str) -> bool:
     except Exception:  # not there yet: the list is filled in after the first frame
         return False
     return True
+
+
+def first_match(app: FacecoachApp) -> str:
+    """The command palette's first result, or '' while it has none."""
+    results = app.screen.query_one(OptionList)
+    return str(results.get_option_at_index(0).prompt) if results.option_count else ""
 
 
 @pytest.fixture
@@ -308,3 +315,25 @@ def test_a_copy_of_a_builtin_does_not_keep_its_description(
     copy = load_routine_file(saved)
     express = builtin_library.routines["express"].routine
     assert copy.description == f"A copy of {express.name}, made in the editor."
+
+
+def test_the_palette_opens_the_routine_editor_and_speaks_this_apps_words(
+    clock: FakeClock,
+) -> None:
+    """U12: ctrl+p, 'edit', Enter opens the editor; Textual's own entries are not offered."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: chosen(app, "quick"))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Edit routine" in titles
+        assert "Maximize" not in titles
+        assert "Screenshot" not in titles
+        assert titles.count("Quit") == 1
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"edit")
+        await until(pilot, lambda: "Edit routine" in first_match(app))  # found in a worker
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+
+    run(make_app(clock), scenario)
