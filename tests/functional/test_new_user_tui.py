@@ -337,3 +337,18 @@ def test_the_palette_opens_the_routine_editor_and_speaks_this_apps_words(
         await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
 
     run(make_app(clock), scenario)
+
+
+def test_tab_on_home_stops_only_where_the_focus_shows(clock: FakeClock) -> None:
+    """U13: at 80x24 (Home fits), Tab goes between the routine list and Start, no third stop."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: chosen(app, "quick"))
+        stops = []
+        for _ in range(4):
+            await pilot.press("tab")
+            assert app.focused is not None
+            stops.append(app.focused.id)
+        assert set(stops) == {"routine-select", "start"}
+
+    run(make_app(clock), scenario)

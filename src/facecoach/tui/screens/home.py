@@ -51,6 +51,14 @@ TYPICAL: dict[str, tuple[str, ...]] = {
 }
 
 
+class ScrollWhenNeeded(VerticalScroll):
+    """A scrolling body that takes the focus (for its arrow keys) only when there is something
+    to scroll: a Tab stop that shows nothing and does nothing would look like a lost focus."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0 or self.max_scroll_x > 0
+
+
 class HomeScreen(SizedScreen[None]):
     DEFAULT_CSS = """
     #home-body { height: 1fr; }
@@ -100,7 +108,7 @@ class HomeScreen(SizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="home-body"):
+        with ScrollWhenNeeded(id="home-body"):
             with Grid(id="home-grid"):
                 # The first frame shows the cards before their numbers, each as tall as what
                 # it typically says will be at this width: nothing moves when they arrive.
