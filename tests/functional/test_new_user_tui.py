@@ -3,6 +3,8 @@
 import asyncio
 import importlib
 import pkgutil
+import shlex
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -350,5 +352,30 @@ def test_tab_on_home_stops_only_where_the_focus_shows(clock: FakeClock) -> None:
             assert app.focused is not None
             stops.append(app.focused.id)
         assert set(stops) == {"routine-select", "start"}
+
+    run(make_app(clock), scenario)
+
+
+def test_the_cue_command_says_it_runs_without_a_shell_and_has_one_name(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """U16: Settings says how the command runs; the session header calls it 'command' too."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text(f"on_cue = {shlex.quote(sys.executable)!r}\n")
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        hint = str(app.screen.query_one("#on-cue-hint", Static).render())
+        assert "without a shell" in hint
+        assert "sh -c" in hint
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SettingsScreen))
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await until(pilot, lambda: "command" in (app.screen.sub_title or ""))
+        assert "hook" not in (app.screen.sub_title or "")
 
     run(make_app(clock), scenario)
