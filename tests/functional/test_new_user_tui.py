@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 import facecoach.tui.screens
 from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
@@ -24,7 +24,8 @@ from facecoach.routines.loader import RoutineLibrary, load_routine_file
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
-from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
+from facecoach.tui.screens.dialogs import ConfirmDialog, NoteDialog, PreSessionChecks
+from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
@@ -33,7 +34,7 @@ from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.reserved import Card
 from facecoach.tui.widgets.toggles import TickBox
 from facecoach.wording.session import format_duration
-from tests.support.tui_support import make_app, make_companion, until
+from tests.support.tui_support import log_one_session, make_app, make_companion, until
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
 
@@ -379,3 +380,34 @@ def test_the_cue_command_says_it_runs_without_a_shell_and_has_one_name(
         assert "hook" not in (app.screen.sub_title or "")
 
     run(make_app(clock), scenario)
+
+
+def test_history_keeps_the_selection_after_a_note_and_the_delete_question_names_the_time(
+    clock: FakeClock,
+) -> None:
+    """U24: a note on the 2nd row leaves the 2nd row selected; delete asks with the time."""
+    companion = make_companion(clock)
+    log_one_session(companion, "quick", "Quick test")
+    log_one_session(companion, "quick", "Quick test", days_ago=1)
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        table = app.screen.query_one("#recent", DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        await pilot.press("down")
+        second = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note", Input).value = "evening"
+        await pilot.press("enter")
+        await until(pilot, lambda: str(table.get_row(second)[5]) == "✎")
+        assert table.cursor_row == 1
+        assert "Note: evening" in str(app.screen.query_one("#recent-detail", Static).render())
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = str(app.screen.query(Static).first().render())
+        started = (clock.now() - timedelta(days=1)).astimezone()
+        assert f"on {started:%a %d %b at %H:%M}?" in question, question
+
+    run(FacecoachApp(companion), scenario)
