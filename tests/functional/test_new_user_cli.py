@@ -171,3 +171,23 @@ def test_one_glide_is_said_in_the_singular(
     assert code == 0
     assert "left then right: 1 glide of 1 s per side" in out
     assert "1 glides" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--glide-seconds", "0"], "glide length must be at least 1 second"),
+        (["--glide-seconds", "0.001"], "glide length must be at least 1 second"),
+        (["--repeats", "2.5"], "not a whole number: '2.5'"),
+    ],
+)
+def test_the_same_rule_is_said_in_the_same_words(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """U22: 0 s and 0.001 s break one rule and are told so alike; a count that is not whole
+    is 'not a whole number', as for --limit."""
+    code, _, err = facecoach(capsys, "coach", "express", *args)
+    assert code in (1, 2)
+    assert said in err
+    assert "invalid int value" not in err
+    assert "more than 0" not in err

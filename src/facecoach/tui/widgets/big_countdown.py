@@ -3,8 +3,9 @@
 Each glyph is a 3x5 grid of pixels. A pixel is drawn 2 columns wide and 1 row tall (terminal
 cells are about twice as tall as wide, so it looks square), times the largest whole scale that
 fits the widget. Below five rows the countdown falls back to plain bold text, so it never
-disappears. A paused countdown is preceded by the pause sign in the same size, shaded: the state
-reads from the shape and texture, not from a colour (monochrome terminals, colour-blind users, `NO_COLOR`).
+disappears. A paused countdown is preceded by the pause sign in the same size, shaded: the
+state reads from the shape and texture, not from a colour (monochrome terminals, colour-blind
+users, `NO_COLOR`).
 """
 
 from rich.text import Text
