@@ -191,3 +191,10 @@ def test_the_same_rule_is_said_in_the_same_words(
     assert said in err
     assert "invalid int value" not in err
     assert "more than 0" not in err
+
+
+def test_a_skeleton_profile_id_has_no_double_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    """U25: 'Bluetooth device (battery only)' becomes bluetooth-device-battery-only."""
+    code, out, _ = facecoach(capsys, "devices", "--simulate", "inspect", "5A:1D:00:00:00:01")
+    assert code == 0
+    assert 'id = "bluetooth-device-battery-only"' in out

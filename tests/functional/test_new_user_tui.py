@@ -52,6 +52,10 @@ def card_text(app: FacecoachApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Card).render()).replace("\n", " ")
 
 
+def text(app: FacecoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
 def chosen(app: FacecoachApp, routine_id: str) -> bool:
     """Chooses `routine_id` on Home once the routine list has it."""
     try:
@@ -409,5 +413,18 @@ def test_history_keeps_the_selection_after_a_note_and_the_delete_question_names_
         question = str(app.screen.query(Static).first().render())
         started = (clock.now() - timedelta(days=1)).astimezone()
         assert f"on {started:%a %d %b at %H:%M}?" in question, question
+
+    run(FacecoachApp(companion), scenario)
+
+
+def test_after_a_session_today_home_suggests_a_routine_for_next_time(clock: FakeClock) -> None:
+    """U25: 'Done for today' and 'Suggested today' together read as a contradiction."""
+    companion = make_companion(clock)
+    log_one_session(companion, "quick", "Quick test")
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: "Done for today" in card_text(app, "#today-card"))
+        await until(pilot, lambda: "Suggested" in text(app, "#routine-detail"))
+        assert "Suggested next time:" in text(app, "#routine-detail")
 
     run(FacecoachApp(companion), scenario)

@@ -101,6 +101,7 @@ class HomeScreen(SizedScreen[None]):
         super().__init__()
         self.companion = companion
         self._suggested_id: str | None = None
+        self._done_today = False  # a counted session today: the suggestion is for next time
         self._start_requested = False  # `s` pressed before the routine list was there
         self._filled_in = False
         self._select_next: str | None = None  # a routine to choose when Home comes back
@@ -236,7 +237,7 @@ class HomeScreen(SizedScreen[None]):
 
     def _show_today(self, dashboard: "Dashboard") -> None:
         # Loaded with the numbers, after the first frame (the stats are no part of it).
-        from facecoach.adherence.stats import TodayState
+        from facecoach.adherence.stats import DayState, TodayState
         from facecoach.wording.adherence import (
             program_text,
             sentence,
@@ -249,6 +250,7 @@ class HomeScreen(SizedScreen[None]):
 
         stats = dashboard.stats
         day = dashboard.day
+        self._done_today = day is not None and day.state is DayState.DONE
         today = self.query_one("#today-card", Card)
         streak = self.query_one("#streak-card", Card)
         week = self.query_one("#week-card", Card)
@@ -311,8 +313,9 @@ class HomeScreen(SizedScreen[None]):
             detail.update("")
             return
         zones = ", ".join(dict.fromkeys(zone.lower() for zone in routine.zones))
+        when = "next time" if self._done_today else "today"
         why = (
-            "Suggested today: facecoach rotates routines, as varying the treatment is the "
+            f"Suggested {when}: facecoach rotates routines, as varying the treatment is the "
             "usual advice. "
             if routine.id == self._suggested_id
             else ""
