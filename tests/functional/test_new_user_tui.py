@@ -87,6 +87,9 @@ def test_home_does_not_urge_a_session_during_the_waiting_period(clock: FakeClock
         assert "due" not in today
         last_day = clock.now().date() + timedelta(days=6)
         assert f"until {last_day:%a %d %b}" in today
+        # Nor suggests a routine for today (U25).
+        await until(pilot, lambda: "Suggested" in text(app, "#routine-detail"))
+        assert "Suggested next time:" in text(app, "#routine-detail")
 
     run(FacecoachApp(companion), scenario)
 

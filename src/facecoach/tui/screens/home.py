@@ -101,7 +101,8 @@ class HomeScreen(SizedScreen[None]):
         super().__init__()
         self.companion = companion
         self._suggested_id: str | None = None
-        self._done_today = False  # a counted session today: the suggestion is for next time
+        # Done today, or the waiting period after an injection: the suggestion is for next time.
+        self._suggest_next_time = False
         self._start_requested = False  # `s` pressed before the routine list was there
         self._filled_in = False
         self._select_next: str | None = None  # a routine to choose when Home comes back
@@ -250,7 +251,7 @@ class HomeScreen(SizedScreen[None]):
 
         stats = dashboard.stats
         day = dashboard.day
-        self._done_today = day is not None and day.state is DayState.DONE
+        self._suggest_next_time = day is not None and day.state in (DayState.DONE, DayState.WAIT)
         today = self.query_one("#today-card", Card)
         streak = self.query_one("#streak-card", Card)
         week = self.query_one("#week-card", Card)
@@ -313,7 +314,7 @@ class HomeScreen(SizedScreen[None]):
             detail.update("")
             return
         zones = ", ".join(dict.fromkeys(zone.lower() for zone in routine.zones))
-        when = "next time" if self._done_today else "today"
+        when = "next time" if self._suggest_next_time else "today"
         why = (
             f"Suggested {when}: facecoach rotates routines, as varying the treatment is the "
             "usual advice. "
