@@ -78,7 +78,8 @@ BAD_INPUTS = {
     "zero glide override": (
         ["coach", "express", "--glide-seconds", "0"],
         None,
-        "cannot apply --glide-seconds/--repeats: glide length must be more than 0 seconds.",
+        "cannot apply --glide-seconds/--repeats: glide length must be at least 1 second: "
+        "nobody glides a device across the face in 0 s.",
     ),
     "a glide of a millisecond": (
         ["coach", "express", "--glide-seconds", "0.001"],
