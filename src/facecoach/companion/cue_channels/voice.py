@@ -112,6 +112,8 @@ def render_speech(engine: SpeechEngine, phrase: str, rate: int, voice: str | Non
     if done.returncode != 0 or len(done.stdout) <= _WAV_HEADER:
         first = done.stderr.decode(errors="replace").strip().splitlines()
         detail = f": {first[0]}" if first else ""
+        if done.returncode == 0:  # it says it succeeded, but gave nothing to play
+            raise SpeechError(f"{engine.name} gave no speech to play (no WAV audio{detail})")
         raise SpeechError(f"{engine.name} failed (exit status {done.returncode}{detail})")
     return _with_true_length(done.stdout)
 
