@@ -12,11 +12,11 @@ import pytest
 
 from facecoach.adherence.session_log import SessionLog
 from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
-from facecoach.companion.bluetooth_check import check_bluetooth
 from facecoach.companion.day_status import DayState, DayStatus
 from facecoach.companion.reminders import ReminderMemory, decide
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
+from facecoach.system.bluetooth import check_bluetooth
 from tests.support.cli import facecoach
 from tests.support.dbus_mocks import Notified, bluez, needs_dbus_daemon, private_bus
 
@@ -204,7 +204,7 @@ def test_bluetooth_check_follows_bluez_on_the_system_bus(system_bus: str) -> Non
 def test_without_a_system_bus_bluetooth_says_so_and_points_to_simulate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from facecoach.companion import bluetooth_check
+    from facecoach.system import bluetooth as bluetooth_check
 
     monkeypatch.delenv("DBUS_SYSTEM_BUS_ADDRESS", raising=False)
     monkeypatch.setattr(bluetooth_check, "SYSTEM_BUS_SOCKET", Path("/nonexistent/socket"))
