@@ -342,7 +342,7 @@ def test_a_bus_that_is_not_there_is_a_clear_message(monkeypatch: pytest.MonkeyPa
 
 
 def test_notification_text_is_not_read_as_markup() -> None:
-    from facecoach.companion.cue_channels.desktop import _escaped
+    from facecoach.system.notifications import _escaped
 
     assert _escaped("Lift & tone <b>5</b>") == "Lift &amp; tone &lt;b&gt;5&lt;/b&gt;"
 
