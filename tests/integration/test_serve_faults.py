@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from facecoach.devices.errors import DeviceError
+from facecoach.devices.protocol.codec import FrameCodec
+from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.bumble.serve import START_TIMEOUT, serve
 from facecoach.devices.simulator.device import SimulatedDevice
+from facecoach.devices.simulator.firmware import KEPT_COMMANDS
 from tests.support.virtual_time import run_virtual
 
 PROFILE = load_registry().get("reference-a")
@@ -93,3 +96,17 @@ def test_serve_on_dev_zero_says_it_is_no_controller_and_exits(tmp_path: Path) ->
     assert result.stderr.startswith(
         "facecoach: error: The controller behind 'file:/dev/zero' did not start"
     )
+
+
+def test_a_served_device_keeps_only_its_latest_commands() -> None:
+    """Issue 31 item 7: every decoded command was kept for serve's whole life (+5 MB over 250
+    reconnect rounds). Each write still says what it held."""
+    served = device()
+    codec = FrameCodec(PROFILE)
+    for sequence in range(3 * KEPT_COMMANDS):
+        frame = codec.encode_command(CommandName.QUERY_STATUS, {}, sequence & 0xFF)
+        outcome = served.write(frame)
+        assert [command.sequence for command in outcome.understood] == [sequence & 0xFF]
+    assert len(served.firmware.received) == KEPT_COMMANDS
+    assert served.firmware.received.total == 3 * KEPT_COMMANDS
+    assert served.firmware.received[-1].sequence == (3 * KEPT_COMMANDS - 1) & 0xFF

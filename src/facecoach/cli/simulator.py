@@ -109,9 +109,16 @@ def _serve(args: argparse.Namespace) -> int:
     def report(text: str) -> None:
         say(f"{time.strftime('%H:%M:%S')} {text}")
 
+    def said(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        # Whatever fails in a callback as serve ends (a central writing at Ctrl-C) is one line,
+        # not a traceback: serve itself says its errors this way while it runs.
+        error = context.get("exception")
+        report(f"error: {error or context.get('message') or 'in the event loop'}")
+
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        loop.set_exception_handler(said)  # kept until the loop is closed, after serve
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
