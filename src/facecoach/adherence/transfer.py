@@ -396,17 +396,25 @@ def _parse_zones(cell: str, source: str, line: int) -> list[dict[str, Any]]:
 
 
 def import_data(store: SessionLog, export: ExportFile) -> tuple[int, int]:
-    """Add the sessions the log does not have yet, all of them or none (one transaction);
-    returns (added, already there)."""
+    """Add the sessions the log does not have yet (in short transactions: see
+    `SessionLog.import_records`); returns (added, already there)."""
     records = [
         (
             # The store turns an imported "in_progress" session into "partial".
             SessionRecord(
                 id=0,
                 **_shared_fields(session),
-                zones=tuple(ZoneRecord(**z.model_dump(mode="json")) for z in session.zones),
+                # Field by field (the names are the same): a model_dump per glide costs an
+                # import of many sessions several times its database work.
+                zones=tuple(
+                    ZoneRecord(*(getattr(z, name) for name in ZoneRecord._fields))
+                    for z in session.zones
+                ),
             ),
-            [GlideRecord(**g.model_dump(mode="json")) for g in session.glides],
+            [
+                GlideRecord(*(getattr(g, name) for name in GlideRecord._fields))
+                for g in session.glides
+            ],
         )
         for session in export.sessions
     ]
