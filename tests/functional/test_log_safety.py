@@ -263,3 +263,26 @@ def test_importing_many_sessions_on_one_day_is_quick_and_counts_them_right(
     # And importing it again adds nothing.
     assert main(["import", str(export)]) == 0
     assert "Imported 0 new sessions; 1500 were already" in capsys.readouterr().out
+
+
+# F5. A stray file named like a backup is left alone ---------------------------------------
+
+
+def test_a_file_named_like_a_backup_but_not_one_is_left_alone(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys, "2026-11-01")
+    stray = data_dir / "backups" / "facecoach-20269999-999999.db"
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"not ours")
+    assert main(["log", "lift-5", "--date", "2026-11-02", "--time", "08:00"]) == 0
+    assert main(["skip", "2026-11-03", "--reason", "travel"]) == 0
+    export = tmp_path / "e.json"
+    assert main(["export", "-o", str(export)]) == 0
+    assert main(["import", str(export)]) == 0
+    capsys.readouterr()
+    assert main(["backup", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "1 backup." in listed
+    assert "20269999" not in listed
+    assert stray.read_bytes() == b"not ours"

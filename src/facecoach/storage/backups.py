@@ -77,7 +77,10 @@ class Backups:
             for path in self.folder.iterdir():
                 match = _NAME.match(path.name)
                 if match and path.is_file():
-                    made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    try:
+                        made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    except ValueError:  # named like one (20269999-999999), but not one of ours
+                        continue
                     found.append(Backup(path, made))
         return sorted(found, key=lambda backup: backup.made, reverse=True)
 
