@@ -286,3 +286,70 @@ def test_a_file_named_like_a_backup_but_not_one_is_left_alone(
     assert "1 backup." in listed
     assert "20269999" not in listed
     assert stray.read_bytes() == b"not ours"
+
+
+# F10. A damaged log is said to be damaged, and never written into -------------------------
+
+
+def digest(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def edited_by_another_tool(database: Path, *statements: str) -> None:
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    other.execute("PRAGMA writable_schema = ON")
+    for statement in statements:
+        other.execute(statement)
+    other.close()
+
+
+DAMAGE = {
+    "schema not UTF-8": "UPDATE sqlite_master SET sql = CAST(CAST(sql AS BLOB) || X'FF' AS TEXT)"
+    " WHERE name = 'skip_days'",
+    "time 'garbage'": "UPDATE sessions SET started_utc = 'garbage'",
+    "time 0001-01-01": "UPDATE sessions SET started_utc = '0001-01-01'",
+    "time in year 1 with an offset": "UPDATE sessions SET ended_utc = '0001-01-01T00:00+14:00'",
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+@pytest.mark.parametrize(
+    "command",
+    [["history"], ["export"], ["log", "lift-5", "--date", "2026-11-05"], ["backup"]],
+    ids=" ".join,
+)
+def test_a_damaged_log_is_a_message_not_a_traceback(
+    damage: str, command: list[str], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys, "2026-11-01")
+    database = data_dir / "facecoach.db"
+    edited_by_another_tool(database, damage)
+    before = digest(database)
+    outcome = main(command)
+    err = capsys.readouterr().err
+    if damage.startswith("UPDATE sessions") and command[0] == "backup":
+        assert outcome == 0  # a value SQLite keeps well: the copy is as good as the log
+        return
+    assert outcome == 1
+    assert "is damaged" in err
+    assert digest(database) == before
+
+
+def test_damage_only_the_full_check_finds_is_never_written_into(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys, "2026-11-01")
+    logged_once(capsys, "2026-11-02")  # today's backup, and with it today's full check, made
+    database = data_dir / "facecoach.db"
+    assert list((data_dir / "backups").glob("facecoach-*.db"))
+    # An index out of step with its table: SQLite's quick check does not look at that.
+    edited_by_another_tool(
+        database,
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX sessions_started ON sessions (routine_id)'"
+        " WHERE name = 'sessions_started'",
+    )
+    before = digest(database)
+    assert main(["log", "lift-5", "--date", "2026-11-03", "--time", "08:00"]) == 1
+    assert "missing from index sessions_started" in capsys.readouterr().err
+    assert digest(database) == before

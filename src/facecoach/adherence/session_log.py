@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
@@ -297,7 +297,8 @@ class SessionLog:
             "SELECT at_utc, kind, detail FROM session_events WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
-        return [(parse_utc(at), kind, detail) for at, kind, detail in rows]
+        with self.database.decoding():
+            return [(parse_utc(at), kind, detail) for at, kind, detail in rows]
 
     def finish_session(
         self, session_id: int, *, status: RecordStatus, ended: datetime, active_seconds: float
@@ -376,7 +377,8 @@ class SessionLog:
 
     def skip_days(self) -> dict[date, str]:
         rows = self.database.read("SELECT day, reason FROM skip_days ORDER BY day")
-        return {date.fromisoformat(day): reason for day, reason in rows}
+        with self.database.decoding():
+            return {date.fromisoformat(day): reason for day, reason in rows}
 
     # --- reading -------------------------------------------------------------------------
 
@@ -421,6 +423,16 @@ class SessionLog:
         zone_rows = (
             self._zones_for([row[0] for row in rows], all_sessions=whole_log) if with_zones else {}
         )
+        with self.database.decoding():
+            return self._decoded(rows, zone_rows, with_zones=with_zones)
+
+    def _decoded(
+        self,
+        rows: list[tuple[Any, ...]],
+        zone_rows: dict[int, list[ZoneRecord]],
+        *,
+        with_zones: bool,
+    ) -> list[SessionRecord]:
         records = []
         for row in rows:
             status = RecordStatus(row[10])
