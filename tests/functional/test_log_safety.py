@@ -353,3 +353,28 @@ def test_damage_only_the_full_check_finds_is_never_written_into(
     assert main(["log", "lift-5", "--date", "2026-11-03", "--time", "08:00"]) == 1
     assert "missing from index sessions_started" in capsys.readouterr().err
     assert digest(database) == before
+
+
+# F15. An import file csv cannot read is a message ------------------------------------------
+
+UNREADABLE_IMPORTS = {
+    "a field over 128 KiB": "kind,uid,note\r\nsession,x," + "a" * (129 * 1024) + "\r\n",
+    "a JSON list": '[{"format": "facecoach-export"}]',
+    "a long JSON string": '"' + "a" * (200 * 1024) + '"',
+    "a stray quote": 'kind,uid\r\nsession,"a\r\n"b"c\r\n',
+}
+
+
+@pytest.mark.parametrize("text", UNREADABLE_IMPORTS.values(), ids=UNREADABLE_IMPORTS.keys())
+def test_an_import_file_that_cannot_be_read_is_a_message(
+    text: str, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys)
+    before = digest(data_dir / "facecoach.db")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text)
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"facecoach: error: {bad}")
+    assert "Traceback" not in err
+    assert digest(data_dir / "facecoach.db") == before

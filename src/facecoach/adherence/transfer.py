@@ -341,7 +341,13 @@ def parse_export(text: str, source: str) -> ExportFile:
             except json.JSONDecodeError as exc:
                 raise ExportFileError(source, [f"invalid JSON: {exc}"]) from None
             return ExportFile.model_validate(data)
+        if stripped.startswith("["):
+            raise ExportFileError(
+                source, ["a JSON list; a facecoach export is one JSON object ({...})"]
+            )
         return ExportFile.model_validate(_csv_to_data(text, source))
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote
+        raise ExportFileError(source, [f"not a facecoach CSV export ({exc})"]) from None
     except ValidationError as exc:
         raise ExportFileError(source, describe_validation_error(exc)) from None
     except RecursionError:
