@@ -378,3 +378,89 @@ def test_an_import_file_that_cannot_be_read_is_a_message(
     assert err.startswith(f"facecoach: error: {bad}")
     assert "Traceback" not in err
     assert digest(data_dir / "facecoach.db") == before
+
+
+# F13. Paths the file system cannot take are messages ---------------------------------------
+
+LONG = "x" * 300  # one name over the 255 bytes file systems allow
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--data-dir", "~nosuchuser-facecoach/x", "history"],
+        ["--data-dir", "{tmp}/" + LONG, "history"],
+        ["--data-dir", "{tmp}/" + LONG, "log", "lift-5"],
+        ["backup", "{tmp}/" + LONG],
+        ["restore", "{tmp}/" + LONG],
+        ["profiles", "learn", "{tmp}/" + LONG],
+        ["profiles", "learn", ""],
+    ],
+    ids=[
+        "unknown ~user",
+        "long data dir read",
+        "long data dir write",
+        "backup",
+        "restore",
+        "learn long",
+        "learn empty",
+    ],
+)
+def test_a_path_the_system_cannot_take_is_a_message(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys)
+    outcome = main([word.replace("{tmp}", str(tmp_path)) for word in command])
+    err = capsys.readouterr().err
+    assert outcome == 1
+    assert err.startswith("facecoach: error:")
+    assert "Traceback" not in err
+
+
+# F16. A backups folder that is not one, a folder that cannot be written -----------------
+
+
+def not_a_folder(path: Path, kind: str) -> None:
+    if kind == "file":
+        path.write_text("mine")
+    elif kind == "dangling link":
+        path.symlink_to(path.with_name("gone"))
+    else:
+        make_fifo = getattr(os, "mkfifo", None)
+        if make_fifo is None:
+            pytest.skip("no named pipes here")
+        make_fifo(path)
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling link", "pipe"])
+def test_a_backups_folder_that_is_not_a_folder_is_a_message(
+    kind: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys)
+    not_a_folder(data_dir / "backups", kind)
+    assert main(["backup"]) == 1
+    assert "is not a folder" in capsys.readouterr().err
+    # Writing still works without the day's backup.
+    assert main(["log", "lift-5", "--date", "2026-11-02", "--time", "08:00"]) == 0
+    assert main(["backup", "list"]) == 0
+    assert "No backups yet" in capsys.readouterr().out
+    assert (data_dir / "backups").is_symlink() or not (data_dir / "backups").is_dir()
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0,
+    reason="root ignores file permissions (and a folder's mode is POSIX only)",
+)
+def test_restore_into_a_read_only_folder_is_a_message_and_changes_nothing(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys)
+    assert main(["backup", str(tmp_path / "b.db")]) == 0
+    before = digest(data_dir / "facecoach.db")
+    data_dir.chmod(0o500)
+    try:
+        assert main(["restore", str(tmp_path / "b.db")]) == 1
+        assert "your log was not changed" in capsys.readouterr().err
+    finally:
+        data_dir.chmod(0o700)
+    assert digest(data_dir / "facecoach.db") == before

@@ -93,7 +93,15 @@ class Backups:
             check_database_file(self.database, full=True)
         name = f"facecoach-{now.astimezone(UTC).strftime(_STAMP)}.db"
         if target is None:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if (self.folder.exists() or self.folder.is_symlink()) and not self.folder.is_dir():
+                raise StoreError(
+                    f"{self.folder} is not a folder (a file, a pipe or a broken link), so no "
+                    "backup can be kept there; move it away and facecoach makes the folder."
+                )
+            try:
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot make the folder {self.folder}: {exc.strerror}") from None
             target = self.folder / name
         elif target.is_dir():
             target = target / name
@@ -143,10 +151,27 @@ class Backups:
             stamp = now.astimezone(UTC).strftime(_STAMP)
             aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
             incoming = self.database.with_name(f".{self.database.name}.restoring")
-            copy_database(backup, incoming)  # the copy first: nothing moves if it fails
-            if self.database.exists():
-                copy_or_move_aside(self.database, aside)
-            os.replace(incoming, self.database)
+            try:
+                copy_database(backup, incoming)  # the copy first: nothing moves if it fails
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot write in {self.database.parent} ({exc.strerror}); your log was not "
+                    "changed. Check the folder's permissions."
+                ) from None
+            moved = False
+            try:
+                if self.database.exists():
+                    copy_or_move_aside(self.database, aside)
+                    moved = True
+                os.replace(incoming, self.database)
+            except OSError as exc:
+                if moved:  # put the log back as it was
+                    copy_or_move_aside(aside, self.database)
+                incoming.unlink(missing_ok=True)
+                raise StoreError(
+                    f"cannot put the backup in place in {self.database.parent} "
+                    f"({exc.strerror}); your log was not changed."
+                ) from None
         return aside
 
 
