@@ -464,3 +464,24 @@ def test_restore_into_a_read_only_folder_is_a_message_and_changes_nothing(
     finally:
         data_dir.chmod(0o700)
     assert digest(data_dir / "facecoach.db") == before
+
+
+# U9. Restoring a file that is no backup says so, not the advice for a broken log ----------
+
+
+@pytest.mark.parametrize(
+    "content", [b"garbage\n", b"SQLite format 3\x00" + bytes(200)], ids=["text", "broken sqlite"]
+)
+def test_restoring_a_file_that_is_not_a_backup_says_so(
+    content: bytes, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys)
+    before = digest(data_dir / "facecoach.db")
+    fake = tmp_path / "g.db"
+    fake.write_bytes(content)
+    assert main(["restore", str(fake)]) == 1
+    err = capsys.readouterr().err
+    assert f"{fake} is not a facecoach backup" in err
+    assert "your log was not changed" in err
+    assert "mv " not in err  # the advice for a broken main log is not for this
+    assert digest(data_dir / "facecoach.db") == before

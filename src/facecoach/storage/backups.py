@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from facecoach.storage.database import (
+    ForeignFileError,
     StoreError,
     check_database_file,
     read_only_uri,
@@ -136,7 +137,12 @@ class Backups:
         """Puts `backup` in the database's place; the current file is kept aside first.
         Returns where the current file went."""
         # A backup must itself be an intact facecoach database before anything is moved.
-        check_database_file(backup, full=True)
+        try:
+            check_database_file(backup, full=True)
+        except ForeignFileError as exc:
+            raise StoreError(
+                f"{backup} is not a facecoach backup ({exc.reason}); your log was not changed."
+            ) from None
         with RestoreLease(self.database) as holders:
             if holders.sessions:
                 raise StoreError(

@@ -41,6 +41,15 @@ class StoreError(FacecoachError):
     """The facecoach database cannot be opened, read or written."""
 
 
+class ForeignFileError(StoreError):
+    """A file that is not a usable facecoach database (another program's, damaged, not
+    SQLite at all); `reason` says which, for callers that word it for their own case."""
+
+    def __init__(self, path: Path, reason: str, message: str | None = None) -> None:
+        super().__init__(message or foreign_message(path, reason))
+        self.reason = reason
+
+
 class CheckLevel(StrEnum):
     """How thoroughly a file was found sound: `quick` (SQLite's quick check: pages and
     records) or `full` (its integrity check: every index against its table too)."""
@@ -129,7 +138,7 @@ class Database:
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
             ).fetchone()[0]
             if app_id != APPLICATION_ID and (app_id != 0 or tables):
-                raise StoreError(foreign_message(self.path, "it is another program's database"))
+                raise ForeignFileError(self.path, "it is another program's database")
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the session log at {self.path} was written by a newer facecoach "
@@ -140,7 +149,7 @@ class Database:
             if tables and level is None:
                 problem = self._db.execute("PRAGMA quick_check").fetchone()[0]
                 if problem != "ok":
-                    raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
+                    raise ForeignFileError(self.path, f"it is damaged ({problem})")
             # Damage the quick check cannot see (an index out of step with its table) is
             # looked for before this process first writes, unless the file is as facecoach
             # left it after the full check: a write into a damaged file spreads the damage.
@@ -209,8 +218,8 @@ class Database:
         try:
             yield
         except (ValueError, TypeError, OverflowError) as exc:
-            raise StoreError(
-                foreign_message(self.path, f"it is damaged (a stored value is wrong: {exc})")
+            raise ForeignFileError(
+                self.path, f"it is damaged (a stored value is wrong: {exc})"
             ) from None
 
     def check_integrity(self) -> None:
@@ -219,7 +228,7 @@ class Database:
         with self._lock, translate_errors(self.path):
             problem = self._db.execute("PRAGMA integrity_check").fetchone()[0]
         if problem != "ok":
-            raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
+            raise ForeignFileError(self.path, f"it is damaged ({problem})")
         self._fully_checked = True
 
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
@@ -259,18 +268,19 @@ def read_only_uri(path: Path) -> str:
 def check_database_file(path: Path, *, full: bool = False) -> None:
     """Refuses a file that is not an intact facecoach database, without changing it."""
     if not path.is_file():
-        raise StoreError(f"{path} is not a file")
+        raise ForeignFileError(path, "it is not a file", f"{path} is not a file")
     _check_existing_file(path)
     with translate_errors(path):
         connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
-                raise StoreError(f"{path} is not a facecoach session log")
+                reason = "it is not a facecoach session log"
+                raise ForeignFileError(path, reason, f"{path} is not a facecoach session log")
             check = "integrity_check" if full else "quick_check"
             problem = connection.execute(f"PRAGMA {check}").fetchone()[0]
             if problem != "ok":
-                raise StoreError(foreign_message(path, f"it is damaged ({problem})"))
+                raise ForeignFileError(path, f"it is damaged ({problem})")
         finally:
             connection.close()
 
@@ -360,14 +370,18 @@ def _check_existing_file(path: Path) -> None:
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a session log")
     if not path.is_file():  # a pipe or a device would block, or never end, when read
-        raise StoreError(f"{path} is not a regular file (a pipe or a device?); not opened")
+        raise ForeignFileError(
+            path,
+            "it is not a regular file (a pipe or a device?)",
+            f"{path} is not a regular file (a pipe or a device?); not opened",
+        )
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"cannot read the session log at {path}: {exc.strerror}") from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(foreign_message(path, "it is not an SQLite database"))
+        raise ForeignFileError(path, "it is not an SQLite database")
 
 
 def foreign_message(path: Path, reason: str) -> str:
@@ -384,6 +398,11 @@ def _make_private(path: Path) -> None:
         with suppress(OSError):
             if candidate.exists() and stat.S_IMODE(candidate.stat().st_mode) & 0o077:
                 candidate.chmod(0o600)
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    return code in (SQLITE_CORRUPT, SQLITE_NOTADB) or not isinstance(exc, sqlite3.OperationalError)
 
 
 def error_message(path: Path, exc: sqlite3.Error) -> str:
@@ -408,7 +427,7 @@ def error_message(path: Path, exc: sqlite3.Error) -> str:
         return f"cannot open the session log at {path}; check the folder"
     if code == SQLITE_IOERR:
         return f"the disk holding {path} reported an input/output error; try again ({exc})"
-    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or not isinstance(exc, sqlite3.OperationalError):
+    if _is_damage(exc):
         return foreign_message(path, f"it is damaged ({exc})")
     return f"the session log at {path} failed: {exc}"
 
@@ -418,10 +437,12 @@ def translate_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
+        if _is_damage(exc):
+            raise ForeignFileError(path, f"it is damaged ({exc})") from None
         raise StoreError(error_message(path, exc)) from None
     except UnicodeDecodeError:
         # SQLite's message about the file quotes bytes of it that are not UTF-8 (a schema
         # edited by another tool): the message cannot even be read, the file is damaged.
-        raise StoreError(
-            foreign_message(path, "it is damaged (its structure holds text that is not UTF-8)")
+        raise ForeignFileError(
+            path, "it is damaged (its structure holds text that is not UTF-8)"
         ) from None
