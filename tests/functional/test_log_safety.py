@@ -485,3 +485,25 @@ def test_restoring_a_file_that_is_not_a_backup_says_so(
     assert "your log was not changed" in err
     assert "mv " not in err  # the advice for a broken main log is not for this
     assert digest(data_dir / "facecoach.db") == before
+
+
+# U5. Editing a session's length moves its end; an edit of nothing says so -----------------
+
+
+def test_editing_the_length_moves_the_end_and_an_empty_edit_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys, "2026-11-01")  # 08:00, 5 min 8 s
+    assert main(["history"]) == 0
+    short_id = capsys.readouterr().out.splitlines()[1].split()[0]
+    assert main(["log", "edit", short_id, "--minutes", "7"]) == 0
+    capsys.readouterr()
+    export = tmp_path / "e.json"
+    assert main(["export", "-o", str(export)]) == 0
+    (session,) = json.loads(export.read_text())["sessions"]
+    assert session["active_seconds"] == 420
+    assert session["ended_utc"].startswith("2026-11-01T08:07:00")
+    assert main(["log", "edit", short_id]) == 1
+    err = capsys.readouterr().err
+    assert "nothing to change" in err
+    assert "Changed" not in err

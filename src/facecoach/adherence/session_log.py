@@ -633,10 +633,18 @@ class SessionLog:
         before = self.session(session_id)
         changes: dict[str, object] = {}
         said: list[str] = []
+        if before.ended_utc is not None and (started is not None or active_seconds is not None):
+            # The end moves with the start, and with the length: by as much as the length
+            # changed, so pauses within the session keep their place in its span.
+            span = before.ended_utc - before.started_utc
+            if active_seconds is not None:
+                span = max(
+                    span + timedelta(seconds=active_seconds - before.active_seconds),
+                    timedelta(seconds=active_seconds),
+                )
+            changes["ended_utc"] = utc_text((started or before.started_utc) + span)
         if started is not None:
             changes["started_utc"] = utc_text(started)
-            if before.ended_utc is not None:  # the end moves with the start
-                changes["ended_utc"] = utc_text(started + (before.ended_utc - before.started_utc))
             changes["utc_offset_minutes"] = (
                 utc_offset_minutes if utc_offset_minutes is not None else before.utc_offset_minutes
             )

@@ -320,6 +320,11 @@ def _logged_that_day(
 def _log_edit(args: argparse.Namespace) -> int:
     from facecoach.wording.session import format_duration
 
+    if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
+        raise FacecoachError(
+            "nothing to change: give --date, --time, --minutes or --note "
+            "(`facecoach log edit --help` shows them)"
+        )
     companion = open_companion(args)
     store = companion.require_store()
     record = store.find(args.id)
