@@ -320,14 +320,14 @@ def _logged_that_day(
 def _log_edit(args: argparse.Namespace) -> int:
     from facecoach.wording.session import format_duration
 
-    if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
-        raise FacecoachError(
-            "nothing to change: give --date, --time, --minutes or --note "
-            "(`facecoach log edit --help` shows them)"
-        )
     companion = open_companion(args)
     store = companion.require_store()
     record = store.find(args.id)
+    if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
+        raise FacecoachError(
+            f"nothing to change in {record.short_id}: give --date, --time, --minutes or --note "
+            "(`facecoach log edit --help` shows them)"
+        )
     started = None
     if args.date is not None or args.time is not None:
         local = record.started_local
