@@ -507,3 +507,20 @@ def test_editing_the_length_moves_the_end_and_an_empty_edit_changes_nothing(
     err = capsys.readouterr().err
     assert "nothing to change" in err
     assert "Changed" not in err
+
+
+# U18. A program start can be cleared; the program is said to be global --------------------
+
+
+def test_a_program_start_can_be_cleared_and_the_program_is_said_to_be_global(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["program", "--start", "2026-11-01"]) == 0
+    assert "Program starts: 2026-11-01" in capsys.readouterr().out
+    assert main(["program", "--start", "none"]) == 0
+    assert "Program starts: your first session" in capsys.readouterr().out
+    scratch = tmp_path / "scratch"
+    assert main(["--data-dir", str(scratch), "program", "--goal", "3/7"]) == 0
+    assert f"applies to every session log, not only the one in {scratch}" in (
+        capsys.readouterr().out
+    )
