@@ -341,7 +341,13 @@ def parse_export(text: str, source: str) -> ExportFile:
             except json.JSONDecodeError as exc:
                 raise ExportFileError(source, [f"invalid JSON: {exc}"]) from None
             return ExportFile.model_validate(data)
+        if stripped.startswith("["):
+            raise ExportFileError(
+                source, ["a JSON list; a facecoach export is one JSON object ({...})"]
+            )
         return ExportFile.model_validate(_csv_to_data(text, source))
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote
+        raise ExportFileError(source, [f"not a facecoach CSV export ({exc})"]) from None
     except ValidationError as exc:
         raise ExportFileError(source, describe_validation_error(exc)) from None
     except RecursionError:
@@ -396,17 +402,25 @@ def _parse_zones(cell: str, source: str, line: int) -> list[dict[str, Any]]:
 
 
 def import_data(store: SessionLog, export: ExportFile) -> tuple[int, int]:
-    """Add the sessions the log does not have yet, all of them or none (one transaction);
-    returns (added, already there)."""
+    """Add the sessions the log does not have yet (in short transactions: see
+    `SessionLog.import_records`); returns (added, already there)."""
     records = [
         (
             # The store turns an imported "in_progress" session into "partial".
             SessionRecord(
                 id=0,
                 **_shared_fields(session),
-                zones=tuple(ZoneRecord(**z.model_dump(mode="json")) for z in session.zones),
+                # Field by field (the names are the same): a model_dump per glide costs an
+                # import of many sessions several times its database work.
+                zones=tuple(
+                    ZoneRecord(*(getattr(z, name) for name in ZoneRecord._fields))
+                    for z in session.zones
+                ),
             ),
-            [GlideRecord(**g.model_dump(mode="json")) for g in session.glides],
+            [
+                GlideRecord(*(getattr(g, name) for name in GlideRecord._fields))
+                for g in session.glides
+            ],
         )
         for session in export.sessions
     ]

@@ -115,7 +115,12 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     program.add_argument("--intro", metavar="N/D", help="intro phase goal (default 5/7)")
     program.add_argument("--intro-days", type=int, metavar="DAYS", help="intro length (default 60)")
     program.add_argument("--maintenance", metavar="N/D", help="maintenance goal (default 3/7)")
-    program.add_argument("--start", type=_parse_date, metavar="DATE", help="program start day")
+    program.add_argument(
+        "--start",
+        type=_parse_start,
+        metavar="DATE",
+        help="program start day (YYYY-MM-DD or today), or 'none': from your first session",
+    )
     program.add_argument(
         "--day-start-hour", type=int, metavar="H", help="hour a new day starts (0-23)"
     )
@@ -155,6 +160,14 @@ def _parse_date(text: str) -> "date | str":
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+NO_START = "none"
+
+
+def _parse_start(text: str) -> "date | str":
+    """A program's start: a date, "today", or "none" (it starts with the first session)."""
+    return NO_START if text.strip().lower() == NO_START else _parse_date(text)
 
 
 def _parse_time(text: str) -> time:
@@ -323,6 +336,11 @@ def _log_edit(args: argparse.Namespace) -> int:
     companion = open_companion(args)
     store = companion.require_store()
     record = store.find(args.id)
+    if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
+        raise FacecoachError(
+            f"nothing to change in {record.short_id}: give --date, --time, --minutes or --note "
+            "(`facecoach log edit --help` shows them)"
+        )
     started = None
     if args.date is not None or args.time is not None:
         local = record.started_local
@@ -505,13 +523,21 @@ def _program(args: argparse.Namespace) -> int:
             args.intro or intro.goal,
             args.intro_days or intro.days,
         )
-    if args.start:
+    if args.start == NO_START:
+        changes["program_start"] = None
+    elif args.start:
         changes["program_start"] = _planned_day(args.start, companion, "--start")
     if args.day_start_hour is not None:
         changes["day_start_hour"] = args.day_start_hour
     if changes:
         settings = companion.update_settings(**changes)
         print(f"Saved to {settings_path(companion.config_dir)}.")
+        if args.data_dir:
+            # One settings file for every log: a scratch --data-dir changes the real one's too.
+            print(
+                f"The program is a setting, not part of the log: it applies to every session "
+                f"log, not only the one in {args.data_dir}."
+            )
     for phase in settings.phases:
         length = f"{phase.days} days" if phase.days else "from then on"
         say(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")

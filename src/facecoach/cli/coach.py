@@ -162,7 +162,9 @@ async def _run(
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
 
         def log_failed(exc: StoreError) -> None:
-            warn(f"{exc} The session goes on.")
+            from facecoach.adherence.recorder import UnsavedError
+
+            warn(str(exc) if isinstance(exc, UnsavedError) else f"{exc} The session goes on.")
 
         live = companion.begin_session(
             routine,

@@ -448,6 +448,8 @@ def _profiles_learn(args: argparse.Namespace) -> int:
             "learning from a capture needs Bumble: `pip install 'facecoach[bumble]'`"
         ) from None
     capture: Path = args.capture
+    if not capture.name:  # '' or '.': no file to read, and no name to give the draft
+        raise FacecoachError("name the capture file to learn from (an empty name is no file)")
     if args.id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", args.id):
         raise FacecoachError(
             f"--id {args.id!r}: a profile id is up to 40 lowercase letters, digits, - and _"

@@ -30,6 +30,19 @@ _RECOUNT_DAY = """
 """
 
 
+# The triggers below that recount a whole day for every session or zone row written: a bulk
+# import of many sessions on one day would recount that day once per row (quadratic), so an
+# import lifts them for its transaction and adds what it wrote to each day once.
+DAY_RECOUNT_TRIGGERS = (
+    "day_totals_session_added",
+    "day_totals_session_changed",
+    "day_totals_session_removed",
+    "day_totals_zone_added",
+    "day_totals_zone_changed",
+    "day_totals_zone_removed",
+)
+
+
 def _recount(started: str, offset: str) -> str:
     return _RECOUNT_DAY.format(day=_DAY_OF.format(started=started, offset=offset))
 
