@@ -262,7 +262,9 @@ async def _connect_device(companion: Companion, record: Path | None = None) -> N
     try:
         await companion.device.connect()
     except FacecoachError as exc:
-        warn(f"{exc} The session runs on the timer alone.")
+        text = str(exc)
+        # Said once: the reason may already say that sessions run on the timer alone.
+        warn(text if "timer alone" in text else f"{text} The session runs on the timer alone.")
 
 
 async def _pass_gates(
@@ -271,7 +273,8 @@ async def _pass_gates(
     """The core's gates, as questions on a terminal, or else by the flags: a refusal then names
     every flag that is missing at once."""
     accepted: list[Gate] = []
-    missing: list[str] = []
+    reasons: list[str] = []  # one sentence a reason, each said once
+    risks = unconfirmed = False  # which flag would pass them, named once
     async with aclosing(companion.preflight()) as gates:
         async for gate in gates:
             if gate.action is GateAction.REFUSE:
@@ -283,26 +286,41 @@ async def _pass_gates(
             elif gate.action is GateAction.CONFIRM:
                 if not args.confirm_checks:
                     items = "; ".join(check.text.lower() for check in gate.checks)
-                    missing.append(f"confirm the checks ({items}) with {CONFIRM_CHECKS}")
+                    reasons.append(f"The checks before a session are not confirmed: {items}.")
+                    unconfirmed = True
             elif args.accept_risk:
                 accepted.append(gate)
             else:
-                missing.append(_how_to_pass(gate))
-    if missing:
-        raise FacecoachError("; ".join(missing) + ".")
+                reasons.append(_reason(gate))
+                risks = True
+    if reasons:
+        raise FacecoachError(_refusal(reasons, risks=risks, unconfirmed=unconfirmed))
     recorded = "recorded in your log" if companion.safety is not None else "not recorded"
     for gate in accepted:
         warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
         companion.record_override(gate, routine_id)
 
 
-def _how_to_pass(gate: Gate) -> str:
+def _reason(gate: Gate) -> str:
+    """Why a gate stops the session, as a sentence (or two): no flag in it."""
     if gate.action is GateAction.ANSWER:
-        return (
-            f"{gate.title}: answer them in a terminal (`facecoach safety screen`), or pass "
-            f"{ACCEPT_RISK} to go on without them (recorded in your log)"
-        )
-    return f"{gate.title} ({_first_line(gate.text)}): pass {ACCEPT_RISK} to go on anyway"
+        return f"{gate.title}: answer them in a terminal (`facecoach safety screen`)."
+    detail = _first_line(gate.text)
+    return f"{gate.title}. {detail}" if detail else f"{gate.title}."
+
+
+def _refusal(reasons: list[str], *, risks: bool, unconfirmed: bool) -> str:
+    """The reasons, one a line, then the flags that go on despite them, each named once."""
+    flags = []
+    if risks:
+        flags.append(f"{ACCEPT_RISK} to go on anyway (recorded in your log)")
+    if unconfirmed:
+        flags.append(f"{CONFIRM_CHECKS} to confirm the checks")
+    how = f"Pass {' and '.join(flags)}."
+    if len(reasons) == 1:
+        return f"{reasons[0]} {how}"
+    lines = "\n".join(f"  - {reason}" for reason in reasons)
+    return f"the session cannot start, for {len(reasons)} reasons:\n{lines}\n{how}"
 
 
 def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> None:

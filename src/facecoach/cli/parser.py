@@ -1,13 +1,17 @@
 """The `facecoach` command line's parser: the app's own options, and every command's."""
 
 import argparse
+import difflib
 import re
 from typing import NoReturn
 
 from facecoach import __version__
 from facecoach.cli.output import EXIT_USAGE
 
-_INVALID_CHOICE = re.compile(r"argument (?P<what>[A-Z]+): invalid choice: '(?P<value>[^']*)'")
+_INVALID_CHOICE = re.compile(
+    r"argument (?P<what>[A-Z]+): invalid choice: '(?P<value>[^']*)'"
+    r"(?: \(choose from (?P<choices>.*)\))?"
+)
 
 
 class CommandLineParser(argparse.ArgumentParser):
@@ -18,6 +22,10 @@ class CommandLineParser(argparse.ArgumentParser):
         unknown = _INVALID_CHOICE.match(message)
         if unknown:  # not the list of every command, hidden ones included
             message = f"unknown {unknown['what'].lower()} {unknown['value']!r}"
+            choices = re.findall(r"'([^']*)'", unknown["choices"] or "")
+            close = difflib.get_close_matches(unknown["value"], choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         command = self.prog.removeprefix("facecoach").strip()
         where = f"{command}: " if command else ""
         self.exit(

@@ -171,10 +171,13 @@ class Companion:
         every problem met so far, for a front end to show once. Files that have not changed
         since they were last validated are not validated again: their copies say what home
         shows and what was wrong with them."""
+        from facecoach.config.keymap import keymap_problems
+
         if self._cached_home_settings() is None:
             self.settings  # noqa: B018 - validated now, for their problems
         self.routine_listings()  # the routines' problems, from the copy or the files
-        return [*self.problems, *self.device.problems]
+        keys = keymap_problems(self.appearance().keymap, str(settings_path(self.config_dir)))
+        return [*self.problems, *keys, *self.device.problems]
 
     def _cached_home_settings(self) -> HomeSettings | None:
         if self._settings is not None:

@@ -2,7 +2,7 @@
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from facecoach.companion.core import Companion
@@ -17,15 +17,20 @@ from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary
 
 class SummaryScreen(SizedScreen[None]):
     # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
+    # The headline stays on screen, and what follows it too; the zone list, as long as the
+    # routine, scrolls between them.
     DEFAULT_CSS = """
-    #summary-body { padding: 1 2; height: auto; }
+    #summary-head { padding: 1 2 0 2; height: auto; }
     #summary-outcome { text-style: bold; }
+    #summary-zones-scroll { height: 1fr; min-height: 2; padding: 0 2; }
+    #summary-foot { padding: 0 2 1 2; height: auto; }
     #water { color: $accent; margin-top: 1; }
     """
 
     BINDINGS = [
         Binding("enter", "home", "Home", id="summary.home"),
-        Binding("escape", "home", "Home", id="summary.home", show=False),  # Esc leaves too
+        # Esc leaves too; the footer names it, as Enter is the focused button's.
+        Binding("escape", "home", "Home", id="summary.home"),
         Binding("h", "history", "History", id="summary.history"),
     ]
 
@@ -38,18 +43,20 @@ class SummaryScreen(SizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(id="summary-body"):
+        with Vertical(id="summary-head"):
             yield Static(session_outcome(self.snapshot, self.zones), id="summary-outcome")
             if self.live.ended_because:
                 yield Static(
                     self.live.ended_because, id="summary-why", classes="warning", markup=False
                 )
-            routine = self.live.session.timeline.routine
+        routine = self.live.session.timeline.routine
+        with VerticalScroll(id="summary-zones-scroll"):
             yield Static(
                 "\n".join(zone_summary_line(routine, zone) for zone in self.zones),
                 id="summary-zones",
                 markup=False,
             )
+        with Vertical(id="summary-foot"):
             if not self.companion.counts_toward_goal(self.live):
                 yield Static(NOT_COUNTED, id="summary-not-counted", classes="warning")
             yield Static(self._logged_text(), id="summary-logged", classes="muted")
