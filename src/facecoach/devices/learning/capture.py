@@ -12,6 +12,7 @@ import struct
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from bumble import att, hci, l2cap
 from bumble.core import UUID, AdvertisingData
@@ -25,6 +26,8 @@ _FILE_HEADER = struct.Struct(">8sII")
 _RECORD_HEADER = struct.Struct(">IIIIq")
 # An HCI packet is at most a few bytes of header plus 65535 bytes of data.
 _MAX_RECORD = 4 + 0x10000
+_CHUNK = 4 * 1024 * 1024
+_VALUES_SHARED = 65536
 
 DATALINK_H1 = 1001
 DATALINK_H4 = 1002
@@ -40,6 +43,7 @@ GATT_CHARACTERISTIC = normalize_uuid("2803")
 GAP_DEVICE_NAME = normalize_uuid("2a00")
 _DISCONNECTION_COMPLETE = 0x05
 _LE_META = 0x3E
+_EVENTS = (_LE_META, _DISCONNECTION_COMPLETE)  # the HCI events learning reads
 
 
 class CaptureError(DeviceError):
@@ -62,6 +66,18 @@ class ValueKind(StrEnum):
     WRITE_COMMAND = "write command"
     NOTIFICATION = "notification"
     INDICATION = "indication"
+
+
+# ATT opcodes that carry a characteristic's value (Core Vol 3 Part F 3.4.8).
+_VALUE_OPCODES = {
+    0x12: ValueKind.WRITE_REQUEST,
+    0x52: ValueKind.WRITE_COMMAND,
+    0x1B: ValueKind.NOTIFICATION,
+    0x1D: ValueKind.INDICATION,
+}
+_WRITES = (ValueKind.WRITE_REQUEST, ValueKind.WRITE_COMMAND)
+# Error response, MTU exchange, write response, confirmation: nothing in them is learned.
+_PASSED_OVER = frozenset({0x01, 0x02, 0x03, 0x13, 0x1E})
 
 
 @dataclass
@@ -102,9 +118,9 @@ class AttributeTable:
             }
 
 
-@dataclass(frozen=True, slots=True)
-class AttValue:
-    """One value written to or sent from a characteristic."""
+class AttValue(NamedTuple):
+    """One value written to or sent from a characteristic (a tuple: a long capture holds a
+    million of them)."""
 
     time: float  # seconds since the capture's first record
     connection: int  # index into Capture.connections
@@ -180,24 +196,36 @@ def read_capture(path: Path) -> Capture:
         )
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_CAPTURE_BYTES + 1)
+            data = handle.read(_FILE_HEADER.size)
+            if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):
+                if data.startswith(BTSNOOP_MAGIC[: len(data)]) and data:
+                    raise CaptureError(
+                        f"{path} is cut short: it ends inside the btsnoop file header."
+                    )
+                raise CaptureError(
+                    f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', "
+                    "`btmon -w FILE`, or Bumble's snooper). pcap and pcapng files are not read."
+                )
+            _, _version, datalink = _FILE_HEADER.unpack_from(data)
+            if datalink not in (DATALINK_H1, DATALINK_H4, DATALINK_MONITOR):
+                raise CaptureError(
+                    f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the "
+                    "Linux monitor (2001, `btmon -w`) are read."
+                )
+            capture = Capture(path, datalink)
+            reader = _Reader(capture)
+            # Read in pieces, so that a long capture is never held whole besides what is
+            # learned from it.
+            left = b""
+            while True:
+                chunk = handle.read(_CHUNK)
+                left = left + chunk if left else chunk
+                at = reader.read(left, 0, final=not chunk)
+                if not chunk or reader.stopped:
+                    break
+                left = left[at:]
     except OSError as exc:
         raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
-    if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):
-        if data.startswith(BTSNOOP_MAGIC[: len(data)]) and data:
-            raise CaptureError(f"{path} is cut short: it ends inside the btsnoop file header.")
-        raise CaptureError(
-            f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', "
-            "`btmon -w FILE`, or Bumble's snooper). pcap and pcapng files are not read."
-        )
-    _, _version, datalink = _FILE_HEADER.unpack_from(data)
-    if datalink not in (DATALINK_H1, DATALINK_H4, DATALINK_MONITOR):
-        raise CaptureError(
-            f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the Linux "
-            "monitor (2001, `btmon -w`) are read."
-        )
-    capture = Capture(path, datalink)
-    _Reader(capture).read(data, _FILE_HEADER.size)
     for table in capture.tables.values():
         table.finish()
     return capture
@@ -212,37 +240,64 @@ class _Reader:
         self.pending: dict[tuple[int, Sent], att.ATT_PDU] = {}
         self.first_time: int | None = None
         self.time = 0.0
+        self.stopped = False  # a record no btsnoop file holds: the rest is not read
+        self.values: dict[bytes, bytes] = {}
 
-    def read(self, data: bytes, at: int) -> None:
+    def read(self, data: bytes, at: int, *, final: bool = True) -> int:
+        """Reads the records in `data` from `at`; returns where an unfinished record starts
+        (more of the file will follow it unless `final`)."""
         end = len(data)
-        while at < end:
-            if end - at < _RECORD_HEADER.size:
-                self.capture.truncated = True
-                return
-            original, included, flags, _drops, stamp = _RECORD_HEADER.unpack_from(data, at)
-            at += _RECORD_HEADER.size
-            if included > _MAX_RECORD or included > end - at:
-                # A length larger than the bytes left: the file was cut (or is not btsnoop).
-                self.capture.truncated = True
-                return
-            body = data[at : at + included]
-            at += included
-            self.capture.records += 1
-            if self.first_time is None:
-                self.first_time = stamp
-            self.time = max(0.0, (stamp - self.first_time) / 1e6)
-            if original != included:
-                self.capture.skipped += 1  # cut by the snapshot length: not to be trusted
-                continue
-            packet = self._h4(body, flags)
-            if packet is None:
-                self.capture.skipped += 1
-                continue
-            controller, sent, h4 = packet
-            try:
-                self._packet(controller, sent, h4)
-            except Exception:  # Bumble raises what its parsers raise on hostile bytes
-                self.capture.skipped += 1
+        capture = self.capture
+        h4_datalink = capture.datalink == DATALINK_H4
+        unpack = _RECORD_HEADER.unpack_from
+        header_size = _RECORD_HEADER.size
+        records = skipped = 0
+        try:
+            while at < end:
+                if end - at < header_size:
+                    capture.truncated = final
+                    return at
+                original, included, flags, _drops, stamp = unpack(data, at)
+                if included > _MAX_RECORD:
+                    capture.truncated = True  # not btsnoop from here on: nothing more is read
+                    self.stopped = True
+                    return end
+                if included > end - at - header_size:
+                    # A length larger than the bytes left: the file was cut, or more follows.
+                    capture.truncated = final
+                    return at
+                at += header_size
+                start = at
+                at += included
+                records += 1
+                if self.first_time is None:
+                    self.first_time = stamp
+                if original != included:
+                    skipped += 1  # cut by the snapshot length: not to be trusted
+                    continue
+                if h4_datalink and included > 1:
+                    # Most records of a long capture are HCI commands and events learning
+                    # does not read (completed packets): passed over before any copy.
+                    kind = data[start]
+                    if kind == hci.HCI_COMMAND_PACKET or (
+                        kind == hci.HCI_EVENT_PACKET and data[start + 1] not in _EVENTS
+                    ):
+                        continue
+                self.time = max(0.0, (stamp - self.first_time) / 1e6)
+                body = data[start:at]
+                packet = self._h4(body, flags)
+                if packet is None:
+                    skipped += 1
+                    continue
+                controller, sent, h4 = packet
+                try:
+                    self._packet(controller, sent, h4)
+                except Exception:  # Bumble raises what its parsers raise on hostile bytes
+                    skipped += 1
+        finally:
+            capture.records += records
+            capture.skipped += skipped
+        return at
 
     def _h4(self, body: bytes, flags: int) -> tuple[int, Sent, bytes] | None:
         datalink = self.capture.datalink
@@ -269,6 +324,8 @@ class _Reader:
                 # Bytes after the announced parameters would only make Bumble log a warning.
                 self._event(controller, hci.HCI_Event.from_bytes(h4[: 3 + h4[2]]))
         elif h4[0] == hci.HCI_ACL_DATA_PACKET:
+            if self._whole_att(controller, sent, h4):
+                return
             packet = hci.HCI_AclDataPacket.from_bytes(h4)
             key = (controller, packet.connection_handle)
             if key not in self.open:  # the capture began inside this connection
@@ -286,6 +343,49 @@ class _Reader:
                 self.capture.skipped += 1
                 return
             assembler.feed_packet(packet)
+
+    def _whole_att(self, controller: int, sent: Sent, h4: bytes) -> bool:
+        """An ACL packet that holds one whole ATT PDU, the common case, read without Bumble's
+        general parsers (a long capture has a million of them); False for anything else."""
+        if len(h4) < 10:
+            return False
+        flags_handle, size, l2cap_size, cid = struct.unpack_from("<HHHH", h4, 1)
+        if (flags_handle >> 12) & 3 == hci.HCI_ACL_PB_CONTINUATION or cid != att.ATT_CID:
+            return False
+        if size != len(h4) - 5 or l2cap_size != size - 4:
+            return False
+        handle = flags_handle & 0x0FFF
+        key = (controller, handle)
+        if key not in self.open:  # the capture began inside this connection
+            self._connect(controller, handle, None)
+        connection = self.open[key]
+        # A start packet ends whatever message was being put together from pieces.
+        self.assemblers.pop((connection, sent), None)
+        pdu = h4[9:]
+        opcode = pdu[0]
+        if opcode in _PASSED_OVER:
+            # An answer that carries nothing learning reads: it ends the pending request.
+            self.capture.connections[connection].att_pdus += 1
+            self.pending.pop((connection, sent.other), None)
+            return True
+        if opcode in _VALUE_OPCODES and len(pdu) >= 3:
+            self.capture.connections[connection].att_pdus += 1
+            kind = _VALUE_OPCODES[opcode]
+            server = sent.other if kind in _WRITES else sent
+            attribute = pdu[1] | pdu[2] << 8
+            value = pdu[3:]
+            # One object per distinct value: a long capture repeats its polls and answers.
+            shared = self.values.get(value)
+            if shared is None:
+                shared = value
+                if len(self.values) < _VALUES_SHARED:
+                    self.values[value] = value
+            self.capture.values.append(
+                AttValue(self.time, connection, attribute, kind, shared, server)
+            )
+            return True
+        self._l2cap(connection, sent, h4[5:])
+        return True
 
     @staticmethod
     def _fits(assembler: hci.HCI_AclDataPacketAssembler, packet: hci.HCI_AclDataPacket) -> bool:

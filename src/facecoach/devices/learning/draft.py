@@ -402,7 +402,7 @@ class _Draft:
     def _commands(self) -> None:
         p = self.p
         for opcode, entry in sorted(p.commands.items()):
-            seen = f"sent {times(len(entry.events))}, {entry.size} payload bytes"
+            seen = f"sent {times(entry.seen)}, {entry.size} payload bytes"
             answer = self._ack_kind(entry)
             if opcode in self.commands:
                 name, args = self.commands[opcode]
@@ -517,7 +517,7 @@ class _Draft:
                 else "; TODO: name the fields"
             )
             self.add(
-                f"# opcode 0x{opcode:02X}: {len(entry.events)} frames, {entry.size} payload "
+                f"# opcode 0x{opcode:02X}: {entry.seen} frames, {entry.size} payload "
                 f"bytes; {why}{source}.",
                 f"[notifications.{name}]",
                 f"opcode = 0x{opcode:02X}",
@@ -759,7 +759,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
         name = p.names.get(opcode)
         label = name or "unknown (commented out in the draft)"
         lines.append(
-            f"  command 0x{opcode:02X}: {label}, {len(entry.events)} sent, "
+            f"  command 0x{opcode:02X}: {label}, {entry.seen} sent, "
             f"{entry.size} payload bytes, answered by {entry.answer.value}"
         )
     for opcode, entry in sorted(p.notifications.items()):
@@ -771,7 +771,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
             else "unknown"
         )
         lines.append(
-            f"  notification 0x{opcode:02X}: {kind}, {len(entry.events)} received, "
+            f"  notification 0x{opcode:02X}: {kind}, {entry.seen} received, "
             f"{entry.size} payload bytes"
         )
     lines.append(f"Draft profile: {out} ({explained_vectors} golden vectors).")
