@@ -41,6 +41,7 @@ GATT_PRIMARY_SERVICE = normalize_uuid("2800")
 GATT_SECONDARY_SERVICE = normalize_uuid("2801")
 GATT_CHARACTERISTIC = normalize_uuid("2803")
 GAP_DEVICE_NAME = normalize_uuid("2a00")
+SERIAL_NUMBER = normalize_uuid("2a25")
 _DISCONNECTION_COMPLETE = 0x05
 _LE_META = 0x3E
 _EVENTS = (_LE_META, _DISCONNECTION_COMPLETE)  # the HCI events learning reads
@@ -154,6 +155,7 @@ class Capture:
     names: dict[str, str] = field(default_factory=dict)  # peer address -> name it advertised
     advertised_services: dict[str, set[str]] = field(default_factory=dict)
     gap_names: dict[str, str] = field(default_factory=dict)  # server key -> GAP Device Name
+    serials: set[str] = field(default_factory=set)  # Device Information serial numbers read
 
     @property
     def att_pdus(self) -> int:
@@ -556,6 +558,10 @@ class _Reader:
             char = table.characteristics.get(request.attribute_handle)
             if char is not None and char.uuid == GAP_DEVICE_NAME:
                 self._gap_name(connection, server, answer.attribute_value)
+            elif char is not None and char.uuid == SERIAL_NUMBER:
+                serial = answer.attribute_value.decode("utf-8", "replace").strip("\0").strip()
+                if serial:
+                    self.capture.serials.add(serial)
 
     def _gap_name(self, connection: int, server: Sent, value: bytes) -> None:
         name = value.decode("utf-8", "replace").strip("\0").strip()
