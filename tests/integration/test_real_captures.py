@@ -13,7 +13,13 @@ from facecoach.devices.learning.inference import is_standard
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.profile import DeviceProfile, normalize_uuid
 from facecoach.devices.protocol.registry import load_profile_file
-from tests.support.real_captures import FIXTURES, real_capture
+from tests.support.real_captures import (
+    FIXTURES,
+    as_bug_report,
+    as_pcapng,
+    real_capture,
+    without_acl,
+)
 
 BLOCK = "aitjcize_ha-blockbluelight_btsnoop_hci.log"
 REVCAR = "madkaye_revcar-cli_btsnoop_hci.log"
@@ -160,3 +166,53 @@ def test_writes_without_discovery_name_the_real_cause(
     assert code != 0
     assert "did not discover the device's services during the capture" in err
     assert "Traceback" not in err
+
+
+def test_a_bug_report_zip_and_a_pcapng_are_learned_as_their_btsnoop_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capture = real_capture(REVCAR)
+    data = capture.read_bytes()
+    drafts = {}
+    inputs = {
+        "btsnoop": capture,
+        "zip": as_bug_report(data, tmp_path / "bugreport.zip"),
+        "pcapng": tmp_path / "wireshark.pcapng",
+    }
+    inputs["pcapng"].write_bytes(as_pcapng(data))
+    for kind, path in inputs.items():
+        out = tmp_path / f"{kind}.toml"
+        learn(path, out, capsys)
+        drafts[kind] = load_profile_file(out)
+    for kind in ("zip", "pcapng"):
+        # The same draft; only the names taken from the file's own name differ.
+        assert drafts[kind].framing == drafts["btsnoop"].framing
+        assert drafts[kind].gatt == drafts["btsnoop"].gatt
+        assert drafts[kind].notifications == drafts["btsnoop"].notifications
+        assert drafts[kind].vectors == drafts["btsnoop"].vectors
+
+
+def test_inputs_without_att_traffic_are_refused_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = real_capture(BLOCK).read_bytes()
+    no_att = without_acl(data)
+    cases = {
+        "btsnoop": (tmp_path / "hci.log", no_att, "HCI records but no ATT traffic"),
+        "pcapng": (tmp_path / "hci.pcapng", as_pcapng(no_att), "HCI records but no ATT traffic"),
+        "ethernet": (tmp_path / "eth.pcapng", as_pcapng(data, linktype=1), "no Bluetooth HCI"),
+    }
+    as_bug_report(None, tmp_path / "empty-report.zip")
+    as_bug_report(no_att, tmp_path / "report.zip")
+    for path, content, _ in cases.values():
+        path.write_bytes(content)
+    expected = {
+        **{str(path): words for path, _, words in cases.values()},
+        str(tmp_path / "empty-report.zip"): "holds no Bluetooth HCI snoop log",
+        str(tmp_path / "report.zip"): "HCI records but no ATT traffic",
+    }
+    for given, words in expected.items():
+        assert main(["profiles", "learn", given, "--output", "-"]) == 1
+        err = capsys.readouterr().err
+        assert words in err, err
+        assert "Traceback" not in err

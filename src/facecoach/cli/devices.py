@@ -110,13 +110,19 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         "learn",
         help="draft a profile from a Bluetooth capture of the device's own app",
         description="Reads an HCI capture (btsnoop: Android's 'Bluetooth HCI snoop log', "
-        "`btmon -w FILE`, or Bumble's snooper) of the vendor's app talking to the device, "
+        "`btmon -w FILE`, or Bumble's snooper; an Android bug report zip holding one; a pcapng "
+        "or pcap of HCI traffic from Wireshark) of the vendor's app talking to the device, "
         "finds the command and notify characteristics, tries every frame layout facecoach "
         "knows on the frames, and writes a draft profile that validates, with TODO comments "
         "for what the capture cannot tell. Prints a report of what it found. Needs the bumble "
         "extra.",
     )
-    learn.add_argument("capture", metavar="CAPTURE", type=Path, help="the btsnoop capture file")
+    learn.add_argument(
+        "capture",
+        metavar="CAPTURE",
+        type=Path,
+        help="the capture: btsnoop, an Android bug report zip, or pcapng/pcap",
+    )
     learn.add_argument(
         "--output",
         metavar="FILE",

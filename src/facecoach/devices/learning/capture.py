@@ -7,17 +7,27 @@ before it is read, no length in it is trusted beyond the bytes actually present,
 Bumble cannot parse is counted and skipped instead of stopping the whole capture.
 """
 
+import io
 import stat
 import struct
+import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from bumble import att, hci, l2cap
 from bumble.core import UUID, AdvertisingData
 
 from facecoach.devices.errors import DeviceError
+from facecoach.devices.learning.containers import (
+    PCAP_MAGICS,
+    PCAPNG_MAGIC,
+    ZIP_MAGIC,
+    ContainerError,
+    btsnoop_in_bug_report,
+    pcap_to_btsnoop,
+)
 from facecoach.devices.protocol.profile import normalize_uuid
 
 MAX_CAPTURE_BYTES = 64 * 1024 * 1024
@@ -183,7 +193,8 @@ def uuid_from_le(raw: bytes) -> str | None:
 
 
 def read_capture(path: Path) -> Capture:
-    """Reads a btsnoop file; CaptureError when it is not one or is too big."""
+    """Reads a capture: a btsnoop file, an Android bug report zip holding one, or a pcapng or
+    pcap file of HCI traffic; CaptureError when it is none of these or is too big."""
     try:
         info = path.stat()
     except OSError as exc:
@@ -198,36 +209,53 @@ def read_capture(path: Path) -> Capture:
         )
     try:
         with path.open("rb") as handle:
-            data = handle.read(_FILE_HEADER.size)
-            if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):
-                if data.startswith(BTSNOOP_MAGIC[: len(data)]) and data:
-                    raise CaptureError(
-                        f"{path} is cut short: it ends inside the btsnoop file header."
-                    )
-                raise CaptureError(
-                    f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', "
-                    "`btmon -w FILE`, or Bumble's snooper). pcap and pcapng files are not read."
-                )
-            _, _version, datalink = _FILE_HEADER.unpack_from(data)
-            if datalink not in (DATALINK_H1, DATALINK_H4, DATALINK_MONITOR):
-                raise CaptureError(
-                    f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the "
-                    "Linux monitor (2001, `btmon -w`) are read."
-                )
-            capture = Capture(path, datalink)
-            reader = _Reader(capture)
-            # Read in pieces, so that a long capture is never held whole besides what is
-            # learned from it.
-            left = b""
-            while True:
-                chunk = handle.read(_CHUNK)
-                left = left + chunk if left else chunk
-                at = reader.read(left, 0, final=not chunk)
-                if not chunk or reader.stopped:
-                    break
-                left = left[at:]
-    except OSError as exc:
-        raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
+            start = handle.read(4)
+            if start == ZIP_MAGIC:
+                with btsnoop_in_bug_report(path, MAX_CAPTURE_BYTES) as log:
+                    return _read_btsnoop(path, log)
+            if start == PCAPNG_MAGIC or start in PCAP_MAGICS:
+                datalink, records = pcap_to_btsnoop(path, start + handle.read(MAX_CAPTURE_BYTES))
+                header = _FILE_HEADER.pack(BTSNOOP_MAGIC, 1, datalink)
+                return _read_btsnoop(path, io.BytesIO(header + records))
+            handle.seek(0)
+            return _read_btsnoop(path, handle)
+    except ContainerError as exc:
+        raise CaptureError(str(exc)) from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        what = getattr(exc, "strerror", None) or exc
+        raise CaptureError(f"Cannot read the capture {path}: {what}.") from None
+
+
+def _read_btsnoop(path: Path, handle: IO[bytes]) -> Capture:
+    data = handle.read(_FILE_HEADER.size)
+    if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):
+        if data.startswith(BTSNOOP_MAGIC[: len(data)]) and data:
+            raise CaptureError(f"{path} is cut short: it ends inside the btsnoop file header.")
+        raise CaptureError(
+            f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', `btmon -w "
+            "FILE`, Bumble's snooper), nor an Android bug report zip, nor a pcapng or pcap of "
+            "Bluetooth HCI traffic."
+        )
+    _, _version, datalink = _FILE_HEADER.unpack_from(data)
+    if datalink not in (DATALINK_H1, DATALINK_H4, DATALINK_MONITOR):
+        raise CaptureError(
+            f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the "
+            "Linux monitor (2001, `btmon -w`) are read."
+        )
+    capture = Capture(path, datalink)
+    reader = _Reader(capture)
+    # Read in pieces, so that a long capture is never held whole besides what is learned
+    # from it; never more than the limit, whatever a zip member claims its size is.
+    left = b""
+    total = 0
+    while True:
+        chunk = handle.read(min(_CHUNK, MAX_CAPTURE_BYTES + 1 - total))
+        total += len(chunk)
+        left = left + chunk if left else chunk
+        at = reader.read(left, 0, final=not chunk)
+        if not chunk or reader.stopped or total > MAX_CAPTURE_BYTES:
+            break
+        left = left[at:]
     for table in capture.tables.values():
         table.finish()
     return capture
