@@ -272,6 +272,7 @@ class _Reader:
         self.time = 0.0
         self.stopped = False  # a record no btsnoop file holds: the rest is not read
         self.values: dict[bytes, bytes] = {}
+        self.parsed: dict[bytes, att.ATT_PDU] = {}
 
     def read(self, data: bytes, at: int, *, final: bool = True) -> int:
         """Reads the records in `data` from `at`; returns where an unfinished record starts
@@ -414,7 +415,7 @@ class _Reader:
                 AttValue(self.time, connection, attribute, kind, shared, server)
             )
             return True
-        self._l2cap(connection, sent, h4[5:])
+        self._att_bytes(connection, sent, pdu)
         return True
 
     @staticmethod
@@ -486,11 +487,20 @@ class _Reader:
         frame = l2cap.L2CAP_PDU.from_bytes(pdu)
         if frame.cid != att.ATT_CID or not frame.payload:
             return
-        try:
-            message = att.ATT_PDU.from_bytes(frame.payload)
-        except Exception:  # Bumble's dataclass parsers raise anything on short PDUs
-            self.capture.skipped += 1
-            return
+        self._att_bytes(connection, sent, bytes(frame.payload))
+
+    def _att_bytes(self, connection: int, sent: Sent, payload: bytes) -> None:
+        # Discovery and reads repeat on every reconnection: each distinct PDU is parsed once
+        # (Bumble's parsers are slow, and register every UUID they meet).
+        message = self.parsed.get(payload)
+        if message is None:
+            try:
+                message = att.ATT_PDU.from_bytes(payload)
+            except Exception:  # Bumble's dataclass parsers raise anything on short PDUs
+                self.capture.skipped += 1
+                return
+            if len(self.parsed) < _VALUES_SHARED:
+                self.parsed[payload] = message
         self.capture.connections[connection].att_pdus += 1
         self._att(connection, sent, message)
 

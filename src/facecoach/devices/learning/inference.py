@@ -5,7 +5,7 @@ Pure: no Bumble here, only the `Capture` that `capture.py` made and the protocol
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -47,7 +47,7 @@ ANSWER_WINDOW = 3.0
 PIECE_GAP = 0.25
 # Frames kept per opcode to find answers and ranges in (all are counted): a long capture
 # repeats the same polls and answers for hours.
-MAX_EVENTS = 20_000
+MAX_EVENTS = 4_000
 # Distinct values whose frames are remembered while splitting a long capture.
 MAX_REMEMBERED = 65536
 # A message spread over pieces is at most this long (a Bluetooth attribute value is 512).
@@ -365,11 +365,11 @@ def _distinct(values: Iterable[bytes]) -> list[bytes]:
     return list(seen)
 
 
-def _pieces(values: list[AttValue], others: list[AttValue]) -> list[bytes]:
+def _pieces(values: list[AttValue], others: list[AttValue]) -> Iterator[bytes]:
     """Values joined where they follow each other closely with nothing the other way between:
-    the pieces of a message longer than one write or notification."""
+    the pieces of a message longer than one write or notification. Lazy: the search takes
+    only the first distinct ones."""
     other_times = sorted(v.time for v in others)
-    joined: list[bytes] = []
     current = bytearray()
     last: AttValue | None = None
     cursor = 0
@@ -385,13 +385,12 @@ def _pieces(values: list[AttValue], others: list[AttValue]) -> list[bytes]:
             or len(current) + len(value.value) > MAX_MESSAGE
         ):
             if current:
-                joined.append(bytes(current))
+                yield bytes(current)
             current = bytearray()
         current += value.value
         last = value
     if current:
-        joined.append(bytes(current))
-    return joined
+        yield bytes(current)
 
 
 def _search(
