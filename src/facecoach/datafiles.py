@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pydantic loads when a file is validated, not when this modu
 M = TypeVar("M", bound="BaseModel")
 
 MAX_DATA_FILE_BYTES = 256 * 1024
+NESTED_TOO_DEEPLY = "nested too deeply (arrays or tables inside each other, hundreds deep)"
 
 
 class DataFileError(FacecoachError):
@@ -93,12 +94,14 @@ def parse_toml_model(text: str, model: type[M], error: type[DataFileError], sour
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(source, [f"invalid TOML: {exc}"]) from None
+    except RecursionError:  # arrays or tables nested a thousand deep, in a few KB
+        raise error(source, [NESTED_TOO_DEEPLY]) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise error(source, describe_validation_error(exc)) from None
     except RecursionError:  # deeply nested tables: refuse rather than crash
-        raise error(source, ["nested too deeply"]) from None
+        raise error(source, [NESTED_TOO_DEEPLY]) from None
 
 
 def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> str:

@@ -1,7 +1,6 @@
 """`facecoach remind` and `facecoach doctor` as a user (or a scheduler) runs them."""
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,10 +15,7 @@ from facecoach.companion.reminders import ReminderMemory, decide
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
 from tests.support.cli import facecoach
-
-needs_dbus = pytest.mark.skipif(
-    shutil.which("dbus-daemon") is None, reason="dbus-daemon is not installed"
-)
+from tests.support.dbus_mocks import Notified, bluez, needs_dbus_daemon, private_bus
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -138,19 +134,14 @@ def test_install_without_any_scheduler_says_what_to_do(tmp_path: Path) -> None:
 # --- the desktop notification, over a real session bus ------------------------------------------
 
 
-@needs_dbus
+@needs_dbus_daemon
 def test_a_due_session_is_a_desktop_notification(
-    capsys: pytest.CaptureFixture[str], calendar_days: date, notification_daemon: object
+    capsys: pytest.CaptureFixture[str], calendar_days: date, notification_daemon: list[Notified]
 ) -> None:
-    import dbus
-
     code, out, err = run(capsys, "remind")
     assert (code, err) == (EXIT_OK, "")
     assert out.startswith("facecoach: a session is due today.")
-    calls = dbus.Interface(notification_daemon, "org.freedesktop.DBus.Mock").GetMethodCalls(
-        "Notify"
-    )
-    assert [(str(c[1][3]), str(c[1][4])) for c in calls] == [
+    assert [(n.summary, n.body) for n in notification_daemon] == [
         ("facecoach: a session is due today", "0 of 5 sessions this week.")
     ]
 
@@ -181,29 +172,25 @@ def test_doctor_lists_every_channel_and_says_why_one_cannot_work(
 
 
 @pytest.fixture
-def system_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from dbusmock.testcase import BusType, PrivateDBus
+def system_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private bus standing in for the system bus; yields its address."""
+    with private_bus() as address:
+        monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", address)
+        yield address
 
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "")
-    with PrivateDBus(BusType.SYSTEM):
-        yield
 
-
-@needs_dbus
-def test_bluetooth_check_follows_bluez_on_the_system_bus(system_bus: None) -> None:
-    from dbusmock import SpawnedMock
-    from dbusmock.testcase import BusType
-
+@needs_dbus_daemon
+def test_bluetooth_check_follows_bluez_on_the_system_bus(system_bus: str) -> None:
     assert check_bluetooth("linux").how == (
         "BlueZ is not running (start it: `systemctl start bluetooth`)"
     )
-    with SpawnedMock.spawn_with_template("bluez5", {}, bustype=BusType.SYSTEM) as bluez:
+    with bluez(system_bus):
         assert check_bluetooth("linux").how == (
             "BlueZ is running, but there is no Bluetooth adapter"
         )
-        import dbus
-
-        dbus.Interface(bluez.obj, "org.bluez.Mock").AddAdapter("hci0", "my-computer")
+    with bluez(system_bus, ("hci0",), powered=False):
+        assert check_bluetooth("linux").how == "the adapter (hci0) is off: `bluetoothctl power on`"
+    with bluez(system_bus, ("hci0",)):
         found = check_bluetooth("linux")
         assert (found.available, found.how) == (True, "BlueZ with hci0")
         # The mock's adapter has BlueZ's advertisement monitor, as BlueZ 5.56 and later do.

@@ -200,6 +200,42 @@ def test_a_device_put_on_its_charger_mid_session_ends_the_session(
     assert "was put on its charger" in called
 
 
+@pytest.mark.parametrize("profile_id", ["reference-a", "reference-c"])
+def test_a_device_put_on_its_charger_while_its_link_is_down_ends_the_session_on_reconnecting(
+    tmp_path: Path, carrier: str, profile_id: str
+) -> None:
+    """Issue 28 F2: the charger's report went out while nobody listened; the device is asked
+    for its state as soon as it is back, and the session ends as on any charger report."""
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, profile_id, clock, carrier, device_clock=loop_clock)
+    routine = companion.library.get("spot-forehead").routine
+    problems: list[str] = []
+
+    async def run() -> LiveSession:
+        await companion.device.connect()
+        live = companion.begin_session(
+            routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        )
+        live.start()
+        clock.advance(20)
+        live.poll()
+        await asyncio.sleep(0.1)
+        device = simulated(companion)
+        device.drop_link()
+        device.plug_in()  # while the link is down: its status notification reaches no one
+        await asyncio.sleep(5)  # virtual: the link reconnects meanwhile
+        await live.finish()
+        return live
+
+    live = run_virtual(run())
+    assert live.is_over
+    status, kinds = last_session(tmp_path)
+    assert status is RecordStatus.PARTIAL
+    assert "device_charging" in kinds
+    assert kinds[-1] == "device_stopped"
+    assert problems[-1].endswith("must never be used while charging.")
+
+
 def test_a_device_that_stops_itself_for_want_of_its_keepalive_calls_the_user_back(
     tmp_path: Path, carrier: str
 ) -> None:

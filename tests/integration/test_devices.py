@@ -193,6 +193,34 @@ def test_pairing_remembers_the_device_and_its_information(
     assert DeviceService(tmp_path, air=air, registry=REGISTRY).paired is None
 
 
+@pytest.mark.parametrize(
+    "advertised",
+    [
+        "FC-RefA " + "x" * 240,  # 248 bytes: the longest name BLE allows
+        "FC-RefA \x1b]2;owned\x07\u202e\x9b2J" + "é" * 30,  # short, with control characters
+    ],
+)
+def test_a_device_advertising_a_long_or_hostile_name_is_paired_under_a_clean_one(
+    carrier: str, tmp_path: Path, advertised: str
+) -> None:
+    """Issue 28 F6: such a name crashed `devices pair` and the app's `p` (ValidationError)."""
+    air = air_for(carrier, [SHIPPED["reference-a"]])
+    device = next(iter(air.devices.values()))
+    device.name = advertised
+
+    async def pair() -> None:
+        service = DeviceService(tmp_path, air=air, registry=REGISTRY)
+        await service.pair(device.address)
+
+    run_virtual(pair())
+    paired = DeviceService(tmp_path, air=air, registry=REGISTRY).paired
+    assert paired is not None
+    assert paired.address == device.address
+    assert paired.name.startswith("FC-RefA")
+    assert len(paired.name) <= 80
+    assert all(c.isprintable() for c in paired.name)
+
+
 def test_pairing_with_the_wrong_profile_says_what_is_missing(carrier: str, tmp_path: Path) -> None:
     air = air_for(carrier, [SHIPPED["reference-b"]])
     address = next(iter(air.devices))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
     from facecoach.adherence.session_log import SessionRecord
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.companion.core import Companion
+    from facecoach.companion.day_status import DayStatus
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -48,7 +49,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     log.add_argument(
         "--minutes", type=float, help="how long it took (default: the routine's length)"
     )
-    log.add_argument("--note", help="a note to keep with the session")
+    log.add_argument("--note", type=_kept_text, help="a note to keep with the session")
     log.add_argument(
         "--force", action="store_true", help="log it even if this routine is logged that day"
     )
@@ -62,7 +63,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     edit.add_argument("--date", type=_parse_date, help="the day it was done, YYYY-MM-DD")
     edit.add_argument("--time", type=_parse_time, help="the local start time, HH:MM")
     edit.add_argument("--minutes", type=float, help="how long it took")
-    edit.add_argument("--note", help="the note ('' removes it)")
+    edit.add_argument("--note", type=_kept_text, help="the note ('' removes it)")
     edit.set_defaults(handler=_log_edit)
     delete = commands.add_parser("log-delete", prog="facecoach log delete")
     delete.add_argument("id", metavar="ID", help="the session's id, from `facecoach history`")
@@ -81,7 +82,10 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
         "last", metavar="TO", type=_parse_date, nargs="?", help="last day (default FROM)"
     )
     skip.add_argument(
-        "--reason", default="", help="why (shown in history); needed unless --remove is given"
+        "--reason",
+        default="",
+        type=_kept_text,
+        help="why (shown in history); needed unless --remove is given",
     )
     skip.add_argument("--remove", action="store_true", help="remove these skip days instead")
     skip.set_defaults(handler=_skip)
@@ -97,6 +101,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     export.add_argument(
         "--output", "-o", type=Path, help="file to write (default: standard output)"
     )
+    export.add_argument("--force", action="store_true", help="replace the output file if it exists")
     export.set_defaults(handler=_export)
 
     importer = commands.add_parser("import", help="add sessions from an export (idempotent)")
@@ -130,6 +135,18 @@ def _positive(text: str) -> int:
     return value
 
 
+def _kept_text(text: str) -> str:
+    """Text kept in the log (a note, a reason): the log holds UTF-8, and bytes that are not
+    (a Latin-1 terminal, `$(printf 'a\\xff')`) reach Python as lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "is not UTF-8 text (is the terminal set to another encoding?); nothing was written"
+        ) from None
+    return text
+
+
 def _parse_date(text: str) -> "date | str":
     """A date, or "today", which only the core can resolve: the day starts at its own hour."""
     if text == TODAY:
@@ -150,14 +167,15 @@ def _parse_time(text: str) -> time:
 def _stats(args: argparse.Namespace) -> int:
     companion = _reading(args)
     stats = companion.stats_so_far()
+    day = companion.day_status()  # today's one state: the waiting period overrules the goal
     if args.json:
-        print(json.dumps(stats.to_json(), indent=2))
+        print(json.dumps({**stats.to_json(), "today_state": day.state}, indent=2))
         return EXIT_OK
-    print("\n".join(stats_lines(stats)))
+    print("\n".join(stats_lines(stats, day)))
     return EXIT_OK
 
 
-def stats_lines(stats: "AdherenceStats") -> list[str]:
+def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
     from facecoach.wording.adherence import (
         program_text,
         sessions_total_text,
@@ -167,8 +185,8 @@ def stats_lines(stats: "AdherenceStats") -> list[str]:
     )
     from facecoach.wording.session import format_duration
 
-    day = stats.today.strftime("%a %d %b")
-    lines = [f"Today ({day}): {today_text(stats)}"]
+    when = stats.today.strftime("%a %d %b")
+    lines = [f"Today ({when}): {today_text(day.state, day.waiting_until)}"]
     lines.append(f"Program: {program_text(stats)}; goal {stats.goal.describe()}")
     lines.append(f"Streak: {streak_text(stats)}")
     lines.append(f"Habit strength: {stats.strength:.0%}")
@@ -428,11 +446,17 @@ def _export(args: argparse.Namespace) -> int:
         if store is not None
         else empty_export()
     )
+    if args.output is not None:
+        from facecoach.cli.output_file import check_output_file
+
+        check_output_file(args.output, force=args.force)
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
         # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
         # from a hostile note or name must not be run by the terminal.
-        sys.stdout.write(plain(text) if sys.stdout.isatty() else text)
+        # (A CSV row ends in CRLF: on a terminal that is a line break, not a control.)
+        shown = plain(text.replace("\r\n", "\n")) if sys.stdout.isatty() else text
+        sys.stdout.write(shown)
         return EXIT_OK
     try:
         args.output.write_text(text, encoding="utf-8")

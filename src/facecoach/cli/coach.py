@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from facecoach.cli.context import open_companion
-from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_yes_no, warn
+from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes_no, warn
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction
 from facecoach.errors import FacecoachError
@@ -182,20 +182,19 @@ async def _run(
         runner = CoachRunner(live, EventWaiter())
         import asyncio
 
-        loop = asyncio.get_running_loop()
-        # Ctrl-C is the user's stop; a closed terminal (SIGHUP) and `kill` (SIGTERM) are not.
-        handlers = {
-            signal.SIGINT: lambda: _stop_on_ctrl_c(runner),
-            signal.SIGTERM: lambda: runner.request_stop(by_user=False),
-            signal.SIGHUP: lambda: runner.request_stop(by_user=False),
+        from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
+
+        # Ctrl-C is the user's stop; a closed terminal and `kill` are not.
+        handlers: dict[signal.Signals, Callable[[], object]] = {
+            signal.SIGINT: lambda: _stop_on_ctrl_c(runner)
         }
-        for signum, handler in handlers.items():
-            loop.add_signal_handler(signum, handler)
+        for signum in EXIT_SIGNALS:
+            handlers[signum] = lambda: runner.request_stop(by_user=False)
+        restore_signals = handle_on_loop(asyncio.get_running_loop(), handlers)
         try:
             await runner.run()
         finally:
-            for signum in handlers:
-                loop.remove_signal_handler(signum)
+            restore_signals()
         if not args.json and live.end_status is not None and not companion.counts_toward_goal(live):
             from facecoach.wording.session import NOT_COUNTED
 
@@ -312,7 +311,7 @@ def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> No
                 if not ask(f"{check.text}? ({check.why})"):
                     raise FacecoachError(f"not started: {check.text.lower()} is needed first.")
         case GateAction.ANSWER:
-            _ask_screening(companion, ask, sys.stdout)
+            _ask_screening(companion, sys.stdout)
         case GateAction.OVERRIDE:
             _show(gate, sys.stdout)
             if not ask("Start anyway? You accept the risk, and the choice is recorded."):
@@ -320,11 +319,14 @@ def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> No
             companion.record_override(gate, routine_id)
 
 
-def _ask_screening(companion: Companion, ask: Ask, out: TextIO) -> None:
+def _ask_screening(companion: Companion, out: TextIO) -> None:
+    """The safety questions, each until it has a clear y or n: here "no" is the side that lets a
+    session start, so it is never a default. Saved only once all are answered."""
     from facecoach.safety.screening import CONTRAINDICATIONS
 
     out.write("Safety questions first (answered once; `facecoach safety` shows them).\n")
-    answers = {item.id: ask(item.question) for item in CONTRAINDICATIONS}
+    out.flush()
+    answers = {item.id: ask_clearly(item.question) for item in CONTRAINDICATIONS}
     result = companion.record_screening(answers)
     out.write(result.summary() + "\n")
 

@@ -6,7 +6,7 @@ from typing import Any, TextIO
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step
 from facecoach.wording.session import session_intro, session_outcome, step_cue, zone_heading
-from facecoach.wording.text import plain
+from facecoach.wording.text import json_for_terminal, plain
 
 
 def event_text(event: SessionEvent, session: Session) -> str | None:
@@ -77,7 +77,8 @@ class JsonRenderer:
         text = event_text(event, session)
         if text is not None:
             record["text"] = text
-        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        # Names come from routine files: their C1 and bidi controls go out escaped.
+        self._out.write(json_for_terminal(json.dumps(record, ensure_ascii=False)) + "\n")
         self._out.flush()
 
 

@@ -120,6 +120,13 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     )
     learn.add_argument("--id", metavar="ID", help="the draft's profile id (default: from its name)")
     learn.add_argument("--force", action="store_true", help="overwrite the output file")
+    learn.add_argument(
+        "--device",
+        metavar="ADDRESS_OR_NAME",
+        help="learn this device, in a capture that holds several (a phone's watch, earbuds): "
+        "its address or the start of its advertised name (default: the device the app "
+        "wrote most commands to, among those whose services the capture discovered)",
+    )
     learn.set_defaults(handler=_profiles_learn)
 
 
@@ -457,6 +464,7 @@ def _profiles_learn(args: argparse.Namespace) -> int:
         profile_id=args.id,
         known=known,
         output_name="standard output" if output is None else str(output),
+        device=args.device,
     )
     if output is None:
         from facecoach.wording.text import plain

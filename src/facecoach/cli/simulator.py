@@ -1,7 +1,6 @@
 """`facecoach simulator serve`: a simulated device on a real Bluetooth controller, via Bumble."""
 
 import argparse
-import contextlib
 import signal
 import time
 from pathlib import Path
@@ -111,10 +110,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop.set)
+        from facecoach.system.signals import handle_on_loop
+
+        handle_on_loop(
+            asyncio.get_running_loop(), {signal.SIGINT: stop.set, signal.SIGTERM: stop.set}
+        )
         await serve(
             args.transport,
             device,

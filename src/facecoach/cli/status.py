@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import re
 import string
 from datetime import date
 
@@ -20,6 +21,13 @@ FIELDS = {
 }
 
 
+# What may follow a field's colon: a fill and an alignment, a width, a precision (the
+# string format's own, as in {streak:>3}); the width bounded, as a status bar runs this every
+# few seconds and {streak:>999999999} would print a gigabyte.
+MAX_FIELD_WIDTH = 200
+_FIELD_SPEC = re.compile(r"(?:.?[<>^])?(?P<width>[1-9]\d*)?(?:\.\d{1,3})?s?", re.DOTALL)
+
+
 def add_status_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     status = commands.add_parser(
         "status",
@@ -33,25 +41,34 @@ def add_status_command(commands: "argparse._SubParsersAction[argparse.ArgumentPa
         "--format",
         default=DEFAULT_FORMAT,
         metavar="TEXT",
-        help=f"the line, with fields in braces (default: {DEFAULT_FORMAT!r})",
+        help="the line, with fields in braces, each with an alignment and a width of at most "
+        f"{MAX_FIELD_WIDTH} if you like, e.g. {{streak:>3}} (default: {DEFAULT_FORMAT!r})",
     )
     status.add_argument("--json", action="store_true", help="every field as JSON instead")
     status.set_defaults(handler=_status)
 
 
 def check_format(text: str) -> None:
-    """Only the named fields, as they are: no attributes, indexes or positional fields."""
+    """Only the named fields, as they are (no attributes, indexes or positional fields), each
+    with at most an alignment and a bounded width."""
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise FacecoachError(f"cannot read --format {text!r}: {exc}") from None
-    for _literal, name, _spec, conversion in parts:
+    for _literal, name, spec, conversion in parts:
         if name is None:
             continue
         if name not in FIELDS or conversion is not None:
             raise FacecoachError(
                 f"--format has {{{name}}}, which is not a field; the fields are "
                 + ", ".join(f"{{{field}}}" for field in FIELDS)
+            )
+        shape = _FIELD_SPEC.fullmatch(spec or "")
+        width = shape["width"] if shape is not None else None
+        if shape is None or (width is not None and int(width) > MAX_FIELD_WIDTH):
+            raise FacecoachError(
+                f"--format has {{{name}:{spec}}}: after a field's colon only an alignment "
+                f"and a width of at most {MAX_FIELD_WIDTH} may come, e.g. {{{name}:>3}}"
             )
 
 

@@ -64,6 +64,7 @@ class Dashboard(NamedTuple):
     screening: ScreeningRecord | None
     waiting: WaitingPeriod | None
     log_problem: str | None
+    day: DayStatus | None  # today's one state (the waiting period overrules the goal)
 
 
 class RoutineChoice(NamedTuple):
@@ -541,13 +542,18 @@ class Companion:
         return day_status(self.stats_so_far(), waiting)
 
     def dashboard(self) -> Dashboard:
+        from facecoach.companion.day_status import day_status
+
+        stats = self.stats()
+        waiting = self.waiting()
         return Dashboard(
             today=self.today(),
-            stats=self.stats(),
+            stats=stats,
             suggested_id=self.suggested_routine_id(),
             screening=self.screening(),
-            waiting=self.waiting(),
+            waiting=waiting,
             log_problem=self.log_problem,
+            day=day_status(stats, waiting) if stats is not None else None,
         )
 
     # --- before a session --------------------------------------------------------------------

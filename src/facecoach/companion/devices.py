@@ -52,6 +52,21 @@ def check_address(address: str) -> None:
         )
 
 
+# The longest device name kept (a BLE name can be 248 bytes): what a line has room for.
+NAME_LENGTH = 80
+
+
+def remembered_name(advertised: str, address: str) -> str:
+    """The name a paired device is remembered by: the one it advertises, without control
+    characters (it comes from the radio: anyone nearby can choose it), cut to NAME_LENGTH."""
+    from facecoach.wording.text import one_line
+
+    name = " ".join(one_line(advertised).split())
+    if len(name) > NAME_LENGTH:
+        name = name[: NAME_LENGTH - 1].rstrip() + "…"
+    return name or address
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceSummary:
     """One line about the paired device, for home, the session screen and the CLI."""
@@ -417,7 +432,8 @@ class DeviceService:
                 "which profile fits, pass --profile ID; to write one, start from "
                 "`facecoach devices inspect ADDRESS`."
             )
-        link = DeviceLink(profile, result.address, name=result.label, options=self.link_options())
+        name = remembered_name(result.label, result.address)
+        link = DeviceLink(profile, result.address, name=name, options=self.link_options())
         await link.connect(pair=profile.gatt.bond)
         try:
             info = await link.read_device_info()
@@ -428,7 +444,7 @@ class DeviceService:
         device = KnownDevice(
             address=result.address,
             profile=profile.id,
-            name=result.label,
+            name=name,
             paired_at=datetime.now(UTC),
             simulated=self.simulate,
             info=info,

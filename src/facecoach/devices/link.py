@@ -378,6 +378,9 @@ class DeviceLink:
                 continue
             self.state = LinkState.CONNECTED
             try:
+                # Before anything else: what happened while nobody listened (the device put
+                # on its charger, stopped by its button) is heard now, as a status report.
+                await self._ask_state()
                 await self._set_up()
             except DeviceError as exc:
                 if self._client is None:
@@ -405,6 +408,12 @@ class DeviceLink:
             f"Could not reconnect to {self.name}; connect again "
             "from the Devices screen when it is back in range.",
         )
+
+    async def _ask_state(self) -> None:
+        """Asks a device that just came back how it is (charging, running), when its profile
+        has a way to ask; the answer is a status event like any other."""
+        if CommandName.QUERY_STATUS in self.profile.commands:
+            await self._send(CommandName.QUERY_STATUS, {})
 
     # -- commands ---------------------------------------------------------------------------
 

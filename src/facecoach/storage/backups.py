@@ -19,7 +19,7 @@ from facecoach.storage.database import (
     read_only_uri,
     translate_errors,
 )
-from facecoach.storage.leases import lease_dir, owner_is_alive
+from facecoach.storage.log_holders import RestoreLease
 
 BACKUP_DIR = "backups"
 _NAME = re.compile(r"^facecoach-(\d{8}-\d{6})\.db$")
@@ -94,6 +94,8 @@ class Backups:
             target = self.folder / name
         elif target.is_dir():
             target = target / name
+        elif target.exists() and not target.is_file():
+            raise StoreError(f"{target} is not a regular file; a backup goes in a file or a folder")
         try:
             copy_database(self.database, target)
         except OSError as exc:
@@ -124,23 +126,25 @@ class Backups:
         Returns where the current file went."""
         # A backup must itself be an intact facecoach database before anything is moved.
         check_database_file(backup, full=True)
-        if _a_session_runs(self.database):
-            raise StoreError("a session is being recorded right now; restore when it has ended")
-        stamp = now.astimezone(UTC).strftime(_STAMP)
-        aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
-        incoming = self.database.with_name(f".{self.database.name}.restoring")
-        copy_database(backup, incoming)  # the copy first: nothing moves if it fails
-        if self.database.exists():
-            copy_or_move_aside(self.database, aside)
-        os.replace(incoming, self.database)
+        with RestoreLease(self.database) as holders:
+            if holders.sessions:
+                raise StoreError(
+                    "a session is being recorded right now; restore when it has ended. "
+                    "Your log was not changed."
+                )
+            if holders.open:
+                raise StoreError(
+                    "facecoach has the session log open in another window (the app, or a "
+                    "coach waiting to start); quit it, then restore. Your log was not changed."
+                )
+            stamp = now.astimezone(UTC).strftime(_STAMP)
+            aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
+            incoming = self.database.with_name(f".{self.database.name}.restoring")
+            copy_database(backup, incoming)  # the copy first: nothing moves if it fails
+            if self.database.exists():
+                copy_or_move_aside(self.database, aside)
+            os.replace(incoming, self.database)
         return aside
-
-
-def _a_session_runs(database: Path) -> bool:
-    leases = lease_dir(database)
-    return leases.is_dir() and any(
-        owner_is_alive(database, lease.name) for lease in leases.iterdir()
-    )
 
 
 def copy_or_move_aside(database: Path, aside: Path) -> None:

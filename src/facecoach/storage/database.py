@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from facecoach.errors import FacecoachError
+from facecoach.storage.log_holders import OpenLease, being_restored
 from facecoach.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -58,6 +59,9 @@ class Database:
         # The app reads stats in a worker thread while the session writes glides on the event
         # loop: one connection, so one user at a time (a write holds it for its transaction).
         self._lock = threading.RLock()
+        self._identity = _identity(path)
+        # Held while the log is open, so that `restore` waits for this process to let go.
+        self._holding = OpenLease(path)
 
     @classmethod
     def open(cls, path: Path) -> "Database":
@@ -79,10 +83,17 @@ class Database:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the session log at {path}: {exc}") from None
         database = cls(connection, path)
+        database._holding.acquire()
         try:
+            if being_restored(path):
+                raise StoreError(
+                    f"the session log at {path} is being restored from a backup right now; "
+                    "try again in a moment"
+                )
             database._prepare()
         except BaseException:
             connection.close()
+            database._holding.release()
             raise
         return database
 
@@ -131,6 +142,7 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self._holding.release()
         # Checked when opened (or unchanged since it was), and written only through SQLite
         # since: the next open need not scan it again unless something else changes it.
         _stamp_checked(self.path)
@@ -145,6 +157,8 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; database errors become StoreError with a user message."""
         with self._lock, translate_errors(self.path):
+            if self.replaced():
+                raise StoreError(replaced_message(self.path))
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -152,6 +166,11 @@ class Database:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    def replaced(self) -> bool:
+        """Whether the file at the log's path is no longer the one opened (a restore, or
+        another tool, moved it): writing would go into the file moved away."""
+        return _identity(self.path) != self._identity
 
     def check_integrity(self) -> None:
         """The full check (indexes against their tables too), which `open`'s quick check
@@ -255,6 +274,22 @@ def unchanged_since_checked(path: Path) -> bool:
 def _wal_in_use(path: Path) -> bool:
     wal = Path(f"{path}-wal")
     return wal.exists() and wal.stat().st_size > 0
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def replaced_message(path: Path) -> str:
+    return (
+        f"the session log at {path} was replaced since facecoach opened it (restored from a "
+        "backup, or moved); nothing more was written to the old file. Quit facecoach and start "
+        "it again to use the log that is there now."
+    )
 
 
 def _replacing_decode(raw: bytes) -> str:

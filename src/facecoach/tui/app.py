@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from facecoach.companion.core import Companion
@@ -19,6 +21,7 @@ from facecoach.config.paths import cache_dir, data_dir
 from facecoach.errors import FacecoachError
 from facecoach.tui.remembered_css import STYLES_KEY_FILE, ParsedRules, RememberedStylesheet
 from facecoach.tui.screens.home import HomeScreen
+from facecoach.wording.text import one_line, plain
 
 if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
@@ -117,6 +120,28 @@ class FacecoachApp(App[None]):
                 self.pop_screen()
         elif not covering:
             self.push_screen(TooSmallScreen())
+
+    # Titles and notifications carry text from outside (a routine's name, a file name in an
+    # error, a device's name): no control character of it reaches the terminal.
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return super().format_title(one_line(title), one_line(sub_title))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        super().notify(
+            plain(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Runs `callback` once the first frame is on the terminal (now, if it is): for what

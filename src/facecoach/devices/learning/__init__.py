@@ -36,6 +36,7 @@ def learn_profile(
     profile_id: str | None = None,
     known: Sequence[DeviceProfile] = (),
     output_name: str = "the draft",
+    device: str | None = None,
 ) -> Learned:
     """Reads the capture at `path` and drafts a profile; CaptureError when it cannot.
 
@@ -57,7 +58,7 @@ def learn_profile(
             f"{path} holds {capture.records} HCI records but no ATT traffic{cut}: capture while "
             "the phone app is connected to the device and sending it commands."
         )
-    protocol = infer(capture, known)
+    protocol = infer(capture, known, device)
     chosen_id = profile_id or slug(protocol.peer_name or "") or slug(path.stem) or "learned-device"
     draft, head = draft_text(protocol, chosen_id, str(path))
     try:

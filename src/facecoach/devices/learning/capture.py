@@ -102,7 +102,7 @@ class AttributeTable:
             }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttValue:
     """One value written to or sent from a characteristic."""
 

@@ -19,6 +19,7 @@ from facecoach.devices.learning.inference import (
     observed_range,
 )
 from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL, DEVICE_INFO_SERVICE
+from facecoach.devices.protocol.checksums import ChecksumKind
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.fields import BitOrder, ByteOrder, FieldType, lay_out
 from facecoach.devices.protocol.profile import (
@@ -117,7 +118,7 @@ class _Draft:
             f"# Draft made by `facecoach profiles learn` from {printable(p.capture.path.name)}.",
             "# Everything here is what the capture showed; check each TODO before using it with",
             "# a device on your skin. `facecoach profiles validate FILE` checks it again.",
-            f"schema_version = {p.known.schema_version if p.known is not None else 1}",
+            f"schema_version = {self._schema_version()}",
             f"id = {quote(self.id)}",
             f"name = {quote(printable(name, 80))}",
             'vendor = "unknown"  # TODO: the maker',
@@ -128,6 +129,10 @@ class _Draft:
         if codes:
             self.add(f"default_program = {quote(self._program_id(codes[0]))}")
         self.add("")
+
+    def _schema_version(self) -> int:
+        version = self.p.known.schema_version if self.p.known is not None else 1
+        return 3 if self.p.framing.version_3_features() else version
 
     def _capabilities(self) -> set[str]:
         found: set[str] = set()
@@ -205,7 +210,7 @@ class _Draft:
         f = p.framing
         guess = p.guess
         order_note = (
-            "shown by the two-byte checksum"
+            "shown by the frames (a two-byte checksum, length or opcode)"
             if guess.byte_order_known
             else (
                 f"not shown by the capture; taken from {p.known.id!r}"
@@ -214,18 +219,54 @@ class _Draft:
             )
         )
         self.add(
-            f"# This layout explains {guess.explained} of the {guess.total} distinct frames.",
+            "# Commands: " + "; ".join(guess.commands.scores.lines(guess.commands.framing)) + "."
+        )
+        if guess.notifications is not None:
+            scores = guess.notifications.scores.lines(guess.notifications.framing)
+            self.add("# Notifications: " + "; ".join(scores) + ".")
+        else:
+            self.add(
+                "# Notifications: TODO: no layout explains half of them; they are listed at "
+                "the end, unexplained."
+            )
+        if not f.header and f.checksum is ChecksumKind.NONE:
+            self.add(
+                "# TODO: no header and no checksum: nothing in a frame shows it is whole; "
+                "a damaged frame would be taken as it is."
+            )
+        self.add(
             "[framing]",
             f"header = {quote(hex_bytes(f.header))}",
+        )
+        if f.opcode_size != 1:
+            self.add(f"opcode_size = {f.opcode_size}")
+        self.add(
             f"sequence = {'true' if f.sequence else 'false'}",
             f"length = {'true' if f.length else 'false'}",
-            f"checksum = {quote(f.checksum.value)}",
-            f'byte_order = "{f.byte_order.value}"  # {order_note}',
         )
+        if f.length and f.length_size != 1:
+            self.add(f"length_size = {f.length_size}")
+        self.add(f"checksum = {quote(f.checksum.value)}")
+        if f.checksum_start is not None:
+            self.add(f"checksum_start = {f.checksum_start}  # the checksum covers the start bytes")
+        if f.trailer:
+            self.add(f"trailer = {quote(hex_bytes(f.trailer))}")
+        self.add(f'byte_order = "{f.byte_order.value}"  # {order_note}')
         if f.bit_order is not BitOrder.MSB_FIRST and p.known is not None:
             self.add(f'bit_order = "{f.bit_order.value}"  # taken from {p.known.id!r}')
+        if f.notifications is not None:
+            self.add("", "[framing.notifications]  # where the device's answers differ")
+            for key, value in f.notifications.model_dump(exclude_none=True).items():
+                if isinstance(value, bytes):
+                    self.add(f"{key} = {quote(hex_bytes(value))}")
+                elif isinstance(value, bool):
+                    self.add(f"{key} = {'true' if value else 'false'}")
+                elif isinstance(value, int):
+                    self.add(f"{key} = {value}")
+                else:
+                    self.add(f"{key} = {quote(str(value))}")
         for other in guess.runners_up[:3]:
-            self.add(f"# Explains the frames as well: {framing_text(other)}")
+            self.add(f"# Explains the commands as well: {framing_text(other)}")
         self.add("")
 
     # -- commands -------------------------------------------------------------------------
@@ -642,10 +683,29 @@ def _inline(values: dict[str, int | str | bool]) -> str:
 
 
 def framing_text(framing: Framing) -> str:
-    return (
-        f"header {hex_bytes(framing.header) or 'none'}, sequence {framing.sequence}, "
-        f"length {framing.length}, {framing.checksum.value}, {framing.byte_order.value}"
-    )
+    parts = [f"header {hex_bytes(framing.header) or 'none'}"]
+    if framing.opcode_size != 1:
+        parts.append(f"{framing.opcode_size}-byte opcode")
+    parts.append(f"sequence {framing.sequence}")
+    length = f"length {framing.length}"
+    if framing.length and framing.length_size != 1:
+        length += f" ({framing.length_size} bytes)"
+    parts.append(length)
+    checked = framing.checksum.value
+    if framing.checksum_start is not None:
+        checked += f" from byte {framing.checksum_start}"
+    parts.append(checked)
+    if framing.trailer:
+        parts.append(f"trailer {hex_bytes(framing.trailer)}")
+    parts.append(framing.byte_order.value)
+    text = ", ".join(parts)
+    answers = framing.notifications
+    if answers is not None:
+        text += "; notifications: " + ", ".join(
+            f"{k} {hex_bytes(v) if isinstance(v, bytes) else v}"
+            for k, v in answers.model_dump(exclude_none=True).items()
+        )
+    return text
 
 
 def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[str]:

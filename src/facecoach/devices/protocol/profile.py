@@ -30,7 +30,9 @@ from facecoach.devices.protocol.shared_opcodes import shared_opcode_problem, sha
 # Version 2 adds what version 1 cannot say: commands beyond the five facecoach knows, writes
 # made on every connection, a keep-alive, bit-packed and wide fields, a byte order per field.
 # A file keeps version 1 as long as it uses none of these, so older facecoach still reads it.
-PROFILE_SCHEMA_VERSION = 2
+# Version 3 adds frame layouts of real devices: start bytes per direction, a trailer, a
+# checksum range, inverted sums and more CRC-16s, two-byte opcodes and lengths.
+PROFILE_SCHEMA_VERSION = 3
 
 _UUID_128 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _BASE_UUID_TAIL = "-0000-1000-8000-00805f9b34fb"
@@ -164,20 +166,105 @@ class GattLayout(_Strict):
         return self
 
 
-class Framing(_Strict):
-    """Frame layout: header, opcode, [sequence], [length], payload, checksum.
+class NotificationFraming(_Strict):
+    """How notifications are framed where it differs from commands (schema version 3): many
+    devices answer with their own start bytes, length or checksum. A key left out is the
+    command's."""
 
-    The checksum covers everything after the header up to the checksum itself. `byte_order` is
-    the checksum's and every wide field's that does not name its own; `bit_order` is how
-    bit-packed fields fill a byte.
+    header: HexBytes | None = Field(default=None, max_length=4)
+    length: bool | None = None
+    length_size: Literal[1, 2] | None = None
+    checksum: ChecksumKind | None = None
+    checksum_start: int | None = Field(default=None, ge=0, le=4)
+    trailer: HexBytes | None = Field(default=None, max_length=2)
+
+
+class Framing(_Strict):
+    """Frame layout: header, opcode, [sequence], [length], payload, checksum, trailer.
+
+    The checksum covers everything after the header up to the checksum itself, unless
+    `checksum_start` says where it starts (0: the first header byte). `byte_order` is the
+    checksum's, a two-byte length's and opcode's, and every wide field's that does not name its
+    own; `bit_order` is how bit-packed fields fill a byte. `notifications` gives what differs
+    for the device's answers.
     """
 
     header: HexBytes = Field(default=b"", max_length=4)
+    # Bytes the opcode takes (schema version 3 for 2).
+    opcode_size: Literal[1, 2] = 1
     sequence: bool = False
     length: bool = True
+    # Bytes the length takes (schema version 3 for 2), in byte_order.
+    length_size: Literal[1, 2] = 1
     checksum: ChecksumKind = ChecksumKind.NONE
+    # Where the checksummed bytes start, counted from the frame's first byte (schema version 3);
+    # unset: right after the header.
+    checksum_start: int | None = Field(default=None, ge=0, le=4)
+    # Bytes that end every frame, after the checksum (schema version 3).
+    trailer: HexBytes = Field(default=b"", max_length=2)
     byte_order: ByteOrder = ByteOrder.LITTLE
     bit_order: BitOrder = BitOrder.MSB_FIRST
+    notifications: NotificationFraming | None = None
+
+    @model_validator(mode="after")
+    def _check_framing(self) -> Self:
+        for side in (self, self.for_notifications()):
+            start = side.checksum_start
+            if start is not None and start > len(side.header):
+                raise ValueError(
+                    f"checksum_start {start} is past the header ({len(side.header)} bytes): "
+                    "the checksum starts at the latest right after the header"
+                )
+        return self
+
+    @property
+    def checked_from(self) -> int:
+        """The index of the first byte the checksum covers."""
+        return len(self.header) if self.checksum_start is None else self.checksum_start
+
+    @property
+    def overhead(self) -> int:
+        """Bytes a frame takes besides its payload."""
+        return (
+            len(self.header)
+            + self.opcode_size
+            + int(self.sequence)
+            + (self.length_size if self.length else 0)
+            + self.checksum.size
+            + len(self.trailer)
+        )
+
+    def for_notifications(self) -> "Framing":
+        """The layout of the device's notifications: this one with what differs."""
+        if self.notifications is None:
+            return self
+        changes = self.notifications.model_dump(exclude_none=True)
+        # A checksum that starts after the commands' header starts after the answers' own.
+        if (
+            "header" in changes
+            and "checksum_start" not in changes
+            and self.checksum_start is not None
+            and self.checksum_start >= len(self.header)
+        ):
+            changes["checksum_start"] = None
+        return self.model_copy(update={**changes, "notifications": None})
+
+    def version_3_features(self) -> list[str]:
+        """What this framing uses that schema version 2 cannot say."""
+        found: list[str] = []
+        if self.opcode_size != 1:
+            found.append("framing.opcode_size")
+        if self.length_size != 1:
+            found.append("framing.length_size")
+        if self.checksum_start is not None:
+            found.append("framing.checksum_start")
+        if self.trailer:
+            found.append("framing.trailer")
+        if self.notifications is not None:
+            found.append("framing.notifications")
+        if self.checksum.version_3:
+            found.append(f"the checksum {self.checksum.value}")
+        return found
 
 
 # The field types a version-1 profile could name.
@@ -256,7 +343,7 @@ def _checked_layout(specs: list[FieldSpec]) -> None:
 
 
 class Command(_Strict):
-    opcode: int = Field(ge=0, le=0xFF)
+    opcode: int = Field(ge=0, le=0xFFFF)  # above 0xFF with framing.opcode_size = 2
     args: tuple[Argument, ...] = ()
     # What it does, in a few words, for `facecoach devices send --list` (commands beyond the
     # five facecoach sends by itself).
@@ -330,7 +417,7 @@ STATUS_FIELDS = ("program", "intensity", "battery", "charging", "contact", "runn
 
 
 class Notification(_Strict):
-    opcode: int = Field(ge=0, le=0xFF)
+    opcode: int = Field(ge=0, le=0xFFFF)  # above 0xFF with framing.opcode_size = 2
     kind: NotificationKind
     fields: tuple[NotificationField, ...] = ()
     # For acks: what a non-zero `result` means, worded for the user ("the device is charging").
@@ -433,7 +520,7 @@ class GoldenVectors(_Strict):
 class DeviceProfile(_Strict):
     """A device family as data. See the README's 'Writing a device profile'."""
 
-    schema_version: Literal[1, 2]
+    schema_version: Literal[1, 2, 3]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     name: str = Field(min_length=1, max_length=80)
     vendor: str = Field(min_length=1, max_length=80)
@@ -470,6 +557,12 @@ class DeviceProfile(_Strict):
         return self
 
     def _check_version(self) -> None:
+        if self.schema_version < 3 and self.framing is not None:
+            needs = self.framing.version_3_features()
+            if needs:
+                raise ValueError(
+                    f"this profile uses {', '.join(needs)}, which need schema_version = 3"
+                )
         if self.schema_version >= 2:
             return
         needs = self.version_2_features()
@@ -509,6 +602,16 @@ class DeviceProfile(_Strict):
         return found
 
     def _check_opcodes(self) -> None:
+        if self.framing is not None:
+            top = 0xFF if self.framing.opcode_size == 1 else 0xFFFF
+            named_opcodes = [(n, c.opcode) for n, c in self.commands.items()]
+            named_opcodes += [(n, spec.opcode) for n, spec in self.notifications.items()]
+            wide = [n for n, opcode in named_opcodes if opcode > top]
+            if wide:
+                raise ValueError(
+                    f"the opcode of {', '.join(sorted(wide))} does not fit in one byte: "
+                    "set framing.opcode_size = 2"
+                )
         opcodes = [n.opcode for n in self.notifications.values()]
         if len(set(opcodes)) != len(opcodes):
             raise ValueError("two notifications share an opcode")
@@ -586,15 +689,25 @@ class DeviceProfile(_Strict):
                     f"the ack's field 'of' ({of.type}) cannot hold the opcode of "
                     f"{', '.join(sorted(too_big))}"
                 )
-        if self.framing is not None and self.framing.length:
-            sized = [(f"command {n}", c.payload_size) for n, c in self.commands.items()]
-            sized += [(f"notification {n}", s.payload_size) for n, s in self.notifications.items()]
-            for what, size in sized:
-                if size > 255:
-                    raise ValueError(
-                        f"the {what} carries {size} payload bytes, more than its length byte "
-                        "can say (255)"
-                    )
+        if self.framing is not None:
+            sides = (
+                (
+                    self.framing,
+                    [(f"command {n}", c.payload_size) for n, c in self.commands.items()],
+                ),
+                (
+                    self.framing.for_notifications(),
+                    [(f"notification {n}", s.payload_size) for n, s in self.notifications.items()],
+                ),
+            )
+            for framing, sized in sides:
+                top = 0xFF if framing.length_size == 1 else 0xFFFF
+                for what, size in sized:
+                    if framing.length and size > top:
+                        raise ValueError(
+                            f"the {what} carries {size} payload bytes, more than its length "
+                            f"{'byte' if framing.length_size == 1 else 'bytes'} can say ({top})"
+                        )
 
     def _check_scheduled_writes(self) -> None:
         writes: list[tuple[str, ScheduledWrite]] = [

@@ -39,6 +39,9 @@ from facecoach.devices.simulator.device import (
 log = logging.getLogger(__name__)
 
 LEGACY_ADVERTISING_BYTES = 31
+# What one HCI event reports of an extended advertisement (255 bytes less the report's own 26):
+# a real controller splits a longer one over several reports, Bumble's virtual one cannot.
+EXTENDED_ADVERTISING_BYTES = 229
 SIG_BASE_SUFFIX = "-0000-1000-8000-00805f9b34fb"
 
 
@@ -114,7 +117,16 @@ def advertising_payloads(device: SimulatedDevice, mode: AdvertisingMode) -> tupl
         fields.append((kind, bytes(key) + data))
     name = (AdvertisingData.COMPLETE_LOCAL_NAME, advert.name.encode())
     if mode is AdvertisingMode.EXTENDED:
-        return bytes(AdvertisingData([*fields, name])), b""
+        data = bytes(AdvertisingData([*fields, name]))
+        if len(data) > EXTENDED_ADVERTISING_BYTES:
+            # A name up to 248 bytes long (what BLE allows) goes out shortened, as a real
+            # device's does, rather than not at all.
+            room = EXTENDED_ADVERTISING_BYTES - len(bytes(AdvertisingData(fields))) - 2
+            shortened = advert.name.encode()[: max(0, room)].decode("utf-8", "ignore").encode()
+            data = bytes(
+                AdvertisingData([*fields, (AdvertisingData.SHORTENED_LOCAL_NAME, shortened)])
+            )
+        return data, b""
     primary = bytes(AdvertisingData(fields))
     if len(primary) > LEGACY_ADVERTISING_BYTES:
         raise AdvertisingTooLarge(
