@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from facecoach.adherence.session_log import SessionLog, SessionSource
+from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.errors import CommandError, FrameError
@@ -181,3 +182,27 @@ def test_a_bear_session_sets_the_level_and_every_end_sends_level_zero(
         (record, *_) = log.sessions(limit=1)
         events = [kind for _, kind, _ in log.session_events(record.id)]
     assert (record.status, events) == (status, ["device_stopped"])
+
+
+def test_a_simulated_bear_is_paired_and_stopped_from_the_command_line(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*args: str) -> tuple[int, str]:
+        code = main([*args, "--simulate"])
+        out, err = capsys.readouterr()
+        return code, out + err
+
+    code, out = run("devices", "scan", "--seconds", "1")
+    assert code == EXIT_OK
+    bear = next(line for line in out.splitlines() if "FOREO BEAR" in line).split()[0]
+    code, out = run("devices", "pair", bear)
+    assert code == EXIT_OK
+    assert "FOREO BEAR has no programs: a session sets its level" in out
+    assert "reads the battery only" not in out
+    assert run("devices", "send", "stop") == (
+        EXIT_OK,
+        "Sent stop to BEAR; it sends no answer to it.\n",
+    )
+    code, out = run("devices", "send", "set_intensity", "level=11")
+    assert code == EXIT_ERROR
+    assert "level must be from 1 to 10 (got 11)" in out
