@@ -276,10 +276,17 @@ def _devices_pair(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
     device = _run(service.pair(args.address, args.profile), service)
     profile = service.profile_for(device)
+    from facecoach.devices.protocol.profile import CommandName
+
     say(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
         say(f"  {key}: {value}")
-    if not profile.programs:
+    if not profile.programs and CommandName.SET_INTENSITY in profile.commands:
+        print(
+            f"{profile.name} has no programs: a session sets its level (device_intensity in "
+            "settings.toml) at the start and stops it at every end."
+        )
+    elif not profile.programs:
         print("This profile reads the battery only; facecoach cannot select programs on it.")
     return EXIT_OK
 

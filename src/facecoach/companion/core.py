@@ -759,7 +759,8 @@ class Companion:
                     self.live.interrupt(because=text)
 
             device_sinks.append(DeviceWatch(link, dispatcher, charging))
-            if link.profile.programs:
+            # Programs to select, or a level and a stop (FOREO's, which has no programs).
+            if link.profile.programs or link.profile.commands:
                 commands = DeviceCommandQueue()
 
                 def stopped(ok: bool, detail: str) -> None:
