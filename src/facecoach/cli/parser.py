@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.backup import add_backup_commands
     from facecoach.cli.calendar import add_calendar_commands
     from facecoach.cli.coach import add_coach_command
+    from facecoach.cli.comfort import add_comfort_commands
     from facecoach.cli.devices import add_device_commands
     from facecoach.cli.doctor import add_doctor_command
     from facecoach.cli.evidence import add_evidence_command
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_safety_commands(commands)
     add_evidence_command(commands)
     add_adherence_commands(commands)
+    add_comfort_commands(commands)
     add_status_command(commands)
     add_remind_command(commands)
     add_calendar_commands(commands)
