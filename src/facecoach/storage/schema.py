@@ -333,6 +333,20 @@ MIGRATIONS: list[str] = [
         intensity_base INTEGER
     );
     """,
+    # 7: the progress photos' index (the images are files in the photos folder; `photos`).
+    """
+    CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL UNIQUE,
+        taken_day TEXT NOT NULL,
+        added_utc TEXT NOT NULL,
+        width INTEGER NOT NULL CHECK (width > 0),
+        height INTEGER NOT NULL CHECK (height > 0),
+        sha256 TEXT NOT NULL UNIQUE,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX photos_by_day ON photos (taken_day);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
