@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from facecoach.cli.comfort import add_felt_arguments
+
     stats = commands.add_parser("stats", help="streaks, goals and progress")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=_stats)
@@ -53,6 +55,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     log.add_argument(
         "--force", action="store_true", help="log it even if this routine is logged that day"
     )
+    add_felt_arguments(log)
     log.set_defaults(handler=_log)
 
     # `facecoach log edit ID` and friends: main() passes "log edit" on as "log-edit". Added
@@ -181,10 +184,17 @@ def _stats(args: argparse.Namespace) -> int:
     companion = _reading(args)
     stats = companion.stats_so_far()
     day = companion.day_status()  # today's one state: the waiting period overrules the goal
+    from facecoach.companion.comfort import felt_summary
+
+    felt = felt_summary(companion)
     if args.json:
-        print(json.dumps({**stats.to_json(), "today_state": day.state}, indent=2))
+        print(
+            json.dumps(
+                {**stats.to_json(), "today_state": day.state, "felt": felt.to_json()}, indent=2
+            )
+        )
         return EXIT_OK
-    print("\n".join(stats_lines(stats, day)))
+    print("\n".join([*stats_lines(stats, day), *felt.lines()]))
     return EXIT_OK
 
 
@@ -259,6 +269,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _log(args: argparse.Namespace) -> int:
     from facecoach.adherence.session_log import ZonePlan
+    from facecoach.cli.comfort import felt_from_arguments, record_felt
     from facecoach.session.timeline import plan_timeline
     from facecoach.wording.session import format_duration
 
@@ -297,7 +308,8 @@ def _log(args: argparse.Namespace) -> int:
         )
         if not (sys.stdin.isatty() and ask_yes_no(f"{plain(question)} Log another?")):
             raise FacecoachError(f"{question} Nothing logged; --force logs another.")
-    store.log_manual_session(
+    felt = felt_from_arguments(args)  # checked before anything is logged
+    session_id = store.log_manual_session(
         routine_id=routine.id,
         routine_name=routine.name,
         started=local,
@@ -307,6 +319,8 @@ def _log(args: argparse.Namespace) -> int:
         note=args.note,
     )
     say(f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}.")
+    if felt is not None:
+        record_felt(companion, session_id, felt)
     return EXIT_OK
 
 

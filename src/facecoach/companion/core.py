@@ -563,15 +563,21 @@ class Companion:
 
     def safety_gates(self) -> list[Gate]:
         """The gates only the user can pass (answers, overrides), in order, as known now."""
+        from facecoach.companion.comfort import latest_stop_effects
         from facecoach.companion.preflight import (
             screening_gates,
+            side_effect_gates,
             unreadable_safety_gate,
             waiting_gates,
         )
 
         if self.safety is None:
             return [unreadable_safety_gate(self.log_problem or "the session log is unavailable")]
-        return [*screening_gates(self.screening()), *waiting_gates(self.waiting())]
+        return [
+            *screening_gates(self.screening()),
+            *waiting_gates(self.waiting()),
+            *side_effect_gates(latest_stop_effects(self)),
+        ]
 
     async def preflight(self) -> AsyncGenerator[Gate, None]:
         """Every gate before a session, in order, for every front end.
