@@ -25,7 +25,7 @@ There is no sound card here: the player is a stand-in, a real process given the 
 that reads the file and exits (`sh -c 'cat "$1" > /dev/null'`), which is what starting
 `pw-play`/`paplay`/`aplay` costs up to their own start.
 
-Notifications: a private D-Bus session bus with python-dbusmock's notification daemon;
+Notifications: a private D-Bus session bus with the tests' mock notification server;
 `CueDispatcher.needs_you()` with a `DesktopChannel`, N times, spaced out, idle and loaded loop;
 lateness from the call (the boundary: a device drop is noticed when it happens) to
 `notify_desktop` having the server's answer.
@@ -279,15 +279,13 @@ async def notification_run(count: int, spacing: float, loaded: bool) -> list[Sam
 
 
 def notifications(count: int, spacing: float) -> dict[str, list[Sample]]:
-    from dbusmock import SpawnedMock
-    from dbusmock.testcase import BusType, PrivateDBus
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from tests.support.dbus_mocks import notification_server, private_bus
 
     before = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     try:
-        with (
-            PrivateDBus(BusType.SESSION),
-            SpawnedMock.spawn_with_template("notification_daemon", {}, bustype=BusType.SESSION),
-        ):
+        with private_bus() as address, notification_server(address):
+            os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
             results = {"first of the process": asyncio.run(notification_run(1, spacing, False))}
             for name, loaded in (("idle loop", False), ("loaded loop", True)):
                 results[name] = asyncio.run(notification_run(count, spacing, loaded))
@@ -371,7 +369,7 @@ def main(rounds: int, factor: float, count: int, spacing: float, busy_cores: boo
         )
 
     if count:
-        print("\nDesktop notifications (private bus, dbusmock's notification daemon), ms\n")
+        print("\nDesktop notifications (private bus, the tests' mock notification server), ms\n")
         print(
             "| event loop | notifications | hand-off | notify_desktop "
             "| **call to server answered** |"

@@ -1,5 +1,6 @@
 """Shared fixtures: every test runs with its own config directory and never touches the user's."""
 
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
+from tests.support.dbus_mocks import Notified, notification_server, private_bus
 from tests.support.device_air import CARRIERS
 
 
@@ -65,10 +67,16 @@ def builtin_library() -> RoutineLibrary:
 def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Local time is UTC in tests, so days and hours shown do not depend on the machine."""
     monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+    _read_time_zone()
     yield
     monkeypatch.undo()
-    time.tzset()
+    _read_time_zone()
+
+
+def _read_time_zone() -> None:
+    # Windows has no tzset: there the tests run in the machine's own time zone.
+    if sys.platform != "win32":
+        time.tzset()
 
 
 @pytest.fixture(params=CARRIERS)
@@ -89,14 +97,9 @@ def screened(isolated_dirs: Path) -> None:
 
 
 @pytest.fixture
-def notification_daemon(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """A private D-Bus session bus with python-dbusmock's notification daemon on it."""
-    from dbusmock import SpawnedMock
-    from dbusmock.testcase import BusType, PrivateDBus
-
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")  # PrivateDBus sets it; undone after
-    with (
-        PrivateDBus(BusType.SESSION),
-        SpawnedMock.spawn_with_template("notification_daemon", {}, bustype=BusType.SESSION) as mock,
-    ):
-        yield mock.obj
+def notification_daemon(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Notified]]:
+    """A private D-Bus session bus with a mock notification server on it; yields what it was
+    asked to show."""
+    with private_bus() as address, notification_server(address) as notified:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        yield notified

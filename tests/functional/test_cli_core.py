@@ -21,6 +21,7 @@ from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import Settings, load_settings, save_settings
 from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.safety.records import SafetyRecords
+from facecoach.safety.screening import CONTRAINDICATIONS
 from facecoach.safety.waiting import InjectionKind
 from tests.support.cli import QUICK, facecoach
 
@@ -56,8 +57,11 @@ def overrides(data_dir: Path) -> list[str]:
 def on_a_terminal(
     args: list[str], answers: list[bytes], interrupt: bool = False
 ) -> tuple[int, str]:
-    """`facecoach ARGS` on a real pseudo-terminal: each `[y/N]` prompt gets the next answer, or
-    with `interrupt`, the first prompt gets Ctrl-C. Returns the exit code and all it printed."""
+    """`facecoach ARGS` on a real pseudo-terminal: each `[y/N]` or `[y/n]` prompt gets the next
+    answer (b"\\x04" is Ctrl-D), or with `interrupt`, the first prompt gets Ctrl-C; a prompt
+    past the last answer gets Ctrl-C too. Returns the exit code and all it printed."""
+    if sys.platform == "win32":
+        pytest.skip("a pseudo-terminal (os.openpty) is POSIX only")
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "facecoach", *args],
@@ -88,12 +92,15 @@ def on_a_terminal(
             if not chunk:
                 break
             output += chunk
-            if output.endswith(b"[y/N] "):
-                if interrupt:
+            if output.endswith((b"[y/N] ", b"[y/n] ")):
+                answer = next(pending, None)
+                if interrupt or answer is None:
                     process.send_signal(signal.SIGINT)
                     interrupted_at = time.monotonic()
                 else:
-                    os.write(controller, next(pending))
+                    os.write(controller, answer)
+            elif output.endswith(b"(Enter skips): "):  # how it felt, after a session
+                os.write(controller, b"\n")
     finally:
         if process.poll() is None and time.monotonic() >= deadline:
             process.kill()
@@ -170,6 +177,52 @@ def test_on_a_terminal_the_gates_are_questions(quick: Path, data_dir: Path) -> N
     assert "Conductive gel applied" in text
     assert "Session complete" in text
     assert sessions(data_dir) == [RecordStatus.COMPLETED]
+
+
+def test_an_unclear_answer_to_a_safety_question_is_asked_again(quick: Path, data_dir: Path) -> None:
+    """U1: "ye", "1" or a stray line is not "no": for a contraindication, no lets a session
+    start. Only y/yes or n/no is taken; the question comes again until it is clear."""
+    unclear = [b"ye\n", b"oui\n", b"1\n", b"maybe\n", b"clear; facecoach history\n", b"\n"]
+    answers = [*unclear, b"y\n"] + [b"no\n"] * 7 + [b"y\n", b"y\n"]
+    code, text = on_a_terminal(["coach", str(quick)], answers)
+    assert text.count("Please answer y or n.") == 5  # the sixth unclear answer gives up
+    assert code == 1, text
+    assert "no clear answer (y or n) after 5 tries; nothing was saved" in text
+    assert safety(data_dir).latest_screening() is None
+    answers = [b"ye\n", b"YES\n"] + [b"n\n"] * 7 + [b"\n"]  # Enter at "Start anyway? [y/N]"
+    code, text = on_a_terminal(["coach", str(quick)], answers)
+    assert code == 1, text
+    assert "not started" in text
+    assert text.count("Please answer y or n.") == 1
+    screening = safety(data_dir).latest_screening()
+    assert screening is not None
+    assert screening.result.answers[CONTRAINDICATIONS[0].id] is True  # taken from "YES", not "ye"
+
+
+@pytest.mark.parametrize("end", [b"\x04", None], ids=["ctrl-d", "ctrl-c"])
+def test_safety_screen_saves_nothing_until_every_question_is_answered(
+    data_dir: Path, end: bytes | None
+) -> None:
+    """Ctrl-D or Ctrl-C part way through the questions: earlier answers are not saved as if the
+    rest were "no"."""
+    answers = [b"y\n", b"n\n", b"n\n"] + ([end] if end else [])
+    code, text = on_a_terminal(["--data-dir", str(data_dir), "safety", "screen"], answers)
+    assert code == 1, text
+    assert "Traceback" not in text
+    assert "nothing was saved" in text or "none of these answers was saved" in text
+    assert not (data_dir / "facecoach.db").exists() or safety(data_dir).latest_screening() is None
+    shown = facecoach("--data-dir", str(data_dir), "safety")
+    assert "not answered yet" in shown.stdout
+
+
+def test_safety_screen_takes_yes_and_no_in_words(data_dir: Path) -> None:
+    answers = [b"Yes\n", b"nope\n", b"no\n"] + [b"N\n"] * 6
+    code, text = on_a_terminal(["--data-dir", str(data_dir), "safety", "screen"], answers)
+    assert code == 0, text
+    assert text.count("Please answer y or n.") == 1
+    screening = safety(data_dir).latest_screening()
+    assert screening is not None
+    assert list(screening.result.answers.values()).count(True) == 1
 
 
 def test_ctrl_c_at_a_question_starts_nothing(quick: Path, data_dir: Path) -> None:

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.slow
 @pytest.mark.usefixtures("screened")
 @pytest.mark.parametrize("seed", range(6))
 def test_kill_9_keeps_every_glide_completed_before_the_kill(tmp_path: Path, seed: int) -> None:
+    if sys.platform == "win32":
+        pytest.skip("kill -9 (SIGKILL) is POSIX only")
     routine = tmp_path / "fast.toml"
     routine.write_text(FAST)
     data_dir = tmp_path / "data"

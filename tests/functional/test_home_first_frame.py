@@ -3,6 +3,7 @@
 import asyncio
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +14,16 @@ from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.session.clock import FakeClock
+from facecoach.tui import remembered_css
 from facecoach.tui.app import FacecoachApp
+from facecoach.tui.remembered_css import RememberedStylesheet
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.sized import SizedScreen
@@ -240,6 +243,8 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
                 if user == "returning user":
                     await until(pilot, lambda: app.home._filled_in)
                     await until(pilot, lambda: "battery" in text_of(app, "#device-card"))
+                else:  # the Safety screen is built in two steps: its footer comes last
+                    await until(pilot, lambda: bool(app.screen.query(Footer)))
                 await pilot.pause()
                 shot = app.export_screenshot()
             app.companion.close()
@@ -264,6 +269,78 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
     monkeypatch.setattr(Stylesheet, "_parse_rules", counted)
     assert screenshot(again()) == first
     assert parsed_again == []  # every rule set read back
+
+
+def _break_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    def renamed(self: RememberedStylesheet) -> bytes:
+        raise AttributeError("'RememberedStylesheet' object has no attribute '_variables'")
+
+    monkeypatch.setattr(RememberedStylesheet, "_digest_of_variables", renamed)
+
+
+def _break_parse_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    parse = Stylesheet._parse_rules
+
+    def with_a_new_argument(self: Stylesheet, *args: Any, **kwargs: Any) -> list[RuleSet]:
+        return parse(self, *args, **kwargs)
+
+    # A Textual whose parse step moved: the override is no longer what Textual calls.
+    monkeypatch.setattr(RememberedStylesheet, "_parse_rules", with_a_new_argument)
+
+
+def _break_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remembered_css, "VERIFIED_TEXTUAL", "0.0.0")
+    remembered_css._textual_code.cache_clear()
+
+
+def _break_pickled_classes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remembered_css, "_BUILDABLE", {})  # a style class under a new name
+
+
+def _break_styles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remembered_css, "_styles_fields", lambda: frozenset({"renamed"}))
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [_break_variables, _break_parse_rules, _break_version, _break_pickled_classes, _break_styles],
+    ids=["_variables", "_parse_rules", "another Textual", "pickled classes", "Styles fields"],
+)
+def test_a_textual_whose_internals_moved_starts_and_looks_the_same(
+    clock: FakeClock,
+    isolated_dirs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    breakage: Callable[[pytest.MonkeyPatch], None],
+) -> None:
+    """The kept stylesheets lean on private names of Textual: with any of them broken, keeping
+    turns itself off and the app draws what it draws with Textual's own parsing."""
+    remembered_css._textual_code.cache_clear()
+
+    def screenshot() -> tuple[str, str | None]:
+        app = FacecoachApp(make_companion(clock))
+        shot = ""
+
+        async def main() -> None:
+            nonlocal shot
+            async with app.run_test(size=(80, 24)) as pilot:
+                await until(pilot, lambda: app.home._filled_in)
+                await pilot.pause()
+                shot = app.export_screenshot()
+            app.companion.close()
+
+        asyncio.run(main())
+        sheet = app.stylesheet
+        return shot, sheet.turned_off if isinstance(sheet, RememberedStylesheet) else None
+
+    first, turned_off = screenshot()  # kept for the next start
+    assert turned_off is None
+    breakage(monkeypatch)
+    again, turned_off = screenshot()
+    remembered_css._textual_code.cache_clear()
+    assert again == first
+    if breakage is _break_variables:
+        assert turned_off is not None
+        assert "_variables" in turned_off
 
 
 SAFETY_WATCHED = ("#q-heart", "#save-row", "#screening-result", "#footer-skeleton")

@@ -440,14 +440,15 @@ def test_the_checks_dialog_never_unticks_on_enter_reads_without_colour_and_shows
         await pilot.press("enter")
         assert gel.value
         assert "✓" in str(gel.render())
-        await pilot.press("enter")  # Enter again on a ticked box: it stays ticked...
+        assert app.focused is charger  # a tick goes on to the box still to tick...
+        await pilot.press("enter")  # ...which the next Enter ticks
         assert gel.value
-        assert isinstance(app.screen, PreSessionChecks)
-        assert app.focused is charger  # ...and goes on to the box still to tick
-        await pilot.press("space")
         assert charger.value
+        assert isinstance(app.screen, PreSessionChecks)
+        assert app.focused is not None
+        assert app.focused.id == "go"
         assert "Enter starts" in text_of(app, "#checks-hint")
-        await pilot.press("shift+tab", "enter")  # back on the first box: Enter starts
+        await pilot.press("shift+tab", "shift+tab", "enter")  # back on a ticked box: it starts
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         assert gel.value  # never unticked on the way
 
@@ -521,13 +522,13 @@ def test_the_zone_guide_shows_where_the_zone_is_and_the_session_waits(clock: Fak
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, ZoneGuide))
         assert screen.session.status is SessionStatus.PAUSED
-        assert text_of(app, "#guide-title") == "Zone guide: Forehead"
+        assert text_of(app, "#guide-title") == "Zone guide: Forehead (1 of 2 in this routine)"
         guide = text_of(app, "#guide-text")
         assert guide.startswith(ZONE_GUIDE[Zone.FOREHEAD])
         assert "This routine: brows to hairline." in guide  # the routine's own path
         assert "▲" in str(app.screen.query_one(FaceDiagram).render())  # the zone, lit
-        await pilot.press("left")  # zones before and after: the neck wraps round
-        assert text_of(app, "#guide-title") == "Zone guide: Neck"
+        await pilot.press("left")  # the routine's zones before and after: the neck wraps round
+        assert text_of(app, "#guide-title") == "Zone guide: Neck (2 of 2 in this routine)"
         assert "never the front" in text_of(app, "#guide-text")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)

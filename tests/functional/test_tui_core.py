@@ -3,6 +3,7 @@
 import asyncio
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -313,6 +314,8 @@ def test_home_lists_and_the_session_runs_the_routine_with_the_users_glide_length
 
 
 def test_a_hang_up_does_not_restart_the_terminal_and_sets_an_exit_deadline() -> None:
+    if sys.platform == "win32":
+        pytest.skip("SIGHUP and SIGCONT are POSIX only")
     resumed: list[int] = []
     exits: list[int] = []
     requested: list[bool] = []
@@ -340,6 +343,8 @@ def test_a_hang_up_does_not_restart_the_terminal_and_sets_an_exit_deadline() -> 
 
 
 def test_sigcont_still_resumes_while_the_terminal_is_there() -> None:
+    if sys.platform == "win32":
+        pytest.skip("SIGHUP and SIGCONT are POSIX only")
     resumed: list[int] = []
     previous = signal.signal(signal.SIGCONT, lambda signum, frame: resumed.append(signum))
     handlers = ExitOnSignals(lambda: None, is_terminal=lambda: True)

@@ -1,7 +1,8 @@
 """The cue channels with their real parts: players and speech engines as real processes,
 espeak-ng rendering speech (its length measured), a desktop notification over a real D-Bus
-session bus to python-dbusmock's notification daemon, hooks as real commands. What this
-machine cannot do (no sound card here) is given to the channels as a machine description."""
+session bus to a mock notification server (tests/support/dbus_mocks.py), hooks as real
+commands. What this machine cannot do (no sound card here) is given to the channels as a
+machine description."""
 
 import io
 import json
@@ -47,15 +48,15 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import Session
 from facecoach.session.timeline import plan_timeline
+from tests.support.dbus_mocks import Notified, needs_dbus_daemon, private_bus
 from tests.support.machines import bare_machine, machine, pulse_machine
 from tests.support.routines import make_routine
 
 QUICK = make_routine(zones=[{"zone": "chin", "sides": ["center"]}], repeats=3, glide_seconds=1)
 
 ESPEAK = shutil.which("espeak-ng")
-needs_espeak = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
-needs_dbus = pytest.mark.skipif(
-    shutil.which("dbus-daemon") is None, reason="dbus-daemon is not installed"
+needs_espeak = pytest.mark.skipif(
+    ESPEAK is None, reason="espeak-ng is not installed (the espeak-ng package)"
 )
 
 
@@ -293,44 +294,44 @@ def test_an_engine_that_fails_says_why() -> None:
     voice.close()
 
 
+@pytest.mark.skipif(shutil.which("true") is None, reason="no `true` program to stand in")
+def test_an_engine_that_exits_0_without_speech_is_not_said_to_have_failed() -> None:
+    engine = SpeechEngine("espeak-ng", str(shutil.which("true")), renders=True)
+    voice = VoiceChannel(engine, Player("cat", ("cat",)), rate=175, voice=None, after_tones=False)
+    assert voice.deliver(cue(CueKind.GLIDE_START, ("Two",))) == (
+        "espeak-ng gave no speech to play (no WAV audio)"
+    )
+    voice.close()
+
+
 # --- desktop notifications over a real D-Bus session bus -----------------------------------------
 
 
-@needs_dbus
+@needs_dbus_daemon
 def test_a_desktop_notification_reaches_the_notification_server(
-    notification_daemon: object,
+    notification_daemon: list[Notified],
 ) -> None:
     import asyncio
 
-    import dbus
-
     assert asyncio.run(notify_desktop("Session done", "Express: 24 of 24 glides done.")) is None
-    mock = dbus.Interface(notification_daemon, "org.freedesktop.DBus.Mock")
-    calls = mock.GetMethodCalls("Notify")
-    assert len(calls) == 1
-    args = calls[0][1]
-    assert (str(args[0]), str(args[3]), str(args[4])) == (
-        "facecoach",
-        "Session done",
-        "Express: 24 of 24 glides done.",
-    )
+    assert notification_daemon == [
+        Notified("facecoach", "Session done", "Express: 24 of 24 glides done.")
+    ]
 
 
-@needs_dbus
+@needs_dbus_daemon
 def test_a_bus_without_a_notification_server_is_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import asyncio
 
-    from dbusmock.testcase import BusType, PrivateDBus
-
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")
-    with PrivateDBus(BusType.SESSION):
+    with private_bus() as address:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
         problem = asyncio.run(notify_desktop("Session done", "x"))
     assert problem == "no notification server is running on the session bus"
 
 
-@needs_dbus
+@needs_dbus_daemon
 def test_a_bus_that_is_not_there_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
 
@@ -341,7 +342,7 @@ def test_a_bus_that_is_not_there_is_a_clear_message(monkeypatch: pytest.MonkeyPa
 
 
 def test_notification_text_is_not_read_as_markup() -> None:
-    from facecoach.companion.cue_channels.desktop import _escaped
+    from facecoach.system.notifications import _escaped
 
     assert _escaped("Lift & tone <b>5</b>") == "Lift &amp; tone &lt;b&gt;5&lt;/b&gt;"
 

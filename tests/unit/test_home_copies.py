@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from facecoach.companion.core import Companion
 from facecoach.config.home_settings import cached_home_settings
 from facecoach.config.paths import user_routines_dir
@@ -171,6 +173,8 @@ def test_a_library_given_by_a_caller_is_never_kept(tmp_path: Path) -> None:
 
 
 def test_a_hostile_cache_is_a_miss_never_a_crash_nor_a_hang(tmp_path: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("a FIFO (os.mkfifo) is POSIX only")
     import os
 
     write_routine(tmp_path, "mine.toml", USER_ROUTINE)

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from facecoach.devices.protocol.matching import matcher_accepts
+from facecoach.devices.protocol.matching import AdvertisementMatcher, matcher_accepts
 from facecoach.devices.protocol.profile import Matcher
-from facecoach.devices.protocol.registry import parse_profile
+from facecoach.devices.protocol.registry import parse_profile, shipped_profiles_dir
 from facecoach.devices.skeleton import profile_skeleton
 
 NFC_SERVICE = "0000fe59-0000-1000-8000-00805f9b34fb"
@@ -68,10 +68,46 @@ def test_the_name_from_an_earlier_packet_stands_in() -> None:
     assert not matcher_accepts(matcher, Adv())
 
 
-@pytest.mark.parametrize("pattern", ["*", "*NFC", "N*", "NF*", "NF?x", "N[F]C", "NF", "ab"])
-def test_a_local_name_must_begin_with_three_plain_characters(pattern: str) -> None:
-    with pytest.raises(ValidationError, match="3 plain characters"):
+@pytest.mark.parametrize("pattern", ["*", "*NFC", "N*", "NF*", "N[F]C", "NF[C]*", "[N]FC"])
+def test_a_local_name_may_not_have_a_star_or_bracket_among_its_first_three(pattern: str) -> None:
+    # Home Assistant's `_local_name_to_index_key` refuses exactly these.
+    with pytest.raises(ValidationError, match=r"\* or \[ among its first 3 characters"):
         Matcher(local_name=pattern)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name", "matches"),
+    [
+        # Shorter than three characters: accepted, and only that whole name matches.
+        ("NF", "NF", True),
+        ("NF", "NFC", False),
+        ("U", "U", True),
+        # A ? among the first three: accepted; Home Assistant looks the name up by its first
+        # three characters, so there the ? stands for itself only.
+        ("NF?x", "NF?x", True),
+        ("NF?x", "NFCx", False),
+        ("N?", "N?", True),
+        ("N?", "NF", False),
+        ("?FC*", "?FC Trinity", True),
+        ("?FC*", "NFC Trinity", False),
+        # After the first three, ? is a wildcard as ever.
+        ("NFC?", "NFCA", True),
+        ("NFC?*", "NFC", False),
+    ],
+)
+def test_short_names_and_a_question_mark_match_as_in_home_assistant(
+    pattern: str, name: str, matches: bool
+) -> None:
+    assert matcher_accepts(Matcher(local_name=pattern), Adv(local_name=name)) is matches
+
+
+def test_a_profile_can_match_a_two_letter_name() -> None:
+    text = (shipped_profiles_dir() / "generic-battery.toml").read_text()
+    profile = parse_profile(
+        text.replace('service_uuid = "180f"', 'local_name = "U?"'), "two-letters.toml"
+    )
+    assert AdvertisementMatcher([profile]).match(Adv(local_name="U?")) == profile
+    assert AdvertisementMatcher([profile]).match(Adv(local_name="U2")) is None
 
 
 def test_every_key_must_hold() -> None:

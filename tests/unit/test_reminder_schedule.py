@@ -15,25 +15,25 @@ from pathlib import Path
 
 import pytest
 
-from facecoach.companion.reminder_schedule import (
-    CRON_MARKER,
-    SYSTEMD_SERVICE,
-    SYSTEMD_TIMER,
+from facecoach.companion.reminders import parse_time_of_day, reminder_environment
+from facecoach.errors import FacecoachError
+from facecoach.system.scheduler import (
     InstalledSchedule,
     ReminderScheduleError,
     ReminderScheduler,
     RunResult,
     ScheduleKind,
-    cron_line,
-    launchd_plist,
-    parse_time_of_day,
-    reminder_environment,
     run_command,
-    schtasks_create_args,
+)
+from facecoach.system.scheduler.cron import CRON_MARKER, cron_line
+from facecoach.system.scheduler.launchd import launchd_plist
+from facecoach.system.scheduler.schtasks import schtasks_create_args
+from facecoach.system.scheduler.systemd import (
+    SYSTEMD_SERVICE,
+    SYSTEMD_TIMER,
     systemd_exec_start,
     systemd_units,
 )
-from facecoach.errors import FacecoachError
 
 PYTHON = "/usr/bin/python3"
 COMMAND = [PYTHON, "-m", "facecoach", "remind"]
@@ -76,7 +76,7 @@ class FakeMachine:
         self.agents: dict[str, dict[str, object]] = {}
         self.tasks: dict[str, tuple[str, str]] = {}  # name -> (start time, command line)
 
-    def __call__(self, argv: Sequence[str], stdin: str | None = None) -> RunResult:
+    def __call__(self, argv: Sequence[str], stdin: bytes | None = None) -> RunResult:
         argv = list(argv)
         self.calls.append(argv)
         program, args = argv[0], argv[1:]
@@ -88,7 +88,9 @@ class FakeMachine:
             "launchctl": self._launchctl,
             "schtasks": self._schtasks,
         }[program]
-        return handler(args, stdin)
+        # The crontab is kept as text here; a byte that is not UTF-8 travels as a surrogate.
+        text = None if stdin is None else stdin.decode("utf-8", "surrogateescape")
+        return handler(args, text)
 
     def commands(self, program: str) -> list[list[str]]:
         return [call[1:] for call in self.calls if call[0] == program]
@@ -136,7 +138,7 @@ class FakeMachine:
         if args == ["-l"]:
             if self.crontab is None:
                 return RunResult(1, stderr="no crontab for ann\n")
-            return RunResult(0, stdout=self.crontab)
+            return RunResult.of_bytes(0, self.crontab.encode("utf-8", "surrogateescape"))
         assert args == ["-"]
         assert stdin is not None
         if "-" in self.refuse:
@@ -620,7 +622,7 @@ def test_a_refusing_crontab_is_a_user_error_and_changes_nothing(tmp_path: Path) 
 
 
 def test_a_failing_crontab_listing_is_not_taken_for_an_empty_one(tmp_path: Path) -> None:
-    def runner(argv: Sequence[str], stdin: str | None = None) -> RunResult:
+    def runner(argv: Sequence[str], stdin: bytes | None = None) -> RunResult:
         if argv[0] == "systemctl":
             return RunResult(1, stderr=NO_BUS)
         assert list(argv) == ["crontab", "-l"], "nothing may be written after a failed read"
@@ -776,7 +778,14 @@ def test_the_runner_reports_a_missing_program_instead_of_raising(tmp_path: Path)
 
 
 def test_the_runner_passes_input_and_returns_output() -> None:
-    script = "import sys; data = sys.stdin.read(); print(data.upper()); sys.exit(3)"
-    result = run_command([sys.executable, "-c", script], "30 8 * * * x\n")
-    assert (result.returncode, result.stdout, result.available) == (3, "30 8 * * * X\n\n", True)
+    script = (
+        "import sys; data = sys.stdin.buffer.read(); sys.stdout.buffer.write(data.upper()); "
+        "sys.exit(3)"
+    )
+    result = run_command([sys.executable, "-c", script], b"30 8 * * * x\r\xff\n")
+    assert (result.returncode, result.output, result.available) == (
+        3,
+        b"30 8 * * * X\r\xff\n",
+        True,
+    )
     assert not result.ok

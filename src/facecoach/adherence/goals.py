@@ -1,7 +1,6 @@
 """Frequency goals ("5 per 7 days") and programs made of phases."""
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,6 +65,20 @@ class Phase:
     days: int | None
 
 
+def _window_too_long(phase: Phase) -> str:
+    """Why a phase cannot hold its goal, with the likely intended goal when a digit too many
+    looks like the cause ('5/79' for '5/7')."""
+    goal = phase.goal
+    reason = (
+        f"the {phase.name} goal {goal} counts over {goal.days} days, longer than the "
+        f"{phase.days}-day {phase.name} phase it belongs to"
+    )
+    shorter = str(goal.days)[:-1]
+    if shorter and goal.sessions <= int(shorter) <= (phase.days or 0):
+        return f"{reason}; perhaps {goal.sessions}/{shorter} was meant"
+    return f"{reason}; give it at most {phase.days} days"
+
+
 @dataclass(frozen=True, slots=True)
 class ProgramPosition:
     phase: Phase
@@ -93,6 +106,9 @@ class Program:
                 raise GoalError(
                     f"phase {phase.name!r} needs a length in days (only the last may go on)"
                 )
+        for phase in self.phases:
+            if phase.days is not None and phase.goal.days > phase.days:
+                raise GoalError(_window_too_long(phase))
 
     def position(self, start: date, day: date) -> ProgramPosition | None:
         """Where `day` falls in a program started on `start`; None before the start."""
@@ -135,19 +151,6 @@ class GoalSchedule:
     @classmethod
     def constant(cls, goal: Goal) -> "GoalSchedule":
         return cls(((0, goal),))
-
-    def goals(self, days: Sequence[int]) -> list[Goal]:
-        """The goal on each of `days`, which are in increasing order."""
-        result: list[Goal] = []
-        changes = self.changes
-        index = 0
-        goal = changes[0][1]
-        for day in days:
-            while index + 1 < len(changes) and changes[index + 1][0] <= day:
-                index += 1
-                goal = changes[index][1]
-            result.append(goal)
-        return result
 
     def longest_goal(self) -> int:
         """The most days any goal of the schedule spans."""

@@ -48,6 +48,16 @@ class TodayState(StrEnum):
     REST = "rest"  # the goal allows a day off today
 
 
+class DayState(StrEnum):
+    """Today as the user is told it: the stats' view (`TodayState`), which the waiting period
+    after an injection can overrule (the core decides, in `companion/day_status.py`)."""
+
+    DONE = "done"  # a counted session today
+    DUE = "due"  # a session is needed today to keep to the goal
+    REST = "rest"  # the goal allows a day off today
+    WAIT = "wait"  # the waiting period after an injection advises against a session
+
+
 @dataclass(frozen=True, slots=True)
 class DayActivity:
     sessions: int

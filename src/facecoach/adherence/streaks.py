@@ -438,11 +438,4 @@ def _as_schedule(goal_on: GoalOn | GoalSchedule, first: int, today: int) -> Goal
 
 def _last_index_until(days: Sequence[int], today: int) -> int:
     """Index of the last goal day on or before `today` (days[0] is never after today)."""
-    lo, hi = 0, len(days)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if days[mid] <= today:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
+    return bisect_right(days, today) - 1

@@ -25,6 +25,7 @@ def add_backup_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         "(settings.toml, default 14).",
     )
     backup.add_argument("path", metavar="PATH", nargs="?", help="where to write it, or 'list'")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it is a file")
     backup.set_defaults(handler=_backup)
     restore = commands.add_parser(
         "restore",
@@ -58,6 +59,10 @@ def _backup(args: argparse.Namespace) -> int:
         say(f"{plural(len(found), 'backup')}.")
         return EXIT_OK
     target = Path(args.path).expanduser() if args.path else None
+    if target is not None:
+        from facecoach.cli.output_file import check_output_file
+
+        check_output_file(target, force=args.force)
     path = backups.make(datetime.now(UTC), target)
     say(f"Backed up the session log to {path}.")
     return EXIT_OK

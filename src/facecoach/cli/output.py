@@ -5,6 +5,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+from facecoach.errors import FacecoachError
 from facecoach.wording.text import plain
 
 EXIT_OK = 0
@@ -85,20 +86,58 @@ def error(message: str) -> None:
 
 
 def ask_yes_no(question: str) -> bool:
-    """A yes/no question on the terminal; anything but yes (or the end of input) is no.
+    """A yes/no question whose safe side is "no" (gel applied? start anyway?): anything but
+    yes, or the end of input, is no.
 
     The prompt goes to standard error, so it is seen even when the output is redirected. Ctrl-C
     raises KeyboardInterrupt here even inside an event loop (whose own handler would only cancel
     a task and leave the question waiting).
     """
+    answer = _read_answer(f"{question} [y/N] ")
+    return answer is not None and answer.strip().lower() in _YES
+
+
+_YES = ("y", "yes")
+_NO = ("n", "no")
+UNCLEAR_ANSWERS_ALLOWED = 5  # then the question is given up, rather than asked for ever
+
+
+def ask_clearly(question: str) -> bool:
+    """A yes/no question with no safe default (a contraindication, where "no" lets a session
+    start): only y/yes or n/no is taken, anything else is asked again.
+
+    The end of input, or too many unclear answers in a row, is a FacecoachError that says
+    nothing was saved; Ctrl-C raises KeyboardInterrupt. The caller saves only once every
+    question has its answer, so either ends with nothing saved.
+    """
+    for _ in range(UNCLEAR_ANSWERS_ALLOWED):
+        answer = _read_answer(f"{question} [y/n] ")
+        if answer is None:
+            raise FacecoachError(
+                "the input ended before every safety question had an answer; nothing was saved"
+            )
+        word = answer.strip().lower()
+        if word in _YES or word in _NO:
+            return word in _YES
+        sys.stderr.write("Please answer y or n.\n")
+    raise FacecoachError(
+        f"no clear answer (y or n) after {UNCLEAR_ANSWERS_ALLOWED} tries; nothing was saved"
+    )
+
+
+def _read_answer(prompt: str) -> str | None:
+    """One line typed at the terminal after PROMPT, or None at the end of input."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        sys.stderr.write(f"{question} [y/N] ")
+        sys.stderr.write(prompt)
         sys.stderr.flush()
         answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")  # the terminal echoed ^C after the prompt: the error starts anew
+        raise
     finally:
         signal.signal(signal.SIGINT, previous)
     if not answer:  # end of input
         sys.stderr.write("\n")
-        return False
-    return answer.strip().lower() in ("y", "yes")
+        return None
+    return answer

@@ -63,15 +63,13 @@ def _remind(args: argparse.Namespace) -> int:
 def _schedule(args: argparse.Namespace) -> int:
     import os
 
-    from facecoach.companion.reminder_schedule import (
-        ReminderScheduler,
-        parse_time_of_day,
-        reminder_environment,
-    )
+    from facecoach.companion.reminders import parse_time_of_day, reminder_environment
+    from facecoach.system.scheduler import ReminderScheduler
 
     scheduler = ReminderScheduler()
     if args.install:
-        at = parse_time_of_day(args.at or DEFAULT_TIME)
+        # An empty --at is a mistake to point out, not a request for the default time.
+        at = parse_time_of_day(DEFAULT_TIME if args.at is None else args.at)
         command = [sys.executable, "-m", "facecoach", "remind"]
         result = scheduler.install(command, at, reminder_environment(os.environ))
         print(result.describe())
@@ -98,6 +96,13 @@ def _check(args: argparse.Namespace) -> int:
     from facecoach.config.paths import data_dir
 
     companion = open_status_companion()
+    if args.data_dir and companion.existing_store() is None:
+        # A mistyped --data-dir: a reminder from an empty log would be wrong, and the folder
+        # must not be made (as with the commands that only read the log).
+        raise FacecoachError(
+            f"there is no session log in {args.data_dir} (nothing was created there); "
+            "is --data-dir right?"
+        )
     today = companion.today()
     reminder = decide(companion.day_status(), today)
     print_problems(companion.problems)

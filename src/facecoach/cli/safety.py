@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from facecoach.cli.context import open_companion
-from facecoach.cli.output import EXIT_OK, ask_yes_no
+from facecoach.cli.output import EXIT_OK, ask_clearly
 from facecoach.errors import FacecoachError
 
 
@@ -65,7 +65,12 @@ def _safety_screen(args: argparse.Namespace) -> int:
             contraindication(name)  # an unknown id is an error that lists the known ones
         answers = {item.id: item.id in yes for item in CONTRAINDICATIONS}
     elif sys.stdin.isatty():
-        answers = {item.id: ask_yes_no(item.question) for item in CONTRAINDICATIONS}
+        # Every question answered before anything is saved: Ctrl-C or the end of input part
+        # way through leaves the earlier answers as they were.
+        try:
+            answers = {item.id: ask_clearly(item.question) for item in CONTRAINDICATIONS}
+        except KeyboardInterrupt:
+            raise FacecoachError("interrupted; none of these answers was saved") from None
     else:
         raise FacecoachError(
             "no terminal to ask the questions on: give the answers with --none or --yes ID,ID"

@@ -1,7 +1,6 @@
 """`facecoach simulator serve`: a simulated device on a real Bluetooth controller, via Bumble."""
 
 import argparse
-import contextlib
 import signal
 import time
 from pathlib import Path
@@ -117,11 +116,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         stop = asyncio.Event()
+        from facecoach.system.signals import handle_on_loop
+
         loop = asyncio.get_running_loop()
         loop.set_exception_handler(said)  # kept until the loop is closed, after serve
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop.set)
+        handle_on_loop(loop, {signal.SIGINT: stop.set, signal.SIGTERM: stop.set})
         await serve(
             args.transport,
             device,

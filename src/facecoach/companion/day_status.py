@@ -3,17 +3,11 @@ stats' view of today, overruled by the safety waiting period."""
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
-from facecoach.adherence.stats import AdherenceStats, TodayState
+from facecoach.adherence.stats import AdherenceStats, DayState, TodayState
 from facecoach.safety.waiting import WaitingPeriod
 
-
-class DayState(StrEnum):
-    DONE = "done"  # a counted session today
-    DUE = "due"  # a session is needed today to keep to the goal
-    REST = "rest"  # the goal allows a day off today
-    WAIT = "wait"  # the waiting period after an injection advises against a session
+__all__ = ["DayState", "DayStatus", "day_status"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,56 @@ worth interrupting someone for; rest days, done days and waiting days are silent
 
 import json
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from facecoach.companion.day_status import DayState, DayStatus
+from facecoach.config.paths import CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV
+from facecoach.system.scheduler import ReminderScheduleError
 from facecoach.wording.reminders import REMINDER_TITLE, reminder_message
 
 REMINDED_FILE = "last-reminder.json"
+
+# What chooses the folders the reminder reads: facecoach's own overrides (`--data-dir` is one)
+# and the XDG base directories that platformdirs follows on Linux. A scheduler starts the
+# reminder with a bare environment, so each that is set here must travel with the entry, or the
+# reminder would read another log and other settings than the ones this shell uses.
+PASSED_ENVIRONMENT = (
+    CONFIG_DIR_ENV,
+    DATA_DIR_ENV,
+    CACHE_DIR_ENV,
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+)
+
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def parse_time_of_day(text: str) -> time:
+    """The time of `--at`: HH:MM on the 24-hour clock ("08:30", "8:30", "21:05")."""
+    match = _TIME_OF_DAY.fullmatch(text.strip())
+    if match is not None:
+        hour, minute = int(match[1]), int(match[2])
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ReminderScheduleError(
+        f"'{text}' is not a time of day: give it as HH:MM on the 24-hour clock, "
+        "for example 08:30 or 21:00."
+    )
+
+
+def reminder_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables of `environ` the scheduled reminder needs: what chose its folders, made
+    absolute (the scheduler does not start in the directory the user was in)."""
+    return {
+        name: os.path.abspath(os.path.expanduser(environ[name]))
+        for name in PASSED_ENVIRONMENT
+        if environ.get(name)
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from facecoach import __version__
+from facecoach.system.files import open_without_blocking
 
 # Part of every key: a change in what is cached, or a new version, misses every old copy.
 _FORMAT = 1
@@ -93,7 +94,7 @@ def read_cache_file(path: Path, limit: int) -> bytes | None:
     try:
         # Non-blocking, and a regular file only: a FIFO put in the cache's place must not
         # hold the app up (it had frozen it before its first frame).
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        descriptor = open_without_blocking(path)
     except OSError:
         return None
     try:

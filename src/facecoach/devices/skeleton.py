@@ -70,19 +70,24 @@ def _name_matcher(name: str) -> str:
     # Profiles strip the ends of a pattern: a wildcard covers trailing spaces.
     stem = first_word if len(first_word) >= LOCAL_NAME_LITERAL_START else name.rstrip()
     plain_start = stem[:LOCAL_NAME_LITERAL_START]
+    wildcard = stem != name
     if (
-        name != name.lstrip()
-        or len(plain_start) < LOCAL_NAME_LITERAL_START
-        or any(c in "*?[" for c in plain_start)
+        not stem
+        or name != name.lstrip()
+        or any(c in "*[" for c in plain_start)
+        or (wildcard and len(stem) < LOCAL_NAME_LITERAL_START)
     ):
         return (
-            "# The advertised name is too short (or starts with * ? [) to match on: describe\n"
-            "# the device by service_uuid or manufacturer_id instead of this placeholder.\n"
+            "# The advertised name cannot be matched on (it starts with * or [, or with a\n"
+            "# space): describe the device by service_uuid or manufacturer_id instead of this\n"
+            "# placeholder.\n"
             'local_name = "fill in the name*"'
         )
-    # fnmatch reads [ ] * ? as a pattern: a name from the radio is taken literally.
-    escaped = "".join(f"[{c}]" if c in "*?[" else c for c in stem)
-    return f"local_name = {_quote(escaped if stem == name else escaped + '*')}"
+    # fnmatch reads [ ] * ? as a pattern: a name from the radio is taken literally. The first
+    # three characters are compared as plain text anyway (as Home Assistant does).
+    rest = stem[LOCAL_NAME_LITERAL_START:]
+    escaped = plain_start + "".join(f"[{c}]" if c in "*?[" else c for c in rest)
+    return f"local_name = {_quote(escaped + '*' if wildcard else escaped)}"
 
 
 def _printable(text: str) -> str:

@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from facecoach.storage.database import (
+    ForeignFileError,
     StoreError,
     check_database_file,
     read_only_uri,
     translate_errors,
 )
-from facecoach.storage.leases import lease_dir, owner_is_alive
+from facecoach.storage.log_holders import RestoreLease
 
 BACKUP_DIR = "backups"
 _NAME = re.compile(r"^facecoach-(\d{8}-\d{6})\.db$")
@@ -77,7 +78,10 @@ class Backups:
             for path in self.folder.iterdir():
                 match = _NAME.match(path.name)
                 if match and path.is_file():
-                    made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    try:
+                        made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    except ValueError:  # named like one (20269999-999999), but not one of ours
+                        continue
                     found.append(Backup(path, made))
         return sorted(found, key=lambda backup: backup.made, reverse=True)
 
@@ -90,10 +94,20 @@ class Backups:
             check_database_file(self.database, full=True)
         name = f"facecoach-{now.astimezone(UTC).strftime(_STAMP)}.db"
         if target is None:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if (self.folder.exists() or self.folder.is_symlink()) and not self.folder.is_dir():
+                raise StoreError(
+                    f"{self.folder} is not a folder (a file, a pipe or a broken link), so no "
+                    "backup can be kept there; move it away and facecoach makes the folder."
+                )
+            try:
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot make the folder {self.folder}: {exc.strerror}") from None
             target = self.folder / name
         elif target.is_dir():
             target = target / name
+        elif target.exists() and not target.is_file():
+            raise StoreError(f"{target} is not a regular file; a backup goes in a file or a folder")
         try:
             copy_database(self.database, target)
         except OSError as exc:
@@ -123,24 +137,48 @@ class Backups:
         """Puts `backup` in the database's place; the current file is kept aside first.
         Returns where the current file went."""
         # A backup must itself be an intact facecoach database before anything is moved.
-        check_database_file(backup, full=True)
-        if _a_session_runs(self.database):
-            raise StoreError("a session is being recorded right now; restore when it has ended")
-        stamp = now.astimezone(UTC).strftime(_STAMP)
-        aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
-        incoming = self.database.with_name(f".{self.database.name}.restoring")
-        copy_database(backup, incoming)  # the copy first: nothing moves if it fails
-        if self.database.exists():
-            copy_or_move_aside(self.database, aside)
-        os.replace(incoming, self.database)
+        try:
+            check_database_file(backup, full=True)
+        except ForeignFileError as exc:
+            raise StoreError(
+                f"{backup} is not a facecoach backup ({exc.reason}); your log was not changed."
+            ) from None
+        with RestoreLease(self.database) as holders:
+            if holders.sessions:
+                raise StoreError(
+                    "a session is being recorded right now; restore when it has ended. "
+                    "Your log was not changed."
+                )
+            if holders.open:
+                raise StoreError(
+                    "facecoach has the session log open in another window (the app, or a "
+                    "coach waiting to start); quit it, then restore. Your log was not changed."
+                )
+            stamp = now.astimezone(UTC).strftime(_STAMP)
+            aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
+            incoming = self.database.with_name(f".{self.database.name}.restoring")
+            try:
+                copy_database(backup, incoming)  # the copy first: nothing moves if it fails
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot write in {self.database.parent} ({exc.strerror}); your log was not "
+                    "changed. Check the folder's permissions."
+                ) from None
+            moved = False
+            try:
+                if self.database.exists():
+                    copy_or_move_aside(self.database, aside)
+                    moved = True
+                os.replace(incoming, self.database)
+            except OSError as exc:
+                if moved:  # put the log back as it was
+                    copy_or_move_aside(aside, self.database)
+                incoming.unlink(missing_ok=True)
+                raise StoreError(
+                    f"cannot put the backup in place in {self.database.parent} "
+                    f"({exc.strerror}); your log was not changed."
+                ) from None
         return aside
-
-
-def _a_session_runs(database: Path) -> bool:
-    leases = lease_dir(database)
-    return leases.is_dir() and any(
-        owner_is_alive(database, lease.name) for lease in leases.iterdir()
-    )
 
 
 def copy_or_move_aside(database: Path, aside: Path) -> None:

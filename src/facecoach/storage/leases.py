@@ -1,12 +1,13 @@
 """Leases: whether the process that owns a live session is still alive, known at once.
 
-The owner of a session holds an exclusive advisory lock (`flock`) on a small file named after
-the session, next to the database. The operating system releases the lock the moment the process
-ends, however it ends (`kill -9` included), so a reader that can take the lock knows the owner is
-gone: the session was interrupted. No clock, no timeout, and no pid that could be reused.
+The owner of a session holds an exclusive lock (`system.file_locks`: flock on POSIX, msvcrt's
+on Windows) on a small file named after the session, next to the database. The operating system
+releases the lock the moment the process ends, however it ends (`kill -9` included), so a reader
+that can take the lock knows the owner is gone: the session was interrupted. No clock, no
+timeout, and no pid that could be reused.
 
-Where no lease can be taken (no `fcntl` on Windows, a lease folder that cannot be written),
-this process still knows its own sessions are running; other processes then see them as
+Where no lease can be taken (a lease folder that cannot be written, a file system that cannot
+lock), this process still knows its own sessions are running; other processes then see them as
 interrupted.
 """
 
@@ -14,11 +15,7 @@ import os
 from contextlib import suppress
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
+from facecoach.system.file_locks import try_lock_exclusively
 
 # Sessions this process owns, by uid: known running here whether or not a lock could be taken.
 _OWN: set[str] = set()
@@ -39,16 +36,12 @@ class SessionLease:
     def acquire(self) -> bool:
         """Takes the lease; False when it could not be (the session then still records)."""
         _OWN.add(self.uid)
-        if fcntl is None:
-            return False
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
         except OSError:
             return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if not try_lock_exclusively(fd):
             os.close(fd)
             return False
         self._fd = fd
@@ -60,28 +53,26 @@ class SessionLease:
         if fd is None:
             return
         with suppress(OSError):
-            self.path.unlink()
+            self.path.unlink()  # refused on Windows while the file is open: tried again below
         os.close(fd)  # closing the descriptor drops the lock
+        with suppress(OSError):
+            self.path.unlink(missing_ok=True)
 
 
 def owner_is_alive(database: Path, uid: str) -> bool:
     """Whether some process still holds the lease of session `uid` (this one included)."""
     if uid in _OWN:
         return True
-    if fcntl is None:
-        return False
     path = lease_dir(database) / uid
     try:
         fd = os.open(path, os.O_RDWR)
     except OSError:
         return False  # no lease file: the owner finished, died before taking it, or is old
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True  # someone holds it
-    else:
-        with suppress(OSError):  # the owner is gone; its lease file is of no more use
-            path.unlink()
-        return False
+        if not try_lock_exclusively(fd):
+            return True  # someone holds it
     finally:
         os.close(fd)
+    with suppress(OSError):  # the owner is gone; its lease file is of no more use
+        path.unlink()
+    return False

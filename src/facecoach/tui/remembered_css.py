@@ -18,11 +18,16 @@ time, as without this module (a rule set is kept only once it reads back).
 Newly parsed rules are held and written later (`keep_held`; the app calls it a second after
 its first frame and when it ends): writing costs more than parsing.
 
-Textual's private parts this leans on, to check on a Textual upgrade (pyproject pins <9):
-`Stylesheet._parse_rules` (overridden; its signature is checked by mypy against the installed
-Textual), `Stylesheet._variables`, what `Styles` holds (checked at each read-back), and the
-classes a pickled rule set names (`_BUILDABLE`; a new one only turns keeping off, and
-`tests/unit/test_remembered_css.py` fails first).
+Why this leans on Textual's private parts: Textual has no public way to keep parsed rules, and
+a returning start without them is about 1.27x a bare Textual app's instead of 1.05x (issue 32).
+What it uses: `Stylesheet._parse_rules` (overridden; its signature is checked by mypy against
+the installed Textual), `Stylesheet._variables`, what `Styles` holds (checked at each
+read-back), and the classes a pickled rule set names (`_BUILDABLE`). It fails safe:
+- it works only with the Textual it was verified on (`VERIFIED_TEXTUAL`, which pyproject pins
+  exactly); with any other, nothing is kept or read back and Textual parses as usual;
+- any exception on its path turns it off for the rest of the run (`turned_off` says why) and
+  that source is parsed by Textual's own code; `tests/unit/test_remembered_css.py` breaks each
+  private name in turn and checks that the app still starts and looks the same.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ if TYPE_CHECKING:
     from textual.css.model import RuleSet
     from textual.css.types import CSSLocation
 
+# The Textual this module was checked against (pyproject pins it exactly); any other parses
+# every time, as a Textual app without this module does.
+VERIFIED_TEXTUAL = "8.2.8"
 # Part of every key: a change in how rules are kept misses every old file.
 _FORMAT = 1
 _MAX_BYTES = 1 << 20  # the largest default CSS (Textual's App) pickles to about 20 KB
@@ -139,6 +147,8 @@ def _textual_code() -> str | None:
             for entry in os.scandir(package.parent)
             if entry.name.startswith("textual-") and entry.name.endswith(".dist-info")
         )
+        if versions != [f"textual-{VERIFIED_TEXTUAL}.dist-info"]:
+            return None  # not the Textual this was verified on (or it cannot be told)
         hasher.update(repr(versions).encode())
         files = [package / name for name in _TEXTUAL_FILES]
         for folder in (package / "css", package / "layouts"):
@@ -252,6 +262,8 @@ class RememberedStylesheet(Stylesheet):
         # What this run parsed or read back: Textual parses every source again each time a
         # widget class brings its own CSS (several times before the first frame).
         self._this_run: dict[str, list[RuleSet]] = {}
+        # Why keeping was turned off in this run, if it was (an exception on its path).
+        self.turned_off: str | None = None
 
     def _digest_of_variables(self) -> bytes:
         variables = self._variables
@@ -267,10 +279,26 @@ class RememberedStylesheet(Stylesheet):
         is_default_rules: bool = False,
         tie_breaker: int = 0,
         scope: str = "",
+        **more: Any,
+    ) -> list[RuleSet]:
+        if self._kept is not None and not more:
+            try:
+                return self._remembered_rules(css, read_from, is_default_rules, tie_breaker, scope)
+            except Exception as exc:  # a Textual whose internals moved: Textual's own way from now
+                self.turned_off = f"{type(exc).__name__}: {exc}"
+                self._kept = None
+        return super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope, **more)
+
+    def _remembered_rules(
+        self,
+        css: str,
+        read_from: CSSLocation,
+        is_default_rules: bool,
+        tie_breaker: int,
+        scope: str,
     ) -> list[RuleSet]:
         kept = self._kept
-        if kept is None:
-            return super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
+        assert kept is not None
         hasher = blake2b(self._digest_of_variables())
         hasher.update(repr((read_from, is_default_rules, tie_breaker, scope)).encode())
         hasher.update(css.encode())
@@ -294,8 +322,12 @@ class RememberedStylesheet(Stylesheet):
         if self._held is None or self._kept is None:
             return
         held, self._held = self._held, []
-        for key, rules in held:
-            self._kept.put(key, rules)
+        try:
+            for key, rules in held:
+                self._kept.put(key, rules)
+        except Exception as exc:  # as in _parse_rules: off, never a crash
+            self.turned_off = f"{type(exc).__name__}: {exc}"
+            self._kept = None
 
     def reparse(self) -> None:
         # Textual's parses every source again in a fresh stylesheet (one that keeps nothing),

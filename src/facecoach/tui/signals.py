@@ -1,4 +1,5 @@
-"""Leaving on a closed terminal (SIGHUP) or `kill` (SIGTERM), always, and within seconds.
+"""Leaving on a closed terminal (SIGHUP; SIGBREAK on Windows) or `kill` (SIGTERM), always, and
+within seconds. Which signals those are on this OS is `system.signals`' to say.
 
 Two traps make a Textual app outlive its terminal:
 
@@ -20,6 +21,8 @@ import threading
 from collections.abc import Callable
 from contextlib import suppress
 from types import FrameType
+
+from facecoach.system.signals import EXIT_SIGNALS, RESUME_SIGNAL
 
 # Longer than the core's own bounded waits (device stop 5 s, disconnect 3 s) at shutdown.
 EXIT_GRACE_SECONDS = 10.0
@@ -58,10 +61,11 @@ class ExitOnSignals:
     def install(self) -> bool:
         """False where signals cannot be handled (off the main thread, some platforms)."""
         try:
-            resume = signal.getsignal(signal.SIGCONT)
-            for signum in (signal.SIGHUP, signal.SIGTERM):
+            resume = None if RESUME_SIGNAL is None else signal.getsignal(RESUME_SIGNAL)
+            for signum in EXIT_SIGNALS:
                 signal.signal(signum, self.on_exit_signal)
-            signal.signal(signal.SIGCONT, self.on_sigcont)
+            if RESUME_SIGNAL is not None:
+                signal.signal(RESUME_SIGNAL, self.on_sigcont)
         except (ValueError, AttributeError, OSError):
             return False
         self._resume = resume if callable(resume) else None

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from facecoach.adherence.session_log import RecordStatus, SessionRecord
-from facecoach.adherence.stats import AdherenceStats, TodayState
+from facecoach.adherence.stats import AdherenceStats, DayState
 
 STATUS_WORDS = {
     RecordStatus.COMPLETED: "done",
@@ -14,9 +14,10 @@ STATUS_WORDS = {
 }
 
 TODAY_WORDS = {
-    TodayState.DONE: "done for today",
-    TodayState.DUE: "a session is due today",
-    TodayState.REST: "rest day (your goal allows it)",
+    DayState.DONE: "done for today",
+    DayState.DUE: "a session is due today",
+    DayState.REST: "rest day (your goal allows it)",
+    DayState.WAIT: "no session: waiting period after an injection",
 }
 
 
@@ -46,8 +47,12 @@ def status_word(status: RecordStatus) -> str:
     return STATUS_WORDS[status]
 
 
-def today_text(stats: AdherenceStats) -> str:
-    return TODAY_WORDS[stats.today_state]
+def today_text(state: DayState, waiting_until: date | None = None) -> str:
+    """Today in words, the same in Home, `stats` and the coach: 'a session is due today', or
+    'no session: waiting period after an injection, until Fri 11 Dec'."""
+    if state is DayState.WAIT and waiting_until is not None:
+        return f"{TODAY_WORDS[state]}, until {waiting_until:%a %d %b}"
+    return TODAY_WORDS[state]
 
 
 def streak_headline(stats: AdherenceStats) -> str:

@@ -19,6 +19,7 @@ from facecoach.devices.learning.inference import (
     observed_range,
 )
 from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL, DEVICE_INFO_SERVICE
+from facecoach.devices.protocol.checksums import ChecksumKind
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.fields import BitOrder, ByteOrder, FieldType, lay_out
 from facecoach.devices.protocol.profile import (
@@ -31,6 +32,7 @@ from facecoach.devices.protocol.profile import (
     Framing,
     NotificationField,
 )
+from facecoach.devices.protocol.redaction import Redactor
 
 # Frames listed per characteristic in the report; the draft holds them all as vectors.
 REPORT_GROUPS = 24
@@ -73,8 +75,12 @@ def name_pattern(name: str) -> str | None:
 
 
 class _Draft:
-    def __init__(self, protocol: Protocol, profile_id: str, source: str) -> None:
+    def __init__(
+        self, protocol: Protocol, profile_id: str, source: str, redactor: Redactor
+    ) -> None:
         self.p = protocol
+        self.redactor = redactor
+        self.left_out = 0  # frames --redact kept out of the vectors
         self.id = profile_id
         self.source = source
         self.lines: list[str] = []
@@ -111,13 +117,13 @@ class _Draft:
 
     def _head(self) -> None:
         p = self.p
-        name = p.peer_name or f"Learned from {p.capture.path.name}"
+        name = self.redactor.text(p.peer_name or f"Learned from {p.capture.path.name}")
         capabilities = sorted(self._capabilities())
         self.add(
             f"# Draft made by `facecoach profiles learn` from {printable(p.capture.path.name)}.",
             "# Everything here is what the capture showed; check each TODO before using it with",
             "# a device on your skin. `facecoach profiles validate FILE` checks it again.",
-            f"schema_version = {p.known.schema_version if p.known is not None else 1}",
+            f"schema_version = {self._schema_version()}",
             f"id = {quote(self.id)}",
             f"name = {quote(printable(name, 80))}",
             'vendor = "unknown"  # TODO: the maker',
@@ -128,6 +134,10 @@ class _Draft:
         if codes:
             self.add(f"default_program = {quote(self._program_id(codes[0]))}")
         self.add("")
+
+    def _schema_version(self) -> int:
+        version = self.p.known.schema_version if self.p.known is not None else 1
+        return 3 if self.p.framing.version_3_features() else version
 
     def _capabilities(self) -> set[str]:
         found: set[str] = set()
@@ -156,11 +166,14 @@ class _Draft:
         p = self.p
         assert p.command.char is not None
         pattern = name_pattern(p.peer_name) if p.peer_name else None
+        if pattern is not None and self.redactor.text(pattern) != pattern:
+            pattern = None  # the name is all serial number: --redact keeps it out
         if pattern is not None:
             assert p.peer_name is not None
+            seen = printable(self.redactor.text(p.peer_name))
             self.add(
                 "[[match]]",
-                f"local_name = {quote(pattern)}  # the capture saw {printable(p.peer_name)!r}",
+                f"local_name = {quote(pattern)}  # the capture saw {seen!r}",
                 "",
             )
         else:
@@ -205,7 +218,7 @@ class _Draft:
         f = p.framing
         guess = p.guess
         order_note = (
-            "shown by the two-byte checksum"
+            "shown by the frames (a two-byte checksum, length or opcode)"
             if guess.byte_order_known
             else (
                 f"not shown by the capture; taken from {p.known.id!r}"
@@ -214,18 +227,54 @@ class _Draft:
             )
         )
         self.add(
-            f"# This layout explains {guess.explained} of the {guess.total} distinct frames.",
+            "# Commands: " + "; ".join(guess.commands.scores.lines(guess.commands.framing)) + "."
+        )
+        if guess.notifications is not None:
+            scores = guess.notifications.scores.lines(guess.notifications.framing)
+            self.add("# Notifications: " + "; ".join(scores) + ".")
+        else:
+            self.add(
+                "# Notifications: TODO: no layout explains half of them; they are listed at "
+                "the end, unexplained."
+            )
+        if not f.header and f.checksum is ChecksumKind.NONE:
+            self.add(
+                "# TODO: no header and no checksum: nothing in a frame shows it is whole; "
+                "a damaged frame would be taken as it is."
+            )
+        self.add(
             "[framing]",
             f"header = {quote(hex_bytes(f.header))}",
+        )
+        if f.opcode_size != 1:
+            self.add(f"opcode_size = {f.opcode_size}")
+        self.add(
             f"sequence = {'true' if f.sequence else 'false'}",
             f"length = {'true' if f.length else 'false'}",
-            f"checksum = {quote(f.checksum.value)}",
-            f'byte_order = "{f.byte_order.value}"  # {order_note}',
         )
+        if f.length and f.length_size != 1:
+            self.add(f"length_size = {f.length_size}")
+        self.add(f"checksum = {quote(f.checksum.value)}")
+        if f.checksum_start is not None:
+            self.add(f"checksum_start = {f.checksum_start}  # the checksum covers the start bytes")
+        if f.trailer:
+            self.add(f"trailer = {quote(hex_bytes(f.trailer))}")
+        self.add(f'byte_order = "{f.byte_order.value}"  # {order_note}')
         if f.bit_order is not BitOrder.MSB_FIRST and p.known is not None:
             self.add(f'bit_order = "{f.bit_order.value}"  # taken from {p.known.id!r}')
+        if f.notifications is not None:
+            self.add("", "[framing.notifications]  # where the device's answers differ")
+            for key, value in f.notifications.model_dump(exclude_none=True).items():
+                if isinstance(value, bytes):
+                    self.add(f"{key} = {quote(hex_bytes(value))}")
+                elif isinstance(value, bool):
+                    self.add(f"{key} = {'true' if value else 'false'}")
+                elif isinstance(value, int):
+                    self.add(f"{key} = {value}")
+                else:
+                    self.add(f"{key} = {quote(str(value))}")
         for other in guess.runners_up[:3]:
-            self.add(f"# Explains the frames as well: {framing_text(other)}")
+            self.add(f"# Explains the commands as well: {framing_text(other)}")
         self.add("")
 
     # -- commands -------------------------------------------------------------------------
@@ -361,7 +410,7 @@ class _Draft:
     def _commands(self) -> None:
         p = self.p
         for opcode, entry in sorted(p.commands.items()):
-            seen = f"sent {times(len(entry.events))}, {entry.size} payload bytes"
+            seen = f"sent {times(entry.seen)}, {entry.size} payload bytes"
             answer = self._ack_kind(entry)
             if opcode in self.commands:
                 name, args = self.commands[opcode]
@@ -476,7 +525,7 @@ class _Draft:
                 else "; TODO: name the fields"
             )
             self.add(
-                f"# opcode 0x{opcode:02X}: {len(entry.events)} frames, {entry.size} payload "
+                f"# opcode 0x{opcode:02X}: {entry.seen} frames, {entry.size} payload "
                 f"bytes; {why}{source}.",
                 f"[notifications.{name}]",
                 f"opcode = 0x{opcode:02X}",
@@ -543,6 +592,9 @@ class _Draft:
         for opcode, entry in sorted(p.commands.items()):
             named = self.commands.get(opcode)
             for raw, count in _distinct_frames(entry):
+                if self.redactor.holds(raw):
+                    self.left_out += 1
+                    continue
                 frame = next(e.frame for e in entry.events if e.frame.raw == raw)
                 sequence = f"sequence = {frame.sequence}" if frame.sequence is not None else None
                 if named is None:
@@ -570,6 +622,9 @@ class _Draft:
                 ]
         for _opcode, entry in sorted(p.notifications.items()):
             for raw, count in _distinct_frames(entry):
+                if self.redactor.holds(raw):
+                    self.left_out += 1
+                    continue
                 decoded: dict[str, int | str | bool] | None = None
                 if codec is not None:
                     decoded = codec.decode_notification(raw).as_vector()
@@ -583,12 +638,22 @@ class _Draft:
         if unexplained:
             lines.append("# Frames the layout above does not explain (damaged, or another layout):")
             for raw, count, time, kind in group_values(sorted(unexplained, key=lambda v: v.time)):
+                if self.redactor.holds(raw):
+                    self.left_out += 1
+                    continue
                 lines.append(f"#   {time:9.3f} s  {kind.value:<14} {hex_bytes(raw)}  x{count}")
+        if self.left_out:
+            lines.append(
+                f"# --redact left out {self.left_out} distinct frames: they hold the device's "
+                "address or serial number."
+            )
         return lines
 
 
-def draft_text(protocol: Protocol, profile_id: str, source: str) -> tuple[_Draft, str]:
-    draft = _Draft(protocol, profile_id, source)
+def draft_text(
+    protocol: Protocol, profile_id: str, source: str, redactor: Redactor | None = None
+) -> tuple[_Draft, str]:
+    draft = _Draft(protocol, profile_id, source, redactor or Redactor())
     return draft, draft.build()
 
 
@@ -642,14 +707,43 @@ def _inline(values: dict[str, int | str | bool]) -> str:
 
 
 def framing_text(framing: Framing) -> str:
-    return (
-        f"header {hex_bytes(framing.header) or 'none'}, sequence {framing.sequence}, "
-        f"length {framing.length}, {framing.checksum.value}, {framing.byte_order.value}"
-    )
+    parts = [f"header {hex_bytes(framing.header) or 'none'}"]
+    if framing.opcode_size != 1:
+        parts.append(f"{framing.opcode_size}-byte opcode")
+    parts.append(f"sequence {framing.sequence}")
+    length = f"length {framing.length}"
+    if framing.length and framing.length_size != 1:
+        length += f" ({framing.length_size} bytes)"
+    parts.append(length)
+    checked = framing.checksum.value
+    if framing.checksum_start is not None:
+        checked += f" from byte {framing.checksum_start}"
+    parts.append(checked)
+    if framing.trailer:
+        parts.append(f"trailer {hex_bytes(framing.trailer)}")
+    parts.append(framing.byte_order.value)
+    text = ", ".join(parts)
+    answers = framing.notifications
+    if answers is not None:
+        text += "; notifications: " + ", ".join(
+            f"{k} {hex_bytes(v) if isinstance(v, bytes) else v}"
+            for k, v in answers.model_dump(exclude_none=True).items()
+        )
+    return text
 
 
-def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[str]:
-    """The short report printed to the terminal."""
+def report_lines(
+    protocol: Protocol, explained_vectors: int, out: str, redactor: Redactor | None = None
+) -> list[str]:
+    """The short report printed to the terminal (with --redact, without addresses and
+    serial numbers)."""
+    lines = _report_lines(protocol, explained_vectors, out, redactor or Redactor())
+    return [redactor.text(line) for line in lines] if redactor is not None else lines
+
+
+def _report_lines(
+    protocol: Protocol, explained_vectors: int, out: str, redactor: Redactor
+) -> list[str]:
     p = protocol
     capture = p.capture
     lines = [
@@ -687,7 +781,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
         )
     lines.append("Frames per characteristic:")
     for traffic in sorted(p.traffic, key=lambda t: (t.server, t.handle)):
-        lines.extend(_traffic_lines(traffic))
+        lines.extend(_traffic_lines(traffic, redactor))
     guess = p.guess
     lines.append(
         f"Framing: {framing_text(p.framing)}; explains {guess.explained} of {guess.total} "
@@ -699,7 +793,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
         name = p.names.get(opcode)
         label = name or "unknown (commented out in the draft)"
         lines.append(
-            f"  command 0x{opcode:02X}: {label}, {len(entry.events)} sent, "
+            f"  command 0x{opcode:02X}: {label}, {entry.seen} sent, "
             f"{entry.size} payload bytes, answered by {entry.answer.value}"
         )
     for opcode, entry in sorted(p.notifications.items()):
@@ -711,14 +805,14 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
             else "unknown"
         )
         lines.append(
-            f"  notification 0x{opcode:02X}: {kind}, {len(entry.events)} received, "
+            f"  notification 0x{opcode:02X}: {kind}, {entry.seen} received, "
             f"{entry.size} payload bytes"
         )
     lines.append(f"Draft profile: {out} ({explained_vectors} golden vectors).")
     return lines
 
 
-def _traffic_lines(traffic: Traffic) -> Iterable[str]:
+def _traffic_lines(traffic: Traffic, redactor: Redactor) -> Iterable[str]:
     for what, values in (("written", traffic.writes), ("notified", traffic.notifications)):
         if not values:
             continue
@@ -730,6 +824,11 @@ def _traffic_lines(traffic: Traffic) -> Iterable[str]:
                 if kind in (ValueKind.NOTIFICATION, ValueKind.WRITE_REQUEST)
                 else f" ({kind.value})"
             )
-            yield f"    {time:9.3f} s  {printable(hex_bytes(raw), 72)}  x{count}{how}"
+            shown = (
+                "(holds an address or serial number; left out by --redact)"
+                if redactor.holds(raw)
+                else printable(hex_bytes(raw), 72)
+            )
+            yield f"    {time:9.3f} s  {shown}  x{count}{how}"
         if len(groups) > REPORT_GROUPS:
             yield f"    ... {len(groups) - REPORT_GROUPS} more (all are in the draft's vectors)"

@@ -1,28 +1,41 @@
-"""Finding the frame layout that explains captured frames, among the layouts facecoach can speak.
+"""Finding the frame layout that explains captured frames, one direction at a time.
 
-Every combination of the profile's `Framing` (header 0-4 bytes, sequence byte or not, length
-byte or not, every checksum kind, both byte orders for two-byte checksums) is tried on every
-frame of the command and notify characteristics. A layout earns evidence for what it verifies:
-the checksum's bits and the length byte on each frame it explains, a sequence byte that counts
-up from command to command and comes back in the answers. A layout that explains fewer than
-half the frames is out; of the rest the one with the most evidence wins, so a layout that
-explains everything by verifying nothing ("no checksum, no length") loses to one that checks a
-CRC on all but one damaged frame.
+Commands and notifications are searched apart: many devices start their answers with other
+bytes than their commands (':' and '*'), and the commands alone often show a header and a
+checksum that a search over both directions together loses. The search runs in two stages so
+that its cost stays small: first every checksum (kind, byte order, where it starts, which
+trailer follows it) is checked on every frame, then the header, opcode width, sequence byte
+and length are tried around the few checksums that verify.
+
+A layout earns evidence only for what chance would not give it: the checksum's bits on each
+frame it verifies (a frame whose checked bytes are all one value verifies most sums and is not
+counted), a length on frames of at least two different sizes (a constant is not a length), a
+sequence byte that takes several values and counts up. A layout that explains fewer than half
+of the frames is out; of the rest the one with the most evidence wins, so "no header, no
+checksum" (which explains every frame by checking nothing) loses to a checksum that verifies.
 """
 
 from collections import Counter
-from dataclasses import dataclass
-from itertools import pairwise, product
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import pairwise
+from typing import NamedTuple
 
 from facecoach.devices.protocol.checksums import ChecksumKind, checksum
 from facecoach.devices.protocol.fields import ByteOrder
-from facecoach.devices.protocol.profile import Framing
+from facecoach.devices.protocol.profile import Framing, NotificationFraming
 
 MAX_HEADER = 4
+MAX_TRAILER = 2
+# A header or trailer must be shared by this share of the frames (one damaged frame, or one
+# with a doubled start byte, does not hide it).
+SHARED = 0.75
+# Checksums carried on to the second stage, best first (plus "none").
+CHECKSUMS_KEPT = 6
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """A frame as a layout reads it."""
 
     opcode: int
@@ -32,130 +45,428 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class FramingGuess:
+class Scores:
+    """What a layout explains in one direction, part by part, for the draft's comments."""
+
+    total: int  # distinct frames (or reassembled messages) searched
+    explained: int  # frames the whole layout explains
+    header: int = 0  # frames that start with the header
+    trailer: int = 0
+    checksum: int = 0  # frames whose checksum verifies
+    checksum_degenerate: int = 0  # of those, frames whose checked bytes are all one value
+    length: int = 0  # frames whose length holds
+    sizes: int = 0  # distinct payload sizes among them
+    sequence_steps: int = 0  # +1 steps of the sequence byte
+
+    def lines(self, framing: Framing) -> list[str]:
+        """The scores in words: how many frames each part explains, and what chance would."""
+        out = [f"explains {self.explained} of {self.total} distinct frames"]
+        if framing.header:
+            out.append(
+                f"header {framing.header.hex(' ').upper()}: on {self.header} of {self.total}"
+            )
+        if framing.checksum is not ChecksumKind.NONE:
+            bits = framing.checksum.size * 8
+            chance = self.total / 2**bits
+            out.append(
+                f"checksum {framing.checksum.value} verifies {self.checksum} frames "
+                f"({self.checksum_degenerate} of them all one byte value, not counted); "
+                f"chance would verify about {chance:.2f}"
+            )
+        if framing.length:
+            out.append(
+                f"length ({framing.length_size} byte{'s' if framing.length_size > 1 else ''}) "
+                f"holds on {self.length} frames of {self.sizes} different payload sizes"
+            )
+        if framing.trailer:
+            out.append(
+                f"trailer {framing.trailer.hex(' ').upper()}: on {self.trailer} of {self.total}"
+            )
+        if framing.sequence:
+            out.append(f"sequence counts up {self.sequence_steps} times")
+        return out
+
+
+@dataclass(frozen=True)
+class DirectionGuess:
+    """The layout found for one direction, with its evidence (bits verified beyond chance)."""
+
     framing: Framing
-    explained: int  # frames the layout explains (header, length and checksum all hold)
-    total: int
-    evidence: int  # bits verified over all frames
-    byte_order_known: bool  # only a two-byte checksum shows the byte order
+    evidence: int
+    scores: Scores
+    byte_order_known: bool  # a two-byte checksum, length or opcode showed the byte order
+    runners_up: tuple[Framing, ...] = ()
+
+
+@dataclass(frozen=True)
+class FramingGuess:
+    """Both directions' layouts, merged into one profile framing."""
+
+    framing: Framing  # commands' layout, with `notifications` where the answers differ
+    commands: DirectionGuess
+    notifications: DirectionGuess | None
+    byte_order_known: bool
     sequence_counts_up: bool
-    runners_up: tuple[Framing, ...] = ()  # layouts that explain as much with as much evidence
+
+    @property
+    def explained(self) -> int:
+        notes = self.notifications.scores.explained if self.notifications else 0
+        return self.commands.scores.explained + notes
+
+    @property
+    def total(self) -> int:
+        notes = self.notifications.scores.total if self.notifications else 0
+        return self.commands.scores.total + notes
+
+    @property
+    def runners_up(self) -> tuple[Framing, ...]:
+        return self.commands.runners_up
+
+
+class Parse(Enum):
+    FRAME = "frame"
+    INCOMPLETE = "incomplete"  # a frame's start: more bytes are needed
+    INVALID = "invalid"
+
+
+def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
+    """The first frame in `data`, with the bytes it takes. Without a length the frame is the
+    whole of `data`."""
+    header = framing.header
+    size = framing.checksum.size
+    order = framing.byte_order.for_int
+    at = len(header)
+    if len(data) < at:
+        return (Parse.INCOMPLETE if header.startswith(data) else Parse.INVALID), None, 0
+    if data[:at] != header:
+        return Parse.INVALID, None, 0
+    fixed = at + framing.opcode_size + int(framing.sequence)
+    if framing.length:
+        fixed += framing.length_size
+    if len(data) < fixed:
+        return Parse.INCOMPLETE, None, 0
+    opcode = int.from_bytes(data[at : at + framing.opcode_size], order)
+    at += framing.opcode_size
+    sequence: int | None = None
+    if framing.sequence:
+        sequence = data[at]
+        at += 1
+    if framing.length:
+        length = int.from_bytes(data[at : at + framing.length_size], order)
+        at += framing.length_size
+        end = at + length
+        if len(data) < end + size + len(framing.trailer):
+            return Parse.INCOMPLETE, None, 0
+    else:
+        end = len(data) - size - len(framing.trailer)
+        if end < at:
+            return Parse.INVALID, None, 0
+    if size:
+        got = int.from_bytes(data[end : end + size], order)
+        if got != checksum(framing.checksum, data[framing.checked_from : end]):
+            return Parse.INVALID, None, 0
+    stop = end + size + len(framing.trailer)
+    if data[end + size : stop] != framing.trailer:
+        return Parse.INVALID, None, 0
+    return Parse.FRAME, Frame(opcode, sequence, data[at:end], data[:stop]), stop
 
 
 def split(framing: Framing, raw: bytes) -> Frame | None:
-    """The frame's parts under a layout, or None when the layout does not explain it."""
-    header = framing.header
-    size = framing.checksum.size
-    at = len(header)
-    fixed = at + 1 + int(framing.sequence) + int(framing.length) + size
-    if len(raw) < fixed or raw[: len(header)] != header:
-        return None
-    opcode = raw[at]
-    at += 1
-    sequence: int | None = None
-    if framing.sequence:
-        sequence = raw[at]
-        at += 1
-    end = len(raw) - size
-    if framing.length:
-        if raw[at] != end - at - 1:
-            return None
-        at += 1
-    if size:
-        got = int.from_bytes(raw[end:], framing.byte_order.value)
-        if got != checksum(framing.checksum, raw[len(header) : end]):
-            return None
-    return Frame(opcode, sequence, raw[at:end], raw)
+    """The frame `raw` is under a layout, or None when the layout does not explain all of it."""
+    status, frame, used = parse(framing, raw)
+    return frame if status is Parse.FRAME and used == len(raw) else None
 
 
-def common_prefix(frames: list[bytes]) -> bytes:
-    if not frames:
-        return b""
-    first = frames[0]
-    size = min(len(f) for f in frames)
+def split_all(framing: Framing, raw: bytes) -> list[Frame] | None:
+    """Every frame of a write or notification that holds several, or None."""
+    frames: list[Frame] = []
     at = 0
-    while at < size and all(f[at] == first[at] for f in frames):
-        at += 1
-    return first[:at]
+    while at < len(raw):
+        status, frame, used = parse(framing, raw[at:])
+        if status is not Parse.FRAME or frame is None or used == 0:
+            return None
+        frames.append(frame)
+        at += used
+    return frames or None
 
 
-def detect_framing(commands: list[bytes], notifications: list[bytes]) -> FramingGuess | None:
-    """The layout that explains the frames best; None when no layout explains half of them."""
-    frames = [*commands, *notifications]
+def shared_prefix(frames: Sequence[bytes], limit: int) -> bytes:
+    """The longest start (up to `limit` bytes) that SHARED of the frames have."""
+    best = b""
+    for size in range(1, limit + 1):
+        counts = Counter(f[:size] for f in frames if len(f) > size)
+        if not counts:
+            break
+        top, count = counts.most_common(1)[0]
+        if count < SHARED * len(frames):
+            break
+        best = top
+    return best
+
+
+def shared_suffix(frames: Sequence[bytes], limit: int) -> bytes:
+    best = b""
+    for size in range(1, limit + 1):
+        counts = Counter(f[-size:] for f in frames if len(f) > size + 1)
+        if not counts:
+            break
+        top, count = counts.most_common(1)[0]
+        if count < SHARED * len(frames):
+            break
+        best = top
+    return best
+
+
+@dataclass
+class _ChecksumFit:
+    kind: ChecksumKind
+    order: ByteOrder
+    start: int  # where the checked bytes start
+    trailer: bytes
+    verified: set[int] = field(default_factory=set)  # indexes of frames
+    degenerate: int = 0
+
+    @property
+    def evidence(self) -> int:
+        return (len(self.verified) - self.degenerate) * self.kind.size * 8
+
+
+def _checksum_fits(
+    frames: Sequence[bytes], header: bytes, trailers: Iterable[bytes]
+) -> list[_ChecksumFit]:
+    fits: list[_ChecksumFit] = []
+    for trailer in trailers:
+        for kind in ChecksumKind:
+            if kind is ChecksumKind.NONE:
+                continue
+            size = kind.size
+            orders = (ByteOrder.LITTLE, ByteOrder.BIG) if size == 2 else (ByteOrder.LITTLE,)
+            for start in range(len(header) + 1):
+                found = {order: _ChecksumFit(kind, order, start, trailer) for order in orders}
+                for index, raw in enumerate(frames):
+                    end = len(raw) - size - len(trailer)
+                    # The checksum follows at least the opcode.
+                    if end < max(start, len(header)) + 1 or not raw.endswith(trailer):
+                        continue
+                    value = checksum(kind, raw[start:end])
+                    checked = raw[start : end + size]
+                    for order, fit in found.items():
+                        if int.from_bytes(raw[end : end + size], order.for_int) == value:
+                            fit.verified.add(index)
+                            if len(set(checked)) == 1:
+                                fit.degenerate += 1
+                for fit in found.values():
+                    if (
+                        2 * len(fit.verified) >= len(frames)
+                        and len(fit.verified) - fit.degenerate >= 2
+                    ):
+                        fits.append(fit)
+    fits.sort(key=lambda f: (f.evidence, -f.start), reverse=True)
+    return fits[:CHECKSUMS_KEPT]
+
+
+def detect_direction(
+    frames: Sequence[bytes],
+    *,
+    sequence: bool | None = None,
+    sent_sequences: frozenset[int] = frozenset(),
+    like: Framing | None = None,
+) -> DirectionGuess | None:
+    """The layout that explains one direction's frames best; None when none explains half.
+
+    `sequence` fixes whether a sequence byte follows the opcode (the answers' choice follows the
+    commands'); `sent_sequences` are the commands' numbers, which answers echo.
+    """
     if not frames:
         return None
-    prefix = common_prefix(frames)
-    # The opcode follows the header, so the header must leave a byte in the shortest frame.
-    longest_header = min(len(prefix), MAX_HEADER, min(len(f) for f in frames) - 1)
-    scored: list[tuple[tuple[int, int, int, int], FramingGuess]] = []
-    for header_size, sequence, length, kind, order in product(
-        range(max(longest_header, 0) + 1),
-        (False, True),
-        (False, True),
-        list(ChecksumKind),
-        list(ByteOrder),
-    ):
-        if order is ByteOrder.BIG and kind.size < 2:
-            continue  # the same layout as little-endian for a one-byte checksum
-        framing = Framing(
-            header=prefix[:header_size],
-            sequence=sequence,
-            length=length,
-            checksum=kind,
-            byte_order=order,
-        )
-        guess = _score(framing, commands, notifications)
-        if guess is None:
-            continue
-        # Ties: the longer header (bytes all frames share), then the simpler layout.
-        simplicity = -(int(sequence) + int(length) + kind.size)
-        scored.append(((guess.evidence, guess.explained, header_size, simplicity), guess))
+    # Frames too short to hold the header and an opcode do not hide it (a stray piece).
+    header_bytes = shared_prefix(frames, MAX_HEADER)
+    trailer_bytes = shared_suffix(frames, MAX_TRAILER)
+    trailers = [
+        trailer_bytes[len(trailer_bytes) - n :] if n else b"" for n in range(len(trailer_bytes) + 1)
+    ]
+    fits = _checksum_fits(frames, header_bytes, trailers)
+    checks: list[tuple[ChecksumKind, ByteOrder, int | None, bytes]] = [
+        (ChecksumKind.NONE, ByteOrder.LITTLE, None, t) for t in trailers
+    ]
+    checks += [(f.kind, f.order, f.start, f.trailer) for f in fits]
+    scored: list[tuple[tuple[int, int, int, int, int], DirectionGuess]] = []
+    for header_size in range(len(header_bytes) + 1):
+        header = header_bytes[:header_size]
+        for kind, order, start, trailer in checks:
+            if start is not None and start > header_size:
+                continue
+            checksum_start = None if start is None or start == header_size else start
+            for opcode_size in (1, 2):
+                for with_sequence in (False, True) if sequence is None else (sequence,):
+                    for length_size in (0, 1, 2):
+                        orders = (
+                            (
+                                order,
+                                ByteOrder.BIG if order is ByteOrder.LITTLE else ByteOrder.LITTLE,
+                            )
+                            if (length_size == 2 or opcode_size == 2) and kind.size < 2
+                            else (order,)
+                        )
+                        for layout_order in orders:
+                            framing = Framing(
+                                header=header,
+                                opcode_size=opcode_size,
+                                sequence=with_sequence,
+                                length=length_size > 0,
+                                length_size=max(length_size, 1),
+                                checksum=kind,
+                                checksum_start=checksum_start,
+                                trailer=trailer,
+                                byte_order=layout_order,
+                            )
+                            guess = _score(framing, frames, sent_sequences, like)
+                            if guess is None:
+                                continue
+                            simplicity = -(
+                                opcode_size
+                                + int(with_sequence)
+                                + length_size
+                                + kind.size
+                                + len(trailer)
+                                + (1 if checksum_start is not None else 0)
+                            )
+                            alike = _alike(framing, like)
+                            key = (
+                                guess.evidence,
+                                alike,
+                                guess.scores.explained,
+                                header_size,
+                                simplicity,
+                            )
+                            scored.append((key, guess))
     if not scored:
         return None
     scored.sort(key=lambda item: item[0], reverse=True)
     best_key, best = scored[0]
     ties = tuple(g.framing for k, g in scored[1:] if k == best_key)
-    return FramingGuess(
-        best.framing,
-        best.explained,
-        best.total,
-        best.evidence,
-        best.byte_order_known,
-        best.sequence_counts_up,
-        ties,
-    )
+    return DirectionGuess(best.framing, best.evidence, best.scores, best.byte_order_known, ties)
+
+
+def _alike(framing: Framing, like: Framing | None) -> int:
+    if like is None:
+        return 0
+    keys = ("opcode_size", "length", "length_size", "checksum", "trailer", "byte_order")
+    same: int = sum(1 for k in keys if getattr(framing, k) == getattr(like, k))
+    # Start bytes as long as the commands', checked from the same place.
+    same += int(len(framing.header) == len(like.header))
+    return same + int((framing.checksum_start is None) == (like.checksum_start is None))
 
 
 def _score(
-    framing: Framing, commands: list[bytes], notifications: list[bytes]
-) -> FramingGuess | None:
-    parsed_commands = [split(framing, raw) for raw in commands]
-    parsed_notifications = [split(framing, raw) for raw in notifications]
-    explained = [f for f in (*parsed_commands, *parsed_notifications) if f is not None]
-    total = len(commands) + len(notifications)
-    if 2 * len(explained) < total or not explained:
+    framing: Framing,
+    frames: Sequence[bytes],
+    sent_sequences: frozenset[int],
+    like: Framing | None = None,
+) -> DirectionGuess | None:
+    total = len(frames)
+    explained: list[Frame] = []
+    failed = 0
+    for raw in frames:
+        frame = split(framing, raw)
+        if frame is None:
+            failed += 1
+            if 2 * failed > total:
+                return None  # most layouts fail early: stop at the first half
+        else:
+            explained.append(frame)
+    if not explained:
         return None
-    per_frame = framing.checksum.size * 8 + (8 if framing.length else 0)
-    evidence = per_frame * len(explained)
-    counts_up = False
-    if framing.sequence:
-        sequenced = [
-            f.sequence for f in parsed_commands if f is not None and f.sequence is not None
-        ]
-        steps = Counter((b - a) & 0xFF for a, b in pairwise(sequenced))
-        pairs = max(len(sequenced) - 1, 0)
-        # A retry repeats the number; anything else than +1 or +0 is not a counter.
-        counts_up = pairs > 0 and steps[1] >= 1 and steps[1] + steps[0] >= 0.75 * pairs
-        if not counts_up:
+    size = framing.checksum.size
+    degenerate = 0
+    if size:
+        degenerate = sum(
+            1
+            for f in explained
+            if len(set(f.raw[framing.checked_from : len(f.raw) - len(framing.trailer)])) == 1
+        )
+        if len(explained) - degenerate < 2:
             return None
-        sent = set(sequenced)
-        echoed = sum(1 for f in parsed_notifications if f is not None and f.sequence in sent)
-        evidence += 8 * (steps[1] + echoed)
-    return FramingGuess(
-        framing,
-        len(explained),
-        total,
-        evidence,
-        framing.checksum.size == 2,
-        counts_up,
+    evidence = (len(explained) - degenerate) * size * 8
+    sizes = {len(f.payload) for f in explained}
+    if framing.length:
+        if len(sizes) < 2:
+            # A constant: nothing shows it is a length, unless the commands have one there.
+            if like is None or not like.length:
+                return None
+        else:
+            # Eight bits a frame whatever its width: the high byte of a two-byte length is
+            # nearly always zero and shows nothing more.
+            evidence += len(explained) * 8
+    steps = 0
+    if framing.sequence:
+        numbers = [f.sequence for f in explained if f.sequence is not None]
+        if sent_sequences:
+            # Answers: their numbers must be the commands'.
+            echoed = sum(1 for n in numbers if n in sent_sequences)
+            if 2 * echoed < len(numbers):
+                return None
+            evidence += 8 * echoed
+        else:
+            counted = Counter((b - a) & 0xFF for a, b in pairwise(numbers))
+            pairs = max(len(numbers) - 1, 0)
+            steps = counted[1]
+            # A retry repeats the number; anything else than +1 or +0 is not a counter, and a
+            # constant that steps once is not one either.
+            if not (
+                steps >= 2
+                and len(set(numbers)) >= 3
+                and steps >= 0.6 * pairs
+                and steps + counted[0] >= 0.75 * pairs
+            ):
+                return None
+            evidence += 8 * steps
+    headed = sum(1 for raw in frames if raw.startswith(framing.header))
+    trailed = sum(1 for raw in frames if raw.endswith(framing.trailer))
+    scores = Scores(
+        total=total,
+        explained=len(explained),
+        header=headed,
+        trailer=trailed,
+        checksum=len(explained) if size else 0,
+        checksum_degenerate=degenerate,
+        length=len(explained) if framing.length else 0,
+        sizes=len(sizes),
+        sequence_steps=steps,
     )
+    order_shown = size == 2 or (
+        (framing.length and framing.length_size == 2) or framing.opcode_size == 2
+    )
+    return DirectionGuess(framing, evidence, scores, order_shown)
+
+
+def merge(commands: DirectionGuess, notifications: DirectionGuess | None) -> FramingGuess:
+    """One profile framing: the commands' layout, with what the answers do differently."""
+    framing = commands.framing
+    order_known = commands.byte_order_known
+    if notifications is not None:
+        theirs = notifications.framing
+        if theirs.byte_order != framing.byte_order and not commands.byte_order_known:
+            framing = framing.model_copy(update={"byte_order": theirs.byte_order})
+        order_known = order_known or notifications.byte_order_known
+        differs: dict[str, object] = {}
+        for key in ("header", "length", "length_size", "checksum", "trailer"):
+            if getattr(theirs, key) != getattr(framing, key):
+                differs[key] = getattr(theirs, key)
+        same_shape = theirs.opcode_size == framing.opcode_size and (
+            theirs.byte_order == framing.byte_order or not notifications.byte_order_known
+        )
+        # The format gives both directions one opcode width and byte order: where the answers
+        # differ there, the commands' layout is kept and their frames stay unexplained.
+        if same_shape and differs:
+            override = NotificationFraming.model_validate(differs)
+            merged = framing.model_copy(update={"notifications": override})
+            if merged.for_notifications().checked_from != theirs.checked_from:
+                differs["checksum_start"] = theirs.checked_from
+                override = NotificationFraming.model_validate(differs)
+            framing = framing.model_copy(update={"notifications": override})
+        elif same_shape and framing.checked_from != theirs.checked_from:
+            override = NotificationFraming(checksum_start=theirs.checked_from)
+            framing = framing.model_copy(update={"notifications": override})
+    sequence = framing.sequence and commands.scores.sequence_steps > 0
+    return FramingGuess(framing, commands, notifications, order_known, sequence)

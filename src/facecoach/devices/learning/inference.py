@@ -5,8 +5,9 @@ Pure: no Bumble here, only the `Capture` that `capture.py` made and the protocol
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from facecoach.devices.learning.capture import (
     AttributeTable,
@@ -14,9 +15,19 @@ from facecoach.devices.learning.capture import (
     Capture,
     CaptureError,
     Characteristic,
+    Sent,
     ValueKind,
 )
-from facecoach.devices.learning.framing import Frame, FramingGuess, detect_framing, split
+from facecoach.devices.learning.framing import (
+    DirectionGuess,
+    Frame,
+    FramingGuess,
+    Parse,
+    detect_direction,
+    merge,
+    parse,
+    split_all,
+)
 from facecoach.devices.protocol.assigned_numbers import BATTERY_LEVEL
 from facecoach.devices.protocol.fields import ByteOrder
 from facecoach.devices.protocol.profile import (
@@ -29,14 +40,30 @@ from facecoach.devices.protocol.profile import (
 
 _BASE_TAIL = "-0000-1000-8000-00805f9b34fb"
 # Frames given to the framing search: distinct ones, in the order first seen.
-MAX_FRAMES_TRIED = 256
+MAX_FRAMES_TRIED = 128
 # How long after a command its answer may come.
 ANSWER_WINDOW = 3.0
+# Pieces of one message follow each other closer than this, with nothing sent the other way.
+PIECE_GAP = 0.25
+# Frames kept per opcode to find answers and ranges in (all are counted): a long capture
+# repeats the same polls and answers for hours.
+MAX_EVENTS = 4_000
+# Distinct values whose frames are remembered while splitting a long capture.
+MAX_REMEMBERED = 65536
+# A message spread over pieces is at most this long (a Bluetooth attribute value is 512).
+MAX_MESSAGE = 4096
+# The 16-bit ranges the Bluetooth SIG assigns to services (0x18xx), units, declarations,
+# descriptors and characteristics (0x27xx-0x2Cxx). 0xFDxx-0xFFxx are given to member
+# companies and vendors use 0xFFE0, 0xFFF0... freely: those carry vendor protocols.
+_SIG_RANGES = ((0x1800, 0x18FF), (0x2700, 0x2CFF))
 
 
 def is_standard(uuid: str | None) -> bool:
-    """A Bluetooth SIG UUID (GAP, GATT, Battery...): not where a vendor protocol lives."""
-    return uuid is not None and uuid.endswith(_BASE_TAIL)
+    """A UUID the Bluetooth SIG assigned (GAP, GATT, Battery...): not a vendor protocol."""
+    if uuid is None or not uuid.endswith(_BASE_TAIL) or not uuid.startswith("0000"):
+        return False
+    short = int(uuid[4:8], 16)
+    return any(low <= short <= high for low, high in _SIG_RANGES)
 
 
 @dataclass
@@ -64,8 +91,7 @@ class Traffic:
         return f"handle 0x{self.handle:04X} (not named by discovery)"
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     time: float
     frame: Frame
     kind: ValueKind
@@ -84,6 +110,11 @@ class Opcode:
     @property
     def size(self) -> int:
         return self.sizes.most_common(1)[0][0]
+
+    @property
+    def seen(self) -> int:
+        """Frames of this opcode at its usual size (events holds the first MAX_EVENTS)."""
+        return self.sizes[self.size]
 
     @property
     def answer(self) -> AckKind:
@@ -115,8 +146,12 @@ class Protocol:
 
 def collect_traffic(capture: Capture) -> list[Traffic]:
     by_handle: dict[tuple[str, int], Traffic] = {}
+    servers: dict[tuple[int, Sent], str] = {}
     for value in capture.values:
-        server = capture.server_key(value.connection, value.server)
+        side = (value.connection, value.server)
+        server = servers.get(side)
+        if server is None:
+            server = servers[side] = capture.server_key(value.connection, value.server)
         table = capture.tables.get(server)
         key = (server, value.handle)
         if key not in by_handle:
@@ -136,26 +171,38 @@ def _is_descriptor(capture: Capture, traffic: Traffic) -> bool:
     return table is not None and traffic.handle in table.descriptors
 
 
-def infer(capture: Capture, known: Sequence[DeviceProfile]) -> Protocol:
-    """The protocol the capture shows; CaptureError when there is nothing to learn."""
+def infer(capture: Capture, known: Sequence[DeviceProfile], device: str | None = None) -> Protocol:
+    """The protocol the capture shows; CaptureError when there is nothing to learn.
+
+    `device` (an address or advertised name) picks one device in a capture that holds several.
+    """
     traffic = collect_traffic(capture)
+    if device is not None:
+        traffic = [t for t in traffic if _is_device(capture, t, device)]
+        if not traffic:
+            raise CaptureError(
+                f"{capture.path}: no device named or at {device!r} took part in the capture "
+                f"(it saw: {_devices_seen(capture)})."
+            )
     writable = [
         t
         for t in traffic
         if t.writes and not _is_descriptor(capture, t) and not is_standard(t.uuid)
     ]
     if not writable:
-        raise CaptureError(
-            f"{capture.path}: no writes to a vendor characteristic (only "
-            f"{_describe_values(traffic)}). Capture while the phone app sends commands."
+        raise CaptureError(f"{capture.path}: {_why_no_writes(capture, traffic)}")
+
+    def rank(t: Traffic) -> tuple[bool, bool, int]:
+        # A characteristic that discovery names, on a device that also answers, before sheer
+        # numbers: a smartwatch that stays connected writes more than the device learned.
+        answers = any(
+            o.notifications and o.server == t.server and not is_standard(o.uuid) for o in traffic
         )
-    command = max(writable, key=lambda t: len(t.writes))
+        return (t.char is not None, answers, len(t.writes))
+
+    command = max(writable, key=rank)
     if command.char is None:
-        raise CaptureError(
-            f"{capture.path}: the writes went to handle 0x{command.handle:04X}, but the capture "
-            "has no service discovery to name it (the phone had the device's services cached). "
-            "Turn the phone's Bluetooth off and on (or forget the device) before capturing."
-        )
+        raise CaptureError(f"{capture.path}: {_why_unnamed(capture, command)}")
     if command.char.service is None:
         raise CaptureError(
             f"{capture.path}: the command characteristic {command.char.uuid} is not inside any "
@@ -176,7 +223,9 @@ def infer(capture: Capture, known: Sequence[DeviceProfile]) -> Protocol:
             "with the phone app showing the device's status."
         )
     same_service = [t for t in notifying if t.char and t.char.service == command.char.service]
-    notify = max(same_service or notifying, key=lambda t: len(t.notifications))
+    notify = max(
+        same_service or notifying, key=lambda t: (t.char is not None, len(t.notifications))
+    )
     if notify.char is None:
         raise CaptureError(
             f"{capture.path}: notifications came from handle 0x{notify.handle:04X}, which the "
@@ -184,27 +233,37 @@ def infer(capture: Capture, known: Sequence[DeviceProfile]) -> Protocol:
         )
     writes = command.writes
     notes = notify.notifications
-    guess = detect_framing(_distinct(writes), _distinct(notes))
-    if guess is None:
+    command_guess, command_messages = _search(writes, notes)
+    if command_guess is None:
         raise CaptureError(
             f"{capture.path}: no frame layout facecoach knows (header, opcode, sequence, "
-            "length, checksum) explains the frames; the device's protocol needs code, not a "
-            "profile."
+            "length, checksum, trailer) explains half of the commands written to "
+            f"{command.char.uuid}; the device's protocol needs code, not a profile."
         )
+    sent = frozenset(
+        f.sequence
+        for f in _frames_of(command_guess.framing, command_messages)
+        if f.sequence is not None
+    )
+    notify_guess, _ = _search(
+        notes, writes, command_guess.framing.sequence, sent, command_guess.framing
+    )
+    guess = merge(command_guess, notify_guess)
     candidates = [p for p in known if p.framing is not None and p.gatt.command is not None]
     chosen = _known_profile(candidates, command.uuid, guess)
     framing = guess.framing
     if chosen is not None and chosen.framing is not None:
         # How bit fields fill a byte never shows in the frames' structure: the known
-        # profile's; and its byte order, unless a two-byte checksum showed it.
+        # profile's; and its byte order, unless the frames showed it.
         update: dict[str, object] = {"bit_order": chosen.framing.bit_order}
         if not guess.byte_order_known:
             update["byte_order"] = chosen.framing.byte_order
         framing = framing.model_copy(update=update)
     commands, unexplained_writes = _by_opcode(framing, writes)
-    notifications, unexplained_notes = _by_opcode(framing, notes)
-    ack_opcode = _ack_opcode(framing, commands, notifications)
-    status_opcode = _answer_commands(framing, commands, notifications, ack_opcode)
+    notifications, unexplained_notes = _by_opcode(framing.for_notifications(), notes)
+    timeline = _timeline(commands, notifications)
+    ack_opcode = _ack_opcode(framing, timeline, notifications)
+    status_opcode = _answer_commands(framing, timeline, commands, notifications, ack_opcode)
     names, sources = _names(commands, chosen, ack_opcode, status_opcode)
     table = capture.tables.get(command.server) or AttributeTable()
     with_response = sum(w.kind is ValueKind.WRITE_REQUEST for w in writes) * 2 >= len(writes)
@@ -230,30 +289,155 @@ def infer(capture: Capture, known: Sequence[DeviceProfile]) -> Protocol:
     )
 
 
-def _describe_values(traffic: list[Traffic]) -> str:
-    writes = sum(len(t.writes) for t in traffic)
+def _is_device(capture: Capture, traffic: Traffic, device: str) -> bool:
+    wanted = device.strip().lower()
+    address = traffic.server.removeprefix("peer ").split("/")[0].lower()
+    names = {capture.gap_names.get(traffic.server, "")}
+    if traffic.server.startswith("peer "):
+        names.add(capture.names.get(traffic.server.removeprefix("peer "), ""))
+    return wanted == address or any(n and n.lower().startswith(wanted) for n in names)
+
+
+def _devices_seen(capture: Capture) -> str:
+    seen = sorted({c.peer.split("/")[0] for c in capture.connections if c.peer})
+    named = [
+        f"{address} ({capture.names[key]})" if key in capture.names else address
+        for address in seen
+        for key in [next((k for k in capture.names if k.split("/")[0] == address), "")]
+    ]
+    return ", ".join(named) or "no device's address"
+
+
+def _why_no_writes(capture: Capture, traffic: list[Traffic]) -> str:
+    """Why nothing was written to a vendor characteristic, from what the capture does hold."""
+    to_descriptors = sum(len(t.writes) for t in traffic if _is_descriptor(capture, t))
+    to_standard = sum(len(t.writes) for t in traffic if is_standard(t.uuid))
     notes = sum(len(t.notifications) for t in traffic)
-    return f"{writes} writes and {notes} notifications, to descriptors or standard services"
+    discovered = sum(len(t.characteristics) for t in capture.tables.values())
+    parts = []
+    if to_descriptors:
+        parts.append(f"{to_descriptors} writes to descriptors (turning notifications on)")
+    if to_standard:
+        parts.append(f"{to_standard} writes to standard characteristics")
+    if notes:
+        parts.append(f"{notes} notifications")
+    held = "; it holds " + ", ".join(parts) if parts else ""
+    if discovered:
+        return (
+            f"the phone discovered {discovered} characteristics but wrote no command to a "
+            f"vendor one{held}. Capture while the maker's app sends the device commands "
+            "(start it, change a setting)."
+        )
+    return (
+        f"{capture.att_pdus} ATT PDUs, but no write to a vendor characteristic{held}. "
+        "Capture while the maker's app sends the device commands."
+    )
 
 
-def _distinct(values: list[AttValue]) -> list[bytes]:
+def _why_unnamed(capture: Capture, command: Traffic) -> str:
+    """Why the command characteristic has no UUID: what the capture shows of its discovery."""
+    head = (
+        f"the app wrote to handle 0x{command.handle:04X}, but the capture does not show which "
+        "characteristic that is"
+    )
+    connections = [
+        c for c in capture.connections if capture.server_key(c.index, Sent.PEER) == command.server
+    ]
+    if connections and all(c.peer is None for c in connections):
+        return (
+            f"{head}: the capture began while the phone was already connected, after it had "
+            "discovered the device's services. Start the capture first, then connect the app."
+        )
+    return (
+        f"{head}: the phone did not discover the device's services during the capture (it had "
+        "them from an earlier connection; Android keeps them for a paired device). Forget the "
+        "device in the phone's Bluetooth settings (or turn Bluetooth off and on), start the "
+        "capture, then connect the app."
+    )
+
+
+def _distinct(values: Iterable[bytes]) -> list[bytes]:
     seen: dict[bytes, None] = {}
     for value in values:
-        seen.setdefault(value.value, None)
+        seen.setdefault(value, None)
         if len(seen) >= MAX_FRAMES_TRIED:
             break
     return list(seen)
+
+
+def _pieces(values: list[AttValue], others: list[AttValue]) -> Iterator[bytes]:
+    """Values joined where they follow each other closely with nothing the other way between:
+    the pieces of a message longer than one write or notification. Lazy: the search takes
+    only the first distinct ones."""
+    other_times = sorted(v.time for v in others)
+    current = bytearray()
+    last: AttValue | None = None
+    cursor = 0
+    for value in values:
+        while cursor < len(other_times) and other_times[cursor] <= value.time:
+            cursor += 1
+        between = last is not None and cursor > 0 and other_times[cursor - 1] > last.time
+        if (
+            last is None
+            or value.time - last.time > PIECE_GAP
+            or value.connection != last.connection
+            or between
+            or len(current) + len(value.value) > MAX_MESSAGE
+        ):
+            if current:
+                yield bytes(current)
+            current = bytearray()
+        current += value.value
+        last = value
+    if current:
+        yield bytes(current)
+
+
+def _search(
+    values: list[AttValue],
+    others: list[AttValue],
+    sequence: bool | None = None,
+    sent: frozenset[int] = frozenset(),
+    like: Framing | None = None,
+) -> tuple[DirectionGuess | None, list[bytes]]:
+    """The layout of one direction: on the values as they are, and on the values joined into
+    messages where they come in pieces; the one with more evidence."""
+    raw = _distinct(v.value for v in values)
+    best = detect_direction(raw, sequence=sequence, sent_sequences=sent, like=like)
+    messages = raw
+    if (
+        best is not None
+        and best.evidence > 0
+        and best.scores.explained * 10 >= best.scores.total * 9
+    ):
+        return best, messages  # (nearly) every value is a checked whole frame: no pieces
+    joined = _distinct(_pieces(values, others))
+    if joined != raw:
+        other = detect_direction(joined, sequence=sequence, sent_sequences=sent, like=like)
+        if other is not None and (best is None or other.evidence > best.evidence):
+            best, messages = other, joined
+    return best, messages
+
+
+def _frames_of(framing: Framing, messages: list[bytes]) -> list[Frame]:
+    found: list[Frame] = []
+    for raw in messages:
+        found.extend(split_all(framing, raw) or [])
+    return found
 
 
 def _known_profile(
     profiles: list[DeviceProfile], uuid: str | None, guess: FramingGuess
 ) -> DeviceProfile | None:
     """A profile facecoach has that speaks this protocol: same command characteristic, or
-    failing that the same frame layout."""
+    failing that the same frame layout, if that layout checks something (two profiles that
+    both frame nothing have nothing in common)."""
     for profile in profiles:
         if profile.gatt.command is not None and profile.gatt.command.uuid == uuid:
             return profile
     found = guess.framing
+    if not found.header and found.checksum.size == 0:
+        return None
     for profile in profiles:
         theirs = profile.framing
         if (
@@ -263,8 +447,19 @@ def _known_profile(
                 theirs.sequence,
                 theirs.length,
                 theirs.checksum,
+                theirs.trailer,
+                theirs.opcode_size,
+                theirs.length_size,
             )
-            == (found.header, found.sequence, found.length, found.checksum)
+            == (
+                found.header,
+                found.sequence,
+                found.length,
+                found.checksum,
+                found.trailer,
+                found.opcode_size,
+                found.length_size,
+            )
             and (not guess.byte_order_known or theirs.byte_order == found.byte_order)
         ):
             return profile
@@ -274,16 +469,54 @@ def _known_profile(
 def _by_opcode(
     framing: Framing, values: list[AttValue]
 ) -> tuple[dict[int, Opcode], list[AttValue]]:
+    """The frames in the values, by opcode: a value may hold several frames, and a message may
+    come in several values (its first one stands for it)."""
     found: dict[int, Opcode] = {}
     unexplained: list[AttValue] = []
+
+    def add(value: AttValue, frames: list[Frame]) -> None:
+        for frame in frames:
+            entry = found.get(frame.opcode)
+            if entry is None:
+                entry = found[frame.opcode] = Opcode(frame.opcode)
+            entry.sizes[len(frame.payload)] += 1
+            if len(entry.events) < MAX_EVENTS:
+                entry.events.append(Event(value.time, frame, value.kind, value))
+
+    pending: list[AttValue] = []
+    buffer = b""
+    # A long capture repeats the same few values (polls, their answers): each is split once.
+    known: dict[bytes, list[Frame] | None] = {}
     for value in values:
-        frame = split(framing, value.value)
-        if frame is None:
+        if pending:
+            last = pending[-1]
+            if value.time - last.time <= PIECE_GAP and value.connection == last.connection:
+                buffer += value.value
+                pending.append(value)
+                frames = split_all(framing, buffer)
+                if frames is not None:
+                    add(pending[0], frames)
+                    pending, buffer = [], b""
+                elif parse(framing, buffer)[0] is not Parse.INCOMPLETE or len(buffer) > MAX_MESSAGE:
+                    unexplained.extend(pending)
+                    pending, buffer = [], b""
+                continue
+            unexplained.extend(pending)
+            pending, buffer = [], b""
+        raw = value.value
+        if raw in known:
+            frames = known[raw]
+        else:
+            frames = split_all(framing, raw)
+            if len(known) < MAX_REMEMBERED:
+                known[raw] = frames
+        if frames is not None:
+            add(value, frames)
+        elif framing.length and parse(framing, value.value)[0] is Parse.INCOMPLETE:
+            pending, buffer = [value], value.value
+        else:
             unexplained.append(value)
-            continue
-        entry = found.setdefault(frame.opcode, Opcode(frame.opcode))
-        entry.events.append(Event(value.time, frame, value.kind, value))
-        entry.sizes[len(frame.payload)] += 1
+    unexplained.extend(pending)
     # The codec gives an opcode one payload size: frames of another size stay unexplained.
     for entry in found.values():
         size = entry.size
@@ -293,58 +526,67 @@ def _by_opcode(
     return found, unexplained
 
 
-def _timeline(
-    commands: dict[int, Opcode], notifications: dict[int, Opcode]
-) -> list[tuple[float, bool, Event]]:
-    merged = [(e.time, True, e) for o in commands.values() for e in o.events]
-    merged += [(e.time, False, e) for o in notifications.values() for e in o.events]
-    merged.sort(key=lambda item: (item[0], not item[1]))
-    return merged
+Timeline = list[tuple[float, bool, Event]]
+
+
+def _timeline(commands: dict[int, Opcode], notifications: dict[int, Opcode]) -> Timeline:
+    """Commands and notifications in time order (a command before an answer at its time)."""
+    merged = [(e.time, False, e) for o in commands.values() for e in o.events]
+    merged += [(e.time, True, e) for o in notifications.values() for e in o.events]
+    # Sorted on (time, is a notification) only: events themselves are never compared.
+    merged.sort(key=lambda item: (item[0], item[1]))
+    return [(time, not later, event) for time, later, event in merged]
 
 
 def _ack_opcode(
-    framing: Framing, commands: dict[int, Opcode], notifications: dict[int, Opcode]
+    framing: Framing, timeline: Timeline, notifications: dict[int, Opcode]
 ) -> int | None:
     """The notification that echoes the opcode of the command it answers: the command with
-    the same sequence number, or without sequence numbers the latest command before it."""
-    best: tuple[int, int] | None = None
-    for opcode, entry in notifications.items():
-        if entry.size < 1:
+    the same sequence number, or without sequence numbers the latest command before it. One
+    pass over the timeline, whatever the number of opcodes."""
+    echoes: Counter[int] = Counter()
+    recent: list[Event] = []
+    sizes = {opcode: entry.size for opcode, entry in notifications.items()}
+    for _time, is_command, event in timeline:
+        if is_command:
+            recent = [*recent[-15:], event]
             continue
-        echoes = 0
-        recent: list[Event] = []
-        for _time, is_command, event in _timeline(commands, {opcode: entry}):
-            if is_command:
-                recent = [*recent[-15:], event]
-                continue
-            answered = [
-                c
-                for c in recent
-                if event.time - c.time <= ANSWER_WINDOW
-                and (not framing.sequence or c.frame.sequence == event.frame.sequence)
-            ]
-            if answered and answered[-1].frame.opcode == event.frame.payload[0]:
-                echoes += 1
-        if echoes * 4 >= len(entry.events) * 3 and echoes and (best is None or echoes > best[1]):
-            best = (opcode, echoes)
+        if sizes[event.frame.opcode] < 1:
+            continue
+        answered = [
+            c
+            for c in recent
+            if event.time - c.time <= ANSWER_WINDOW
+            and (not framing.sequence or c.frame.sequence == event.frame.sequence)
+        ]
+        if answered and answered[-1].frame.opcode == event.frame.payload[0]:
+            echoes[event.frame.opcode] += 1
+    best: tuple[int, int] | None = None
+    for opcode, count in echoes.items():
+        if count * 4 >= notifications[opcode].seen * 3 and (best is None or count > best[1]):
+            best = (opcode, count)
     return best[0] if best else None
 
 
 def _answer_commands(
     framing: Framing,
+    timeline: Timeline,
     commands: dict[int, Opcode],
     notifications: dict[int, Opcode],
     ack_opcode: int | None,
 ) -> int | None:
     """How each command was answered (counted on the opcode); returns the status opcode: the
-    other notification that answers commands most, else the most frequent other one."""
+    other notification that answers commands most, else the most frequent other one.
+
+    Each command looks ahead only as far as its answer window, without copying the rest of
+    the timeline: the cost grows with the capture, not with its square."""
     answered_by: Counter[int] = Counter()
-    timeline = _timeline(commands, notifications)
     for index, (time, is_command, event) in enumerate(timeline):
         if not is_command:
             continue
         answer = "none"
-        for later_time, later_is_command, later in timeline[index + 1 :]:
+        for later_index in range(index + 1, len(timeline)):
+            later_time, later_is_command, later = timeline[later_index]
             if later_time - time > ANSWER_WINDOW:
                 break
             if later_is_command:
@@ -354,7 +596,7 @@ def _answer_commands(
             if framing.sequence and later.frame.sequence != event.frame.sequence:
                 continue
             if later.frame.opcode == ack_opcode:
-                if later.frame.payload[:1] == bytes([event.frame.opcode]):
+                if later.frame.payload[:1] == bytes([event.frame.opcode & 0xFF]):
                     answer = "ack"
                     break
                 continue
@@ -364,7 +606,7 @@ def _answer_commands(
         commands[event.frame.opcode].answers[answer] += 1
     if answered_by:
         return answered_by.most_common(1)[0][0]
-    others = [(len(o.events), op) for op, o in notifications.items() if op != ack_opcode]
+    others = [(o.seen, op) for op, o in notifications.items() if op != ack_opcode]
     return max(others)[1] if others else None
 
 

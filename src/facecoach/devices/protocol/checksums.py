@@ -1,4 +1,5 @@
-"""Frame checksums a device profile can name: none, sum8, xor8, crc8 and common CRC-16 variants."""
+"""Frame checksums a device profile can name: none, sums (plain, inverted, negated), xor8, crc8
+and the common CRC-16 variants (parameters as in the CRC RevEng catalogue)."""
 
 from collections.abc import Callable
 from enum import StrEnum
@@ -13,13 +14,26 @@ class ChecksumKind(StrEnum):
     CRC16_CCITT_FALSE = "crc16-ccitt-false"  # poly 0x1021, init 0xFFFF
     CRC16_XMODEM = "crc16-xmodem"  # poly 0x1021, init 0x0000
     CRC16_MODBUS = "crc16-modbus"  # reflected poly 0xA001, init 0xFFFF
+    # Added with profile schema version 3.
+    SUM8_INVERTED = "sum8-inverted"  # ~sum & 0xFF (one's complement)
+    SUM8_NEGATED = "sum8-negated"  # -sum & 0xFF (two's complement: the frame sums to zero)
+    SUM16 = "sum16"  # sum of the bytes, 16 bits
+    CRC16_X25 = "crc16-x25"  # reflected 0x1021, init 0xFFFF, xorout 0xFFFF (PPP, HDLC)
+    CRC16_KERMIT = "crc16-kermit"  # reflected 0x1021, init 0x0000 (the "true" CCITT)
+    CRC16_ARC = "crc16-arc"  # reflected 0x8005, init 0x0000 (CRC-16/IBM)
+    CRC16_MCRF4XX = "crc16-mcrf4xx"  # reflected 0x1021, init 0xFFFF, no xorout
+
+    @property
+    def version_3(self) -> bool:
+        """Whether a profile naming this checksum needs schema version 3."""
+        return self in _VERSION_3_KINDS
 
     @property
     def size(self) -> int:
         """Bytes the checksum takes at the end of a frame."""
         if self is ChecksumKind.NONE:
             return 0
-        return 2 if self.value.startswith("crc16") else 1
+        return 2 if self.value.startswith(("crc16", "sum16")) else 1
 
 
 def _sum8(data: bytes) -> int:
@@ -33,52 +47,77 @@ def _xor8(data: bytes) -> int:
     return value
 
 
-def _crc8(data: bytes) -> int:
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
-    return crc
+def _table(poly: int, width: int, reflected: bool) -> tuple[int, ...]:
+    """The 256-entry table of a CRC (byte at a time: learning checks thousands of frames)."""
+    top = 1 << (width - 1)
+    mask = (1 << width) - 1
+    table: list[int] = []
+    for index in range(256):
+        if reflected:
+            crc = index
+            for _ in range(8):
+                crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
+        else:
+            crc = index << (width - 8)
+            for _ in range(8):
+                crc = ((crc << 1) ^ poly) & mask if crc & top else (crc << 1) & mask
+        table.append(crc)
+    return tuple(table)
 
 
-def _crc8_maxim(data: bytes) -> int:
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x8C if crc & 1 else crc >> 1
-    return crc
+def _crc(poly: int, width: int, reflected: bool, init: int, xorout: int) -> Callable[[bytes], int]:
+    """A CRC of `width` bits; for a reflected one, `poly` is given reflected (0xA001 for 0x8005)."""
+    table = _table(poly, width, reflected)
+    shift = width - 8
+    mask = (1 << width) - 1
+    if reflected:
 
+        def reflected_crc(data: bytes) -> int:
+            crc = init
+            for byte in data:
+                crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+            return crc ^ xorout
 
-def _crc16_1021(data: bytes, init: int) -> int:
-    crc = init
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
+        return reflected_crc
 
+    def plain_crc(data: bytes) -> int:
+        crc = init
+        for byte in data:
+            crc = ((crc << 8) & mask) ^ table[((crc >> shift) ^ byte) & 0xFF]
+        return crc ^ xorout
 
-def _crc16_modbus(data: bytes) -> int:
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
+    return plain_crc
 
 
 _FUNCTIONS: dict[ChecksumKind, Callable[[bytes], int]] = {
     ChecksumKind.NONE: lambda data: 0,
     ChecksumKind.SUM8: _sum8,
     ChecksumKind.XOR8: _xor8,
-    ChecksumKind.CRC8: _crc8,
-    ChecksumKind.CRC8_MAXIM: _crc8_maxim,
-    ChecksumKind.CRC16_CCITT_FALSE: lambda data: _crc16_1021(data, 0xFFFF),
-    ChecksumKind.CRC16_XMODEM: lambda data: _crc16_1021(data, 0x0000),
-    ChecksumKind.CRC16_MODBUS: _crc16_modbus,
+    ChecksumKind.CRC8: _crc(0x07, 8, False, 0x00, 0x00),
+    ChecksumKind.CRC8_MAXIM: _crc(0x8C, 8, True, 0x00, 0x00),
+    ChecksumKind.CRC16_CCITT_FALSE: _crc(0x1021, 16, False, 0xFFFF, 0x0000),
+    ChecksumKind.CRC16_XMODEM: _crc(0x1021, 16, False, 0x0000, 0x0000),
+    ChecksumKind.CRC16_MODBUS: _crc(0xA001, 16, True, 0xFFFF, 0x0000),
+    ChecksumKind.SUM8_INVERTED: lambda data: ~sum(data) & 0xFF,
+    ChecksumKind.SUM8_NEGATED: lambda data: -sum(data) & 0xFF,
+    ChecksumKind.SUM16: lambda data: sum(data) & 0xFFFF,
+    ChecksumKind.CRC16_X25: _crc(0x8408, 16, True, 0xFFFF, 0xFFFF),
+    ChecksumKind.CRC16_KERMIT: _crc(0x8408, 16, True, 0x0000, 0x0000),
+    ChecksumKind.CRC16_ARC: _crc(0xA001, 16, True, 0x0000, 0x0000),
+    ChecksumKind.CRC16_MCRF4XX: _crc(0x8408, 16, True, 0xFFFF, 0x0000),
 }
+
+_VERSION_3_KINDS = frozenset(
+    {
+        ChecksumKind.SUM8_INVERTED,
+        ChecksumKind.SUM8_NEGATED,
+        ChecksumKind.SUM16,
+        ChecksumKind.CRC16_X25,
+        ChecksumKind.CRC16_KERMIT,
+        ChecksumKind.CRC16_ARC,
+        ChecksumKind.CRC16_MCRF4XX,
+    }
+)
 
 
 def checksum(kind: ChecksumKind, data: bytes) -> int:

@@ -18,6 +18,7 @@ from facecoach.devices.protocol.profile import (
     Notification,
     NotificationKind,
 )
+from facecoach.devices.protocol.shared_opcodes import command_for_values
 
 FieldValues = dict[str, int | bool]
 PayloadSize = Callable[[int], int | None]  # opcode -> payload bytes, None if unknown
@@ -55,7 +56,12 @@ class FrameCodec:
             raise CommandError(f"{profile.name} takes no commands (its profile has no framing)")
         self.profile = profile
         self.framing: Framing = profile.framing
-        self._commands_by_opcode = {c.opcode: (name, c) for name, c in profile.commands.items()}
+        # The device's answers may start (or end, or be checked) differently.
+        self.notify_framing: Framing = profile.framing.for_notifications()
+        # Several commands may share an opcode, told apart by a fixed value (shared_opcodes).
+        self._commands_by_opcode: dict[int, list[tuple[str, Command]]] = {}
+        for name, command in profile.commands.items():
+            self._commands_by_opcode.setdefault(command.opcode, []).append((name, command))
         self._notifications_by_opcode = {
             n.opcode: (name, n) for name, n in profile.notifications.items()
         }
@@ -102,19 +108,33 @@ class FrameCodec:
                     f"above facecoach's limit of {limit}"
                 )
         payload = self._command_layouts[command.opcode].pack(values)
-        return self._frame(command.opcode, sequence, payload)
+        return self._frame(self.framing, command.opcode, sequence, payload)
 
     def decode_notification(self, data: bytes) -> DecodedNotification:
-        opcode, sequence, payload, _ = self._unframe(bytes(data), self._notification_size)
+        opcode, sequence, payload, _ = self._unframe(
+            self.notify_framing, bytes(data), self._notification_size
+        )
         name, spec = self._notifications_by_opcode[opcode]
         return DecodedNotification(name, spec.kind, sequence, self._unpack_fields(spec, payload))
 
     # -- device side (the simulator) --------------------------------------------------------
 
     def decode_command(self, data: bytes) -> DecodedCommand:
-        opcode, sequence, payload, size = self._unframe(bytes(data), self._command_size)
-        name, command = self._commands_by_opcode[opcode]
+        opcode, sequence, payload, size = self._unframe(
+            self.framing, bytes(data), self._command_size
+        )
+        candidates = self._commands_by_opcode[opcode]
         raw = self._command_layouts[opcode].unpack(payload)
+        name, command = candidates[0]
+        if len(candidates) > 1:
+            found = command_for_values(candidates, raw)
+            if found is None:
+                names = ", ".join(n for n, _ in candidates)
+                raise FrameError(
+                    f"opcode 0x{opcode:02X} with payload {payload.hex(' ').upper()} fits none "
+                    f"of its commands ({names})"
+                )
+            name, command = found, self.profile.commands[found]
         # Fixed values (reserved bits) are the frame's, not arguments anyone gave.
         args = {
             arg.name: value
@@ -132,38 +152,36 @@ class FrameCodec:
             else:
                 low, high = item.type.bounds
                 raw.append(min(high, max(low, int(values.get(item.name, 0)))))
-        return self._frame(spec.opcode, sequence, self._notification_layouts[spec.opcode].pack(raw))
+        payload = self._notification_layouts[spec.opcode].pack(raw)
+        return self._frame(self.notify_framing, spec.opcode, sequence, payload)
 
     # -- framing ----------------------------------------------------------------------------
 
     @property
     def overhead(self) -> int:
-        f = self.framing
-        return len(f.header) + 1 + int(f.sequence) + int(f.length) + f.checksum.size
+        return self.framing.overhead
 
-    def _frame(self, opcode: int, sequence: int, payload: bytes) -> bytes:
-        body = bytearray([opcode])
-        if self.framing.sequence:
-            body.append(sequence & 0xFF)
-        if self.framing.length:
-            body.append(len(payload))
-        body += payload
-        size = self.framing.checksum.size
-        tail = (
-            checksum(self.framing.checksum, bytes(body)).to_bytes(
-                size, self.framing.byte_order.value
-            )
-            if size
-            else b""
-        )
-        return self.framing.header + bytes(body) + tail
+    @staticmethod
+    def _frame(f: Framing, opcode: int, sequence: int, payload: bytes) -> bytes:
+        order = f.byte_order.for_int
+        frame = bytearray(f.header)
+        frame += opcode.to_bytes(f.opcode_size, order)
+        if f.sequence:
+            frame.append(sequence & 0xFF)
+        if f.length:
+            frame += len(payload).to_bytes(f.length_size, order)
+        frame += payload
+        size = f.checksum.size
+        if size:
+            frame += checksum(f.checksum, bytes(frame[f.checked_from :])).to_bytes(size, order)
+        return bytes(frame + f.trailer)
 
     def _unframe(
-        self, data: bytes, payload_size: PayloadSize
+        self, f: Framing, data: bytes, payload_size: PayloadSize
     ) -> tuple[int, int | None, bytes, int]:
-        f = self.framing
         header = f.header
-        if len(data) < len(header) + 1:
+        order = f.byte_order.for_int
+        if len(data) < len(header) + f.opcode_size:
             raise IncompleteFrame(f"frame too short ({len(data)} bytes)")
         if data[: len(header)] != header:
             raise FrameError(
@@ -171,8 +189,8 @@ class FrameCodec:
                 f"(got {data[: len(header)].hex(' ').upper()})"
             )
         at = len(header)
-        opcode = data[at]
-        at += 1
+        opcode = int.from_bytes(data[at : at + f.opcode_size], order)
+        at += f.opcode_size
         expected = payload_size(opcode)
         if expected is None:
             raise FrameError(f"unknown opcode 0x{opcode:02X} for {self.profile.name}")
@@ -183,29 +201,34 @@ class FrameCodec:
             sequence = data[at]
             at += 1
         if f.length:
-            if len(data) <= at:
-                raise IncompleteFrame("frame ends before its length byte")
-            length = data[at]
-            at += 1
+            if len(data) < at + f.length_size:
+                raise IncompleteFrame("frame ends before its length")
+            length = int.from_bytes(data[at : at + f.length_size], order)
+            at += f.length_size
             if length != expected:
                 raise FrameError(
                     f"opcode 0x{opcode:02X} carries {expected} payload bytes, "
                     f"the frame says {length}"
                 )
         end = at + expected + f.checksum.size
-        if len(data) < end:
-            raise IncompleteFrame(f"frame needs {end} bytes, has {len(data)}")
+        if len(data) < end + len(f.trailer):
+            raise IncompleteFrame(f"frame needs {end + len(f.trailer)} bytes, has {len(data)}")
         payload = data[at : at + expected]
         if f.checksum.size:
-            got = int.from_bytes(data[at + expected : end], f.byte_order.value)
-            want = checksum(f.checksum, data[len(header) : at + expected])
+            got = int.from_bytes(data[at + expected : end], order)
+            want = checksum(f.checksum, data[f.checked_from : at + expected])
             digits = f.checksum.size * 2
             if got != want:
                 raise FrameError(
                     f"checksum mismatch ({f.checksum.value}: expected "
                     f"0x{want:0{digits}X}, got 0x{got:0{digits}X}); the frame was damaged"
                 )
-        return opcode, sequence, payload, end
+        if data[end : end + len(f.trailer)] != f.trailer:
+            raise FrameError(
+                f"frame does not end with {f.trailer.hex(' ').upper()} "
+                f"(got {data[end : end + len(f.trailer)].hex(' ').upper()})"
+            )
+        return opcode, sequence, payload, end + len(f.trailer)
 
     def _notification_size(self, opcode: int) -> int | None:
         found = self._notification_layouts.get(opcode)

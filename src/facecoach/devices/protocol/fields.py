@@ -13,11 +13,17 @@ with it, so a layout that cannot be framed is refused when the profile loads.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 
 class ByteOrder(StrEnum):
     LITTLE = "little"
     BIG = "big"
+
+    @property
+    def for_int(self) -> Literal["little", "big"]:
+        """The name int.to_bytes and int.from_bytes take."""
+        return "little" if self is ByteOrder.LITTLE else "big"
 
 
 class BitOrder(StrEnum):

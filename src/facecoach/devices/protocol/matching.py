@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Protocol
 
-from facecoach.devices.protocol.profile import DeviceProfile, Matcher
+from facecoach.devices.protocol.profile import LOCAL_NAME_LITERAL_START, DeviceProfile, Matcher
 
 
 class Advertisement(Protocol):
@@ -26,6 +26,15 @@ class Advertisement(Protocol):
     def manufacturer_data(self) -> Mapping[int, bytes]: ...
 
 
+def local_name_matches(name: str, pattern: str) -> bool:
+    """Home Assistant's test, to the letter: its index files a pattern under its first three
+    characters and looks a name up by the name's first three, then fnmatches the whole name.
+    So those first three are compared as plain text (a `?` among them matches only a `?`),
+    and a pattern shorter than three characters matches only a name of its own length."""
+    start = LOCAL_NAME_LITERAL_START
+    return name[:start] == pattern[:start] and fnmatchcase(name, pattern)
+
+
 def matcher_accepts(
     matcher: Matcher, adv: Advertisement, *, name: str | None = None, connectable: bool = True
 ) -> bool:
@@ -36,7 +45,7 @@ def matcher_accepts(
         return False
     local_name = adv.local_name or name
     if matcher.local_name is not None and (
-        local_name is None or not fnmatchcase(local_name, matcher.local_name)
+        local_name is None or not local_name_matches(local_name, matcher.local_name)
     ):
         return False
     uuids = {u.lower() for u in adv.service_uuids}

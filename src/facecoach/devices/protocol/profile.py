@@ -25,11 +25,14 @@ from facecoach.devices.protocol.fields import (
     PayloadLayout,
     lay_out,
 )
+from facecoach.devices.protocol.shared_opcodes import shared_opcode_problem, shares_an_opcode
 
 # Version 2 adds what version 1 cannot say: commands beyond the five facecoach knows, writes
 # made on every connection, a keep-alive, bit-packed and wide fields, a byte order per field.
 # A file keeps version 1 as long as it uses none of these, so older facecoach still reads it.
-PROFILE_SCHEMA_VERSION = 2
+# Version 3 adds frame layouts of real devices: start bytes per direction, a trailer, a
+# checksum range, inverted sums and more CRC-16s, two-byte opcodes and lengths.
+PROFILE_SCHEMA_VERSION = 3
 
 _UUID_128 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _BASE_UUID_TAIL = "-0000-1000-8000-00805f9b34fb"
@@ -84,7 +87,7 @@ class Capability(StrEnum):
     SKIN_CONTACT = "skin_contact"
 
 
-# Home Assistant's LOCAL_NAME_MIN_MATCH_LENGTH.
+# Home Assistant's LOCAL_NAME_MIN_MATCH_LENGTH: a name is looked up by its first 3 characters.
 LOCAL_NAME_LITERAL_START = 3
 
 
@@ -107,14 +110,15 @@ class Matcher(_Strict):
             raise ValueError("a matcher needs at least one key besides connectable")
         if self.manufacturer_data_start is not None and self.manufacturer_id is None:
             raise ValueError("manufacturer_data_start needs manufacturer_id")
-        if self.local_name is not None and (
-            len(self.local_name) < LOCAL_NAME_LITERAL_START
-            or any(c in "*?[" for c in self.local_name[:LOCAL_NAME_LITERAL_START])
+        if self.local_name is not None and any(
+            c in "*[" for c in self.local_name[:LOCAL_NAME_LITERAL_START]
         ):
-            # As Home Assistant requires: a broader pattern matches too many devices.
+            # Home Assistant's rule, to the letter (its `_local_name_to_index_key`): a pattern
+            # that starts with a wildcard matches too many devices. A shorter name, or a `?`
+            # there, it accepts (see `matching.py` for what such a pattern then matches).
             raise ValueError(
-                f"local_name must begin with {LOCAL_NAME_LITERAL_START} plain characters "
-                f"before any *, ? or [ (for example 'NFC*'), not {self.local_name!r}"
+                f"local_name may not have * or [ among its first {LOCAL_NAME_LITERAL_START} "
+                f"characters (for example 'NFC*', not {self.local_name!r})"
             )
         return self
 
@@ -151,30 +155,116 @@ class GattLayout(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        if (self.command is None) != (self.notify is None):
+        # A command endpoint may come alone (a device that never answers, as FOREO's): its
+        # commands are then answered by nothing, which the profile checks.
+        if self.notify is not None and self.command is None:
             raise ValueError(
-                "command and notify endpoints come together (a device that takes "
-                "commands must answer them)"
+                "a notify endpoint needs the command endpoint whose commands it answers"
             )
         if self.command is not None and self.service is None:
             raise ValueError("a device with a command endpoint needs its service UUID")
         return self
 
 
-class Framing(_Strict):
-    """Frame layout: header, opcode, [sequence], [length], payload, checksum.
+class NotificationFraming(_Strict):
+    """How notifications are framed where it differs from commands (schema version 3): many
+    devices answer with their own start bytes, length or checksum. A key left out is the
+    command's."""
 
-    The checksum covers everything after the header up to the checksum itself. `byte_order` is
-    the checksum's and every wide field's that does not name its own; `bit_order` is how
-    bit-packed fields fill a byte.
+    header: HexBytes | None = Field(default=None, max_length=4)
+    length: bool | None = None
+    length_size: Literal[1, 2] | None = None
+    checksum: ChecksumKind | None = None
+    checksum_start: int | None = Field(default=None, ge=0, le=4)
+    trailer: HexBytes | None = Field(default=None, max_length=2)
+
+
+class Framing(_Strict):
+    """Frame layout: header, opcode, [sequence], [length], payload, checksum, trailer.
+
+    The checksum covers everything after the header up to the checksum itself, unless
+    `checksum_start` says where it starts (0: the first header byte). `byte_order` is the
+    checksum's, a two-byte length's and opcode's, and every wide field's that does not name its
+    own; `bit_order` is how bit-packed fields fill a byte. `notifications` gives what differs
+    for the device's answers.
     """
 
     header: HexBytes = Field(default=b"", max_length=4)
+    # Bytes the opcode takes (schema version 3 for 2).
+    opcode_size: Literal[1, 2] = 1
     sequence: bool = False
     length: bool = True
+    # Bytes the length takes (schema version 3 for 2), in byte_order.
+    length_size: Literal[1, 2] = 1
     checksum: ChecksumKind = ChecksumKind.NONE
+    # Where the checksummed bytes start, counted from the frame's first byte (schema version 3);
+    # unset: right after the header.
+    checksum_start: int | None = Field(default=None, ge=0, le=4)
+    # Bytes that end every frame, after the checksum (schema version 3).
+    trailer: HexBytes = Field(default=b"", max_length=2)
     byte_order: ByteOrder = ByteOrder.LITTLE
     bit_order: BitOrder = BitOrder.MSB_FIRST
+    notifications: NotificationFraming | None = None
+
+    @model_validator(mode="after")
+    def _check_framing(self) -> Self:
+        for side in (self, self.for_notifications()):
+            start = side.checksum_start
+            if start is not None and start > len(side.header):
+                raise ValueError(
+                    f"checksum_start {start} is past the header ({len(side.header)} bytes): "
+                    "the checksum starts at the latest right after the header"
+                )
+        return self
+
+    @property
+    def checked_from(self) -> int:
+        """The index of the first byte the checksum covers."""
+        return len(self.header) if self.checksum_start is None else self.checksum_start
+
+    @property
+    def overhead(self) -> int:
+        """Bytes a frame takes besides its payload."""
+        return (
+            len(self.header)
+            + self.opcode_size
+            + int(self.sequence)
+            + (self.length_size if self.length else 0)
+            + self.checksum.size
+            + len(self.trailer)
+        )
+
+    def for_notifications(self) -> "Framing":
+        """The layout of the device's notifications: this one with what differs."""
+        if self.notifications is None:
+            return self
+        changes = self.notifications.model_dump(exclude_none=True)
+        # A checksum that starts after the commands' header starts after the answers' own.
+        if (
+            "header" in changes
+            and "checksum_start" not in changes
+            and self.checksum_start is not None
+            and self.checksum_start >= len(self.header)
+        ):
+            changes["checksum_start"] = None
+        return self.model_copy(update={**changes, "notifications": None})
+
+    def version_3_features(self) -> list[str]:
+        """What this framing uses that schema version 2 cannot say."""
+        found: list[str] = []
+        if self.opcode_size != 1:
+            found.append("framing.opcode_size")
+        if self.length_size != 1:
+            found.append("framing.length_size")
+        if self.checksum_start is not None:
+            found.append("framing.checksum_start")
+        if self.trailer:
+            found.append("framing.trailer")
+        if self.notifications is not None:
+            found.append("framing.notifications")
+        if self.checksum.version_3:
+            found.append(f"the checksum {self.checksum.value}")
+        return found
 
 
 # The field types a version-1 profile could name.
@@ -253,7 +343,7 @@ def _checked_layout(specs: list[FieldSpec]) -> None:
 
 
 class Command(_Strict):
-    opcode: int = Field(ge=0, le=0xFF)
+    opcode: int = Field(ge=0, le=0xFFFF)  # above 0xFF with framing.opcode_size = 2
     args: tuple[Argument, ...] = ()
     # What it does, in a few words, for `facecoach devices send --list` (commands beyond the
     # five facecoach sends by itself).
@@ -327,7 +417,7 @@ STATUS_FIELDS = ("program", "intensity", "battery", "charging", "contact", "runn
 
 
 class Notification(_Strict):
-    opcode: int = Field(ge=0, le=0xFF)
+    opcode: int = Field(ge=0, le=0xFFFF)  # above 0xFF with framing.opcode_size = 2
     kind: NotificationKind
     fields: tuple[NotificationField, ...] = ()
     # For acks: what a non-zero `result` means, worded for the user ("the device is charging").
@@ -430,7 +520,7 @@ class GoldenVectors(_Strict):
 class DeviceProfile(_Strict):
     """A device family as data. See the README's 'Writing a device profile'."""
 
-    schema_version: Literal[1, 2]
+    schema_version: Literal[1, 2, 3]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     name: str = Field(min_length=1, max_length=80)
     vendor: str = Field(min_length=1, max_length=80)
@@ -458,7 +548,7 @@ class DeviceProfile(_Strict):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.commands and (self.framing is None or self.gatt.command is None):
-            raise ValueError("commands need [framing] and the gatt.command/gatt.notify endpoints")
+            raise ValueError("commands need [framing] and the gatt.command endpoint")
         self._check_version()
         self._check_opcodes()
         self._check_programs()
@@ -467,6 +557,12 @@ class DeviceProfile(_Strict):
         return self
 
     def _check_version(self) -> None:
+        if self.schema_version < 3 and self.framing is not None:
+            needs = self.framing.version_3_features()
+            if needs:
+                raise ValueError(
+                    f"this profile uses {', '.join(needs)}, which need schema_version = 3"
+                )
         if self.schema_version >= 2:
             return
         needs = self.version_2_features()
@@ -499,15 +595,31 @@ class DeviceProfile(_Strict):
             found.append("a byte order per field")
         if any(a.value is not None for a in specs):
             found.append("fixed argument values")
+        if shares_an_opcode(self.commands):
+            found.append("commands that share an opcode")
+        if self.gatt.command is not None and self.gatt.notify is None:
+            found.append("a command endpoint without a notify endpoint")
         return found
 
     def _check_opcodes(self) -> None:
+        if self.framing is not None:
+            top = 0xFF if self.framing.opcode_size == 1 else 0xFFFF
+            named_opcodes = [(n, c.opcode) for n, c in self.commands.items()]
+            named_opcodes += [(n, spec.opcode) for n, spec in self.notifications.items()]
+            wide = [n for n, opcode in named_opcodes if opcode > top]
+            if wide:
+                raise ValueError(
+                    f"the opcode of {', '.join(sorted(wide))} does not fit in one byte: "
+                    "set framing.opcode_size = 2"
+                )
         opcodes = [n.opcode for n in self.notifications.values()]
         if len(set(opcodes)) != len(opcodes):
             raise ValueError("two notifications share an opcode")
-        command_opcodes = [c.opcode for c in self.commands.values()]
-        if len(set(command_opcodes)) != len(command_opcodes):
-            raise ValueError("two commands share an opcode")
+        shared = shared_opcode_problem(self.commands)
+        if shared is not None:
+            raise ValueError(shared)
+        if self.notifications and self.gatt.notify is None:
+            raise ValueError("notifications need the gatt.notify endpoint they arrive on")
         for notification in self.notifications.values():
             if notification.kind is NotificationKind.ACK and "of" not in notification.names:
                 raise ValueError("an 'ack' notification needs a field named 'of' (the opcode)")
@@ -577,15 +689,25 @@ class DeviceProfile(_Strict):
                     f"the ack's field 'of' ({of.type}) cannot hold the opcode of "
                     f"{', '.join(sorted(too_big))}"
                 )
-        if self.framing is not None and self.framing.length:
-            sized = [(f"command {n}", c.payload_size) for n, c in self.commands.items()]
-            sized += [(f"notification {n}", s.payload_size) for n, s in self.notifications.items()]
-            for what, size in sized:
-                if size > 255:
-                    raise ValueError(
-                        f"the {what} carries {size} payload bytes, more than its length byte "
-                        "can say (255)"
-                    )
+        if self.framing is not None:
+            sides = (
+                (
+                    self.framing,
+                    [(f"command {n}", c.payload_size) for n, c in self.commands.items()],
+                ),
+                (
+                    self.framing.for_notifications(),
+                    [(f"notification {n}", s.payload_size) for n, s in self.notifications.items()],
+                ),
+            )
+            for framing, sized in sides:
+                top = 0xFF if framing.length_size == 1 else 0xFFFF
+                for what, size in sized:
+                    if framing.length and size > top:
+                        raise ValueError(
+                            f"the {what} carries {size} payload bytes, more than its length "
+                            f"{'byte' if framing.length_size == 1 else 'bytes'} can say ({top})"
+                        )
 
     def _check_scheduled_writes(self) -> None:
         writes: list[tuple[str, ScheduledWrite]] = [

@@ -140,6 +140,16 @@ class PreSessionChecks(Dialog[bool]):
 
     def on_checkbox_changed(self, event: TickBox.Changed) -> None:
         self._show_ready()
+        if not event.value:
+            return
+        # A tick moves on, to the next box not yet ticked, or to Start once all are: Enter,
+        # Enter, Enter starts. Focused at once (not after the queued keys, as `focus()` would),
+        # so two quick Enters tick two boxes.
+        boxes = list(self.query(TickBox))
+        after = boxes.index(event.checkbox) if event.checkbox in boxes else -1
+        following = boxes[after + 1 :] + boxes[: after + 1]
+        unticked = [box for box in following if not box.value]
+        self.set_focus(unticked[0] if unticked else self.query_one("#go", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "go")
@@ -150,9 +160,11 @@ class PreSessionChecks(Dialog[bool]):
         if self.ready:
             self.dismiss(True)
             return
-        # Not all ticked: Enter goes on to the next box that is not (Enter, Enter ticks both).
+        # Not all ticked: Enter ticks the next box that is not. An Enter typed before the
+        # focus moved on lands on a box already ticked (which passes it here), and still
+        # counts: two quick Enters tick two boxes.
         unticked = [box for box in self.query(TickBox) if not box.value]
-        unticked[0].focus()
+        unticked[0].value = True
 
     def action_cancel(self) -> None:
         self.dismiss(False)

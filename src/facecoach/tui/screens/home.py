@@ -240,10 +240,11 @@ class HomeScreen(SizedScreen[None]):
         from facecoach.wording.session import format_duration
 
         stats = dashboard.stats
+        day = dashboard.day
         today = self.query_one("#today-card", Card)
         streak = self.query_one("#streak-card", Card)
         week = self.query_one("#week-card", Card)
-        if stats is None:
+        if stats is None or day is None:
             today.show(("Session log unavailable", Tone.BOLD))
             streak.show(("—", Tone.PLAIN))
             week.show(("—", Tone.PLAIN))
@@ -255,7 +256,8 @@ class HomeScreen(SizedScreen[None]):
         if stats.today_state is TodayState.REST and stats.streak.deadline is not None:
             deadline = f"\nNext session by {stats.streak.deadline:%a %d %b}"
         today.show(
-            (sentence(today_text(stats)), Tone.BOLD),  # wraps: a narrow card keeps every word
+            # Wraps: a narrow card keeps every word.
+            (sentence(today_text(day.state, day.waiting_until)), Tone.BOLD),
             (f"{program}{deadline}", Tone.MUTED),
         )
         streak.show(

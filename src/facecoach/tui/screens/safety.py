@@ -53,6 +53,7 @@ class SafetyScreen(SizedScreen[None]):
         Binding("ctrl+s", "save", "Save", id="safety.save"),
         Binding("i", "log_injection", "Botox/filler", id="safety.log_injection"),
         Binding("delete", "remove_injection", "Remove", id="safety.remove_injection"),
+        Binding("w", "evidence", "Evidence", id="safety.evidence"),
     ]
 
     # The first question takes the focus at mount; Textual would give it to the scrolling
@@ -168,6 +169,7 @@ class SafetyScreen(SizedScreen[None]):
                 Horizontal(Button("Log Botox/filler", id="log-injection"), classes="buttons"),
                 Label("About the evidence", classes="title"),
                 Static(EVIDENCE_NOTE, classes="muted"),
+                Horizontal(Button("What is known (studies)", id="evidence"), classes="buttons"),
             )
         )
         if self._going():
@@ -221,6 +223,13 @@ class SafetyScreen(SizedScreen[None]):
             self.action_save()
         elif event.button.id == "log-injection":
             self.action_log_injection()
+        elif event.button.id == "evidence":
+            self.action_evidence()
+
+    def action_evidence(self) -> None:
+        from facecoach.tui.screens.evidence import EvidenceScreen
+
+        self.app.push_screen(EvidenceScreen())
 
     def action_save(self) -> None:
         try:

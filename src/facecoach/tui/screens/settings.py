@@ -16,6 +16,7 @@ from facecoach.config.settings import PhaseSettings, Settings, SettingsError, pr
 from facecoach.tui.motion import apply_motion
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.calendar_button import CalendarExportButton
 from facecoach.tui.widgets.form_row import FormRow
 from facecoach.tui.widgets.title_bar import TitleBar
 
@@ -176,6 +177,7 @@ class SettingsScreen(SizedScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+                yield CalendarExportButton(self.companion)
         yield Footer()
 
     def on_mount(self) -> None:
