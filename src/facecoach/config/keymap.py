@@ -41,7 +41,9 @@ SCREEN_KEYS: Mapping[str, Mapping[str, str]] = {
         "safety.save": "ctrl+s",
         "safety.log_injection": "i",
         "safety.remove_injection": "delete",
+        "safety.evidence": "w",
     },
+    "what is known": {"evidence.back": "escape,q"},
     "settings": {"settings.back": "escape", "settings.save": "ctrl+s"},
     "devices": {
         "devices.pair": "p",
