@@ -197,3 +197,19 @@ def test_what_is_known(snap_compare: SnapCompare, companion: Companion, size: Si
         await pilot.pause()
 
     assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_how_it_felt(
+    snap_compare: SnapCompare, companion: Companion, clock: FakeClock, size: Size
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await start_session(pilot)
+        advance(clock, pilot, 120)
+        await until(pilot, lambda: bool(pilot.app.screen.query("#felt")))
+        await pilot.press("f")
+        await until(pilot, lambda: bool(pilot.app.screen.query("#felt-note")))
+        await pilot.pause()
+        pilot.app.screen.query_one("#felt-note", Input).cursor_blink = False
+
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)

@@ -171,10 +171,13 @@ class Companion:
         every problem met so far, for a front end to show once. Files that have not changed
         since they were last validated are not validated again: their copies say what home
         shows and what was wrong with them."""
+        from facecoach.config.keymap import keymap_problems
+
         if self._cached_home_settings() is None:
             self.settings  # noqa: B018 - validated now, for their problems
         self.routine_listings()  # the routines' problems, from the copy or the files
-        return [*self.problems, *self.device.problems]
+        keys = keymap_problems(self.appearance().keymap, str(settings_path(self.config_dir)))
+        return [*self.problems, *keys, *self.device.problems]
 
     def _cached_home_settings(self) -> HomeSettings | None:
         if self._settings is not None:
@@ -560,15 +563,21 @@ class Companion:
 
     def safety_gates(self) -> list[Gate]:
         """The gates only the user can pass (answers, overrides), in order, as known now."""
+        from facecoach.companion.comfort import latest_stop_effects
         from facecoach.companion.preflight import (
             screening_gates,
+            side_effect_gates,
             unreadable_safety_gate,
             waiting_gates,
         )
 
         if self.safety is None:
             return [unreadable_safety_gate(self.log_problem or "the session log is unavailable")]
-        return [*screening_gates(self.screening()), *waiting_gates(self.waiting())]
+        return [
+            *screening_gates(self.screening()),
+            *waiting_gates(self.waiting()),
+            *side_effect_gates(latest_stop_effects(self)),
+        ]
 
     async def preflight(self) -> AsyncGenerator[Gate, None]:
         """Every gate before a session, in order, for every front end.

@@ -297,9 +297,9 @@ class SimulatedDevice:
         if faults.ignored_writes > 0:
             faults.ignored_writes -= 1
             return WriteOutcome([], [])
-        already = len(self.firmware.received)
+        already = self.firmware.received.total
         answer = self.firmware.answer(payload)
-        understood = self.firmware.received[already:]
+        understood = self.firmware.received.since(already)
         self._watch_keepalive()
         if answer.drop_after is not None:
             # The recorded device dropped the link this long after the same write; not a
