@@ -75,6 +75,7 @@ class HistoryScreen(SizedScreen[None]):
         Binding("n", "edit_note", "Note", id="history.note"),
         Binding("delete,x", "delete", "Delete", id="history.delete"),
         Binding("u", "undo", "Undo delete", id="history.undo"),
+        Binding("p", "photos", "Photos", id="history.photos"),
     ]
 
     def __init__(self, companion: Companion) -> None:
@@ -188,6 +189,11 @@ class HistoryScreen(SizedScreen[None]):
         when = f"{session.started_local:%a %d %b %Y %H:%M}"
         # Names and notes come from files and the log: control characters made visible.
         detail.update(shown(f"{when} · {session.routine_name} · zones: {zones}{note}"))
+
+    def action_photos(self) -> None:
+        from facecoach.tui.screens.photos import PhotosScreen
+
+        self.app.push_screen(PhotosScreen(self.companion))
 
     def _selected(self) -> SessionRecord | None:
         table = self.query_one("#recent", DataTable)
