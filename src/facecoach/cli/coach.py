@@ -163,7 +163,9 @@ async def _run(
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
 
         def log_failed(exc: StoreError) -> None:
-            warn(f"{exc} The session goes on.")
+            from facecoach.adherence.recorder import UnsavedError
+
+            warn(str(exc) if isinstance(exc, UnsavedError) else f"{exc} The session goes on.")
 
         live = companion.begin_session(
             routine,
@@ -200,6 +202,11 @@ async def _run(
             from facecoach.wording.session import NOT_COUNTED
 
             print(NOT_COUNTED)
+        logged = live.recorder.session_id if live.recorder is not None else None
+        if ask is not None and logged is not None and live.end_status is not None:
+            from facecoach.cli.comfort import ask_felt
+
+            ask_felt(companion, logged)  # how it felt: Enter skips
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         try:

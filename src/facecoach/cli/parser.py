@@ -96,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.backup import add_backup_commands
     from facecoach.cli.calendar import add_calendar_commands
     from facecoach.cli.coach import add_coach_command
+    from facecoach.cli.comfort import add_comfort_commands
     from facecoach.cli.devices import add_device_commands
     from facecoach.cli.doctor import add_doctor_command
     from facecoach.cli.evidence import add_evidence_command
+    from facecoach.cli.photos import add_photo_commands
     from facecoach.cli.remind import add_remind_command
     from facecoach.cli.routines import add_routine_commands
     from facecoach.cli.safety import add_safety_commands
@@ -119,9 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_safety_commands(commands)
     add_evidence_command(commands)
     add_adherence_commands(commands)
+    add_comfort_commands(commands)
     add_status_command(commands)
     add_remind_command(commands)
     add_calendar_commands(commands)
+    add_photo_commands(commands)
     add_doctor_command(commands)
     add_backup_commands(commands)
     add_device_commands(commands)

@@ -43,6 +43,20 @@ def _numbers(stats: AdherenceStats) -> str:
     )
 
 
+def _felt_line(companion: Companion, session_id: int) -> str:
+    """'Felt: a little uncomfortable · tingling', when it was noted."""
+    from facecoach.companion.comfort import feeling_for
+    from facecoach.wording.comfort import feeling_text
+
+    try:
+        felt = feeling_for(companion, session_id)
+    except FacecoachError:
+        return ""  # the rest of the line still shows
+    if felt is None:
+        return ""
+    return f"\nFelt: {feeling_text(felt)}" + (f" ({felt.note})" if felt.note else "")
+
+
 class HistoryScreen(SizedScreen[None]):
     # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
     DEFAULT_CSS = """
@@ -61,6 +75,7 @@ class HistoryScreen(SizedScreen[None]):
         Binding("n", "edit_note", "Note", id="history.note"),
         Binding("delete,x", "delete", "Delete", id="history.delete"),
         Binding("u", "undo", "Undo delete", id="history.undo"),
+        Binding("p", "photos", "Photos", id="history.photos"),
     ]
 
     def __init__(self, companion: Companion) -> None:
@@ -170,9 +185,15 @@ class HistoryScreen(SizedScreen[None]):
             return
         zones = zones_list_text(session) or "no zone done"
         note = f"\nNote: {session.note}" if session.note else ""
+        note += _felt_line(self.companion, session.id)
         when = f"{session.started_local:%a %d %b %Y %H:%M}"
         # Names and notes come from files and the log: control characters made visible.
         detail.update(shown(f"{when} · {session.routine_name} · zones: {zones}{note}"))
+
+    def action_photos(self) -> None:
+        from facecoach.tui.screens.photos import PhotosScreen
+
+        self.app.push_screen(PhotosScreen(self.companion))
 
     def _selected(self) -> SessionRecord | None:
         table = self.query_one("#recent", DataTable)

@@ -425,9 +425,10 @@ class SessionScreen(SizedScreen[None]):
             self.tick()
 
     def _log_failed(self, error: StoreError) -> None:
-        self.notify(
-            f"{error} The session goes on.", title="Not saved", severity="error", markup=False
-        )
+        from facecoach.adherence.recorder import UnsavedError
+
+        goes_on = "" if isinstance(error, UnsavedError) else " The session goes on."
+        self.notify(f"{error}{goes_on}", title="Not saved", severity="error", markup=False)
 
     def _finished(self) -> None:
         from facecoach.tui.screens.summary import SummaryScreen
