@@ -147,9 +147,17 @@ def test_a_capture_of_several_devices_learns_the_one_asked_for(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "draft.toml"
-    learn(real_capture(PONGBOT_LONG), out, capsys, "--device", "NOVA")
+    report = learn(real_capture(PONGBOT_LONG), out, capsys, "--device", "NOVA")
     draft = load_profile_file(out)
     assert draft.name == "NOVA_O38240700268"
+    # As the publisher's code reads it: commands are opcode and a 2-byte little-endian length,
+    # answers start with a status byte 00 and echo the opcode (05: drill progress).
+    assert draft.framing is not None
+    assert (draft.framing.header, draft.framing.length_size) == (b"", 2)
+    assert draft.framing.for_notifications().header == b"\x00"
+    assert {0x02, 0x05, 0x80} <= {n.opcode for n in draft.notifications.values()} | {
+        int(m, 16) for m in re.findall(r"notification 0x([0-9A-F]+):", report)
+    }
     assert main(["profiles", "learn", str(real_capture(PONGBOT)), "--device", "NOVA"]) != 0
     err = capsys.readouterr().err
     assert "no device named or at 'NOVA'" in err
