@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from facecoach.cli.main import main
+from facecoach.devices.learning import learn_profile
 from facecoach.devices.learning.capture import read_capture
 from facecoach.devices.learning.inference import is_standard
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.profile import DeviceProfile, normalize_uuid
-from facecoach.devices.protocol.registry import load_profile_file
+from facecoach.devices.protocol.registry import load_profile_file, parse_profile
 from tests.support.real_captures import (
     FIXTURES,
     as_bug_report,
@@ -224,3 +225,18 @@ def test_inputs_without_att_traffic_are_refused_in_words(
         err = capsys.readouterr().err
         assert words in err, err
         assert "Traceback" not in err
+
+
+def test_an_unrelated_profile_lends_nothing_to_a_draft_that_frames_nothing() -> None:
+    # A user's profile for another device, framed as plainly as the car but big-endian.
+    text = (FIXTURES / "revcar.toml").read_text()
+    other = text.replace('uuid = "ffe9"', 'uuid = "abcd"').replace(
+        'checksum = "none"', 'checksum = "none"\nbyte_order = "big"'
+    )
+    unrelated = parse_profile(other.replace('id = "revcar"', 'id = "someone-elses"'), "user")
+    assert unrelated.framing is not None
+    assert unrelated.framing.byte_order.value == "big"
+    learned = learn_profile(real_capture(REVCAR), known=[unrelated])
+    assert learned.profile.framing is not None
+    assert learned.profile.framing.byte_order.value == "little"
+    assert "someone-elses" not in learned.text
