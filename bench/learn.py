@@ -20,11 +20,22 @@ from pathlib import Path
 CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "captures"
 DEFAULT = Path("/work/shared/captures/aitjcize_ha-blockbluelight_btsnoop_hci.log")
 _RECORD = struct.Struct(">IIIIq")
-_LEARN = (
-    "import sys; from pathlib import Path; "
-    "from facecoach.devices.learning import learn_profile; "
-    "learned = learn_profile(Path(sys.argv[1])); print(learned.vectors)"
-)
+# The child reports its own peak: the kernel's high-water mark of its memory (VmHWM), or
+# ru_maxrss where there is no /proc. The parent's ru_maxrss of its children would count the
+# parent's own pages, which a forked child starts with.
+_LEARN = """
+import resource, sys
+from pathlib import Path
+from facecoach.devices.learning import learn_profile
+learned = learn_profile(Path(sys.argv[1]))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1]) / 1024
+except (OSError, StopIteration):
+    pass
+print(learned.vectors, round(peak))
+"""
 
 
 def grown(source: bytes, size: int) -> bytes:
@@ -51,7 +62,6 @@ def grown(source: bytes, size: int) -> bytes:
 
 def run(path: Path) -> tuple[float, float, float, str]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before = usage.ru_maxrss
     cpu_before = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     done = subprocess.run(
@@ -62,8 +72,8 @@ def run(path: Path) -> tuple[float, float, float, str]:
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
     if done.returncode:
         raise SystemExit(done.stderr)
-    # ru_maxrss is the largest child so far (KiB on Linux): sizes run smallest first.
-    return seconds, cpu, max(usage.ru_maxrss, before) / 1024, done.stdout.strip()
+    vectors, peak = done.stdout.split()
+    return seconds, cpu, float(peak), vectors
 
 
 def main() -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from facecoach.cli.main import main
+from facecoach.devices.learning import learn_profile
 from facecoach.devices.learning.capture import read_capture
 from facecoach.devices.learning.inference import is_standard
 from facecoach.devices.protocol.codec import FrameCodec
 from facecoach.devices.protocol.profile import DeviceProfile, normalize_uuid
-from facecoach.devices.protocol.registry import load_profile_file
+from facecoach.devices.protocol.registry import load_profile_file, parse_profile
 from tests.support.real_captures import (
     FIXTURES,
     as_bug_report,
@@ -147,9 +148,17 @@ def test_a_capture_of_several_devices_learns_the_one_asked_for(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "draft.toml"
-    learn(real_capture(PONGBOT_LONG), out, capsys, "--device", "NOVA")
+    report = learn(real_capture(PONGBOT_LONG), out, capsys, "--device", "NOVA")
     draft = load_profile_file(out)
     assert draft.name == "NOVA_O38240700268"
+    # As the publisher's code reads it: commands are opcode and a 2-byte little-endian length,
+    # answers start with a status byte 00 and echo the opcode (05: drill progress).
+    assert draft.framing is not None
+    assert (draft.framing.header, draft.framing.length_size) == (b"", 2)
+    assert draft.framing.for_notifications().header == b"\x00"
+    assert {0x02, 0x05, 0x80} <= {n.opcode for n in draft.notifications.values()} | {
+        int(m, 16) for m in re.findall(r"notification 0x([0-9A-F]+):", report)
+    }
     assert main(["profiles", "learn", str(real_capture(PONGBOT)), "--device", "NOVA"]) != 0
     err = capsys.readouterr().err
     assert "no device named or at 'NOVA'" in err
@@ -216,3 +225,18 @@ def test_inputs_without_att_traffic_are_refused_in_words(
         err = capsys.readouterr().err
         assert words in err, err
         assert "Traceback" not in err
+
+
+def test_an_unrelated_profile_lends_nothing_to_a_draft_that_frames_nothing() -> None:
+    # A user's profile for another device, framed as plainly as the car but big-endian.
+    text = (FIXTURES / "revcar.toml").read_text()
+    other = text.replace('uuid = "ffe9"', 'uuid = "abcd"').replace(
+        'checksum = "none"', 'checksum = "none"\nbyte_order = "big"'
+    )
+    unrelated = parse_profile(other.replace('id = "revcar"', 'id = "someone-elses"'), "user")
+    assert unrelated.framing is not None
+    assert unrelated.framing.byte_order.value == "big"
+    learned = learn_profile(real_capture(REVCAR), known=[unrelated])
+    assert learned.profile.framing is not None
+    assert learned.profile.framing.byte_order.value == "little"
+    assert "someone-elses" not in learned.text

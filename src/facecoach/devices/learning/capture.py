@@ -11,6 +11,8 @@ import io
 import stat
 import struct
 import zipfile
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -86,7 +88,7 @@ _VALUE_OPCODES = {
     0x1B: ValueKind.NOTIFICATION,
     0x1D: ValueKind.INDICATION,
 }
-_WRITES = (ValueKind.WRITE_REQUEST, ValueKind.WRITE_COMMAND)
+WRITE_KINDS = (ValueKind.WRITE_REQUEST, ValueKind.WRITE_COMMAND)
 # Error response, MTU exchange, write response, confirmation: nothing in them is learned.
 _PASSED_OVER = frozenset({0x01, 0x02, 0x03, 0x13, 0x1E})
 
@@ -141,6 +143,77 @@ class AttValue(NamedTuple):
     server: "Sent"  # the side the GATT server (the device being learned) is on
 
 
+VALUE_KINDS = tuple(ValueKind)
+SERVER_SIDES = (Sent.HOST, Sent.PEER)
+
+
+class ValueColumns:
+    """A capture's ATT values in columns, read back as AttValue tuples: a long capture holds a
+    million values, and a tuple each would be most of the memory learning takes."""
+
+    def __init__(self) -> None:
+        self.times = array("d")
+        self.connections = array("I")
+        self.handles = array("H")
+        self.codes = array("B")  # kind * 2 + side of the server
+        self.data: list[bytes] = []
+
+    def add(
+        self, time: float, connection: int, handle: int, kind: ValueKind, value: bytes, server: Sent
+    ) -> None:
+        self.times.append(time)
+        self.connections.append(connection)
+        self.handles.append(handle)
+        self.codes.append(VALUE_KINDS.index(kind) * 2 + (server is Sent.PEER))
+        self.data.append(value)
+
+    def append(self, value: AttValue) -> None:
+        self.add(*value)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> AttValue:
+        code = self.codes[index]
+        return AttValue(
+            self.times[index],
+            self.connections[index],
+            self.handles[index],
+            VALUE_KINDS[code >> 1],
+            self.data[index],
+            SERVER_SIDES[code & 1],
+        )
+
+    def __iter__(self) -> Iterator[AttValue]:
+        for index in range(len(self.data)):
+            yield self[index]
+
+
+class ValueView:
+    """Some of a capture's values (those of one characteristic), by their index."""
+
+    def __init__(self, columns: ValueColumns) -> None:
+        self.columns = columns
+        self.indexes = array("I")
+
+    def append_index(self, index: int) -> None:
+        self.indexes.append(index)
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    def __bool__(self) -> bool:
+        return bool(self.indexes)
+
+    def __getitem__(self, index: int) -> AttValue:
+        return self.columns[self.indexes[index]]
+
+    def __iter__(self) -> Iterator[AttValue]:
+        columns = self.columns
+        for index in self.indexes:
+            yield columns[index]
+
+
 @dataclass
 class Connection:
     index: int
@@ -161,7 +234,7 @@ class Capture:
     connections: list[Connection] = field(default_factory=list)
     # GATT servers by (peer address or connection index): handles stay put across reconnects.
     tables: dict[str, AttributeTable] = field(default_factory=dict)
-    values: list[AttValue] = field(default_factory=list)
+    values: ValueColumns = field(default_factory=ValueColumns)
     names: dict[str, str] = field(default_factory=dict)  # peer address -> name it advertised
     advertised_services: dict[str, set[str]] = field(default_factory=dict)
     gap_names: dict[str, str] = field(default_factory=dict)  # server key -> GAP Device Name
@@ -402,7 +475,7 @@ class _Reader:
         if opcode in _VALUE_OPCODES and len(pdu) >= 3:
             self.capture.connections[connection].att_pdus += 1
             kind = _VALUE_OPCODES[opcode]
-            server = sent.other if kind in _WRITES else sent
+            server = sent.other if kind in WRITE_KINDS else sent
             attribute = pdu[1] | pdu[2] << 8
             value = pdu[3:]
             # One object per distinct value: a long capture repeats its polls and answers.
@@ -411,9 +484,7 @@ class _Reader:
                 shared = value
                 if len(self.values) < _VALUES_SHARED:
                     self.values[value] = value
-            self.capture.values.append(
-                AttValue(self.time, connection, attribute, kind, shared, server)
-            )
+            self.capture.values.add(self.time, connection, attribute, kind, shared, server)
             return True
         self._att_bytes(connection, sent, pdu)
         return True

@@ -297,7 +297,8 @@ def detect_direction(
             if start is not None and start > header_size:
                 continue
             checksum_start = None if start is None or start == header_size else start
-            for opcode_size in (1, 2):
+            # The format gives both directions one opcode width: the answers take the commands'.
+            for opcode_size in (1, 2) if like is None else (like.opcode_size,):
                 for with_sequence in (False, True) if sequence is None else (sequence,):
                     for length_size in (0, 1, 2):
                         orders = (

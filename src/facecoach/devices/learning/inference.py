@@ -4,12 +4,15 @@ opcode is and how the device answers it.
 Pure: no Bumble here, only the `Capture` that `capture.py` made and the protocol package.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from facecoach.devices.learning.capture import (
+    SERVER_SIDES,
+    VALUE_KINDS,
+    WRITE_KINDS,
     AttributeTable,
     AttValue,
     Capture,
@@ -17,6 +20,7 @@ from facecoach.devices.learning.capture import (
     Characteristic,
     Sent,
     ValueKind,
+    ValueView,
 )
 from facecoach.devices.learning.framing import (
     DirectionGuess,
@@ -73,8 +77,8 @@ class Traffic:
     server: str
     handle: int
     char: Characteristic | None
-    writes: list[AttValue] = field(default_factory=list)
-    notifications: list[AttValue] = field(default_factory=list)
+    writes: ValueView
+    notifications: ValueView
 
     @property
     def uuid(self) -> str | None:
@@ -145,25 +149,49 @@ class Protocol:
 
 
 def collect_traffic(capture: Capture) -> list[Traffic]:
-    by_handle: dict[tuple[str, int], Traffic] = {}
-    servers: dict[tuple[int, Sent], str] = {}
-    for value in capture.values:
-        side = (value.connection, value.server)
-        server = servers.get(side)
-        if server is None:
-            server = servers[side] = capture.server_key(value.connection, value.server)
-        table = capture.tables.get(server)
-        key = (server, value.handle)
-        if key not in by_handle:
-            char = table.characteristics.get(value.handle) if table else None
-            descriptor = table.descriptors.get(value.handle) if table else None
-            by_handle[key] = Traffic(server, value.handle, char, descriptor=descriptor)
-        traffic = by_handle[key]
-        if value.kind in (ValueKind.WRITE_REQUEST, ValueKind.WRITE_COMMAND):
-            traffic.writes.append(value)
+    """The capture's values by characteristic (by index: no value is copied)."""
+    by_handle: dict[tuple[int, int, int], Traffic] = {}
+    columns = capture.values
+    connections, handles, codes = columns.connections, columns.handles, columns.codes
+    writes = {
+        k * 2 + s for k, kind in enumerate(VALUE_KINDS) for s in (0, 1) if kind in WRITE_KINDS
+    }
+    servers: dict[tuple[int, int], str] = {}
+    for index in range(len(columns)):
+        code = codes[index]
+        key = (connections[index], code & 1, handles[index])
+        traffic = by_handle.get(key)
+        if traffic is None:
+            side = (key[0], key[1])
+            server = servers.get(side)
+            if server is None:
+                server = servers[side] = capture.server_key(key[0], SERVER_SIDES[key[1]])
+            table = capture.tables.get(server)
+            # One Traffic per server and handle, whichever connection: handles stay put.
+            same = next(
+                (t for (c, s, h), t in by_handle.items() if t.server == server and h == key[2]),
+                None,
+            )
+            if same is None:
+                char = table.characteristics.get(key[2]) if table else None
+                descriptor = table.descriptors.get(key[2]) if table else None
+                same = Traffic(
+                    server,
+                    key[2],
+                    char,
+                    ValueView(columns),
+                    ValueView(columns),
+                    descriptor=descriptor,
+                )
+            traffic = by_handle[key] = same
+        if code in writes:
+            traffic.writes.append_index(index)
         else:
-            traffic.notifications.append(value)
-    return list(by_handle.values())
+            traffic.notifications.append_index(index)
+    unique: dict[int, Traffic] = {}
+    for traffic in by_handle.values():
+        unique.setdefault(id(traffic), traffic)
+    return list(unique.values())
 
 
 def _is_descriptor(capture: Capture, traffic: Traffic) -> bool:
@@ -365,7 +393,7 @@ def _distinct(values: Iterable[bytes]) -> list[bytes]:
     return list(seen)
 
 
-def _pieces(values: list[AttValue], others: list[AttValue]) -> Iterator[bytes]:
+def _pieces(values: ValueView, others: ValueView) -> Iterator[bytes]:
     """Values joined where they follow each other closely with nothing the other way between:
     the pieces of a message longer than one write or notification. Lazy: the search takes
     only the first distinct ones."""
@@ -394,8 +422,8 @@ def _pieces(values: list[AttValue], others: list[AttValue]) -> Iterator[bytes]:
 
 
 def _search(
-    values: list[AttValue],
-    others: list[AttValue],
+    values: ValueView,
+    others: ValueView,
     sequence: bool | None = None,
     sent: frozenset[int] = frozenset(),
     like: Framing | None = None,
@@ -466,9 +494,7 @@ def _known_profile(
     return None
 
 
-def _by_opcode(
-    framing: Framing, values: list[AttValue]
-) -> tuple[dict[int, Opcode], list[AttValue]]:
+def _by_opcode(framing: Framing, values: ValueView) -> tuple[dict[int, Opcode], list[AttValue]]:
     """The frames in the values, by opcode: a value may hold several frames, and a message may
     come in several values (its first one stands for it)."""
     found: dict[int, Opcode] = {}
@@ -660,9 +686,11 @@ def kind_of_notification(protocol: Protocol, opcode: int) -> NotificationKind:
     return NotificationKind.ACK if opcode == protocol.ack_opcode else NotificationKind.STATUS
 
 
-def group_values(values: list[AttValue]) -> list[tuple[bytes, int, float, ValueKind]]:
+def group_values(values: Iterable[AttValue]) -> list[tuple[bytes, int, float, ValueKind]]:
     """Repeated frames together: (bytes, how many, first time, kind), in order first seen."""
-    groups: dict[bytes, list[AttValue]] = defaultdict(list)
+    first: dict[bytes, AttValue] = {}
+    counts: Counter[bytes] = Counter()
     for value in values:
-        groups[value.value].append(value)
-    return [(raw, len(vs), vs[0].time, vs[0].kind) for raw, vs in groups.items()]
+        first.setdefault(value.value, value)
+        counts[value.value] += 1
+    return [(raw, counts[raw], v.time, v.kind) for raw, v in first.items()]
