@@ -9,7 +9,7 @@ command-line option, after the field's label (the words on the screen).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,53 +62,52 @@ def _limit(value: object, unit: str) -> str:
     return f"{_number(value)} {unit}"
 
 
+# Each error type's sentence, from its limits (`ctx`) and the field's unit: a table, so a new
+# type is one line. Types not here are said in pydantic's own words.
+_Phrase = Callable[[Mapping[str, Any], str], str]
+_PHRASES: dict[str, _Phrase] = {
+    "greater_than": lambda ctx, unit: f"must be more than {_limit(ctx['gt'], unit)}",
+    "greater_than_equal": lambda ctx, unit: f"must be at least {_limit(ctx['ge'], unit)}",
+    "less_than": lambda ctx, unit: f"must be less than {_limit(ctx['lt'], unit)}",
+    "less_than_equal": lambda ctx, unit: f"must be at most {_limit(ctx['le'], unit)}",
+    **dict.fromkeys(
+        ("int_parsing", "int_type", "int_from_float"), lambda ctx, unit: "must be a whole number"
+    ),
+    **dict.fromkeys(("float_parsing", "float_type"), lambda ctx, unit: "must be a number"),
+    "finite_number": lambda ctx, unit: "must be a number (not infinity or NaN)",
+    **dict.fromkeys(("bool_parsing", "bool_type"), lambda ctx, unit: "must be true or false"),
+    "string_too_short": lambda ctx, unit: (
+        "must not be empty"
+        if ctx.get("min_length") == 1
+        else f"must be at least {ctx['min_length']} characters"
+    ),
+    "string_too_long": lambda ctx, unit: f"must be at most {ctx['max_length']} characters",
+    "too_short": lambda ctx, unit: f"must have at least {_limit(ctx.get('min_length', 1), unit)}",
+    "too_long": lambda ctx, unit: f"must have at most {_limit(ctx.get('max_length'), unit)}",
+    **dict.fromkeys(
+        ("date_parsing", "date_from_datetime_parsing", "date_type"),
+        lambda ctx, unit: "must be a date (YYYY-MM-DD)",
+    ),
+    **dict.fromkeys(
+        ("enum", "literal_error"),
+        lambda ctx, unit: f"must be one of {ctx.get('expected', 'the listed values')}",
+    ),
+    "missing": lambda ctx, unit: "is required but missing",
+    "extra_forbidden": lambda ctx, unit: "is not a known field (check the spelling)",
+    "string_pattern_mismatch": lambda ctx, unit: "has characters that are not allowed here",
+}
+
+
 def problem_phrase(error: Mapping[str, Any], unit: str = "") -> str:
     """What is wrong, without the field: 'must be at most 60 seconds'."""
     kind = error["type"]
-    ctx = error.get("ctx") or {}
     value = error.get("input")
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a number (not infinity or NaN)"
-    match kind:
-        case "greater_than":
-            return f"must be more than {_limit(ctx['gt'], unit)}"
-        case "greater_than_equal":
-            return f"must be at least {_limit(ctx['ge'], unit)}"
-        case "less_than":
-            return f"must be less than {_limit(ctx['lt'], unit)}"
-        case "less_than_equal":
-            return f"must be at most {_limit(ctx['le'], unit)}"
-        case "int_parsing" | "int_type" | "int_from_float":
-            return "must be a whole number"
-        case "float_parsing" | "float_type":
-            return "must be a number"
-        case "finite_number":
-            return "must be a number (not infinity or NaN)"
-        case "bool_parsing" | "bool_type":
-            return "must be true or false"
-        case "string_too_short" if ctx.get("min_length") == 1:
-            return "must not be empty"
-        case "string_too_short":
-            return f"must be at least {ctx['min_length']} characters"
-        case "string_too_long":
-            return f"must be at most {ctx['max_length']} characters"
-        case "too_short":
-            return f"must have at least {_limit(ctx.get('min_length', 1), unit)}"
-        case "too_long":
-            return f"must have at most {_limit(ctx.get('max_length'), unit)}"
-        case "date_parsing" | "date_from_datetime_parsing" | "date_type":
-            return "must be a date (YYYY-MM-DD)"
-        case "enum" | "literal_error":
-            return f"must be one of {ctx.get('expected', 'the listed values')}"
-        case "missing":
-            return "is required but missing"
-        case "extra_forbidden":
-            return "is not a known field (check the spelling)"
-        case "string_pattern_mismatch":
-            return "has characters that are not allowed here"
-        case "value_error":
-            return str(error["msg"]).removeprefix("Value error, ")
-    return str(error["msg"])
+    if kind == "value_error":  # our own validators' sentences
+        return str(error["msg"]).removeprefix("Value error, ")
+    phrase = _PHRASES.get(kind)
+    return phrase(error.get("ctx") or {}, unit) if phrase else str(error["msg"])
 
 
 def _field_path(loc: Sequence[int | str]) -> str:

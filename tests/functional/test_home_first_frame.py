@@ -271,6 +271,18 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
     assert parsed_again == []  # every rule set read back
 
 
+def drawn_difference(first: str, again: str) -> str:
+    """What differs between two screenshots, as lines of text, for a failure's message."""
+    import difflib
+    import html
+    import re
+
+    def lines(svg: str) -> list[str]:
+        return [html.unescape(text) for text in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+
+    return "\n".join(difflib.unified_diff(lines(first), lines(again), lineterm="", n=1))
+
+
 def _break_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     def renamed(self: RememberedStylesheet) -> bytes:
         raise AttributeError("'RememberedStylesheet' object has no attribute '_variables'")
@@ -337,7 +349,7 @@ def test_a_textual_whose_internals_moved_starts_and_looks_the_same(
     breakage(monkeypatch)
     again, turned_off = screenshot()
     remembered_css._textual_code.cache_clear()
-    assert again == first
+    assert again == first, drawn_difference(first, again)
     if breakage is _break_variables:
         assert turned_off is not None
         assert "_variables" in turned_off

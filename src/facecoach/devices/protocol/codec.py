@@ -157,10 +157,6 @@ class FrameCodec:
 
     # -- framing ----------------------------------------------------------------------------
 
-    @property
-    def overhead(self) -> int:
-        return self.framing.overhead
-
     @staticmethod
     def _frame(f: Framing, opcode: int, sequence: int, payload: bytes) -> bytes:
         order = f.byte_order.for_int

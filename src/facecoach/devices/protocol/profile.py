@@ -222,18 +222,6 @@ class Framing(_Strict):
         """The index of the first byte the checksum covers."""
         return len(self.header) if self.checksum_start is None else self.checksum_start
 
-    @property
-    def overhead(self) -> int:
-        """Bytes a frame takes besides its payload."""
-        return (
-            len(self.header)
-            + self.opcode_size
-            + int(self.sequence)
-            + (self.length_size if self.length else 0)
-            + self.checksum.size
-            + len(self.trailer)
-        )
-
     def for_notifications(self) -> "Framing":
         """The layout of the device's notifications: this one with what differs."""
         if self.notifications is None:
@@ -410,10 +398,6 @@ class NotificationField(_Strict):
     @property
     def spec(self) -> FieldSpec:
         return FieldSpec(self.name, self.type, self.order)
-
-
-# Status fields the app understands; a profile may decode others, which are shown as they are.
-STATUS_FIELDS = ("program", "intensity", "battery", "charging", "contact", "running")
 
 
 class Notification(_Strict):
@@ -803,6 +787,3 @@ class DeviceProfile(_Strict):
 
     def program_by_code(self, code: int) -> DeviceProgram | None:
         return next((p for p in self.programs if p.code == code), None)
-
-    def has(self, capability: Capability) -> bool:
-        return capability in self.capabilities
