@@ -611,8 +611,9 @@ class Companion:
     def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
         return self._require_safety().add_injection(kind, day, note)
 
-    def remove_injection(self, injection_id: int) -> None:
-        self._require_safety().remove_injection(injection_id)
+    def remove_injection(self, injection_id: int) -> bool:
+        """Whether there was such a treatment to remove."""
+        return self._require_safety().remove_injection(injection_id)
 
     def _require_safety(self) -> SafetyRecords:
         from facecoach.safety.records import SafetyRecords
