@@ -311,6 +311,8 @@ DAMAGE = {
     "time 'garbage'": "UPDATE sessions SET started_utc = 'garbage'",
     "time 0001-01-01": "UPDATE sessions SET started_utc = '0001-01-01'",
     "time in year 1 with an offset": "UPDATE sessions SET ended_utc = '0001-01-01T00:00+14:00'",
+    "text for a number": "UPDATE sessions SET utc_offset_minutes = 'east'",
+    "a blob for text": "UPDATE sessions SET routine_name = X'FF'",
 }
 
 
