@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -312,6 +313,8 @@ DAMAGE = {
     "time 'garbage'": "UPDATE sessions SET started_utc = 'garbage'",
     "time 0001-01-01": "UPDATE sessions SET started_utc = '0001-01-01'",
     "time in year 1 with an offset": "UPDATE sessions SET ended_utc = '0001-01-01T00:00+14:00'",
+    "text for a number": "UPDATE sessions SET utc_offset_minutes = 'east'",
+    "a blob for text": "UPDATE sessions SET routine_name = X'FF'",
 }
 
 
@@ -526,3 +529,38 @@ def test_a_program_start_can_be_cleared_and_the_program_is_said_to_be_global(
     assert f"applies to every session log, not only the one in {scratch}" in (
         capsys.readouterr().out
     )
+
+
+# U7. A Botox or filler treatment can be logged without the app -----------------------------
+
+
+def test_an_injection_is_logged_listed_and_removed_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from facecoach.safety.waiting import InjectionKind
+
+    assert {kind.value for kind in InjectionKind} == {"botox", "filler"}  # the CLI's KIND
+    today = datetime.now(UTC).date()
+    two_days_ago = (today - timedelta(days=2)).isoformat()
+    assert main(["safety", "injection", "botox", "--date", two_days_ago]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Logged Botox on {today - timedelta(days=2):%a %d %b %Y}.")
+    assert "the waiting period runs until" in out
+    assert main(["status"]) == 0
+    assert capsys.readouterr().out.startswith("wait")  # the coach and reminders honour it
+    # The app's rules and words.
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert main(["safety", "injection", "filler", "--date", tomorrow]) == 1
+    assert "That day is in the future; log it on the day." in capsys.readouterr().err
+    assert main(["safety", "injection", "filler", "--date", "2026-13-01"]) == 1
+    assert "Not a date: '2026-13-01'. Use YYYY-MM-DD." in capsys.readouterr().err
+    assert main(["safety", "injection", "list"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    injection_id = line.split()[0]
+    assert "Botox" in line
+    assert main(["safety", "injection", "remove", injection_id]) == 0
+    assert "its waiting period went with it" in capsys.readouterr().out
+    assert main(["status"]) == 0
+    assert not capsys.readouterr().out.startswith("wait")
+    assert main(["safety", "injection", "remove", injection_id]) == 1
+    assert "no treatment with id" in capsys.readouterr().err

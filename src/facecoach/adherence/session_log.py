@@ -435,6 +435,7 @@ class SessionLog:
     ) -> list[SessionRecord]:
         records = []
         for row in rows:
+            _check_stored_types(row)
             status = RecordStatus(row[10])
             if status is RecordStatus.IN_PROGRESS and not owner_is_alive(self.path, row[1]):
                 status = RecordStatus.PARTIAL
@@ -774,6 +775,31 @@ def _days_recounted_once(db: sqlite3.Connection) -> Iterator[list[int]]:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (day, *more),
         )
+
+
+def _check_stored_types(row: tuple[Any, ...]) -> None:
+    """The values of a session row are of the kinds facecoach writes: another tool may have put
+    a blob, text where a number belongs, or an offset no clock has (ValueError, said as damage)."""
+    # Text where text belongs (a blob another tool wrote reads as bytes)...
+    for column in (1, 2, 3, 5, 6, 9, 10):
+        if not isinstance(row[column], str):
+            raise ValueError(f"a stored {type(row[column]).__name__} where text belongs")
+    for column in (4, 8, 13):
+        if row[column] is not None and not isinstance(row[column], str):
+            raise ValueError(f"a stored {type(row[column]).__name__} where text belongs")
+    # ...and numbers where numbers belong.
+    offset, planned, active = row[7], row[11], row[12]
+    if not isinstance(offset, int) or not -MAX_STORED_OFFSET <= offset <= MAX_STORED_OFFSET:
+        raise ValueError(f"the stored UTC offset {offset!r} is not one")
+    for seconds in (planned, active):
+        if not isinstance(seconds, int | float) or not 0 <= seconds <= MAX_STORED_SECONDS:
+            raise ValueError(f"the stored length {seconds!r} is not one")
+
+
+# Bounds of what a session row can hold: an offset within a day (minutes), a length within a
+# year (seconds); the import and the recorder keep far tighter ones.
+MAX_STORED_OFFSET = 24 * 60
+MAX_STORED_SECONDS = 366 * 24 * 3600
 
 
 def _insert_imported(

@@ -2,10 +2,17 @@
 
 import argparse
 import sys
+from datetime import date
 
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_clearly
 from facecoach.errors import FacecoachError
+from facecoach.wording.text import plain
+
+# The kinds of `safety.waiting.InjectionKind` (its values), and what else `injection` does.
+KINDS = ("botox", "filler")
+LIST = "list"
+REMOVE = "remove"
 
 
 def add_safety_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -29,6 +36,22 @@ def add_safety_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         "--yes", metavar="ID,ID", help="answer yes to these questions (ids: see `facecoach safety`)"
     )
     screen.set_defaults(handler=_safety_screen)
+    injection = actions.add_parser(
+        "injection",
+        help="log a Botox or filler treatment (or list or remove one)",
+        description="Logs a Botox or filler treatment, after which sessions are advised "
+        "against for a while (`injection_wait_days` in settings.toml). `injection list` lists "
+        "them with their ids; `injection remove ID` removes one, and its waiting period.",
+    )
+    injection.add_argument(
+        "what", choices=[*KINDS, LIST, REMOVE], metavar="KIND", help="botox, filler, list or remove"
+    )
+    injection.add_argument("id", metavar="ID", nargs="?", type=int, help="for remove: its id")
+    injection.add_argument(
+        "--date", metavar="YYYY-MM-DD", default="today", help="the day of it (default: today)"
+    )
+    injection.add_argument("--note", default="", help="a note to keep with it")
+    injection.set_defaults(handler=_safety_injection)
 
 
 def _safety_show(args: argparse.Namespace) -> int:
@@ -79,4 +102,53 @@ def _safety_screen(args: argparse.Namespace) -> int:
     print(f"Saved. {result.summary()}")
     for item in result.flagged:
         print(f"  • {item.advice}")
+    return EXIT_OK
+
+
+def _safety_injection(args: argparse.Namespace) -> int:
+    """The command line's way to what the app's Safety `i` does: same rules, same words."""
+    from facecoach.adherence.records import MAX_NOTE_CHARS
+    from facecoach.safety.waiting import InjectionKind
+    from facecoach.wording import injections as said
+
+    companion = open_companion(args)
+    if args.what == LIST:
+        found = companion.injections() if companion.existing_store() is not None else []
+        if not found:
+            print("No Botox or filler treatment is logged.")
+        for injection in found:
+            note = f"  {plain(injection.note)}" if injection.note else ""
+            print(f"{injection.id:>4}  {injection.day:%a %d %b %Y}  {injection.kind.label}{note}")
+        return EXIT_OK
+    if args.what == REMOVE:
+        if args.id is None:
+            raise FacecoachError("say which: `facecoach safety injection remove ID` (ids: list)")
+        logged = companion.existing_store() is not None  # removing never creates a log
+        known = {i.id: i for i in companion.injections()} if logged else {}
+        if args.id not in known or not companion.remove_injection(args.id):
+            raise FacecoachError(
+                f"no treatment with id {args.id} (`facecoach safety injection list`)"
+            )
+        gone = known[args.id]
+        print(said.removed(gone.kind.label, f"{gone.day:%a %d %b %Y}"))
+        return EXIT_OK
+    if args.id is not None:
+        raise FacecoachError(f"an id is for remove, not for logging {args.what}")
+    text = args.date.strip()
+    if text == "today":
+        day = companion.today()
+    else:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise FacecoachError(said.not_a_date(text)) from None
+    if len(args.note) > MAX_NOTE_CHARS:
+        raise FacecoachError(f"--note can be at most {MAX_NOTE_CHARS} characters")
+    if day > companion.today():  # as the app's dialog: a treatment is logged once done
+        raise FacecoachError(said.IN_THE_FUTURE)
+    injection = companion.add_injection(InjectionKind(args.what), day, args.note)
+    print(said.logged(injection.kind.label, f"{injection.day:%a %d %b %Y}"))
+    waiting = companion.waiting()
+    if waiting is not None:
+        print(waiting.describe())
     return EXIT_OK

@@ -369,8 +369,9 @@ class Companion:
     def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
         return self.safety_service.add_injection(kind, day, note)
 
-    def remove_injection(self, injection_id: int) -> None:
-        self.safety_service.remove_injection(injection_id)
+    def remove_injection(self, injection_id: int) -> bool:
+        """Whether there was such a treatment to remove."""
+        return self.safety_service.remove_injection(injection_id)
 
     # --- cues ---------------------------------------------------------------------------------
 

@@ -88,8 +88,9 @@ class SafetyService:
     def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
         return self._writable().add_injection(kind, day, note)
 
-    def remove_injection(self, injection_id: int) -> None:
-        self._writable().remove_injection(injection_id)
+    def remove_injection(self, injection_id: int) -> bool:
+        """Whether there was such a treatment to remove."""
+        return self._writable().remove_injection(injection_id)
 
     def _writable(self) -> SafetyRecords:
         """The safety records to write to: after the day's check and backup, as the log."""
