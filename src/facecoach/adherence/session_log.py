@@ -483,9 +483,11 @@ class SessionLog:
 
     def totals(self) -> DayTotals:
         """The sums over every day (`day` is the number of days with a session)."""
-        (row,) = self.database.read(
+        rows = self.database.read(
             "SELECT days, sessions, counted, completed, finished, active_seconds FROM log_totals"
         )
+        with self.database.decoding():  # its one row gone (edited by another tool): damage
+            (row,) = rows
         return DayTotals(*row)
 
     def counted_days(self, *, since: int = 0) -> list[int]:
