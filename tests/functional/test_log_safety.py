@@ -47,7 +47,9 @@ def test_restore_is_refused_while_the_app_has_the_log_open(
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             # The app sits on Home, no session running, as a user leaves it.
-            restore = facecoach("restore", str(tmp_path / "b.db"))
+            restore = facecoach(
+                "restore", str(tmp_path / "b.db"), real_process=True
+            )  # another process
             assert restore.returncode == 1
             assert "open in another window" in restore.stderr
             assert "Traceback" not in restore.stderr

@@ -159,3 +159,42 @@ def test_a_mistyped_command_or_action_gets_a_suggestion(
     assert code == 2
     assert out == ""
     assert err.startswith(f"facecoach: error: {said}")
+
+
+def test_one_glide_is_said_in_the_singular(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """U20: with Repeats 1, `routines show` says '1 glide of 1 s', not '1 glides'."""
+    isolated_dirs.mkdir(parents=True)
+    (isolated_dirs / "settings.toml").write_text("glide_seconds = 1\nrepeats = 1\n")
+    code, out, _ = facecoach(capsys, "routines", "show", "express")
+    assert code == 0
+    assert "left then right: 1 glide of 1 s per side" in out
+    assert "1 glides" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--glide-seconds", "0"], "glide length must be at least 1 second"),
+        (["--glide-seconds", "0.001"], "glide length must be at least 1 second"),
+        (["--repeats", "2.5"], "not a whole number: '2.5'"),
+    ],
+)
+def test_the_same_rule_is_said_in_the_same_words(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """U22: 0 s and 0.001 s break one rule and are told so alike; a count that is not whole
+    is 'not a whole number', as for --limit."""
+    code, _, err = facecoach(capsys, "coach", "express", *args)
+    assert code in (1, 2)
+    assert said in err
+    assert "invalid int value" not in err
+    assert "more than 0" not in err
+
+
+def test_a_skeleton_profile_id_has_no_double_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    """U25: 'Bluetooth device (battery only)' becomes bluetooth-device-battery-only."""
+    code, out, _ = facecoach(capsys, "devices", "--simulate", "inspect", "5A:1D:00:00:00:01")
+    assert code == 0
+    assert 'id = "bluetooth-device-battery-only"' in out

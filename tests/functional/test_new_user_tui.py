@@ -3,6 +3,8 @@
 import asyncio
 import importlib
 import pkgutil
+import shlex
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -10,9 +12,10 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import Label, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 import facecoach.tui.screens
 from facecoach.config.keymap import APP_KEYS, SCREEN_KEYS
@@ -21,7 +24,8 @@ from facecoach.routines.loader import RoutineLibrary, load_routine_file
 from facecoach.safety.waiting import InjectionKind
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
-from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
+from facecoach.tui.screens.dialogs import ConfirmDialog, NoteDialog, PreSessionChecks
+from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
@@ -30,7 +34,7 @@ from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.reserved import Card
 from facecoach.tui.widgets.toggles import TickBox
 from facecoach.wording.session import format_duration
-from tests.support.tui_support import make_app, make_companion, until
+from tests.support.tui_support import log_one_session, make_app, make_companion, until
 
 Scenario = Callable[[FacecoachApp, Pilot[None]], Awaitable[None]]
 
@@ -46,6 +50,25 @@ def run(app: FacecoachApp, scenario: Scenario, size: tuple[int, int] = (80, 24))
 
 def card_text(app: FacecoachApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Card).render()).replace("\n", " ")
+
+
+def text(app: FacecoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def chosen(app: FacecoachApp, routine_id: str) -> bool:
+    """Chooses `routine_id` on Home once the routine list has it."""
+    try:
+        app.screen.query_one("#routine-select", Select).value = routine_id
+    except Exception:  # not there yet: the list is filled in after the first frame
+        return False
+    return True
+
+
+def first_match(app: FacecoachApp) -> str:
+    """The command palette's first result, or '' while it has none."""
+    results = app.screen.query_one(OptionList)
+    return str(results.get_option_at_index(0).prompt) if results.option_count else ""
 
 
 @pytest.fixture
@@ -64,6 +87,9 @@ def test_home_does_not_urge_a_session_during_the_waiting_period(clock: FakeClock
         assert "due" not in today
         last_day = clock.now().date() + timedelta(days=6)
         assert f"until {last_day:%a %d %b}" in today
+        # Nor suggests a routine for today (U25).
+        await until(pilot, lambda: "Suggested" in text(app, "#routine-detail"))
+        assert "Suggested next time:" in text(app, "#routine-detail")
 
     run(FacecoachApp(companion), scenario)
 
@@ -163,8 +189,7 @@ def test_a_long_summary_keeps_its_headline_on_screen_and_names_esc(
     screen, not scrolled past; the footer names Esc."""
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
-        app.screen.query_one("#routine-select", Select).value = "full-face-15"
+        await until(pilot, lambda: chosen(app, "full-face-15"))
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
         await pilot.press("enter", "enter", "enter")
@@ -271,8 +296,7 @@ def test_the_editor_says_that_settings_replace_every_zones_glides(
     express = companion.apply_preferences(builtin_library.routines["express"].routine)
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
-        app.screen.query_one("#routine-select", Select).value = "express"
+        await until(pilot, lambda: chosen(app, "express"))
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
         check = str(app.screen.query_one("#editor-check", Static).render())
@@ -290,8 +314,7 @@ def test_a_copy_of_a_builtin_does_not_keep_its_description(
     """U15: a copy of Express, saved, is not described as 'forehead, cheeks, jawline...'."""
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: bool(app.screen.query("#routine-select")))
-        app.screen.query_one("#routine-select", Select).value = "express"
+        await until(pilot, lambda: chosen(app, "express"))
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
         await pilot.press("ctrl+s")
@@ -302,3 +325,109 @@ def test_a_copy_of_a_builtin_does_not_keep_its_description(
     copy = load_routine_file(saved)
     express = builtin_library.routines["express"].routine
     assert copy.description == f"A copy of {express.name}, made in the editor."
+
+
+def test_the_palette_opens_the_routine_editor_and_speaks_this_apps_words(
+    clock: FakeClock,
+) -> None:
+    """U12: ctrl+p, 'edit', Enter opens the editor; Textual's own entries are not offered."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: chosen(app, "quick"))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Edit routine" in titles
+        assert "Maximize" not in titles
+        assert "Screenshot" not in titles
+        assert titles.count("Quit") == 1
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"edit")
+        await until(pilot, lambda: "Edit routine" in first_match(app))  # found in a worker
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))
+
+    run(make_app(clock), scenario)
+
+
+def test_tab_on_home_stops_only_where_the_focus_shows(clock: FakeClock) -> None:
+    """U13: at 80x24 (Home fits), Tab goes between the routine list and Start, no third stop."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: chosen(app, "quick"))
+        stops = []
+        for _ in range(4):
+            await pilot.press("tab")
+            assert app.focused is not None
+            stops.append(app.focused.id)
+        assert set(stops) == {"routine-select", "start"}
+
+    run(make_app(clock), scenario)
+
+
+def test_the_cue_command_says_it_runs_without_a_shell_and_has_one_name(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """U16: Settings says how the command runs; the session header calls it 'command' too."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text(f"on_cue = {shlex.quote(sys.executable)!r}\n")
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        hint = str(app.screen.query_one("#on-cue-hint", Static).render())
+        assert "without a shell" in hint
+        assert "sh -c" in hint
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SettingsScreen))
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await until(pilot, lambda: "command" in (app.screen.sub_title or ""))
+        assert "hook" not in (app.screen.sub_title or "")
+
+    run(make_app(clock), scenario)
+
+
+def test_history_keeps_the_selection_after_a_note_and_the_delete_question_names_the_time(
+    clock: FakeClock,
+) -> None:
+    """U24: a note on the 2nd row leaves the 2nd row selected; delete asks with the time."""
+    companion = make_companion(clock)
+    log_one_session(companion, "quick", "Quick test")
+    log_one_session(companion, "quick", "Quick test", days_ago=1)
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        table = app.screen.query_one("#recent", DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        await pilot.press("down")
+        second = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note", Input).value = "evening"
+        await pilot.press("enter")
+        await until(pilot, lambda: str(table.get_row(second)[5]) == "✎")
+        assert table.cursor_row == 1
+        assert "Note: evening" in str(app.screen.query_one("#recent-detail", Static).render())
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = str(app.screen.query(Static).first().render())
+        started = (clock.now() - timedelta(days=1)).astimezone()
+        assert f"on {started:%a %d %b at %H:%M}?" in question, question
+
+    run(FacecoachApp(companion), scenario)
+
+
+def test_after_a_session_today_home_suggests_a_routine_for_next_time(clock: FakeClock) -> None:
+    """U25: 'Done for today' and 'Suggested today' together read as a contradiction."""
+    companion = make_companion(clock)
+    log_one_session(companion, "quick", "Quick test")
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: "Done for today" in card_text(app, "#today-card"))
+        await until(pilot, lambda: "Suggested" in text(app, "#routine-detail"))
+        assert "Suggested next time:" in text(app, "#routine-detail")
+
+    run(FacecoachApp(companion), scenario)

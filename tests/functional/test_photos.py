@@ -13,6 +13,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
+from facecoach.companion.core import Companion
+from facecoach.session.clock import FakeClock
 
 ORIENTATION = 0x0112
 EXIF_IFD = 0x8769
@@ -151,3 +153,57 @@ def test_without_pillow_the_photo_commands_say_how_to_get_it(
     monkeypatch.setitem(sys.modules, "PIL", None)  # `import PIL` now fails, as if absent
     assert main(["photos", "list"]) == EXIT_ERROR
     assert "pip install 'facecoach[photos]'" in capsys.readouterr().err
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+def add_photos(companion: Companion, folder: Path) -> None:
+    """Two photos: a red one in October, a blue one in December."""
+    from datetime import UTC, date, datetime
+
+    from facecoach.companion.photos import photo_library
+    from facecoach.photos.images import prepare_photo
+
+    library = photo_library(companion)
+    for colour, day, note in (((200, 40, 40), date(2025, 10, 1), "before"),
+                              ((40, 40, 200), date(2025, 12, 24), "after")):  # fmt: skip
+        path = folder / f"{note}.png"
+        image = Image.new("RGB", (60, 80), colour)
+        image.paste((240, 220, 200), (15, 20, 45, 60))  # a pale "face" in the middle
+        image.save(path)
+        library.add(prepare_photo(path), day, note, datetime(2026, 1, 5, tzinfo=UTC))
+
+
+def test_history_opens_the_photos_first_and_latest_side_by_side(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    import asyncio
+
+    from facecoach.tui.app import FacecoachApp
+    from facecoach.tui.screens.photos import PhotosScreen
+    from facecoach.tui.widgets.photo_view import PhotoView
+    from tests.support.tui_support import make_companion, text_of, until
+
+    companion = make_companion(clock)
+    add_photos(companion, tmp_path)
+
+    async def scenario() -> None:
+        app = FacecoachApp(companion)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("h")
+            await pilot.press("p")
+            await until(pilot, lambda: isinstance(app.screen, PhotosScreen))
+            views = list(app.screen.query(PhotoView))
+            await until(pilot, lambda: all("▀" in str(v.render()) for v in views))
+            caption = text_of(app, "#compare-caption")
+            assert caption.startswith("01 Oct 2025 | 24 Dec 2025.")
+            first, other = (v.render() for v in views)
+            assert "#c82828" in str(first.spans[0].style)  # red: the first
+            assert "#2828c8" in str(other.spans[0].style)  # blue: the latest
+            await pilot.press("up")  # the first photo beside itself
+            await until(
+                pilot, lambda: "01 Oct 2025 | 01 Oct 2025" in text_of(app, "#compare-caption")
+            )
+
+    asyncio.run(scenario())

@@ -7,6 +7,7 @@ After a deliberate change to a screen, review the new pictures with
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -211,5 +212,26 @@ def test_how_it_felt(
         await until(pilot, lambda: bool(pilot.app.screen.query("#felt-note")))
         await pilot.pause()
         pilot.app.screen.query_one("#felt-note", Input).cursor_blink = False
+
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_photos_half_blocks(
+    snap_compare: SnapCompare, companion: Companion, tmp_path: Path, size: Size
+) -> None:
+    from facecoach.tui.screens.photos import PhotosScreen
+    from facecoach.tui.widgets.photo_view import PhotoView
+    from tests.functional.test_photos import add_photos
+
+    add_photos(companion, tmp_path)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(pilot.app.screen, PhotosScreen))
+        views = list(pilot.app.screen.query(PhotoView))
+        await until(pilot, lambda: all("▀" in str(v.render()) for v in views))
+        await pilot.pause()
 
     assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)

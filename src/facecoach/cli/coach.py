@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes_no, warn
+from facecoach.cli.parser import whole_number
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction
 from facecoach.errors import FacecoachError
@@ -85,7 +86,7 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
     )
     coach.add_argument(
         "--repeats",
-        type=int,
+        type=whole_number,
         metavar="N",
         help=f"glides per side in every zone (1-{MAX_REPEATS}); overrides the setting",
     )

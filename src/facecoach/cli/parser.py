@@ -34,6 +34,14 @@ class CommandLineParser(argparse.ArgumentParser):
         )
 
 
+def whole_number(text: str) -> int:
+    """An argparse type: '2.5' is 'not a whole number', as for every count facecoach reads."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
 class _NotTheApp(Exception):
     """The words are not the app's options alone: the full parser reads them."""
 

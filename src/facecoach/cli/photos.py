@@ -72,6 +72,10 @@ def _add(args: argparse.Namespace) -> int:
             f"Added photo {photo.id}: {path.name}, {photo.taken:%a %d %b %Y}, "
             f"{photo.width}x{photo.height}."
         )
+    if failed < len(args.files):
+        from facecoach.wording.photos import FRAMING_GUIDE
+
+        say(FRAMING_GUIDE)
     return EXIT_ERROR if failed else EXIT_OK
 
 

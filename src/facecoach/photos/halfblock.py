@@ -6,26 +6,34 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+RGB = tuple[int, int, int]
+Cell = tuple[RGB, RGB]  # the top pixel, the bottom one
 
-def half_block_lines(image: "Image", columns: int) -> list[str]:
-    """The image scaled to `columns` wide (its aspect kept; two pixel rows a line)."""
-    width = max(1, columns)
+
+def half_block_cells(image: "Image", columns: int, rows: int | None = None) -> list[list[Cell]]:
+    """The image scaled to fit `columns` x `rows` characters (its shape kept; two pixel rows a
+    character), as rows of (top, bottom) colours."""
+    columns = max(1, columns)
+    width = columns
     height = max(2, round(image.height * width / image.width))
+    if rows is not None and height > 2 * rows:  # too tall for the box: fit the height instead
+        height = 2 * max(1, rows)
+        width = max(1, round(image.width * height / image.height))
     height += height % 2
     small = image.convert("RGB").resize((width, height))
-    pixels = small.load()
-    assert pixels is not None
+    data = small.tobytes()  # RGB, row by row
+
+    def pixel(x: int, y: int) -> RGB:
+        at = 3 * (y * width + x)
+        return (data[at], data[at + 1], data[at + 2])
+
+    return [[(pixel(x, y), pixel(x, y + 1)) for x in range(width)] for y in range(0, height, 2)]
+
+
+def half_block_lines(image: "Image", columns: int) -> list[str]:
+    """The image `columns` wide as lines of text with 24-bit colour escapes (the CLI's)."""
     lines = []
-    for y in range(0, height, 2):
-        cells = []
-        for x in range(width):
-            top = pixels[x, y]
-            bottom = pixels[x, y + 1]
-            assert isinstance(top, tuple)
-            assert isinstance(bottom, tuple)
-            cells.append(
-                f"\x1b[38;2;{top[0]};{top[1]};{top[2]}m\x1b[48;2;{bottom[0]};{bottom[1]};"
-                f"{bottom[2]}m▀"
-            )
+    for row in half_block_cells(image, columns):
+        cells = [f"\x1b[38;2;{t[0]};{t[1]};{t[2]}m\x1b[48;2;{b[0]};{b[1]};{b[2]}m▀" for t, b in row]
         lines.append("".join(cells) + "\x1b[0m")
     return lines

@@ -219,6 +219,8 @@ class SessionScreen(SizedScreen[None]):
         ('cues: sound · voice · bell'): no row is taken from the countdown."""
         channels = self.live.channels
         names = channels.active_names(bell=self.bell) if channels is not None else []
+        # The hook is "Command at each cue" in Settings: one name for one thing.
+        names = ["command" if name == ChannelName.HOOK.value else name for name in names]
         self.sub_title = f"cues: {' · '.join(names)}" if names else "cues: screen only"
 
     def _write_to_terminal(self, text: str) -> None:
