@@ -121,3 +121,27 @@ def test_a_log_whose_totals_row_was_deleted_is_said_damaged(
         code, _, err = run(capsys, *command)
         assert code == EXIT_ERROR
         assert "it is damaged" in err
+
+
+@pytest.mark.parametrize(
+    ("column", "command"),
+    [
+        ("note", ["history"]),
+        ("active_seconds", ["history"]),
+        ("utc_offset_minutes", ["history"]),
+        ("routine_id", ["export", "--format", "json"]),
+    ],
+)
+def test_binary_data_put_in_the_log_by_another_tool_is_said_damaged(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str], column: str, command: list[str]
+) -> None:
+    """Found by the fuzz: a blob in a text or number column was a TypeError (or pydantic's
+    serialization error) in history, stats and export."""
+    assert run(capsys, "log", "express", "--note", "n")[0] == EXIT_OK
+    database = isolated_dirs.parent / "data" / "facecoach.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute(f"UPDATE sessions SET {column} = ?", (b"\xff\xfe",))
+        connection.commit()
+    code, _, err = run(capsys, *command)
+    assert code == EXIT_ERROR
+    assert "it is damaged (binary data" in err
