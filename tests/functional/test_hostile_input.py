@@ -145,3 +145,18 @@ def test_binary_data_put_in_the_log_by_another_tool_is_said_damaged(
     code, _, err = run(capsys, *command)
     assert code == EXIT_ERROR
     assert "it is damaged (binary data" in err
+
+
+def test_text_in_a_number_column_of_the_log_is_said_damaged(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the fuzz: text put in `utc_offset_minutes` by another tool was a TypeError."""
+    assert run(capsys, "log", "express")[0] == EXIT_OK
+    database = isolated_dirs.parent / "data" / "facecoach.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("UPDATE sessions SET utc_offset_minutes = 'sixty'")
+        connection.commit()
+    for command in (["history"], ["log", "express", "--force"]):
+        code, _, err = run(capsys, *command)
+        assert code == EXIT_ERROR
+        assert "it is damaged" in err
