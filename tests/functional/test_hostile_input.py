@@ -1,6 +1,8 @@
 """Hostile files and arguments (issue 28): each one is a message in words, never a traceback,
 and whatever else is there still works."""
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,58 @@ def test_a_note_or_reason_that_is_not_utf8_is_refused_and_nothing_is_written(
     assert "Traceback" not in err
     assert run(capsys, "history")[1] == before
     assert "2030-01-01" not in run(capsys, "history", "--limit", "100")[1]
+
+
+def test_a_log_whose_totals_row_was_deleted_is_said_damaged(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the fuzz (bench/fuzz_hostile.py): `status`, `stats` and `remind` unpacked a row
+    that another tool had deleted (ValueError)."""
+    assert run(capsys, "log", "express")[0] == EXIT_OK
+    database = isolated_dirs.parent / "data" / "facecoach.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("DELETE FROM log_totals")
+        connection.commit()
+    for command in (["status"], ["stats", "--json"], ["remind", "--no-notify"]):
+        code, _, err = run(capsys, *command)
+        assert code == EXIT_ERROR
+        assert "it is damaged" in err
+
+
+@pytest.mark.parametrize(
+    ("column", "command"),
+    [
+        ("note", ["history"]),
+        ("active_seconds", ["history"]),
+        ("utc_offset_minutes", ["history"]),
+        ("routine_id", ["export", "--format", "json"]),
+    ],
+)
+def test_binary_data_put_in_the_log_by_another_tool_is_said_damaged(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str], column: str, command: list[str]
+) -> None:
+    """Found by the fuzz: a blob in a text or number column was a TypeError (or pydantic's
+    serialization error) in history, stats and export."""
+    assert run(capsys, "log", "express", "--note", "n")[0] == EXIT_OK
+    database = isolated_dirs.parent / "data" / "facecoach.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute(f"UPDATE sessions SET {column} = ?", (b"\xff\xfe",))
+        connection.commit()
+    code, _, err = run(capsys, *command)
+    assert code == EXIT_ERROR
+    assert "it is damaged (binary data" in err
+
+
+def test_text_in_a_number_column_of_the_log_is_said_damaged(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the fuzz: text put in `utc_offset_minutes` by another tool was a TypeError."""
+    assert run(capsys, "log", "express")[0] == EXIT_OK
+    database = isolated_dirs.parent / "data" / "facecoach.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("UPDATE sessions SET utc_offset_minutes = 'sixty'")
+        connection.commit()
+    for command in (["history"], ["log", "express", "--force"]):
+        code, _, err = run(capsys, *command)
+        assert code == EXIT_ERROR
+        assert "it is damaged" in err

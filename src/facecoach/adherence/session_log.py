@@ -178,6 +178,20 @@ class SessionRecord:
         return self.started_utc.astimezone(timezone(timedelta(minutes=self.utc_offset_minutes)))
 
 
+def _stored_int(value: object) -> int:
+    """A whole number as facecoach stores it; anything else (text put there by another tool)
+    is a ValueError, which the reader's `decoding()` says is damage."""
+    if type(value) is not int:
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+def _stored_float(value: object) -> float:
+    if type(value) not in (int, float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)  # type: ignore[arg-type]
+
+
 class SessionLog:
     """The session log of an open facecoach database. `SessionLog.open(path)` opens both."""
 
@@ -448,13 +462,13 @@ class SessionLog:
                     device=row[4],
                     source=row[5],
                     started_utc=parse_utc(row[6]),
-                    utc_offset_minutes=row[7],
+                    utc_offset_minutes=_stored_int(row[7]),
                     ended_utc=None
                     if status is RecordStatus.IN_PROGRESS
                     else parse_utc(row[8] or row[9]),
                     status=status,
-                    planned_seconds=row[11],
-                    active_seconds=row[12],
+                    planned_seconds=_stored_float(row[11]),
+                    active_seconds=_stored_float(row[12]),
                     note=row[13],
                     zones=tuple(zone_rows.get(row[0], ())),
                     glide_totals=None if with_zones else (row[14], row[15]),
@@ -484,9 +498,11 @@ class SessionLog:
 
     def totals(self) -> DayTotals:
         """The sums over every day (`day` is the number of days with a session)."""
-        (row,) = self.database.read(
+        rows = self.database.read(
             "SELECT days, sessions, counted, completed, finished, active_seconds FROM log_totals"
         )
+        with self.database.decoding():  # its one row gone (edited by another tool): damage
+            (row,) = rows
         return DayTotals(*row)
 
     def counted_days(self, *, since: int = 0) -> list[int]:

@@ -235,7 +235,7 @@ class Database:
         """Rows of one query; database errors become StoreError with a user message."""
         with self._lock, translate_errors(self.path):
             try:
-                return self._db.execute(sql, parameters).fetchall()
+                rows = self._db.execute(sql, parameters).fetchall()
             except sqlite3.OperationalError as exc:
                 # Python's own error (no SQLite result code): text that is not UTF-8, written
                 # by another tool. From now on this connection reads such text with
@@ -243,7 +243,14 @@ class Database:
                 if getattr(exc, "sqlite_errorcode", None) is not None:
                     raise
                 self._db.text_factory = _replacing_decode
-                return self._db.execute(sql, parameters).fetchall()
+                rows = self._db.execute(sql, parameters).fetchall()
+        # facecoach stores no binary data: a blob was put there by another tool (found by
+        # bench/fuzz_hostile.py; it broke history, stats and export with a TypeError).
+        if any(type(value) is bytes for row in rows for value in row):
+            raise ForeignFileError(
+                self.path, "it is damaged (binary data where facecoach keeps text or numbers)"
+            )
+        return rows
 
 
 def statements(script: str) -> Iterator[str]:
