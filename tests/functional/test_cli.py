@@ -119,14 +119,15 @@ def test_bad_input_gives_one_clear_message_and_no_traceback(case: str, tmp_path:
 def test_coach_runs_a_session_in_real_time_as_json(tmp_path: Path) -> None:
     file = tmp_path / "quick.toml"
     file.write_text(QUICK)
-    result = facecoach("coach", str(file), "--json", "--confirm-checks")
+    # A real process on the real clock, from start to end. How late each cue comes is measured
+    # by bench/cue_lateness.py, not here: a loaded machine would make a bound here flaky.
+    result = facecoach("coach", str(file), "--json", "--confirm-checks", real_process=True)
     assert result.returncode == EXIT_OK, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records[-1]["event"] == "completed"
     glides = [r for r in records if r["event"] == "step_started" and r["step"]["kind"] == "glide"]
     assert len(glides) == 8
-    # Real clock, real process: each cue within 50 ms of schedule (the bench measures precisely).
-    assert max(abs(r["t"] - r["step"]["start"]) for r in glides) < 0.05
+    assert [r["t"] for r in glides] == sorted(r["t"] for r in glides)
 
 
 @pytest.mark.usefixtures("screened")
@@ -180,7 +181,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_app_without_a_terminal_says_what_to_use_instead() -> None:
-    result = facecoach()  # no terminal: input and output are pipes
+    result = facecoach(real_process=True)  # no terminal: input and output are pipes
     assert result.returncode == EXIT_ERROR
     assert result.stderr.startswith("facecoach: error: the app needs a terminal")
     assert "facecoach coach ROUTINE" in result.stderr

@@ -99,6 +99,8 @@ def on_a_terminal(
                     interrupted_at = time.monotonic()
                 else:
                     os.write(controller, answer)
+            elif output.endswith(b"(Enter skips): "):  # how it felt, after a session
+                os.write(controller, b"\n")
     finally:
         if process.poll() is None and time.monotonic() >= deadline:
             process.kill()

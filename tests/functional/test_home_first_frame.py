@@ -14,7 +14,7 @@ from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from facecoach.companion.core import Companion
@@ -243,6 +243,8 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
                 if user == "returning user":
                     await until(pilot, lambda: app.home._filled_in)
                     await until(pilot, lambda: "battery" in text_of(app, "#device-card"))
+                else:  # the Safety screen is built in two steps: its footer comes last
+                    await until(pilot, lambda: bool(app.screen.query(Footer)))
                 await pilot.pause()
                 shot = app.export_screenshot()
             app.companion.close()

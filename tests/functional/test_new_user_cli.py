@@ -1,6 +1,7 @@
 """The command line as a new user met it in the second walk (issue 29), run in process."""
 
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,8 +11,11 @@ from facecoach.adherence.days import DEFAULT_DAY_START_HOUR
 from facecoach.adherence.days import today as counting_today
 from facecoach.adherence.session_log import SessionLog
 from facecoach.cli.main import main
+from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
+from tests.support.cli import QUICK
+from tests.support.cli import facecoach as run_facecoach
 
 
 @pytest.fixture
@@ -70,3 +74,127 @@ def test_program_refuses_a_goal_window_longer_than_its_phase(
     assert code == 1
     assert err == f"facecoach: error: {said}\n"
     assert not (isolated_dirs / "settings.toml").exists()
+
+
+@pytest.mark.parametrize("command", ["stats", "doctor"])
+def test_an_unknown_keymap_id_and_a_key_clash_are_warned_about(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """U10: `stats` and `doctor` warn as for any other settings problem."""
+    isolated_dirs.mkdir(parents=True)
+    (isolated_dirs / "settings.toml").write_text(
+        '[keymap]\n"home.bogus" = "z"\n"home.history" = "s"\n'
+    )
+    _, _, err = facecoach(capsys, command)
+    warnings = [line for line in err.splitlines() if line.startswith("facecoach: warning:")]
+    assert any("'home.bogus', which is not a key binding" in line for line in warnings), err
+    assert any("gives 's' to home.start and home.history" in line for line in warnings), err
+
+
+def test_a_refused_coach_says_one_reason_a_line_and_each_flag_once(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """U21: 'do not use' answers, a waiting period and unconfirmed checks, without a terminal."""
+    today = counting_today(datetime.now(UTC), DEFAULT_DAY_START_HOUR)
+    with SessionLog.open(data_dir / "facecoach.db") as store:
+        records = SafetyRecords(store.database)
+        records.record_screening({"pregnancy": True}, datetime.now(UTC))
+        records.add_injection(InjectionKind.BOTOX, today - timedelta(days=3))
+    code, out, err = facecoach(capsys, "coach", "express")
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0] == "facecoach: error: the session cannot start, for 3 reasons:"
+    assert lines[1].startswith("  - Your screening answers advise against using the device. Do")
+    assert lines[2].startswith("  - You are in the waiting period after an injection. Botox on")
+    assert lines[3].startswith("  - The checks before a session are not confirmed: ")
+    assert lines[4] == (
+        "Pass --accept-risk to go on anyway (recorded in your log) and --confirm-checks to "
+        "confirm the checks."
+    )
+    assert len(lines) == 5
+    assert err.count("--accept-risk") == 1
+    assert "((" not in err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="BlueZ over a D-Bus socket is Linux's")
+def test_no_bluetooth_is_said_in_words_once(
+    isolated_dirs: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    """U21: a paired device and no Bluetooth service: no errno text, 'timer alone' said once."""
+    KnownDevices(isolated_dirs).remember(
+        KnownDevice(
+            address="C0:11:22:33:44:55",
+            profile="reference-a",
+            name="My device",
+            paired_at=datetime.now(UTC),
+            simulated=False,
+        )
+    )
+    routine = tmp_path / "quick.toml"
+    routine.write_text(QUICK)
+    no_bus = {"DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/nonexistent/system_bus_socket"}
+    args = ["--no-prep", "--accept-risk", "--confirm-checks", "--no-log"]
+    result = run_facecoach("coach", str(routine), *args, env=no_bus)
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "Bluetooth" in line]
+    assert "(no adapter, or no Bluetooth service answered)" in warning
+    assert "Errno" not in result.stderr
+    assert warning.count("timer alone") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["routine"], "unknown command 'routine'; did you mean 'routines'?"),
+        (["stat"], "unknown command 'stat'; did you mean 'stats'?"),
+        (["routines", "shw", "express"], "routines: unknown action 'shw'; did you mean 'show'?"),
+    ],
+)
+def test_a_mistyped_command_or_action_gets_a_suggestion(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """U19: 'did you mean' for commands and actions too, as for routine ids."""
+    code, out, err = facecoach(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"facecoach: error: {said}")
+
+
+def test_one_glide_is_said_in_the_singular(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """U20: with Repeats 1, `routines show` says '1 glide of 1 s', not '1 glides'."""
+    isolated_dirs.mkdir(parents=True)
+    (isolated_dirs / "settings.toml").write_text("glide_seconds = 1\nrepeats = 1\n")
+    code, out, _ = facecoach(capsys, "routines", "show", "express")
+    assert code == 0
+    assert "left then right: 1 glide of 1 s per side" in out
+    assert "1 glides" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--glide-seconds", "0"], "glide length must be at least 1 second"),
+        (["--glide-seconds", "0.001"], "glide length must be at least 1 second"),
+        (["--repeats", "2.5"], "not a whole number: '2.5'"),
+    ],
+)
+def test_the_same_rule_is_said_in_the_same_words(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """U22: 0 s and 0.001 s break one rule and are told so alike; a count that is not whole
+    is 'not a whole number', as for --limit."""
+    code, _, err = facecoach(capsys, "coach", "express", *args)
+    assert code in (1, 2)
+    assert said in err
+    assert "invalid int value" not in err
+    assert "more than 0" not in err
+
+
+def test_a_skeleton_profile_id_has_no_double_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    """U25: 'Bluetooth device (battery only)' becomes bluetooth-device-battery-only."""
+    code, out, _ = facecoach(capsys, "devices", "--simulate", "inspect", "5A:1D:00:00:00:01")
+    assert code == 0
+    assert 'id = "bluetooth-device-battery-only"' in out

@@ -7,6 +7,7 @@ After a deliberate change to a screen, review the new pictures with
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -194,6 +195,43 @@ def test_what_is_known(snap_compare: SnapCompare, companion: Companion, size: Si
         await pilot.press("y")
         await until(pilot, lambda: bool(pilot.app.screen.query("#evidence")))
         await pilot.press("w")
+        await pilot.pause()
+
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_how_it_felt(
+    snap_compare: SnapCompare, companion: Companion, clock: FakeClock, size: Size
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await start_session(pilot)
+        advance(clock, pilot, 120)
+        await until(pilot, lambda: bool(pilot.app.screen.query("#felt")))
+        await pilot.press("f")
+        await until(pilot, lambda: bool(pilot.app.screen.query("#felt-note")))
+        await pilot.pause()
+        pilot.app.screen.query_one("#felt-note", Input).cursor_blink = False
+
+    assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_photos_half_blocks(
+    snap_compare: SnapCompare, companion: Companion, tmp_path: Path, size: Size
+) -> None:
+    from facecoach.tui.screens.photos import PhotosScreen
+    from facecoach.tui.widgets.photo_view import PhotoView
+    from tests.functional.test_photos import add_photos
+
+    add_photos(companion, tmp_path)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("h")
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(pilot.app.screen, PhotosScreen))
+        views = list(pilot.app.screen.query(PhotoView))
+        await until(pilot, lambda: all("▀" in str(v.render()) for v in views))
         await pilot.pause()
 
     assert snap_compare(FacecoachApp(companion), terminal_size=size, run_before=run_before)

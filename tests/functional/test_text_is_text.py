@@ -20,7 +20,7 @@ from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.text import plain
 from tests.support.cli import QUICK as QUICK_TOML
 from tests.support.cli import facecoach
-from tests.support.tui_support import QUICK, make_app, start_session
+from tests.support.tui_support import QUICK, make_app, start_session, until
 
 names = st.one_of(
     st.text(min_size=1, max_size=40),
@@ -81,7 +81,7 @@ def test_a_routine_name_reaches_the_title_and_notifications_without_control_code
             bar = screen.query_one(TitleBar)
             drawn.append("".join(segment.text for segment in bar.render_line(0)))
             app.notify(HOSTILE_NAME, title=HOSTILE_NAME, markup=False)
-            await pilot.pause(0.1)
+            await until(pilot, lambda: bool(app.screen.query("Toast")))
             for toast in app.screen.query("Toast"):
                 drawn.append(str(toast.render()))
 

@@ -16,7 +16,13 @@ from facecoach.tui.screens.devices import DevicesScreen
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.session import SessionScreen
-from tests.support.tui_support import make_companion, start_session, text_of, until
+from tests.support.tui_support import (
+    make_companion,
+    record_notifications,
+    start_session,
+    text_of,
+    until,
+)
 
 PROFILES = load_registry().profiles
 DEVICES = len(PROFILES)  # the simulated air holds one device per shipped profile
@@ -187,6 +193,7 @@ def test_program_and_intensity_can_be_changed_by_hand_never_above_the_limit(
 
 def test_device_keys_with_nothing_paired_say_what_to_do(clock: FakeClock) -> None:
     app, _air = simulated_app(clock)
+    shown = record_notifications(app)
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -197,7 +204,7 @@ def test_device_keys_with_nothing_paired_say_what_to_do(clock: FakeClock) -> Non
             hint = "No device is paired yet: choose one under Nearby and press p."
 
             def said() -> int:
-                return [n.message for n in app._notifications].count(hint)
+                return shown.count(hint)
 
             # Each key's answer may come a loop turn later on a loaded machine.
             await until(pilot, lambda: said() == 3)

@@ -31,9 +31,11 @@ ADDRESS = "DA:1D:00:00:00:09"
 pytestmark = pytest.mark.slow
 
 
-def quick_core(tmp_path: Path, service: DeviceService) -> tuple[Companion, Routine]:
+def quick_core(
+    tmp_path: Path, service: DeviceService, step_seconds: float = 0.05
+) -> tuple[Companion, Routine]:
     """A core on this service with the safety questions answered, and the built-in express
-    routine made quick (50 ms glides and moves, no prep)."""
+    routine made quick (glides and moves of `step_seconds`, 50 ms unless told; no prep)."""
     core = Companion(
         SystemClock(),
         tmp_path,
@@ -43,9 +45,13 @@ def quick_core(tmp_path: Path, service: DeviceService) -> tuple[Companion, Routi
         machine=bare_machine(),
     )
     core.record_screening({})
-    routine = core.library.get("express").routine.with_overrides(glide_seconds=0.05)
+    routine = core.library.get("express").routine.with_overrides(glide_seconds=step_seconds)
     routine = routine.model_copy(
-        update={"prep": None, "transition_seconds": 0.05, "side_switch_seconds": 0.05}
+        update={
+            "prep": None,
+            "transition_seconds": step_seconds,
+            "side_switch_seconds": step_seconds,
+        }
     )
     return core, routine
 
@@ -71,7 +77,10 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path, profile_id: st
         paired = await service.pair(ADDRESS)
         assert not paired.simulated  # a device reached by radio, not the simulator
 
-        core, routine = quick_core(tmp_path, service)
+        # 3.1 s of session on the real clock, so that the device's run outlasts its 1.5 s
+        # keep-alive timeout by far more than a loaded machine's stall. (At 50 ms steps the
+        # session lasted 1.55 s: a 50 ms stall failed it, as in one of two CI runs.)
+        core, routine = quick_core(tmp_path, service, step_seconds=0.1)
         await service.connect()
         problems: list[str] = []
         live = core.begin_session(

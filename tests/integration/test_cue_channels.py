@@ -294,6 +294,16 @@ def test_an_engine_that_fails_says_why() -> None:
     voice.close()
 
 
+@pytest.mark.skipif(shutil.which("true") is None, reason="no `true` program to stand in")
+def test_an_engine_that_exits_0_without_speech_is_not_said_to_have_failed() -> None:
+    engine = SpeechEngine("espeak-ng", str(shutil.which("true")), renders=True)
+    voice = VoiceChannel(engine, Player("cat", ("cat",)), rate=175, voice=None, after_tones=False)
+    assert voice.deliver(cue(CueKind.GLIDE_START, ("Two",))) == (
+        "espeak-ng gave no speech to play (no WAV audio)"
+    )
+    voice.close()
+
+
 # --- desktop notifications over a real D-Bus session bus -----------------------------------------
 
 
@@ -332,7 +342,7 @@ def test_a_bus_that_is_not_there_is_a_clear_message(monkeypatch: pytest.MonkeyPa
 
 
 def test_notification_text_is_not_read_as_markup() -> None:
-    from facecoach.companion.cue_channels.desktop import _escaped
+    from facecoach.system.notifications import _escaped
 
     assert _escaped("Lift & tone <b>5</b>") == "Lift &amp; tone &lt;b&gt;5&lt;/b&gt;"
 

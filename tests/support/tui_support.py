@@ -5,7 +5,9 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -113,3 +115,18 @@ def log_one_session(
         seconds=60,
         zones=[],
     )
+
+
+def record_notifications(app: App[None]) -> list[str]:
+    """Every notification the app shows from now on, in order. Textual's own list drops a
+    notification once its timeout has passed, which on a loaded machine can come before a
+    test has looked."""
+    shown: list[str] = []
+    notify = app.notify
+
+    def recorded(message: str, **options: Any) -> None:
+        shown.append(str(message))
+        notify(message, **options)
+
+    app.notify = recorded  # type: ignore[method-assign]
+    return shown

@@ -43,8 +43,9 @@ def test_paused_is_a_shape_not_a_colour() -> None:
     running = block_lines("4", 1)
     paused = block_lines(PAUSE_SIGN + "4", 1)
     assert paused != running
-    # The pause sign: two upright bars, on every row.
-    assert all(line.startswith("██  ██") for line in paused)
+    # The pause sign: two upright bars, on every row, shaded where digits are solid.
+    assert all(line.startswith("▒▒  ▒▒") for line in paused)
+    assert not any("▒" in line for line in running)
 
 
 def test_digits_are_told_apart() -> None:

@@ -3,7 +3,7 @@ files, bluetoothctl's answer, the controllers Bumble could use."""
 
 from pathlib import Path
 
-from facecoach.companion.bluetooth_check import (
+from facecoach.system.bluetooth import (
     bluez_version_finding,
     bumble_finding,
     rfkill_finding,
@@ -59,3 +59,12 @@ def test_bumble_lists_the_controllers_it_could_drive(tmp_path: Path) -> None:
         "could use usb:0 (0a12:0001) · serial:/dev/ttyUSB0 · vhci (a virtual controller in "
         "the kernel)"
     )
+
+
+def test_each_os_names_its_own_bluetooth_stack() -> None:
+    from facecoach.system.bluetooth import check_bluetooth
+
+    mac = check_bluetooth("darwin")
+    assert mac.how.startswith("CoreBluetooth")
+    assert "Privacy & Security > Bluetooth" in mac.how
+    assert "WinRT" in check_bluetooth("win32").how

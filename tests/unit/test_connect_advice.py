@@ -210,6 +210,10 @@ def test_not_available_wrapped_by_the_retry_connector_keeps_its_reason() -> None
     error = raised_from(BleakConnectionError(f"{PREFIX}: {cause}"), cause)
     advice = advice_for(error)
     assert advice.kind is ConnectProblem.POWERED_OFF
+    # Each system's own way to switch it on: no bluetoothctl on macOS or Windows.
+    assert "bluetoothctl" in advice.text
+    assert "System Settings > Bluetooth" in advice_for(error, platform="darwin").text
+    assert "Settings > Bluetooth & devices" in advice_for(error, platform="win32").text
 
 
 @pytest.mark.parametrize(

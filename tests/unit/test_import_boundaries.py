@@ -19,6 +19,7 @@ PURE_PACKAGES = [
     "facecoach.session",
     "facecoach.adherence",
     "facecoach.safety",
+    "facecoach.photos",
     "facecoach.storage",
     "facecoach.wording",
     "facecoach.config",

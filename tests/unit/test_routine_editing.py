@@ -40,8 +40,9 @@ def test_the_neck_at_the_centre_is_refused_as_the_loader_refuses_it() -> None:
     draft.zones[index].sides = (Side.CENTER,)
     problems = check(draft)
     assert isinstance(problems, list)
-    assert problems[0].startswith(f"Zone {index + 1}: ")
+    assert problems[0].startswith(f"Zone {index + 1}: The neck is treated at the sides only")
     assert "never the centre" in problems[0]
+    assert "sides = [" not in problems[0]  # the editor's words, not a file's syntax (U22)
 
 
 def test_adding_moving_and_removing_zones_changes_the_total_as_it_goes() -> None:

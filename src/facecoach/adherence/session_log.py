@@ -8,13 +8,15 @@ owner is gone reads as partial at once.
 
 import re
 import sqlite3
+import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
@@ -295,7 +297,8 @@ class SessionLog:
             "SELECT at_utc, kind, detail FROM session_events WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
-        return [(parse_utc(at), kind, detail) for at, kind, detail in rows]
+        with self.database.decoding():
+            return [(parse_utc(at), kind, detail) for at, kind, detail in rows]
 
     def finish_session(
         self, session_id: int, *, status: RecordStatus, ended: datetime, active_seconds: float
@@ -374,7 +377,8 @@ class SessionLog:
 
     def skip_days(self) -> dict[date, str]:
         rows = self.database.read("SELECT day, reason FROM skip_days ORDER BY day")
-        return {date.fromisoformat(day): reason for day, reason in rows}
+        with self.database.decoding():
+            return {date.fromisoformat(day): reason for day, reason in rows}
 
     # --- reading -------------------------------------------------------------------------
 
@@ -419,6 +423,16 @@ class SessionLog:
         zone_rows = (
             self._zones_for([row[0] for row in rows], all_sessions=whole_log) if with_zones else {}
         )
+        with self.database.decoding():
+            return self._decoded(rows, zone_rows, with_zones=with_zones)
+
+    def _decoded(
+        self,
+        rows: list[tuple[Any, ...]],
+        zone_rows: dict[int, list[ZoneRecord]],
+        *,
+        with_zones: bool,
+    ) -> list[SessionRecord]:
         records = []
         for row in rows:
             status = RecordStatus(row[10])
@@ -619,10 +633,18 @@ class SessionLog:
         before = self.session(session_id)
         changes: dict[str, object] = {}
         said: list[str] = []
+        if before.ended_utc is not None and (started is not None or active_seconds is not None):
+            # The end moves with the start, and with the length: by as much as the length
+            # changed, so pauses within the session keep their place in its span.
+            span = before.ended_utc - before.started_utc
+            if active_seconds is not None:
+                span = max(
+                    span + timedelta(seconds=active_seconds - before.active_seconds),
+                    timedelta(seconds=active_seconds),
+                )
+            changes["ended_utc"] = utc_text((started or before.started_utc) + span)
         if started is not None:
             changes["started_utc"] = utc_text(started)
-            if before.ended_utc is not None:  # the end moves with the start
-                changes["ended_utc"] = utc_text(started + (before.ended_utc - before.started_utc))
             changes["utc_offset_minutes"] = (
                 utc_offset_minutes if utc_offset_minutes is not None else before.utc_offset_minutes
             )
@@ -653,34 +675,114 @@ class SessionLog:
         skip_days: Sequence[tuple[date, str]] = (),
         also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> tuple[int, int]:
-        """Insert sessions whose uid is not here yet, and skip days (and whatever `also`
-        writes), in one transaction: all of it or none of it. Returns (added, already there)."""
+        """Insert sessions whose uid is not here yet, then skip days (and whatever `also`
+        writes). Returns (added, already there).
+
+        In short transactions (`IMPORT_TRANSACTION_SECONDS`), so that a live session's write
+        never waits long for the lock; each recounts the days it touched once, not once per row
+        (linear in the sessions, however many share a day). A failure keeps the batches
+        written before it: importing the same file again adds the rest, and nothing twice."""
         added = present = 0
-        with self.database.write() as db:
-            for record, glides in records:
-                exists = db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,))
-                if exists.fetchone():
-                    present += 1
-                    continue
-                _insert_imported(db, record, glides)
-                added += 1
-            db.executemany(
-                "INSERT INTO skip_days (day, reason) VALUES (?, ?)"
-                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
-                [(day.isoformat(), reason) for day, reason in skip_days],
-            )
-            if also is not None:
-                also(db)
+        waiting = list(reversed(records))
+        try:
+            while waiting:
+                if added or present:
+                    _let_others_write(self.path)
+                with self.database.write() as db, _days_recounted_once(db) as touched:
+                    began = time.monotonic()
+                    while waiting and time.monotonic() - began < IMPORT_TRANSACTION_SECONDS:
+                        record, glides = waiting.pop()
+                        exists = db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,))
+                        if exists.fetchone():
+                            present += 1
+                            continue
+                        touched.append(_insert_imported(db, record, glides))
+                        added += 1
+            with self.database.write() as db:
+                db.executemany(
+                    "INSERT INTO skip_days (day, reason) VALUES (?, ?)"
+                    " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
+                    [(day.isoformat(), reason) for day, reason in skip_days],
+                )
+                if also is not None:
+                    also(db)
+        except StoreError as exc:
+            if not added:
+                raise
+            raise StoreError(
+                f"{exc} {added} new session{'' if added == 1 else 's'} had been imported before "
+                "this; importing the same file again adds the rest (nothing twice)."
+            ) from None
         return added, present
+
+
+# How long an import holds the write lock at a time: a live session's glide waits no longer.
+IMPORT_TRANSACTION_SECONDS = 0.05
+# How long it lets go between two when another process has the log open: longer than SQLite's
+# longest sleep between two tries for a lock (100 ms), so a writer waiting is sure to get in.
+IMPORT_PAUSE_SECONDS = 0.12
+
+
+def _let_others_write(database: Path) -> None:
+    from facecoach.storage.log_holders import other_holders
+
+    if any(other_holders(database)):
+        time.sleep(IMPORT_PAUSE_SECONDS)
+
+
+@contextmanager
+def _days_recounted_once(db: sqlite3.Connection) -> Iterator[list[int]]:
+    """Inside a write transaction: the triggers that recount a whole day for every row written
+    are lifted; the ids of the sessions inserted go into the list yielded, and at the end their
+    contributions are added to the totals of their days, once per day (whatever else that day
+    holds). A failure rolls the transaction back, triggers included."""
+    from facecoach.storage.schema import DAY_RECOUNT_TRIGGERS
+
+    marks = ",".join("?" * len(DAY_RECOUNT_TRIGGERS))
+    triggers = db.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+        DAY_RECOUNT_TRIGGERS,
+    ).fetchall()
+    for name, _ in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
+    inserted: list[int] = []
+    yield inserted
+    for _, sql in triggers:
+        db.execute(sql)
+    if not inserted:
+        return
+    marks = ",".join("?" * len(inserted))
+    added = db.execute(
+        "SELECT day, count(*), sum(counted), sum(completed), sum(finished), total(active_seconds)"
+        f" FROM session_contributions WHERE session_id IN ({marks}) AND day IS NOT NULL"
+        " GROUP BY day",
+        inserted,
+    ).fetchall()
+    for day, *more in added:
+        before = db.execute(
+            "SELECT sessions, counted, completed, finished, active_seconds FROM day_totals"
+            " WHERE day = ?",
+            (day,),
+        ).fetchone()
+        if before is not None:
+            # Deleted and inserted again, never updated: the triggers that keep the log's
+            # totals and the streak checkpoint follow inserts and deletes of days.
+            db.execute("DELETE FROM day_totals WHERE day = ?", (day,))
+            more = [old + new for old, new in zip(before, more, strict=True)]
+        db.execute(
+            "INSERT INTO day_totals (day, sessions, counted, completed, finished, active_seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (day, *more),
+        )
 
 
 def _insert_imported(
     db: sqlite3.Connection, record: SessionRecord, glides: Sequence[GlideRecord]
-) -> None:
+) -> int:
     status = record.status
     if status == RecordStatus.IN_PROGRESS:  # it cannot go on here: it was interrupted
         status = RecordStatus.PARTIAL
-    _insert_session(
+    return _insert_session(
         db,
         {
             "uid": record.uid,

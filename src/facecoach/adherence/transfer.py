@@ -50,6 +50,8 @@ from facecoach.datafiles import DataFileError, describe_validation_error, read_t
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 from facecoach.routines.zones import Side, Zone
+from facecoach.safety.comfort import Comfort, Feeling, SideEffect
+from facecoach.safety.comfort_records import ComfortRecords
 from facecoach.safety.records import SafetyRecords, insert_missing_safety_records
 from facecoach.safety.waiting import InjectionKind
 
@@ -140,6 +142,14 @@ def _in_range(moment: datetime) -> datetime:
 SessionMoment = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
+class ExportedFelt(_Model):
+    """How the session felt (JSON exports; an import reads it and leaves it out)."""
+
+    comfort: Comfort
+    side_effects: list[SideEffect] = Field(default_factory=list, max_length=len(SideEffect))
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+
+
 class ExportedSession(_Model):
     uid: str = Field(pattern=r"^[0-9a-f]{32}$")
     routine_id: str = Field(min_length=1, max_length=40)
@@ -157,6 +167,7 @@ class ExportedSession(_Model):
     glides: list[ExportedGlide] = Field(
         default_factory=list, max_length=MAX_ZONES * MAX_GLIDES_PER_ZONE
     )
+    felt: ExportedFelt | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -232,12 +243,13 @@ class ExportFile(_Model):
 def export_data(store: SessionLog, *, with_glides: bool = True) -> ExportFile:
     """The whole log; with glides (the JSON export) also the safety records."""
     sessions = sorted(store.sessions(), key=lambda s: (s.started_utc, s.uid))
+    felt = ComfortRecords(store.database).feelings(s.id for s in sessions) if with_glides else {}
     # Built without validation, all the way down: an export carries whatever the log holds.
     return ExportFile.model_construct(
         format=EXPORT_FORMAT,
         version=EXPORT_VERSION,
         exported_utc=datetime.now(UTC),
-        sessions=[_exported(s, store if with_glides else None) for s in sessions],
+        sessions=[_exported(s, store if with_glides else None, felt.get(s.id)) for s in sessions],
         skip_days=[
             ExportedSkipDay.model_construct(day=d, reason=r) for d, r in store.skip_days().items()
         ],
@@ -270,7 +282,9 @@ def empty_export() -> ExportFile:
     )
 
 
-def _exported(session: SessionRecord, store: SessionLog | None) -> ExportedSession:
+def _exported(
+    session: SessionRecord, store: SessionLog | None, felt: Feeling | None = None
+) -> ExportedSession:
     # Built without validation: an export carries whatever the log holds, even a value an
     # import would refuse today, so that nothing the user has is ever left behind.
     glides = store.glides(session.id) if store is not None else []
@@ -278,6 +292,11 @@ def _exported(session: SessionRecord, store: SessionLog | None) -> ExportedSessi
         **_shared_fields(session),
         zones=[ExportedZone.model_construct(**z._asdict()) for z in session.zones],
         glides=[ExportedGlide.model_construct(**g._asdict()) for g in glides],
+        felt=ExportedFelt.model_construct(
+            comfort=felt.comfort, side_effects=list(felt.effects), note=felt.note
+        )
+        if felt is not None
+        else None,
     )
 
 
@@ -304,7 +323,7 @@ def to_csv(export: ExportFile) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for session in export.sessions:
-        row = session.model_dump(mode="json", exclude={"zones", "glides"})
+        row = session.model_dump(mode="json", exclude={"zones", "glides", "felt"})
         row["kind"] = "session"
         row["zones"] = ";".join(
             f"{z.zone_index}:{z.zone}:{z.glides_planned}:{z.glides_done}:{z.glides_skipped}"
@@ -341,7 +360,13 @@ def parse_export(text: str, source: str) -> ExportFile:
             except json.JSONDecodeError as exc:
                 raise ExportFileError(source, [f"invalid JSON: {exc}"]) from None
             return ExportFile.model_validate(data)
+        if stripped.startswith("["):
+            raise ExportFileError(
+                source, ["a JSON list; a facecoach export is one JSON object ({...})"]
+            )
         return ExportFile.model_validate(_csv_to_data(text, source))
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote
+        raise ExportFileError(source, [f"not a facecoach CSV export ({exc})"]) from None
     except ValidationError as exc:
         raise ExportFileError(source, describe_validation_error(exc)) from None
     except RecursionError:
@@ -396,17 +421,25 @@ def _parse_zones(cell: str, source: str, line: int) -> list[dict[str, Any]]:
 
 
 def import_data(store: SessionLog, export: ExportFile) -> tuple[int, int]:
-    """Add the sessions the log does not have yet, all of them or none (one transaction);
-    returns (added, already there)."""
+    """Add the sessions the log does not have yet (in short transactions: see
+    `SessionLog.import_records`); returns (added, already there)."""
     records = [
         (
             # The store turns an imported "in_progress" session into "partial".
             SessionRecord(
                 id=0,
                 **_shared_fields(session),
-                zones=tuple(ZoneRecord(**z.model_dump(mode="json")) for z in session.zones),
+                # Field by field (the names are the same): a model_dump per glide costs an
+                # import of many sessions several times its database work.
+                zones=tuple(
+                    ZoneRecord(*(getattr(z, name) for name in ZoneRecord._fields))
+                    for z in session.zones
+                ),
             ),
-            [GlideRecord(**g.model_dump(mode="json")) for g in session.glides],
+            [
+                GlideRecord(*(getattr(g, name) for name in GlideRecord._fields))
+                for g in session.glides
+            ],
         )
         for session in export.sessions
     ]

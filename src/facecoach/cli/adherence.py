@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from facecoach.cli.comfort import add_felt_arguments
+
     stats = commands.add_parser("stats", help="streaks, goals and progress")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=_stats)
@@ -53,6 +55,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     log.add_argument(
         "--force", action="store_true", help="log it even if this routine is logged that day"
     )
+    add_felt_arguments(log)
     log.set_defaults(handler=_log)
 
     # `facecoach log edit ID` and friends: main() passes "log edit" on as "log-edit". Added
@@ -115,7 +118,12 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     program.add_argument("--intro", metavar="N/D", help="intro phase goal (default 5/7)")
     program.add_argument("--intro-days", type=int, metavar="DAYS", help="intro length (default 60)")
     program.add_argument("--maintenance", metavar="N/D", help="maintenance goal (default 3/7)")
-    program.add_argument("--start", type=_parse_date, metavar="DATE", help="program start day")
+    program.add_argument(
+        "--start",
+        type=_parse_start,
+        metavar="DATE",
+        help="program start day (YYYY-MM-DD or today), or 'none': from your first session",
+    )
     program.add_argument(
         "--day-start-hour", type=int, metavar="H", help="hour a new day starts (0-23)"
     )
@@ -157,6 +165,14 @@ def _parse_date(text: str) -> "date | str":
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
+NO_START = "none"
+
+
+def _parse_start(text: str) -> "date | str":
+    """A program's start: a date, "today", or "none" (it starts with the first session)."""
+    return NO_START if text.strip().lower() == NO_START else _parse_date(text)
+
+
 def _parse_time(text: str) -> time:
     try:
         return time.fromisoformat(text)
@@ -168,10 +184,17 @@ def _stats(args: argparse.Namespace) -> int:
     companion = _reading(args)
     stats = companion.stats_so_far()
     day = companion.day_status()  # today's one state: the waiting period overrules the goal
+    from facecoach.companion.comfort import felt_summary
+
+    felt = felt_summary(companion)
     if args.json:
-        print(json.dumps({**stats.to_json(), "today_state": day.state}, indent=2))
+        print(
+            json.dumps(
+                {**stats.to_json(), "today_state": day.state, "felt": felt.to_json()}, indent=2
+            )
+        )
         return EXIT_OK
-    print("\n".join(stats_lines(stats, day)))
+    print("\n".join([*stats_lines(stats, day), *felt.lines()]))
     return EXIT_OK
 
 
@@ -246,6 +269,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _log(args: argparse.Namespace) -> int:
     from facecoach.adherence.session_log import ZonePlan
+    from facecoach.cli.comfort import felt_from_arguments, record_felt
     from facecoach.session.timeline import plan_timeline
     from facecoach.wording.session import format_duration
 
@@ -284,7 +308,8 @@ def _log(args: argparse.Namespace) -> int:
         )
         if not (sys.stdin.isatty() and ask_yes_no(f"{plain(question)} Log another?")):
             raise FacecoachError(f"{question} Nothing logged; --force logs another.")
-    store.log_manual_session(
+    felt = felt_from_arguments(args)  # checked before anything is logged
+    session_id = store.log_manual_session(
         routine_id=routine.id,
         routine_name=routine.name,
         started=local,
@@ -294,6 +319,8 @@ def _log(args: argparse.Namespace) -> int:
         note=args.note,
     )
     say(f"Logged {routine.name} on {local:%a %d %b %Y at %H:%M}, {format_duration(minutes * 60)}.")
+    if felt is not None:
+        record_felt(companion, session_id, felt)
     return EXIT_OK
 
 
@@ -322,6 +349,11 @@ def _log_edit(args: argparse.Namespace) -> int:
 
     companion = open_companion(args)
     record = companion.log_service.find(args.id)
+    if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
+        raise FacecoachError(
+            f"nothing to change in {record.short_id}: give --date, --time, --minutes or --note "
+            "(`facecoach log edit --help` shows them)"
+        )
     started = None
     if args.date is not None or args.time is not None:
         local = record.started_local
@@ -489,13 +521,21 @@ def _program(args: argparse.Namespace) -> int:
             args.intro or intro.goal,
             args.intro_days or intro.days,
         )
-    if args.start:
+    if args.start == NO_START:
+        changes["program_start"] = None
+    elif args.start:
         changes["program_start"] = _planned_day(args.start, companion, "--start")
     if args.day_start_hour is not None:
         changes["day_start_hour"] = args.day_start_hour
     if changes:
         settings = companion.update_settings(**changes)
         print(f"Saved to {settings_path(companion.config_dir)}.")
+        if args.data_dir:
+            # One settings file for every log: a scratch --data-dir changes the real one's too.
+            print(
+                f"The program is a setting, not part of the log: it applies to every session "
+                f"log, not only the one in {args.data_dir}."
+            )
     for phase in settings.phases:
         length = f"{phase.days} days" if phase.days else "from then on"
         say(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes_no, warn
+from facecoach.cli.parser import whole_number
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction
 from facecoach.errors import FacecoachError
@@ -85,7 +86,7 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
     )
     coach.add_argument(
         "--repeats",
-        type=int,
+        type=whole_number,
         metavar="N",
         help=f"glides per side in every zone (1-{MAX_REPEATS}); overrides the setting",
     )
@@ -162,7 +163,9 @@ async def _run(
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
 
         def log_failed(exc: StoreError) -> None:
-            warn(f"{exc} The session goes on.")
+            from facecoach.adherence.recorder import UnsavedError
+
+            warn(str(exc) if isinstance(exc, UnsavedError) else f"{exc} The session goes on.")
 
         live = companion.begin_session(
             routine,
@@ -199,6 +202,11 @@ async def _run(
             from facecoach.wording.session import NOT_COUNTED
 
             print(NOT_COUNTED)
+        logged = live.recorder.session_id if live.recorder is not None else None
+        if ask is not None and logged is not None and live.end_status is not None:
+            from facecoach.cli.comfort import ask_felt
+
+            ask_felt(companion, logged)  # how it felt: Enter skips
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         try:
@@ -260,7 +268,9 @@ async def _connect_device(companion: Companion, record: Path | None = None) -> N
     try:
         await companion.device.connect()
     except FacecoachError as exc:
-        warn(f"{exc} The session runs on the timer alone.")
+        text = str(exc)
+        # Said once: the reason may already say that sessions run on the timer alone.
+        warn(text if "timer alone" in text else f"{text} The session runs on the timer alone.")
 
 
 async def _pass_gates(
@@ -269,7 +279,8 @@ async def _pass_gates(
     """The core's gates, as questions on a terminal, or else by the flags: a refusal then names
     every flag that is missing at once."""
     accepted: list[Gate] = []
-    missing: list[str] = []
+    reasons: list[str] = []  # one sentence a reason, each said once
+    risks = unconfirmed = False  # which flag would pass them, named once
     async with aclosing(companion.preflight()) as gates:
         async for gate in gates:
             if gate.action is GateAction.REFUSE:
@@ -281,26 +292,41 @@ async def _pass_gates(
             elif gate.action is GateAction.CONFIRM:
                 if not args.confirm_checks:
                     items = "; ".join(check.text.lower() for check in gate.checks)
-                    missing.append(f"confirm the checks ({items}) with {CONFIRM_CHECKS}")
+                    reasons.append(f"The checks before a session are not confirmed: {items}.")
+                    unconfirmed = True
             elif args.accept_risk:
                 accepted.append(gate)
             else:
-                missing.append(_how_to_pass(gate))
-    if missing:
-        raise FacecoachError("; ".join(missing) + ".")
+                reasons.append(_reason(gate))
+                risks = True
+    if reasons:
+        raise FacecoachError(_refusal(reasons, risks=risks, unconfirmed=unconfirmed))
     recorded = "recorded in your log" if companion.safety is not None else "not recorded"
     for gate in accepted:
         warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
         companion.record_override(gate, routine_id)
 
 
-def _how_to_pass(gate: Gate) -> str:
+def _reason(gate: Gate) -> str:
+    """Why a gate stops the session, as a sentence (or two): no flag in it."""
     if gate.action is GateAction.ANSWER:
-        return (
-            f"{gate.title}: answer them in a terminal (`facecoach safety screen`), or pass "
-            f"{ACCEPT_RISK} to go on without them (recorded in your log)"
-        )
-    return f"{gate.title} ({_first_line(gate.text)}): pass {ACCEPT_RISK} to go on anyway"
+        return f"{gate.title}: answer them in a terminal (`facecoach safety screen`)."
+    detail = _first_line(gate.text)
+    return f"{gate.title}. {detail}" if detail else f"{gate.title}."
+
+
+def _refusal(reasons: list[str], *, risks: bool, unconfirmed: bool) -> str:
+    """The reasons, one a line, then the flags that go on despite them, each named once."""
+    flags = []
+    if risks:
+        flags.append(f"{ACCEPT_RISK} to go on anyway (recorded in your log)")
+    if unconfirmed:
+        flags.append(f"{CONFIRM_CHECKS} to confirm the checks")
+    how = f"Pass {' and '.join(flags)}."
+    if len(reasons) == 1:
+        return f"{reasons[0]} {how}"
+    lines = "\n".join(f"  - {reason}" for reason in reasons)
+    return f"the session cannot start, for {len(reasons)} reasons:\n{lines}\n{how}"
 
 
 def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> None:

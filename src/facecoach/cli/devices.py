@@ -63,6 +63,11 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         "--seconds", type=float, default=60.0, help="how long to record (default 60)"
     )
     record.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    record.add_argument(
+        "--redact",
+        action="store_true",
+        help="leave the device's address and serial numbers out of the trace, to share it",
+    )
     _simulate_flag(record)
     record.set_defaults(handler=_devices_record)
 
@@ -105,13 +110,19 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         "learn",
         help="draft a profile from a Bluetooth capture of the device's own app",
         description="Reads an HCI capture (btsnoop: Android's 'Bluetooth HCI snoop log', "
-        "`btmon -w FILE`, or Bumble's snooper) of the vendor's app talking to the device, "
+        "`btmon -w FILE`, or Bumble's snooper; an Android bug report zip holding one; a pcapng "
+        "or pcap of HCI traffic from Wireshark) of the vendor's app talking to the device, "
         "finds the command and notify characteristics, tries every frame layout facecoach "
         "knows on the frames, and writes a draft profile that validates, with TODO comments "
         "for what the capture cannot tell. Prints a report of what it found. Needs the bumble "
         "extra.",
     )
-    learn.add_argument("capture", metavar="CAPTURE", type=Path, help="the btsnoop capture file")
+    learn.add_argument(
+        "capture",
+        metavar="CAPTURE",
+        type=Path,
+        help="the capture: btsnoop, an Android bug report zip, or pcapng/pcap",
+    )
     learn.add_argument(
         "--output",
         metavar="FILE",
@@ -126,6 +137,12 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         help="learn this device, in a capture that holds several (a phone's watch, earbuds): "
         "its address or the start of its advertised name (default: the device the app "
         "wrote most commands to, among those whose services the capture discovered)",
+    )
+    learn.add_argument(
+        "--redact",
+        action="store_true",
+        help="leave the capture's Bluetooth addresses and serial numbers out of the draft and "
+        "the report, to share them (frames that hold one are left out of the vectors)",
     )
     learn.set_defaults(handler=_profiles_learn)
 
@@ -259,10 +276,17 @@ def _devices_pair(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
     device = _run(service.pair(args.address, args.profile), service)
     profile = service.profile_for(device)
+    from facecoach.devices.protocol.profile import CommandName
+
     say(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
         say(f"  {key}: {value}")
-    if not profile.programs:
+    if not profile.programs and CommandName.SET_INTENSITY in profile.commands:
+        print(
+            f"{profile.name} has no programs: a session sets its level (device_intensity in "
+            "settings.toml) at the start and stops it at every end."
+        )
+    elif not profile.programs:
         print("This profile reads the battery only; facecoach cannot select programs on it.")
     return EXIT_OK
 
@@ -360,7 +384,7 @@ def _devices_record(args: argparse.Namespace) -> int:
     from facecoach.wording.text import plain
 
     service = _with_problems(_service(args))
-    service.record_to(args.file, replace=args.force)
+    service.record_to(args.file, replace=args.force, redact=args.redact)
     name = plain(service.paired.name) if service.paired else "the device"  # from the radio
     print(
         f"Recording {name} for {args.seconds:g} s into {args.file} (Ctrl-C ends it sooner)…",
@@ -448,6 +472,8 @@ def _profiles_learn(args: argparse.Namespace) -> int:
             "learning from a capture needs Bumble: `pip install 'facecoach[bumble]'`"
         ) from None
     capture: Path = args.capture
+    if not capture.name:  # '' or '.': no file to read, and no name to give the draft
+        raise FacecoachError("name the capture file to learn from (an empty name is no file)")
     if args.id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", args.id):
         raise FacecoachError(
             f"--id {args.id!r}: a profile id is up to 40 lowercase letters, digits, - and _"
@@ -465,6 +491,7 @@ def _profiles_learn(args: argparse.Namespace) -> int:
         known=known,
         output_name="standard output" if output is None else str(output),
         device=args.device,
+        redact=args.redact,
     )
     if output is None:
         from facecoach.wording.text import plain

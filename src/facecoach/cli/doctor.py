@@ -21,7 +21,7 @@ def add_doctor_command(commands: "argparse._SubParsersAction[argparse.ArgumentPa
 
 def _doctor(args: argparse.Namespace) -> int:
     from facecoach.cli.context import open_companion
-    from facecoach.companion.bluetooth_check import check_bluetooth
+    from facecoach.system.bluetooth import check_bluetooth
     from facecoach.system.scheduler import ReminderScheduler
     from facecoach.wording.doctor import channel_state_words
 

@@ -62,6 +62,12 @@ def _handled(run: Callable[[], int]) -> int:
     except OSError as exc:
         if exc.errno == errno.EIO:  # the terminal went away (SIGHUP); the log is already written
             return EXIT_INTERRUPTED
+        if exc.errno == errno.ENAMETOOLONG:  # any path the user gave, wherever it was used
+            error(
+                f"{exc.filename}: a name in this path is longer than the file system allows "
+                "(255 bytes at most); choose a shorter one. Nothing was changed."
+            )
+            return EXIT_ERROR
         raise
     finally:
         if "facecoach.cli.context" in sys.modules:  # a command that opened the core

@@ -1,13 +1,17 @@
 """The `facecoach` command line's parser: the app's own options, and every command's."""
 
 import argparse
+import difflib
 import re
 from typing import NoReturn
 
 from facecoach import __version__
 from facecoach.cli.output import EXIT_USAGE
 
-_INVALID_CHOICE = re.compile(r"argument (?P<what>[A-Z]+): invalid choice: '(?P<value>[^']*)'")
+_INVALID_CHOICE = re.compile(
+    r"argument (?P<what>[A-Z]+): invalid choice: '(?P<value>[^']*)'"
+    r"(?: \(choose from (?P<choices>.*)\))?"
+)
 
 
 class CommandLineParser(argparse.ArgumentParser):
@@ -18,12 +22,24 @@ class CommandLineParser(argparse.ArgumentParser):
         unknown = _INVALID_CHOICE.match(message)
         if unknown:  # not the list of every command, hidden ones included
             message = f"unknown {unknown['what'].lower()} {unknown['value']!r}"
+            choices = re.findall(r"'([^']*)'", unknown["choices"] or "")
+            close = difflib.get_close_matches(unknown["value"], choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         command = self.prog.removeprefix("facecoach").strip()
         where = f"{command}: " if command else ""
         self.exit(
             EXIT_USAGE,
             f"facecoach: error: {where}{message} (`{self.prog} --help` shows how to use it)\n",
         )
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: '2.5' is 'not a whole number', as for every count facecoach reads."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
 class _NotTheApp(Exception):
@@ -80,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     from facecoach.cli.backup import add_backup_commands
     from facecoach.cli.calendar import add_calendar_commands
     from facecoach.cli.coach import add_coach_command
+    from facecoach.cli.comfort import add_comfort_commands
     from facecoach.cli.devices import add_device_commands
     from facecoach.cli.doctor import add_doctor_command
     from facecoach.cli.evidence import add_evidence_command
+    from facecoach.cli.photos import add_photo_commands
     from facecoach.cli.remind import add_remind_command
     from facecoach.cli.routines import add_routine_commands
     from facecoach.cli.safety import add_safety_commands
@@ -103,9 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_safety_commands(commands)
     add_evidence_command(commands)
     add_adherence_commands(commands)
+    add_comfort_commands(commands)
     add_status_command(commands)
     add_remind_command(commands)
     add_calendar_commands(commands)
+    add_photo_commands(commands)
     add_doctor_command(commands)
     add_backup_commands(commands)
     add_device_commands(commands)

@@ -51,7 +51,7 @@ def _routines_list(args: argparse.Namespace) -> int:
 
 def _routines_show(args: argparse.Namespace) -> int:
     from facecoach.session.timeline import plan_timeline
-    from facecoach.wording.session import format_duration, format_seconds
+    from facecoach.wording.session import format_duration, format_seconds, glide_count
     from facecoach.wording.text import plain
 
     choice = open_companion(args).routine_choice(args.routine)
@@ -75,7 +75,7 @@ def _routines_show(args: argparse.Namespace) -> int:
         hold_text = f" + {format_seconds(hold)} hold" if hold else ""
         sides = " then ".join(side.label for side in entry.sides)
         out.write(
-            f"     {sides}: {routine.repeats_for(entry)} glides of "
+            f"     {sides}: {glide_count(routine.repeats_for(entry))} of "
             f"{format_seconds(routine.glide_seconds_for(entry))}{hold_text}"
             f"{'' if len(entry.sides) == 1 else ' per side'}; {format_duration(zone_time)}\n"
         )

@@ -108,13 +108,19 @@ def _serve(args: argparse.Namespace) -> int:
     def report(text: str) -> None:
         say(f"{time.strftime('%H:%M:%S')} {text}")
 
+    def said(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        # Whatever fails in a callback as serve ends (a central writing at Ctrl-C) is one line,
+        # not a traceback: serve itself says its errors this way while it runs.
+        error = context.get("exception")
+        report(f"error: {error or context.get('message') or 'in the event loop'}")
+
     async def run() -> None:
         stop = asyncio.Event()
         from facecoach.system.signals import handle_on_loop
 
-        handle_on_loop(
-            asyncio.get_running_loop(), {signal.SIGINT: stop.set, signal.SIGTERM: stop.set}
-        )
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(said)  # kept until the loop is closed, after serve
+        handle_on_loop(loop, {signal.SIGINT: stop.set, signal.SIGTERM: stop.set})
         await serve(
             args.transport,
             device,

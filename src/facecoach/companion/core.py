@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from facecoach.config.appearance import Appearance, cached_appearance
-from facecoach.config.paths import cache_dir
+from facecoach.config.paths import cache_dir, settings_path
 from facecoach.config.validated_cache import ValidatedCache
 from facecoach.errors import FacecoachError
 from facecoach.storage.database import StoreError
@@ -200,8 +200,11 @@ class Companion:
         every problem met so far, for a front end to show once. Files that have not changed
         since they were last validated are not validated again: their copies say what home
         shows and what was wrong with them."""
+        from facecoach.config.keymap import keymap_problems
+
         self.program_service.load()
-        return [*self.problems, *self.device.problems]
+        keys = keymap_problems(self.appearance().keymap, str(settings_path(self.config_dir)))
+        return [*self.problems, *keys, *self.device.problems]
 
     def suggested_routine_id(self) -> str | None:
         """The routine to suggest today: the one after the last one used, in turn."""

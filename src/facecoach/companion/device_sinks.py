@@ -1,7 +1,8 @@
 """A session's events turned into device commands, and the device's trouble into the record.
 
 `DeviceProgramSink` is an ordinary session event sink: on start, and on each zone change that
-names another program, it asks the device to select that program; on every end it sends `stop`.
+names another program, it asks the device to select that program (on start, with the user's
+intensity first, and a device without programs gets that alone); on every end it sends `stop`.
 Commands go through a `DeviceCommandQueue`, one at a time and in order, as tasks of the event
 loop itself: never of a screen, whose workers die with it, so a quit still delivers the `stop`.
 The session's clock never waits for the radio.
@@ -81,18 +82,26 @@ class DeviceProgramSink:
         return next((s.program for s in steps if s.kind is StepKind.GLIDE), None)
 
     def _select(self, wanted: str | None, *, first: bool) -> None:
-        program, note = program_for(self._device.profile, wanted)
+        profile = self._device.profile
+        program, note = program_for(profile, wanted)
+        if first and program is None and CommandName.SET_INTENSITY in profile.commands:
+            # A device with a level and no programs (FOREO's): the level is all there is.
+            self._submit_intensity()
         if program is None or (program == self.current and not first):
             return
         if note:
             self._on_problem(note)
         self.current = program
-        if first and self._intensity is not None:
-            level = self._intensity
-            self._commands.submit(lambda: self._run(self._set_intensity(level), "set intensity"))
+        if first:
+            self._submit_intensity()
         self._commands.submit(
             lambda: self._run(self._select_program(program), f"select {program.name}")
         )
+
+    def _submit_intensity(self) -> None:
+        if self._intensity is not None:
+            level = self._intensity
+            self._commands.submit(lambda: self._run(self._set_intensity(level), "set intensity"))
 
     async def _select_program(self, program: DeviceProgram) -> None:
         await self._device.select_program(program.id)

@@ -273,10 +273,15 @@ class DeviceService:
         await self.link.query_status()
         return self.link
 
-    def record_to(self, path: Path, *, replace: bool = False) -> TraceWriter:
+    def record_to(self, path: Path, *, replace: bool = False, redact: bool = False) -> TraceWriter:
         """Records the paired device's link, from its next connection, into a trace file for a
         bug report; `facecoach ... --replay FILE` plays it back as a device. An existing file
-        is kept unless `replace` (it may be the trace of the bug)."""
+        is kept unless `replace` (it may be the trace of the bug). With `redact` the trace holds
+        neither the device's address nor its serial numbers (zeros in frames that held one)."""
+        from facecoach.devices.protocol.redaction import (
+            REDACTED_ADDRESS,
+            redactor_for,
+        )
         from facecoach.devices.protocol.trace import TraceHeader, TraceWriter
 
         device = self.paired
@@ -292,16 +297,17 @@ class DeviceService:
             out = path.open("w", encoding="utf-8")
         except OSError as exc:
             raise DeviceError(f"cannot write the trace to {path}: {exc.strerror or exc}") from None
+        redactor = redactor_for([device.address], [device.name]) if redact else None
         header = TraceHeader(
             format="facecoach-trace",
             version=1,
             profile=device.profile,
-            name=device.name,
-            address=device.address,
+            name=redactor.text(device.name) if redactor else device.name,
+            address=REDACTED_ADDRESS if redactor else device.address,
             recorded=datetime.now(UTC),
         )
         # The trace begins with its first event, on the link's own clock.
-        writer = TraceWriter(out, header, None)
+        writer = TraceWriter(out, header, None, redactor)
         if writer.stopped is not None:
             out.close()
             raise DeviceError(f"cannot record into {path}: {writer.stopped}")

@@ -56,6 +56,8 @@ class LiveSession:
         cue_sinks = [cues] if cues is not None else []
         self._driver = SessionDriver(session, [*first, *device_sinks, *cue_sinks, *sinks])
         self._finished = False
+        # Set by the first finish() after the end: whether the device confirmed its stop.
+        self._stop_delivered: bool | None = None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -144,6 +146,10 @@ class LiveSession:
         A stop that did not get through in time is recorded as such: the user is told to
         switch the device off by hand.
         """
+        if self._stop_delivered is not None:
+            # Finished already (the coach's end, then its shutdown): the outcome is recorded
+            # once, and the commands of a stop that timed out were cancelled then.
+            return self._stop_delivered
         delivered = True
         if self.commands is not None:
             delivered = await self.commands.drain(timeout)
@@ -160,4 +166,6 @@ class LiveSession:
             import asyncio
 
             await asyncio.to_thread(self.cues.close)
+        if self.is_over:
+            self._stop_delivered = delivered
         return delivered

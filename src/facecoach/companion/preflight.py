@@ -2,8 +2,10 @@
 
 1. The safety questions must have been answered (a front end asks them, or the user accepts the
    risk of going on without, which is recorded).
-2. Screening answers that advise against use, and 3. the waiting period after Botox or fillers:
-   each passes only by an explicit override, which is recorded.
+2. Screening answers that advise against use, and 3. the waiting period after Botox or fillers,
+   and 3b. a side effect noted after the last session that is a reason to stop (burning, a
+   spreading rash, anything near the eyes): each passes only by an explicit override, which is
+   recorded.
 4. A device that reports it is on its charger: no session, no override.
 5. The pre-session checks (gel applied, device off its charger): the user confirms them.
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
+from facecoach.safety.comfort import SideEffect
 from facecoach.safety.records import ScreeningRecord
 from facecoach.safety.screening import Verdict
 from facecoach.safety.waiting import WaitingPeriod
@@ -29,6 +32,7 @@ class GateKind(StrEnum):
     SCREENING_MISSING = "screening_missing"
     SCREENING = "screening"
     WAITING_PERIOD = "waiting_period"
+    SIDE_EFFECT_STOP = "side_effect_stop"
     DEVICE_UNREADABLE = "device_unreadable"
     CHARGING = "charging"
     CHECKS = "checks"
@@ -102,6 +106,22 @@ def waiting_gates(waiting: WaitingPeriod | None) -> list[Gate]:
             "You are in the waiting period after an injection",
             f"{waiting.describe()}\n\nMicrocurrent can move a product that has not "
             "settled yet. Go on only if your injector has said it is fine.",
+        )
+    ]
+
+
+def side_effect_gates(stop: tuple[SideEffect, ...]) -> list[Gate]:
+    """A side effect noted last time that device makers list as a reason to stop."""
+    if not stop:
+        return []
+    from facecoach.wording.comfort import STOP_GATE_TITLE, stop_text
+
+    return [
+        Gate(
+            GateKind.SIDE_EFFECT_STOP,
+            GateAction.OVERRIDE,
+            STOP_GATE_TITLE,
+            f"{stop_text(stop)}\n\nGo on only if a doctor has said it is fine.",
         )
     ]
 

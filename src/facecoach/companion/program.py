@@ -269,7 +269,8 @@ class ProgramService:
 
         glide = glide_seconds if glide_seconds is not None else self.settings.glide_seconds
         count = repeats if repeats is not None else self.settings.repeats
-        if glide is not None and 0 < glide < MIN_GLIDE_SECONDS_SET:
+        # 0 as 0.001: one rule, one sentence (the field's own "more than 0" would be another).
+        if glide is not None and glide < MIN_GLIDE_SECONDS_SET:
             raise RoutineError(
                 f"glide length must be at least {MIN_GLIDE_SECONDS_SET:g} second: nobody glides "
                 f"a device across the face in {glide:g} s."

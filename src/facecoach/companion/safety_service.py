@@ -54,8 +54,10 @@ class SafetyService:
 
     def gates(self) -> list[Gate]:
         """The gates only the user can pass (answers, overrides), in order, as known now."""
+        from facecoach.companion.comfort import latest_stop_effects
         from facecoach.companion.preflight import (
             screening_gates,
+            side_effect_gates,
             unreadable_safety_gate,
             waiting_gates,
         )
@@ -63,7 +65,11 @@ class SafetyService:
         if self.records is None:
             problem = self.log.log_problem or "the session log is unavailable"
             return [unreadable_safety_gate(problem)]
-        return [*screening_gates(self.screening()), *waiting_gates(self.waiting())]
+        return [
+            *screening_gates(self.screening()),
+            *waiting_gates(self.waiting()),
+            *side_effect_gates(latest_stop_effects(self.log)),
+        ]
 
     def record_override(self, gate: Gate, routine_id: str) -> None:
         """The user chose to go on despite `gate`; kept so the choice is on record."""

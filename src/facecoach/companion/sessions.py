@@ -167,7 +167,8 @@ class SessionService:
                     self.live.interrupt(because=text)
 
             device_sinks.append(DeviceWatch(link, dispatcher, charging))
-            if link.profile.programs:
+            # Programs to select, or a level and a stop (FOREO's, which has no programs).
+            if link.profile.programs or link.profile.commands:
                 commands = DeviceCommandQueue()
 
                 def stopped(ok: bool, detail: str) -> None:

@@ -13,7 +13,16 @@ CONFIG_DIR_ENV = "FACECOACH_CONFIG_DIR"
 def _directory(env_var: str, default: Callable[..., str]) -> Path:
     override = os.environ.get(env_var)
     if override:
-        return Path(override).expanduser()
+        try:
+            return Path(override).expanduser()
+        except RuntimeError:  # `~someone` for a user this system does not know
+            from facecoach.errors import FacecoachError
+
+            user = override.split("/", 1)[0].split("\\", 1)[0]
+            raise FacecoachError(
+                f"{override}: there is no user {user[1:]!r} here whose home folder {user} could "
+                "be; write the folder out in full"
+            ) from None
     return Path(default(APP_NAME, appauthor=False))
 
 

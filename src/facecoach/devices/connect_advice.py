@@ -87,6 +87,15 @@ POWERED_OFF = (
     "Bluetooth is switched off. Switch it on (`bluetoothctl power on`, or the system's "
     "Bluetooth switch) and try again."
 )
+# CoreBluetooth and WinRT have no command to switch it on: each system's own place.
+POWERED_OFF_MACOS = (
+    "Bluetooth is switched off. Switch it on (Control Centre, or System Settings > Bluetooth) "
+    "and try again."
+)
+POWERED_OFF_WINDOWS = (
+    "Bluetooth is switched off. Switch it on (Settings > Bluetooth & devices, or the quick "
+    "settings) and try again."
+)
 NOT_READY = (
     "the Bluetooth adapter is not ready; it is probably switched off. Switch it on "
     "(`bluetoothctl power on`, or the system's Bluetooth switch) and try again."
@@ -131,6 +140,14 @@ class _Say:
             f"it failed after {self.attempts} attempt{'s' if self.attempts != 1 else ''}. Move "
             "closer, make sure no phone app is connected to it, and try again."
         )
+
+    @property
+    def powered_off(self) -> str:
+        if self.platform == "darwin":
+            return POWERED_OFF_MACOS
+        if self.platform == "win32":
+            return POWERED_OFF_WINDOWS
+        return POWERED_OFF
 
     @property
     def not_permitted(self) -> str:
@@ -237,7 +254,7 @@ def _not_available(
         case BleakBluetoothNotAvailableReason.NO_BLE_CENTRAL_ROLE:
             return ConnectProblem.NO_ADAPTER, NO_LE_ADAPTER
         case BleakBluetoothNotAvailableReason.POWERED_OFF:
-            return ConnectProblem.POWERED_OFF, POWERED_OFF
+            return ConnectProblem.POWERED_OFF, say.powered_off
         case BleakBluetoothNotAvailableReason.DENIED_BY_USER:
             return ConnectProblem.NOT_PERMITTED, NOT_PERMITTED_MACOS
         case BleakBluetoothNotAvailableReason.DENIED_BY_SYSTEM:

@@ -79,11 +79,22 @@ class BluetoothUnavailable(ConnectionFailed):
         if advice is None:
             advice = (
                 f"Cannot {doing}: Bluetooth is not available on this computer (no adapter, or "
-                f"the Bluetooth service is not running: {_detail(cause)}). Sessions still run on "
-                "the timer alone; starting facecoach with --simulate tries the device flow "
-                "without hardware."
+                f"{_service_detail(cause)}). Sessions still run on the timer alone; starting "
+                "facecoach with --simulate tries the device flow without hardware."
             )
         super().__init__(advice, kind=kind)
+
+
+def _service_detail(cause: BaseException) -> str:
+    """Why the Bluetooth service could not be reached, in words: an OS error's own text
+    ('[Errno 2] No such file or directory', the missing D-Bus socket) means nothing to a user."""
+    if isinstance(cause, (FileNotFoundError, ConnectionRefusedError)):
+        return "no Bluetooth service answered"
+    if isinstance(cause, PermissionError):
+        return "this user may not use it"
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror[:1].lower() + cause.strerror[1:]
+    return _detail(cause)
 
 
 def _detail(cause: BaseException) -> str:

@@ -19,7 +19,8 @@ def profile_skeleton(name: str, address: str, services: BleakGATTServiceCollecti
     endpoint as a comment, for the user to fill in from their own protocol notes."""
     has_battery = services.get_characteristic(BATTERY_LEVEL) is not None
     has_info = any(s.uuid == DEVICE_INFO_SERVICE for s in services)
-    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in name.lower())
+    # Every run of other characters is one dash: 'device (battery only)' is device-battery-only.
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower())
     slug = slug.strip("-")[:30].strip("-") or "device"
     capabilities = [
         c for c, present in (("battery", has_battery), ("device_info", has_info)) if present

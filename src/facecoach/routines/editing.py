@@ -179,6 +179,8 @@ def draft_problems(errors: Iterable[Mapping[str, Any]]) -> list[str]:
         where = ""
         if len(loc) >= 2 and loc[0] == "zones" and isinstance(loc[1], int):
             where = f"Zone {loc[1] + 1}: "
+            if len(loc) == 2:  # the zone's own rule: after "Zone 4", not "The routine"
+                error = {**error, "loc": ()}
         for sentence in field_problems([error], ROUTINE_WORDS):
             said.append(where + sentence)
     return list(dict.fromkeys(said))

@@ -71,7 +71,7 @@ class ZoneEntry(_Strict):
         if self.zone is Zone.NECK and Side.CENTER in self.sides:
             raise ValueError(
                 "the neck is treated at the sides only, never the centre (over the thyroid "
-                'and windpipe); use sides = ["left", "right"]'
+                "and windpipe): choose left and right"
             )
         return self
 

@@ -66,7 +66,8 @@ class SafetyRecords:
         )
         from facecoach.safety.screening import ScreeningResult
 
-        return ScreeningRecord(parse_utc(answered), ScreeningResult(answers))
+        with self._database.decoding():
+            return ScreeningRecord(parse_utc(answered), ScreeningResult(answers))
 
     def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
         with self._database.write() as db:
@@ -91,10 +92,11 @@ class SafetyRecords:
         from facecoach.safety.waiting import Injection, InjectionKind
 
         rows = self._database.read("SELECT id, kind, day, note FROM injections ORDER BY day DESC")
-        return [
-            Injection(i, InjectionKind(kind), date.fromisoformat(day), note)
-            for i, kind, day, note in rows
-        ]
+        with self._database.decoding():
+            return [
+                Injection(i, InjectionKind(kind), date.fromisoformat(day), note)
+                for i, kind, day, note in rows
+            ]
 
     def record_override(self, warning: str, detail: str, at: datetime) -> None:
         """The user chose to go on despite a warning; kept so the choice is on record."""
@@ -108,7 +110,8 @@ class SafetyRecords:
         rows = self._database.read(
             "SELECT at_utc, warning, detail FROM safety_overrides ORDER BY id DESC"
         )
-        return [(parse_utc(at), warning, detail) for at, warning, detail in rows]
+        with self._database.decoding():
+            return [(parse_utc(at), warning, detail) for at, warning, detail in rows]
 
     # --- export and import ------------------------------------------------------------------
 
@@ -125,7 +128,8 @@ class SafetyRecords:
                 continue  # a damaged row cannot be carried anywhere
             if isinstance(raw, dict):
                 answers = {str(k): v for k, v in raw.items() if isinstance(v, bool)}
-                found.append((parse_utc(answered), answers))
+                with self._database.decoding():
+                    found.append((parse_utc(answered), answers))
         return found
 
 

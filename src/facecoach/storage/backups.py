@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from facecoach.storage.database import (
+    ForeignFileError,
     StoreError,
     check_database_file,
     read_only_uri,
@@ -77,7 +78,10 @@ class Backups:
             for path in self.folder.iterdir():
                 match = _NAME.match(path.name)
                 if match and path.is_file():
-                    made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    try:
+                        made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    except ValueError:  # named like one (20269999-999999), but not one of ours
+                        continue
                     found.append(Backup(path, made))
         return sorted(found, key=lambda backup: backup.made, reverse=True)
 
@@ -90,7 +94,15 @@ class Backups:
             check_database_file(self.database, full=True)
         name = f"facecoach-{now.astimezone(UTC).strftime(_STAMP)}.db"
         if target is None:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if (self.folder.exists() or self.folder.is_symlink()) and not self.folder.is_dir():
+                raise StoreError(
+                    f"{self.folder} is not a folder (a file, a pipe or a broken link), so no "
+                    "backup can be kept there; move it away and facecoach makes the folder."
+                )
+            try:
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot make the folder {self.folder}: {exc.strerror}") from None
             target = self.folder / name
         elif target.is_dir():
             target = target / name
@@ -125,7 +137,12 @@ class Backups:
         """Puts `backup` in the database's place; the current file is kept aside first.
         Returns where the current file went."""
         # A backup must itself be an intact facecoach database before anything is moved.
-        check_database_file(backup, full=True)
+        try:
+            check_database_file(backup, full=True)
+        except ForeignFileError as exc:
+            raise StoreError(
+                f"{backup} is not a facecoach backup ({exc.reason}); your log was not changed."
+            ) from None
         with RestoreLease(self.database) as holders:
             if holders.sessions:
                 raise StoreError(
@@ -140,10 +157,27 @@ class Backups:
             stamp = now.astimezone(UTC).strftime(_STAMP)
             aside = self.database.with_name(f"{self.database.name}.before-restore-{stamp}")
             incoming = self.database.with_name(f".{self.database.name}.restoring")
-            copy_database(backup, incoming)  # the copy first: nothing moves if it fails
-            if self.database.exists():
-                copy_or_move_aside(self.database, aside)
-            os.replace(incoming, self.database)
+            try:
+                copy_database(backup, incoming)  # the copy first: nothing moves if it fails
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot write in {self.database.parent} ({exc.strerror}); your log was not "
+                    "changed. Check the folder's permissions."
+                ) from None
+            moved = False
+            try:
+                if self.database.exists():
+                    copy_or_move_aside(self.database, aside)
+                    moved = True
+                os.replace(incoming, self.database)
+            except OSError as exc:
+                if moved:  # put the log back as it was
+                    copy_or_move_aside(aside, self.database)
+                incoming.unlink(missing_ok=True)
+                raise StoreError(
+                    f"cannot put the backup in place in {self.database.parent} "
+                    f"({exc.strerror}); your log was not changed."
+                ) from None
         return aside
 
 

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,44 @@ class StoreError(FacecoachError):
     """The facecoach database cannot be opened, read or written."""
 
 
+class ForeignFileError(StoreError):
+    """A file that is not a usable facecoach database (another program's, damaged, not
+    SQLite at all); `reason` says which, for callers that word it for their own case."""
+
+    def __init__(self, path: Path, reason: str, message: str | None = None) -> None:
+        super().__init__(message or foreign_message(path, reason))
+        self.reason = reason
+
+
+class CheckLevel(StrEnum):
+    """How thoroughly a file was found sound: `quick` (SQLite's quick check: pages and
+    records) or `full` (its integrity check: every index against its table too)."""
+
+    QUICK = "quick"
+    FULL = "full"
+
+
 def utc_text(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("times stored in the database must be timezone-aware")
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+# Times facecoach writes lie in this range; one outside it was written by another tool, and
+# would overflow later arithmetic on dates (a local day, a week) instead of being said.
+_EARLIEST_STORED_YEAR = 1970
+_LATEST_STORED_YEAR = 9000
+
+
 def parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
+    """A time as facecoach stores it (ISO 8601 with its offset); ValueError for anything else
+    (see `Database.decoding`, which says it is damage)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"the stored time {text!r} has no offset")
+    if not _EARLIEST_STORED_YEAR <= moment.year <= _LATEST_STORED_YEAR:
+        raise ValueError(f"the stored time {text!r} is not one a session can have")
+    return moment.astimezone(UTC)
 
 
 class Database:
@@ -60,6 +91,7 @@ class Database:
         # loop: one connection, so one user at a time (a write holds it for its transaction).
         self._lock = threading.RLock()
         self._identity = _identity(path)
+        self._fully_checked = False
         # Held while the log is open, so that `restore` waits for this process to let go.
         self._holding = OpenLease(path)
 
@@ -106,17 +138,22 @@ class Database:
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
             ).fetchone()[0]
             if app_id != APPLICATION_ID and (app_id != 0 or tables):
-                raise StoreError(foreign_message(self.path, "it is another program's database"))
+                raise ForeignFileError(self.path, "it is another program's database")
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the session log at {self.path} was written by a newer facecoach "
                     f"(schema {version}, this one knows {SCHEMA_VERSION}). Upgrade facecoach; "
                     "the file has not been changed."
                 )
-            if tables and not unchanged_since_checked(self.path):
+            level = checked_level(self.path)
+            if tables and level is None:
                 problem = self._db.execute("PRAGMA quick_check").fetchone()[0]
                 if problem != "ok":
-                    raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
+                    raise ForeignFileError(self.path, f"it is damaged ({problem})")
+            # Damage the quick check cannot see (an index out of step with its table) is
+            # looked for before this process first writes, unless the file is as facecoach
+            # left it after the full check: a write into a damaged file spreads the damage.
+            self._fully_checked = not tables or level is CheckLevel.FULL
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StoreError(f"cannot use write-ahead logging for {self.path} (got {mode})")
@@ -145,7 +182,7 @@ class Database:
         self._holding.release()
         # Checked when opened (or unchanged since it was), and written only through SQLite
         # since: the next open need not scan it again unless something else changes it.
-        _stamp_checked(self.path)
+        _stamp_checked(self.path, CheckLevel.FULL if self._fully_checked else CheckLevel.QUICK)
 
     def __enter__(self) -> "Database":
         return self
@@ -159,6 +196,8 @@ class Database:
         with self._lock, translate_errors(self.path):
             if self.replaced():
                 raise StoreError(replaced_message(self.path))
+            if not self._fully_checked:
+                self.check_integrity()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -172,13 +211,25 @@ class Database:
         another tool, moved it): writing would go into the file moved away."""
         return _identity(self.path) != self._identity
 
+    @contextmanager
+    def decoding(self) -> Iterator[None]:
+        """Where stored values become Python ones: a value that is not what facecoach keeps
+        there (a time edited to 'garbage', a status it never writes) is damage, said as such."""
+        try:
+            yield
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ForeignFileError(
+                self.path, f"it is damaged (a stored value is wrong: {exc})"
+            ) from None
+
     def check_integrity(self) -> None:
         """The full check (indexes against their tables too), which `open`'s quick check
         skips; it reads the whole file, so it runs once a day, before the daily backup."""
         with self._lock, translate_errors(self.path):
             problem = self._db.execute("PRAGMA integrity_check").fetchone()[0]
         if problem != "ok":
-            raise StoreError(foreign_message(self.path, f"it is damaged ({problem})"))
+            raise ForeignFileError(self.path, f"it is damaged ({problem})")
+        self._fully_checked = True
 
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Rows of one query; database errors become StoreError with a user message."""
@@ -217,18 +268,19 @@ def read_only_uri(path: Path) -> str:
 def check_database_file(path: Path, *, full: bool = False) -> None:
     """Refuses a file that is not an intact facecoach database, without changing it."""
     if not path.is_file():
-        raise StoreError(f"{path} is not a file")
+        raise ForeignFileError(path, "it is not a file", f"{path} is not a file")
     _check_existing_file(path)
     with translate_errors(path):
         connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
-                raise StoreError(f"{path} is not a facecoach session log")
+                reason = "it is not a facecoach session log"
+                raise ForeignFileError(path, reason, f"{path} is not a facecoach session log")
             check = "integrity_check" if full else "quick_check"
             problem = connection.execute(f"PRAGMA {check}").fetchone()[0]
             if problem != "ok":
-                raise StoreError(foreign_message(path, f"it is damaged ({problem})"))
+                raise ForeignFileError(path, f"it is damaged ({problem})")
         finally:
             connection.close()
 
@@ -245,7 +297,7 @@ def _file_state(path: Path) -> str:
     return f"{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns}"
 
 
-def _stamp_checked(path: Path) -> None:
+def _stamp_checked(path: Path, level: CheckLevel) -> None:
     """Notes the file as it is now, after a check or facecoach's own writes."""
     stamp = checked_stamp_path(path)
     with suppress(OSError):
@@ -254,7 +306,7 @@ def _stamp_checked(path: Path) -> None:
             return
         descriptor = os.open(stamp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o600)
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(_file_state(path))
+            handle.write(f"{_file_state(path)} {level}")
 
 
 def unchanged_since_checked(path: Path) -> bool:
@@ -262,13 +314,22 @@ def unchanged_since_checked(path: Path) -> bool:
     size and modification time, nothing pending in the write-ahead log). Opening then skips
     the quick check, which reads the whole file (about 6 ms per MB); anything else that
     changed it, a copy, a restore or another tool, makes the next open check it again."""
+    return checked_level(path) is not None
+
+
+def checked_level(path: Path) -> CheckLevel | None:
+    """How the file was checked, if it is exactly as facecoach left it since (see
+    `unchanged_since_checked`); None when it must be checked again."""
     stamp = checked_stamp_path(path)
     try:
         if _wal_in_use(path) or not stamp.is_file() or stamp.stat().st_size > 100:
-            return False
-        return stamp.read_text(encoding="ascii").strip() == _file_state(path)
+            return None
+        state, _, level = stamp.read_text(encoding="ascii").strip().rpartition(" ")
+        if level not in (CheckLevel.QUICK, CheckLevel.FULL):  # an older stamp: the quick one
+            state, level = f"{state} {level}".strip(), CheckLevel.QUICK
+        return CheckLevel(level) if state == _file_state(path) else None
     except (OSError, UnicodeDecodeError):
-        return False
+        return None
 
 
 def _wal_in_use(path: Path) -> bool:
@@ -309,14 +370,18 @@ def _check_existing_file(path: Path) -> None:
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a session log")
     if not path.is_file():  # a pipe or a device would block, or never end, when read
-        raise StoreError(f"{path} is not a regular file (a pipe or a device?); not opened")
+        raise ForeignFileError(
+            path,
+            "it is not a regular file (a pipe or a device?)",
+            f"{path} is not a regular file (a pipe or a device?); not opened",
+        )
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"cannot read the session log at {path}: {exc.strerror}") from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(foreign_message(path, "it is not an SQLite database"))
+        raise ForeignFileError(path, "it is not an SQLite database")
 
 
 def foreign_message(path: Path, reason: str) -> str:
@@ -333,6 +398,11 @@ def _make_private(path: Path) -> None:
         with suppress(OSError):
             if candidate.exists() and stat.S_IMODE(candidate.stat().st_mode) & 0o077:
                 candidate.chmod(0o600)
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    return code in (SQLITE_CORRUPT, SQLITE_NOTADB) or not isinstance(exc, sqlite3.OperationalError)
 
 
 def error_message(path: Path, exc: sqlite3.Error) -> str:
@@ -357,7 +427,7 @@ def error_message(path: Path, exc: sqlite3.Error) -> str:
         return f"cannot open the session log at {path}; check the folder"
     if code == SQLITE_IOERR:
         return f"the disk holding {path} reported an input/output error; try again ({exc})"
-    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or not isinstance(exc, sqlite3.OperationalError):
+    if _is_damage(exc):
         return foreign_message(path, f"it is damaged ({exc})")
     return f"the session log at {path} failed: {exc}"
 
@@ -367,4 +437,12 @@ def translate_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
+        if _is_damage(exc):
+            raise ForeignFileError(path, f"it is damaged ({exc})") from None
         raise StoreError(error_message(path, exc)) from None
+    except UnicodeDecodeError:
+        # SQLite's message about the file quotes bytes of it that are not UTF-8 (a schema
+        # edited by another tool): the message cannot even be read, the file is damaged.
+        raise ForeignFileError(
+            path, "it is damaged (its structure holds text that is not UTF-8)"
+        ) from None

@@ -21,6 +21,9 @@ from facecoach.storage.leases import SessionLease, lease_dir, owner_is_alive
 OPEN_PREFIX = "open-"
 RESTORING = "restoring"
 
+# The open leases this process holds: it is not "another process" to itself.
+_MINE: set[str] = set()
+
 
 class LogHolders(NamedTuple):
     """The other processes that hold the log, as their leases say."""
@@ -36,9 +39,11 @@ class OpenLease:
         self._lease = SessionLease(database, f"{OPEN_PREFIX}{uuid.uuid4().hex}")
 
     def acquire(self) -> None:
+        _MINE.add(self._lease.uid)
         self._lease.acquire()  # where it cannot be taken, the log still opens
 
     def release(self) -> None:
+        _MINE.discard(self._lease.uid)
         with suppress(OSError):
             self._lease.release()
 
@@ -65,7 +70,7 @@ class RestoreLease:
 
 
 def other_holders(database: Path) -> LogHolders:
-    """The live leases on the log, besides `restore`'s own."""
+    """The live leases other processes hold on the log (besides `restore`'s own)."""
     folder = lease_dir(database)
     sessions = opened = 0
     if not folder.is_dir():
@@ -75,7 +80,7 @@ def other_holders(database: Path) -> LogHolders:
     except OSError:
         return LogHolders(0, 0)
     for name in names:
-        if name == RESTORING or not owner_is_alive(database, name):
+        if name == RESTORING or name in _MINE or not owner_is_alive(database, name):
             continue
         if name.startswith(OPEN_PREFIX):
             opened += 1

@@ -30,6 +30,19 @@ _RECOUNT_DAY = """
 """
 
 
+# The triggers below that recount a whole day for every session or zone row written: a bulk
+# import of many sessions on one day would recount that day once per row (quadratic), so an
+# import lifts them for its transaction and adds what it wrote to each day once.
+DAY_RECOUNT_TRIGGERS = (
+    "day_totals_session_added",
+    "day_totals_session_changed",
+    "day_totals_session_removed",
+    "day_totals_zone_added",
+    "day_totals_zone_changed",
+    "day_totals_zone_removed",
+)
+
+
 def _recount(started: str, offset: str) -> str:
     return _RECOUNT_DAY.format(day=_DAY_OF.format(started=started, offset=offset))
 
@@ -309,6 +322,43 @@ MIGRATIONS: list[str] = [
     INSERT INTO day_totals (day, sessions, counted, completed, finished, active_seconds)
         SELECT day, count(*), sum(counted), sum(completed), sum(finished), total(active_seconds)
         FROM session_contributions WHERE day IS NOT NULL GROUP BY day;
+    """,
+    # 6: how a session felt (comfort, side effects from a closed list, a note), and the
+    # suggestions to go easier or step back up, accepted or declined (`safety.comfort`).
+    """
+    CREATE TABLE session_feelings (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        recorded_utc TEXT NOT NULL,
+        comfort TEXT NOT NULL CHECK (comfort IN ('comfortable', 'mild', 'uncomfortable')),
+        side_effects TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE tolerance_decisions (
+        id INTEGER PRIMARY KEY,
+        at_utc TEXT NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('ease', 'step_up')),
+        level_from REAL NOT NULL CHECK (level_from > 0 AND level_from <= 1),
+        level_to REAL NOT NULL CHECK (level_to > 0 AND level_to <= 1),
+        reason TEXT NOT NULL,
+        accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+        repeats_setting INTEGER,
+        repeats_base INTEGER,
+        intensity_base INTEGER
+    );
+    """,
+    # 7: the progress photos' index (the images are files in the photos folder; `photos`).
+    """
+    CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL UNIQUE,
+        taken_day TEXT NOT NULL,
+        added_utc TEXT NOT NULL,
+        width INTEGER NOT NULL CHECK (width > 0),
+        height INTEGER NOT NULL CHECK (height > 0),
+        sha256 TEXT NOT NULL UNIQUE,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX photos_by_day ON photos (taken_day);
     """,
 ]
 

@@ -310,6 +310,12 @@ class FacecoachApp(App[None]):
             return
         self.home.action_start()
 
+    def action_edit_routine(self) -> None:
+        if self.screen is not self.home:
+            self.notify("Go back to the home screen to edit a routine.")
+            return
+        self.home.action_edit_routine()
+
     def action_press_focused_button(self) -> None:
         from textual.actions import SkipAction
         from textual.widgets import Button
@@ -336,13 +342,21 @@ class FacecoachApp(App[None]):
         yield SystemCommand(
             "Start a session", "Start the selected routine", self.action_start_session
         )
+        yield SystemCommand(
+            "Edit routine",
+            "Change the selected routine (a copy of a built-in)",
+            self.action_edit_routine,
+        )
         yield SystemCommand("History", "Heatmap, streaks and recent sessions", self.action_history)
         yield SystemCommand("Safety", "Screening answers, Botox and fillers", self.action_safety)
         yield SystemCommand("Settings", "Goals, glide length, bell, theme", self.action_settings)
         yield SystemCommand("Devices", "Scan, pair, battery and programs", self.action_devices)
         yield SystemCommand("Log Botox or filler", "Start a waiting period", self._log_injection)
         yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_dark)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand("Keys", "Show the keys of this screen", self.action_show_help_panel)
+        yield SystemCommand("Quit", "Quit facecoach", self.action_quit)
+        # Textual's own entries (Maximize, Screenshot, its Quit and Keys worded for
+        # developers) are left out: the ones above say the same in this app's words.
 
     def _log_injection(self) -> None:
         from facecoach.tui.screens.safety import SafetyScreen

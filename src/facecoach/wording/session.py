@@ -83,7 +83,12 @@ def glides_text(zones: list[ZoneCompletion]) -> str:
     planned = sum(z.glides_planned for z in zones)
     done = sum(z.glides_done for z in zones)
     skipped = sum(z.glides_skipped for z in zones)
-    return f"{done} of {planned} glides done" + (f", {skipped} skipped" if skipped else "")
+    return f"{done} of {glide_count(planned)} done" + (f", {skipped} skipped" if skipped else "")
+
+
+def glide_count(count: int) -> str:
+    """'1 glide', '4 glides'."""
+    return f"{count} glide{'' if count == 1 else 's'}"
 
 
 def session_outcome(snapshot: SessionSnapshot, zones: list[ZoneCompletion]) -> str:
@@ -150,7 +155,7 @@ def zone_summary_line(routine: Routine, zone: ZoneCompletion) -> str:
     skipped = f", {zone.glides_skipped} skipped" if zone.glides_skipped else ""
     return (
         f"{zone_mark(zone)} {zone_title(routine, zone.zone_index)}: "
-        f"{zone.glides_done} of {zone.glides_planned} glides{skipped}"
+        f"{zone.glides_done} of {glide_count(zone.glides_planned)}{skipped}"
     )
 
 

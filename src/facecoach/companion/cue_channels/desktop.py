@@ -1,27 +1,20 @@
-"""Desktop notifications with desktop-notifier: D-Bus on Linux, the notification centres of
-macOS and Windows. Only for the cues that call a user who may have walked away: the end of a
-session, and a session that needs them.
-
-desktop-notifier never raises when a notification fails; it logs a warning with a traceback,
-which would land on the terminal in the middle of the app. Its log is caught here instead and
-turned into one sentence.
-"""
+"""Desktop notifications (`facecoach.system.notifications`: D-Bus on Linux, the notification
+centres of macOS and Windows), only for the cues that call a user who may have walked away: the
+end of a session, and a session that needs them."""
 
 import asyncio
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
 from facecoach.cues.model import Cue
+from facecoach.system.notifications import notify_desktop
+from facecoach.system.platforms import OperatingSystem
 
-SEND_TIMEOUT = 5.0
-APP_NAME = "facecoach"
+__all__ = ["DesktopChannel", "desktop_facility", "notify_desktop"]
 
 
 def desktop_facility(machine: Machine) -> Facility:
     """Whether a notification can be sent from here (without sending one)."""
-    if machine.platform in ("darwin", "win32"):
+    if machine.system in (OperatingSystem.MACOS, OperatingSystem.WINDOWS):
         return Facility(ChannelName.DESKTOP, True, "the system's notification centre")
     if machine.env.get("DBUS_SESSION_BUS_ADDRESS") or machine.has_socket("bus"):
         return Facility(ChannelName.DESKTOP, True, "a notification server on the D-Bus session bus")
@@ -30,85 +23,6 @@ def desktop_facility(machine: Machine) -> Facility:
         False,
         "there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): no desktop session",
     )
-
-
-class _Failures(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.reasons: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        reason = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:
-            reason = str(record.exc_info[1]) or type(record.exc_info[1]).__name__
-        self.reasons.append(reason)
-
-
-@contextmanager
-def _caught_log() -> Iterator[_Failures]:
-    logger = logging.getLogger("desktop_notifier")
-    failures = _Failures()
-    propagate = logger.propagate
-    logger.addHandler(failures)
-    logger.propagate = False
-    try:
-        yield failures
-    finally:
-        logger.removeHandler(failures)
-        logger.propagate = propagate
-
-
-def _escaped(text: str) -> str:
-    """Text for a freedesktop notification body, which servers read as a little markup: a
-    routine's name with '&' or '<' in it must not break it or become a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _in_words(reason: str) -> str:
-    """desktop-notifier's and dbus-fast's errors, as a user reads them."""
-    lowered = reason.lower()
-    if "dbus_session_bus_address" in lowered or "address" in lowered or "errno" in lowered:
-        return f"the D-Bus session bus could not be reached ({reason})"
-    if "org.freedesktop.notifications" in lowered or "serviceunknown" in lowered:
-        return "no notification server is running on the session bus"
-    return f"the desktop notification failed ({reason})"
-
-
-async def notify_desktop(title: str, message: str, timeout: float = SEND_TIMEOUT) -> str | None:
-    """Sends one notification; returns why it failed, or None when the server took it."""
-    import sys
-
-    from desktop_notifier import DesktopNotifier
-
-    if sys.platform == "linux":
-        message = _escaped(message)
-
-    with _caught_log() as failures:
-        notifier = DesktopNotifier(app_name=APP_NAME, app_icon=None)
-        dispatched: list[bool] = []
-        try:
-            await asyncio.wait_for(
-                notifier.send(title, message, on_dispatched=lambda: dispatched.append(True)),
-                timeout,
-            )
-        except TimeoutError:
-            return f"the notification server did not answer within {timeout:g} s"
-        finally:
-            await _disconnect(notifier)
-    if dispatched:
-        return None
-    if not failures.reasons:
-        return "the notification server refused the notification"
-    return _in_words(failures.reasons[-1])
-
-
-async def _disconnect(notifier: object) -> None:
-    # desktop-notifier keeps its D-Bus connection for replies we never ask for; it is closed
-    # here, or every notification would leave one open.
-    bus = getattr(getattr(notifier, "_backend", None), "bus", None)
-    if bus is not None and getattr(bus, "connected", False):
-        bus.disconnect()
-        await bus.wait_for_disconnect()
 
 
 class DesktopChannel:

@@ -1,5 +1,6 @@
-"""Spoken cues with the platform's offline speech: espeak-ng (its audio played by the same
-player as the tones), speech-dispatcher's spd-say, `say` on macOS, SAPI on Windows.
+"""Spoken cues with the platform's offline speech (`facecoach.system.voice`): espeak-ng (its
+audio played by the same player as the tones), speech-dispatcher's spd-say, `say` on macOS,
+SAPI on Windows.
 
 No speech library: each engine is a program with a stable command line, and a process that can
 be stopped is exactly what "never overlap the next cue" needs: a new phrase stops the old one.
@@ -13,69 +14,30 @@ import subprocess
 import tempfile
 import time
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
-from facecoach.companion.cue_channels.sound import Player, PlayerProcess, find_player
 from facecoach.cues.model import Cue
 from facecoach.cues.speech_length import fitting_phrase
 from facecoach.cues.tones import SAMPLE_RATE, figure_seconds
+from facecoach.system.sound import Player, PlayerProcess, find_player
+from facecoach.system.voice import SpeechEngine, SpeechError, find_engine
+
+__all__ = [
+    "PLAYBACK_MARGIN",
+    "SpeechEngine",
+    "SpeechError",
+    "VoiceChannel",
+    "find_engine",
+    "render_speech",
+    "voice_facility",
+    "wav_seconds",
+]
 
 RENDER_TIMEOUT = 5.0
 # A player's start and its audio buffer: rendered speech must end this much before the next cue.
 PLAYBACK_MARGIN = 0.15
 _WAV_HEADER = 44
-
-
-class SpeechError(Exception):
-    """An engine that would not speak, in the user's words."""
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechEngine:
-    """A text-to-speech program. `renders` engines write a WAV to standard output for a player;
-    the others play the phrase themselves."""
-
-    name: str
-    path: str
-    renders: bool
-
-    def command(self, rate: int, voice: str | None) -> list[str]:
-        match self.name:
-            case "espeak-ng" | "espeak":
-                chosen = ["-v", voice] if voice else []
-                return [self.path, "--stdout", "-s", str(rate), *chosen, "--stdin"]
-            case "spd-say":
-                # speech-dispatcher's rate runs from -100 to 100 around its default of 175.
-                relative = max(-100, min(100, round((rate - 175) / 175 * 100)))
-                chosen = ["-l", voice] if voice else []
-                return [self.path, "-w", "-r", str(relative), *chosen, "-e"]
-            case "say":
-                chosen = ["-v", voice] if voice else []
-                return [self.path, "-r", str(rate), *chosen, "-f", "-"]
-        # SAPI, through PowerShell: the phrase arrives on standard input.
-        script = (
-            "Add-Type -AssemblyName System.Speech; "
-            "$s = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
-            f"$s.Rate = {max(-10, min(10, round((rate - 175) / 25)))}; "
-            "$s.Speak([Console]::In.ReadToEnd())"
-        )
-        return [self.path, "-NoProfile", "-Command", script]
-
-
-def find_engine(machine: Machine) -> SpeechEngine | None:
-    if machine.platform == "darwin":
-        path = machine.which("say")
-        return SpeechEngine("say", path, renders=False) if path else None
-    if machine.platform == "win32":
-        path = machine.which("powershell")
-        return SpeechEngine("SAPI", path, renders=False) if path else None
-    for name, renders in (("espeak-ng", True), ("spd-say", False), ("espeak", True)):
-        path = machine.which(name)
-        if path:
-            return SpeechEngine(name, path, renders)
-    return None
 
 
 def voice_facility(machine: Machine, sound_command: str | None = None) -> Facility:
@@ -112,6 +74,8 @@ def render_speech(engine: SpeechEngine, phrase: str, rate: int, voice: str | Non
     if done.returncode != 0 or len(done.stdout) <= _WAV_HEADER:
         first = done.stderr.decode(errors="replace").strip().splitlines()
         detail = f": {first[0]}" if first else ""
+        if done.returncode == 0:  # it says it succeeded, but gave nothing to play
+            raise SpeechError(f"{engine.name} gave no speech to play (no WAV audio{detail})")
         raise SpeechError(f"{engine.name} failed (exit status {done.returncode}{detail})")
     return _with_true_length(done.stdout)
 
@@ -229,10 +193,11 @@ class VoiceChannel:
 
     def _speak(self, phrase: str, lead: float) -> str | None:
         self._stop_speaking()
-        if self.engine.name == "spd-say":
+        cancel = self.engine.cancel_command()
+        if cancel is not None:
             # Stopping the client does not stop what the server has queued: cancel it.
             with suppress(OSError, subprocess.TimeoutExpired):
-                subprocess.run([self.engine.path, "-C"], timeout=2, capture_output=True)
+                subprocess.run(cancel, timeout=2, capture_output=True)
         if lead > 0:
             # These engines play at once: wait out the cue's tone first (this is the voice's
             # own thread; the phrase was chosen to fit in what is left).

@@ -13,11 +13,16 @@ command that needs it, never at start-up.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facecoach.devices.errors import ProfileError
 from facecoach.devices.protocol.golden import vector_failures
 from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.redaction import PLACEHOLDER, Redactor, redactor_for
 from facecoach.devices.protocol.registry import parse_profile
+
+if TYPE_CHECKING:
+    from facecoach.devices.learning.capture import Capture
 
 __all__ = ["Learned", "learn_profile"]
 
@@ -37,11 +42,13 @@ def learn_profile(
     known: Sequence[DeviceProfile] = (),
     output_name: str = "the draft",
     device: str | None = None,
+    redact: bool = False,
 ) -> Learned:
     """Reads the capture at `path` and drafts a profile; CaptureError when it cannot.
 
     `known` are the profiles facecoach has: a command whose opcode and payload size match one
-    of theirs (for the same characteristic or frame layout) takes its name from it.
+    of theirs (for the same characteristic or frame layout) takes its name from it. With
+    `redact`, the draft and the report hold none of the capture's addresses and serial numbers.
     """
     from facecoach.devices.learning.capture import CaptureError, read_capture
     from facecoach.devices.learning.draft import draft_text, report_lines, slug
@@ -59,8 +66,11 @@ def learn_profile(
             "the phone app is connected to the device and sending it commands."
         )
     protocol = infer(capture, known, device)
-    chosen_id = profile_id or slug(protocol.peer_name or "") or slug(path.stem) or "learned-device"
-    draft, head = draft_text(protocol, chosen_id, str(path))
+    redactor = _redactor(capture) if redact else Redactor()
+    peer = redactor.text(protocol.peer_name or "").replace(PLACEHOLDER, "")
+    stem = redactor.text(path.stem).replace(PLACEHOLDER, "")
+    chosen_id = profile_id or slug(peer) or slug(stem) or "learned-device"
+    draft, head = draft_text(protocol, chosen_id, str(path), redactor)
     try:
         layout = parse_profile(head, f"the draft learned from {path.name}")
         text = "\n".join([head.rstrip("\n"), "", *draft.vectors(layout)]) + "\n"
@@ -73,4 +83,14 @@ def learn_profile(
             f"The profile drafted from {path} does not hold to its own vectors: {failures[0]}"
         )
     count = len(profile.vectors.commands) + len(profile.vectors.notifications)
-    return Learned(profile, text, report_lines(protocol, count, output_name), count)
+    report = report_lines(protocol, count, output_name, redactor if redact else None)
+    return Learned(profile, text, report, count)
+
+
+def _redactor(capture: "Capture") -> Redactor:
+    """Every address and serial number the capture shows: of the phone, the device, and any
+    other device it saw."""
+    addresses = [c.peer for c in capture.connections if c.peer]
+    addresses += list(capture.names) + list(capture.advertised_services)
+    names = [*capture.names.values(), *capture.gap_names.values()]
+    return redactor_for(addresses, names, capture.serials)

@@ -7,16 +7,27 @@ before it is read, no length in it is trusted beyond the bytes actually present,
 Bumble cannot parse is counted and skipped instead of stopping the whole capture.
 """
 
+import io
 import stat
 import struct
+import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from bumble import att, hci, l2cap
 from bumble.core import UUID, AdvertisingData
 
 from facecoach.devices.errors import DeviceError
+from facecoach.devices.learning.containers import (
+    PCAP_MAGICS,
+    PCAPNG_MAGIC,
+    ZIP_MAGIC,
+    ContainerError,
+    btsnoop_in_bug_report,
+    pcap_to_btsnoop,
+)
 from facecoach.devices.protocol.profile import normalize_uuid
 
 MAX_CAPTURE_BYTES = 64 * 1024 * 1024
@@ -25,6 +36,8 @@ _FILE_HEADER = struct.Struct(">8sII")
 _RECORD_HEADER = struct.Struct(">IIIIq")
 # An HCI packet is at most a few bytes of header plus 65535 bytes of data.
 _MAX_RECORD = 4 + 0x10000
+_CHUNK = 4 * 1024 * 1024
+_VALUES_SHARED = 65536
 
 DATALINK_H1 = 1001
 DATALINK_H4 = 1002
@@ -38,8 +51,10 @@ GATT_PRIMARY_SERVICE = normalize_uuid("2800")
 GATT_SECONDARY_SERVICE = normalize_uuid("2801")
 GATT_CHARACTERISTIC = normalize_uuid("2803")
 GAP_DEVICE_NAME = normalize_uuid("2a00")
+SERIAL_NUMBER = normalize_uuid("2a25")
 _DISCONNECTION_COMPLETE = 0x05
 _LE_META = 0x3E
+_EVENTS = (_LE_META, _DISCONNECTION_COMPLETE)  # the HCI events learning reads
 
 
 class CaptureError(DeviceError):
@@ -62,6 +77,18 @@ class ValueKind(StrEnum):
     WRITE_COMMAND = "write command"
     NOTIFICATION = "notification"
     INDICATION = "indication"
+
+
+# ATT opcodes that carry a characteristic's value (Core Vol 3 Part F 3.4.8).
+_VALUE_OPCODES = {
+    0x12: ValueKind.WRITE_REQUEST,
+    0x52: ValueKind.WRITE_COMMAND,
+    0x1B: ValueKind.NOTIFICATION,
+    0x1D: ValueKind.INDICATION,
+}
+_WRITES = (ValueKind.WRITE_REQUEST, ValueKind.WRITE_COMMAND)
+# Error response, MTU exchange, write response, confirmation: nothing in them is learned.
+_PASSED_OVER = frozenset({0x01, 0x02, 0x03, 0x13, 0x1E})
 
 
 @dataclass
@@ -102,9 +129,9 @@ class AttributeTable:
             }
 
 
-@dataclass(frozen=True, slots=True)
-class AttValue:
-    """One value written to or sent from a characteristic."""
+class AttValue(NamedTuple):
+    """One value written to or sent from a characteristic (a tuple: a long capture holds a
+    million of them)."""
 
     time: float  # seconds since the capture's first record
     connection: int  # index into Capture.connections
@@ -138,6 +165,7 @@ class Capture:
     names: dict[str, str] = field(default_factory=dict)  # peer address -> name it advertised
     advertised_services: dict[str, set[str]] = field(default_factory=dict)
     gap_names: dict[str, str] = field(default_factory=dict)  # server key -> GAP Device Name
+    serials: set[str] = field(default_factory=set)  # Device Information serial numbers read
 
     @property
     def att_pdus(self) -> int:
@@ -165,7 +193,8 @@ def uuid_from_le(raw: bytes) -> str | None:
 
 
 def read_capture(path: Path) -> Capture:
-    """Reads a btsnoop file; CaptureError when it is not one or is too big."""
+    """Reads a capture: a btsnoop file, an Android bug report zip holding one, or a pcapng or
+    pcap file of HCI traffic; CaptureError when it is none of these or is too big."""
     try:
         info = path.stat()
     except OSError as exc:
@@ -180,24 +209,53 @@ def read_capture(path: Path) -> Capture:
         )
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_CAPTURE_BYTES + 1)
-    except OSError as exc:
-        raise CaptureError(f"Cannot read the capture {path}: {exc.strerror or exc}.") from None
+            start = handle.read(4)
+            if start == ZIP_MAGIC:
+                with btsnoop_in_bug_report(path, MAX_CAPTURE_BYTES) as log:
+                    return _read_btsnoop(path, log)
+            if start == PCAPNG_MAGIC or start in PCAP_MAGICS:
+                datalink, records = pcap_to_btsnoop(path, start + handle.read(MAX_CAPTURE_BYTES))
+                header = _FILE_HEADER.pack(BTSNOOP_MAGIC, 1, datalink)
+                return _read_btsnoop(path, io.BytesIO(header + records))
+            handle.seek(0)
+            return _read_btsnoop(path, handle)
+    except ContainerError as exc:
+        raise CaptureError(str(exc)) from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        what = getattr(exc, "strerror", None) or exc
+        raise CaptureError(f"Cannot read the capture {path}: {what}.") from None
+
+
+def _read_btsnoop(path: Path, handle: IO[bytes]) -> Capture:
+    data = handle.read(_FILE_HEADER.size)
     if len(data) < _FILE_HEADER.size or not data.startswith(BTSNOOP_MAGIC):
         if data.startswith(BTSNOOP_MAGIC[: len(data)]) and data:
             raise CaptureError(f"{path} is cut short: it ends inside the btsnoop file header.")
         raise CaptureError(
-            f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', "
-            "`btmon -w FILE`, or Bumble's snooper). pcap and pcapng files are not read."
+            f"{path} is not a btsnoop capture (Android's 'Bluetooth HCI snoop log', `btmon -w "
+            "FILE`, Bumble's snooper), nor an Android bug report zip, nor a pcapng or pcap of "
+            "Bluetooth HCI traffic."
         )
     _, _version, datalink = _FILE_HEADER.unpack_from(data)
     if datalink not in (DATALINK_H1, DATALINK_H4, DATALINK_MONITOR):
         raise CaptureError(
-            f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the Linux "
-            "monitor (2001, `btmon -w`) are read."
+            f"{path} uses btsnoop datalink {datalink}; H1 (1001), H4 (1002) and the "
+            "Linux monitor (2001, `btmon -w`) are read."
         )
     capture = Capture(path, datalink)
-    _Reader(capture).read(data, _FILE_HEADER.size)
+    reader = _Reader(capture)
+    # Read in pieces, so that a long capture is never held whole besides what is learned
+    # from it; never more than the limit, whatever a zip member claims its size is.
+    left = b""
+    total = 0
+    while True:
+        chunk = handle.read(min(_CHUNK, MAX_CAPTURE_BYTES + 1 - total))
+        total += len(chunk)
+        left = left + chunk if left else chunk
+        at = reader.read(left, 0, final=not chunk)
+        if not chunk or reader.stopped or total > MAX_CAPTURE_BYTES:
+            break
+        left = left[at:]
     for table in capture.tables.values():
         table.finish()
     return capture
@@ -212,37 +270,65 @@ class _Reader:
         self.pending: dict[tuple[int, Sent], att.ATT_PDU] = {}
         self.first_time: int | None = None
         self.time = 0.0
+        self.stopped = False  # a record no btsnoop file holds: the rest is not read
+        self.values: dict[bytes, bytes] = {}
+        self.parsed: dict[bytes, att.ATT_PDU] = {}
 
-    def read(self, data: bytes, at: int) -> None:
+    def read(self, data: bytes, at: int, *, final: bool = True) -> int:
+        """Reads the records in `data` from `at`; returns where an unfinished record starts
+        (more of the file will follow it unless `final`)."""
         end = len(data)
-        while at < end:
-            if end - at < _RECORD_HEADER.size:
-                self.capture.truncated = True
-                return
-            original, included, flags, _drops, stamp = _RECORD_HEADER.unpack_from(data, at)
-            at += _RECORD_HEADER.size
-            if included > _MAX_RECORD or included > end - at:
-                # A length larger than the bytes left: the file was cut (or is not btsnoop).
-                self.capture.truncated = True
-                return
-            body = data[at : at + included]
-            at += included
-            self.capture.records += 1
-            if self.first_time is None:
-                self.first_time = stamp
-            self.time = max(0.0, (stamp - self.first_time) / 1e6)
-            if original != included:
-                self.capture.skipped += 1  # cut by the snapshot length: not to be trusted
-                continue
-            packet = self._h4(body, flags)
-            if packet is None:
-                self.capture.skipped += 1
-                continue
-            controller, sent, h4 = packet
-            try:
-                self._packet(controller, sent, h4)
-            except Exception:  # Bumble raises what its parsers raise on hostile bytes
-                self.capture.skipped += 1
+        capture = self.capture
+        h4_datalink = capture.datalink == DATALINK_H4
+        unpack = _RECORD_HEADER.unpack_from
+        header_size = _RECORD_HEADER.size
+        records = skipped = 0
+        try:
+            while at < end:
+                if end - at < header_size:
+                    capture.truncated = final
+                    return at
+                original, included, flags, _drops, stamp = unpack(data, at)
+                if included > _MAX_RECORD:
+                    capture.truncated = True  # not btsnoop from here on: nothing more is read
+                    self.stopped = True
+                    return end
+                if included > end - at - header_size:
+                    # A length larger than the bytes left: the file was cut, or more follows.
+                    capture.truncated = final
+                    return at
+                at += header_size
+                start = at
+                at += included
+                records += 1
+                if self.first_time is None:
+                    self.first_time = stamp
+                if original != included:
+                    skipped += 1  # cut by the snapshot length: not to be trusted
+                    continue
+                if h4_datalink and included > 1:
+                    # Most records of a long capture are HCI commands and events learning
+                    # does not read (completed packets): passed over before any copy.
+                    kind = data[start]
+                    if kind == hci.HCI_COMMAND_PACKET or (
+                        kind == hci.HCI_EVENT_PACKET and data[start + 1] not in _EVENTS
+                    ):
+                        continue
+                self.time = max(0.0, (stamp - self.first_time) / 1e6)
+                body = data[start:at]
+                packet = self._h4(body, flags)
+                if packet is None:
+                    skipped += 1
+                    continue
+                controller, sent, h4 = packet
+                try:
+                    self._packet(controller, sent, h4)
+                except Exception:  # Bumble raises what its parsers raise on hostile bytes
+                    skipped += 1
+        finally:
+            capture.records += records
+            capture.skipped += skipped
+        return at
 
     def _h4(self, body: bytes, flags: int) -> tuple[int, Sent, bytes] | None:
         datalink = self.capture.datalink
@@ -269,6 +355,8 @@ class _Reader:
                 # Bytes after the announced parameters would only make Bumble log a warning.
                 self._event(controller, hci.HCI_Event.from_bytes(h4[: 3 + h4[2]]))
         elif h4[0] == hci.HCI_ACL_DATA_PACKET:
+            if self._whole_att(controller, sent, h4):
+                return
             packet = hci.HCI_AclDataPacket.from_bytes(h4)
             key = (controller, packet.connection_handle)
             if key not in self.open:  # the capture began inside this connection
@@ -286,6 +374,49 @@ class _Reader:
                 self.capture.skipped += 1
                 return
             assembler.feed_packet(packet)
+
+    def _whole_att(self, controller: int, sent: Sent, h4: bytes) -> bool:
+        """An ACL packet that holds one whole ATT PDU, the common case, read without Bumble's
+        general parsers (a long capture has a million of them); False for anything else."""
+        if len(h4) < 10:
+            return False
+        flags_handle, size, l2cap_size, cid = struct.unpack_from("<HHHH", h4, 1)
+        if (flags_handle >> 12) & 3 == hci.HCI_ACL_PB_CONTINUATION or cid != att.ATT_CID:
+            return False
+        if size != len(h4) - 5 or l2cap_size != size - 4:
+            return False
+        handle = flags_handle & 0x0FFF
+        key = (controller, handle)
+        if key not in self.open:  # the capture began inside this connection
+            self._connect(controller, handle, None)
+        connection = self.open[key]
+        # A start packet ends whatever message was being put together from pieces.
+        self.assemblers.pop((connection, sent), None)
+        pdu = h4[9:]
+        opcode = pdu[0]
+        if opcode in _PASSED_OVER:
+            # An answer that carries nothing learning reads: it ends the pending request.
+            self.capture.connections[connection].att_pdus += 1
+            self.pending.pop((connection, sent.other), None)
+            return True
+        if opcode in _VALUE_OPCODES and len(pdu) >= 3:
+            self.capture.connections[connection].att_pdus += 1
+            kind = _VALUE_OPCODES[opcode]
+            server = sent.other if kind in _WRITES else sent
+            attribute = pdu[1] | pdu[2] << 8
+            value = pdu[3:]
+            # One object per distinct value: a long capture repeats its polls and answers.
+            shared = self.values.get(value)
+            if shared is None:
+                shared = value
+                if len(self.values) < _VALUES_SHARED:
+                    self.values[value] = value
+            self.capture.values.append(
+                AttValue(self.time, connection, attribute, kind, shared, server)
+            )
+            return True
+        self._att_bytes(connection, sent, pdu)
+        return True
 
     @staticmethod
     def _fits(assembler: hci.HCI_AclDataPacketAssembler, packet: hci.HCI_AclDataPacket) -> bool:
@@ -356,11 +487,20 @@ class _Reader:
         frame = l2cap.L2CAP_PDU.from_bytes(pdu)
         if frame.cid != att.ATT_CID or not frame.payload:
             return
-        try:
-            message = att.ATT_PDU.from_bytes(frame.payload)
-        except Exception:  # Bumble's dataclass parsers raise anything on short PDUs
-            self.capture.skipped += 1
-            return
+        self._att_bytes(connection, sent, bytes(frame.payload))
+
+    def _att_bytes(self, connection: int, sent: Sent, payload: bytes) -> None:
+        # Discovery and reads repeat on every reconnection: each distinct PDU is parsed once
+        # (Bumble's parsers are slow, and register every UUID they meet).
+        message = self.parsed.get(payload)
+        if message is None:
+            try:
+                message = att.ATT_PDU.from_bytes(payload)
+            except Exception:  # Bumble's dataclass parsers raise anything on short PDUs
+                self.capture.skipped += 1
+                return
+            if len(self.parsed) < _VALUES_SHARED:
+                self.parsed[payload] = message
         self.capture.connections[connection].att_pdus += 1
         self._att(connection, sent, message)
 
@@ -456,6 +596,10 @@ class _Reader:
             char = table.characteristics.get(request.attribute_handle)
             if char is not None and char.uuid == GAP_DEVICE_NAME:
                 self._gap_name(connection, server, answer.attribute_value)
+            elif char is not None and char.uuid == SERIAL_NUMBER:
+                serial = answer.attribute_value.decode("utf-8", "replace").strip("\0").strip()
+                if serial:
+                    self.capture.serials.add(serial)
 
     def _gap_name(self, connection: int, server: Sent, value: bytes) -> None:
         name = value.decode("utf-8", "replace").strip("\0").strip()

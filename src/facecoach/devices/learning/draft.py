@@ -32,6 +32,7 @@ from facecoach.devices.protocol.profile import (
     Framing,
     NotificationField,
 )
+from facecoach.devices.protocol.redaction import Redactor
 
 # Frames listed per characteristic in the report; the draft holds them all as vectors.
 REPORT_GROUPS = 24
@@ -74,8 +75,12 @@ def name_pattern(name: str) -> str | None:
 
 
 class _Draft:
-    def __init__(self, protocol: Protocol, profile_id: str, source: str) -> None:
+    def __init__(
+        self, protocol: Protocol, profile_id: str, source: str, redactor: Redactor
+    ) -> None:
         self.p = protocol
+        self.redactor = redactor
+        self.left_out = 0  # frames --redact kept out of the vectors
         self.id = profile_id
         self.source = source
         self.lines: list[str] = []
@@ -112,7 +117,7 @@ class _Draft:
 
     def _head(self) -> None:
         p = self.p
-        name = p.peer_name or f"Learned from {p.capture.path.name}"
+        name = self.redactor.text(p.peer_name or f"Learned from {p.capture.path.name}")
         capabilities = sorted(self._capabilities())
         self.add(
             f"# Draft made by `facecoach profiles learn` from {printable(p.capture.path.name)}.",
@@ -161,11 +166,14 @@ class _Draft:
         p = self.p
         assert p.command.char is not None
         pattern = name_pattern(p.peer_name) if p.peer_name else None
+        if pattern is not None and self.redactor.text(pattern) != pattern:
+            pattern = None  # the name is all serial number: --redact keeps it out
         if pattern is not None:
             assert p.peer_name is not None
+            seen = printable(self.redactor.text(p.peer_name))
             self.add(
                 "[[match]]",
-                f"local_name = {quote(pattern)}  # the capture saw {printable(p.peer_name)!r}",
+                f"local_name = {quote(pattern)}  # the capture saw {seen!r}",
                 "",
             )
         else:
@@ -402,7 +410,7 @@ class _Draft:
     def _commands(self) -> None:
         p = self.p
         for opcode, entry in sorted(p.commands.items()):
-            seen = f"sent {times(len(entry.events))}, {entry.size} payload bytes"
+            seen = f"sent {times(entry.seen)}, {entry.size} payload bytes"
             answer = self._ack_kind(entry)
             if opcode in self.commands:
                 name, args = self.commands[opcode]
@@ -517,7 +525,7 @@ class _Draft:
                 else "; TODO: name the fields"
             )
             self.add(
-                f"# opcode 0x{opcode:02X}: {len(entry.events)} frames, {entry.size} payload "
+                f"# opcode 0x{opcode:02X}: {entry.seen} frames, {entry.size} payload "
                 f"bytes; {why}{source}.",
                 f"[notifications.{name}]",
                 f"opcode = 0x{opcode:02X}",
@@ -584,6 +592,9 @@ class _Draft:
         for opcode, entry in sorted(p.commands.items()):
             named = self.commands.get(opcode)
             for raw, count in _distinct_frames(entry):
+                if self.redactor.holds(raw):
+                    self.left_out += 1
+                    continue
                 frame = next(e.frame for e in entry.events if e.frame.raw == raw)
                 sequence = f"sequence = {frame.sequence}" if frame.sequence is not None else None
                 if named is None:
@@ -611,6 +622,9 @@ class _Draft:
                 ]
         for _opcode, entry in sorted(p.notifications.items()):
             for raw, count in _distinct_frames(entry):
+                if self.redactor.holds(raw):
+                    self.left_out += 1
+                    continue
                 decoded: dict[str, int | str | bool] | None = None
                 if codec is not None:
                     decoded = codec.decode_notification(raw).as_vector()
@@ -624,12 +638,22 @@ class _Draft:
         if unexplained:
             lines.append("# Frames the layout above does not explain (damaged, or another layout):")
             for raw, count, time, kind in group_values(sorted(unexplained, key=lambda v: v.time)):
+                if self.redactor.holds(raw):
+                    self.left_out += 1
+                    continue
                 lines.append(f"#   {time:9.3f} s  {kind.value:<14} {hex_bytes(raw)}  x{count}")
+        if self.left_out:
+            lines.append(
+                f"# --redact left out {self.left_out} distinct frames: they hold the device's "
+                "address or serial number."
+            )
         return lines
 
 
-def draft_text(protocol: Protocol, profile_id: str, source: str) -> tuple[_Draft, str]:
-    draft = _Draft(protocol, profile_id, source)
+def draft_text(
+    protocol: Protocol, profile_id: str, source: str, redactor: Redactor | None = None
+) -> tuple[_Draft, str]:
+    draft = _Draft(protocol, profile_id, source, redactor or Redactor())
     return draft, draft.build()
 
 
@@ -708,8 +732,18 @@ def framing_text(framing: Framing) -> str:
     return text
 
 
-def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[str]:
-    """The short report printed to the terminal."""
+def report_lines(
+    protocol: Protocol, explained_vectors: int, out: str, redactor: Redactor | None = None
+) -> list[str]:
+    """The short report printed to the terminal (with --redact, without addresses and
+    serial numbers)."""
+    lines = _report_lines(protocol, explained_vectors, out, redactor or Redactor())
+    return [redactor.text(line) for line in lines] if redactor is not None else lines
+
+
+def _report_lines(
+    protocol: Protocol, explained_vectors: int, out: str, redactor: Redactor
+) -> list[str]:
     p = protocol
     capture = p.capture
     lines = [
@@ -747,7 +781,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
         )
     lines.append("Frames per characteristic:")
     for traffic in sorted(p.traffic, key=lambda t: (t.server, t.handle)):
-        lines.extend(_traffic_lines(traffic))
+        lines.extend(_traffic_lines(traffic, redactor))
     guess = p.guess
     lines.append(
         f"Framing: {framing_text(p.framing)}; explains {guess.explained} of {guess.total} "
@@ -759,7 +793,7 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
         name = p.names.get(opcode)
         label = name or "unknown (commented out in the draft)"
         lines.append(
-            f"  command 0x{opcode:02X}: {label}, {len(entry.events)} sent, "
+            f"  command 0x{opcode:02X}: {label}, {entry.seen} sent, "
             f"{entry.size} payload bytes, answered by {entry.answer.value}"
         )
     for opcode, entry in sorted(p.notifications.items()):
@@ -771,14 +805,14 @@ def report_lines(protocol: Protocol, explained_vectors: int, out: str) -> list[s
             else "unknown"
         )
         lines.append(
-            f"  notification 0x{opcode:02X}: {kind}, {len(entry.events)} received, "
+            f"  notification 0x{opcode:02X}: {kind}, {entry.seen} received, "
             f"{entry.size} payload bytes"
         )
     lines.append(f"Draft profile: {out} ({explained_vectors} golden vectors).")
     return lines
 
 
-def _traffic_lines(traffic: Traffic) -> Iterable[str]:
+def _traffic_lines(traffic: Traffic, redactor: Redactor) -> Iterable[str]:
     for what, values in (("written", traffic.writes), ("notified", traffic.notifications)):
         if not values:
             continue
@@ -790,6 +824,11 @@ def _traffic_lines(traffic: Traffic) -> Iterable[str]:
                 if kind in (ValueKind.NOTIFICATION, ValueKind.WRITE_REQUEST)
                 else f" ({kind.value})"
             )
-            yield f"    {time:9.3f} s  {printable(hex_bytes(raw), 72)}  x{count}{how}"
+            shown = (
+                "(holds an address or serial number; left out by --redact)"
+                if redactor.holds(raw)
+                else printable(hex_bytes(raw), 72)
+            )
+            yield f"    {time:9.3f} s  {shown}  x{count}{how}"
         if len(groups) > REPORT_GROUPS:
             yield f"    ... {len(groups) - REPORT_GROUPS} more (all are in the draft's vectors)"

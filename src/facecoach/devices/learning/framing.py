@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import pairwise
+from typing import NamedTuple
 
 from facecoach.devices.protocol.checksums import ChecksumKind, checksum
 from facecoach.devices.protocol.fields import ByteOrder
@@ -34,8 +35,7 @@ SHARED = 0.75
 CHECKSUMS_KEPT = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(NamedTuple):
     """A frame as a layout reads it."""
 
     opcode: int
@@ -279,8 +279,8 @@ def detect_direction(
     """
     if not frames:
         return None
-    shortest = min(len(f) for f in frames)
-    header_bytes = shared_prefix(frames, min(MAX_HEADER, max(shortest - 1, 0)))
+    # Frames too short to hold the header and an opcode do not hide it (a stray piece).
+    header_bytes = shared_prefix(frames, MAX_HEADER)
     trailer_bytes = shared_suffix(frames, MAX_TRAILER)
     trailers = [
         trailer_bytes[len(trailer_bytes) - n :] if n else b"" for n in range(len(trailer_bytes) + 1)

@@ -5,8 +5,9 @@ Pure: no Bumble here, only the `Capture` that `capture.py` made and the protocol
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from facecoach.devices.learning.capture import (
     AttributeTable,
@@ -44,6 +45,11 @@ MAX_FRAMES_TRIED = 128
 ANSWER_WINDOW = 3.0
 # Pieces of one message follow each other closer than this, with nothing sent the other way.
 PIECE_GAP = 0.25
+# Frames kept per opcode to find answers and ranges in (all are counted): a long capture
+# repeats the same polls and answers for hours.
+MAX_EVENTS = 4_000
+# Distinct values whose frames are remembered while splitting a long capture.
+MAX_REMEMBERED = 65536
 # A message spread over pieces is at most this long (a Bluetooth attribute value is 512).
 MAX_MESSAGE = 4096
 # The 16-bit ranges the Bluetooth SIG assigns to services (0x18xx), units, declarations,
@@ -85,8 +91,7 @@ class Traffic:
         return f"handle 0x{self.handle:04X} (not named by discovery)"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     time: float
     frame: Frame
     kind: ValueKind
@@ -105,6 +110,11 @@ class Opcode:
     @property
     def size(self) -> int:
         return self.sizes.most_common(1)[0][0]
+
+    @property
+    def seen(self) -> int:
+        """Frames of this opcode at its usual size (events holds the first MAX_EVENTS)."""
+        return self.sizes[self.size]
 
     @property
     def answer(self) -> AckKind:
@@ -136,8 +146,12 @@ class Protocol:
 
 def collect_traffic(capture: Capture) -> list[Traffic]:
     by_handle: dict[tuple[str, int], Traffic] = {}
+    servers: dict[tuple[int, Sent], str] = {}
     for value in capture.values:
-        server = capture.server_key(value.connection, value.server)
+        side = (value.connection, value.server)
+        server = servers.get(side)
+        if server is None:
+            server = servers[side] = capture.server_key(value.connection, value.server)
         table = capture.tables.get(server)
         key = (server, value.handle)
         if key not in by_handle:
@@ -247,8 +261,9 @@ def infer(capture: Capture, known: Sequence[DeviceProfile], device: str | None =
         framing = framing.model_copy(update=update)
     commands, unexplained_writes = _by_opcode(framing, writes)
     notifications, unexplained_notes = _by_opcode(framing.for_notifications(), notes)
-    ack_opcode = _ack_opcode(framing, commands, notifications)
-    status_opcode = _answer_commands(framing, commands, notifications, ack_opcode)
+    timeline = _timeline(commands, notifications)
+    ack_opcode = _ack_opcode(framing, timeline, notifications)
+    status_opcode = _answer_commands(framing, timeline, commands, notifications, ack_opcode)
     names, sources = _names(commands, chosen, ack_opcode, status_opcode)
     table = capture.tables.get(command.server) or AttributeTable()
     with_response = sum(w.kind is ValueKind.WRITE_REQUEST for w in writes) * 2 >= len(writes)
@@ -350,11 +365,11 @@ def _distinct(values: Iterable[bytes]) -> list[bytes]:
     return list(seen)
 
 
-def _pieces(values: list[AttValue], others: list[AttValue]) -> list[bytes]:
+def _pieces(values: list[AttValue], others: list[AttValue]) -> Iterator[bytes]:
     """Values joined where they follow each other closely with nothing the other way between:
-    the pieces of a message longer than one write or notification."""
+    the pieces of a message longer than one write or notification. Lazy: the search takes
+    only the first distinct ones."""
     other_times = sorted(v.time for v in others)
-    joined: list[bytes] = []
     current = bytearray()
     last: AttValue | None = None
     cursor = 0
@@ -370,13 +385,12 @@ def _pieces(values: list[AttValue], others: list[AttValue]) -> list[bytes]:
             or len(current) + len(value.value) > MAX_MESSAGE
         ):
             if current:
-                joined.append(bytes(current))
+                yield bytes(current)
             current = bytearray()
         current += value.value
         last = value
     if current:
-        joined.append(bytes(current))
-    return joined
+        yield bytes(current)
 
 
 def _search(
@@ -391,6 +405,12 @@ def _search(
     raw = _distinct(v.value for v in values)
     best = detect_direction(raw, sequence=sequence, sent_sequences=sent, like=like)
     messages = raw
+    if (
+        best is not None
+        and best.evidence > 0
+        and best.scores.explained * 10 >= best.scores.total * 9
+    ):
+        return best, messages  # (nearly) every value is a checked whole frame: no pieces
     joined = _distinct(_pieces(values, others))
     if joined != raw:
         other = detect_direction(joined, sequence=sequence, sent_sequences=sent, like=like)
@@ -456,12 +476,17 @@ def _by_opcode(
 
     def add(value: AttValue, frames: list[Frame]) -> None:
         for frame in frames:
-            entry = found.setdefault(frame.opcode, Opcode(frame.opcode))
-            entry.events.append(Event(value.time, frame, value.kind, value))
+            entry = found.get(frame.opcode)
+            if entry is None:
+                entry = found[frame.opcode] = Opcode(frame.opcode)
             entry.sizes[len(frame.payload)] += 1
+            if len(entry.events) < MAX_EVENTS:
+                entry.events.append(Event(value.time, frame, value.kind, value))
 
     pending: list[AttValue] = []
     buffer = b""
+    # A long capture repeats the same few values (polls, their answers): each is split once.
+    known: dict[bytes, list[Frame] | None] = {}
     for value in values:
         if pending:
             last = pending[-1]
@@ -478,7 +503,13 @@ def _by_opcode(
                 continue
             unexplained.extend(pending)
             pending, buffer = [], b""
-        frames = split_all(framing, value.value)
+        raw = value.value
+        if raw in known:
+            frames = known[raw]
+        else:
+            frames = split_all(framing, raw)
+            if len(known) < MAX_REMEMBERED:
+                known[raw] = frames
         if frames is not None:
             add(value, frames)
         elif framing.length and parse(framing, value.value)[0] is Parse.INCOMPLETE:
@@ -495,29 +526,32 @@ def _by_opcode(
     return found, unexplained
 
 
-def _timeline(
-    commands: dict[int, Opcode], notifications: dict[int, Opcode]
-) -> list[tuple[float, bool, Event]]:
-    merged = [(e.time, True, e) for o in commands.values() for e in o.events]
-    merged += [(e.time, False, e) for o in notifications.values() for e in o.events]
-    merged.sort(key=lambda item: (item[0], not item[1]))
-    return merged
+Timeline = list[tuple[float, bool, Event]]
+
+
+def _timeline(commands: dict[int, Opcode], notifications: dict[int, Opcode]) -> Timeline:
+    """Commands and notifications in time order (a command before an answer at its time)."""
+    merged = [(e.time, False, e) for o in commands.values() for e in o.events]
+    merged += [(e.time, True, e) for o in notifications.values() for e in o.events]
+    # Sorted on (time, is a notification) only: events themselves are never compared.
+    merged.sort(key=lambda item: (item[0], item[1]))
+    return [(time, not later, event) for time, later, event in merged]
 
 
 def _ack_opcode(
-    framing: Framing, commands: dict[int, Opcode], notifications: dict[int, Opcode]
+    framing: Framing, timeline: Timeline, notifications: dict[int, Opcode]
 ) -> int | None:
     """The notification that echoes the opcode of the command it answers: the command with
     the same sequence number, or without sequence numbers the latest command before it. One
     pass over the timeline, whatever the number of opcodes."""
     echoes: Counter[int] = Counter()
     recent: list[Event] = []
-    for _time, is_command, event in _timeline(commands, notifications):
+    sizes = {opcode: entry.size for opcode, entry in notifications.items()}
+    for _time, is_command, event in timeline:
         if is_command:
             recent = [*recent[-15:], event]
             continue
-        entry = notifications[event.frame.opcode]
-        if entry.size < 1:
+        if sizes[event.frame.opcode] < 1:
             continue
         answered = [
             c
@@ -529,13 +563,14 @@ def _ack_opcode(
             echoes[event.frame.opcode] += 1
     best: tuple[int, int] | None = None
     for opcode, count in echoes.items():
-        if count * 4 >= len(notifications[opcode].events) * 3 and (best is None or count > best[1]):
+        if count * 4 >= notifications[opcode].seen * 3 and (best is None or count > best[1]):
             best = (opcode, count)
     return best[0] if best else None
 
 
 def _answer_commands(
     framing: Framing,
+    timeline: Timeline,
     commands: dict[int, Opcode],
     notifications: dict[int, Opcode],
     ack_opcode: int | None,
@@ -546,7 +581,6 @@ def _answer_commands(
     Each command looks ahead only as far as its answer window, without copying the rest of
     the timeline: the cost grows with the capture, not with its square."""
     answered_by: Counter[int] = Counter()
-    timeline = _timeline(commands, notifications)
     for index, (time, is_command, event) in enumerate(timeline):
         if not is_command:
             continue
@@ -572,7 +606,7 @@ def _answer_commands(
         commands[event.frame.opcode].answers[answer] += 1
     if answered_by:
         return answered_by.most_common(1)[0][0]
-    others = [(len(o.events), op) for op, o in notifications.items() if op != ack_opcode]
+    others = [(o.seen, op) for op, o in notifications.items() if op != ack_opcode]
     return max(others)[1] if others else None
 
 

@@ -18,6 +18,7 @@ from facecoach.devices.protocol.profile import (
     Notification,
     NotificationKind,
 )
+from facecoach.devices.protocol.shared_opcodes import command_for_values
 
 FieldValues = dict[str, int | bool]
 PayloadSize = Callable[[int], int | None]  # opcode -> payload bytes, None if unknown
@@ -57,7 +58,10 @@ class FrameCodec:
         self.framing: Framing = profile.framing
         # The device's answers may start (or end, or be checked) differently.
         self.notify_framing: Framing = profile.framing.for_notifications()
-        self._commands_by_opcode = {c.opcode: (name, c) for name, c in profile.commands.items()}
+        # Several commands may share an opcode, told apart by a fixed value (shared_opcodes).
+        self._commands_by_opcode: dict[int, list[tuple[str, Command]]] = {}
+        for name, command in profile.commands.items():
+            self._commands_by_opcode.setdefault(command.opcode, []).append((name, command))
         self._notifications_by_opcode = {
             n.opcode: (name, n) for name, n in profile.notifications.items()
         }
@@ -119,8 +123,18 @@ class FrameCodec:
         opcode, sequence, payload, size = self._unframe(
             self.framing, bytes(data), self._command_size
         )
-        name, command = self._commands_by_opcode[opcode]
+        candidates = self._commands_by_opcode[opcode]
         raw = self._command_layouts[opcode].unpack(payload)
+        name, command = candidates[0]
+        if len(candidates) > 1:
+            found = command_for_values(candidates, raw)
+            if found is None:
+                names = ", ".join(n for n, _ in candidates)
+                raise FrameError(
+                    f"opcode 0x{opcode:02X} with payload {payload.hex(' ').upper()} fits none "
+                    f"of its commands ({names})"
+                )
+            name, command = found, self.profile.commands[found]
         # Fixed values (reserved bits) are the frame's, not arguments anyone gave.
         args = {
             arg.name: value

@@ -27,6 +27,18 @@ def vector_failures(profile: DeviceProfile) -> list[str]:
                 f"{where}: encodes as {got.hex(' ').upper()}, the vector says "
                 f"{cv.bytes.hex(' ').upper()}"
             )
+            continue
+        # The device end (the simulator) must read the same bytes as the same command.
+        try:
+            back = codec.decode_command(cv.bytes)
+        except DeviceError as exc:
+            failures.append(f"{where}: the device end cannot read it back: {exc}")
+            continue
+        if (back.name, back.args) != (cv.command, dict(cv.args)):
+            failures.append(
+                f"{where}: the device end reads it as {back.name} {back.args}, not "
+                f"{cv.command} {dict(cv.args)}"
+            )
     for index, nv in enumerate(vectors.notifications):
         where = f"vectors.notifications[{index}]"
         try:

@@ -25,6 +25,7 @@ from facecoach.devices.protocol.fields import (
     PayloadLayout,
     lay_out,
 )
+from facecoach.devices.protocol.shared_opcodes import shared_opcode_problem, shares_an_opcode
 
 # Version 2 adds what version 1 cannot say: commands beyond the five facecoach knows, writes
 # made on every connection, a keep-alive, bit-packed and wide fields, a byte order per field.
@@ -154,10 +155,11 @@ class GattLayout(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        if (self.command is None) != (self.notify is None):
+        # A command endpoint may come alone (a device that never answers, as FOREO's): its
+        # commands are then answered by nothing, which the profile checks.
+        if self.notify is not None and self.command is None:
             raise ValueError(
-                "command and notify endpoints come together (a device that takes "
-                "commands must answer them)"
+                "a notify endpoint needs the command endpoint whose commands it answers"
             )
         if self.command is not None and self.service is None:
             raise ValueError("a device with a command endpoint needs its service UUID")
@@ -546,7 +548,7 @@ class DeviceProfile(_Strict):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.commands and (self.framing is None or self.gatt.command is None):
-            raise ValueError("commands need [framing] and the gatt.command/gatt.notify endpoints")
+            raise ValueError("commands need [framing] and the gatt.command endpoint")
         self._check_version()
         self._check_opcodes()
         self._check_programs()
@@ -593,6 +595,10 @@ class DeviceProfile(_Strict):
             found.append("a byte order per field")
         if any(a.value is not None for a in specs):
             found.append("fixed argument values")
+        if shares_an_opcode(self.commands):
+            found.append("commands that share an opcode")
+        if self.gatt.command is not None and self.gatt.notify is None:
+            found.append("a command endpoint without a notify endpoint")
         return found
 
     def _check_opcodes(self) -> None:
@@ -609,9 +615,11 @@ class DeviceProfile(_Strict):
         opcodes = [n.opcode for n in self.notifications.values()]
         if len(set(opcodes)) != len(opcodes):
             raise ValueError("two notifications share an opcode")
-        command_opcodes = [c.opcode for c in self.commands.values()]
-        if len(set(command_opcodes)) != len(command_opcodes):
-            raise ValueError("two commands share an opcode")
+        shared = shared_opcode_problem(self.commands)
+        if shared is not None:
+            raise ValueError(shared)
+        if self.notifications and self.gatt.notify is None:
+            raise ValueError("notifications need the gatt.notify endpoint they arrive on")
         for notification in self.notifications.values():
             if notification.kind is NotificationKind.ACK and "of" not in notification.names:
                 raise ValueError("an 'ack' notification needs a field named 'of' (the opcode)")

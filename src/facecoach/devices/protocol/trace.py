@@ -19,11 +19,14 @@ from typing import IO, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from facecoach.datafiles import DataFileError, read_text_file
+from facecoach.devices.protocol.assigned_numbers import SERIAL_NUMBER
+from facecoach.devices.protocol.redaction import PLACEHOLDER, Redactor
 
 TRACE_FORMAT = "facecoach-trace"
 TRACE_VERSION = 1
 MAX_TRACE_BYTES = 8 * 1024 * 1024  # about 60,000 frames: hours of a session's traffic
 MAX_FRAME_BYTES = 512  # the longest ATT write or notification
+REDACTED_SERIAL = PLACEHOLDER.encode()
 
 
 class TraceFileError(DataFileError):
@@ -141,10 +144,18 @@ class TraceWriter:
     command (the stop) from the device. It stops recording instead, and says why in `stopped`.
     It also stops where a trace would grow past what `read_trace` takes back."""
 
-    def __init__(self, out: IO[str], header: TraceHeader, clock_start: float | None) -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        header: TraceHeader,
+        clock_start: float | None,
+        redactor: Redactor | None = None,
+    ) -> None:
         """`clock_start`: when the trace begins, on the clock events are given in; None takes
-        the first event's time (so the recording side need not know the link's clock)."""
+        the first event's time (so the recording side need not know the link's clock).
+        `redactor`: the device's address and serial numbers to leave out (`--redact`)."""
         self._out = out
+        self._redactor = redactor
         self._start = clock_start
         self._bytes = 0
         self.entries = 0
@@ -163,6 +174,9 @@ class TraceWriter:
         if self._start is None:
             self._start = now
         entry: dict[str, object] = {"t": round(max(0.0, now - self._start), 6), "event": kind}
+        if data is not None and self._redactor is not None:
+            # A serial number read from Device Information is one whatever its form.
+            data = REDACTED_SERIAL if uuid == SERIAL_NUMBER else self._redactor.mask(data)
         if data is not None:
             entry["data"] = data[:MAX_FRAME_BYTES].hex()
         if uuid is not None:

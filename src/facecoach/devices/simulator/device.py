@@ -24,6 +24,7 @@ from facecoach.devices.protocol.assigned_numbers import (
     SERIAL_NUMBER,
 )
 from facecoach.devices.protocol.codec import DecodedCommand
+from facecoach.devices.protocol.matching import local_name_matches
 from facecoach.devices.protocol.profile import DeviceProfile, WriteMode
 from facecoach.devices.simulator.firmware import Faults, SimulatedFirmware
 
@@ -296,9 +297,9 @@ class SimulatedDevice:
         if faults.ignored_writes > 0:
             faults.ignored_writes -= 1
             return WriteOutcome([], [])
-        already = len(self.firmware.received)
+        already = self.firmware.received.total
         answer = self.firmware.answer(payload)
-        understood = self.firmware.received[already:]
+        understood = self.firmware.received.since(already)
         self._watch_keepalive()
         if answer.drop_after is not None:
             # The recorded device dropped the link this long after the same write; not a
@@ -379,4 +380,9 @@ def _name_for(profile: DeviceProfile, address: str) -> str:
             name = matcher.local_name.rstrip("*?").rstrip() + " " + suffix
             if fnmatchcase(name, matcher.local_name):
                 return name
+    # A family matched by whole names (FOREO's "BEAR") is simulated under the first of them,
+    # as every such device advertises it.
+    for matcher in profile.match:
+        if matcher.local_name and local_name_matches(matcher.local_name, matcher.local_name):
+            return matcher.local_name
     return f"{profile.name} {suffix}"

@@ -7,8 +7,10 @@ output stops, as a real device's dead-man switch stops it). Faults that tests in
 late or corrupt answer) are decided here or in the bleak backend that carries the bytes.
 """
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from facecoach.devices.errors import FrameError, IncompleteFrame
 from facecoach.devices.protocol.codec import DecodedCommand, FieldValues, FrameCodec
@@ -31,6 +33,44 @@ SKIN_TEMPERATURE = 312
 # Drains about 1 % per minute of stimulation: a 20-minute session takes a fifth of the charge.
 DRAIN_PER_SECOND = 1.0 / 60.0
 LOW_BATTERY_CUTOFF = 5
+
+
+# How many of the latest commands a simulated device keeps (about 200 B each): `simulator
+# serve` runs for days under centrals that reconnect, and must not grow with them.
+KEPT_COMMANDS = 1000
+
+
+class CommandLog(Sequence[DecodedCommand]):
+    """The latest commands a device understood, oldest first (at most `kept`), and how many
+    it understood in all."""
+
+    def __init__(self, kept: int = KEPT_COMMANDS) -> None:
+        self._latest: deque[DecodedCommand] = deque(maxlen=kept)
+        self.total = 0
+
+    def append(self, command: DecodedCommand) -> None:
+        self._latest.append(command)
+        self.total += 1
+
+    def since(self, total: int) -> list[DecodedCommand]:
+        """The commands understood after the first `total` (those still kept)."""
+        count = min(self.total - total, len(self._latest))
+        return list(self._latest)[len(self._latest) - count :] if count > 0 else []
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def __iter__(self) -> Iterator[DecodedCommand]:
+        return iter(self._latest)
+
+    @overload
+    def __getitem__(self, index: int) -> DecodedCommand: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DecodedCommand]: ...
+    def __getitem__(self, index: int | slice) -> DecodedCommand | list[DecodedCommand]:
+        if isinstance(index, slice):
+            return list(self._latest)[index]
+        return self._latest[index]
 
 
 @dataclass(frozen=True)
@@ -79,8 +119,9 @@ class SimulatedFirmware:
         self.charging = charging
         self.contact = contact
         self.running = False
-        self.received: list[DecodedCommand] = []
-        self.rejected_frames: list[str] = []
+        self.received = CommandLog()
+        # Why the latest frames it could not parse were dropped (the latest KEPT_COMMANDS).
+        self.rejected_frames: deque[str] = deque(maxlen=KEPT_COMMANDS)
         # The last arguments of each command beyond the five (the clock, a limit, a timer).
         self.settings: dict[str, dict[str, int]] = {}
         # The device's own intensity limit, once the app set it (a soft limit): above it, a

@@ -324,6 +324,20 @@ class SimulatedClientBackend(BaseBleakClient):
             callback(bytearray(data))
 
 
+# The devices `--simulate` has shown from the start come first, so they keep their addresses
+# (a paired simulated device is remembered by its address) whatever other profiles are loaded:
+# the real devices' ones shipped later, a user's own. Those follow, in the order given.
+FIRST_SIMULATED = ("generic-battery", "reference-a", "reference-b", "reference-c")
+
+
+def _in_simulated_order(profiles: Iterable[DeviceProfile]) -> list[DeviceProfile]:
+    given = list(profiles)
+    first = sorted(
+        (p for p in given if p.id in FIRST_SIMULATED), key=lambda p: FIRST_SIMULATED.index(p.id)
+    )
+    return first + [p for p in given if p.id not in FIRST_SIMULATED]
+
+
 def reference_devices(
     profiles: Iterable[DeviceProfile],
     first_byte: int = 0x5A,
@@ -334,7 +348,7 @@ def reference_devices(
         SimulatedDevice.from_profile(
             profile, f"{first_byte:02X}:1D:00:00:00:{index:02X}", clock=clock
         )
-        for index, profile in enumerate(profiles, start=1)
+        for index, profile in enumerate(_in_simulated_order(profiles), start=1)
     ]
     for index, device in enumerate(devices):
         device.rssi = -48 - 7 * index  # near to far, as if spread around the room

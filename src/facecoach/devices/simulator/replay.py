@@ -25,7 +25,7 @@ from facecoach.devices.protocol.trace import (
     replay_steps,
 )
 from facecoach.devices.simulator.device import SimulatedDevice
-from facecoach.devices.simulator.firmware import Answer
+from facecoach.devices.simulator.firmware import Answer, CommandLog
 
 
 class ReplayFirmware:
@@ -51,7 +51,7 @@ class ReplayFirmware:
         }
         self._script = list(replay_steps(trace, self._is_filled_in))
         self._next = 0
-        self.received: list[DecodedCommand] = []
+        self.received = CommandLog()
         self.unmatched: list[bytes] = []
         # What the device said before the app wrote anything (a status on connection).
         before = []

@@ -43,6 +43,20 @@ def _numbers(stats: AdherenceStats) -> str:
     )
 
 
+def _felt_line(companion: Companion, session_id: int) -> str:
+    """'Felt: a little uncomfortable · tingling', when it was noted."""
+    from facecoach.companion.comfort import feeling_for
+    from facecoach.wording.comfort import feeling_text
+
+    try:
+        felt = feeling_for(companion, session_id)
+    except FacecoachError:
+        return ""  # the rest of the line still shows
+    if felt is None:
+        return ""
+    return f"\nFelt: {feeling_text(felt)}" + (f" ({felt.note})" if felt.note else "")
+
+
 class HistoryScreen(SizedScreen[None]):
     # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
     DEFAULT_CSS = """
@@ -61,6 +75,7 @@ class HistoryScreen(SizedScreen[None]):
         Binding("n", "edit_note", "Note", id="history.note"),
         Binding("delete,x", "delete", "Delete", id="history.delete"),
         Binding("u", "undo", "Undo delete", id="history.undo"),
+        Binding("p", "photos", "Photos", id="history.photos"),
     ]
 
     def __init__(self, companion: Companion) -> None:
@@ -131,6 +146,14 @@ class HistoryScreen(SizedScreen[None]):
         weekly = [s for _, s in stats.strength_by_week[-STRENGTH_WEEKS:]]
         self.query_one(StrengthChart).update(weekly)
         table = self.query_one("#recent", DataTable)
+        # The selection stays on its session when the log is read again (after a note), or
+        # on its row when that session went (after a delete).
+        row = table.cursor_row
+        selected = (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if table.row_count and self._recent
+            else None
+        )
         table.clear()
         self._recent = {str(session.id): session for session in recent}
         if not recent:
@@ -148,6 +171,10 @@ class HistoryScreen(SizedScreen[None]):
                 "✎" if session.note else "",  # the note itself is shown above the table
                 key=str(session.id),
             )
+        if selected in self._recent:
+            table.move_cursor(row=table.get_row_index(selected))
+        else:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The selected session in full under the table: its routine, zones and note."""
@@ -158,9 +185,15 @@ class HistoryScreen(SizedScreen[None]):
             return
         zones = zones_list_text(session) or "no zone done"
         note = f"\nNote: {session.note}" if session.note else ""
+        note += _felt_line(self.companion, session.id)
         when = f"{session.started_local:%a %d %b %Y %H:%M}"
         # Names and notes come from files and the log: control characters made visible.
         detail.update(shown(f"{when} · {session.routine_name} · zones: {zones}{note}"))
+
+    def action_photos(self) -> None:
+        from facecoach.tui.screens.photos import PhotosScreen
+
+        self.app.push_screen(PhotosScreen(self.companion))
 
     def _selected(self) -> SessionRecord | None:
         table = self.query_one("#recent", DataTable)
@@ -189,7 +222,8 @@ class HistoryScreen(SizedScreen[None]):
             return
         sure = await self.app.push_screen_wait(
             ConfirmDialog(
-                f"Delete {plain(session.routine_name)} on {session.started_local:%a %d %b}? "
+                f"Delete {plain(session.routine_name)} on "
+                f"{session.started_local:%a %d %b at %H:%M}? "
                 "u brings it back.",
                 yes="Delete",
                 danger=True,

@@ -51,6 +51,14 @@ TYPICAL: dict[str, tuple[str, ...]] = {
 }
 
 
+class ScrollWhenNeeded(VerticalScroll):
+    """A scrolling body that takes the focus (for its arrow keys) only when there is something
+    to scroll: a Tab stop that shows nothing and does nothing would look like a lost focus."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0 or self.max_scroll_x > 0
+
+
 class HomeScreen(SizedScreen[None]):
     DEFAULT_CSS = """
     #home-body { height: 1fr; }
@@ -93,6 +101,8 @@ class HomeScreen(SizedScreen[None]):
         super().__init__()
         self.companion = companion
         self._suggested_id: str | None = None
+        # Done today, or the waiting period after an injection: the suggestion is for next time.
+        self._suggest_next_time = False
         self._start_requested = False  # `s` pressed before the routine list was there
         self._filled_in = False
         self._select_next: str | None = None  # a routine to choose when Home comes back
@@ -100,7 +110,7 @@ class HomeScreen(SizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="home-body"):
+        with ScrollWhenNeeded(id="home-body"):
             with Grid(id="home-grid"):
                 # The first frame shows the cards before their numbers, each as tall as what
                 # it typically says will be at this width: nothing moves when they arrive.
@@ -228,7 +238,7 @@ class HomeScreen(SizedScreen[None]):
 
     def _show_today(self, dashboard: "Dashboard") -> None:
         # Loaded with the numbers, after the first frame (the stats are no part of it).
-        from facecoach.adherence.stats import TodayState
+        from facecoach.adherence.stats import DayState, TodayState
         from facecoach.wording.adherence import (
             program_text,
             sentence,
@@ -241,6 +251,7 @@ class HomeScreen(SizedScreen[None]):
 
         stats = dashboard.stats
         day = dashboard.day
+        self._suggest_next_time = day is not None and day.state in (DayState.DONE, DayState.WAIT)
         today = self.query_one("#today-card", Card)
         streak = self.query_one("#streak-card", Card)
         week = self.query_one("#week-card", Card)
@@ -303,8 +314,9 @@ class HomeScreen(SizedScreen[None]):
             detail.update("")
             return
         zones = ", ".join(dict.fromkeys(zone.lower() for zone in routine.zones))
+        when = "next time" if self._suggest_next_time else "today"
         why = (
-            "Suggested today: facecoach rotates routines, as varying the treatment is the "
+            f"Suggested {when}: facecoach rotates routines, as varying the treatment is the "
             "usual advice. "
             if routine.id == self._suggested_id
             else ""

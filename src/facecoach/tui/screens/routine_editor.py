@@ -75,6 +75,9 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         self.draft = RoutineDraft.of(loaded.routine)
         if loaded.is_builtin:  # never changed in place: a copy, under a name of its own
             self.draft.name = f"My {loaded.routine.name}"[:80]
+            # The original's description says what its zones are; the copy's zones will not
+            # be those, and the editor has no field for it: a description that stays true.
+            self.draft.description = f"A copy of {loaded.routine.name}, made in the editor."
             self.draft.id = free_id(self.draft.name, companion.library.routines)
         self._saved = self.draft.data()
         self._zone_dialog_open = False  # from the key that asks for it until it is answered
@@ -145,11 +148,32 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         if isinstance(self.result, Routine):
             total = format_duration(self.result.total_seconds())
             zones = len(self.result.zones)
-            line.update(f"✓ {zones} zone{'s' if zones != 1 else ''}, {total} in all.")
+            text = f"✓ {zones} zone{'s' if zones != 1 else ''}, {total} in all."
+            line.update(text + self._settings_note(self.result))
             line.set_class(False, "error")
         else:
             line.update("✗ " + "\n✗ ".join(self.result))
             line.set_class(True, "error")
+
+    def _settings_note(self, routine: Routine) -> str:
+        """What Settings make of it: their glide length and repeats replace every zone's."""
+        settings = self.companion.settings
+        overrides = []
+        if settings.glide_seconds is not None:
+            overrides.append(f"glide length {settings.glide_seconds:g} s")
+        if settings.repeats is not None:
+            overrides.append(f"repeats {settings.repeats}")
+        if not overrides:
+            return ""
+        said = " and ".join(overrides)
+        try:
+            runs = self.companion.apply_preferences(routine)
+        except FacecoachError:
+            return f"\nYour Settings ({said}) do not fit it: it runs as written."
+        return (
+            f"\nIt runs as {format_duration(runs.total_seconds())}: your Settings ({said}) "
+            "replace every zone's."
+        )
 
     # --- typing in the routine's own fields ------------------------------------------------
 
@@ -200,7 +224,8 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         if index is None:
             return
         zone = self.draft.zones[index]
-        self.app.push_screen(ZoneGuide(zone.zone, zone.path or None))
+        stops = [(entry.zone, entry.path or None) for entry in self.draft.zones]
+        self.app.push_screen(ZoneGuide(zone.zone, zone.path or None, stops=stops, at=index))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit_zone()

@@ -137,6 +137,7 @@ class SessionScreen(SizedScreen[None]):
         self.routine = routine
         self.live: LiveSession
         self._next_tick: Timer | None = None
+        self._armed_at_remaining: float | None = None  # the time left when a timer was last set
 
     @property
     def session(self) -> Session:
@@ -218,6 +219,8 @@ class SessionScreen(SizedScreen[None]):
         ('cues: sound · voice · bell'): no row is taken from the countdown."""
         channels = self.live.channels
         names = channels.active_names(bell=self.bell) if channels is not None else []
+        # The hook is "Command at each cue" in Settings: one name for one thing.
+        names = ["command" if name == ChannelName.HOOK.value else name for name in names]
         self.sub_title = f"cues: {' · '.join(names)}" if names else "cues: screen only"
 
     def _write_to_terminal(self, text: str) -> None:
@@ -264,10 +267,18 @@ class SessionScreen(SizedScreen[None]):
         if self._next_tick is not None:
             self._next_tick.stop()
             self._next_tick = None
-        delay = seconds_to_next_change(self.session.snapshot(), self.session)
-        if delay is not None:
-            # A Textual timer of 0 s divides by zero when it runs late; 1 ms is "now".
-            self._next_tick = self.set_timer(max(delay, MIN_TIMER_SECONDS), self.tick)
+        snapshot = self.session.snapshot()
+        delay = seconds_to_next_change(snapshot, self.session)
+        if delay is None:
+            return
+        if delay < MIN_TIMER_SECONDS and snapshot.remaining == self._armed_at_remaining:
+            # On a boundary (a half second of the time left), the change comes as soon as the
+            # clock moves; a clock that has not moved since the last wake-up (one standing
+            # still, as a test's) would re-arm 1 ms for ever: it gets the longest wait.
+            delay = MAX_REDRAW_SECONDS
+        self._armed_at_remaining = snapshot.remaining
+        # A Textual timer of 0 s divides by zero when it runs late; 1 ms is "now".
+        self._next_tick = self.set_timer(max(delay, MIN_TIMER_SECONDS), self.tick)
 
     # --- events from the session (this screen is one of its sinks) -------------------------
 
@@ -380,7 +391,8 @@ class SessionScreen(SizedScreen[None]):
         index = step.zone_index if step is not None and step.zone_index is not None else 0
         entry = self.routine.zones[index]
         side = step.side if step is not None else None
-        self.app.push_screen(ZoneGuide(entry.zone, entry.path, side))
+        stops = [(zone.zone, zone.path) for zone in self.routine.zones]
+        self.app.push_screen(ZoneGuide(entry.zone, entry.path, side, stops=stops, at=index))
 
     def action_toggle_bell(self) -> None:
         terminal = self._terminal_channel()
@@ -413,9 +425,10 @@ class SessionScreen(SizedScreen[None]):
             self.tick()
 
     def _log_failed(self, error: StoreError) -> None:
-        self.notify(
-            f"{error} The session goes on.", title="Not saved", severity="error", markup=False
-        )
+        from facecoach.adherence.recorder import UnsavedError
+
+        goes_on = "" if isinstance(error, UnsavedError) else " The session goes on."
+        self.notify(f"{error}{goes_on}", title="Not saved", severity="error", markup=False)
 
     def _finished(self) -> None:
         from facecoach.tui.screens.summary import SummaryScreen

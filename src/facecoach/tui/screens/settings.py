@@ -162,6 +162,13 @@ class SettingsScreen(SizedScreen[None]):
                 Input(settings.on_cue or "", id="on-cue", placeholder="none"),
                 _try_button(ChannelName.HOOK),
             )
+            yield Static(
+                "It runs without a shell, with each cue as JSON on its input; for a "
+                "redirection or a pipe, use sh -c '…'.",
+                id="on-cue-hint",
+                classes="muted",
+                markup=False,
+            )
             yield Label("Look", classes="title")
             yield row(
                 "Theme",

@@ -1,8 +1,9 @@
 """After a session: how it went, what was logged, and a glass of water."""
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from facecoach.companion.core import Companion
@@ -17,16 +18,24 @@ from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary
 
 class SummaryScreen(SizedScreen[None]):
     # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
+    # The headline stays on screen, and what follows it too; the zone list, as long as the
+    # routine, scrolls between them.
     DEFAULT_CSS = """
-    #summary-body { padding: 1 2; height: auto; }
+    #summary-head { padding: 1 2 0 2; height: auto; }
     #summary-outcome { text-style: bold; }
+    #summary-zones-scroll { height: 1fr; min-height: 2; padding: 0 2; }
+    #summary-foot { padding: 0 2 1 2; height: auto; }
     #water { color: $accent; margin-top: 1; }
+    #summary-buttons { height: auto; }
+    #summary-buttons Button { margin-right: 2; }
     """
 
     BINDINGS = [
         Binding("enter", "home", "Home", id="summary.home"),
-        Binding("escape", "home", "Home", id="summary.home", show=False),  # Esc leaves too
+        # Esc leaves too; the footer names it, as Enter is the focused button's.
+        Binding("escape", "home", "Home", id="summary.home"),
         Binding("h", "history", "History", id="summary.history"),
+        Binding("f", "felt", "How it felt", id="summary.felt"),
     ]
 
     def __init__(self, companion: Companion, live: LiveSession) -> None:
@@ -38,24 +47,29 @@ class SummaryScreen(SizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(id="summary-body"):
+        with Vertical(id="summary-head"):
             yield Static(session_outcome(self.snapshot, self.zones), id="summary-outcome")
             if self.live.ended_because:
                 yield Static(
                     self.live.ended_because, id="summary-why", classes="warning", markup=False
                 )
-            routine = self.live.session.timeline.routine
+        routine = self.live.session.timeline.routine
+        with VerticalScroll(id="summary-zones-scroll"):
             yield Static(
                 "\n".join(zone_summary_line(routine, zone) for zone in self.zones),
                 id="summary-zones",
                 markup=False,
             )
+        with Vertical(id="summary-foot"):
             if not self.companion.counts_toward_goal(self.live):
                 yield Static(NOT_COUNTED, id="summary-not-counted", classes="warning")
             yield Static(self._logged_text(), id="summary-logged", classes="muted")
             yield Static(self._streak_text(), id="summary-streak")
             yield Static(AFTER_SESSION_REMINDER, id="water")
-            yield Button("Back to home", id="home", variant="primary")
+            with Horizontal(id="summary-buttons"):
+                yield Button("Back to home", id="home", variant="primary")
+                if self.live.recorder is not None and self.live.recorder.session_id is not None:
+                    yield Button("How did it feel?", id="felt")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,7 +93,48 @@ class SummaryScreen(SizedScreen[None]):
         return f"Streak: {streak_text(stats)} · {week_text(stats)} this week"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_home()
+        if event.button.id == "felt":
+            self.action_felt()
+        else:
+            self.action_home()
+
+    @work(exclusive=True, group="felt")
+    async def action_felt(self) -> None:
+        """How it felt, kept with the session; then what follows from it: stop and ask a
+        doctor, or a suggestion to go easier (or step back up) that the user answers."""
+        from facecoach.companion.comfort import decide, record_feeling
+        from facecoach.tui.screens.dialogs import ConfirmDialog
+        from facecoach.tui.screens.felt import FeltDialog
+        from facecoach.wording.comfort import feeling_text
+
+        session_id = self.live.recorder.session_id if self.live.recorder is not None else None
+        if session_id is None:
+            self.notify("This session is not in the log, so there is nothing to note it on.")
+            return
+        feeling = await self.app.push_screen_wait(FeltDialog())
+        if feeling is None:
+            return
+        try:
+            advice = record_feeling(self.companion, session_id, feeling)
+        except FacecoachError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return
+        self.notify(f"Noted: {feeling_text(feeling)}.", timeout=4, markup=False)
+        from facecoach.wording.comfort import stop_text
+
+        if advice.stop:
+            self.notify(stop_text(advice.stop), severity="error", timeout=20, markup=False)
+        if advice.suggestion is None:
+            return
+        accepted = await self.app.push_screen_wait(
+            ConfirmDialog(advice.suggestion_words, yes="Do that", no="Keep as it is")
+        )
+        try:
+            said = decide(self.companion, advice.suggestion, accepted)
+        except FacecoachError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(said, timeout=6)
 
     def action_home(self) -> None:
         self.dismiss()

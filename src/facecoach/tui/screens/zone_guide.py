@@ -1,5 +1,7 @@
 """The zone guide: the face drawing with one zone lit, where it is and which way to glide."""
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,11 +27,23 @@ class ZoneGuide(Dialog[None]):
         Binding("right", "other_zone(1)", "Next zone", id="guide.next"),
     ]
 
-    def __init__(self, zone: Zone, path: str | None = None, side: Side | None = None) -> None:
+    def __init__(
+        self,
+        zone: Zone,
+        path: str | None = None,
+        side: Side | None = None,
+        *,
+        stops: Sequence[tuple[Zone, str | None]] = (),
+        at: int = 0,
+    ) -> None:
+        """`stops`: the routine's zones (with their paths), which the arrows page through,
+        `at` being the one shown first; without them, the arrows page through every zone."""
         super().__init__()
         self.zone = zone
         self.path = path
         self.side = side
+        self.stops = tuple(stops)
+        self.at = at
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="guide"):
@@ -45,13 +59,20 @@ class ZoneGuide(Dialog[None]):
     def _show(self) -> None:
         face = self.query_one(FaceDiagram)
         face.zone, face.side = self.zone, self.side
-        self.query_one("#guide-title", Label).update(f"Zone guide: {self.zone.label}")
+        where = f" ({self.at + 1} of {len(self.stops)} in this routine)" if self.stops else ""
+        self.query_one("#guide-title", Label).update(f"Zone guide: {self.zone.label}{where}")
         text = ZONE_GUIDE[self.zone]
         if self.path:
             text += f"\n\nThis routine: {self.path}."
         self.query_one("#guide-text", Static).update(f"{text}\n\n{GUIDE_FOOTNOTE}")
 
     def action_other_zone(self, by: int) -> None:
+        if self.stops:  # the routine's zones, not zones it does not treat
+            self.at = (self.at + by) % len(self.stops)
+            self.zone, self.path = self.stops[self.at]
+            self.side = None
+            self._show()
+            return
         zones = list(Zone)
         self.zone = zones[(zones.index(self.zone) + by) % len(zones)]
         self.path = None  # the routine's path belongs to the zone it was opened on

@@ -3,8 +3,9 @@
 Each glyph is a 3x5 grid of pixels. A pixel is drawn 2 columns wide and 1 row tall (terminal
 cells are about twice as tall as wide, so it looks square), times the largest whole scale that
 fits the widget. Below five rows the countdown falls back to plain bold text, so it never
-disappears. A paused countdown is preceded by the pause sign in the same size: the state reads
-from the shape, not from a colour (monochrome terminals, colour-blind users, `NO_COLOR`).
+disappears. A paused countdown is preceded by the pause sign in the same size, shaded: the
+state reads from the shape and texture, not from a colour (monochrome terminals, colour-blind
+users, `NO_COLOR`).
 """
 
 from rich.text import Text
@@ -30,6 +31,9 @@ _FONT: dict[str, tuple[str, ...]] = {
 GLYPH_ROWS = 5
 GLYPH_PIXELS = 3
 PIXEL = "█"
+# The pause sign's pixels are shaded, not solid: its bars in the digits' ink and spacing read
+# at a glance as part of the number ('‖8' as '118'); a texture tells them apart without colour.
+PAUSE_PIXEL = "▒"
 
 
 def glyph_width(scale: int) -> int:
@@ -61,7 +65,8 @@ def block_lines(text: str, scale: int) -> list[str]:
         parts = []
         for char in text:
             pattern = _FONT.get(char, _FONT["8"])[row]
-            parts.append("".join((PIXEL if p == "#" else " ") * 2 * scale for p in pattern))
+            lit = PAUSE_PIXEL if char == PAUSE_SIGN else PIXEL
+            parts.append("".join((lit if p == "#" else " ") * 2 * scale for p in pattern))
         lines.extend([gap.join(parts)] * scale)
     return lines
 

@@ -454,10 +454,19 @@ class BumbleClientBackend(BaseBleakClient):
         return self._peer
 
     async def _request(self, request: Awaitable[T]) -> T:
-        """One GATT procedure, with Bumble's errors turned into bleak's."""
+        """One GATT procedure, with Bumble's errors turned into bleak's.
+
+        A caller that gives up (a timeout, a cancelled command) does not cancel the procedure
+        itself: its answer may be on the air already, and Bumble, handed an answer for a
+        request it was cancelling, raises InvalidStateError in the event loop. The procedure
+        ends by itself (its answer, the link's end, or Bumble's own timeout), as ATT has it:
+        one request at a time, the next once the last is answered."""
+        procedure = asyncio.ensure_future(request)
         try:
-            return await request
+            return await asyncio.shield(procedure)
         except asyncio.CancelledError:
+            if not procedure.done():
+                procedure.add_done_callback(_outcome_unheard)
             # Bumble cancels the request that was waiting when the link drops.
             task = asyncio.current_task()
             if self._connection is None and (task is None or task.cancelling() == 0):
@@ -516,6 +525,13 @@ class BumbleClientBackend(BaseBleakClient):
         peer = self._require_peer()
         deliver = self._subscribers.pop(characteristic.handle, None)
         await self._request(peer.unsubscribe(self._proxies[characteristic.handle], deliver))
+
+
+def _outcome_unheard(procedure: "asyncio.Future[Any]") -> None:
+    """The end of a procedure nobody waits for any more: whatever it was, it is seen (else
+    asyncio reports an exception that was never retrieved)."""
+    if not procedure.cancelled():
+        procedure.exception()
 
 
 def _protocol_error(error: att.ATT_Error) -> BleakGATTProtocolError:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
-from bumble import att, gatt, smp
+from bumble import att, gatt, gatt_server, smp
 from bumble.core import UUID, AdvertisingData
 from bumble.device import (
     AdvertisingEventProperties,
@@ -162,6 +162,23 @@ class _Central:
         self._peripheral.notify(self.connection, data)
 
 
+class _RefusedWriteCommands(logging.Filter):
+    """A Write Command (a write without response) that the device refuses: to a characteristic
+    that is not writable, or while the device cannot take it. The protocol has no answer for
+    it, so it is dropped; Bumble's server logs the refusal as an error with a traceback, which
+    this keeps off serve's output (a line at debug level says it). Anything else passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if record.funcName == "on_att_write_command" and isinstance(error, att.ATT_Error):
+            log.debug("a write without response was refused: %s", error)
+            return False
+        return True
+
+
+_REFUSED_WRITE_COMMANDS = _RefusedWriteCommands()
+
+
 class BumblePeripheral:
     """Serves one `SimulatedDevice` on a Bumble `Device`: GATT server, advertising, links."""
 
@@ -188,6 +205,8 @@ class BumblePeripheral:
         self._closing = False
         self._centrals: dict[Connection, _Central] = {}
         self._tasks: set[asyncio.Task[object]] = set()
+        # Bumble's modules log under their own names (added once, however many devices).
+        logging.getLogger(gatt_server.__name__).addFilter(_REFUSED_WRITE_COMMANDS)
         self.stack.add_services(self._services())
         self.stack.on(self.stack.EVENT_CONNECTION, self._on_connection)
         self._stop_range_calls = self.device.on_range_change(self._on_range_change)

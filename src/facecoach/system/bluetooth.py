@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from facecoach.system.platforms import OperatingSystem, operating_system
+
 SYSTEM_BUS_SOCKET = Path("/run/dbus/system_bus_socket")
 RFKILL = Path("/sys/class/rfkill")
 VHCI = Path("/dev/vhci")
@@ -45,7 +47,7 @@ class BluetoothCheck:
 def check_bluetooth(platform: str = sys.platform) -> BluetoothCheck:
     """The radio itself, then what may be in its way."""
     check = _check_radio(platform)
-    if platform != "linux":
+    if operating_system(platform) is not OperatingSystem.LINUX:
         return check
     findings = (*check.findings, rfkill_finding(), bluez_version_finding(), bumble_finding())
     return BluetoothCheck(check.available, check.how, tuple(f for f in findings if f))
@@ -178,10 +180,17 @@ def _read(path: Path) -> str:
 
 
 def _check_radio(platform: str) -> BluetoothCheck:
-    if platform == "darwin":
-        return BluetoothCheck(True, "CoreBluetooth (macOS asks for permission at the first scan)")
-    if platform == "win32":
-        return BluetoothCheck(True, "the Windows Bluetooth LE stack (WinRT)")
+    system = operating_system(platform)
+    if system is OperatingSystem.MACOS:
+        return BluetoothCheck(
+            True,
+            "CoreBluetooth (macOS asks at the first scan whether your terminal may use "
+            "Bluetooth: allow it in System Settings > Privacy & Security > Bluetooth)",
+        )
+    if system is OperatingSystem.WINDOWS:
+        return BluetoothCheck(
+            True, "the Windows Bluetooth LE stack (WinRT; Bluetooth must be on in Settings)"
+        )
     if not os.environ.get("DBUS_SYSTEM_BUS_ADDRESS") and not SYSTEM_BUS_SOCKET.exists():
         return BluetoothCheck(
             False,

@@ -1,0 +1,161 @@
+"""How a session felt, on the command line: `log ... --felt`, the question after `coach`, and
+`facecoach comfort` (what is suggested; accept or decline it)."""
+
+import argparse
+import sys
+
+from facecoach.cli.output import EXIT_OK, ask_yes_no, say
+from facecoach.companion.comfort import ComfortAdvice
+from facecoach.companion.core import Companion
+from facecoach.errors import FacecoachError
+from facecoach.safety.comfort import Comfort, Feeling, SideEffect
+
+
+def add_felt_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--felt`, `--side-effects` and `--felt-note`, for `log`."""
+    parser.add_argument(
+        "--felt",
+        choices=[c.value for c in Comfort],
+        help="how it felt (with --side-effects and --felt-note)",
+    )
+    parser.add_argument(
+        "--side-effects",
+        metavar="LIST",
+        help="side effects noticed, e.g. tingling,headache: "
+        + ", ".join(e.value for e in SideEffect),
+    )
+    parser.add_argument("--felt-note", metavar="TEXT", help="a note on how it felt")
+
+
+def parse_side_effects(text: str) -> tuple[SideEffect, ...]:
+    found: list[SideEffect] = []
+    for word in text.replace(" ", ",").split(","):
+        if not word:
+            continue
+        try:
+            effect = SideEffect(word.strip().lower().replace("-", "_"))
+        except ValueError:
+            known = ", ".join(e.value for e in SideEffect)
+            raise FacecoachError(
+                f"{word!r} is not a side effect facecoach knows: {known}"
+            ) from None
+        if effect not in found:
+            found.append(effect)
+    return tuple(found)
+
+
+def felt_from_arguments(args: argparse.Namespace) -> Feeling | None:
+    """The feeling given with `log`, or None; side effects or a note need --felt."""
+    if args.felt is None:
+        if args.side_effects or args.felt_note:
+            raise FacecoachError("--side-effects and --felt-note go with --felt (how it felt)")
+        return None
+    effects = parse_side_effects(args.side_effects or "")
+    return Feeling(Comfort(args.felt), effects, args.felt_note or "")
+
+
+def record_felt(companion: Companion, session_id: int, feeling: Feeling) -> None:
+    """Keeps the feeling and says what follows from it (stop, or a suggestion to answer)."""
+    from facecoach.companion.comfort import record_feeling
+
+    tell(companion, record_feeling(companion, session_id, feeling))
+
+
+def tell(companion: Companion, advice: ComfortAdvice) -> None:
+    from facecoach.companion.comfort import decide
+
+    for line in advice.lines():
+        say(line)
+    if advice.suggestion is None:
+        return
+    if sys.stdin.isatty():
+        say(decide(companion, advice.suggestion, ask_yes_no("Do that?")))
+    else:
+        say("`facecoach comfort accept` does it; `facecoach comfort decline` keeps things.")
+
+
+def ask_felt(companion: Companion, session_id: int) -> None:
+    """The question after a session in the plain coach: Enter skips it."""
+    from facecoach.wording.comfort import (
+        COMFORT_LABELS,
+        EFFECTS_QUESTION,
+        FELT_QUESTION,
+        effect_label,
+    )
+
+    comforts = list(Comfort)
+    choices = ", ".join(f"{i} {COMFORT_LABELS[c]}" for i, c in enumerate(comforts, 1))
+    answer = _ask(f"{FELT_QUESTION} {choices} (Enter skips): ")
+    if not answer.isdigit() or not 1 <= int(answer) <= len(comforts):
+        return
+    effects = list(SideEffect)
+    for number, effect in enumerate(effects, 1):
+        sys.stderr.write(f"  {number:>2} {effect_label(effect)}\n")
+    picked = _ask(f"{EFFECTS_QUESTION}: ")
+    chosen = tuple(
+        dict.fromkeys(
+            effects[int(word) - 1]
+            for word in picked.replace(" ", ",").split(",")
+            if word.isdigit() and 1 <= int(word) <= len(effects)
+        )
+    )
+    note = _ask("A note (Enter for none): ")
+    record_felt(companion, session_id, Feeling(comforts[int(answer) - 1], chosen, note[:500]))
+
+
+def _ask(prompt: str) -> str:
+    """One answer; Ctrl-C or the end of input is no answer (the session is logged already)."""
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return ""
+
+
+def add_comfort_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    comfort = commands.add_parser(
+        "comfort",
+        help="how sessions felt, and the suggestion to go easier or step back up",
+        description="Shows how your last sessions felt, the level you are at, and what "
+        "facecoach suggests; `comfort accept` or `comfort decline` answers the suggestion.",
+    )
+    comfort.set_defaults(handler=_comfort_show)
+    actions = comfort.add_subparsers(title="comfort commands", metavar="ACTION")
+    actions.add_parser("accept", help="do what is suggested").set_defaults(
+        handler=lambda args: _comfort_decide(args, accepted=True)
+    )
+    actions.add_parser("decline", help="keep things as they are").set_defaults(
+        handler=lambda args: _comfort_decide(args, accepted=False)
+    )
+
+
+def _comfort_show(args: argparse.Namespace) -> int:
+    from facecoach.cli.context import open_companion
+    from facecoach.companion.comfort import advice, felt_summary
+
+    companion = open_companion(args)
+    summary = felt_summary(companion)
+    if not summary.noted:
+        print("No session has a note on how it felt yet: `facecoach log ROUTINE --felt ...`.")
+        return EXIT_OK
+    print("\n".join(summary.lines()))
+    now = advice(companion)
+    for line in now.lines():
+        say(line)
+    if now.suggestion is not None:
+        print("`facecoach comfort accept` does it; `facecoach comfort decline` keeps things.")
+    return EXIT_OK
+
+
+def _comfort_decide(args: argparse.Namespace, *, accepted: bool) -> int:
+    from facecoach.cli.context import open_companion
+    from facecoach.companion.comfort import advice, decide
+
+    companion = open_companion(args)
+    now = advice(companion)
+    if now.suggestion is None:
+        raise FacecoachError("nothing is suggested now: `facecoach comfort` says how it stands")
+    say(decide(companion, now.suggestion, accepted))
+    return EXIT_OK

@@ -1,0 +1,119 @@
+"""`facecoach photos`: progress photos, kept privately in the data folder, never sent anywhere."""
+
+import argparse
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from facecoach.cli.output import EXIT_ERROR, EXIT_OK, ask_yes_no, error, print_table, say
+from facecoach.errors import FacecoachError
+from facecoach.photos.library import PhotoLibrary
+
+
+def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    photos = commands.add_parser(
+        "photos",
+        help="progress photos, private, in the data folder",
+        description="Progress photos, to see whether anything changed: kept in the data folder "
+        "(only you can read them), never sent anywhere. Needs the optional extra: "
+        "pip install 'facecoach[photos]'.",
+    )
+    photos.set_defaults(handler=_list)
+    actions = photos.add_subparsers(title="photo commands", metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="take in photos (JPEG, PNG; HEIC with pillow-heif)",
+        description="Takes in photos: turned upright as the camera says, the day from the "
+        "camera unless --date is given, stored re-encoded (so no location or camera data is "
+        "kept with them).",
+    )
+    add.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    add.add_argument("--date", type=date.fromisoformat, help="the day taken, YYYY-MM-DD")
+    add.add_argument("--note", default="", help="a note kept with the photo")
+    add.set_defaults(handler=_add)
+    actions.add_parser("list", help="the photos, oldest first").set_defaults(handler=_list)
+    show = actions.add_parser("show", help="a photo's details, and the photo on a terminal")
+    show.add_argument("id", metavar="ID", type=int)
+    show.add_argument("--width", type=int, default=None, metavar="COLUMNS")
+    show.set_defaults(handler=_show)
+    delete = actions.add_parser("delete", help="remove a photo and its file (asks first)")
+    delete.add_argument("id", metavar="ID", type=int)
+    delete.add_argument("--yes", action="store_true", help="do not ask")
+    delete.set_defaults(handler=_delete)
+
+
+def _library(args: argparse.Namespace) -> PhotoLibrary:
+    from facecoach.cli.context import open_companion
+    from facecoach.companion.photos import photo_library
+    from facecoach.photos.images import pillow
+
+    pillow()  # first: without Pillow, say so before anything is made
+    return photo_library(open_companion(args))
+
+
+def _add(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from facecoach.photos.images import PhotoError, prepare_photo
+
+    library = _library(args)
+    failed = 0
+    for path in args.files:
+        try:
+            prepared = prepare_photo(path)
+            taken = args.date or prepared.taken or date.today()
+            photo = library.add(prepared, taken, args.note, datetime.now(UTC))
+        except PhotoError as exc:
+            error(str(exc))
+            failed += 1
+            continue
+        say(
+            f"Added photo {photo.id}: {path.name}, {photo.taken:%a %d %b %Y}, "
+            f"{photo.width}x{photo.height}."
+        )
+    if failed < len(args.files):
+        from facecoach.wording.photos import FRAMING_GUIDE
+
+        say(FRAMING_GUIDE)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    photos = _library(args).photos()
+    if not photos:
+        print("No photos yet: `facecoach photos add FILE...`.")
+        return EXIT_OK
+    rows = [[str(p.id), p.taken.isoformat(), f"{p.width}x{p.height}", p.note] for p in photos]
+    print_table(["ID", "DAY", "SIZE", "NOTE"], rows, sys.stdout)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from facecoach.photos.halfblock import half_block_lines
+    from facecoach.photos.images import open_stored
+
+    library = _library(args)
+    photo = library.get(args.id)
+    path = library.path_of(photo)
+    say(f"Photo {photo.id}: {photo.taken:%a %d %b %Y}, {photo.width}x{photo.height}, {path}")
+    if photo.note:
+        say(f"Note: {photo.note}")
+    if args.width is None and not sys.stdout.isatty():
+        return EXIT_OK  # piped: the details only
+    columns = args.width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
+    for line in half_block_lines(open_stored(path), columns):
+        print(line)
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace) -> int:
+    library = _library(args)
+    photo = library.get(args.id)
+    if not args.yes:
+        question = f"Delete photo {photo.id} of {photo.taken:%d %b %Y} and its file?"
+        if not (sys.stdin.isatty() and ask_yes_no(question)):
+            raise FacecoachError(f"photo {photo.id} kept; --yes deletes without asking")
+    library.delete(photo.id)
+    say(f"Deleted photo {photo.id} and its file.")
+    return EXIT_OK

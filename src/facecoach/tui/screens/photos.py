@@ -1,0 +1,127 @@
+"""Progress photos: the list by day, and two side by side (the first and the one selected,
+the latest at first), drawn with half blocks; the framing guide below."""
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from facecoach.companion.core import Companion
+from facecoach.errors import FacecoachError
+from facecoach.photos.library import Photo
+from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.text import shown
+from facecoach.tui.widgets.photo_view import PhotoView
+from facecoach.tui.widgets.title_bar import TitleBar
+from facecoach.wording.photos import COMPARE_NOTE, FRAMING_GUIDE
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+
+class PhotosScreen(SizedScreen[None]):
+    DEFAULT_CSS = """
+    #photos-body { height: 1fr; }
+    #photo-list { width: 26; height: 1fr; }
+    PhotosScreen.-narrow #photo-list { width: 18; }
+    #compare { width: 1fr; height: 1fr; padding: 0 1; }
+    #pair { height: 1fr; }
+    #pair PhotoView { margin: 0 1 0 0; }
+    #compare-caption { height: 2; }
+    #framing { height: auto; padding: 0 1; }
+    """
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="photos.back")]
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__()
+        self.companion = companion
+        self._photos: dict[str, Photo] = {}
+        self._first: Photo | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Horizontal(id="photos-body"):
+            yield DataTable(id="photo-list", cursor_type="row")
+            with Vertical(id="compare"):
+                with Horizontal(id="pair"):
+                    yield PhotoView(id="photo-first")
+                    yield PhotoView(id="photo-other")
+                yield Static(id="compare-caption", markup=False)
+        yield Static(FRAMING_GUIDE, id="framing", classes="muted", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Photos"
+        table = self.query_one("#photo-list", DataTable)
+        table.add_columns("Day", "Note")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="photos-list")
+    def _load(self) -> None:
+        from facecoach.companion.photos import photo_library
+        from facecoach.photos.images import pillow
+
+        try:
+            pillow()
+            photos = photo_library(self.companion).photos()
+        except FacecoachError as exc:
+            self.app.call_from_thread(self._unavailable, str(exc))
+            return
+        self.app.call_from_thread(self._fill, photos)
+
+    def _unavailable(self, why: str) -> None:
+        for view in self.query(PhotoView):
+            view.show(None, "")
+        self.query_one("#compare-caption", Static).update(why)
+
+    def _fill(self, photos: list[Photo]) -> None:
+        table = self.query_one("#photo-list", DataTable)
+        self._photos = {str(photo.id): photo for photo in photos}
+        if not photos:
+            self._unavailable("No photos yet: `facecoach photos add FILE...` adds them.")
+            return
+        for photo in photos:
+            table.add_row(f"{photo.taken:%d %b %Y}", shown(photo.note), key=str(photo.id))
+        self._first = photos[0]
+        table.move_cursor(row=len(photos) - 1)  # the latest, beside the first
+        table.focus()
+        self._draw(photos[0], "#photo-first")
+        self._caption(photos[-1])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        photo = self._photos.get(str(event.row_key.value))
+        if photo is not None:
+            self._draw(photo, "#photo-other")
+            self._caption(photo)
+
+    def _caption(self, other: Photo) -> None:
+        if self._first is None:
+            return
+        self.query_one("#compare-caption", Static).update(
+            f"{self._first.taken:%d %b %Y} | {other.taken:%d %b %Y}. {COMPARE_NOTE}"
+        )
+
+    @work(thread=True, group="photos-draw")
+    def _draw(self, photo: Photo, where: str) -> None:
+        from facecoach.companion.photos import photo_library
+        from facecoach.photos.images import open_stored
+
+        try:
+            library = photo_library(self.companion)
+            image = open_stored(library.path_of(photo))
+        except FacecoachError as exc:
+            self.app.call_from_thread(self._missing, where, str(exc))
+            return
+        self.app.call_from_thread(self._shown, where, image)
+
+    def _shown(self, where: str, image: "Image") -> None:
+        if self.is_attached:
+            self.query_one(where, PhotoView).show(image)
+
+    def _missing(self, where: str, why: str) -> None:
+        if self.is_attached:
+            self.query_one(where, PhotoView).show(None, why)

@@ -1,0 +1,209 @@
+"""Progress photos on the command line: added (upright, the camera's day, kept privately),
+listed, shown, deleted with their files; hostile images refused in words; without Pillow, one
+message says how to get it."""
+
+import os
+import stat
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, PngImagePlugin
+
+from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
+from facecoach.companion.core import Companion
+from facecoach.session.clock import FakeClock
+
+ORIENTATION = 0x0112
+EXIF_IFD = 0x8769
+DATE_TAKEN = 36867
+
+
+@pytest.fixture
+def photos_dir() -> Path:
+    return Path(os.environ["FACECOACH_DATA_DIR"]) / "photos"
+
+
+def camera_photo(path: Path, size: tuple[int, int] = (40, 20), colour: int = 200) -> Path:
+    """A JPEG as a phone writes it held sideways: EXIF says turn it (orientation 6)."""
+    image = Image.new("RGB", size, (colour, 50, 50))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif.get_ifd(EXIF_IFD)[DATE_TAKEN] = "2025:10:01 08:30:00"
+    image.save(path, exif=exif)
+    return path
+
+
+def test_a_photo_is_added_upright_with_its_day_and_kept_privately(
+    tmp_path: Path, photos_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = camera_photo(tmp_path / "IMG_0001.jpg")
+    assert main(["photos", "add", str(photo), "--note", "before"]) == EXIT_OK
+    assert "Added photo 1: IMG_0001.jpg, Wed 01 Oct 2025, 20x40." in capsys.readouterr().out
+    assert main(["photos", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[1].split() == ["1", "2025-10-01", "20x40", "before"]
+    (stored,) = photos_dir.iterdir()
+    assert stored.read_bytes() != photo.read_bytes()  # re-encoded: no EXIF travels with it
+    with Image.open(stored) as kept:
+        assert kept.size == (20, 40)
+        assert not kept.getexif()
+    if sys.platform != "win32":
+        assert stat.S_IMODE(photos_dir.stat().st_mode) == 0o700
+        assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+
+
+def test_date_given_wins_and_the_same_photo_is_not_added_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = camera_photo(tmp_path / "a.jpg")
+    assert main(["photos", "add", str(photo), "--date", "2025-12-24"]) == EXIT_OK
+    assert "Wed 24 Dec 2025" in capsys.readouterr().out
+    assert main(["photos", "add", str(photo)]) == EXIT_ERROR
+    assert "in the library already (photo 1)" in capsys.readouterr().err
+
+
+def test_show_draws_the_photo_in_half_blocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["photos", "add", str(camera_photo(tmp_path / "a.jpg"))]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["photos", "show", "1", "--width", "10"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Photo 1: Wed 01 Oct 2025, 20x40")
+    drawn = lines[1:]
+    assert len(drawn) == 10  # 10 columns of a 1:2 photo: 20 pixel rows, two a line
+    assert all(line.count("▀") == 10 for line in drawn)
+
+
+def test_delete_asks_and_removes_the_file(
+    tmp_path: Path, photos_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["photos", "add", str(camera_photo(tmp_path / "a.jpg"))]) == EXIT_OK
+    assert main(["photos", "delete", "1"]) == EXIT_ERROR  # no terminal to ask on
+    assert "photo 1 kept; --yes deletes without asking" in capsys.readouterr().err
+    assert len(list(photos_dir.iterdir())) == 1
+    assert main(["photos", "delete", "1", "--yes"]) == EXIT_OK
+    assert list(photos_dir.iterdir()) == []
+    assert main(["photos", "list"]) == EXIT_OK
+    assert "No photos yet" in capsys.readouterr().out
+    assert main(["photos", "show", "1"]) == EXIT_ERROR
+    assert "there is no photo 1" in capsys.readouterr().err
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` x `height` pixels, with one tiny row of data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def huge_text_chunk_png(path: Path) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("comment", "x" * 20_000_000, zip=True)  # 20 MB once decompressed
+    Image.new("RGB", (4, 4)).save(path, pnginfo=info)
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("truncated", "a damaged or hostile image, refused"),
+        ("not an image", "not an image facecoach can read"),
+        ("decompression bomb", "megapixels (or claims to be); refused"),
+        ("huge chunk", "a damaged or hostile image, refused"),
+    ],
+)
+def test_hostile_images_are_refused_in_words(
+    tmp_path: Path, photos_dir: Path, capsys: pytest.CaptureFixture[str], kind: str, said: str
+) -> None:
+    path = tmp_path / "bad.png"
+    if kind == "truncated":
+        whole = camera_photo(tmp_path / "whole.jpg", size=(400, 300)).read_bytes()
+        path.write_bytes(whole[: len(whole) // 3])
+    elif kind == "not an image":
+        path.write_text("#!/bin/sh\necho hello\n")
+    elif kind == "decompression bomb":
+        path.write_bytes(png_claiming(100_000, 100_000))
+    else:
+        huge_text_chunk_png(path)
+    assert main(["photos", "add", str(path)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err.startswith(f"facecoach: error: {path}: ")
+    assert said in err
+    assert "Traceback" not in err
+    assert not photos_dir.exists() or list(photos_dir.iterdir()) == []
+
+
+def test_without_pillow_the_photo_commands_say_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [m for m in sys.modules if m == "PIL" or m.startswith("PIL.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "PIL", None)  # `import PIL` now fails, as if absent
+    assert main(["photos", "list"]) == EXIT_ERROR
+    assert "pip install 'facecoach[photos]'" in capsys.readouterr().err
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+def add_photos(companion: Companion, folder: Path) -> None:
+    """Two photos: a red one in October, a blue one in December."""
+    from datetime import UTC, date, datetime
+
+    from facecoach.companion.photos import photo_library
+    from facecoach.photos.images import prepare_photo
+
+    library = photo_library(companion)
+    for colour, day, note in (((200, 40, 40), date(2025, 10, 1), "before"),
+                              ((40, 40, 200), date(2025, 12, 24), "after")):  # fmt: skip
+        path = folder / f"{note}.png"
+        image = Image.new("RGB", (60, 80), colour)
+        image.paste((240, 220, 200), (15, 20, 45, 60))  # a pale "face" in the middle
+        image.save(path)
+        library.add(prepare_photo(path), day, note, datetime(2026, 1, 5, tzinfo=UTC))
+
+
+def test_history_opens_the_photos_first_and_latest_side_by_side(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    import asyncio
+
+    from facecoach.tui.app import FacecoachApp
+    from facecoach.tui.screens.photos import PhotosScreen
+    from facecoach.tui.widgets.photo_view import PhotoView
+    from tests.support.tui_support import make_companion, text_of, until
+
+    companion = make_companion(clock)
+    add_photos(companion, tmp_path)
+
+    async def scenario() -> None:
+        app = FacecoachApp(companion)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("h")
+            await pilot.press("p")
+            await until(pilot, lambda: isinstance(app.screen, PhotosScreen))
+            views = list(app.screen.query(PhotoView))
+            await until(pilot, lambda: all("▀" in str(v.render()) for v in views))
+            caption = text_of(app, "#compare-caption")
+            assert caption.startswith("01 Oct 2025 | 24 Dec 2025.")
+            first, other = (v.render() for v in views)
+            assert "#c82828" in str(first.spans[0].style)  # red: the first
+            assert "#2828c8" in str(other.spans[0].style)  # blue: the latest
+            await pilot.press("up")  # the first photo beside itself
+            await until(
+                pilot, lambda: "01 Oct 2025 | 01 Oct 2025" in text_of(app, "#compare-caption")
+            )
+
+    asyncio.run(scenario())

@@ -1,0 +1,104 @@
+"""Runs `facecoach ARGS` as far as this machine can make it look like Windows:
+
+    python -m tests.support.other_platform [--first-frame] ARGS...
+
+What the standard library and the dependencies need has been imported by then; after that the
+POSIX-only names are taken away (os.O_NONBLOCK, os.getuid, fcntl, termios, the job-control and
+hang-up signals, asyncio's `add_signal_handler`), `sys.platform` says "win32", and Windows' own
+names that facecoach's code paths reach for are faked (msvcrt's file lock, os.O_BINARY,
+signal.SIGBREAK). A POSIX-only name left outside `facecoach.system`, or a Windows branch that
+breaks, ends in a traceback here.
+
+With --first-frame, the app is started headless instead, with its signal handlers, until its
+first frame is drawn.
+"""
+
+import asyncio
+import asyncio.unix_events
+import os
+import signal
+import sys
+import sysconfig
+import types
+
+import platformdirs  # noqa: F401 - chooses its backend by sys.platform at import
+import textual.app
+import textual.drivers.linux_driver  # noqa: F401 - what Textual picks (WindowsDriver there)
+
+sysconfig.get_config_vars()  # read once, for this interpreter's real platform
+
+POSIX_ONLY_OS = ("O_NONBLOCK", "getuid", "geteuid", "mkfifo", "openpty")
+POSIX_ONLY_SIGNALS = ("SIGHUP", "SIGCONT", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGQUIT", "SIGKILL")
+POSIX_ONLY_MODULES = ("fcntl", "termios", "tty", "pty")
+
+
+def _no_signal_handlers(*_: object) -> None:
+    raise NotImplementedError  # as Windows' Proactor loop
+
+
+def _fake_windows() -> None:
+    held: set[tuple[int, int]] = set()
+    msvcrt = types.ModuleType("msvcrt")
+    msvcrt.LK_NBLCK = 2  # type: ignore[attr-defined]
+    msvcrt.LK_UNLCK = 0  # type: ignore[attr-defined]
+
+    def locking(descriptor: int, mode: int, length: int) -> None:
+        key = os.fstat(descriptor).st_dev, os.fstat(descriptor).st_ino
+        if mode == 2 and key in held:
+            raise PermissionError(13, "Permission denied")
+        held.add(key)
+
+    msvcrt.locking = locking  # type: ignore[attr-defined]
+    sys.modules["msvcrt"] = msvcrt
+    vars(os)["O_BINARY"] = 0
+    vars(signal)["SIGBREAK"] = vars(signal)["SIGUSR2"]  # a signal this machine can deliver
+
+
+def _take_posix_away() -> None:
+    for name in POSIX_ONLY_OS:
+        if hasattr(os, name):
+            delattr(os, name)
+    for name in POSIX_ONLY_SIGNALS:
+        if hasattr(signal, name):
+            delattr(signal, name)
+    for module in POSIX_ONLY_MODULES:
+        sys.modules[module] = None  # type: ignore[assignment]
+    loop_class = asyncio.unix_events._UnixSelectorEventLoop  # type: ignore[attr-defined, unused-ignore]
+    loop_class.add_signal_handler = _no_signal_handlers  # type: ignore[method-assign, assignment, unused-ignore]
+    sys.platform = "win32"
+
+
+def _first_frame() -> int:
+    from facecoach.companion.core import Companion
+    from facecoach.config.paths import config_dir, database_path
+    from facecoach.session.clock import SystemClock
+    from facecoach.tui.app import FacecoachApp
+
+    app = FacecoachApp(Companion(SystemClock(), config_dir(), database_path()), handle_signals=True)
+    drawn: list[bool] = []
+    app.after_first_frame(lambda: drawn.append(True))
+
+    async def until_drawn() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            # The first frame, then Home's controls built after it (as in test_home_first_frame):
+            # a quit in between is another test's concern.
+            while not drawn or not getattr(getattr(app, "home", None), "_filled_in", True):
+                await pilot.pause(0.01)
+
+    asyncio.run(until_drawn())
+    print("first frame drawn")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    _fake_windows()
+    _take_posix_away()
+    if argv[:1] == ["--first-frame"]:
+        return _first_frame()
+    from facecoach.cli.main import main as facecoach
+
+    return facecoach(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
