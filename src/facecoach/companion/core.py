@@ -413,24 +413,25 @@ class Companion:
         source: SessionSource,
         log: bool = True,
         on_log_error: Callable[[StoreError], None] | None = None,
-        on_device_message: Callable[[str], None] = lambda text: None,
-        on_device_problem: Callable[[str], None] = lambda text: None,
+        on_device_message: Callable[[str], None] | None = None,
+        on_device_problem: Callable[[str], None] | None = None,
         cues: CueChoices | None = None,
         terminal_write: Callable[[str], None] | None = None,
-        on_cue_problem: Callable[[str], None] = lambda text: None,
+        on_cue_problem: Callable[[str], None] | None = None,
     ) -> LiveSession:
-        return self.session_service.begin(
-            routine,
+        """The earlier form of `session_service.begin`, with callbacks in place of a
+        `SessionFrontEnd`; kept for callers (tests) that have not moved yet."""
+        from facecoach.companion.sessions import CallbackFrontEnd
+
+        front_end = CallbackFrontEnd(
             sinks,
-            source=source,
-            log=log,
             on_log_error=on_log_error,
             on_device_message=on_device_message,
             on_device_problem=on_device_problem,
-            cues=cues,
             terminal_write=terminal_write,
             on_cue_problem=on_cue_problem,
         )
+        return self.session_service.begin(routine, front_end, source=source, log=log, cues=cues)
 
     def counts_toward_goal(self, live: LiveSession) -> bool:
         return self.session_service.counts_toward_goal(live)
