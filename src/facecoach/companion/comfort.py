@@ -24,8 +24,8 @@ from facecoach.safety.comfort_records import MAX_FEELING_NOTE_CHARS, ComfortReco
 from facecoach.wording import comfort as words
 
 if TYPE_CHECKING:
+    from facecoach.adherence.session_log import SessionLog
     from facecoach.companion.core import Companion
-    from facecoach.companion.log import LogService
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +67,9 @@ def advice(companion: "Companion") -> ComfortAdvice:
     return ComfortAdvice(stop_effects(felt), suggested, text)
 
 
-def latest_stop_effects(companion: "Companion | LogService") -> tuple[SideEffect, ...]:
+def latest_stop_effects(store: "SessionLog | None") -> tuple[SideEffect, ...]:
     """The stop-level side effects of the last session felt (for the pre-session gate); none
-    without a log (reading never creates one)."""
-    store = companion.existing_store()
+    without a log (the caller passes the existing log: reading never creates one)."""
     if store is None:
         return ()
     return stop_effects(ComfortRecords(store.database).felt_sessions(limit=1))

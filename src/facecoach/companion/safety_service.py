@@ -68,7 +68,7 @@ class SafetyService:
         return [
             *screening_gates(self.screening()),
             *waiting_gates(self.waiting()),
-            *side_effect_gates(latest_stop_effects(self.log)),
+            *side_effect_gates(latest_stop_effects(self.log.existing_store())),
         ]
 
     def record_override(self, gate: Gate, routine_id: str) -> None:

@@ -29,13 +29,15 @@ SCREEN_KEYS: Mapping[str, Mapping[str, str]] = {
         "session.abort": "q",
     },
     "zone guide": {"guide.close": "escape,g", "guide.previous": "left", "guide.next": "right"},
-    "summary": {"summary.home": "enter,escape", "summary.history": "h"},
+    "summary": {"summary.home": "enter,escape", "summary.history": "h", "summary.felt": "f"},
     "history": {
         "history.back": "escape,q",
         "history.note": "n",
         "history.delete": "delete,x",
         "history.undo": "u",
+        "history.photos": "p",
     },
+    "photos": {"photos.back": "escape,q"},
     "safety": {
         "safety.back": "escape",
         "safety.save": "ctrl+s",
