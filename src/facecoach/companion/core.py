@@ -129,7 +129,7 @@ class Companion:
             self._log = LogService(
                 self.clock,
                 self.database,
-                self.program_service,
+                lambda: self.program_service,
                 self.problems,
                 existed=self._log_existed,
             )
@@ -346,7 +346,14 @@ class Companion:
         return self.safety_service.records
 
     def safety_questions_answered(self) -> bool | None:
-        return self.safety_service.questions_answered()
+        """The app's first frame asks it: answered from the database alone, without building
+        the safety and program services (their modules are not on the start path)."""
+        if self._safety is not None:
+            return self._safety.questions_answered()
+        from facecoach.safety.records import SafetyRecords
+
+        database = self.log_service.database()
+        return SafetyRecords(database).answered() if database is not None else None
 
     def screening(self) -> ScreeningRecord | None:
         return self.safety_service.screening()

@@ -9,6 +9,7 @@ to the core's problems once, and sessions run without being logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,16 +29,17 @@ class LogService:
         self,
         clock: Clock,
         path: Path,
-        program: ProgramService,
+        program: Callable[[], ProgramService],
         problems: list[str],
         *,
         existed: bool,
     ) -> None:
         """`existed`: whether the database was there when the core was made (a log this run
-        creates has nothing in it to check or back up yet)."""
+        creates has nothing in it to check or back up yet). `program` gives the program
+        service when it is needed: opening the database (the app's first frame) needs none."""
         self.clock = clock
         self.path = path
-        self.program = program
+        self._program = program
         self.problems = problems
         self._existed = existed
         self._database: Database | None = None
@@ -45,6 +47,10 @@ class LogService:
         self._opened = False
         self._backed_up = False
         self.log_problem: str | None = None
+
+    @property
+    def program(self) -> ProgramService:
+        return self._program()
 
     # --- the database, opened on first use -------------------------------------------------
 
