@@ -3,7 +3,7 @@
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -345,11 +345,10 @@ def _logged_that_day(
 
 
 def _log_edit(args: argparse.Namespace) -> int:
-    from facecoach.wording.session import format_duration
+    from facecoach.wording.log_changes import changed
 
     companion = open_companion(args)
-    store = companion.require_store()
-    record = store.find(args.id)
+    record = companion.log_service.find(args.id)
     if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
         raise FacecoachError(
             f"nothing to change in {record.short_id}: give --date, --time, --minutes or --note "
@@ -367,61 +366,46 @@ def _log_edit(args: argparse.Namespace) -> int:
         check_day(day, calendar_today, "--date")
         moment = datetime.combine(day, args.time or local.time().replace(tzinfo=None))
         started = moment.astimezone()  # the machine's zone, DST-aware for that date
-        if started > datetime.now().astimezone() + timedelta(minutes=1):
-            raise FacecoachError("a session cannot start in the future")
     if args.minutes is not None and not 0 < args.minutes <= 180:
         raise FacecoachError("--minutes must be more than 0 and at most 180")
     if args.note is not None and len(args.note) > MAX_NOTE_CHARS:
         raise FacecoachError(f"--note can be at most {MAX_NOTE_CHARS} characters")
-    offset = started.utcoffset() if started is not None else None
-    edited = store.edit(
+    edited = companion.log_service.edit(
         record.id,
-        now=datetime.now(UTC),
         started=started,
-        utc_offset_minutes=int(offset.total_seconds() // 60) if offset is not None else None,
         active_seconds=args.minutes * 60 if args.minutes is not None else None,
         note=args.note,
     )
-    say(
-        f"Changed {edited.short_id}: {edited.routine_name} on "
-        f"{edited.started_local:%a %d %b %Y at %H:%M}, {format_duration(edited.active_seconds)}"
-        + (f", note: {edited.note}" if edited.note else "")
-        + "."
-    )
+    say(changed(edited))
     return EXIT_OK
 
 
 def _log_delete(args: argparse.Namespace) -> int:
-    store = open_companion(args).require_store()
-    record = store.find(args.id)
-    store.delete(record.id, datetime.now(UTC))
-    say(
-        f"Deleted {record.short_id}: {record.routine_name} on "
-        f"{record.started_local:%a %d %b %Y at %H:%M}. `facecoach log undo` brings it back."
-    )
+    from facecoach.wording.log_changes import deleted
+
+    log = open_companion(args).log_service
+    record = log.find(args.id)
+    log.delete(record.id)
+    say(deleted(record, "`facecoach log undo` brings it back."))
     return EXIT_OK
 
 
 def _log_undo(args: argparse.Namespace) -> int:
-    restored = open_companion(args).require_store().undo_delete()
-    if restored is None:
-        say("Nothing to undo: no deleted session is waiting to be restored.")
-        return EXIT_OK
-    say(
-        f"Restored {restored.short_id}: {restored.routine_name} on "
-        f"{restored.started_local:%a %d %b %Y at %H:%M}."
-    )
+    from facecoach.wording.log_changes import NOTHING_TO_RESTORE, restored
+
+    session = open_companion(args).log_service.undo_delete()
+    say(NOTHING_TO_RESTORE if session is None else restored(session))
     return EXIT_OK
 
 
 def _log_purge(args: argparse.Namespace) -> int:
-    store = open_companion(args).require_store()
+    log = open_companion(args).log_service
     if not args.yes and not (
         sys.stdin.isatty()
         and ask_yes_no("Remove deleted sessions for good? This cannot be undone.")
     ):
         raise FacecoachError("nothing purged; --yes purges without asking")
-    say(f"Purged {plural(store.purge_deleted(), 'deleted session')}.")
+    say(f"Purged {plural(log.purge_deleted(), 'deleted session')}.")
     return EXIT_OK
 
 

@@ -22,9 +22,11 @@ from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
 
 if TYPE_CHECKING:
+    from facecoach.adherence.session_log import StoreError
     from facecoach.cli.realtime import CoachRunner
     from facecoach.companion.cue_channels.setup import CueChoices
     from facecoach.routines.model import Routine
+    from facecoach.session.driver import EventSink
 
 ACCEPT_RISK = "--accept-risk"
 CONFIRM_CHECKS = "--confirm-checks"
@@ -148,7 +150,7 @@ def _coach(args: argparse.Namespace) -> int:
 async def _run(
     companion: Companion, routine: "Routine", args: argparse.Namespace, ask: Ask | None
 ) -> int:
-    from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
+    from facecoach.adherence.session_log import RecordStatus, SessionSource
     from facecoach.cli.coach_output import JsonRenderer, TextRenderer
     from facecoach.cli.realtime import CoachRunner, EventWaiter
     from facecoach.session.driver import EventSink
@@ -159,25 +161,14 @@ async def _run(
         if companion.store is None and not args.no_log:
             warn(f"{companion.log_problem} The session runs, but it is not logged.")
         renderer: EventSink = JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
-        choices = _cue_choices(companion, args)
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
-
-        def log_failed(exc: StoreError) -> None:
-            from facecoach.adherence.recorder import UnsavedError
-
-            warn(str(exc) if isinstance(exc, UnsavedError) else f"{exc} The session goes on.")
-
-        live = companion.begin_session(
+        writer = _terminal_writer(terminal) if terminal.isatty() or args.bell else None
+        live = companion.session_service.begin(
             routine,
-            [renderer],
+            _CoachFrontEnd(renderer, writer),
             source=SessionSource.COACH,
             log=not args.no_log,
-            on_log_error=log_failed,
-            on_device_message=lambda text: None,
-            on_device_problem=warn,
-            cues=choices,
-            terminal_write=_terminal_writer(terminal) if terminal.isatty() or args.bell else None,
-            on_cue_problem=warn,
+            cues=_cue_choices(companion, args),
         )
         if live.channels is not None:
             for notice in live.channels.notices:
@@ -214,6 +205,35 @@ async def _run(
         finally:
             if companion.device.recording:
                 _say_recorded(args.record, *companion.device.stop_recording())
+
+
+class _CoachFrontEnd:
+    """The plain coach as the live session's front end (a SessionFrontEnd): events to the
+    renderer, troubles as warnings on stderr."""
+
+    def __init__(self, renderer: "EventSink", terminal_write: Callable[[str], None] | None):
+        self._renderer = renderer
+        self._terminal_write = terminal_write
+
+    def sinks(self) -> "list[EventSink]":
+        return [self._renderer]
+
+    def log_failed(self, error: "StoreError") -> None:
+        from facecoach.adherence.recorder import UnsavedError
+
+        warn(str(error) if isinstance(error, UnsavedError) else f"{error} The session goes on.")
+
+    def device_message(self, text: str) -> None:
+        """The plain coach has no device line to update."""
+
+    def device_problem(self, text: str) -> None:
+        warn(text)
+
+    def cue_problem(self, text: str) -> None:
+        warn(text)
+
+    def terminal_writer(self) -> Callable[[str], None] | None:
+        return self._terminal_write
 
 
 def _say_recorded(path: Path, events: int, stopped: str | None) -> None:

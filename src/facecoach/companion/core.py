@@ -129,7 +129,7 @@ class Companion:
             self._log = LogService(
                 self.clock,
                 self.database,
-                self.program_service,
+                lambda: self.program_service,
                 self.problems,
                 existed=self._log_existed,
             )
@@ -346,7 +346,14 @@ class Companion:
         return self.safety_service.records
 
     def safety_questions_answered(self) -> bool | None:
-        return self.safety_service.questions_answered()
+        """The app's first frame asks it: answered from the database alone, without building
+        the safety and program services (their modules are not on the start path)."""
+        if self._safety is not None:
+            return self._safety.questions_answered()
+        from facecoach.safety.records import SafetyRecords
+
+        database = self.log_service.database()
+        return SafetyRecords(database).answered() if database is not None else None
 
     def screening(self) -> ScreeningRecord | None:
         return self.safety_service.screening()
@@ -414,24 +421,25 @@ class Companion:
         source: SessionSource,
         log: bool = True,
         on_log_error: Callable[[StoreError], None] | None = None,
-        on_device_message: Callable[[str], None] = lambda text: None,
-        on_device_problem: Callable[[str], None] = lambda text: None,
+        on_device_message: Callable[[str], None] | None = None,
+        on_device_problem: Callable[[str], None] | None = None,
         cues: CueChoices | None = None,
         terminal_write: Callable[[str], None] | None = None,
-        on_cue_problem: Callable[[str], None] = lambda text: None,
+        on_cue_problem: Callable[[str], None] | None = None,
     ) -> LiveSession:
-        return self.session_service.begin(
-            routine,
+        """The earlier form of `session_service.begin`, with callbacks in place of a
+        `SessionFrontEnd`; kept for callers (tests) that have not moved yet."""
+        from facecoach.companion.sessions import CallbackFrontEnd
+
+        front_end = CallbackFrontEnd(
             sinks,
-            source=source,
-            log=log,
             on_log_error=on_log_error,
             on_device_message=on_device_message,
             on_device_problem=on_device_problem,
-            cues=cues,
             terminal_write=terminal_write,
             on_cue_problem=on_cue_problem,
         )
+        return self.session_service.begin(routine, front_end, source=source, log=log, cues=cues)
 
     def counts_toward_goal(self, live: LiveSession) -> bool:
         return self.session_service.counts_toward_goal(live)

@@ -1,6 +1,7 @@
 """The log: the facecoach database (opened on first use, shared with the safety records), the
 session log in it, the day's integrity check and backup before the first write, and what is
-read from it (stats, recent sessions, skip days). One job of the core.
+read from it (stats, recent sessions, skip days), and its corrections (edit, delete, undo),
+timed by the core's one clock. One job of the core.
 
 A database that cannot be opened stops nothing: the reason is kept in `log_problem` and added
 to the core's problems once, and sessions run without being logged.
@@ -8,10 +9,12 @@ to the core's problems once, and sessions run without being logged.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from facecoach.errors import FacecoachError
 from facecoach.storage.database import Database, StoreError
 
 if TYPE_CHECKING:
@@ -26,16 +29,17 @@ class LogService:
         self,
         clock: Clock,
         path: Path,
-        program: ProgramService,
+        program: Callable[[], ProgramService],
         problems: list[str],
         *,
         existed: bool,
     ) -> None:
         """`existed`: whether the database was there when the core was made (a log this run
-        creates has nothing in it to check or back up yet)."""
+        creates has nothing in it to check or back up yet). `program` gives the program
+        service when it is needed: opening the database (the app's first frame) needs none."""
         self.clock = clock
         self.path = path
-        self.program = program
+        self._program = program
         self.problems = problems
         self._existed = existed
         self._database: Database | None = None
@@ -43,6 +47,10 @@ class LogService:
         self._opened = False
         self._backed_up = False
         self.log_problem: str | None = None
+
+    @property
+    def program(self) -> ProgramService:
+        return self._program()
 
     # --- the database, opened on first use -------------------------------------------------
 
@@ -158,3 +166,44 @@ class LogService:
     def recent_sessions(self, limit: int) -> list[SessionRecord]:
         store = self.store
         return store.sessions(limit=limit) if store is not None else []
+
+    # --- correcting the log (every front end, one clock) -----------------------------------
+
+    def find(self, short_id: str) -> SessionRecord:
+        """The session whose id starts with `short_id` (as `history` shows it)."""
+        return self.require_store().find(short_id)
+
+    def edit(
+        self,
+        session_id: int,
+        *,
+        started: datetime | None = None,
+        active_seconds: float | None = None,
+        note: str | None = None,
+    ) -> SessionRecord:
+        """Corrects a session (its start, in the zone it was given in, its time, its note);
+        the old values are noted in the record. Raises FacecoachError for a start to come."""
+        now = self.clock.now()
+        if started is not None and started > now + timedelta(minutes=1):
+            raise FacecoachError("a session cannot start in the future")
+        offset = started.utcoffset() if started is not None else None
+        return self.require_store().edit(
+            session_id,
+            now=now,
+            started=started,
+            utc_offset_minutes=int(offset.total_seconds() // 60) if offset is not None else None,
+            active_seconds=active_seconds,
+            note=note,
+        )
+
+    def delete(self, session_id: int) -> None:
+        """Marks the session deleted: gone from history and stats, restorable with `undo`."""
+        self.require_store().delete(session_id, self.clock.now())
+
+    def undo_delete(self) -> SessionRecord | None:
+        """Restores the session deleted last; None when nothing is waiting to be restored."""
+        return self.require_store().undo_delete()
+
+    def purge_deleted(self) -> int:
+        """Removes deleted sessions for good; returns how many."""
+        return self.require_store().purge_deleted()

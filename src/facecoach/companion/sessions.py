@@ -5,24 +5,104 @@ coach) render and send intents."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Sequence
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
 
 from facecoach.errors import FacecoachError
 from facecoach.storage.database import StoreError
 
 if TYPE_CHECKING:
+    from facecoach.adherence.recorder import SessionRecorder
     from facecoach.adherence.session_log import SessionSource
-    from facecoach.companion.cue_channels.setup import CueChoices
+    from facecoach.companion.cue_channels.dispatch import CueDispatcher
+    from facecoach.companion.cue_channels.setup import CueChoices, SessionChannels
     from facecoach.companion.cues import CueService
+    from facecoach.companion.device_commands import DeviceCommandQueue
     from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.log import LogService
     from facecoach.companion.preflight import Gate
     from facecoach.companion.program import ProgramService
     from facecoach.companion.safety_service import SafetyService
+    from facecoach.devices.link import DeviceLink
     from facecoach.routines.model import Routine
     from facecoach.session.clock import Clock
     from facecoach.session.driver import EventSink
+
+
+class SessionFrontEnd(Protocol):
+    """What a front end gives a live session and hears from it: the sinks its events go to,
+    and where the session's troubles are said. The app's session screen and the plain coach
+    are each one."""
+
+    def sinks(self) -> Sequence[EventSink]:
+        """Where the session's events go (a screen, a text or JSON renderer)."""
+        ...
+
+    def log_failed(self, error: StoreError) -> None:
+        """The log could not be written (the session goes on, unless the error says not)."""
+        ...
+
+    def device_message(self, text: str) -> None:
+        """The device said something worth showing (its program, its level)."""
+        ...
+
+    def device_problem(self, text: str) -> None:
+        """The device is in trouble (a refused command, on its charger)."""
+        ...
+
+    def cue_problem(self, text: str) -> None:
+        """A cue channel failed; called from the channels' own threads."""
+        ...
+
+    def terminal_writer(self) -> Callable[[str], None] | None:
+        """Writes to the front end's terminal (the bell, terminal notifications); None: no
+        cue goes to the terminal."""
+        ...
+
+
+class CallbackFrontEnd:
+    """A front end made of callbacks: the core's earlier `begin_session` arguments, kept for
+    callers that have not moved to `SessionFrontEnd` yet."""
+
+    def __init__(
+        self,
+        sinks: Sequence[EventSink],
+        *,
+        on_log_error: Callable[[StoreError], None] | None = None,
+        on_device_message: Callable[[str], None] | None = None,
+        on_device_problem: Callable[[str], None] | None = None,
+        terminal_write: Callable[[str], None] | None = None,
+        on_cue_problem: Callable[[str], None] | None = None,
+    ) -> None:
+        self._sinks = sinks
+        self._on_log_error = on_log_error
+        self._on_device_message = on_device_message
+        self._on_device_problem = on_device_problem
+        self._terminal_write = terminal_write
+        self._on_cue_problem = on_cue_problem
+
+    def sinks(self) -> Sequence[EventSink]:
+        return self._sinks
+
+    def log_failed(self, error: StoreError) -> None:
+        if self._on_log_error is not None:
+            self._on_log_error(error)
+
+    def device_message(self, text: str) -> None:
+        if self._on_device_message is not None:
+            self._on_device_message(text)
+
+    def device_problem(self, text: str) -> None:
+        if self._on_device_problem is not None:
+            self._on_device_problem(text)
+
+    def cue_problem(self, text: str) -> None:
+        if self._on_cue_problem is not None:
+            self._on_cue_problem(text)
+
+    def terminal_writer(self) -> Callable[[str], None] | None:
+        return self._terminal_write
 
 
 class SessionService:
@@ -80,26 +160,15 @@ class SessionService:
     def begin(
         self,
         routine: Routine,
-        sinks: Sequence[EventSink],
+        front_end: SessionFrontEnd,
         *,
         source: SessionSource,
         log: bool = True,
-        on_log_error: Callable[[StoreError], None] | None = None,
-        on_device_message: Callable[[str], None] = lambda text: None,
-        on_device_problem: Callable[[str], None] = lambda text: None,
         cues: CueChoices | None = None,
-        terminal_write: Callable[[str], None] | None = None,
-        on_cue_problem: Callable[[str], None] = lambda text: None,
     ) -> LiveSession:
         """A live session ready to start: the log first, then the device (when one is
-        connected), then the cue channels, then `sinks`. Call from the event loop when a
-        device is connected.
-
-        `terminal_write` writes to the front end's terminal (the bell, terminal
-        notifications); `on_cue_problem` is called from the channels' threads, once per
-        channel that fails."""
-        from facecoach.adherence.recorder import SessionRecorder
-        from facecoach.adherence.session_log import SessionEventKind
+        connected), then the cue channels, then the front end's sinks. Call from the event
+        loop when a device is connected."""
         from facecoach.companion.live_session import LiveSession
         from facecoach.session.engine import Session
         from facecoach.session.timeline import plan_timeline
@@ -111,88 +180,17 @@ class SessionService:
         if blocker is not None:
             raise FacecoachError(blocker)
         session = Session(plan_timeline(routine), self.clock)
-        store = None
-        if log:
-            try:
-                store = self.log.require_store()  # the day's check and backup, for coach users
-            except StoreError as exc:
-                if self.log.log_problem is None:
-                    self.log.log_problem = str(exc)
-                if on_log_error is not None:
-                    on_log_error(exc)
         link = device.link if device.is_connected else None
-        recorder = None
-        if store is not None:
-            recorder = SessionRecorder(
-                store,
-                self.clock,
-                source=source,
-                device=device.paired.name if link and device.paired else None,
-                on_error=on_log_error,
-            )
-        from facecoach.companion.cue_channels.dispatch import CueDispatcher
-        from facecoach.companion.cue_channels.setup import build_channels
-
+        recorder = self._recorder(front_end, source, log, link is not None)
         choices = cues or self.cues.choices()
-        channels = build_channels(
-            choices,
-            self.cues.machine,
-            routine_id=routine.id,
-            terminal_write=terminal_write,
-            tones_folder=self.cues.tones_folder,
-        )
-        dispatcher = CueDispatcher(
-            channels.channels, self.clock, on_cue_problem, count_seconds=choices.voice_count
-        )
-
+        channels, dispatcher = self._cue_dispatch(routine, choices, front_end)
         device_sinks: list[EventSink] = []
         commands = None
         if link is not None:
-            # Loaded with the first connected device: the profile schema costs start-up time.
-            from facecoach.companion.device_commands import DeviceCommandQueue
-            from facecoach.companion.device_sinks import (
-                DeviceProgramSink,
-                DeviceTroubleNotes,
-                DeviceWatch,
-            )
-
-            if recorder is not None:
-                device_sinks.append(DeviceTroubleNotes(link, recorder))
-
-            def charging(text: str) -> None:
-                if recorder is not None:
-                    recorder.note(SessionEventKind.DEVICE_CHARGING, text)
-                on_device_problem(text)
-                if self.live is not None:
-                    self.live.interrupt(because=text)
-
-            device_sinks.append(DeviceWatch(link, dispatcher, charging))
-            # Programs to select, or a level and a stop (FOREO's, which has no programs).
-            if link.profile.programs or link.profile.commands:
-                commands = DeviceCommandQueue()
-
-                def stopped(ok: bool, detail: str) -> None:
-                    if recorder is not None:
-                        kind = (
-                            SessionEventKind.DEVICE_STOPPED
-                            if ok
-                            else SessionEventKind.DEVICE_STOP_FAILED
-                        )
-                        recorder.note(kind, detail)
-
-                device_sinks.append(
-                    DeviceProgramSink(
-                        link,
-                        commands,
-                        intensity=self.program.settings.device_intensity,
-                        on_message=on_device_message,
-                        on_problem=on_device_problem,
-                        on_stopped=stopped,
-                    )
-                )
+            commands = self._device_sinks(link, recorder, dispatcher, front_end, device_sinks)
         self.live = LiveSession(
             session,
-            sinks,
+            front_end.sinks(),
             recorder=recorder,
             device_sinks=device_sinks,
             commands=commands,
@@ -200,6 +198,105 @@ class SessionService:
             channels=channels,
         )
         return self.live
+
+    def _recorder(
+        self, front_end: SessionFrontEnd, source: SessionSource, log: bool, linked: bool
+    ) -> SessionRecorder | None:
+        """The session's recorder; None when it is not logged (asked so, or the log cannot be
+        written: the front end hears why)."""
+        from facecoach.adherence.recorder import SessionRecorder
+
+        if not log:
+            return None
+        try:
+            store = self.log.require_store()  # the day's check and backup, for coach users too
+        except StoreError as exc:
+            if self.log.log_problem is None:
+                self.log.log_problem = str(exc)
+            front_end.log_failed(exc)
+            return None
+        paired = self.device.paired
+        return SessionRecorder(
+            store,
+            self.clock,
+            source=source,
+            device=paired.name if linked and paired else None,
+            on_error=front_end.log_failed,
+        )
+
+    def _cue_dispatch(
+        self, routine: Routine, choices: CueChoices, front_end: SessionFrontEnd
+    ) -> tuple[SessionChannels, CueDispatcher]:
+        from facecoach.companion.cue_channels.dispatch import CueDispatcher
+        from facecoach.companion.cue_channels.setup import build_channels
+
+        channels = build_channels(
+            choices,
+            self.cues.machine,
+            routine_id=routine.id,
+            terminal_write=front_end.terminal_writer(),
+            tones_folder=self.cues.tones_folder,
+        )
+        dispatcher = CueDispatcher(
+            channels.channels, self.clock, front_end.cue_problem, count_seconds=choices.voice_count
+        )
+        return channels, dispatcher
+
+    def _device_sinks(
+        self,
+        link: DeviceLink,
+        recorder: SessionRecorder | None,
+        dispatcher: CueDispatcher,
+        front_end: SessionFrontEnd,
+        sinks: list[EventSink],
+    ) -> DeviceCommandQueue | None:
+        """Adds the connected device's sinks to `sinks`; the queue of its commands, if it takes
+        any. Loaded with the first connected device: the profile schema costs start-up time."""
+        from facecoach.companion.device_commands import DeviceCommandQueue
+        from facecoach.companion.device_sinks import (
+            DeviceProgramSink,
+            DeviceTroubleNotes,
+            DeviceWatch,
+        )
+
+        if recorder is not None:
+            sinks.append(DeviceTroubleNotes(link, recorder))
+        sinks.append(DeviceWatch(link, dispatcher, partial(self._charging, recorder, front_end)))
+        # Programs to select, or a level and a stop (FOREO's, which has no programs).
+        if not (link.profile.programs or link.profile.commands):
+            return None
+        commands = DeviceCommandQueue()
+        sinks.append(
+            DeviceProgramSink(
+                link,
+                commands,
+                intensity=self.program.settings.device_intensity,
+                on_message=front_end.device_message,
+                on_problem=front_end.device_problem,
+                on_stopped=partial(self._device_stopped, recorder),
+            )
+        )
+        return commands
+
+    def _charging(
+        self, recorder: SessionRecorder | None, front_end: SessionFrontEnd, text: str
+    ) -> None:
+        """The device went onto its charger mid-session: noted, said, and the session ends."""
+        from facecoach.adherence.session_log import SessionEventKind
+
+        if recorder is not None:
+            recorder.note(SessionEventKind.DEVICE_CHARGING, text)
+        front_end.device_problem(text)
+        if self.live is not None:
+            self.live.interrupt(because=text)
+
+    @staticmethod
+    def _device_stopped(recorder: SessionRecorder | None, ok: bool, detail: str) -> None:
+        from facecoach.adherence.session_log import SessionEventKind
+
+        if recorder is not None:
+            kind = SessionEventKind.DEVICE_STOPPED if ok else SessionEventKind.DEVICE_STOP_FAILED
+            recorder.note(kind, detail)
 
     def counts_toward_goal(self, live: LiveSession) -> bool:
         """Whether the session just run counts toward the goal (the rule stats apply)."""

@@ -230,28 +230,31 @@ class HistoryScreen(SizedScreen[None]):
             )
         )
         if sure:
+            from facecoach.wording.log_changes import deleted
+
             try:
-                self.companion.require_store().delete(session.id, self.companion.clock.now())
+                self.companion.log_service.delete(session.id)
             except FacecoachError as exc:
                 self._failed(exc)
                 return
             self.refresh_history()
-            self.notify("Deleted. Press u to bring it back.", timeout=5)
+            self.notify(
+                plain(deleted(session, "Press u to bring it back.")), timeout=5, markup=False
+            )
 
     def action_undo(self) -> None:
+        from facecoach.wording.log_changes import NOTHING_TO_RESTORE, restored
+
         try:
-            restored = self.companion.require_store().undo_delete()
+            session = self.companion.log_service.undo_delete()
         except FacecoachError as exc:
             self._failed(exc)
             return
-        if restored is None:
-            self.notify("Nothing to bring back.", timeout=3)
+        if session is None:
+            self.notify(NOTHING_TO_RESTORE, timeout=3)
             return
         self.refresh_history()
-        self.notify(
-            plain(f"Restored {restored.routine_name} on {restored.started_local:%a %d %b}."),
-            markup=False,
-        )
+        self.notify(plain(restored(session)), markup=False)
 
     @work(exclusive=True, group="history-edit")
     async def action_edit_note(self) -> None:
@@ -264,9 +267,7 @@ class HistoryScreen(SizedScreen[None]):
         if note is None:
             return
         try:
-            self.companion.require_store().edit(
-                session.id, now=self.companion.clock.now(), note=note.strip()
-            )
+            self.companion.log_service.edit(session.id, note=note.strip())
         except FacecoachError as exc:
             self._failed(exc)
             return

@@ -47,7 +47,10 @@ from facecoach.wording.session import (
 
 # Long enough to be seen from the corner of an eye; the bell (or sound) marks the instant.
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from facecoach.companion.cue_channels.terminal import TerminalChannel
+    from facecoach.session.driver import EventSink
 
 FLASH_SECONDS = 0.8
 # The longest the screen goes without a redraw while time runs (the progress bar moves on).
@@ -161,15 +164,8 @@ class SessionScreen(SizedScreen[None]):
 
     def on_mount(self) -> None:
         self.title = self.routine.name
-        self.live = self.companion.begin_session(
-            self.routine,
-            [self],
-            source=SessionSource.TUI,
-            on_log_error=self._log_failed,
-            on_device_message=lambda _text: self.show_device(),
-            on_device_problem=self._device_problem,
-            terminal_write=self._write_to_terminal,
-            on_cue_problem=self._cue_problem,
+        self.live = self.companion.session_service.begin(
+            self.routine, self, source=SessionSource.TUI
         )
         if self.live.channels is not None:
             for notice in self.live.channels.notices:
@@ -247,6 +243,26 @@ class SessionScreen(SizedScreen[None]):
     def _device_problem(self, text: str) -> None:
         self.show_device()
         self.notify(text, title="Device", severity="warning", timeout=6, markup=False)
+
+    # --- what the core's live session hears from this screen (a SessionFrontEnd) ----------
+
+    def sinks(self) -> "list[EventSink]":
+        return [self]
+
+    def log_failed(self, error: StoreError) -> None:
+        self._log_failed(error)
+
+    def device_message(self, text: str) -> None:
+        self.show_device()
+
+    def device_problem(self, text: str) -> None:
+        self._device_problem(text)
+
+    def cue_problem(self, text: str) -> None:
+        self._cue_problem(text)
+
+    def terminal_writer(self) -> "Callable[[str], None]":
+        return self._write_to_terminal
 
     # --- the clock -----------------------------------------------------------------------
 
