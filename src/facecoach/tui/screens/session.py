@@ -229,16 +229,18 @@ class SessionScreen(SizedScreen[None]):
 
     def _cue_problem(self, text: str) -> None:
         """A cue channel's trouble; called from the channels' own threads too."""
-        import threading
+        import asyncio
 
         def show() -> None:
             self.notify(text, title="Cues", severity="warning", timeout=8, markup=False)
 
-        if threading.get_ident() == self.app._thread_id:
-            show()
-        else:
+        try:
+            asyncio.get_running_loop()  # the app's own thread runs its loop; a channel's not
+        except RuntimeError:
             with suppress(RuntimeError):  # the app has closed meanwhile
                 self.app.call_from_thread(show)
+        else:
+            show()
 
     def _device_problem(self, text: str) -> None:
         self.show_device()
