@@ -139,6 +139,8 @@ class Database:
             ).fetchone()[0]
             if app_id != APPLICATION_ID and (app_id != 0 or tables):
                 raise ForeignFileError(self.path, "it is another program's database")
+            if version < 0:  # a damaged header: no facecoach ever wrote one
+                raise ForeignFileError(self.path, f"it is damaged (schema version {version})")
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the session log at {self.path} was written by a newer facecoach "
@@ -170,6 +172,8 @@ class Database:
         with self.write():
             # Another process may have migrated while we waited for the lock.
             current = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if not 0 <= current <= SCHEMA_VERSION:  # changed under us, by something else
+                raise ForeignFileError(self.path, f"it is damaged (schema version {current})")
             for target in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in statements(MIGRATIONS[target - 1]):
                     self._db.execute(statement)
