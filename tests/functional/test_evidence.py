@@ -41,7 +41,8 @@ def test_evidence_prints_each_study_with_what_it_measured_and_its_citation(
 
 def test_the_readme_carries_the_same_citations() -> None:
     readme = one_line(README.read_text())
-    section = readme[readme.index("## What is known") : readme.index("## Quick start")]
+    start = readme.index("## What is known")
+    section = readme[start : readme.index("## ", start + 3)]
     for study in STUDIES:
         assert one_line(study.citation) in section
         assert study.link in section
