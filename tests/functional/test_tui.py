@@ -41,6 +41,7 @@ from tests.support.tui_support import (
     log_one_session,
     make_app,
     make_companion,
+    record_notifications,
     start_session,
     text_of,
     until,
@@ -324,6 +325,9 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert "sessions will not be saved" in text_of(app, "#notices Static")
+        # U22: the toast's advice shows its command as text, with no Markdown backticks.
+        assert any("mv '" in notice for notice in shown), shown
+        assert not any("`" in notice for notice in shown), shown
         # The safety answers live in the log: the start says they cannot be checked.
         await pilot.press("s")
         await pilot.pause()
@@ -334,7 +338,9 @@ def test_a_damaged_session_log_is_reported_and_the_app_still_runs(
         assert "not logged" in text_of(app, "#session-status")
         assert screen.live.recorder is None
 
-    run(make_app(clock, screened=False), scenario)
+    app = make_app(clock, screened=False)
+    shown = record_notifications(app)
+    run(app, scenario)
     assert (data_dir / "facecoach.db").read_bytes() == b"not a database at all" * 100
 
 

@@ -499,9 +499,10 @@ def test_uninstall_disables_the_timer_and_removes_only_our_units(tmp_path: Path)
     neighbour.write_text("[Timer]\nOnCalendar=daily\n")
     machine.calls.clear()
     result = scheduler(machine).uninstall()
+    # U25: the two units in one phrase, not the same words twice.
     assert result.removed == (
-        f"the systemd user unit {machine.unit_dir / SYSTEMD_SERVICE}",
-        f"the systemd user unit {machine.unit_dir / SYSTEMD_TIMER}",
+        f"the systemd user units {machine.unit_dir / SYSTEMD_SERVICE} and "
+        f"{machine.unit_dir / SYSTEMD_TIMER}",
     )
     assert machine.commands("systemctl") == [
         ["--user", "disable", "--now", SYSTEMD_TIMER],
@@ -516,7 +517,8 @@ def test_uninstall_disables_the_timer_and_removes_only_our_units(tmp_path: Path)
     assert list((machine.unit_dir / "timers.target.wants").iterdir()) == []
     assert machine.crontab == OTHER_CRON
     assert scheduler(machine).show() is None
-    assert result.describe().startswith("Removed the systemd user unit ")
+    assert result.describe().startswith("Removed the systemd user units ")
+    assert result.describe().count("the systemd user unit") == 1
 
 
 def test_uninstall_with_nothing_installed_is_a_calm_no_op(tmp_path: Path) -> None:

@@ -537,7 +537,9 @@ def _program(args: argparse.Namespace) -> int:
                 f"log, not only the one in {args.data_dir}."
             )
     for phase in settings.phases:
-        length = f"{phase.days} days" if phase.days else "from then on"
+        # The last phase has no end: "from then on" after another, "with no end" when alone.
+        ongoing = "from then on" if len(settings.phases) > 1 else "with no end"
+        length = f"{phase.days} days" if phase.days else ongoing
         say(f"{phase.name}: {Goal.parse(phase.goal).describe()}, {length}")
     start = settings.program_start.isoformat() if settings.program_start else "your first session"
     print(f"Program starts: {start}; a new day starts at {settings.day_start_hour:02d}:00")

@@ -398,7 +398,7 @@ def _check_existing_file(path: Path) -> None:
 def foreign_message(path: Path, reason: str) -> str:
     return (
         f"{path} is not a usable facecoach session log: {reason}. The file has not been changed. "
-        f"Keep it as a backup and move it aside (for example `mv '{path}' '{path}.broken'`) to "
+        f"Keep it as a backup and move it aside (for example: mv '{path}' '{path}.broken') to "
         "start a new log, or point facecoach at another folder with --data-dir."
     )
 

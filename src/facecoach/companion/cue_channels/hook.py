@@ -23,7 +23,9 @@ MAX_RUNNING = 4
 
 def hook_facility(machine: Machine, command: str | None) -> Facility:
     if not command:
-        return Facility(ChannelName.HOOK, False, "no command is set (`on_cue` or --on-cue)")
+        return Facility(
+            ChannelName.HOOK, False, "no command is set (on_cue in settings.toml, or --on-cue)"
+        )
     argv = _argv(command)
     if argv is None:
         return Facility(ChannelName.HOOK, False, f"the command {command!r} cannot be read")

@@ -203,7 +203,10 @@ class SystemdTimers:
         self._systemctl("disable", "--now", SYSTEMD_TIMER)
         removed = self._remove_units(quiet=False)
         self._systemctl("daemon-reload")
-        return tuple(f"the systemd user unit {path}" for path in removed)
+        if not removed:
+            return ()
+        units = " and ".join(str(path) for path in removed)
+        return (f"the systemd user unit{'s' if len(removed) > 1 else ''} {units}",)
 
     def _show_systemd(self) -> InstalledSchedule | None:
         timer = self.systemd_dir / SYSTEMD_TIMER

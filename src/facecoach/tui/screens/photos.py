@@ -82,7 +82,9 @@ class PhotosScreen(SizedScreen[None]):
         table = self.query_one("#photo-list", DataTable)
         self._photos = {str(photo.id): photo for photo in photos}
         if not photos:
-            self._unavailable("No photos yet: `facecoach photos add FILE...` adds them.")
+            self._unavailable(
+                "No photos yet: add them with facecoach photos add FILE on the command line."
+            )
             return
         for photo in photos:
             table.add_row(f"{photo.taken:%d %b %Y}", shown(photo.note), key=str(photo.id))
