@@ -41,6 +41,7 @@ class PhotosScreen(SizedScreen[None]):
         self.companion = companion
         self._photos: dict[str, Photo] = {}
         self._first: Photo | None = None
+        self._wanted: dict[str, int] = {}  # the photo each view is to show, by its id
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -89,6 +90,7 @@ class PhotosScreen(SizedScreen[None]):
         for photo in photos:
             table.add_row(f"{photo.taken:%d %b %Y}", shown(photo.note), key=str(photo.id))
         self._first = photos[0]
+        self._wanted["#photo-first"] = photos[0].id
         table.move_cursor(row=len(photos) - 1)  # the latest, beside the first
         table.focus()
         self._draw(photos[0], "#photo-first")
@@ -97,6 +99,7 @@ class PhotosScreen(SizedScreen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         photo = self._photos.get(str(event.row_key.value))
         if photo is not None:
+            self._wanted["#photo-other"] = photo.id
             self._draw(photo, "#photo-other")
             self._caption(photo)
 
@@ -118,10 +121,12 @@ class PhotosScreen(SizedScreen[None]):
         except FacecoachError as exc:
             self.app.call_from_thread(self._missing, where, str(exc))
             return
-        self.app.call_from_thread(self._shown, where, image)
+        self.app.call_from_thread(self._shown, where, image, photo.id)
 
-    def _shown(self, where: str, image: "Image") -> None:
-        if self.is_attached:
+    def _shown(self, where: str, image: "Image", photo_id: int) -> None:
+        # Each draw runs in a thread of its own: a photo read for a row highlighted before
+        # (the first row, as the table fills) can arrive after the one chosen since.
+        if self.is_attached and self._wanted.get(where) == photo_id:
             self.query_one(where, PhotoView).show(image)
 
     def _missing(self, where: str, why: str) -> None:
