@@ -117,6 +117,33 @@ def test_settings_refuses_an_intro_goal_longer_than_the_intro(
     assert str(load_settings(isolated_dirs).program().phases[0].goal) == "5/7"
 
 
+def test_settings_refuses_an_ongoing_goal_over_a_month(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """U3, one phase: with no intro, a 9 typed after the ongoing goal's 7 makes it 3/79:
+    refused with the likely meaning, and the goal stays 3/7."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text('phases = [{ name = "ongoing", goal = "3/7" }]\n')
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        app.screen.query_one("#ongoing-goal").focus()
+        await pilot.press("end", "9", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)  # not saved: still there to correct
+        assert any(
+            "3/79 counts over 79 days; a goal counts over 31 days at most" in notice
+            and "perhaps 3/7 was meant" in notice
+            for notice in notices
+        ), notices
+
+    run(make_app(clock), scenario)
+    assert str(load_settings(isolated_dirs).program().phases[0].goal) == "3/7"
+
+
 def test_enter_enter_enter_ticks_both_checks_and_starts(clock: FakeClock) -> None:
     """U11: each Enter ticks a box and moves on; the third starts the session."""
 
