@@ -86,6 +86,7 @@ def test_restore_brings_back_a_deleted_photo_and_keeps_one_added_since(
     photos = Path(os.environ["FACECOACH_DATA_DIR"]) / "photos"
 
     assert main(["photos", "delete", "1", "--yes"]) == EXIT_OK
+    assert main(["photos", "purge", "--yes"]) == EXIT_OK  # its file gone for good
     assert main(["photos", "add", str(photo(tmp_path / "c.png", 120)), "--date", "2025-12-01",
                  "--note", "since"]) == EXIT_OK  # fmt: skip
     assert len(list(photos.iterdir())) == 2

@@ -44,9 +44,12 @@ class PhotoLibrary:
     def add(self, prepared: PreparedPhoto, taken: date, note: str, now: datetime) -> Photo:
         if len(note) > MAX_PHOTO_NOTE_CHARS:
             raise PhotoError(f"the note can be at most {MAX_PHOTO_NOTE_CHARS} characters")
-        same = self._database.read("SELECT id FROM photos WHERE sha256 = ?", (prepared.sha256,))
+        same = self._database.read(
+            "SELECT id, deleted_utc FROM photos WHERE sha256 = ?", (prepared.sha256,)
+        )
         if same:
-            raise PhotoError(f"this photo is in the library already (photo {same[0][0]})")
+            hidden = " (deleted: `facecoach photos undo` brings it back)" if same[0][1] else ""
+            raise PhotoError(f"this photo is in the library already (photo {same[0][0]}){hidden}")
         name = f"{taken.isoformat()}-{uuid.uuid4().hex[:12]}.jpg"
         return self._store(name, prepared.data, taken, now, prepared, note)
 
@@ -91,8 +94,10 @@ class PhotoLibrary:
         return str(rows[0][0]) if rows else ""
 
     def without_files(self) -> list[Photo]:
-        """Photos indexed whose file is not in the folder."""
-        return [photo for photo in self.photos() if not self.path_of(photo).is_file()]
+        """Photos indexed (deleted ones too) whose file is not in the folder."""
+        rows = self._database.read(f"SELECT {PHOTO_COLUMNS} FROM photos ORDER BY taken_day, id")
+        photos = [photo_from_row(row) for row in rows]
+        return [photo for photo in photos if not self.path_of(photo).is_file()]
 
     def forget(self, photo_id: int) -> None:
         """Drops an index row whose file is gone."""
@@ -153,33 +158,64 @@ class PhotoLibrary:
     def photos(self) -> list[Photo]:
         """Oldest first, as a timeline reads."""
         rows = self._database.read(
-            "SELECT id, file, taken_day, added_utc, width, height, note FROM photos"
-            " ORDER BY taken_day, id"
+            f"SELECT {PHOTO_COLUMNS} FROM photos WHERE deleted_utc IS NULL ORDER BY taken_day, id"
         )
         return [photo_from_row(row) for row in rows]
 
     def get(self, photo_id: int) -> Photo:
         rows = self._database.read(
-            "SELECT id, file, taken_day, added_utc, width, height, note FROM photos WHERE id = ?",
+            f"SELECT {PHOTO_COLUMNS} FROM photos WHERE id = ? AND deleted_utc IS NULL",
             (photo_id,),
         )
         if not rows:
             raise PhotoError(f"there is no photo {photo_id}; `facecoach photos list` lists them")
         return photo_from_row(rows[0])
 
-    def delete(self, photo_id: int) -> Photo:
-        """Removes the photo's file and its index row."""
+    def delete(self, photo_id: int, now: datetime) -> Photo:
+        """Marks the photo deleted: gone from the list and the app, its file kept until
+        `purge_deleted`, so that `undo_delete` can bring it back."""
         photo = self.get(photo_id)
         with self._database.write() as db:
-            db.execute("DELETE FROM photos WHERE id = ?", (photo_id,))
-        try:
-            self.path_of(photo).unlink(missing_ok=True)
-        except OSError as exc:
-            raise PhotoError(
-                f"photo {photo_id} is out of the list, but its file {self.path_of(photo)} "
-                f"could not be removed ({exc.strerror or exc}); delete it yourself"
-            ) from None
+            db.execute(
+                "UPDATE photos SET deleted_utc = ? WHERE id = ? AND deleted_utc IS NULL",
+                (utc_text(now), photo_id),
+            )
         return photo
+
+    def undo_delete(self) -> Photo | None:
+        """Brings back the photo deleted last; None when none is waiting."""
+        with self._database.write() as db:
+            row = db.execute(
+                "SELECT id, file FROM photos WHERE deleted_utc IS NOT NULL"
+                " ORDER BY deleted_utc DESC, id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            if not (self.folder / str(row[1])).is_file():
+                db.execute("DELETE FROM photos WHERE id = ?", (row[0],))
+                raise PhotoError(
+                    f"photo {row[0]}'s file is no longer in {self.folder}, so it cannot come "
+                    "back; it is out of the list for good"
+                )
+            db.execute("UPDATE photos SET deleted_utc = NULL WHERE id = ?", (row[0],))
+        return self.get(int(row[0]))
+
+    def purge_deleted(self) -> int:
+        """Removes deleted photos and their files for good; returns how many."""
+        rows = self._database.read(
+            f"SELECT {PHOTO_COLUMNS} FROM photos WHERE deleted_utc IS NOT NULL"
+        )
+        for photo in map(photo_from_row, rows):
+            try:
+                self.path_of(photo).unlink(missing_ok=True)
+            except OSError as exc:
+                raise PhotoError(
+                    f"the file of deleted photo {photo.id}, {self.path_of(photo)}, could not be "
+                    f"removed ({exc.strerror or exc}); nothing more was purged"
+                ) from None
+            with self._database.write() as db:  # the row goes with its file, one by one
+                db.execute("DELETE FROM photos WHERE id = ?", (photo.id,))
+        return len(rows)
 
 
 def photo_from_row(row: tuple[object, ...]) -> Photo:
