@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from facecoach.errors import FacecoachError
+from facecoach.photos import PHOTOS_FOLDER
 from facecoach.photos.archive import (
     ArchivedPhoto,
     archived,
@@ -29,7 +30,6 @@ from facecoach.storage.database import Database, StoreError, read_only_uri
 if TYPE_CHECKING:
     from facecoach.companion.core import Companion
 
-PHOTOS_FOLDER = "photos"
 # The log's export inside a zip export (the same JSON `export --format json` writes).
 EXPORTED_LOG = "log.json"
 ZIP_MAGIC = b"PK\x03\x04"
