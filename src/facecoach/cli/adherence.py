@@ -15,7 +15,7 @@ from facecoach.wording.adherence import plural
 from facecoach.wording.text import plain
 
 if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
-    from facecoach.adherence.session_log import SessionRecord
+    from facecoach.adherence.session_log import SessionLog, SessionRecord
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.companion.core import Companion
     from facecoach.companion.day_status import DayStatus
@@ -96,10 +96,10 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     export = commands.add_parser("export", help="write the session log as CSV or JSON")
     export.add_argument(
         "--format",
-        choices=["csv", "json"],
+        choices=["csv", "json", "zip"],
         default="json",
-        help="json keeps everything and can be imported back; csv is for spreadsheets "
-        "(default: json)",
+        help="json keeps everything and can be imported back; csv is for spreadsheets; zip is "
+        "the json and the progress photos in one archive, for --output (default: json)",
     )
     export.add_argument(
         "--output", "-o", type=Path, help="file to write (default: standard output)"
@@ -458,7 +458,7 @@ def _export(args: argparse.Namespace) -> int:
 
     store = _reading(args).existing_store()
     export = (
-        export_data(store, with_glides=args.format == "json")
+        export_data(store, with_glides=args.format != "csv")
         if store is not None
         else empty_export()
     )
@@ -466,6 +466,8 @@ def _export(args: argparse.Namespace) -> int:
         from facecoach.cli.output_file import check_output_file
 
         check_output_file(args.output, force=args.force)
+    if args.format == "zip":
+        return _export_archive(args, store, to_json(export), len(export.sessions))
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
         # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
@@ -484,14 +486,51 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import(args: argparse.Namespace) -> int:
-    from facecoach.adherence.transfer import import_data, read_export
+def _export_archive(
+    args: argparse.Namespace, store: "SessionLog | None", exported: str, sessions: int
+) -> int:
+    from facecoach.companion.photos import photos_folder, write_archive
+    from facecoach.photos.library import PhotoLibrary
     from facecoach.wording.adherence import plural
 
-    export = read_export(args.file)
-    added, present = import_data(open_companion(args).require_store(), export)
+    if args.output is None:
+        raise FacecoachError("a zip export goes to a file: give --output FILE.zip")
+    library = PhotoLibrary(store.database, photos_folder(store.path)) if store else None
+    photos = write_archive(args.output, library, exported)
+    what = f"{plural(sessions, 'session')} and {plural(photos, 'photo')}"
+    print(f"Exported {what} to {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from facecoach.adherence.transfer import (
+        MAX_EXPORT_BYTES,
+        import_data,
+        parse_export,
+        read_export,
+    )
+    from facecoach.companion.photos import (
+        bring_back,
+        is_archive,
+        photo_library,
+        read_export_archive,
+    )
+    from facecoach.wording.adherence import plural
+
+    checked = None
+    if is_archive(args.file):  # the log and its photos, all checked before anything is added
+        text, checked = read_export_archive(args.file, MAX_EXPORT_BYTES)
+        export = parse_export(text, str(args.file))
+    else:
+        export = read_export(args.file)
+    companion = open_companion(args)
+    added, present = import_data(companion.require_store(), export)
     already = f"{present} {'was' if present == 1 else 'were'} already in the log"
     print(f"Imported {plural(added, 'new session')}; {already}.")
+    if checked is not None and checked.photos:
+        new, kept = bring_back(photo_library(companion), checked)
+        there = f"{kept} {'was' if kept == 1 else 'were'} already there"
+        print(f"Imported {plural(new, 'new photo')}; {there}.")
     return EXIT_OK
 
 
