@@ -3,18 +3,22 @@
 import argparse
 import shutil
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, ask_yes_no, error, print_table, say
+from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
+from facecoach.photos.halfblock import half_block_lines
+from facecoach.photos.images import PhotoError, open_stored, pillow, prepare_photo
 from facecoach.photos.library import PhotoLibrary
+from facecoach.wording.photos import FRAMING_GUIDE
 
 
 def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     photos = commands.add_parser(
         "photos",
-        help="progress photos, private, in the data folder",
         description="Progress photos, to see whether anything changed: kept in the data folder "
         "(only you can read them), never sent anywhere. Needs the optional extra: "
         "pip install 'facecoach[photos]'.",
@@ -44,19 +48,11 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _library(args: argparse.Namespace) -> PhotoLibrary:
-    from facecoach.cli.context import open_companion
-    from facecoach.companion.photos import photo_library
-    from facecoach.photos.images import pillow
-
     pillow()  # first: without Pillow, say so before anything is made
     return photo_library(open_companion(args))
 
 
 def _add(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from facecoach.photos.images import PhotoError, prepare_photo
-
     library = _library(args)
     failed = 0
     for path in args.files:
@@ -73,8 +69,6 @@ def _add(args: argparse.Namespace) -> int:
             f"{photo.width}x{photo.height}."
         )
     if failed < len(args.files):
-        from facecoach.wording.photos import FRAMING_GUIDE
-
         say(FRAMING_GUIDE)
     return EXIT_ERROR if failed else EXIT_OK
 
@@ -90,9 +84,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from facecoach.photos.halfblock import half_block_lines
-    from facecoach.photos.images import open_stored
-
     library = _library(args)
     photo = library.get(args.id)
     path = library.path_of(photo)
