@@ -59,7 +59,8 @@ def transport_air(spec: str | None) -> "Air | None":
     if spec is None:
         return None
     try:
-        from facecoach.devices.simulator.bumble.central import TransportAir
+        # An optional extra, imported where it is used.
+        from facecoach.devices.simulator.bumble.central import TransportAir  # noqa: PLC0415
     except ImportError:
         raise FacecoachError(
             "--transport needs Bumble: `pip install 'facecoach[bumble]'`"

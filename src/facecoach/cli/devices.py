@@ -397,7 +397,8 @@ def _profiles_validate(args: argparse.Namespace) -> int:
 
 def _profiles_learn(args: argparse.Namespace) -> int:
     try:
-        from facecoach.devices.learning import learn_profile
+        # An optional extra (Bumble), imported where it is used.
+        from facecoach.devices.learning import learn_profile  # noqa: PLC0415
     except ImportError:
         raise FacecoachError(
             "learning from a capture needs Bumble: `pip install 'facecoach[bumble]'`"

@@ -78,12 +78,13 @@ def add_simulator_commands(
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from facecoach.devices.simulator.bumble.identity import default_address
-        from facecoach.devices.simulator.bumble.peripheral import (
+        # An optional extra (Bumble), imported where it is used.
+        from facecoach.devices.simulator.bumble.identity import default_address  # noqa: PLC0415
+        from facecoach.devices.simulator.bumble.peripheral import (  # noqa: PLC0415
             AdvertisingMode,
             static_random_address,
         )
-        from facecoach.devices.simulator.bumble.serve import serve
+        from facecoach.devices.simulator.bumble.serve import serve  # noqa: PLC0415
     except ImportError:
         raise FacecoachError(
             "serving a simulated device needs Bumble: pip install 'facecoach[bumble]'"

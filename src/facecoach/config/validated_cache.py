@@ -4,11 +4,18 @@ Validating a data file loads pydantic and builds its models: most of the cost of
 app. A file that has not changed since it last passed validation does not need that again, so
 what it held then is kept as JSON under the cache directory, next to a digest of the bytes it
 came from. A copy is used only when the digest of the bytes read now matches (and it was written
-by this version of facecoach); anything else, including a damaged or hostile cache file, is a
-miss and the file is validated as usual. The cache is never the only copy of anything.
+by this version of facecoach); anything else is a miss and the file is validated as usual. The
+cache is never the only copy of anything.
+
+Every copy is sealed with a key of this cache's own (a keyed BLAKE2 over the copy): a copy is
+read back only as facecoach wrote it, so what reads it checks nothing again. The rules live in
+the validating model alone; a damaged, hand-edited or copied-in file does not match its seal
+and is a miss. (Whoever can read the key can forge a seal: the key guards against mistakes and
+other machines' copies, not against a program running as the user.)
 """
 
 import functools
+import json
 import os
 import stat
 import tempfile
@@ -18,9 +25,15 @@ from typing import Any
 from facecoach import __version__
 from facecoach.system.files import open_without_blocking
 
+try:  # CPython's own BLAKE2: `hashlib` would load OpenSSL first, 2 ms of the first frame
+    from _blake2 import blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b
+
 # Part of every key: a change in what is cached, or a new version, misses every old copy.
 _FORMAT = 1
 _MAX_BYTES = 1 << 20
+_SEAL_KEY_BYTES = 32
 # The code that decides what a cached value holds (validation rules, routine lengths): the
 # version number alone does not change with every build, and two checkouts share a cache.
 _DECIDING_CODE = ("config", "routines")
@@ -29,10 +42,8 @@ _DECIDING_CODE = ("config", "routines")
 @functools.cache
 def _code_digest() -> bytes:
     """A digest of the source of the packages that make the cached values, read once."""
-    import hashlib  # loaded when a data file is there to be digested (not for a first frame)
-
     package = Path(__file__).resolve().parents[1]
-    hasher = hashlib.sha256()
+    hasher = blake2b()
     for folder in _DECIDING_CODE:
         for path in sorted((package / folder).glob("*.py")):
             try:
@@ -43,9 +54,7 @@ def _code_digest() -> bytes:
 
 
 def digest(*sources: bytes) -> str:
-    import hashlib
-
-    hasher = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
+    hasher = blake2b(f"{__version__}/{_FORMAT}".encode())
     hasher.update(_code_digest())
     for source in sources:
         hasher.update(len(source).to_bytes(8, "big"))
@@ -63,29 +72,46 @@ class ValidatedCache:
         return self.directory / f"{name}.json"
 
     def get(self, name: str, key: str) -> Any | None:
-        """The value stored under `name` for `key`, or None (a miss) for anything else."""
+        """The value stored under `name` for `key` exactly as `put` wrote it, or None (a miss)
+        for anything else."""
         raw = read_cache_file(self._path(name), _MAX_BYTES)
-        if raw is None:
+        seal_key = read_cache_file(self._seal_key_path(), _SEAL_KEY_BYTES)
+        if raw is None or seal_key is None or len(seal_key) != _SEAL_KEY_BYTES:
             return None
-        import json  # loaded when there is a copy to read (not for a first run's first frame)
-
         try:
             entry = json.loads(raw, parse_constant=_refuse)  # no NaN nor Infinity
         except (ValueError, RecursionError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
+        if not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry:
             return None
-        return entry.get("value")
+        if entry.get("seal") != _seal(seal_key, key, entry["value"]):
+            return None
+        return entry["value"]
 
     def put(self, name: str, key: str, value: Any) -> None:
-        """Stores `value` for `key`; best effort, since a miss only costs time."""
-        import json
-
+        """Stores `value` for `key`, sealed; best effort, since a miss only costs time."""
+        seal_key = self._seal_key()
+        if seal_key is None:
+            return
         try:
-            data = json.dumps({"key": key, "value": value}).encode()
+            seal = _seal(seal_key, key, value)
+            data = json.dumps({"key": key, "value": value, "seal": seal}).encode()
         except (TypeError, ValueError):
             return
         write_cache_file(self._path(name), data)
+
+    def _seal_key_path(self) -> Path:
+        return self.directory / "seal.key"
+
+    def _seal_key(self) -> bytes | None:
+        """This cache's key, made on its first copy (readable by the user alone)."""
+        path = self._seal_key_path()
+        existing = read_cache_file(path, _SEAL_KEY_BYTES)
+        if existing is not None and len(existing) == _SEAL_KEY_BYTES:
+            return existing
+        write_cache_file(path, os.urandom(_SEAL_KEY_BYTES))
+        made = read_cache_file(path, _SEAL_KEY_BYTES)  # another process may have made it first
+        return made if made is not None and len(made) == _SEAL_KEY_BYTES else None
 
 
 def read_cache_file(path: Path, limit: int) -> bytes | None:
@@ -123,6 +149,12 @@ def write_cache_file(path: Path, data: bytes) -> None:
             raise
     except OSError:
         return
+
+
+def _seal(seal_key: bytes, key: str, value: Any) -> str:
+    """The copy's seal: a keyed BLAKE2 of its key and its value as canonical JSON."""
+    canonical = json.dumps([key, value], sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return blake2b(canonical.encode(), key=seal_key, digest_size=32).hexdigest()
 
 
 def _refuse(constant: str) -> object:

@@ -10,7 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from facecoach.companion.core import Companion
+from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
+from facecoach.photos.images import open_stored, pillow
 from facecoach.photos.library import Photo
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
@@ -63,9 +65,6 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(thread=True, exclusive=True, group="photos-list")
     def _load(self) -> None:
-        from facecoach.companion.photos import photo_library
-        from facecoach.photos.images import pillow
-
         try:
             pillow()
             photos = photo_library(self.companion).photos()
@@ -112,9 +111,6 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(thread=True, group="photos-draw")
     def _draw(self, photo: Photo, where: str) -> None:
-        from facecoach.companion.photos import photo_library
-        from facecoach.photos.images import open_stored
-
         try:
             library = photo_library(self.companion)
             image = open_stored(library.path_of(photo))
