@@ -14,6 +14,7 @@ from facecoach.adherence.days import today as counting_today
 from facecoach.adherence.session_log import SessionLog
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
+from tests.support.cache_copies import edit_copy
 from tests.support.cli import facecoach
 
 
@@ -102,12 +103,10 @@ def test_an_edited_copy_of_the_settings_is_never_taken_for_the_file(
     isolated_dirs.mkdir(parents=True)
     (isolated_dirs / "settings.toml").write_text('[[phases]]\nname = "ongoing"\ngoal = "3/7"\n')
     assert facecoach("status", "--format", "{goal}").stdout == "3/7\n"  # keeps the copy
-    copy = tmp_path / "cache" / "settings.json"
-    entry = json.loads(copy.read_text())
-    entry["value"]["phases"] = [
+    phases = [
         {"name": "intro", "goal": "6/7", "days": 5000},
         {"name": "ongoing", "goal": "3/7", "days": None},
     ]
-    copy.write_text(json.dumps(entry))
+    edit_copy(tmp_path / "cache" / "settings.copy", lambda value: {**value, "phases": phases})
     result = facecoach("status", "--format", "{goal}")
     assert (result.returncode, result.stdout, result.stderr) == (0, "3/7\n", "")

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
-from facecoach.datafiles import DataFileError, read_text_file
+from facecoach.text_files import DataFileError, read_text_file
 
 DEFAULT_THEME = "textual-dark"
 SETTINGS_CACHE = "settings"

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from facecoach.config.validated_cache import ValidatedCache, digest
-from facecoach.datafiles import DataFileError, read_text_file
+from facecoach.text_files import DataFileError, read_text_file
 
 LISTING_CACHE = "routines"
 

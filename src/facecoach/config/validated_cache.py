@@ -2,20 +2,22 @@
 
 Validating a data file loads pydantic and builds its models: most of the cost of starting the
 app. A file that has not changed since it last passed validation does not need that again, so
-what it held then is kept as JSON under the cache directory, next to a digest of the bytes it
-came from. A copy is used only when the digest of the bytes read now matches (and it was written
+what it held then is kept under the cache directory, next to a digest of the bytes it came
+from. A copy is used only when the digest of the bytes read now matches (and it was written
 by this version of facecoach); anything else is a miss and the file is validated as usual. The
 cache is never the only copy of anything.
 
-Every copy is sealed with a key of this cache's own (a keyed BLAKE2 over the copy): a copy is
-read back only as facecoach wrote it, so what reads it checks nothing again. The rules live in
-the validating model alone; a damaged, hand-edited or copied-in file does not match its seal
-and is a miss. (Whoever can read the key can forge a seal: the key guards against mistakes and
-other machines' copies, not against a program running as the user.)
+Every copy is sealed with a key of this cache's own (a keyed BLAKE2 over the copy's bytes): a
+copy is read back only as facecoach wrote it, so what reads it checks nothing again. The rules
+live in the validating model alone; a damaged, hand-edited or copied-in file does not match its
+seal and is a miss, and its bytes are never decoded. (Whoever can read the key can forge a
+seal: the key guards against mistakes and other machines' copies, not against a program running
+as the user.) The bytes are `marshal`'s, which is built in: JSON would load its module on the
+app's first frame.
 """
 
 import functools
-import json
+import marshal
 import os
 import stat
 import tempfile
@@ -34,6 +36,7 @@ except ImportError:  # another Python
 _FORMAT = 1
 _MAX_BYTES = 1 << 20
 _SEAL_KEY_BYTES = 32
+_SEAL_BYTES = 32
 # The code that decides what a cached value holds (validation rules, routine lengths): the
 # version number alone does not change with every build, and two checkouts share a cache.
 _DECIDING_CODE = ("config", "routines")
@@ -69,7 +72,7 @@ class ValidatedCache:
         self.directory = directory
 
     def _path(self, name: str) -> Path:
-        return self.directory / f"{name}.json"
+        return self.directory / f"{name}.copy"
 
     def get(self, name: str, key: str) -> Any | None:
         """The value stored under `name` for `key` exactly as `put` wrote it, or None (a miss)
@@ -78,15 +81,14 @@ class ValidatedCache:
         seal_key = read_cache_file(self._seal_key_path(), _SEAL_KEY_BYTES)
         if raw is None or seal_key is None or len(seal_key) != _SEAL_KEY_BYTES:
             return None
+        seal, payload = raw[:_SEAL_BYTES], raw[_SEAL_BYTES:]
+        if seal != _seal(seal_key, payload):
+            return None  # not as facecoach wrote it: never decoded
         try:
-            entry = json.loads(raw, parse_constant=_refuse)  # no NaN nor Infinity
-        except (ValueError, RecursionError):
+            stored_key, value = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):  # sealed by a Python that writes it otherwise
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry:
-            return None
-        if entry.get("seal") != _seal(seal_key, key, entry["value"]):
-            return None
-        return entry["value"]
+        return value if stored_key == key else None
 
     def put(self, name: str, key: str, value: Any) -> None:
         """Stores `value` for `key`, sealed; best effort, since a miss only costs time."""
@@ -94,11 +96,10 @@ class ValidatedCache:
         if seal_key is None:
             return
         try:
-            seal = _seal(seal_key, key, value)
-            data = json.dumps({"key": key, "value": value, "seal": seal}).encode()
-        except (TypeError, ValueError):
+            payload = marshal.dumps((key, value))
+        except ValueError:  # not plain data
             return
-        write_cache_file(self._path(name), data)
+        write_cache_file(self._path(name), _seal(seal_key, payload) + payload)
 
     def _seal_key_path(self) -> Path:
         return self.directory / "seal.key"
@@ -151,11 +152,6 @@ def write_cache_file(path: Path, data: bytes) -> None:
         return
 
 
-def _seal(seal_key: bytes, key: str, value: Any) -> str:
-    """The copy's seal: a keyed BLAKE2 of its key and its value as canonical JSON."""
-    canonical = json.dumps([key, value], sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return blake2b(canonical.encode(), key=seal_key, digest_size=32).hexdigest()
-
-
-def _refuse(constant: str) -> object:
-    raise ValueError(f"{constant} is not a number a cached value holds")
+def _seal(seal_key: bytes, payload: bytes) -> bytes:
+    """The copy's seal: a keyed BLAKE2 of its bytes."""
+    return blake2b(payload, key=seal_key, digest_size=_SEAL_BYTES).digest()
