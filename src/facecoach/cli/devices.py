@@ -1,17 +1,36 @@
 """`facecoach devices ...` and `facecoach profiles ...`: Bluetooth devices from the shell."""
 
 import argparse
+import asyncio
+import re
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from facecoach.cli.context import device_service
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table, say, warn
+
+# Said again for cli/coach.py, which imports it from here (lead: from cli.parser after lifecycle).
+from facecoach.cli.parser import replay_flag as replay_flag
+from facecoach.companion.devices import DeviceService
+from facecoach.config.paths import user_profiles_dir
+from facecoach.datafiles import write_text_atomic
+from facecoach.devices.errors import ProfileError
+from facecoach.devices.protocol.golden import vector_failures
+from facecoach.devices.protocol.profile import CommandName
+from facecoach.devices.protocol.registry import load_profile_file, load_registry
 from facecoach.errors import FacecoachError
+from facecoach.wording.devices import (
+    NOTHING_FOUND,
+    describe_answer,
+    describe_commands,
+    describe_status,
+)
+from facecoach.wording.text import plain
 
 if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
-    from facecoach.devices.simulator.inprocess import Air
 
 T = TypeVar("T")
 
@@ -19,7 +38,6 @@ T = TypeVar("T")
 def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     devices = commands.add_parser(
         "devices",
-        help="scan for, pair and inspect Bluetooth devices",
         description="Bluetooth LE devices. With --simulate, simulated devices (one per shipped "
         "profile) stand in for hardware.",
     )
@@ -96,7 +114,7 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     _simulate_flag(inspect)
     inspect.set_defaults(handler=_devices_inspect)
 
-    profiles = commands.add_parser("profiles", help="list and validate device profiles")
+    profiles = commands.add_parser("profiles")
     profiles.set_defaults(handler=_profiles_list)
     profile_actions = profiles.add_subparsers(title="profile commands", metavar="ACTION")
     plist = profile_actions.add_parser("list", help="list the device profiles (default)")
@@ -157,70 +175,6 @@ def _simulate_flag(parser: argparse.ArgumentParser) -> None:
     replay_flag(parser)
 
 
-def replay_flag(parser: argparse.ArgumentParser) -> None:
-    """--replay and --transport: the device another way than through the system's radio."""
-    parser.add_argument(
-        "--replay",
-        metavar="TRACE",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="a device played back from a trace (`devices record`) instead of the radio",
-    )
-    parser.add_argument(
-        "--transport",
-        metavar="SPEC",
-        default=argparse.SUPPRESS,
-        help="reach devices through this Bluetooth controller with facecoach's own stack "
-        "(Bumble) instead of the system's: usb:0, serial:/dev/ttyUSB0,1000000, "
-        "tcp-client:HOST:PORT, vhci (needs the bumble extra)",
-    )
-
-
-def device_service(args: argparse.Namespace) -> "DeviceService":
-    """The device service as the command line asks for it: the radio, simulated devices, or a
-    recorded device played back."""
-    from facecoach.companion.devices import DeviceService
-    from facecoach.config.paths import config_dir
-
-    check_device_source(args)
-    return DeviceService(
-        config_dir(),
-        simulate=bool(getattr(args, "simulate", False)),
-        replay=getattr(args, "replay", None),
-        radio=transport_air(getattr(args, "transport", None)),
-    )
-
-
-def check_device_source(args: argparse.Namespace) -> None:
-    """--simulate, --replay and --transport each say where the device is: one at a time."""
-    chosen = [
-        flag
-        for flag, given in (
-            ("--simulate", getattr(args, "simulate", False)),
-            ("--replay", getattr(args, "replay", None) is not None),
-            ("--transport", getattr(args, "transport", None) is not None),
-        )
-        if given
-    ]
-    if len(chosen) > 1:
-        raise FacecoachError(
-            f"{' and '.join(chosen)} cannot go together: each says where the device is"
-        )
-
-
-def transport_air(spec: str | None) -> "Air | None":
-    """The radio on a Bumble transport, for --transport; None for the system's own."""
-    if spec is None:
-        return None
-    try:
-        from facecoach.devices.simulator.bumble.central import TransportAir
-    except ImportError:
-        raise FacecoachError(
-            "--transport needs Bumble: `pip install 'facecoach[bumble]'`"
-        ) from None
-    return TransportAir(spec)
-
-
 def _service(args: argparse.Namespace) -> "DeviceService":
     """The device service alone: device commands need neither routines nor the session log."""
     return device_service(args)
@@ -234,7 +188,6 @@ def _with_problems(service: "DeviceService") -> "DeviceService":
 def _run(coro: Coroutine[Any, Any, T], service: "DeviceService | None" = None) -> T:
     """Runs one device command to its end; then lets go of the radio it used (a Bumble
     transport belongs to the event loop that opened it)."""
-    import asyncio  # here: other commands need not load it
 
     async def then_close() -> T:
         try:
@@ -258,8 +211,6 @@ def _devices_scan(args: argparse.Namespace) -> int:
     results = _run(service.scan(args.seconds), service)
     print_problems(service.problems)
     if not results:
-        from facecoach.wording.devices import NOTHING_FOUND
-
         print(NOTHING_FOUND)
         return EXIT_OK
     rows = [
@@ -276,8 +227,6 @@ def _devices_pair(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
     device = _run(service.pair(args.address, args.profile), service)
     profile = service.profile_for(device)
-    from facecoach.devices.protocol.profile import CommandName
-
     say(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
         say(f"  {key}: {value}")
@@ -322,8 +271,6 @@ def _devices_list(args: argparse.Namespace) -> int:
 
 
 def _devices_info(args: argparse.Namespace) -> int:
-    from facecoach.wording.devices import describe_status
-
     service = _with_problems(_service(args))
     device = service.paired_device(args.address)
     profile, status, info = _run(service.read_details(device), service)
@@ -335,8 +282,6 @@ def _devices_info(args: argparse.Namespace) -> int:
 
 
 def _devices_send(args: argparse.Namespace) -> int:
-    from facecoach.wording.devices import describe_answer, describe_commands
-
     service = _with_problems(_service(args))
     device = service.paired_device(args.address)
     profile = service.profile_for(device)
@@ -381,8 +326,6 @@ def _command_values(texts: list[str]) -> dict[str, int]:
 def _devices_record(args: argparse.Namespace) -> int:
     if not 0 < args.seconds <= 3600:
         raise FacecoachError("--seconds must be more than 0 and at most 3600")
-    from facecoach.wording.text import plain
-
     service = _with_problems(_service(args))
     service.record_to(args.file, replace=args.force, redact=args.redact)
     name = plain(service.paired.name) if service.paired else "the device"  # from the radio
@@ -392,8 +335,6 @@ def _devices_record(args: argparse.Namespace) -> int:
     )
 
     async def record() -> None:
-        import asyncio
-
         try:
             await service.connect()
             await asyncio.sleep(args.seconds)
@@ -433,10 +374,6 @@ def _profiles_list(args: argparse.Namespace) -> int:
 
 
 def _profiles_validate(args: argparse.Namespace) -> int:
-    from facecoach.devices.errors import ProfileError
-    from facecoach.devices.protocol.golden import vector_failures
-    from facecoach.devices.protocol.registry import load_profile_file
-
     failed = False
     for name in args.files:
         try:
@@ -459,14 +396,9 @@ def _profiles_validate(args: argparse.Namespace) -> int:
 
 
 def _profiles_learn(args: argparse.Namespace) -> int:
-    import re
-
-    from facecoach.config.paths import user_profiles_dir
-    from facecoach.datafiles import write_text_atomic
-    from facecoach.devices.protocol.registry import load_registry
-
     try:
-        from facecoach.devices.learning import learn_profile
+        # An optional extra (Bumble), imported where it is used.
+        from facecoach.devices.learning import learn_profile  # noqa: PLC0415
     except ImportError:
         raise FacecoachError(
             "learning from a capture needs Bumble: `pip install 'facecoach[bumble]'`"
@@ -494,8 +426,6 @@ def _profiles_learn(args: argparse.Namespace) -> int:
         redact=args.redact,
     )
     if output is None:
-        from facecoach.wording.text import plain
-
         for line in learned.report:
             print(plain(line), file=sys.stderr)
         sys.stdout.write(learned.text)

@@ -3,18 +3,23 @@
 import argparse
 import shutil
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, ask_yes_no, error, print_table, say
+from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
+from facecoach.photos.halfblock import half_block_lines
+from facecoach.photos.images import PhotoError, open_stored, pillow, prepare_photo
 from facecoach.photos.library import PhotoLibrary
+from facecoach.wording.adherence import plural
+from facecoach.wording.photos import FRAMING_GUIDE, NOTHING_TO_RESTORE, deleted, restored
 
 
 def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     photos = commands.add_parser(
         "photos",
-        help="progress photos, private, in the data folder",
         description="Progress photos, to see whether anything changed: kept in the data folder "
         "(only you can read them), never sent anywhere. Needs the optional extra: "
         "pip install 'facecoach[photos]'.",
@@ -50,19 +55,11 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _library(args: argparse.Namespace) -> PhotoLibrary:
-    from facecoach.cli.context import open_companion
-    from facecoach.companion.photos import photo_library
-    from facecoach.photos.images import pillow
-
     pillow()  # first: without Pillow, say so before anything is made
     return photo_library(open_companion(args))
 
 
 def _add(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from facecoach.photos.images import PhotoError, prepare_photo
-
     library = _library(args)
     failed = 0
     for path in args.files:
@@ -79,8 +76,6 @@ def _add(args: argparse.Namespace) -> int:
             f"{photo.width}x{photo.height}."
         )
     if failed < len(args.files):
-        from facecoach.wording.photos import FRAMING_GUIDE
-
         say(FRAMING_GUIDE)
     return EXIT_ERROR if failed else EXIT_OK
 
@@ -96,9 +91,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from facecoach.photos.halfblock import half_block_lines
-    from facecoach.photos.images import open_stored
-
     library = _library(args)
     photo = library.get(args.id)
     path = library.path_of(photo)
@@ -122,10 +114,6 @@ def _delete(args: argparse.Namespace) -> int:
         )
         if not (sys.stdin.isatty() and ask_yes_no(question)):
             raise FacecoachError(f"photo {photo.id} kept; --yes deletes without asking")
-    from datetime import UTC, datetime
-
-    from facecoach.wording.photos import deleted
-
     library.delete(photo.id, datetime.now(UTC))
     say(
         deleted(
@@ -138,16 +126,12 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from facecoach.wording.photos import NOTHING_TO_RESTORE, restored
-
     photo = _library(args).undo_delete()
     say(restored(photo) if photo is not None else NOTHING_TO_RESTORE)
     return EXIT_OK
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from facecoach.wording.adherence import plural
-
     library = _library(args)
     if not (
         args.yes

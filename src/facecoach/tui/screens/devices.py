@@ -14,10 +14,11 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.title_bar import TitleBar
-from facecoach.wording.devices import NOTHING_FOUND, found_text
+from facecoach.wording.devices import NOTHING_FOUND, describe_status, found_text, link_state_text
 
 if TYPE_CHECKING:
     from facecoach.devices.scanning import ScanResult
@@ -95,8 +96,6 @@ class DevicesScreen(SizedScreen[None]):
         self.show_device()
 
     def show_device(self) -> None:
-        from facecoach.wording.devices import describe_status, link_state_text
-
         device = self.companion.device
         summary = device.summary()
         paired = self.query_one("#paired", Static)
@@ -298,8 +297,6 @@ class DevicesScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="device")
     async def _forget(self) -> None:
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-
         paired = self.companion.device.paired
         if paired is None:
             return

@@ -10,13 +10,23 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from facecoach.companion.core import Companion
+from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
+from facecoach.photos.images import open_stored, pillow
 from facecoach.photos.library import Photo
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.photo_view import PhotoView
 from facecoach.tui.widgets.title_bar import TitleBar
-from facecoach.wording.photos import COMPARE_NOTE, FRAMING_GUIDE
+from facecoach.wording.photos import (
+    COMPARE_NOTE,
+    FRAMING_GUIDE,
+    NOTHING_TO_RESTORE,
+    deleted,
+    photo_named,
+    restored,
+)
 from facecoach.wording.text import plain
 
 if TYPE_CHECKING:
@@ -68,9 +78,6 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(thread=True, exclusive=True, group="photos-list")
     def _load(self) -> None:
-        from facecoach.companion.photos import photo_library
-        from facecoach.photos.images import pillow
-
         try:
             pillow()
             photos = photo_library(self.companion).photos()
@@ -120,9 +127,6 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(thread=True, group="photos-draw")
     def _draw(self, photo: Photo, where: str) -> None:
-        from facecoach.companion.photos import photo_library
-        from facecoach.photos.images import open_stored
-
         try:
             library = photo_library(self.companion)
             image = open_stored(library.path_of(photo))
@@ -154,10 +158,6 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="photos-edit")
     async def action_delete(self) -> None:
-        from facecoach.companion.photos import photo_library
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-        from facecoach.wording.photos import deleted, photo_named
-
         photo = self._selected()
         if photo is None:
             return
@@ -179,9 +179,6 @@ class PhotosScreen(SizedScreen[None]):
         self.notify(plain(deleted(photo, "Press u to bring it back.")), timeout=5, markup=False)
 
     def action_undo(self) -> None:
-        from facecoach.companion.photos import photo_library
-        from facecoach.wording.photos import NOTHING_TO_RESTORE, restored
-
         try:
             photo = photo_library(self.companion).undo_delete()
         except FacecoachError as exc:

@@ -24,8 +24,9 @@ from facecoach.routines.editing import (
 from facecoach.routines.loader import LoadedRoutine
 from facecoach.routines.model import Routine
 from facecoach.routines.zones import Zone
-from facecoach.tui.screens.dialogs import Dialog
+from facecoach.tui.screens.dialogs import ConfirmDialog, Dialog
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.form_row import FormRow
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.session import format_duration
@@ -219,8 +220,6 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         self._show_zones(self.draft.move_zone(index, by))
 
     def action_guide(self) -> None:
-        from facecoach.tui.screens.zone_guide import ZoneGuide
-
         index = self._selected()
         if index is None:
             return
@@ -276,8 +275,6 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     @work(exclusive=True, group="editor-back")
     async def action_back(self) -> None:
         if self.draft.data() != self._saved:
-            from facecoach.tui.screens.dialogs import ConfirmDialog
-
             discard = await self.app.push_screen_wait(
                 ConfirmDialog("Discard your changes to this routine?", "Discard", "Keep editing")
             )

@@ -6,13 +6,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
+from facecoach.companion.comfort import decide, record_feeling
 from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
+from facecoach.tui.screens.dialogs import ConfirmDialog
+from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import streak_text, week_text
+from facecoach.wording.comfort import feeling_text, stop_text
 from facecoach.wording.session import (
     NOT_COUNTED,
     session_outcome,
@@ -136,11 +140,6 @@ class SummaryScreen(SizedScreen[None]):
     async def action_felt(self) -> None:
         """How it felt, kept with the session; then what follows from it: stop and ask a
         doctor, or a suggestion to go easier (or step back up) that the user answers."""
-        from facecoach.companion.comfort import decide, record_feeling
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-        from facecoach.tui.screens.felt import FeltDialog
-        from facecoach.wording.comfort import feeling_text
-
         session_id = self.live.recorder.session_id if self.live.recorder is not None else None
         if session_id is None:
             self.notify("This session is not in the log, so there is nothing to note it on.")
@@ -154,8 +153,6 @@ class SummaryScreen(SizedScreen[None]):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self.notify(f"Noted: {feeling_text(feeling)}.", timeout=4, markup=False)
-        from facecoach.wording.comfort import stop_text
-
         if advice.stop:
             self.notify(stop_text(advice.stop), severity="error", timeout=20, markup=False)
         if advice.suggestion is None:

@@ -66,9 +66,10 @@ def prepare_terminal_graphics(photos: Path) -> str:
     try:
         if not any(photos.glob("*.jpg")):
             return "half blocks"  # no photos: no question to the terminal, no wait at start
-        # Importing asks the terminal (a few escape sequences, 0.1 s at most each).
-        from textual_image import renderable
-        from textual_image.widget import SixelImage, TGPImage
+        # Importing asks the terminal (a few escape sequences, 0.1 s at most each), and the
+        # package is an optional extra: imported here, when there are photos to draw.
+        from textual_image import renderable  # noqa: PLC0415
+        from textual_image.widget import SixelImage, TGPImage  # noqa: PLC0415
     except Exception:  # a missing extra, a terminal that answers nonsense: half blocks
         return "half blocks"
     if renderable.Image is renderable.TGPImage:
