@@ -28,7 +28,13 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.widgets.reserved import Card
-from tests.support.tui_support import log_one_session, make_companion, text_of, until
+from tests.support.tui_support import (
+    log_one_session,
+    make_companion,
+    settled_screenshot,
+    text_of,
+    until,
+)
 
 SIZES = [
     pytest.param((80, 24), id="80x24"),
@@ -336,8 +342,7 @@ def test_a_textual_whose_internals_moved_starts_and_looks_the_same(
             nonlocal shot
             async with app.run_test(size=(80, 24)) as pilot:
                 await until(pilot, lambda: app.home._filled_in)
-                await pilot.pause()
-                shot = app.export_screenshot()
+                shot = await settled_screenshot(app, pilot)
             app.companion.close()
 
         asyncio.run(main())
