@@ -10,12 +10,14 @@ from typing import Any
 from facecoach.adherence.days import counting_day, local_offset_minutes
 from facecoach.adherence.goals import Goal
 from facecoach.adherence.records import MAX_NOTE_CHARS, MAX_TEXT_CHARS, PLAN_AHEAD, check_day
-from facecoach.adherence.session_log import SessionRecord, ZonePlan
+from facecoach.adherence.session_log import SessionLog, SessionRecord, ZonePlan
 from facecoach.adherence.stats import AdherenceStats
 from facecoach.adherence.transfer import (
+    MAX_EXPORT_BYTES,
     empty_export,
     export_data,
     import_data,
+    parse_export,
     read_export,
     to_csv,
     to_json,
@@ -27,9 +29,18 @@ from facecoach.cli.output_file import check_output_file
 from facecoach.companion.comfort import felt_summary
 from facecoach.companion.core import Companion
 from facecoach.companion.day_status import DayStatus
+from facecoach.companion.photos import (
+    bring_back,
+    is_archive,
+    photo_library,
+    photos_folder,
+    read_export_archive,
+    write_archive,
+)
 from facecoach.config.paths import settings_path
 from facecoach.config.settings import Settings, program_phases
 from facecoach.errors import FacecoachError
+from facecoach.photos.library import PhotoLibrary
 from facecoach.routines.zones import Zone
 from facecoach.session.timeline import plan_timeline
 from facecoach.wording.adherence import (
@@ -119,10 +130,10 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     export = commands.add_parser("export")
     export.add_argument(
         "--format",
-        choices=["csv", "json"],
+        choices=["csv", "json", "zip"],
         default="json",
-        help="json keeps everything and can be imported back; csv is for spreadsheets "
-        "(default: json)",
+        help="json keeps everything and can be imported back; csv is for spreadsheets; zip is "
+        "the json and the progress photos in one archive, for --output (default: json)",
     )
     export.add_argument(
         "--output", "-o", type=Path, help="file to write (default: standard output)"
@@ -441,12 +452,14 @@ def _planned_day(value: "date | str", companion: "Companion", what: str) -> date
 def _export(args: argparse.Namespace) -> int:
     store = _reading(args).existing_store()
     export = (
-        export_data(store, with_glides=args.format == "json")
+        export_data(store, with_glides=args.format != "csv")
         if store is not None
         else empty_export()
     )
     if args.output is not None:
         check_output_file(args.output, force=args.force)
+    if args.format == "zip":
+        return _export_archive(args, store, to_json(export), len(export.sessions))
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
         # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
@@ -465,11 +478,33 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_archive(
+    args: argparse.Namespace, store: "SessionLog | None", exported: str, sessions: int
+) -> int:
+    if args.output is None:
+        raise FacecoachError("a zip export goes to a file: give --output FILE.zip")
+    library = PhotoLibrary(store.database, photos_folder(store.path)) if store else None
+    photos = write_archive(args.output, library, exported)
+    what = f"{plural(sessions, 'session')} and {plural(photos, 'photo')}"
+    print(f"Exported {what} to {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _import(args: argparse.Namespace) -> int:
-    export = read_export(args.file)
-    added, present = import_data(open_companion(args).require_store(), export)
+    checked = None
+    if is_archive(args.file):  # the log and its photos, all checked before anything is added
+        text, checked = read_export_archive(args.file, MAX_EXPORT_BYTES)
+        export = parse_export(text, str(args.file))
+    else:
+        export = read_export(args.file)
+    companion = open_companion(args)
+    added, present = import_data(companion.require_store(), export)
     already = f"{present} {'was' if present == 1 else 'were'} already in the log"
     print(f"Imported {plural(added, 'new session')}; {already}.")
+    if checked is not None and checked.photos:
+        new, kept = bring_back(photo_library(companion), checked)
+        there = f"{kept} {'was' if kept == 1 else 'were'} already there"
+        print(f"Imported {plural(new, 'new photo')}; {there}.")
     return EXIT_OK
 
 

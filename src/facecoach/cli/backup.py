@@ -7,8 +7,16 @@ from pathlib import Path
 
 from facecoach.cli.output import EXIT_OK, print_table, say
 from facecoach.cli.output_file import check_output_file
+from facecoach.companion.photos import (
+    back_up_photos,
+    backup_photos_path,
+    check_backup_photos,
+    photos_before_restore,
+    restore_photos,
+)
 from facecoach.config.paths import database_path
 from facecoach.errors import FacecoachError
+from facecoach.photos.images import PhotosUnavailable
 from facecoach.storage.backups import Backups
 from facecoach.wording.adherence import plural
 
@@ -54,6 +62,9 @@ def _backup(args: argparse.Namespace) -> int:
         check_output_file(target, force=args.force)
     path = backups.make(datetime.now(UTC), target)
     say(f"Backed up the session log to {path}.")
+    photos = back_up_photos(backups.database, path)
+    if photos:
+        say(f"Backed up {plural(photos, 'photo')} to {backup_photos_path(path)}.")
     return EXIT_OK
 
 
@@ -61,6 +72,25 @@ def _restore(args: argparse.Namespace) -> int:
     backups = _backups()
     if not args.backup.exists():
         raise FacecoachError(f"{args.backup}: no such backup (see `facecoach backup list`)")
-    aside = backups.restore(args.backup.expanduser(), datetime.now(UTC))
+    backup = args.backup.expanduser()
+    try:
+        checked = check_backup_photos(backup)  # refused in words before anything is changed
+        unchecked = None
+    except PhotosUnavailable as exc:
+        checked, unchecked = None, str(exc)
+    before = photos_before_restore(backups.database)
+    aside = backups.restore(backup, datetime.now(UTC))
     say(f"Restored {args.backup}. The log it replaced is kept as {aside}.")
+    if unchecked is not None:
+        say(f"The photos kept with the backup were not brought back: {unchecked}.")
+    restored = restore_photos(backups.database, checked, before)
+    if restored.brought_back:
+        say(f"Brought back {plural(restored.brought_back, 'photo')} from the backup.")
+    if restored.kept:
+        say(f"Kept {plural(restored.kept, 'photo')} added since the backup.")
+    for photo in restored.without_file:
+        say(
+            f"Photo of {photo.taken:%d %b %Y} ({photo.file}) is in the backup's list but its "
+            "file is in neither the photos folder nor the backup; left out of the list."
+        )
     return EXIT_OK

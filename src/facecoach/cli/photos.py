@@ -13,7 +13,8 @@ from facecoach.errors import FacecoachError
 from facecoach.photos.halfblock import half_block_lines
 from facecoach.photos.images import PhotoError, open_stored, pillow, prepare_photo
 from facecoach.photos.library import PhotoLibrary
-from facecoach.wording.photos import FRAMING_GUIDE
+from facecoach.wording.adherence import plural
+from facecoach.wording.photos import FRAMING_GUIDE, NOTHING_TO_RESTORE, deleted, restored
 
 
 def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -41,10 +42,16 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
     show.add_argument("id", metavar="ID", type=int)
     show.add_argument("--width", type=int, default=None, metavar="COLUMNS")
     show.set_defaults(handler=_show)
-    delete = actions.add_parser("delete", help="remove a photo and its file (asks first)")
+    delete = actions.add_parser(
+        "delete", help="take a photo out of the list (asks first; `photos undo` brings it back)"
+    )
     delete.add_argument("id", metavar="ID", type=int)
     delete.add_argument("--yes", action="store_true", help="do not ask")
     delete.set_defaults(handler=_delete)
+    actions.add_parser("undo", help="bring back the photo deleted last").set_defaults(handler=_undo)
+    purge = actions.add_parser("purge", help="remove deleted photos and their files for good")
+    purge.add_argument("--yes", action="store_true", help="do not ask first")
+    purge.set_defaults(handler=_purge)
 
 
 def _library(args: argparse.Namespace) -> PhotoLibrary:
@@ -102,9 +109,37 @@ def _delete(args: argparse.Namespace) -> int:
     library = _library(args)
     photo = library.get(args.id)
     if not args.yes:
-        question = f"Delete photo {photo.id} of {photo.taken:%d %b %Y} and its file?"
+        question = (
+            f"Delete photo {photo.id} of {photo.taken:%d %b %Y}? (`photos undo` brings it back)"
+        )
         if not (sys.stdin.isatty() and ask_yes_no(question)):
             raise FacecoachError(f"photo {photo.id} kept; --yes deletes without asking")
-    library.delete(photo.id)
-    say(f"Deleted photo {photo.id} and its file.")
+    library.delete(photo.id, datetime.now(UTC))
+    say(
+        deleted(
+            photo,
+            "`facecoach photos undo` brings it back; `facecoach photos purge` removes its "
+            "file for good.",
+        )
+    )
+    return EXIT_OK
+
+
+def _undo(args: argparse.Namespace) -> int:
+    photo = _library(args).undo_delete()
+    say(restored(photo) if photo is not None else NOTHING_TO_RESTORE)
+    return EXIT_OK
+
+
+def _purge(args: argparse.Namespace) -> int:
+    library = _library(args)
+    if not (
+        args.yes
+        or (
+            sys.stdin.isatty()
+            and ask_yes_no("Remove deleted photos and their files for good? This cannot be undone.")
+        )
+    ):
+        raise FacecoachError("nothing purged; --yes purges without asking")
+    say(f"Purged {plural(library.purge_deleted(), 'deleted photo')}; their files are gone.")
     return EXIT_OK

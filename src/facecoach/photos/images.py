@@ -131,6 +131,35 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
+def check_stored_photo(data: bytes, source: str) -> None:
+    """Raises PhotoError unless `data` is a whole JPEG no larger than facecoach stores (what an
+    export or a backup carries back in)."""
+    pillow()
+    from PIL import Image
+
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+                if max(image.width, image.height) > STORED_SIDE:
+                    raise PhotoError(f"{source}: larger than a stored photo; refused")
+                image.load()
+    except PhotoError:
+        raise
+    except (
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,  # not an image, truncated data
+        ValueError,
+        SyntaxError,
+    ) as exc:
+        raise PhotoError(f"{source}: not a photo facecoach stored, refused ({exc})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
 def open_stored(path: Path) -> "Image":
     """A stored photo (written by facecoach), for drawing."""
     pillow()

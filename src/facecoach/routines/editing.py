@@ -56,6 +56,15 @@ def sides_text(sides: Iterable[Side]) -> str:
     return ", ".join(side.label for side in sides)
 
 
+def sides_brief(sides: Iterable[Side]) -> str:
+    """'both' for left and right, else as `sides_text`: the zone list's column is narrow, so
+    all eight columns fit at 60 columns."""
+    sides = tuple(sides)
+    if sorted(sides) == sorted((Side.LEFT, Side.RIGHT)):
+        return "both"
+    return sides_text(sides)
+
+
 @dataclass(slots=True)
 class ZoneDraft:
     """One zone entry as typed: '' in a number field means the routine's own value."""

@@ -386,6 +386,11 @@ def run_tui(
     companion = Companion(
         SystemClock(), config, database_path(), device=device, make_device=make_device
     )
+    from facecoach.photos import PHOTOS_FOLDER
+    from facecoach.tui.widgets.photo_view import prepare_terminal_graphics
+
+    # Before Textual reads the keyboard: the terminal is asked what it draws, if there are photos.
+    prepare_terminal_graphics(database_path().parent / PHOTOS_FOLDER)
     app = FacecoachApp(companion, handle_signals=True)
     # Up to the first frame the garbage collector would scan every module and class loaded
     # so far, over and over, for cycles that are not there: 50-80 ms of the start (measured).

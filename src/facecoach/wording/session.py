@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from facecoach.session.engine import SessionSnapshot, SessionStatus, ZoneCompletion
 from facecoach.session.timeline import Step, StepKind
+from facecoach.wording.adherence import plural
 
 if TYPE_CHECKING:
     from facecoach.routines.model import Routine, ZoneEntry
@@ -115,6 +116,18 @@ def session_outcome(snapshot: SessionSnapshot, zones: list[ZoneCompletion]) -> s
 
 
 NOT_COUNTED = "Too few of its glides were done for this session to count toward your goal."
+
+
+def zones_out_of_sight(above: int, below: int) -> str:
+    """Under a zone list taller than its room: how many lines are out of sight, and the keys
+    that bring them in ('' when all are in sight)."""
+    if above and below:
+        return f"↑ {plural(above, 'line')} above, ↓ {below} below (arrow keys scroll)"
+    if below:
+        return f"↓ {plural(below, 'more line')} below (arrow keys scroll)"
+    if above:
+        return f"↑ {plural(above, 'more line')} above (arrow keys scroll)"
+    return ""
 
 
 class ZoneMark(StrEnum):

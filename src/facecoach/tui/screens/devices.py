@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # How long a scan runs before an empty list turns into advice.
 NOTHING_FOUND_AFTER_SECONDS = 8.0
+# Room for the names devices advertise (most are under 16 characters); longer ones end in "…".
+_NAME_WIDTH = 20
 
 
 class DevicesScreen(SizedScreen[None]):
@@ -78,8 +80,14 @@ class DevicesScreen(SizedScreen[None]):
     def on_mount(self) -> None:
         self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")
         table = self.query_one("#nearby", DataTable)
-        # The address before the rest: at 80 columns it must not be the column cut off.
-        self._columns = table.add_columns("Name", "Address", "Profile", "Signal")
+        # The address and the signal before the profile: at 80 columns neither may be the
+        # column cut off (a long profile id is, and `devices profiles` lists them whole). The
+        # name column has a width, so a long name (a device without one is labelled by its
+        # profile's name) cannot push the rest out of sight.
+        self._columns = [
+            table.add_column("Name", width=_NAME_WIDTH),
+            *table.add_columns("Address", "Signal", "Profile"),
+        ]
         table.focus()
         self.show_device()
         self._scan()
@@ -178,12 +186,14 @@ class DevicesScreen(SizedScreen[None]):
             table.update_cell(result.address, column, value)
 
     @staticmethod
-    def _cells(result: "ScanResult") -> tuple[Text, str, Text, str]:
+    def _cells(result: "ScanResult") -> tuple[Text, str, str, Text]:
         # A name on the radio is anyone's to choose: text, never markup. The profile by its id:
         # short enough to be read whole at 80 columns (three reference designs' names all
         # began "facecoach Refere" there), and what `devices pair --profile` takes.
         profile = result.profile.id if result.profile else "(no profile)"
-        return (shown(result.label), result.address, shown(profile), f"{result.rssi} dBm")
+        name = shown(result.label)
+        name.truncate(_NAME_WIDTH, overflow="ellipsis")
+        return (name, result.address, f"{result.rssi} dBm", shown(profile))
 
     # --- intents ---------------------------------------------------------------------------
 

@@ -14,11 +14,20 @@ from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
 from facecoach.photos.images import open_stored, pillow
 from facecoach.photos.library import Photo
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.photo_view import PhotoView
 from facecoach.tui.widgets.title_bar import TitleBar
-from facecoach.wording.photos import COMPARE_NOTE, FRAMING_GUIDE
+from facecoach.wording.photos import (
+    COMPARE_NOTE,
+    FRAMING_GUIDE,
+    NOTHING_TO_RESTORE,
+    deleted,
+    photo_named,
+    restored,
+)
+from facecoach.wording.text import plain
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -36,7 +45,11 @@ class PhotosScreen(SizedScreen[None]):
     #framing { height: auto; padding: 0 1; }
     """
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="photos.back")]
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="photos.back"),
+        Binding("delete,x", "delete", "Delete", id="photos.delete"),
+        Binding("u", "undo", "Undo delete", id="photos.undo"),
+    ]
 
     def __init__(self, companion: Companion) -> None:
         super().__init__()
@@ -80,6 +93,9 @@ class PhotosScreen(SizedScreen[None]):
 
     def _fill(self, photos: list[Photo]) -> None:
         table = self.query_one("#photo-list", DataTable)
+        table.clear()
+        self._first = None
+        self._wanted.clear()
         self._photos = {str(photo.id): photo for photo in photos}
         if not photos:
             self._unavailable(
@@ -128,3 +144,48 @@ class PhotosScreen(SizedScreen[None]):
     def _missing(self, where: str, why: str) -> None:
         if self.is_attached:
             self.query_one(where, PhotoView).show(None, why)
+
+    def _selected(self) -> Photo | None:
+        table = self.query_one("#photo-list", DataTable)
+        if table.row_count == 0:
+            self.notify("There is no photo to choose.", timeout=3)
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._photos.get(str(key))
+
+    def _failed(self, exc: FacecoachError) -> None:
+        self.notify(str(exc), title="Not changed", severity="error", markup=False)
+
+    @work(exclusive=True, group="photos-edit")
+    async def action_delete(self) -> None:
+        photo = self._selected()
+        if photo is None:
+            return
+        sure = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Delete {plain(photo_named(photo))}? u brings it back.",
+                yes="Delete",
+                danger=True,
+            )
+        )
+        if not sure:
+            return
+        try:
+            photo_library(self.companion).delete(photo.id, self.companion.clock.now())
+        except FacecoachError as exc:
+            self._failed(exc)
+            return
+        self._load()
+        self.notify(plain(deleted(photo, "Press u to bring it back.")), timeout=5, markup=False)
+
+    def action_undo(self) -> None:
+        try:
+            photo = photo_library(self.companion).undo_delete()
+        except FacecoachError as exc:
+            self._failed(exc)
+            return
+        if photo is None:
+            self.notify(NOTHING_TO_RESTORE, timeout=3)
+            return
+        self._load()
+        self.notify(plain(restored(photo)), markup=False)

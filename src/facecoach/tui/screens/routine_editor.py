@@ -18,6 +18,7 @@ from facecoach.routines.editing import (
     ZoneDraft,
     check,
     free_id,
+    sides_brief,
     sides_text,
 )
 from facecoach.routines.loader import LoadedRoutine
@@ -131,7 +132,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             table.add_row(
                 str(number),
                 zone.zone.label,
-                sides_text(zone.sides),
+                sides_brief(zone.sides),
                 zone.repeats or "·",
                 zone.glide_seconds or "·",
                 zone.hold_seconds or "·",
