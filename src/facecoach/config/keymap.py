@@ -43,7 +43,7 @@ SCREEN_KEYS: Mapping[str, Mapping[str, str]] = {
         "history.undo": "u",
         "history.photos": "p",
     },
-    "photos": {"photos.back": "escape,q"},
+    "photos": {"photos.back": "escape,q", "photos.delete": "x,delete", "photos.undo": "u"},
     "safety": {
         "safety.back": "escape",
         "safety.save": "ctrl+s",
