@@ -5,12 +5,13 @@ import json
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from facecoach.adherence.days import counting_day, local_offset_minutes
 from facecoach.adherence.goals import Goal
 from facecoach.adherence.records import MAX_NOTE_CHARS, MAX_TEXT_CHARS, PLAN_AHEAD, check_day
-from facecoach.adherence.session_log import ZonePlan
+from facecoach.adherence.session_log import SessionLog, SessionRecord, ZonePlan
+from facecoach.adherence.stats import AdherenceStats
 from facecoach.adherence.transfer import (
     MAX_EXPORT_BYTES,
     empty_export,
@@ -26,6 +27,8 @@ from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_yes_no, print_table, say
 from facecoach.cli.output_file import check_output_file
 from facecoach.companion.comfort import felt_summary
+from facecoach.companion.core import Companion
+from facecoach.companion.day_status import DayStatus
 from facecoach.companion.photos import (
     bring_back,
     is_archive,
@@ -55,12 +58,6 @@ from facecoach.wording.adherence import (
 from facecoach.wording.log_changes import NOTHING_TO_RESTORE, changed, deleted, restored
 from facecoach.wording.session import format_duration
 from facecoach.wording.text import plain
-
-if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
-    from facecoach.adherence.session_log import SessionLog, SessionRecord
-    from facecoach.adherence.stats import AdherenceStats
-    from facecoach.companion.core import Companion
-    from facecoach.companion.day_status import DayStatus
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -4,7 +4,6 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from facecoach.cli.output import EXIT_OK, print_table, say
 from facecoach.cli.output_file import check_output_file
@@ -20,9 +19,6 @@ from facecoach.errors import FacecoachError
 from facecoach.photos.images import PhotosUnavailable
 from facecoach.storage.backups import Backups
 from facecoach.wording.adherence import plural
-
-if TYPE_CHECKING:
-    from facecoach.storage.backups import Backups
 
 LIST = "list"
 

@@ -4,6 +4,7 @@ import argparse
 import difflib
 import importlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -42,6 +43,17 @@ def whole_number(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def handler_in(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command's handler named in its module, which is imported when the command runs (the
+    command line's seam: building the parser loads no command's work)."""
+
+    def handler(args: argparse.Namespace) -> int:
+        run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+        return run(args)
+
+    return handler
 
 
 class _NotTheApp(Exception):
