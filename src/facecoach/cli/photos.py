@@ -8,7 +8,7 @@ from pathlib import Path
 
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, ask_yes_no, error, print_table, say
 from facecoach.errors import FacecoachError
-from facecoach.photos.library import PhotoLibrary
+from facecoach.photos.library import Photo, PhotoLibrary
 
 
 def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -28,7 +28,13 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
         "camera unless --date is given, stored re-encoded (so no location or camera data is "
         "kept with them).",
     )
-    add.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    add.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="*",
+        type=Path,
+        help="the photos; with none, the last photo and the framing guide, to take the next alike",
+    )
     add.add_argument("--date", type=date.fromisoformat, help="the day taken, YYYY-MM-DD")
     add.add_argument("--note", default="", help="a note kept with the photo")
     add.set_defaults(handler=_add)
@@ -64,6 +70,8 @@ def _add(args: argparse.Namespace) -> int:
     from facecoach.photos.images import PhotoError, prepare_photo
 
     library = _library(args)
+    if not args.files:
+        return _reminder(library)
     failed = 0
     for path in args.files:
         try:
@@ -85,6 +93,21 @@ def _add(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
+def _reminder(library: PhotoLibrary) -> int:
+    """Before the next photo: the last one (drawn on a terminal) and the framing guide."""
+    from facecoach.wording.photos import FRAMING_GUIDE, framing_reminder
+
+    photos = library.photos()
+    if not photos:
+        say(f"No photos yet. {FRAMING_GUIDE}")
+        return EXIT_OK
+    last = max(photos, key=lambda photo: (photo.taken, photo.id))
+    say(framing_reminder(last, "") + FRAMING_GUIDE)
+    if sys.stdout.isatty():
+        _draw(library, last, None)
+    return EXIT_OK
+
+
 def _list(args: argparse.Namespace) -> int:
     photos = _library(args).photos()
     if not photos:
@@ -96,9 +119,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from facecoach.photos.halfblock import half_block_lines
-    from facecoach.photos.images import open_stored
-
     library = _library(args)
     photo = library.get(args.id)
     path = library.path_of(photo)
@@ -107,10 +127,17 @@ def _show(args: argparse.Namespace) -> int:
         say(f"Note: {photo.note}")
     if args.width is None and not sys.stdout.isatty():
         return EXIT_OK  # piped: the details only
-    columns = args.width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
-    for line in half_block_lines(open_stored(path), columns):
-        print(line)
+    _draw(library, photo, args.width)
     return EXIT_OK
+
+
+def _draw(library: PhotoLibrary, photo: "Photo", width: int | None) -> None:
+    from facecoach.photos.halfblock import half_block_lines
+    from facecoach.photos.images import open_stored
+
+    columns = width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
+    for line in half_block_lines(open_stored(library.path_of(photo)), columns):
+        print(line)
 
 
 def _delete(args: argparse.Namespace) -> int:
