@@ -472,3 +472,31 @@ def test_add_with_no_file_shows_the_last_photo_to_take_the_next_alike(
     out = capsys.readouterr().out
     assert out.startswith("Before the next photo, look at the last one (02 Nov 2025). ")
     assert "the same place, distance and light" in out
+
+
+def test_a_heic_photo_is_added_upright_with_its_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif", reason="HEIC needs the heic extra")
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (40, 20), (200, 50, 50))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif.get_ifd(EXIF_IFD)[DATE_TAKEN] = "2025:10:01 08:30:00"
+    heic = tmp_path / "IMG_0001.HEIC"
+    image.save(heic, format="HEIF", exif=exif.tobytes())
+    assert heic.read_bytes()[4:12] == b"ftypheic"  # a real HEIC file, as an iPhone writes
+    assert main(["photos", "add", str(heic)]) == EXIT_OK
+    assert "Added photo 1: IMG_0001.HEIC, Wed 01 Oct 2025, 20x40." in capsys.readouterr().out
+
+
+def test_without_the_heic_extra_a_heic_photo_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heic = tmp_path / "IMG_0002.HEIC"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64))
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if it were not installed
+    assert main(["photos", "add", str(heic)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "a HEIC photo needs the optional extra: pip install 'facecoach[heic]'" in err
+    assert "Traceback" not in err
