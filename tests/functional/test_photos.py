@@ -362,3 +362,141 @@ def test_only_terminals_known_to_draw_images_are_asked(
     from facecoach.tui.widgets.photo_view import may_draw_images
 
     assert may_draw_images(environment) is asked
+
+
+def face_centre(view: object) -> tuple[float, float]:
+    """Where the bright face is in a drawn view, as fractions of the drawing's width and height."""
+    from rich.style import Style
+
+    from facecoach.tui.widgets.photo_view import PhotoView
+
+    assert isinstance(view, PhotoView)
+    text = view.render()
+    rows = text.plain.split("\n")
+    starts = [0]
+    for line in rows[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    bright: list[tuple[int, int]] = []
+    for span in text.spans:
+        style = span.style
+        assert isinstance(style, Style)
+        assert style.color is not None
+        row = max(i for i, start in enumerate(starts) if start <= span.start)
+        colour = style.color.name
+        if colour.startswith("#") and int(colour[1:3], 16) > 150:
+            bright.append((span.start - starts[row], row))
+    assert bright, "no face drawn"
+    width, height = len(rows[0]), len(rows)
+    return (
+        sum(x for x, _ in bright) / len(bright) / width,
+        sum(y for _, y in bright) / len(bright) / height,
+    )
+
+
+def test_the_compare_aligns_the_faces(tmp_path: Path, clock: FakeClock) -> None:
+    """Two photos with the face in different places and sizes: in the compare each face is at
+    the same place, and the caption says they were aligned."""
+    import asyncio
+    from datetime import UTC, date, datetime
+
+    pytest.importorskip("cv2", reason="face alignment needs the faces extra (OpenCV)")
+
+    from facecoach.companion.photos import photo_library
+    from facecoach.photos.images import prepare_photo
+    from facecoach.tui.app import FacecoachApp
+    from facecoach.tui.screens.photos import PhotosScreen
+    from facecoach.tui.widgets.photo_view import PhotoView
+    from tests.support.faces_drawn import drawn_face
+    from tests.support.tui_support import make_companion, text_of, until
+
+    companion = make_companion(clock)
+    library = photo_library(companion)
+    first = drawn_face(tmp_path / "first.png", (600, 800), (300, 380), 140)
+    later = drawn_face(tmp_path / "later.png", (1200, 900), (350, 500), 120)
+    for path, day in ((first, date(2025, 10, 1)), (later, date(2025, 12, 1))):
+        library.add(prepare_photo(path), day, "", datetime(2026, 1, 5, tzinfo=UTC))
+
+    async def scenario() -> None:
+        app = FacecoachApp(companion)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("h")
+            await pilot.press("p")
+            await until(pilot, lambda: isinstance(app.screen, PhotosScreen))
+            await until(pilot, lambda: "Faces aligned" in text_of(app, "#compare-caption"))
+            views = list(app.screen.query(PhotoView))
+            await until(pilot, lambda: all("▀" in str(v.render()) for v in views))
+            (x1, y1), (x2, y2) = (face_centre(view) for view in views)
+            assert abs(x1 - x2) < 0.06
+            assert abs(y1 - y2) < 0.06
+
+    asyncio.run(scenario())
+
+
+def test_without_opencv_the_compare_is_centred_and_says_how_to_align(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from facecoach.tui.app import FacecoachApp
+    from facecoach.tui.screens.photos import PhotosScreen
+    from tests.support.tui_support import make_companion, text_of, until
+
+    monkeypatch.setitem(sys.modules, "cv2", None)  # as if the extra were not installed
+    companion = make_companion(clock)
+    add_photos(companion, tmp_path)
+
+    async def scenario() -> None:
+        app = FacecoachApp(companion)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("h")
+            await pilot.press("p")
+            await until(pilot, lambda: isinstance(app.screen, PhotosScreen))
+            await until(pilot, lambda: "Centred" in text_of(app, "#compare-caption"))
+            assert "to align the faces: pip install 'facecoach[faces]'" in text_of(
+                app, "#compare-caption"
+            )
+
+    asyncio.run(scenario())
+
+
+def test_add_with_no_file_shows_the_last_photo_to_take_the_next_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["photos", "add"]) == EXIT_OK
+    assert "No photos yet. For photos you can compare" in capsys.readouterr().out
+    assert main(["photos", "add", str(camera_photo(tmp_path / "a.jpg"))]) == EXIT_OK
+    assert main(["photos", "add", str(camera_photo(tmp_path / "b.jpg", colour=90)),
+                 "--date", "2025-11-02"]) == EXIT_OK  # fmt: skip
+    capsys.readouterr()
+    assert main(["photos", "add"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("Before the next photo, look at the last one (02 Nov 2025). ")
+    assert "the same place, distance and light" in out
+
+
+def test_a_heic_photo_is_added_upright_with_its_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif", reason="HEIC needs the heic extra")
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (40, 20), (200, 50, 50))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif.get_ifd(EXIF_IFD)[DATE_TAKEN] = "2025:10:01 08:30:00"
+    heic = tmp_path / "IMG_0001.HEIC"
+    image.save(heic, format="HEIF", exif=exif.tobytes())
+    assert heic.read_bytes()[4:12] == b"ftypheic"  # a real HEIC file, as an iPhone writes
+    assert main(["photos", "add", str(heic)]) == EXIT_OK
+    assert "Added photo 1: IMG_0001.HEIC, Wed 01 Oct 2025, 20x40." in capsys.readouterr().out
+
+
+def test_without_the_heic_extra_a_heic_photo_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heic = tmp_path / "IMG_0002.HEIC"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64))
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if it were not installed
+    assert main(["photos", "add", str(heic)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "a HEIC photo needs the optional extra: pip install 'facecoach[heic]'" in err
+    assert "Traceback" not in err

@@ -12,14 +12,21 @@ from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
 from facecoach.photos.halfblock import half_block_lines
 from facecoach.photos.images import PhotoError, open_stored, pillow, prepare_photo
-from facecoach.photos.library import PhotoLibrary
+from facecoach.photos.library import Photo, PhotoLibrary
 from facecoach.wording.adherence import plural
-from facecoach.wording.photos import FRAMING_GUIDE, NOTHING_TO_RESTORE, deleted, restored
+from facecoach.wording.photos import (
+    FRAMING_GUIDE,
+    NOTHING_TO_RESTORE,
+    deleted,
+    framing_reminder,
+    restored,
+)
 
 
 def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     photos = commands.add_parser(
         "photos",
+        help="progress photos, private, in the data folder",
         description="Progress photos, to see whether anything changed: kept in the data folder "
         "(only you can read them), never sent anywhere. Needs the optional extra: "
         "pip install 'facecoach[photos]'.",
@@ -33,7 +40,13 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
         "camera unless --date is given, stored re-encoded (so no location or camera data is "
         "kept with them).",
     )
-    add.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    add.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="*",
+        type=Path,
+        help="the photos; with none, the last photo and the framing guide, to take the next alike",
+    )
     add.add_argument("--date", type=date.fromisoformat, help="the day taken, YYYY-MM-DD")
     add.add_argument("--note", default="", help="a note kept with the photo")
     add.set_defaults(handler=_add)
@@ -55,12 +68,16 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _library(args: argparse.Namespace) -> PhotoLibrary:
+
     pillow()  # first: without Pillow, say so before anything is made
     return photo_library(open_companion(args))
 
 
 def _add(args: argparse.Namespace) -> int:
+
     library = _library(args)
+    if not args.files:
+        return _reminder(library)
     failed = 0
     for path in args.files:
         try:
@@ -78,6 +95,20 @@ def _add(args: argparse.Namespace) -> int:
     if failed < len(args.files):
         say(FRAMING_GUIDE)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _reminder(library: PhotoLibrary) -> int:
+    """Before the next photo: the last one (drawn on a terminal) and the framing guide."""
+
+    photos = library.photos()
+    if not photos:
+        say(f"No photos yet. {FRAMING_GUIDE}")
+        return EXIT_OK
+    last = max(photos, key=lambda photo: (photo.taken, photo.id))
+    say(framing_reminder(last, "") + FRAMING_GUIDE)
+    if sys.stdout.isatty():
+        _draw(library, last, None)
+    return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -99,10 +130,15 @@ def _show(args: argparse.Namespace) -> int:
         say(f"Note: {photo.note}")
     if args.width is None and not sys.stdout.isatty():
         return EXIT_OK  # piped: the details only
-    columns = args.width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
-    for line in half_block_lines(open_stored(path), columns):
-        print(line)
+    _draw(library, photo, args.width)
     return EXIT_OK
+
+
+def _draw(library: PhotoLibrary, photo: "Photo", width: int | None) -> None:
+
+    columns = width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
+    for line in half_block_lines(open_stored(library.path_of(photo)), columns):
+        print(line)
 
 
 def _delete(args: argparse.Namespace) -> int:
@@ -114,6 +150,7 @@ def _delete(args: argparse.Namespace) -> int:
         )
         if not (sys.stdin.isatty() and ask_yes_no(question)):
             raise FacecoachError(f"photo {photo.id} kept; --yes deletes without asking")
+
     library.delete(photo.id, datetime.now(UTC))
     say(
         deleted(
@@ -126,12 +163,14 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
+
     photo = _library(args).undo_delete()
     say(restored(photo) if photo is not None else NOTHING_TO_RESTORE)
     return EXIT_OK
 
 
 def _purge(args: argparse.Namespace) -> int:
+
     library = _library(args)
     if not (
         args.yes

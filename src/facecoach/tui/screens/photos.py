@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 from facecoach.companion.core import Companion
 from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
+from facecoach.photos.framing import framed_pair
 from facecoach.photos.images import open_stored, pillow
 from facecoach.photos.library import Photo
 from facecoach.tui.screens.dialogs import ConfirmDialog
@@ -20,10 +21,11 @@ from facecoach.tui.text import shown
 from facecoach.tui.widgets.photo_view import PhotoView
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.photos import (
-    COMPARE_NOTE,
     FRAMING_GUIDE,
     NOTHING_TO_RESTORE,
+    compare_note,
     deleted,
+    framing_reminder,
     photo_named,
     restored,
 )
@@ -41,7 +43,7 @@ class PhotosScreen(SizedScreen[None]):
     #compare { width: 1fr; height: 1fr; padding: 0 1; }
     #pair { height: 1fr; }
     #pair PhotoView { margin: 0 1 0 0; }
-    #compare-caption { height: 2; }
+    #compare-caption { height: 3; }
     #framing { height: auto; padding: 0 1; }
     """
 
@@ -56,7 +58,7 @@ class PhotosScreen(SizedScreen[None]):
         self.companion = companion
         self._photos: dict[str, Photo] = {}
         self._first: Photo | None = None
-        self._wanted: dict[str, int] = {}  # the photo each view is to show, by its id
+        self._wanted: tuple[int, int] | None = None  # the pair the views are to show, by id
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -78,6 +80,7 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(thread=True, exclusive=True, group="photos-list")
     def _load(self) -> None:
+
         try:
             pillow()
             photos = photo_library(self.companion).photos()
@@ -95,7 +98,7 @@ class PhotosScreen(SizedScreen[None]):
         table = self.query_one("#photo-list", DataTable)
         table.clear()
         self._first = None
-        self._wanted.clear()
+        self._wanted = None
         self._photos = {str(photo.id): photo for photo in photos}
         if not photos:
             self._unavailable(
@@ -105,45 +108,52 @@ class PhotosScreen(SizedScreen[None]):
         for photo in photos:
             table.add_row(f"{photo.taken:%d %b %Y}", shown(photo.note), key=str(photo.id))
         self._first = photos[0]
-        self._wanted["#photo-first"] = photos[0].id
+        last = photos[-1]
+        self.query_one("#framing", Static).update(
+            framing_reminder(last, ", on the right") + FRAMING_GUIDE
+        )
         table.move_cursor(row=len(photos) - 1)  # the latest, beside the first
         table.focus()
-        self._draw(photos[0], "#photo-first")
-        self._caption(photos[-1])
+        self._compare(photos[-1])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         photo = self._photos.get(str(event.row_key.value))
-        if photo is not None:
-            self._wanted["#photo-other"] = photo.id
-            self._draw(photo, "#photo-other")
-            self._caption(photo)
+        if photo is not None and self._first is not None:
+            self._compare(photo)
 
-    def _caption(self, other: Photo) -> None:
-        if self._first is None:
-            return
-        self.query_one("#compare-caption", Static).update(
-            f"{self._first.taken:%d %b %Y} | {other.taken:%d %b %Y}. {COMPARE_NOTE}"
-        )
+    def _compare(self, other: Photo) -> None:
+        assert self._first is not None
+        self._wanted = (self._first.id, other.id)
+        self._draw(self._first, other)
 
     @work(thread=True, group="photos-draw")
-    def _draw(self, photo: Photo, where: str) -> None:
+    def _draw(self, first: Photo, other: Photo) -> None:
+
+        pair = (first.id, other.id)
         try:
             library = photo_library(self.companion)
-            image = open_stored(library.path_of(photo))
+            images = [open_stored(library.path_of(photo)) for photo in (first, other)]
         except FacecoachError as exc:
-            self.app.call_from_thread(self._missing, where, str(exc))
+            self.app.call_from_thread(self._missing, pair, str(exc))
             return
-        self.app.call_from_thread(self._shown, where, image, photo.id)
+        framed = framed_pair(images[0], images[1])
+        days = [f"{photo.taken:%d %b %Y}" for photo in (first, other)]
+        missing = [day for day, none in zip(days, framed.without_face, strict=True) if none]
+        caption = f"{days[0]} | {days[1]}. {compare_note(framed.framing, missing)}"
+        self.app.call_from_thread(self._shown, pair, framed.first, framed.other, caption)
 
-    def _shown(self, where: str, image: "Image", photo_id: int) -> None:
-        # Each draw runs in a thread of its own: a photo read for a row highlighted before
+    def _shown(self, pair: tuple[int, int], first: "Image", other: "Image", caption: str) -> None:
+        # Each draw runs in a thread of its own: a pair read for a row highlighted before
         # (the first row, as the table fills) can arrive after the one chosen since.
-        if self.is_attached and self._wanted.get(where) == photo_id:
-            self.query_one(where, PhotoView).show(image)
+        if self.is_attached and self._wanted == pair:
+            self.query_one("#photo-first", PhotoView).show(first)
+            self.query_one("#photo-other", PhotoView).show(other)
+            self.query_one("#compare-caption", Static).update(caption)
 
-    def _missing(self, where: str, why: str) -> None:
-        if self.is_attached:
-            self.query_one(where, PhotoView).show(None, why)
+    def _missing(self, pair: tuple[int, int], why: str) -> None:
+        if self.is_attached and self._wanted == pair:
+            for view in self.query(PhotoView):
+                view.show(None, why)
 
     def _selected(self) -> Photo | None:
         table = self.query_one("#photo-list", DataTable)
@@ -158,6 +168,7 @@ class PhotosScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="photos-edit")
     async def action_delete(self) -> None:
+
         photo = self._selected()
         if photo is None:
             return
@@ -179,6 +190,7 @@ class PhotosScreen(SizedScreen[None]):
         self.notify(plain(deleted(photo, "Press u to bring it back.")), timeout=5, markup=False)
 
     def action_undo(self) -> None:
+
         try:
             photo = photo_library(self.companion).undo_delete()
         except FacecoachError as exc:
