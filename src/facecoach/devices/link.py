@@ -240,7 +240,9 @@ class DeviceLink:
             self._keepalive_task = None
 
     def _next_sequence(self) -> int:
-        self._sequence = (self._sequence + 1) & 0xFF
+        framing = self.profile.framing
+        width = framing.sequence_size if framing is not None else 1
+        self._sequence = (self._sequence + 1) % (1 << 8 * width)
         return self._sequence
 
     async def _open(self, *, pair: bool) -> None:

@@ -137,7 +137,9 @@ class _Draft:
 
     def _schema_version(self) -> int:
         version = self.p.known.schema_version if self.p.known is not None else 1
-        return 3 if self.p.framing.version_3_features() else version
+        if self.p.framing.version_4_features():
+            return 4
+        return max(version, 3) if self.p.framing.version_3_features() else version
 
     def _capabilities(self) -> set[str]:
         found: set[str] = set()
@@ -248,10 +250,10 @@ class _Draft:
         )
         if f.opcode_size != 1:
             self.add(f"opcode_size = {f.opcode_size}")
-        self.add(
-            f"sequence = {'true' if f.sequence else 'false'}",
-            f"length = {'true' if f.length else 'false'}",
-        )
+        self.add(f"sequence = {'true' if f.sequence else 'false'}")
+        if f.sequence and f.sequence_size != 1:
+            self.add(f"sequence_size = {f.sequence_size}")
+        self.add(f"length = {'true' if f.length else 'false'}")
         if f.length and f.length_size != 1:
             self.add(f"length_size = {f.length_size}")
         self.add(f"checksum = {quote(f.checksum.value)}")
@@ -259,6 +261,8 @@ class _Draft:
             self.add(f"checksum_start = {f.checksum_start}  # the checksum covers the start bytes")
         if f.trailer:
             self.add(f"trailer = {quote(hex_bytes(f.trailer))}")
+        if f.order is not None:
+            self.add(f"order = [{', '.join(quote(part.value) for part in f.order)}]")
         self.add(f'byte_order = "{f.byte_order.value}"  # {order_note}')
         if f.bit_order is not BitOrder.MSB_FIRST and p.known is not None:
             self.add(f'bit_order = "{f.bit_order.value}"  # taken from {p.known.id!r}')

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from facecoach.devices.protocol.checksums import ChecksumKind, checksum
 from facecoach.devices.protocol.fields import ByteOrder
-from facecoach.devices.protocol.profile import Framing, NotificationFraming
+from facecoach.devices.protocol.profile import FramePart, Framing, NotificationFraming
 
 MAX_HEADER = 4
 MAX_TRAILER = 2
@@ -140,7 +140,9 @@ def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
         return (Parse.INCOMPLETE if header.startswith(data) else Parse.INVALID), None, 0
     if data[:at] != header:
         return Parse.INVALID, None, 0
-    fixed = at + framing.opcode_size + int(framing.sequence)
+    if framing.order is not None:
+        return _parse_in_order(framing, data)
+    fixed = at + framing.opcode_size + (framing.sequence_size if framing.sequence else 0)
     if framing.length:
         fixed += framing.length_size
     if len(data) < fixed:
@@ -149,8 +151,8 @@ def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
     at += framing.opcode_size
     sequence: int | None = None
     if framing.sequence:
-        sequence = data[at]
-        at += 1
+        sequence = int.from_bytes(data[at : at + framing.sequence_size], order)
+        at += framing.sequence_size
     if framing.length:
         length = int.from_bytes(data[at : at + framing.length_size], order)
         at += framing.length_size
@@ -169,6 +171,57 @@ def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
     if data[end + size : stop] != framing.trailer:
         return Parse.INVALID, None, 0
     return Parse.FRAME, Frame(opcode, sequence, data[at:end], data[:stop]), stop
+
+
+def _parse_in_order(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
+    """`parse` for a framing whose parts come in an order of their own (the payload's size is
+    its length's, or the rest of `data`)."""
+    order = framing.byte_order.for_int
+    widths = {
+        FramePart.OPCODE: framing.opcode_size,
+        FramePart.SEQUENCE: framing.sequence_size,
+        FramePart.LENGTH: framing.length_size,
+        FramePart.CHECKSUM: framing.checksum.size,
+    }
+    parts = framing.parts
+    payload_at = parts.index(FramePart.PAYLOAD)
+    after = sum(widths[p] for p in parts[payload_at + 1 :]) + len(framing.trailer)
+    at = len(framing.header)
+    read: dict[FramePart, int] = {}
+    for part in parts[:payload_at]:
+        width = widths[part]
+        if len(data) < at + width:
+            return Parse.INCOMPLETE, None, 0
+        read[part] = at
+        at += width
+    values = {p: int.from_bytes(data[i : i + widths[p]], order) for p, i in read.items()}
+    if framing.length:
+        end = at + values[FramePart.LENGTH]
+        if len(data) < end + after:
+            return Parse.INCOMPLETE, None, 0
+    else:
+        end = len(data) - after
+        if end < at:
+            return Parse.INVALID, None, 0
+    stop = end + after
+    if data[stop - len(framing.trailer) : stop] != framing.trailer:
+        return Parse.INVALID, None, 0
+    if framing.checksum.size:
+        size = framing.checksum.size
+        if FramePart.CHECKSUM in read:
+            where = read[FramePart.CHECKSUM]
+            covered = data[where + size : stop - len(framing.trailer)]
+        else:
+            where = end + sum(
+                widths[p] for p in parts[payload_at + 1 : parts.index(FramePart.CHECKSUM)]
+            )
+            covered = data[framing.checked_from : where]
+        got = int.from_bytes(data[where : where + size], order)
+        if got != checksum(framing.checksum, covered):
+            return Parse.INVALID, None, 0
+    sequence = values.get(FramePart.SEQUENCE)
+    frame = Frame(values[FramePart.OPCODE], sequence, data[at:end], data[:stop])
+    return Parse.FRAME, frame, stop
 
 
 def split(framing: Framing, raw: bytes) -> Frame | None:
