@@ -56,7 +56,7 @@ FIXTURE_OF = {
     HORIZON: "horizon",
 }
 # The layouts `profiles learn` recovers from their capture.
-LEARNED = {name: FIXTURE_OF[name] for name in (BLOCK, REVCAR, LUMENTREE)}
+LEARNED = {name: FIXTURE_OF[name] for name in (BLOCK, REVCAR, LUMENTREE, HORIZON)}
 
 
 def learn(capture: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
@@ -134,6 +134,9 @@ def test_learn_recovers_the_layout_of_the_hand_written_profile(
         (real.framing.for_notifications(), draft.framing.for_notifications()),
     ):
         assert ours.header == theirs.header
+        # The parts in their order (the treadmill's checksum before its payload) and sizes.
+        assert ours.parts == theirs.parts
+        assert ours.sequence_size == theirs.sequence_size
         assert ours.checksum == theirs.checksum
         assert ours.checked_from == theirs.checked_from
         assert ours.trailer == theirs.trailer
