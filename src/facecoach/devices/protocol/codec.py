@@ -134,11 +134,18 @@ class FrameCodec:
         return self._frame(self.framing, command.opcode, sequence, payload)
 
     def decode_notification(self, data: bytes) -> DecodedNotification:
-        opcode, sequence, payload, _ = self._unframe(
+        return self.decode_notification_start(data)[0]
+
+    def decode_notification_start(self, data: bytes) -> tuple[DecodedNotification, int]:
+        """The notification at the start of `data`, and the bytes it takes: a stream of
+        notifications may hold a message in pieces, or several in one. Raises IncompleteFrame
+        when `data` is the start of a message still to be completed."""
+        opcode, sequence, payload, size = self._unframe(
             self.notify_framing, bytes(data), self._notification_size
         )
         name, spec = self._notifications_by_opcode[opcode]
-        return DecodedNotification(name, spec.kind, sequence, self._unpack_fields(spec, payload))
+        values = self._unpack_fields(spec, payload)
+        return DecodedNotification(name, spec.kind, sequence, values), size
 
     # -- device side (the simulator) --------------------------------------------------------
 
