@@ -13,6 +13,7 @@ from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, pri
 
 # Said again for cli/coach.py, which imports it from here (lead: from cli.parser after lifecycle).
 from facecoach.cli.parser import replay_flag as replay_flag
+from facecoach.companion.by_hand import check_sent_by_hand
 from facecoach.companion.devices import DeviceService
 from facecoach.config.paths import user_profiles_dir
 from facecoach.datafiles import write_text_atomic
@@ -293,6 +294,7 @@ def _devices_send(args: argparse.Namespace) -> int:
             say("Send one with: facecoach devices send COMMAND [NAME=VALUE ...]")
         return EXIT_OK
     values = _command_values(args.values)
+    check_sent_by_hand(profile, args.command, values)
     _, answer = _run(service.send_command(device, args.command, values), service)
     if answer is None:
         say(f"Sent {args.command} to {device.name}; it sends no answer to it.")
