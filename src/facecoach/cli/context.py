@@ -60,7 +60,7 @@ def transport_air(spec: str | None) -> "Air | None":
         return None
     try:
         # An optional extra, imported where it is used.
-        from facecoach.devices.simulator.bumble.central import TransportAir  # noqa: PLC0415
+        from facecoach.devices.transport.bumble_central import TransportAir  # noqa: PLC0415
     except ImportError:
         raise FacecoachError(
             "--transport needs Bumble: `pip install 'facecoach[bumble]'`"

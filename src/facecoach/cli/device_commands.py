@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from facecoach.cli.context import device_service
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table, say, warn
+from facecoach.companion.by_hand import check_sent_by_hand
 from facecoach.companion.devices import DeviceService
 from facecoach.config.paths import user_profiles_dir
 from facecoach.datafiles import write_text_atomic
@@ -148,6 +149,7 @@ def devices_send(args: argparse.Namespace) -> int:
             say("Send one with: facecoach devices send COMMAND [NAME=VALUE ...]")
         return EXIT_OK
     values = _command_values(args.values)
+    check_sent_by_hand(profile, args.command, values)
     _, answer = _run(service.send_command(device, args.command, values), service)
     if answer is None:
         say(f"Sent {args.command} to {device.name}; it sends no answer to it.")

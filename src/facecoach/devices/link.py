@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
 from bleak import BleakClient, BleakScanner
 from bleak.backends.client import BaseBleakClient
@@ -40,10 +39,16 @@ from facecoach.devices.errors import (
     FrameError,
     IncompleteFrame,
 )
+from facecoach.devices.protocol.acks import (
+    Confirmation,
+    confirmation_of,
+    refusal,
+    reports_keepalive_lost,
+    updated_status,
+)
 from facecoach.devices.protocol.assigned_numbers import DEVICE_INFO_FIELDS
 from facecoach.devices.protocol.codec import DecodedNotification, FrameCodec
 from facecoach.devices.protocol.profile import (
-    AckKind,
     CommandName,
     DeviceProfile,
     DeviceProgram,
@@ -82,7 +87,7 @@ class LinkEvent:
 
 @dataclass
 class _Waiter:
-    accepts: Callable[[DecodedNotification], bool]
+    accepts: Confirmation
     future: "asyncio.Future[DecodedNotification]"
 
 
@@ -487,29 +492,9 @@ class DeviceLink:
         )
 
     def _waiter_for(self, name: str, args: dict[str, int], sequence: int) -> _Waiter | None:
-        command = self.profile.commands[name]
-        rule = command.ack
-        framed_with_sequence = self.profile.framing is not None and self.profile.framing.sequence
-        accepts: Callable[[DecodedNotification], bool]
-        if rule.kind is AckKind.NONE:
+        accepts = confirmation_of(self.profile, name, args, sequence)
+        if accepts is None:
             return None
-        if rule.kind is AckKind.ACK:
-
-            def accepts(n: DecodedNotification) -> bool:
-                return (
-                    n.kind is NotificationKind.ACK
-                    and n.values.get("of") == command.opcode
-                    and (not framed_with_sequence or n.sequence == sequence)
-                )
-        else:
-            expected = {f: args[a] for f, a in rule.expect_args.items()}
-            expected.update(rule.expect_values)
-
-            def accepts(n: DecodedNotification) -> bool:
-                return n.kind is NotificationKind.STATUS and all(
-                    int(n.values.get(f, -1)) == v for f, v in expected.items()
-                )
-
         waiter = _Waiter(accepts, asyncio.get_running_loop().create_future())
         self._waiters.append(waiter)
         return waiter
@@ -585,18 +570,15 @@ class DeviceLink:
         for waiter in list(self._waiters):
             if waiter.future.done() or not waiter.accepts(notification):
                 continue
-            result = int(notification.values.get("result", 0))
-            if notification.kind is NotificationKind.ACK and result != 0:
-                spec = self.profile.notifications[notification.name]
-                reason = spec.results.get(str(result), f"refusal code {result}")
+            reason = refusal(self.profile, notification)
+            if reason is not None:
                 waiter.future.set_exception(CommandError(f"{self.name} refused: {reason}."))
             else:
                 waiter.future.set_result(notification)
 
     def _update_status(self, n: DecodedNotification) -> None:
-        values = n.values
         # Said once when the device first reports it, again only after a status without it.
-        lost = bool(values.get("keepalive_lost")) and not values.get("running")
+        lost = reports_keepalive_lost(n)
         told, self._told_keepalive_lost = self._told_keepalive_lost, lost
         if lost and not told:
             self._emit(
@@ -604,18 +586,7 @@ class DeviceLink:
                 f"{self.name} stopped stimulating by itself: it did not hear from facecoach "
                 "in time (the device's keep-alive).",
             )
-        code = values.get("program")
-        changed: dict[str, Any] = {}
-        if code is not None:
-            changed["program_code"] = int(code)
-            changed["program"] = self.profile.program_by_code(int(code))
-        for key in ("intensity", "battery"):
-            if key in values:
-                changed[key] = int(values[key])
-        for key in ("charging", "contact", "running"):
-            if key in values:
-                changed[key] = bool(values[key])
-        self.status = replace(self.status, **changed)
+        self.status = updated_status(self.profile, self.status, n)
         self._emit(LinkEventKind.STATUS, "")
 
     def _fail_waiters(self, error: Exception) -> None:

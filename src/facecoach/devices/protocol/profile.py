@@ -877,6 +877,15 @@ class DeviceProfile(_Strict):
         spec = self.commands.get(command)
         return command == CommandName.START or (spec is not None and spec.stimulates)
 
+    @property
+    def level_runs_at_once(self) -> bool:
+        """Whether setting the level starts the device's output by itself: a profile with a
+        level and no command that starts stimulation (FOREO's pulsation motor runs as soon as
+        its level is above 0)."""
+        return CommandName.SET_INTENSITY in self.commands and not any(
+            self.stimulates(name) for name in self.commands
+        )
+
     def limit_arguments(self) -> dict[str, set[str]]:
         """Command -> its arguments that set the device's own intensity limit: those a write
         of the profile fills in with `max_intensity`. Like the level, never sent above

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Button, DataTable, Footer, Static
 
+from facecoach.companion.by_hand import check_level_change_by_hand
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.dialogs import ConfirmDialog
@@ -269,7 +270,10 @@ class DevicesScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="device")
     async def action_intensity(self, by: int) -> None:
+        link = self.companion.device.link
         try:
+            if link is not None:
+                check_level_change_by_hand(link.profile)
             level, limit = await self.companion.device.change_intensity(by)
         except FacecoachError as exc:
             self.notify(str(exc), title="Intensity not changed", severity="warning", markup=False)
