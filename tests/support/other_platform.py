@@ -96,7 +96,7 @@ def _first_frame() -> int:
         async with app.run_test(size=(80, 24)) as pilot:
             # The first frame, then Home's controls built after it (as in test_home_first_frame):
             # a quit in between is another test's concern.
-            while not drawn or not getattr(getattr(app, "home", None), "_filled_in", True):
+            while not drawn or not getattr(getattr(app, "home", None), "controls_ready", True):
                 await pilot.pause(0.01)
 
     asyncio.run(until_drawn())
