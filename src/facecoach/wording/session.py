@@ -117,6 +117,12 @@ def session_outcome(snapshot: SessionSnapshot, zones: list[ZoneCompletion]) -> s
 NOT_COUNTED = "Too few of its glides were done for this session to count toward your goal."
 
 
+def on_the_timer_alone(reason: str) -> str:
+    """Why the device is not with this session, and that the session runs without it: said
+    once, as the reason may say it already."""
+    return reason if "timer alone" in reason else f"{reason} The session runs on the timer alone."
+
+
 class ZoneMark(StrEnum):
     """How far a zone entry got, as a glyph that reads without colour."""
 
