@@ -125,9 +125,9 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
 
 def _coach(args: argparse.Namespace) -> int:
     companion = open_companion(args)
-    loaded = companion.library.resolve(args.routine)
+    loaded = companion.program_service.library.resolve(args.routine)
     try:
-        routine = companion.apply_preferences(
+        routine = companion.program_service.apply_preferences(
             loaded.routine,
             glide_seconds=args.glide_seconds,
             repeats=args.repeats,
@@ -213,7 +213,7 @@ def _after_session(
 ) -> None:
     """Whether the session counts toward the goal, then (on a terminal) how it felt."""
     ended = live.end_status is not None
-    if not args.json and ended and not companion.counts_toward_goal(live):
+    if not args.json and ended and not companion.session_service.counts_toward_goal(live):
         from facecoach.wording.session import NOT_COUNTED
 
         print(NOT_COUNTED)
@@ -284,7 +284,7 @@ def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices"
     def mode(flag: bool | None) -> ChannelMode | None:
         return None if flag is None else ChannelMode.ON if flag else ChannelMode.OFF
 
-    return companion.cue_choices(
+    return companion.cue_service.choices(
         sound=mode(args.sound),
         voice=mode(args.voice),
         voice_count=args.count,
@@ -341,7 +341,9 @@ class _CoachGates:
 
 def _say_accepted_risks(companion: Companion, overridden: Sequence[Gate]) -> None:
     """Each risk accepted by the flag is said, as a question answered on a terminal is."""
-    recorded = "recorded in your log" if companion.safety is not None else "not recorded"
+    recorded = (
+        "recorded in your log" if companion.safety_service.records is not None else "not recorded"
+    )
     for gate in overridden:
         warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
 
@@ -404,7 +406,7 @@ def _ask_screening(companion: Companion, out: TextIO) -> None:
     out.write("Safety questions first (answered once; `facecoach safety` shows them).\n")
     out.flush()
     answers = {item.id: ask_clearly(item.question) for item in CONTRAINDICATIONS}
-    result = companion.record_screening(answers)
+    result = companion.safety_service.record_screening(answers)
     out.write(result.summary() + "\n")
 
 

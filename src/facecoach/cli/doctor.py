@@ -26,7 +26,7 @@ def _doctor(args: argparse.Namespace) -> int:
     from facecoach.wording.doctor import channel_state_words
 
     companion = open_companion(args)
-    channels = companion.cue_channels()
+    channels = companion.cue_service.channels()
     bluetooth = check_bluetooth()
     schedule = ReminderScheduler().show()
     reminder = schedule.describe() if schedule else "No daily reminder is installed."

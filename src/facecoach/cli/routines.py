@@ -31,7 +31,7 @@ def add_routine_commands(commands: "argparse._SubParsersAction[argparse.Argument
 def _routines_list(args: argparse.Namespace) -> int:
     from facecoach.wording.session import format_duration
 
-    choices = open_companion(args).routines()
+    choices = open_companion(args).program_service.routines()
     rows = [
         (
             choice.routine.id,
@@ -54,7 +54,7 @@ def _routines_show(args: argparse.Namespace) -> int:
     from facecoach.wording.session import format_duration, format_seconds, glide_count
     from facecoach.wording.text import plain
 
-    choice = open_companion(args).routine_choice(args.routine)
+    choice = open_companion(args).program_service.routine_choice(args.routine)
     if choice.problem:
         warn(f"{choice.problem}; it runs as written")
     routine = choice.routine

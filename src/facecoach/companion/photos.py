@@ -12,5 +12,5 @@ PHOTOS_FOLDER = "photos"
 
 
 def photo_library(companion: "Companion") -> PhotoLibrary:
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     return PhotoLibrary(store.database, store.path.parent / PHOTOS_FOLDER)

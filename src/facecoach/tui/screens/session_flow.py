@@ -15,7 +15,7 @@ from facecoach.tui.screens.session import SessionScreen
 async def start_session_flow(app: App[None], companion: Companion, routine_id: str) -> None:
     """Pass every gate in the core's order, then open the session; any "no" ends quietly."""
     try:
-        routine = companion.routine_for_session(routine_id)
+        routine = companion.program_service.routine_for_session(routine_id)
         keeper = partial(_reply, app, companion)
         if not (await companion.session_service.pass_gates(routine.id, keeper)).cleared:
             return
@@ -33,7 +33,7 @@ async def _passed(app: App[None], companion: Companion, gate: Gate) -> bool:
         case GateAction.ANSWER:
             app.notify(gate.title + ".", markup=False)
             await app.push_screen_wait(SafetyScreen(companion, close_when_answered=True))
-            return companion.screening() is not None
+            return companion.safety_service.screening() is not None
         case GateAction.OVERRIDE:
             accepted: bool = await app.push_screen_wait(SafetyOverrideDialog(gate))
             return accepted
