@@ -30,9 +30,11 @@ async def measure(seconds: float) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         companion = Companion(SystemClock(), root / "config", root / "facecoach.db")
-        assert companion.store is not None
-        SafetyRecords(companion.store.database).record_screening({}, datetime.now(UTC))
-        routine = companion.routine_for_session("express").model_copy(update={"prep": None})
+        assert companion.log_service.store is not None
+        SafetyRecords(companion.log_service.store.database).record_screening({}, datetime.now(UTC))
+        routine = companion.program_service.routine_for_session("express").model_copy(
+            update={"prep": None}
+        )
         app = FacecoachApp(companion)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()

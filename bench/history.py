@@ -108,7 +108,9 @@ async def cue_lateness(database: Path, cover: str) -> list[float]:
     from facecoach.tui.screens.session import SessionScreen
 
     companion = Companion(SystemClock(), database.parent / "c", database)
-    routine = companion.routine_for_session("express").model_copy(update={"prep": None})
+    routine = companion.program_service.routine_for_session("express").model_copy(
+        update={"prep": None}
+    )
     app = FacecoachApp(companion)
     late: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:

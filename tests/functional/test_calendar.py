@@ -139,8 +139,10 @@ def test_phases_set_the_sessions_a_week_and_an_injection_blocks_its_waiting_days
     companion: Companion, tmp_path: Path
 ) -> None:
     # The intro (5 a week for 60 days) ends on Sun 18 Jan; then 3 a week.
-    companion.update_settings(program_start=date(2025, 11, 20))
-    companion.add_injection(InjectionKind.FILLER, date(2026, 1, 13))  # waiting 13-22 Jan
+    companion.program_service.update_settings(program_start=date(2025, 11, 20))
+    companion.safety_service.add_injection(
+        InjectionKind.FILLER, date(2026, 1, 13)
+    )  # waiting 13-22 Jan
     plan = tmp_path / "plan.ics"
     export_calendar(companion, plan, {"weeks": 3, "at": "10:00"}, force=False)
 
@@ -161,7 +163,7 @@ def test_phases_set_the_sessions_a_week_and_an_injection_blocks_its_waiting_days
 def test_a_time_before_the_day_start_hour_falls_on_the_next_calendar_date(
     companion: Companion, tmp_path: Path
 ) -> None:
-    companion.update_settings(day_start_hour=3)
+    companion.program_service.update_settings(day_start_hour=3)
     plan = tmp_path / "plan.ics"
     export_calendar(companion, plan, {"days": ("mon",), "at": "01:30", "weeks": 2}, force=False)
     # The session that counts for Monday 12 Jan starts at 01:30 on Tuesday 13 Jan; the one of

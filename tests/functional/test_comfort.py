@@ -192,7 +192,7 @@ async def note_felt(pilot: Pilot[None], comfort: Comfort, *effects: SideEffect) 
 def test_the_summary_notes_how_it_felt_and_offers_to_go_easier(clock: FakeClock) -> None:
     companion = make_companion(clock)
     log_one_session(companion, "quick", "Quick test", days_ago=1)
-    (earlier,) = companion.recent_sessions(1)
+    (earlier,) = companion.log_service.recent_sessions(1)
     record_feeling(companion, earlier.id, Feeling(Comfort.MILD, (SideEffect.STINGING,)))
     notes: list[str] = []
 
@@ -211,7 +211,7 @@ def test_the_summary_notes_how_it_felt_and_offers_to_go_easier(clock: FakeClock)
 
     asyncio.run(scenario())
     assert "Noted: a little uncomfortable · stinging." in notes
-    assert companion.settings.repeats == 1  # quick: 2 repeats, halved
+    assert companion.program_service.settings.repeats == 1  # quick: 2 repeats, halved
     with Database.open(companion.database) as db:
         felt = ComfortRecords(db).felt_sessions()
     assert [f.feeling for f in felt] == [Feeling(Comfort.MILD, (SideEffect.STINGING,))] * 2
@@ -242,7 +242,7 @@ def test_a_stop_level_side_effect_in_the_app_gates_the_next_start(clock: FakeClo
 def test_history_shows_how_the_selected_session_felt(clock: FakeClock) -> None:
     companion = make_companion(clock)
     log_one_session(companion, "quick", "Quick test")
-    (session,) = companion.recent_sessions(1)
+    (session,) = companion.log_service.recent_sessions(1)
     record_feeling(
         companion, session.id, Feeling(Comfort.MILD, (SideEffect.TWITCHING,), "left cheek")
     )

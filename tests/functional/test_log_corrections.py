@@ -33,7 +33,7 @@ def test_the_app_says_a_deletion_and_its_undo_as_the_cli_does(
 ) -> None:
     app = make_app(clock)
     log_one_session(app.companion, "quick", "Quick test")
-    (record,) = app.companion.recent_sessions(5)
+    (record,) = app.companion.log_service.recent_sessions(5)
     notices: list[str] = []
 
     def listen(app: FacecoachApp) -> FacecoachApp:
@@ -71,10 +71,10 @@ def test_a_deletion_is_timed_by_the_cores_clock(clock: FakeClock, isolated_dirs:
     app = make_app(clock)
     companion = app.companion
     log_one_session(companion, "quick", "Quick test")
-    (record,) = companion.recent_sessions(5)
+    (record,) = companion.log_service.recent_sessions(5)
     clock.advance(90)
     companion.log_service.delete(record.id)
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     ((deleted_utc,),) = store.database.read("SELECT deleted_utc FROM sessions", ())
     assert deleted_utc == utc_text(clock.now())
     edited = companion.log_service.undo_delete()

@@ -79,7 +79,9 @@ def data_dir(isolated_dirs: Path) -> Path:
 def test_home_does_not_urge_a_session_during_the_waiting_period(clock: FakeClock) -> None:
     """U2: Botox three days ago: the Today card says the waiting period, as `status` does."""
     companion = make_companion(clock)
-    companion.add_injection(InjectionKind.BOTOX, clock.now().date() - timedelta(days=3))
+    companion.safety_service.add_injection(
+        InjectionKind.BOTOX, clock.now().date() - timedelta(days=3)
+    )
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         await until(pilot, lambda: "waiting period" in card_text(app, "#today-card"))
@@ -350,7 +352,9 @@ def test_the_editor_says_that_settings_replace_every_zones_glides(
     isolated_dirs.mkdir(parents=True, exist_ok=True)
     (isolated_dirs / "settings.toml").write_text("glide_seconds = 1\nrepeats = 1\n")
     companion = make_companion(clock, library=builtin_library)
-    express = companion.apply_preferences(builtin_library.routines["express"].routine)
+    express = companion.program_service.apply_preferences(
+        builtin_library.routines["express"].routine
+    )
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         await until(pilot, lambda: chosen(app, "express"))

@@ -33,11 +33,11 @@ SESSION_SIZES = [*SIZES, pytest.param((120, 40), id="120x40")]
 def companion(clock: FakeClock) -> Companion:
     """A user a few weeks into the program: sessions on most days, one skipped week-end."""
     companion = make_companion(clock)
-    assert companion.store is not None
+    assert companion.log_service.store is not None
     for days_ago in range(40):
         if days_ago % 7 in (2, 3) or days_ago == 0:
             continue
-        companion.store.log_manual_session(
+        companion.log_service.store.log_manual_session(
             routine_id="quick",
             routine_name="Quick test",
             started=clock.now() - timedelta(days=days_ago, hours=1),
@@ -87,7 +87,9 @@ def test_pre_session_checks(snap_compare: SnapCompare, companion: Companion, siz
 def test_waiting_period_override(
     snap_compare: SnapCompare, companion: Companion, size: Size
 ) -> None:
-    companion.add_injection(InjectionKind.FILLER, companion.today() - timedelta(days=3))
+    companion.safety_service.add_injection(
+        InjectionKind.FILLER, companion.program_service.today() - timedelta(days=3)
+    )
     assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["s"])
 
 
@@ -162,8 +164,10 @@ def test_settings(snap_compare: SnapCompare, companion: Companion, size: Size) -
 
 @pytest.mark.parametrize("size", SIZES)
 def test_safety_with_answers(snap_compare: SnapCompare, companion: Companion, size: Size) -> None:
-    companion.record_screening({"metal_implants": True})
-    companion.add_injection(InjectionKind.BOTOX, companion.today() - timedelta(days=30))
+    companion.safety_service.record_screening({"metal_implants": True})
+    companion.safety_service.add_injection(
+        InjectionKind.BOTOX, companion.program_service.today() - timedelta(days=30)
+    )
     assert snap_compare(FacecoachApp(companion), terminal_size=size, press=["y"])
 
 

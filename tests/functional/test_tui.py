@@ -183,7 +183,9 @@ def test_waiting_period_needs_an_explicit_override_which_is_recorded(
     clock: FakeClock, data_dir: Path
 ) -> None:
     companion = make_companion(clock)
-    companion.add_injection(InjectionKind.BOTOX, clock.now().date() - timedelta(days=2))
+    companion.safety_service.add_injection(
+        InjectionKind.BOTOX, clock.now().date() - timedelta(days=2)
+    )
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         assert "waiting period runs until" in text_of(app, "#notices Static:last-of-type")
@@ -291,10 +293,10 @@ def test_cue_settings_are_saved_and_each_channel_can_be_tried(
 
 def test_history_shows_streak_heatmap_and_recent_sessions(clock: FakeClock) -> None:
     companion = make_companion(clock)
-    assert companion.store is not None
+    assert companion.log_service.store is not None
     for days_ago in range(5):  # five sessions in five days meet the 5/7 intro goal
         started = clock.now() - timedelta(days=days_ago)
-        companion.store.log_manual_session(
+        companion.log_service.store.log_manual_session(
             routine_id="quick",
             routine_name="Quick test",
             started=started,
@@ -575,7 +577,7 @@ def test_a_pause_moves_nothing_on_the_session_screen(
 
 def test_reduced_motion_turns_the_glide_flash_off(clock: FakeClock) -> None:
     app = make_app(clock)
-    app.companion.update_settings(reduced_motion=True)
+    app.companion.program_service.update_settings(reduced_motion=True)
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         screen = await start_session(app, pilot)
@@ -627,7 +629,7 @@ def test_the_footer_says_what_space_does_now(clock: FakeClock) -> None:
 
 def test_a_remapped_pause_key_pauses_and_resumes(clock: FakeClock) -> None:
     app = make_app(clock)
-    app.companion.update_settings(keymap={"session.pause": "p"})
+    app.companion.program_service.update_settings(keymap={"session.pause": "p"})
 
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         screen = await start_session(app, pilot)

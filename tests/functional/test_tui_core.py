@@ -293,7 +293,7 @@ def test_home_lists_and_the_session_runs_the_routine_with_the_users_glide_length
 ) -> None:
     save_settings(isolated_dirs, Settings(glide_seconds=6))
     companion = make_companion(clock, library=RoutineLibrary.load(None))
-    expected = companion.routine_for_session("express").total_seconds()
+    expected = companion.program_service.routine_for_session("express").total_seconds()
     app = FacecoachApp(companion)
 
     async def main() -> None:

@@ -44,8 +44,10 @@ def quick_core(
         device=service,
         machine=bare_machine(),
     )
-    core.record_screening({})
-    routine = core.library.get("express").routine.with_overrides(glide_seconds=step_seconds)
+    core.safety_service.record_screening({})
+    routine = core.program_service.library.get("express").routine.with_overrides(
+        glide_seconds=step_seconds
+    )
     routine = routine.model_copy(
         update={
             "prep": None,

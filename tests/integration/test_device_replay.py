@@ -36,12 +36,12 @@ def companion(tmp_path: Path, service: DeviceService, clock: FakeClock) -> Compa
         device=service,
         machine=bare_machine(),
     )
-    core.record_screening({})
+    core.safety_service.record_screening({})
     return core
 
 
 def run_session(core: Companion, clock: FakeClock) -> list[str]:
-    routine = core.library.get("spot-forehead").routine
+    routine = core.program_service.library.get("spot-forehead").routine
     messages: list[str] = []
     problems: list[str] = []
 

@@ -53,7 +53,7 @@ def companion_with_device(
         device=service,
         machine=machine(env={"TERM": "foot"}),  # a terminal that shows notifications
     )
-    companion.record_screening({})
+    companion.safety_service.record_screening({})
     return companion
 
 
@@ -80,7 +80,7 @@ def test_each_phase_selects_its_program_on_the_device(
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, profile_id, clock, carrier)
-    routine = companion.library.get("spot-forehead").routine
+    routine = companion.program_service.library.get("spot-forehead").routine
     messages: list[str] = []
 
     async def run() -> list[int]:
@@ -104,7 +104,7 @@ def test_each_phase_selects_its_program_on_the_device(
     profile = REGISTRY[profile_id]
     assert codes == [profile.program(p).code for p in expected]
     assert any("Calm selected" in m for m in messages)
-    record = companion.recent_sessions(1)[0]
+    record = companion.log_service.recent_sessions(1)[0]
     assert record.device is not None
     assert record.device.startswith("FC-Ref")
 
@@ -117,7 +117,7 @@ def test_a_device_on_its_charger_blocks_the_start(tmp_path: Path) -> None:
         await companion.device.connect()
         assert companion.device.start_blocker() is None
         simulated(companion).plug_in()
-        gates = [gate async for gate in companion.preflight()]
+        gates = [gate async for gate in companion.session_service.preflight()]
         return [gate.text for gate in gates if gate.kind is GateKind.CHARGING]
 
     (reason,) = run_virtual(run())
@@ -129,7 +129,7 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
-    routine = companion.library.get("spot-forehead").routine
+    routine = companion.program_service.library.get("spot-forehead").routine
 
     terminal: list[str] = []
 
@@ -152,10 +152,10 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
         return live.recorder.session_id
 
     session_id = run_virtual(run())
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     kinds = [kind for _, kind, _ in store.session_events(session_id)]
     assert kinds == ["device_dropped", "device_reconnected", "device_stopped"]
-    assert companion.recent_sessions(1)[0].status is RecordStatus.ABORTED
+    assert companion.log_service.recent_sessions(1)[0].status is RecordStatus.ABORTED
     # The user, eyes on the mirror, is called back by the terminal's own notification.
     called = [text for text in terminal if text.startswith("\x1b]777;notify;")]
     assert called[0].startswith("\x1b]777;notify;facecoach: your session needs you;")
@@ -167,7 +167,7 @@ def test_a_device_put_on_its_charger_mid_session_ends_the_session(
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
-    routine = companion.library.get("spot-forehead").routine
+    routine = companion.program_service.library.get("spot-forehead").routine
     terminal: list[str] = []
     problems: list[str] = []
 
@@ -208,7 +208,7 @@ def test_a_device_put_on_its_charger_while_its_link_is_down_ends_the_session_on_
     for its state as soon as it is back, and the session ends as on any charger report."""
     clock = FakeClock()
     companion = companion_with_device(tmp_path, profile_id, clock, carrier, device_clock=loop_clock)
-    routine = companion.library.get("spot-forehead").routine
+    routine = companion.program_service.library.get("spot-forehead").routine
     problems: list[str] = []
 
     async def run() -> LiveSession:
@@ -243,7 +243,7 @@ def test_a_device_that_stops_itself_for_want_of_its_keepalive_calls_the_user_bac
     companion = companion_with_device(
         tmp_path, "reference-c", clock, carrier, device_clock=loop_clock
     )
-    routine = companion.library.get("spot-forehead").routine
+    routine = companion.program_service.library.get("spot-forehead").routine
     terminal: list[str] = []
 
     async def run() -> None:
@@ -289,7 +289,7 @@ def test_every_way_a_session_ends_stops_the_device_and_records_it(
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
-    routine = companion.library.get("lift-5").routine
+    routine = companion.program_service.library.get("lift-5").routine
     end, status = ENDINGS[ending]
 
     async def run() -> list[str]:
@@ -313,7 +313,7 @@ def test_shutting_the_core_down_mid_session_stops_the_device(tmp_path: Path, car
     """What the app does on quit, a closed terminal or SIGTERM: `shutdown()` alone suffices."""
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
-    routine = companion.library.get("lift-5").routine
+    routine = companion.program_service.library.get("lift-5").routine
 
     async def run() -> list[str]:
         await companion.device.connect()
@@ -335,7 +335,7 @@ def test_a_stop_the_device_never_confirms_is_recorded_as_failed_once(
     (reference-b's stop tries for 6 s, longer than the end waits for it)."""
     clock = FakeClock()
     companion = companion_with_device(tmp_path, profile_id, clock, carrier)
-    routine = companion.library.get("lift-5").routine
+    routine = companion.program_service.library.get("lift-5").routine
     problems: list[str] = []
 
     async def run() -> bool:
@@ -371,7 +371,7 @@ def test_a_failing_front_end_still_lets_the_log_and_the_device_see_the_end(
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock, carrier)
-    routine = companion.library.get("lift-5").routine
+    routine = companion.program_service.library.get("lift-5").routine
 
     async def run() -> list[str]:
         await companion.device.connect()

@@ -141,7 +141,7 @@ def bear_companion(tmp_path: Path, clock: FakeClock, carrier: str, intensity: in
         device=DeviceService(tmp_path, air=air),
         machine=machine(env={"TERM": "foot"}),
     )
-    companion.record_screening({})
+    companion.safety_service.record_screening({})
     return companion
 
 
@@ -152,7 +152,7 @@ def test_a_bear_session_sets_the_level_and_every_end_sends_level_zero(
     clock = FakeClock()
     # More than the profile's limit: the device gets 10, never more.
     companion = bear_companion(tmp_path, clock, carrier, intensity=14)
-    routine = companion.library.get("lift-5").routine
+    routine = companion.program_service.library.get("lift-5").routine
     end, status = ENDINGS[ending]
     problems: list[str] = []
 

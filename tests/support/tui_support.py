@@ -56,7 +56,7 @@ def make_companion(
         machine=bare_machine(),
     )
     if screened:
-        companion.record_screening({})
+        companion.safety_service.record_screening({})
     return companion
 
 
@@ -124,7 +124,7 @@ def log_one_session(
     companion: Companion, routine_id: str, routine_name: str, *, days_ago: int = 0
 ) -> None:
     """A minute's session done now (or `days_ago`), as `facecoach log` would record it."""
-    companion.require_store().log_manual_session(
+    companion.log_service.require_store().log_manual_session(
         routine_id=routine_id,
         routine_name=routine_name,
         started=companion.clock.now() - timedelta(days=days_ago),

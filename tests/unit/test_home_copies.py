@@ -44,18 +44,24 @@ def write_routine(tmp_path: Path, name: str, text: str) -> None:
 
 
 def listed(tmp_path: Path) -> dict[str, tuple[str, float]]:
-    listings = companion(tmp_path).routine_listings()
+    listings = companion(tmp_path).program_service.routine_listings()
     return {r.id: (r.name, r.seconds) for r in listings.routines}
 
 
 def test_the_copy_lists_what_the_library_lists(tmp_path: Path) -> None:
     write_routine(tmp_path, "mine.toml", USER_ROUTINE)
     first = companion(tmp_path)
-    expected = {c.routine.id: (c.routine.name, c.total_seconds) for c in first.routines()}
-    assert {r.id: (r.name, r.seconds) for r in first.routine_listings().routines} == expected
+    expected = {
+        c.routine.id: (c.routine.name, c.total_seconds) for c in first.program_service.routines()
+    }
+    assert {
+        r.id: (r.name, r.seconds) for r in first.program_service.routine_listings().routines
+    } == expected
     again = companion(tmp_path)
-    assert {r.id: (r.name, r.seconds) for r in again.routine_listings().routines} == expected
-    mine = again.routine_listings().get("mine")
+    assert {
+        r.id: (r.name, r.seconds) for r in again.program_service.routine_listings().routines
+    } == expected
+    mine = again.program_service.routine_listings().get("mine")
     assert mine is not None
     assert not mine.is_builtin
     assert mine.zones == ("Forehead", "Cheeks")
@@ -71,14 +77,14 @@ def test_an_edited_routine_file_is_read_again(tmp_path: Path) -> None:
 def test_a_new_glide_length_changes_the_lengths_listed(tmp_path: Path) -> None:
     write_routine(tmp_path, "mine.toml", USER_ROUTINE)
     before = listed(tmp_path)["mine"][1]
-    companion(tmp_path).update_settings(glide_seconds=8.0)
+    companion(tmp_path).program_service.update_settings(glide_seconds=8.0)
     assert listed(tmp_path)["mine"][1] > before
     # The app that changed it lists the new lengths at once, not after a restart.
     app_core = companion(tmp_path)
-    app_core.routine_listings()
-    app_core.update_settings(glide_seconds=2.0)
-    assert app_core.routine_listings().get("mine") is not None
-    assert app_core.routine_listings().routines[-1].seconds < before
+    app_core.program_service.routine_listings()
+    app_core.program_service.update_settings(glide_seconds=2.0)
+    assert app_core.program_service.routine_listings().get("mine") is not None
+    assert app_core.program_service.routine_listings().routines[-1].seconds < before
 
 
 def test_a_broken_routine_file_is_reported_on_every_start(tmp_path: Path) -> None:
@@ -135,8 +141,8 @@ def test_a_start_without_changes_lists_the_routines_without_pydantic(tmp_path: P
         "core = Companion(FakeClock(), root / 'config', root / 'data' / 'facecoach.db', "
         "cache=ValidatedCache(root / 'cache'))\n"
         "problems = core.load()\n"
-        "names = [r.name for r in core.routine_listings().routines]\n"
-        "core.suggested_routine_id(); core.home_settings(); core.device.summary()\n"
+        "names = [r.name for r in core.program_service.routine_listings().routines]\n"
+        "core.suggested_routine_id(); core.program_service.home_settings(); core.device.summary()\n"
         "print('My evening' in names, problems, 'pydantic' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -150,10 +156,12 @@ def test_a_library_read_before_a_file_changed_is_never_kept_for_the_new_file(
     setting in the app: the next start lists the file as it is, not the app's old copy."""
     write_routine(tmp_path, "mine.toml", USER_ROUTINE)
     app_core = companion(tmp_path)
-    app_core.library  # noqa: B018 - read now, as a session start reads it
+    app_core.program_service.library  # noqa: B018 - read now, as a session start reads it
     write_routine(tmp_path, "mine.toml", USER_ROUTINE.replace("My evening", "My morning"))
-    app_core.update_settings(glide_seconds=6.0)  # the list is made again from the old library
-    assert app_core.routine_listings().get("mine") is not None
+    app_core.program_service.update_settings(
+        glide_seconds=6.0
+    )  # the list is made again from the old library
+    assert app_core.program_service.routine_listings().get("mine") is not None
     assert listed(tmp_path)["mine"][0] == "My morning"
 
 
@@ -169,7 +177,7 @@ def test_a_library_given_by_a_caller_is_never_kept(tmp_path: Path) -> None:
         given,
         cache=ValidatedCache(tmp_path / "cache"),
     )
-    assert core.routine_listings().get("mine") is None
+    assert core.program_service.routine_listings().get("mine") is None
     assert listed(tmp_path)["mine"][0] == "My evening"  # the files, not the caller's library
 
 

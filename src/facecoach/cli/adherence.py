@@ -216,7 +216,7 @@ def _parse_time(text: str) -> time:
 
 def _stats(args: argparse.Namespace) -> int:
     companion = _reading(args)
-    stats = companion.stats_so_far()
+    stats = companion.log_service.stats_so_far()
     day = companion.day_status()  # today's one state: the waiting period overrules the goal
     felt = felt_summary(companion)
     if args.json:
@@ -253,7 +253,7 @@ def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
 
 
 def _history(args: argparse.Namespace) -> int:
-    store = _reading(args).existing_store()
+    store = _reading(args).log_service.existing_store()
     sessions = store.sessions(limit=args.limit) if store is not None else []
     skip_days = store.skip_days() if store is not None else {}
     if not sessions:
@@ -283,7 +283,7 @@ def _history(args: argparse.Namespace) -> int:
 def _log(args: argparse.Namespace) -> int:
     companion = open_companion(args)
     # The routine as it would have run, with the user's preferences: its zones and length.
-    routine = companion.routine_choice(args.routine).routine
+    routine = companion.program_service.routine_choice(args.routine).routine
     timeline = plan_timeline(routine)
     calendar_today = date.today()
     day = calendar_today if args.date in (None, TODAY) else args.date
@@ -307,7 +307,7 @@ def _log(args: argparse.Namespace) -> int:
         for index, entry in enumerate(routine.zones)
     ]
     offset = local.utcoffset()
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     same = _logged_that_day(companion, routine.id, local)
     if same is not None and not args.force:
         question = (
@@ -336,9 +336,9 @@ def _logged_that_day(
     companion: "Companion", routine_id: str, moment: datetime
 ) -> "SessionRecord | None":
     """A session of this routine on the counting day of `moment`, if the log has one."""
-    hour = companion.settings.day_start_hour
+    hour = companion.program_service.settings.day_start_hour
     day = counting_day(moment, local_offset_minutes(moment), hour)
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     return next(
         (
             s
@@ -413,7 +413,7 @@ def _skip(args: argparse.Namespace) -> int:
     companion = open_companion(args)
     first = _planned_day(args.first, companion, "FROM")
     last = _planned_day(args.last, companion, "TO") if args.last else first
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     if args.remove:
         count = store.remove_skip_days(first, last)
         print(f"Removed {plural(count, 'skip day')}.")
@@ -432,7 +432,7 @@ def _reading(args: argparse.Namespace) -> "Companion":
     """The core for a command that only reads the log: a folder named with --data-dir that
     holds no log is a mistake to report, not an empty history to show (nor a log to create)."""
     companion = open_companion(args)
-    if args.data_dir and companion.existing_store() is None:
+    if args.data_dir and companion.log_service.existing_store() is None:
         raise FacecoachError(
             f"there is no session log in {args.data_dir} (nothing was created there); "
             "is --data-dir right?"
@@ -443,14 +443,14 @@ def _reading(args: argparse.Namespace) -> "Companion":
 def _planned_day(value: "date | str", companion: "Companion", what: str) -> date:
     """A day that may lie ahead (skip days, a program's start); "today" is the counting day,
     which starts at the user's day-start hour (at 01:00 it is still yesterday)."""
-    today = companion.today()
+    today = companion.program_service.today()
     day = today if value == TODAY else value
     assert isinstance(day, date)
     return check_day(day, today, what, ahead=PLAN_AHEAD)
 
 
 def _export(args: argparse.Namespace) -> int:
-    store = _reading(args).existing_store()
+    store = _reading(args).log_service.existing_store()
     export = (
         export_data(store, with_glides=args.format != "csv")
         if store is not None
@@ -498,7 +498,7 @@ def _import(args: argparse.Namespace) -> int:
     else:
         export = read_export(args.file)
     companion = open_companion(args)
-    added, present = import_data(companion.require_store(), export)
+    added, present = import_data(companion.log_service.require_store(), export)
     already = f"{present} {'was' if present == 1 else 'were'} already in the log"
     print(f"Imported {plural(added, 'new session')}; {already}.")
     if checked is not None and checked.photos:
@@ -510,7 +510,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _program(args: argparse.Namespace) -> int:
     companion = open_companion(args)
-    settings = companion.settings
+    settings = companion.program_service.settings
     for flag in (args.goal, args.intro, args.maintenance):
         if flag:
             Goal.parse(flag)  # says what is wrong with the flag itself, not with phases[0]
@@ -537,7 +537,7 @@ def _program(args: argparse.Namespace) -> int:
     if args.day_start_hour is not None:
         changes["day_start_hour"] = args.day_start_hour
     if changes:
-        settings = companion.update_settings(**changes)
+        settings = companion.program_service.update_settings(**changes)
         print(f"Saved to {settings_path(companion.config_dir)}.")
         if args.data_dir:
             # One settings file for every log: a scratch --data-dir changes the real one's too.

@@ -8,8 +8,8 @@ with the flag that gives it (`--accept-risk`, `--confirm-checks`), which is then
 import argparse
 import signal
 import sys
-from collections.abc import Callable
-from contextlib import aclosing
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,7 +17,7 @@ from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes_no, warn
 from facecoach.cli.parser import whole_number
 from facecoach.companion.core import Companion
-from facecoach.companion.preflight import Gate, GateAction
+from facecoach.companion.preflight import Gate, GateAction, GateReply
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from facecoach.adherence.session_log import StoreError
     from facecoach.cli.realtime import CoachRunner
     from facecoach.companion.cue_channels.setup import CueChoices
+    from facecoach.companion.live_session import LiveSession
     from facecoach.routines.model import Routine
     from facecoach.session.driver import EventSink
 
@@ -124,9 +125,9 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
 
 def _coach(args: argparse.Namespace) -> int:
     companion = open_companion(args)
-    loaded = companion.library.resolve(args.routine)
+    loaded = companion.program_service.library.resolve(args.routine)
     try:
-        routine = companion.apply_preferences(
+        routine = companion.program_service.apply_preferences(
             loaded.routine,
             glide_seconds=args.glide_seconds,
             repeats=args.repeats,
@@ -150,61 +151,77 @@ def _coach(args: argparse.Namespace) -> int:
 async def _run(
     companion: Companion, routine: "Routine", args: argparse.Namespace, ask: Ask | None
 ) -> int:
+    """The session the app runs, through the same core steps (the device connected, every
+    gate, the session begun; every way out stops the device and records how far it got):
+    this front end prints it, puts the gates as questions or flags, and turns the clock."""
     from facecoach.adherence.session_log import RecordStatus, SessionSource
-    from facecoach.cli.coach_output import JsonRenderer, TextRenderer
-    from facecoach.cli.realtime import CoachRunner, EventWaiter
-    from facecoach.session.driver import EventSink
 
+    front_end = _CoachFrontEnd.for_args(args)
     try:
-        await _connect_device(companion, args.record)
-        await _pass_gates(companion, routine.id, args, ask)
-        if companion.store is None and not args.no_log:
-            warn(f"{companion.log_problem} The session runs, but it is not logged.")
-        renderer: EventSink = JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
-        terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
-        writer = _terminal_writer(terminal) if terminal.isatty() or args.bell else None
-        live = companion.session_service.begin(
+        _start_recording(companion, args.record)
+        opening = await companion.session_service.open(
             routine,
-            _CoachFrontEnd(renderer, writer),
+            front_end,
+            _CoachGates(companion, args, ask).pass_gate,
             source=SessionSource.COACH,
             log=not args.no_log,
             cues=_cue_choices(companion, args),
         )
+        live = opening.live
+        if live is None:
+            raise FacecoachError(_refusal(opening.gates.deferred))
+        front_end.began = True
+        if ask is None:
+            _say_accepted_risks(companion, opening.gates.overridden)
         if live.channels is not None:
             for notice in live.channels.notices:
                 warn(notice)
-        runner = CoachRunner(live, EventWaiter())
-        import asyncio
-
-        from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
-
-        # Ctrl-C is the user's stop; a closed terminal and `kill` are not.
-        handlers: dict[signal.Signals, Callable[[], object]] = {
-            signal.SIGINT: lambda: _stop_on_ctrl_c(runner)
-        }
-        for signum in EXIT_SIGNALS:
-            handlers[signum] = lambda: runner.request_stop(by_user=False)
-        restore_signals = handle_on_loop(asyncio.get_running_loop(), handlers)
-        try:
-            await runner.run()
-        finally:
-            restore_signals()
-        if not args.json and live.end_status is not None and not companion.counts_toward_goal(live):
-            from facecoach.wording.session import NOT_COUNTED
-
-            print(NOT_COUNTED)
-        logged = live.recorder.session_id if live.recorder is not None else None
-        if ask is not None and logged is not None and live.end_status is not None:
-            from facecoach.cli.comfort import ask_felt
-
-            ask_felt(companion, logged)  # how it felt: Enter skips
+        await _drive(live)
+        _after_session(companion, live, args, ask)
         return EXIT_OK if live.end_status is RecordStatus.COMPLETED else EXIT_INTERRUPTED
     finally:
         try:
-            await companion.shutdown()
+            await companion.shutdown()  # ends a live session: the device stopped, it is logged
         finally:
             if companion.device.recording:
                 _say_recorded(args.record, *companion.device.stop_recording())
+
+
+async def _drive(live: "LiveSession") -> None:
+    """Turns the clock until the session ends. Ctrl-C is the user's stop; a closed terminal
+    and `kill` are not (the session is logged as interrupted)."""
+    import asyncio
+
+    from facecoach.cli.realtime import CoachRunner, EventWaiter
+    from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
+
+    runner = CoachRunner(live, EventWaiter())
+    handlers: dict[signal.Signals, Callable[[], object]] = {
+        signal.SIGINT: partial(_stop_on_ctrl_c, runner)
+    }
+    for signum in EXIT_SIGNALS:
+        handlers[signum] = partial(runner.request_stop, by_user=False)
+    restore_signals = handle_on_loop(asyncio.get_running_loop(), handlers)
+    try:
+        await runner.run()
+    finally:
+        restore_signals()
+
+
+def _after_session(
+    companion: Companion, live: "LiveSession", args: argparse.Namespace, ask: Ask | None
+) -> None:
+    """Whether the session counts toward the goal, then (on a terminal) how it felt."""
+    ended = live.end_status is not None
+    if not args.json and ended and not companion.session_service.counts_toward_goal(live):
+        from facecoach.wording.session import NOT_COUNTED
+
+        print(NOT_COUNTED)
+    logged = live.recorder.session_id if live.recorder is not None else None
+    if ask is not None and logged is not None and ended:
+        from facecoach.cli.comfort import ask_felt
+
+        ask_felt(companion, logged)  # how it felt: Enter skips
 
 
 class _CoachFrontEnd:
@@ -214,6 +231,16 @@ class _CoachFrontEnd:
     def __init__(self, renderer: "EventSink", terminal_write: Callable[[str], None] | None):
         self._renderer = renderer
         self._terminal_write = terminal_write
+        self.began = False  # the session has begun (before: a log that fails is no log)
+
+    @classmethod
+    def for_args(cls, args: argparse.Namespace) -> "_CoachFrontEnd":
+        from facecoach.cli.coach_output import JsonRenderer, TextRenderer
+
+        renderer: EventSink = JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
+        terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
+        writer = _terminal_writer(terminal) if terminal.isatty() or args.bell else None
+        return cls(renderer, writer)
 
     def sinks(self) -> "list[EventSink]":
         return [self._renderer]
@@ -221,7 +248,12 @@ class _CoachFrontEnd:
     def log_failed(self, error: "StoreError") -> None:
         from facecoach.adherence.recorder import UnsavedError
 
-        warn(str(error) if isinstance(error, UnsavedError) else f"{error} The session goes on.")
+        if isinstance(error, UnsavedError):
+            warn(str(error))
+        elif not self.began:  # the log cannot be opened: the session has no record
+            warn(f"{error} The session runs, but it is not logged.")
+        else:  # a write failed: it is tried again
+            warn(f"{error} The session goes on.")
 
     def device_message(self, text: str) -> None:
         """The plain coach has no device line to update."""
@@ -252,7 +284,7 @@ def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices"
     def mode(flag: bool | None) -> ChannelMode | None:
         return None if flag is None else ChannelMode.ON if flag else ChannelMode.OFF
 
-    return companion.cue_choices(
+    return companion.cue_service.choices(
         sound=mode(args.sound),
         voice=mode(args.voice),
         voice_count=args.count,
@@ -278,53 +310,42 @@ def _stop_on_ctrl_c(runner: "CoachRunner") -> None:
     runner.request_stop(by_user=True)
 
 
-async def _connect_device(companion: Companion, record: Path | None = None) -> None:
-    if companion.device.paired is None:
-        if record is not None:
-            raise FacecoachError("--record needs a paired device: there is no link to record")
+def _start_recording(companion: Companion, record: Path | None) -> None:
+    if record is None:
         return
-    if record is not None:
-        companion.device.record_to(record)
-    try:
-        await companion.device.connect()
-    except FacecoachError as exc:
-        text = str(exc)
-        # Said once: the reason may already say that sessions run on the timer alone.
-        warn(text if "timer alone" in text else f"{text} The session runs on the timer alone.")
+    if companion.device.paired is None:
+        raise FacecoachError("--record needs a paired device: there is no link to record")
+    companion.device.record_to(record)
 
 
-async def _pass_gates(
-    companion: Companion, routine_id: str, args: argparse.Namespace, ask: Ask | None
-) -> None:
-    """The core's gates, as questions on a terminal, or else by the flags: a refusal then names
-    every flag that is missing at once."""
-    accepted: list[Gate] = []
-    reasons: list[str] = []  # one sentence a reason, each said once
-    risks = unconfirmed = False  # which flag would pass them, named once
-    async with aclosing(companion.preflight()) as gates:
-        async for gate in gates:
-            if gate.action is GateAction.REFUSE:
-                raise FacecoachError(gate.text)
-            if gate.action is GateAction.NOTICE:
-                warn(gate.text)
-            elif ask is not None:
-                _ask_gate(companion, gate, routine_id, ask)
-            elif gate.action is GateAction.CONFIRM:
-                if not args.confirm_checks:
-                    items = "; ".join(check.text.lower() for check in gate.checks)
-                    reasons.append(f"The checks before a session are not confirmed: {items}.")
-                    unconfirmed = True
-            elif args.accept_risk:
-                accepted.append(gate)
-            else:
-                reasons.append(_reason(gate))
-                risks = True
-    if reasons:
-        raise FacecoachError(_refusal(reasons, risks=risks, unconfirmed=unconfirmed))
-    recorded = "recorded in your log" if companion.safety is not None else "not recorded"
-    for gate in accepted:
+class _CoachGates:
+    """The core's gates, as questions on a terminal, or else by the flags. A gate the flags
+    do not pass is deferred, so that a refusal names every missing flag at once."""
+
+    def __init__(self, companion: Companion, args: argparse.Namespace, ask: Ask | None):
+        self._companion = companion
+        self._accept_risk: bool = args.accept_risk
+        self._confirm_checks: bool = args.confirm_checks
+        self._ask = ask
+
+    async def pass_gate(self, gate: Gate) -> GateReply:
+        if gate.action is GateAction.NOTICE:
+            warn(gate.text)
+            return GateReply.PASSED
+        if self._ask is not None:
+            _ask_gate(self._companion, gate, self._ask)  # a "no" says why and ends here
+            return GateReply.PASSED
+        by_flag = self._confirm_checks if gate.action is GateAction.CONFIRM else self._accept_risk
+        return GateReply.PASSED if by_flag else GateReply.DEFERRED
+
+
+def _say_accepted_risks(companion: Companion, overridden: Sequence[Gate]) -> None:
+    """Each risk accepted by the flag is said, as a question answered on a terminal is."""
+    recorded = (
+        "recorded in your log" if companion.safety_service.records is not None else "not recorded"
+    )
+    for gate in overridden:
         warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
-        companion.record_override(gate, routine_id)
 
 
 def _reason(gate: Gate) -> str:
@@ -335,12 +356,19 @@ def _reason(gate: Gate) -> str:
     return f"{gate.title}. {detail}" if detail else f"{gate.title}."
 
 
-def _refusal(reasons: list[str], *, risks: bool, unconfirmed: bool) -> str:
-    """The reasons, one a line, then the flags that go on despite them, each named once."""
+def _refusal(deferred: Sequence[Gate]) -> str:
+    """Why the session cannot start, one reason a line, then the flags that go on despite
+    them, each named once."""
+    if not deferred:
+        return "not started."
+    reasons = [
+        _unconfirmed(gate) if gate.action is GateAction.CONFIRM else _reason(gate)
+        for gate in deferred
+    ]
     flags = []
-    if risks:
+    if any(gate.action is not GateAction.CONFIRM for gate in deferred):
         flags.append(f"{ACCEPT_RISK} to go on anyway (recorded in your log)")
-    if unconfirmed:
+    if any(gate.action is GateAction.CONFIRM for gate in deferred):
         flags.append(f"{CONFIRM_CHECKS} to confirm the checks")
     how = f"Pass {' and '.join(flags)}."
     if len(reasons) == 1:
@@ -349,8 +377,14 @@ def _refusal(reasons: list[str], *, risks: bool, unconfirmed: bool) -> str:
     return f"the session cannot start, for {len(reasons)} reasons:\n{lines}\n{how}"
 
 
-def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> None:
-    """A gate that needs the user, as questions on the terminal."""
+def _unconfirmed(gate: Gate) -> str:
+    items = "; ".join(check.text.lower() for check in gate.checks)
+    return f"The checks before a session are not confirmed: {items}."
+
+
+def _ask_gate(companion: Companion, gate: Gate, ask: Ask) -> None:
+    """A gate that needs the user, as questions on the terminal; a "no" ends here, saying
+    why."""
     match gate.action:
         case GateAction.CONFIRM:
             for check in gate.checks:
@@ -362,7 +396,6 @@ def _ask_gate(companion: Companion, gate: Gate, routine_id: str, ask: Ask) -> No
             _show(gate, sys.stdout)
             if not ask("Start anyway? You accept the risk, and the choice is recorded."):
                 raise FacecoachError("not started: " + gate.title.lower())
-            companion.record_override(gate, routine_id)
 
 
 def _ask_screening(companion: Companion, out: TextIO) -> None:
@@ -373,7 +406,7 @@ def _ask_screening(companion: Companion, out: TextIO) -> None:
     out.write("Safety questions first (answered once; `facecoach safety` shows them).\n")
     out.flush()
     answers = {item.id: ask_clearly(item.question) for item in CONTRAINDICATIONS}
-    result = companion.record_screening(answers)
+    result = companion.safety_service.record_screening(answers)
     out.write(result.summary() + "\n")
 
 

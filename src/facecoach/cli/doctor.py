@@ -24,7 +24,7 @@ def add_doctor_command(commands: "argparse._SubParsersAction[argparse.ArgumentPa
 
 def _doctor(args: argparse.Namespace) -> int:
     companion = open_companion(args)
-    channels = companion.cue_channels()
+    channels = companion.cue_service.channels()
     bluetooth = check_bluetooth()
     schedule = ReminderScheduler().show()
     reminder = schedule.describe() if schedule else "No daily reminder is installed."

@@ -79,7 +79,7 @@ def _schedule(args: argparse.Namespace) -> int:
         command = [sys.executable, "-m", "facecoach", "remind"]
         result = scheduler.install(command, at, reminder_environment(os.environ))
         print(result.describe())
-        day_start = open_status_companion().counting_settings().day_start_hour
+        day_start = open_status_companion().program_service.counting_settings().day_start_hour
         if at.hour < day_start:
             print(
                 f"Note: your day starts at {day_start:02d}:00, so at {at:%H:%M} the reminder "
@@ -95,14 +95,14 @@ def _schedule(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     companion = open_status_companion()
-    if args.data_dir and companion.existing_store() is None:
+    if args.data_dir and companion.log_service.existing_store() is None:
         # A mistyped --data-dir: a reminder from an empty log would be wrong, and the folder
         # must not be made (as with the commands that only read the log).
         raise FacecoachError(
             f"there is no session log in {args.data_dir} (nothing was created there); "
             "is --data-dir right?"
         )
-    today = companion.today()
+    today = companion.program_service.today()
     reminder = decide(companion.day_status(), today)
     print_problems(companion.problems)
     memory = ReminderMemory(data_dir())
@@ -115,7 +115,9 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{reminder.title}. {reminder.message}")
             notified = True
         if not args.no_notify:
-            notified = _notify(companion.machine, reminder.title, reminder.message) or notified
+            notified = (
+                _notify(companion.cue_service.machine, reminder.title, reminder.message) or notified
+            )
         if notified:
             memory.remember(today)
     if args.json:

@@ -32,7 +32,7 @@ def add_routine_commands(commands: "argparse._SubParsersAction[argparse.Argument
 
 
 def _routines_list(args: argparse.Namespace) -> int:
-    choices = open_companion(args).routines()
+    choices = open_companion(args).program_service.routines()
     rows = [
         (
             choice.routine.id,
@@ -51,7 +51,7 @@ def _routines_list(args: argparse.Namespace) -> int:
 
 
 def _routines_show(args: argparse.Namespace) -> int:
-    choice = open_companion(args).routine_choice(args.routine)
+    choice = open_companion(args).program_service.routine_choice(args.routine)
     if choice.problem:
         warn(f"{choice.problem}; it runs as written")
     routine = choice.routine

@@ -59,8 +59,8 @@ def add_safety_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
 
 def _safety_show(args: argparse.Namespace) -> int:
     companion = open_companion(args)
-    reading = companion.existing_store() is not None  # showing never creates a log
-    screening = companion.screening() if reading else None
+    reading = companion.log_service.existing_store() is not None  # showing never creates a log
+    screening = companion.safety_service.screening() if reading else None
     if screening is None:
         print("The safety questions are not answered yet: `facecoach safety screen`.")
         for item in CONTRAINDICATIONS:
@@ -73,7 +73,7 @@ def _safety_show(args: argparse.Namespace) -> int:
             print(f"  {answer:<3}  {item.id}: {item.question}")
         for item in screening.result.flagged:
             print(f"  • {item.advice}")
-    waiting = companion.waiting() if reading else None
+    waiting = companion.safety_service.waiting() if reading else None
     if waiting is not None:
         print(waiting.describe())
     return EXIT_OK
@@ -97,7 +97,7 @@ def _safety_screen(args: argparse.Namespace) -> int:
         raise FacecoachError(
             "no terminal to ask the questions on: give the answers with --none or --yes ID,ID"
         )
-    result = companion.record_screening(answers)
+    result = companion.safety_service.record_screening(answers)
     print(f"Saved. {result.summary()}")
     for item in result.flagged:
         print(f"  • {item.advice}")
@@ -108,7 +108,11 @@ def _safety_injection(args: argparse.Namespace) -> int:
     """The command line's way to what the app's Safety `i` does: same rules, same words."""
     companion = open_companion(args)
     if args.what == LIST:
-        found = companion.injections() if companion.existing_store() is not None else []
+        found = (
+            companion.safety_service.injections()
+            if companion.log_service.existing_store() is not None
+            else []
+        )
         if not found:
             print("No Botox or filler treatment is logged.")
         for injection in found:
@@ -118,9 +122,9 @@ def _safety_injection(args: argparse.Namespace) -> int:
     if args.what == REMOVE:
         if args.id is None:
             raise FacecoachError("say which: `facecoach safety injection remove ID` (ids: list)")
-        logged = companion.existing_store() is not None  # removing never creates a log
-        known = {i.id: i for i in companion.injections()} if logged else {}
-        if args.id not in known or not companion.remove_injection(args.id):
+        logged = companion.log_service.existing_store() is not None  # removing never creates a log
+        known = {i.id: i for i in companion.safety_service.injections()} if logged else {}
+        if args.id not in known or not companion.safety_service.remove_injection(args.id):
             raise FacecoachError(
                 f"no treatment with id {args.id} (`facecoach safety injection list`)"
             )
@@ -131,7 +135,7 @@ def _safety_injection(args: argparse.Namespace) -> int:
         raise FacecoachError(f"an id is for remove, not for logging {args.what}")
     text = args.date.strip()
     if text == "today":
-        day = companion.today()
+        day = companion.program_service.today()
     else:
         try:
             day = date.fromisoformat(text)
@@ -139,11 +143,13 @@ def _safety_injection(args: argparse.Namespace) -> int:
             raise FacecoachError(said.not_a_date(text)) from None
     if len(args.note) > MAX_NOTE_CHARS:
         raise FacecoachError(f"--note can be at most {MAX_NOTE_CHARS} characters")
-    if day > companion.today():  # as the app's dialog: a treatment is logged once done
+    if (
+        day > companion.program_service.today()
+    ):  # as the app's dialog: a treatment is logged once done
         raise FacecoachError(said.IN_THE_FUTURE)
-    injection = companion.add_injection(InjectionKind(args.what), day, args.note)
+    injection = companion.safety_service.add_injection(InjectionKind(args.what), day, args.note)
     print(said.logged(injection.kind.label, f"{injection.day:%a %d %b %Y}"))
-    waiting = companion.waiting()
+    waiting = companion.safety_service.waiting()
     if waiting is not None:
         print(waiting.describe())
     return EXIT_OK

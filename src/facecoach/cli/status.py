@@ -84,7 +84,7 @@ def _status(args: argparse.Namespace) -> int:
         "best": str(status.best_days),
         "strength": str(round(status.strength * 100)),
         "week": f"{status.week_sessions}/{status.week_target}",
-        "next": deadline_word(status.deadline, companion.today()),
+        "next": deadline_word(status.deadline, companion.program_service.today()),
         "goal": status.goal,
     }
     if args.json:

@@ -118,23 +118,29 @@ def plan_for(companion: "Companion", choices: CalendarChoices) -> SessionPlan:
     has passed), by the goals of its phases, the chosen weekdays and the waiting periods."""
     from facecoach.adherence.stats import TodayState
 
-    settings = companion.settings
-    today = companion.today()
-    stats = companion.stats_so_far()  # of an empty log when there is none (none is made)
+    settings = companion.program_service.settings
+    today = companion.program_service.today()
+    stats = (
+        companion.log_service.stats_so_far()
+    )  # of an empty log when there is none (none is made)
     passed = session_start(today, choices.time_of_day, settings.day_start_hour) <= (
         companion.clock.now()
     )
     first_day = (
         today + timedelta(days=1) if passed or stats.today_state is TodayState.DONE else today
     )
-    injections = companion.injections() if companion.existing_store() is not None else []
+    injections = (
+        companion.safety_service.injections()
+        if companion.log_service.existing_store() is not None
+        else []
+    )
     return plan_sessions(
         program=settings.program(),
         program_start=stats.program_start,
         first_day=first_day,
         weeks=choices.weeks,
         weekdays=choices.days,
-        routine_ids=[choice.routine.id for choice in companion.routines()],
+        routine_ids=[choice.routine.id for choice in companion.program_service.routines()],
         first_routine=companion.suggested_routine_id(),
         injections=injections,
         wait_days=settings.injection_wait_days,
@@ -269,14 +275,21 @@ def export_calendar(
             "updates the events the old one added)"
         )
     plan = plan_for(companion, choices)
-    routines = {choice.routine.id: choice.routine for choice in companion.routines()}
+    routines = {
+        choice.routine.id: choice.routine for choice in companion.program_service.routines()
+    }
     stamp = companion.clock.now()
     # Higher than the last export's, also within the same minute: minutes since 2020 (well
     # inside the 32 bits calendars keep), or one more than the last.
     minutes = int((stamp - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds() // 60)
     choices = choices.model_copy(update={"sequence": max(minutes, remembered.sequence + 1)})
     calendar = build_calendar(
-        plan, routines, choices, companion.settings.day_start_hour, stamp, choices.sequence
+        plan,
+        routines,
+        choices,
+        companion.program_service.settings.day_start_hour,
+        stamp,
+        choices.sequence,
     )
     write_text_atomic(target, calendar.to_ical().decode("utf-8"), CalendarError)
     write_toml_atomic(

@@ -44,7 +44,7 @@ class ComfortAdvice:
 
 
 def comfort_records(companion: "Companion") -> ComfortRecords:
-    return ComfortRecords(companion.require_store().database)
+    return ComfortRecords(companion.log_service.require_store().database)
 
 
 def record_feeling(companion: "Companion", session_id: int, feeling: Feeling) -> ComfortAdvice:
@@ -88,7 +88,7 @@ def _bases(
 ) -> tuple[int | None, int, int | None]:
     """(the repeats setting, the repeats a full level means, the intensity a full level
     means): from the first step down while the ramp lasts, else from the settings now."""
-    settings = companion.settings
+    settings = companion.program_service.settings
     if current_level(decisions) < FULL_LEVEL:
         for decision in decisions:
             if decision.accepted and decision.repeats_base is not None:
@@ -96,7 +96,7 @@ def _bases(
     base = settings.repeats
     if base is None:
         suggested = companion.suggested_routine_id()
-        routine = companion.routine_choice(suggested).routine if suggested else None
+        routine = companion.program_service.routine_choice(suggested).routine if suggested else None
         base = routine.repeats if routine is not None else 3
     return settings.repeats, base, settings.device_intensity
 
@@ -137,7 +137,7 @@ def decide(companion: "Companion", suggested: Suggestion, accepted: bool) -> str
             changes = {"repeats": eased_count(repeats_base, suggested.level_to)}
             if intensity_base is not None:
                 changes["device_intensity"] = eased_count(intensity_base, suggested.level_to)
-        companion.update_settings(**changes)
+        companion.program_service.update_settings(**changes)
     records.record_decision(
         Decision(
             companion.clock.now(),
@@ -180,7 +180,7 @@ class FeltSummary:
 
 def felt_summary(companion: "Companion") -> FeltSummary:
     """Of the last sessions noted; empty without a log (reading never creates one)."""
-    store = companion.existing_store()
+    store = companion.log_service.existing_store()
     if store is None:
         return FeltSummary(0, {}, {}, FULL_LEVEL)
     records = ComfortRecords(store.database)
@@ -192,7 +192,7 @@ def felt_summary(companion: "Companion") -> FeltSummary:
 
 def feeling_for(companion: "Companion", session_id: int) -> Feeling | None:
     """How one session felt, if it was noted (History's line for the selected session)."""
-    store = companion.existing_store()
+    store = companion.log_service.existing_store()
     if store is None:
         return None
     return ComfortRecords(store.database).feelings([session_id]).get(session_id)

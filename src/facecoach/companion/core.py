@@ -12,17 +12,17 @@ devices are validated files (pydantic), and the app's first frame needs none of 
 and keys come from `appearance()`). `load()` loads them and returns the problems met so far; a
 front end calls it once, where it wants them reported.
 
-The methods below the services are the core's public surface that front ends already call:
-most only hand the call to the service that holds the job.
+Front ends call the services directly (`companion.log_service.edit(...)`); the core itself
+holds only what takes several services, and what is read without building a service.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from facecoach.config.appearance import Appearance, cached_appearance
 from facecoach.config.paths import cache_dir, settings_path
@@ -34,28 +34,22 @@ if TYPE_CHECKING:
     # Loaded where they are used, not at import. The app's first frame needs none of them:
     # settings and routines are validated by pydantic, and each module of records and
     # dataclasses costs a millisecond or more to import.
-    from facecoach.adherence.session_log import SessionLog, SessionRecord, SessionSource
+    from facecoach.adherence.session_log import SessionSource
     from facecoach.adherence.stats import AdherenceStats
-    from facecoach.companion.cue_channels.machine import ChannelName, Machine
-    from facecoach.companion.cue_channels.setup import ChannelStatus, CueChoices
+    from facecoach.companion.cue_channels.machine import Machine
+    from facecoach.companion.cue_channels.setup import CueChoices
     from facecoach.companion.cues import CueService
     from facecoach.companion.day_status import DayStatus
     from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.log import LogService
-    from facecoach.companion.preflight import Gate
-    from facecoach.companion.program import ProgramService, RoutineChoice
+    from facecoach.companion.program import ProgramService
     from facecoach.companion.safety_service import SafetyService
     from facecoach.companion.sessions import SessionService
-    from facecoach.config.counting import CountingSettings
-    from facecoach.config.home_settings import HomeSettings
-    from facecoach.config.routine_listing import RoutineListings
-    from facecoach.config.settings import Settings
-    from facecoach.routines.loader import LoadedRoutine, RoutineLibrary
+    from facecoach.routines.loader import RoutineLibrary
     from facecoach.routines.model import Routine
-    from facecoach.safety.records import SafetyRecords, ScreeningRecord
-    from facecoach.safety.screening import ScreeningResult
-    from facecoach.safety.waiting import Injection, InjectionKind, WaitingPeriod
+    from facecoach.safety.records import ScreeningRecord
+    from facecoach.safety.waiting import WaitingPeriod
     from facecoach.session.clock import Clock
     from facecoach.session.driver import EventSink
 
@@ -210,27 +204,31 @@ class Companion:
         """The routine to suggest today: the one after the last one used, in turn."""
         from facecoach.routines.rotation import next_in_rotation
 
-        recent = [s.routine_id for s in self.recent_sessions(10)]
-        return next_in_rotation([r.id for r in self.routine_listings().routines], recent)
+        recent = [s.routine_id for s in self.log_service.recent_sessions(10)]
+        return next_in_rotation(
+            [r.id for r in self.program_service.routine_listings().routines], recent
+        )
 
     def day_status(self) -> DayStatus:
         """Where today stands in one word, and the streak: for a status line or a reminder."""
         from facecoach.companion.day_status import day_status
 
         # Reading never creates a log: without one there is no injection to wait after.
-        waiting = self.waiting() if self.existing_store() is not None else None
-        return day_status(self.stats_so_far(), waiting)
+        waiting = (
+            self.safety_service.waiting() if self.log_service.existing_store() is not None else None
+        )
+        return day_status(self.log_service.stats_so_far(), waiting)
 
     def dashboard(self) -> Dashboard:
         from facecoach.companion.day_status import day_status
 
-        stats = self.stats()
-        waiting = self.waiting()
+        stats = self.log_service.stats()
+        waiting = self.safety_service.waiting()
         return Dashboard(
-            today=self.today(),
+            today=self.program_service.today(),
             stats=stats,
             suggested_id=self.suggested_routine_id(),
-            screening=self.screening(),
+            screening=self.safety_service.screening(),
             waiting=waiting,
             log_problem=self.log_problem,
             day=day_status(stats, waiting) if stats is not None else None,
@@ -256,94 +254,12 @@ class Companion:
             finally:
                 self.close()
 
-    # --- the program: settings and routines ---------------------------------------------------
-
-    @property
-    def settings(self) -> Settings:
-        return self.program_service.settings
-
-    @property
-    def library(self) -> RoutineLibrary:
-        return self.program_service.library
-
-    def home_settings(self) -> HomeSettings:
-        return self.program_service.home_settings()
-
-    def routine_listings(self) -> RoutineListings:
-        return self.program_service.routine_listings()
-
-    def counting_settings(self) -> Settings | CountingSettings:
-        return self.program_service.counting_settings()
-
-    def today(self) -> date:
-        return self.program_service.today()
-
-    def routines(self) -> list[RoutineChoice]:
-        return self.program_service.routines()
-
-    def save_routine(self, routine: Routine, *, editing: LoadedRoutine | None = None) -> Path:
-        return self.program_service.save_routine(routine, editing=editing)
-
-    def routine_choice(self, id_or_path: str) -> RoutineChoice:
-        return self.program_service.routine_choice(id_or_path)
-
-    def apply_preferences(
-        self,
-        routine: Routine,
-        *,
-        glide_seconds: float | None = None,
-        repeats: int | None = None,
-        prep: bool = True,
-    ) -> Routine:
-        return self.program_service.apply_preferences(
-            routine, glide_seconds=glide_seconds, repeats=repeats, prep=prep
-        )
-
-    def routine_for_session(self, routine_id: str) -> Routine:
-        return self.program_service.routine_for_session(routine_id)
-
-    def preview_settings(self, **changes: Any) -> Settings:
-        return self.program_service.preview_settings(**changes)
-
-    def update_settings(self, **changes: Any) -> Settings:
-        return self.program_service.update_settings(**changes)
-
-    # --- the log ------------------------------------------------------------------------------
-
-    @property
-    def store(self) -> SessionLog | None:
-        return self.log_service.store
+    # --- read without building a service the answer does not need ---------------------------
 
     @property
     def log_problem(self) -> str | None:
+        """Why the log cannot be used; None also when it was never opened."""
         return self._log.log_problem if self._log is not None else None
-
-    def existing_store(self) -> SessionLog | None:
-        return self.log_service.existing_store()
-
-    def require_store(self) -> SessionLog:
-        return self.log_service.require_store()
-
-    def daily_backup(self) -> str | None:
-        return self.log_service.daily_backup()
-
-    def stats(self) -> AdherenceStats | None:
-        return self.log_service.stats()
-
-    def stats_so_far(self) -> AdherenceStats:
-        return self.log_service.stats_so_far()
-
-    def skip_days(self) -> frozenset[date]:
-        return self.log_service.skip_days()
-
-    def recent_sessions(self, limit: int) -> list[SessionRecord]:
-        return self.log_service.recent_sessions(limit)
-
-    # --- safety -------------------------------------------------------------------------------
-
-    @property
-    def safety(self) -> SafetyRecords | None:
-        return self.safety_service.records
 
     def safety_questions_answered(self) -> bool | None:
         """The app's first frame asks it: answered from the database alone, without building
@@ -355,63 +271,10 @@ class Companion:
         database = self.log_service.database()
         return SafetyRecords(database).answered() if database is not None else None
 
-    def screening(self) -> ScreeningRecord | None:
-        return self.safety_service.screening()
-
-    def injections(self) -> list[Injection]:
-        return self.safety_service.injections()
-
-    def waiting(self) -> WaitingPeriod | None:
-        return self.safety_service.waiting()
-
-    def safety_gates(self) -> list[Gate]:
-        return self.safety_service.gates()
-
-    def record_override(self, gate: Gate, routine_id: str) -> None:
-        self.safety_service.record_override(gate, routine_id)
-
-    def record_screening(self, answers: Mapping[str, bool]) -> ScreeningResult:
-        return self.safety_service.record_screening(answers)
-
-    def add_injection(self, kind: InjectionKind, day: date, note: str = "") -> Injection:
-        return self.safety_service.add_injection(kind, day, note)
-
-    def remove_injection(self, injection_id: int) -> bool:
-        """Whether there was such a treatment to remove."""
-        return self.safety_service.remove_injection(injection_id)
-
-    # --- cues ---------------------------------------------------------------------------------
-
-    @property
-    def machine(self) -> Machine:
-        return self.cue_service.machine
-
-    @property
-    def tones_folder(self) -> Path:
-        return self.cue_service.tones_folder
-
-    def cue_choices(self, **overrides: object) -> CueChoices:
-        return self.cue_service.choices(**overrides)
-
-    def cue_channels(self, choices: CueChoices | None = None) -> list[ChannelStatus]:
-        return self.cue_service.channels(choices)
-
-    def try_cue_channel(
-        self,
-        channel: ChannelName,
-        choices: CueChoices,
-        terminal_write: Callable[[str], None] | None = None,
-    ) -> str:
-        return self.cue_service.try_channel(channel, choices, terminal_write)
-
-    # --- sessions -----------------------------------------------------------------------------
-
     @property
     def live(self) -> LiveSession | None:
+        """The live session, if any; None without building the session service."""
         return self._sessions.live if self._sessions is not None else None
-
-    def preflight(self) -> AsyncGenerator[Gate, None]:
-        return self.session_service.preflight()
 
     def begin_session(
         self,
@@ -440,6 +303,3 @@ class Companion:
             on_cue_problem=on_cue_problem,
         )
         return self.session_service.begin(routine, front_end, source=source, log=log, cues=cues)
-
-    def counts_toward_goal(self, live: LiveSession) -> bool:
-        return self.session_service.counts_toward_goal(live)

@@ -36,7 +36,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 def photo_library(companion: "Companion") -> PhotoLibrary:
-    store = companion.require_store()
+    store = companion.log_service.require_store()
     return PhotoLibrary(store.database, photos_folder(store.path))
 
 

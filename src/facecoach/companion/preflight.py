@@ -14,11 +14,14 @@ says so and needs an explicit override instead of 1-3, so a damaged file never s
 safety questions off in silence.
 
 Each front end presents a gate in its own way (a screen, a dialog, a question on the terminal,
-a refusal with the flag that accepts it) and reports the answer back through `Companion`.
+a refusal with the flag that accepts it) as a `GateKeeper`, and replies; the core's
+`SessionService.pass_gates` walks the gates, refuses, and records the risks accepted.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
 from facecoach.safety.comfort import SideEffect
@@ -144,3 +147,26 @@ CHECKS_GATE = Gate(
     "Confirm each of these.",
     checks=PRE_SESSION_CHECKS,
 )
+
+
+class GateReply(StrEnum):
+    """A front end's reply to one gate."""
+
+    PASSED = "passed"  # done what it asks: answered, confirmed, shown, or the risk accepted
+    DECLINED = "declined"  # the user said no: no session, and nothing more is asked
+    # It cannot be put to the user here (no terminal): the later gates are still gone
+    # through, so that every reason is said at once; no session.
+    DEFERRED = "deferred"
+
+
+# A front end's side of the gates: puts one to the user in its own way, and replies.
+GateKeeper = Callable[[Gate], Awaitable[GateReply]]
+
+
+class GatesOutcome(NamedTuple):
+    """Whether a session may begin, with the risks accepted (recorded) or the gates the front
+    end could not put to the user."""
+
+    cleared: bool
+    overridden: tuple[Gate, ...] = ()
+    deferred: tuple[Gate, ...] = ()

@@ -5,9 +5,11 @@ coach) render and send intents."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Sequence
+from contextlib import aclosing
 from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from facecoach.companion.preflight import GateAction, GateReply, GatesOutcome
 from facecoach.errors import FacecoachError
 from facecoach.storage.database import StoreError
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.log import LogService
-    from facecoach.companion.preflight import Gate
+    from facecoach.companion.preflight import Gate, GateKeeper
     from facecoach.companion.program import ProgramService
     from facecoach.companion.safety_service import SafetyService
     from facecoach.devices.link import DeviceLink
@@ -105,7 +107,18 @@ class CallbackFrontEnd:
         return self._terminal_write
 
 
+class SessionOpening(NamedTuple):
+    """What `SessionService.open` came to: the gates' outcome, and the session if they
+    cleared."""
+
+    gates: GatesOutcome
+    live: LiveSession | None
+
+
 class SessionService:
+    """The gates before a session, the live session and its end: one lifecycle for every
+    front end."""
+
     def __init__(
         self,
         clock: Clock,
@@ -137,12 +150,7 @@ class SessionService:
         with `record_override`, shows a notice, has the checks confirmed) or stops asking: a
         refused gate means no session. Gates after an answer are worked out from that answer.
         """
-        from facecoach.companion.preflight import (
-            CHECKS_GATE,
-            GateAction,
-            device_gates,
-            screening_gates,
-        )
+        from facecoach.companion.preflight import CHECKS_GATE, device_gates, screening_gates
 
         for gate in self.safety.gates():
             yield gate
@@ -154,6 +162,68 @@ class SessionService:
         for gate in device_gates(self.device.start_blocker(), problem):
             yield gate
         yield CHECKS_GATE
+
+    async def pass_gates(self, routine_id: str, keeper: GateKeeper) -> GatesOutcome:
+        """Puts every gate to the front end in order; the same rules for every front end.
+
+        A gate that cannot be passed (a device on its charger) raises with its reason. A "no"
+        ends the walk. The questions count as answered once answers are saved; passed without
+        them, as an accepted risk. An accepted risk is recorded as it is accepted: it is the
+        user's choice even when a later gate stops the session.
+        """
+        overridden: list[Gate] = []
+        deferred: list[Gate] = []
+        async with aclosing(self.preflight()) as gates:
+            async for gate in gates:
+                if gate.action is GateAction.REFUSE:
+                    raise FacecoachError(gate.text)
+                reply = await keeper(gate)
+                if reply is GateReply.DECLINED:
+                    return GatesOutcome(cleared=False)
+                if reply is GateReply.DEFERRED:
+                    deferred.append(gate)
+                elif gate.overridable and not self._answered(gate):
+                    self.safety.record_override(gate, routine_id)
+                    overridden.append(gate)
+        if deferred:
+            return GatesOutcome(cleared=False, deferred=tuple(deferred))
+        return GatesOutcome(cleared=True, overridden=tuple(overridden))
+
+    def _answered(self, gate: Gate) -> bool:
+        return gate.action is GateAction.ANSWER and self.safety.screening() is not None
+
+    async def connect(self, front_end: SessionFrontEnd) -> None:
+        """Connects the paired device, if any, for a session. One that cannot be reached is
+        the front end's to say; the session then runs on the timer alone."""
+        from facecoach.wording.session import on_the_timer_alone
+
+        if self.device.paired is None:
+            return
+        try:
+            await self.device.connect()
+        except FacecoachError as exc:
+            front_end.device_problem(on_the_timer_alone(str(exc)))
+
+    async def open(
+        self,
+        routine: Routine,
+        front_end: SessionFrontEnd,
+        keeper: GateKeeper,
+        *,
+        source: SessionSource,
+        log: bool = True,
+        cues: CueChoices | None = None,
+    ) -> SessionOpening:
+        """The way into a session for a front end that takes it in one go (the plain coach):
+        the device connected, every gate passed, the session begun (no session when the
+        gates did not clear). The app takes the same steps across its screens: `pass_gates`
+        (session_flow), then `begin` (the session screen)."""
+        await self.connect(front_end)
+        gates = await self.pass_gates(routine.id, keeper)
+        if not gates.cleared:
+            return SessionOpening(gates, None)
+        live = self.begin(routine, front_end, source=source, log=log, cues=cues)
+        return SessionOpening(gates, live)
 
     # --- the session -------------------------------------------------------------------------
 

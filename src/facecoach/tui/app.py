@@ -185,7 +185,7 @@ class FacecoachApp(App[None]):
             self.notify(problem, title="Problem", severity="error", timeout=15, markup=False)
         from facecoach.tui.motion import apply_motion
 
-        apply_motion(self, self.companion.home_settings().reduced_motion)
+        apply_motion(self, self.companion.program_service.home_settings().reduced_motion)
         # The device service is made here, after the first frame; nothing connects before.
         self.companion.device.subscribe(self._on_link_event)
         if self.companion.device.paired is not None:
@@ -204,7 +204,7 @@ class FacecoachApp(App[None]):
     @work(thread=True, exclusive=True, group="backup")
     def back_up_the_log(self) -> None:
         """Today's backup, in a thread after the first frame: it copies the whole log."""
-        problem = self.companion.daily_backup()
+        problem = self.companion.log_service.daily_backup()
         if problem is not None:
             self.call_from_thread(
                 self.notify, problem, title="Backup", severity="warning", markup=False
@@ -357,7 +357,7 @@ class FacecoachApp(App[None]):
         theme = "textual-light" if self.current_theme.dark else "textual-dark"
         self.theme = theme
         try:
-            self.companion.update_settings(theme=theme)
+            self.companion.program_service.update_settings(theme=theme)
         except FacecoachError as exc:  # the theme still changes for this run
             self.notify(str(exc), title="Theme not saved", severity="warning", markup=False)
 

@@ -130,6 +130,12 @@ def zones_out_of_sight(above: int, below: int) -> str:
     return ""
 
 
+def on_the_timer_alone(reason: str) -> str:
+    """Why the device is not with this session, and that the session runs without it: said
+    once, as the reason may say it already."""
+    return reason if "timer alone" in reason else f"{reason} The session runs on the timer alone."
+
+
 class ZoneMark(StrEnum):
     """How far a zone entry got, as a glyph that reads without colour."""
 

@@ -118,9 +118,9 @@ class HistoryScreen(SizedScreen[None]):
     @work(thread=True, exclusive=True, group="history-read")
     def _read_log(self, reading: int) -> None:
         try:
-            stats = self.companion.stats()
-            recent = self.companion.recent_sessions(RECENT_SESSIONS)
-            skip_days = self.companion.skip_days()
+            stats = self.companion.log_service.stats()
+            recent = self.companion.log_service.recent_sessions(RECENT_SESSIONS)
+            skip_days = self.companion.log_service.skip_days()
         except FacecoachError as exc:
             self.app.call_from_thread(self._unreadable, exc)
             return
@@ -201,7 +201,7 @@ class HistoryScreen(SizedScreen[None]):
             self.notify("There is no session to choose yet.", timeout=3)
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        store = self.companion.store
+        store = self.companion.log_service.store
         if key is None or not key.isdigit() or store is None:
             return None
         try:

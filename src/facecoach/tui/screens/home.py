@@ -288,7 +288,7 @@ class HomeScreen(SizedScreen[None]):
         select = self._routine_select()
         chosen = self._select_next or (select.value if isinstance(select.value, str) else None)
         self._select_next = None
-        listings = self.companion.routine_listings()
+        listings = self.companion.program_service.routine_listings()
         select.set_options(self._routine_options())
         self._suggested_id = dashboard.suggested_id
         # The user's choice stays chosen when Home comes back (after the editor: the routine
@@ -308,7 +308,7 @@ class HomeScreen(SizedScreen[None]):
         if not isinstance(event.value, str):
             detail.update("")
             return
-        routine = self.companion.routine_listings().get(event.value)
+        routine = self.companion.program_service.routine_listings().get(event.value)
         if routine is None:
             detail.update("")
             return
@@ -330,7 +330,7 @@ class HomeScreen(SizedScreen[None]):
         # Names come from routine files: shown as text, never as markup.
         return [
             (shown(f"{r.name} · {format_duration(r.seconds)}"), r.id)
-            for r in self.companion.routine_listings().routines
+            for r in self.companion.program_service.routine_listings().routines
         ]
 
     def on_button_pressed(self, event: "Button.Pressed") -> None:
@@ -362,7 +362,8 @@ class HomeScreen(SizedScreen[None]):
             self._select_next = routine_id
 
         self.app.push_screen(
-            RoutineEditorScreen(self.companion, self.companion.library.get(value)), saved
+            RoutineEditorScreen(self.companion, self.companion.program_service.library.get(value)),
+            saved,
         )
 
     def _start(self, routine_id: str) -> None:

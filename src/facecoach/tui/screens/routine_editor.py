@@ -80,7 +80,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             # The original's description says what its zones are; the copy's zones will not
             # be those, and the editor has no field for it: a description that stays true.
             self.draft.description = f"A copy of {loaded.routine.name}, made in the editor."
-            self.draft.id = free_id(self.draft.name, companion.library.routines)
+            self.draft.id = free_id(self.draft.name, companion.program_service.library.routines)
         self._saved = self.draft.data()
         self._zone_dialog_open = False  # from the key that asks for it until it is answered
         self.result: Routine | list[str] = check(self.draft)
@@ -159,7 +159,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
 
     def _settings_note(self, routine: Routine) -> str:
         """What Settings make of it: their glide length and repeats replace every zone's."""
-        settings = self.companion.settings
+        settings = self.companion.program_service.settings
         overrides = []
         if settings.glide_seconds is not None:
             overrides.append(f"glide length {settings.glide_seconds:g} s")
@@ -169,7 +169,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             return ""
         said = " and ".join(overrides)
         try:
-            runs = self.companion.apply_preferences(routine)
+            runs = self.companion.program_service.apply_preferences(routine)
         except FacecoachError:
             return f"\nYour Settings ({said}) do not fit it: it runs as written."
         return (
@@ -183,7 +183,11 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         if event.input.id == "name":
             self.draft.name = event.value
             if self.loaded.is_builtin or self.draft.id != self.loaded.routine.id:
-                taken = [i for i in self.companion.library.routines if i != self.loaded.routine.id]
+                taken = [
+                    i
+                    for i in self.companion.program_service.library.routines
+                    if i != self.loaded.routine.id
+                ]
                 self.draft.id = free_id(event.value, taken)
                 self.sub_title = self.draft.id
         else:
@@ -264,7 +268,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             )
             return
         try:
-            path = self.companion.save_routine(self.result, editing=self.loaded)
+            path = self.companion.program_service.save_routine(self.result, editing=self.loaded)
         except FacecoachError as exc:
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return

@@ -101,7 +101,7 @@ class SafetyScreen(SizedScreen[None]):
     def on_mount(self) -> None:
         self.title = "Safety"
         try:
-            screening = self.companion.screening()
+            screening = self.companion.safety_service.screening()
         except FacecoachError as exc:
             self.notify(str(exc), severity="error", markup=False)
             screening = None
@@ -200,8 +200,8 @@ class SafetyScreen(SizedScreen[None]):
         table = self._injections_table()
         table.clear()
         try:
-            injections = self.companion.injections()
-            waiting = self.companion.waiting()
+            injections = self.companion.safety_service.injections()
+            waiting = self.companion.safety_service.waiting()
         except FacecoachError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -212,7 +212,7 @@ class SafetyScreen(SizedScreen[None]):
                 shown(injection.note),
                 key=str(injection.id),
             )
-        days = self.companion.settings.injection_wait_days
+        days = self.companion.program_service.settings.injection_wait_days
         status = waiting.describe() if waiting else "No waiting period in force."
         self.query_one("#waiting", Static).update(
             f"{status} Sessions are advised against for {days} days after an injection."
@@ -233,7 +233,7 @@ class SafetyScreen(SizedScreen[None]):
 
     def action_save(self) -> None:
         try:
-            result = self.companion.record_screening(self._answers())
+            result = self.companion.safety_service.record_screening(self._answers())
         except FacecoachError as exc:
             self.notify(str(exc), title="Answers not saved", severity="error", markup=False)
             return
@@ -255,13 +255,16 @@ class SafetyScreen(SizedScreen[None]):
         from facecoach.tui.screens.dialogs import InjectionDialog
 
         answer = await self.app.push_screen_wait(
-            InjectionDialog(self.companion.today(), self.companion.settings.injection_wait_days)
+            InjectionDialog(
+                self.companion.program_service.today(),
+                self.companion.program_service.settings.injection_wait_days,
+            )
         )
         if answer is None:
             return
         kind, day = answer
         try:
-            self.companion.add_injection(kind, day)
+            self.companion.safety_service.add_injection(kind, day)
         except FacecoachError as exc:
             self.notify(str(exc), title="Not logged", severity="error", markup=False)
             return
@@ -294,7 +297,7 @@ class SafetyScreen(SizedScreen[None]):
         if not remove:
             return
         try:
-            self.companion.remove_injection(int(key))
+            self.companion.safety_service.remove_injection(int(key))
         except FacecoachError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

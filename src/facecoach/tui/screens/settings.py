@@ -61,7 +61,7 @@ class SettingsScreen(SizedScreen[None]):
         self.companion = companion
 
     def compose(self) -> ComposeResult:
-        settings = self.companion.settings
+        settings = self.companion.program_service.settings
         phases = settings.phases
         editable = len(phases) <= 2
         intro: PhaseSettings | None = phases[0] if len(phases) == 2 else None
@@ -226,7 +226,7 @@ class SettingsScreen(SizedScreen[None]):
         lines = [
             f"{status.channel.label}: {channel_state_words(status.state.value, status.mode)}"
             f" · {status.how}"
-            for status in self.companion.cue_channels()
+            for status in self.companion.cue_service.channels()
         ]
         self.query_one("#cue-facilities", Static).update(shown("\n".join(lines)))
 
@@ -247,7 +247,7 @@ class SettingsScreen(SizedScreen[None]):
         from facecoach.companion.cue_channels.setup import CueChoices
 
         try:
-            preview = self.companion.preview_settings(**self._cue_changes())
+            preview = self.companion.program_service.preview_settings(**self._cue_changes())
         except SettingsError as exc:
             self.notify(str(exc), title="Cannot test", severity="error", markup=False)
             return
@@ -261,7 +261,7 @@ class SettingsScreen(SizedScreen[None]):
         def write(text: str) -> None:
             self.app.call_from_thread(terminal, text)
 
-        said = self.companion.try_cue_channel(channel, choices, terminal_write=write)
+        said = self.companion.cue_service.try_channel(channel, choices, terminal_write=write)
         failed = "failed" in said or "cannot work" in said
         self.app.call_from_thread(
             self.notify,
@@ -295,7 +295,7 @@ class SettingsScreen(SizedScreen[None]):
             )
             if not discard:
                 return
-        self.app.theme = self.companion.settings.theme
+        self.app.theme = self.companion.program_service.settings.theme
         self.app.pop_screen()
 
     def action_save(self) -> None:
@@ -310,14 +310,14 @@ class SettingsScreen(SizedScreen[None]):
         theme = self.query_one("#theme", Select).value
         if isinstance(theme, str):
             changes["theme"] = theme
-        if len(self.companion.settings.phases) <= 2:
+        if len(self.companion.program_service.settings.phases) <= 2:
             changes["phases"] = program_phases(
                 self._value("ongoing-goal").strip(),
                 self._value("intro-goal").strip(),
                 self._value("intro-days").strip(),
             )
         try:
-            saved: Settings = self.companion.update_settings(**changes)
+            saved: Settings = self.companion.program_service.update_settings(**changes)
         except SettingsError as exc:
             self.notify(str(exc), title="Settings not saved", severity="error", markup=False)
             return

@@ -76,7 +76,7 @@ class SummaryScreen(SizedScreen[None]):
             )
         yield Static(id="summary-zones-more", classes="muted", markup=False)
         with Vertical(id="summary-foot"):
-            if not self.companion.counts_toward_goal(self.live):
+            if not self.companion.session_service.counts_toward_goal(self.live):
                 yield Static(NOT_COUNTED, id="summary-not-counted", classes="warning")
             yield Static(self._logged_text(), id="summary-logged", classes="muted")
             yield Static(self._streak_text(), id="summary-streak")
@@ -123,7 +123,7 @@ class SummaryScreen(SizedScreen[None]):
 
     def _streak_text(self) -> str:
         try:
-            stats = self.companion.stats()
+            stats = self.companion.log_service.stats()
         except FacecoachError:  # the summary must show even if the log cannot be read
             return ""
         if stats is None:
