@@ -89,7 +89,7 @@ def test_nothing_but_stop_goes_to_a_device_on_its_charger(isolated_dirs: Path) -
     service = DeviceService(isolated_dirs, air=air)
 
     async def scenario() -> None:
-        known = await service.pair(REFERENCE_C)
+        known = await service.pairing.pair(REFERENCE_C)
         await service.send_command(known, "set_timer", {"seconds": 90})
         assert device.firmware.settings["set_timer"] == {"seconds": 90}
         device.plug_in()

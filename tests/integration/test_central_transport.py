@@ -74,9 +74,9 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path, profile_id: st
             device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
         )
         service = DeviceService(tmp_path, radio=TransportAir(await ours.plug_in()))
-        found = await service.scan(3.0)
+        found = await service.pairing.scan(3.0)
         assert [r.address for r in found if r.profile is not None] == [ADDRESS]
-        paired = await service.pair(ADDRESS)
+        paired = await service.pairing.pair(ADDRESS)
         assert not paired.simulated  # a device reached by radio, not the simulator
 
         # 3.1 s of session on the real clock, so that the device's run outlasts its 1.5 s
@@ -136,7 +136,7 @@ def test_our_dongle_pulled_out_mid_session_is_said_once_and_the_session_goes_on(
         )
         spec = await ours.plug_in()
         service = DeviceService(tmp_path, radio=TransportAir(spec))
-        await service.pair(ADDRESS)
+        await service.pairing.pair(ADDRESS)
         service.subscribe(lambda event: link_texts.append(event.text))
         core, routine = quick_core(tmp_path, service)
         await service.connect()

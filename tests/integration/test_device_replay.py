@@ -83,9 +83,9 @@ def test_a_recorded_session_replays_the_same_way(tmp_path: Path, profile_id: str
     )
     trace_path = tmp_path / "session.trace.jsonl"
     recording = DeviceService(tmp_path, air=air)
-    recording.record_to(trace_path)
+    recording.recorder.record_to(trace_path)
     live_messages = run_session(companion(tmp_path / "one", recording, clock), clock)
-    events, stopped = recording.stop_recording()
+    events, stopped = recording.recorder.stop_recording()
     assert events > 4
     assert stopped is None
     assert live_messages  # the programs were selected and confirmed, live

@@ -164,7 +164,7 @@ def test_scan_through_bleak_recognises_every_simulated_device(carrier: str) -> N
 
     async def scan() -> dict[str, str | None]:
         service = DeviceService(Path("/nonexistent"), air=air, registry=REGISTRY)
-        results = await service.scanner().scan(0.5)
+        results = await service.pairing.scanner().scan(0.5)
         return {r.address: r.profile.id if r.profile else None for r in results}
 
     found = run_virtual(scan())
@@ -180,7 +180,7 @@ def test_pairing_remembers_the_device_and_its_information(
 
     async def pair() -> None:
         service = DeviceService(tmp_path, air=air, registry=REGISTRY)
-        device = await service.pair(address)
+        device = await service.pairing.pair(address)
         assert device.profile == profile_id
         if SHIPPED[profile_id].gatt.device_info:  # the simulated device has the service
             assert device.info["manufacturer"] == "facecoach simulator"
@@ -189,7 +189,7 @@ def test_pairing_remembers_the_device_and_its_information(
     again = DeviceService(tmp_path, air=air, registry=REGISTRY)
     assert again.paired is not None
     assert again.paired.address == address
-    run_virtual(again.forget(address))
+    run_virtual(again.pairing.forget(address))
     assert DeviceService(tmp_path, air=air, registry=REGISTRY).paired is None
 
 
@@ -210,7 +210,7 @@ def test_a_device_advertising_a_long_or_hostile_name_is_paired_under_a_clean_one
 
     async def pair() -> None:
         service = DeviceService(tmp_path, air=air, registry=REGISTRY)
-        await service.pair(device.address)
+        await service.pairing.pair(device.address)
 
     run_virtual(pair())
     paired = DeviceService(tmp_path, air=air, registry=REGISTRY).paired
@@ -226,7 +226,7 @@ def test_pairing_with_the_wrong_profile_says_what_is_missing(carrier: str, tmp_p
     address = next(iter(air.devices))
     service = DeviceService(tmp_path, air=air, registry=REGISTRY)
     with pytest.raises(ConnectionFailed, match="missing command characteristic fc0a0002"):
-        run_virtual(service.pair(address, "reference-a"))
+        run_virtual(service.pairing.pair(address, "reference-a"))
     assert service.paired is None
 
 
@@ -234,7 +234,7 @@ def test_a_device_out_of_range_is_a_clear_error(carrier: str, tmp_path: Path) ->
     air = air_for(carrier, [SHIPPED["reference-a"]])
     service = DeviceService(tmp_path, air=air, registry=REGISTRY)
     with pytest.raises(ConnectionFailed, match="was seen in 10 s"):
-        run_virtual(service.pair("AA:BB:CC:DD:EE:FF"))
+        run_virtual(service.pairing.pair("AA:BB:CC:DD:EE:FF"))
 
 
 @pytest.mark.parametrize("profile_id", WITH_PROGRAMS)

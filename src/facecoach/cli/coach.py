@@ -183,8 +183,8 @@ async def _run(
         try:
             await companion.shutdown()  # ends a live session: the device stopped, it is logged
         finally:
-            if companion.device.recording:
-                _say_recorded(args.record, *companion.device.stop_recording())
+            if companion.device.recorder.recording:
+                _say_recorded(args.record, *companion.device.recorder.stop_recording())
 
 
 async def _drive(live: "LiveSession") -> None:
@@ -315,7 +315,7 @@ def _start_recording(companion: Companion, record: Path | None) -> None:
         return
     if companion.device.paired is None:
         raise FacecoachError("--record needs a paired device: there is no link to record")
-    companion.device.record_to(record)
+    companion.device.recorder.record_to(record)
 
 
 class _CoachGates:

@@ -64,7 +64,7 @@ def devices_scan(args: argparse.Namespace) -> int:
         raise FacecoachError("--seconds must be more than 0 and at most 120")
     service = _service(args)
     print(f"Scanning for {args.seconds:g} s…", file=sys.stderr)
-    results = _run(service.scan(args.seconds), service)
+    results = _run(service.pairing.scan(args.seconds), service)
     print_problems(service.problems)
     if not results:
         print(NOTHING_FOUND)
@@ -81,7 +81,7 @@ def devices_scan(args: argparse.Namespace) -> int:
 
 def devices_pair(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
-    device = _run(service.pair(args.address, args.profile), service)
+    device = _run(service.pairing.pair(args.address, args.profile), service)
     profile = service.profile_for(device)
     say(f"Paired {device.name} ({device.address}) as {profile.name}.")
     for key, value in device.info.items():
@@ -98,7 +98,7 @@ def devices_pair(args: argparse.Namespace) -> int:
 
 def devices_forget(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
-    device = _run(service.forget(args.address), service)
+    device = _run(service.pairing.forget(args.address), service)
     say(f"Forgot {device.name} ({device.address}).")
     return EXIT_OK
 
@@ -184,7 +184,7 @@ def devices_record(args: argparse.Namespace) -> int:
     if not 0 < args.seconds <= 3600:
         raise FacecoachError("--seconds must be more than 0 and at most 3600")
     service = _with_problems(_service(args))
-    service.record_to(args.file, replace=args.force, redact=args.redact)
+    service.recorder.record_to(args.file, replace=args.force, redact=args.redact)
     name = plain(service.paired.name) if service.paired else "the device"  # from the radio
     print(
         f"Recording {name} for {args.seconds:g} s into {args.file} (Ctrl-C ends it sooner)…",
@@ -202,9 +202,9 @@ def devices_record(args: argparse.Namespace) -> int:
         _run(record(), service)
     except FacecoachError as exc:
         if str(exc) != "interrupted":
-            service.stop_recording()
+            service.recorder.stop_recording()
             raise
-    events, stopped = service.stop_recording()
+    events, stopped = service.recorder.stop_recording()
     say(f"Recorded {events} event{'' if events == 1 else 's'} into {args.file}.")
     if stopped:
         warn(f"The recording stopped early: {stopped}.")
@@ -213,7 +213,7 @@ def devices_record(args: argparse.Namespace) -> int:
 
 def devices_inspect(args: argparse.Namespace) -> int:
     service = _with_problems(_service(args))
-    sys.stdout.write(_run(service.inspect(args.address), service))
+    sys.stdout.write(_run(service.pairing.inspect(args.address), service))
     return EXIT_OK
 
 

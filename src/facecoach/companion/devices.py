@@ -8,18 +8,17 @@ connect, and turns every radio failure into a `DeviceError` the user can act on.
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from facecoach.config.paths import known_devices_path, user_profiles_dir
-from facecoach.devices.errors import ConnectionFailed, DeviceError, ProfileError
+from facecoach.devices.errors import DeviceError, ProfileError
 
 if TYPE_CHECKING:
+    from facecoach.companion.device_pairing import DevicePairing
+    from facecoach.companion.device_trace import LinkRecorder
     from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
     from facecoach.devices.paired import KnownDevice, KnownDevices
     from facecoach.devices.protocol.codec import DecodedNotification
@@ -27,44 +26,9 @@ if TYPE_CHECKING:
     from facecoach.devices.protocol.registry import ProfileRegistry
     from facecoach.devices.protocol.status import DeviceStatus, LinkState
     from facecoach.devices.protocol.trace import TraceWriter
-    from facecoach.devices.scanning import DeviceScanner, ScanResult
     from facecoach.devices.simulator.inprocess import Air
 
-PAIR_SCAN_SECONDS = 10.0
-
 LinkListener = Callable[["LinkEvent"], None]
-
-
-# A Bluetooth address (six hex pairs), or the UUID macOS gives a device instead.
-_ADDRESS = re.compile(
-    r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}"
-    r"|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-)
-
-
-def check_address(address: str) -> None:
-    """Refuses what cannot be a device's address, at once, in the user's words."""
-    if not _ADDRESS.fullmatch(address.strip()):
-        raise DeviceError(
-            f"{address!r} is not a Bluetooth address: write it as six pairs of hex digits, "
-            "e.g. C0:12:34:56:78:9A (on macOS, the device's UUID). `facecoach devices scan` "
-            "lists the devices in range with their addresses."
-        )
-
-
-# The longest device name kept (a BLE name can be 248 bytes): what a line has room for.
-NAME_LENGTH = 80
-
-
-def remembered_name(advertised: str, address: str) -> str:
-    """The name a paired device is remembered by: the one it advertises, without control
-    characters (it comes from the radio: anyone nearby can choose it), cut to NAME_LENGTH."""
-    from facecoach.wording.text import one_line
-
-    name = " ".join(one_line(advertised).split())
-    if len(name) > NAME_LENGTH:
-        name = name[: NAME_LENGTH - 1].rstrip() + "…"
-    return name or address
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +60,8 @@ class DeviceService:
         self._air = air
         self._registry = registry
         self._known: KnownDevices | None = None  # read on first use (validated by pydantic)
-        self._trace: TraceWriter | None = None
-        self._trace_file: IO[str] | None = None
+        self._pairing: DevicePairing | None = None
+        self._recorder: LinkRecorder | None = None
         self._replay_address: str | None = None
         if replay is not None:  # a bad trace is said at once, not at the first connection
             self._air = self._replay_air(replay)
@@ -109,7 +73,8 @@ class DeviceService:
     # --- what is known without the radio ---------------------------------------------------
 
     @property
-    def _paired(self) -> KnownDevices:
+    def known_devices(self) -> KnownDevices:
+        """The paired-devices file, read on first use."""
         if self._known is None:
             from facecoach.devices.paired import KnownDevices
 
@@ -128,8 +93,8 @@ class DeviceService:
     def problems(self) -> list[str]:
         """Broken files met so far (paired devices; profiles once they were loaded)."""
         problems = []
-        if not self._nothing_paired_yet() and self._paired.problem:
-            problems.append(self._paired.problem)
+        if not self._nothing_paired_yet() and self.known_devices.problem:
+            problems.append(self.known_devices.problem)
         if self._registry is not None:
             problems.extend(self._registry.problems)
         return problems
@@ -139,14 +104,14 @@ class DeviceService:
         """The device sessions use: the most recently paired one."""
         if self._nothing_paired_yet():
             return None
-        return self._paired.current
+        return self.known_devices.current
 
     @property
     def paired_devices(self) -> list[KnownDevice]:
-        return list(self._paired.devices)
+        return list(self.known_devices.devices)
 
     def paired_device(self, address: str | None) -> KnownDevice:
-        device = self._paired.get(address) if address else self._paired.current
+        device = self.known_devices.get(address) if address else self.known_devices.current
         if device is None:
             raise DeviceError(f"{address} is not paired." if address else "No device is paired.")
         return device
@@ -266,73 +231,35 @@ class DeviceService:
                 return self.link
             await self.link.disconnect()
         self.link = self.link_for(device)
-        self.link.trace = self._trace
+        self.link.trace = self.trace
         for listener in self._listeners:
             self.link.subscribe(listener)
         await self.link.connect()
         await self.link.query_status()
         return self.link
 
-    def record_to(self, path: Path, *, replace: bool = False, redact: bool = False) -> TraceWriter:
-        """Records the paired device's link, from its next connection, into a trace file for a
-        bug report; `facecoach ... --replay FILE` plays it back as a device. An existing file
-        is kept unless `replace` (it may be the trace of the bug). With `redact` the trace holds
-        neither the device's address nor its serial numbers (zeros in frames that held one)."""
-        from facecoach.devices.protocol.redaction import (
-            REDACTED_ADDRESS,
-            redactor_for,
-        )
-        from facecoach.devices.protocol.trace import TraceHeader, TraceWriter
+    @property
+    def pairing(self) -> DevicePairing:
+        """Scan, pair, forget and inspect: built on first use, with the radio they need."""
+        if self._pairing is None:
+            from facecoach.companion.device_pairing import DevicePairing
 
-        device = self.paired
-        if device is None:
-            raise DeviceError("No device is paired: there is no link to record.")
-        if not replace and (path.exists() or path.is_symlink()):
-            raise DeviceError(
-                f"{path} already exists; choose another file name (or pass --force to replace it)"
-            )
-        if self.replay is not None and path.resolve() == self.replay.resolve():
-            raise DeviceError(f"{path} is the trace being played back; record into another file")
-        try:
-            out = path.open("w", encoding="utf-8")
-        except OSError as exc:
-            raise DeviceError(f"cannot write the trace to {path}: {exc.strerror or exc}") from None
-        redactor = redactor_for([device.address], [device.name]) if redact else None
-        header = TraceHeader(
-            format="facecoach-trace",
-            version=1,
-            profile=device.profile,
-            name=redactor.text(device.name) if redactor else device.name,
-            address=REDACTED_ADDRESS if redactor else device.address,
-            recorded=datetime.now(UTC),
-        )
-        # The trace begins with its first event, on the link's own clock.
-        writer = TraceWriter(out, header, None, redactor)
-        if writer.stopped is not None:
-            out.close()
-            raise DeviceError(f"cannot record into {path}: {writer.stopped}")
-        self._trace = writer
-        self._trace_file = out
-        if self.link is not None:
-            self.link.trace = self._trace
-        return self._trace
+            self._pairing = DevicePairing(self)
+        return self._pairing
 
     @property
-    def recording(self) -> bool:
-        return self._trace is not None
+    def recorder(self) -> LinkRecorder:
+        """The trace of the links this service opens, for a bug report."""
+        if self._recorder is None:
+            from facecoach.companion.device_trace import LinkRecorder
 
-    def stop_recording(self) -> tuple[int, str | None]:
-        """Closes the trace: how many events it holds, and why it stopped early (if it did)."""
-        trace, self._trace = self._trace, None
-        if self.link is not None:
-            self.link.trace = None
-        if self._trace_file is not None:
-            with contextlib.suppress(OSError):
-                self._trace_file.close()
-            self._trace_file = None
-        if trace is None:
-            return 0, None
-        return trace.entries, trace.stopped
+            self._recorder = LinkRecorder(self)
+        return self._recorder
+
+    @property
+    def trace(self) -> TraceWriter | None:
+        """Where new links write their events, while a recording runs."""
+        return self._recorder.writer if self._recorder is not None else None
 
     async def refresh_status(self) -> str | None:
         """Asks a connected device how it is; a problem comes back as text, not an exception."""
@@ -384,86 +311,6 @@ class DeviceService:
             if self._air is not None:
                 await self._air.close()
 
-    def scanner(self, on_result: Callable[[ScanResult], None] | None = None) -> DeviceScanner:
-        from facecoach.devices.scanning import DeviceScanner
-
-        air = self.air
-        backend = air.scanner_backend if air is not None else None
-        transport = air.transport if air is not None else None
-        return DeviceScanner(
-            self.registry, backend=backend, on_result=on_result, transport=transport
-        )
-
-    async def scan(self, seconds: float) -> list[ScanResult]:
-        return await self.scanner().scan(seconds)
-
-    async def identify(self, address: str, seconds: float = PAIR_SCAN_SECONDS) -> ScanResult:
-        """Scans until `address` is seen and recognised by a profile (or the time is up)."""
-        check_address(address)  # before a scan that could never find it
-        import asyncio  # loaded by whoever awaits this; commands that do not, skip it
-
-        found = asyncio.Event()
-        latest: dict[str, ScanResult] = {}
-
-        def seen(result: ScanResult) -> None:
-            if result.address.upper() == address.upper():
-                latest["result"] = result
-                if result.profile is not None:
-                    found.set()
-
-        scanner = self.scanner(seen)
-        await scanner.start()
-        try:
-            await asyncio.wait_for(found.wait(), seconds)
-        except TimeoutError:
-            pass
-        finally:
-            await scanner.stop()
-        if "result" not in latest:
-            raise ConnectionFailed(
-                f"No device with address {address} was seen in {seconds:g} s. Is it switched "
-                "on and close by? `facecoach devices scan` lists what is in range."
-            )
-        return latest["result"]
-
-    async def pair(self, address: str, profile_id: str | None = None) -> KnownDevice:
-        """Connects, checks the profile's endpoints, reads device information, remembers it."""
-        from facecoach.devices.link import DeviceLink
-
-        result = await self.identify(address)
-        profile = self.registry.get(profile_id) if profile_id else result.profile
-        if profile is None:
-            raise DeviceError(
-                f"{result.label} ({address}) does not match any device profile. If you know "
-                "which profile fits, pass --profile ID; to write one, start from "
-                "`facecoach devices inspect ADDRESS`."
-            )
-        name = remembered_name(result.label, result.address)
-        link = DeviceLink(profile, result.address, name=name, options=self.link_options())
-        await link.connect(pair=profile.gatt.bond)
-        try:
-            info = await link.read_device_info()
-        finally:
-            await link.disconnect()
-        from facecoach.devices.paired import KnownDevice
-
-        device = KnownDevice(
-            address=result.address,
-            profile=profile.id,
-            name=name,
-            paired_at=datetime.now(UTC),
-            simulated=self.simulate,
-            info=info,
-        )
-        self._paired.remember(device)
-        return device
-
-    async def forget(self, address: str) -> KnownDevice:
-        device = self.paired_device(address)
-        if self.link is not None and self.link.address.upper() == device.address.upper():
-            await self.disconnect()
-        return self._paired.forget(address)
-
     async def read_details(
         self, device: KnownDevice
     ) -> tuple[DeviceProfile, DeviceStatus, dict[str, str]]:
@@ -501,7 +348,7 @@ class DeviceService:
             known = ", ".join(sorted(profile.commands)) or "none"
             raise DeviceError(f"{profile.name} has no command {name!r} (it has: {known})")
         link = self.link_for(device)
-        link.trace = self._trace
+        link.trace = self.trace
         await link.connect()
         try:
             await link.query_status()
@@ -514,19 +361,3 @@ class DeviceService:
         finally:
             await link.disconnect()
         return profile, answer
-
-    async def inspect(self, address: str) -> str:
-        """Connects without a profile and returns the device's GATT table as a skeleton."""
-        from bleak import BleakClient
-        from bleak.exc import BleakError
-
-        from facecoach.devices.skeleton import profile_skeleton
-
-        result = await self.identify(address, seconds=PAIR_SCAN_SECONDS)
-        options = self.link_options()
-        kwargs = {"backend": options.client_backend} if options.client_backend else {}
-        try:
-            async with BleakClient(result.address, timeout=20.0, **kwargs) as client:  # type: ignore[arg-type]
-                return profile_skeleton(result.label, result.address, client.services)
-        except (BleakError, OSError) as exc:
-            raise ConnectionFailed(f"Could not connect to {result.label}: {exc}") from exc

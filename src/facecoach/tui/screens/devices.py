@@ -136,7 +136,7 @@ class DevicesScreen(SizedScreen[None]):
     async def _scan(self) -> None:
         state = self.query_one("#scan-state", Static)
         try:
-            scanner = self.companion.device.scanner(self._on_result)
+            scanner = self.companion.device.pairing.scanner(self._on_result)
             await scanner.start()
         except FacecoachError as exc:
             state.update(Text(str(exc), style="bold"))
@@ -225,7 +225,7 @@ class DevicesScreen(SizedScreen[None]):
         self.notify(f"Pairing {address}…", timeout=3, markup=False)
         try:
             await self.companion.device.disconnect()
-            device = await self.companion.device.pair(address)
+            device = await self.companion.device.pairing.pair(address)
             await self.companion.device.connect()
         except FacecoachError as exc:
             self.notify(
@@ -320,6 +320,6 @@ class DevicesScreen(SizedScreen[None]):
         )
         if not forget:
             return
-        await self.companion.device.forget(paired.address)
+        await self.companion.device.pairing.forget(paired.address)
         self.notify(f"Forgot {paired.name}.", markup=False)
         self.show_device()
