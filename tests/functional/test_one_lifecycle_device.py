@@ -1,0 +1,81 @@
+"""The plain coach and the app run one session lifecycle, the core's: a session with a device
+ends the same way in both, the device stopped and the stop written into the log."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.companion.devices import DeviceService
+from facecoach.devices.paired import KnownDevice, KnownDevices
+from facecoach.devices.protocol.profile import CommandName
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.inprocess import reference_air
+from facecoach.session.clock import FakeClock
+from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.summary import SummaryScreen
+from tests.support.cli import QUICK, facecoach
+from tests.support.tui_support import make_companion, start_session, until
+
+REFERENCE_A = "5A:1D:00:00:00:02"  # the simulated reference-a device's address
+PROFILES = load_registry().profiles
+
+
+def the_session(data_dir: Path) -> tuple[RecordStatus, list[str], str | None]:
+    """The newest session in the log: its status, its events and the device it ran with."""
+    with SessionLog.open(data_dir / "facecoach.db") as log:
+        (record,) = log.sessions(limit=1)
+        return record.status, [kind for _, kind, _ in log.session_events(record.id)], record.device
+
+
+def through_the_coach(config: Path, data_dir: Path) -> tuple[RecordStatus, list[str], str | None]:
+    (config / "routines").mkdir(parents=True)
+    (config / "routines" / "quick.toml").write_text(QUICK)
+    assert facecoach("devices", "pair", REFERENCE_A, "--simulate").returncode == 0
+    ran = facecoach("coach", "quick", "--simulate", "--no-prep", "--confirm-checks")
+    assert ran.returncode == 0, ran.stderr
+    return the_session(data_dir)
+
+
+def through_the_app(
+    clock: FakeClock, config: Path, data_dir: Path
+) -> tuple[RecordStatus, list[str], str | None]:
+    air = reference_air(PROFILES, advertise_interval=0.05)
+    device = air.device(REFERENCE_A)
+    KnownDevices(config).remember(
+        KnownDevice(
+            address=REFERENCE_A,
+            profile=device.profile.id,
+            name=device.name,
+            paired_at=clock.now(),
+            simulated=True,
+        )
+    )
+    app = FacecoachApp(make_companion(clock, device=DeviceService(config, air=air)))
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.companion.device.is_connected)
+            screen = await start_session(app, pilot)
+            clock.advance(10_000)
+            screen.tick()
+            await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+    asyncio.run(main())
+    assert device.firmware.received[-1].name == CommandName.STOP
+    return the_session(data_dir)
+
+
+@pytest.mark.slow  # the coach runs its session in real time
+def test_the_coach_and_the_app_end_a_device_session_the_same_way(
+    clock: FakeClock, isolated_dirs: Path, tmp_path: Path
+) -> None:
+    """The screened user, the simulated reference-a device paired: a whole session in each
+    front end is logged as completed, with the device, and the device's confirmed stop."""
+    data_dir = tmp_path / "data"
+    app = through_the_app(clock, isolated_dirs, data_dir)
+    coach = through_the_coach(isolated_dirs, data_dir)
+    assert app == coach
+    assert coach[:2] == (RecordStatus.COMPLETED, ["device_stopped"])
+    assert coach[2] is not None
