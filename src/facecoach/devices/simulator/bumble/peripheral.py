@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from bumble import att, gatt, gatt_server, smp
+from bumble import host as bumble_host
 from bumble.core import UUID, AdvertisingData
 from bumble.device import (
     AdvertisingEventProperties,
@@ -173,6 +174,22 @@ class _RefusedWriteCommands(logging.Filter):
 _REFUSED_WRITE_COMMANDS = _RefusedWriteCommands()
 
 
+class _AnswersToGoneCentrals(logging.Filter):
+    """An answer (or notification) the device sends as its central goes: to a write that came
+    just before the disconnection, or at Ctrl-C of serve while a central writes. It has nowhere
+    to go, which is no fault of anyone's; Bumble's host logs a warning for it ("connection
+    0x0001 not found"), which this keeps off serve's output (a line at debug level says it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.funcName == "send_acl_sdu" and record.getMessage().endswith(" not found"):
+            log.debug("an answer to a central that is gone: %s", record.getMessage())
+            return False
+        return True
+
+
+_ANSWERS_TO_GONE_CENTRALS = _AnswersToGoneCentrals()
+
+
 class BumblePeripheral:
     """Serves one `SimulatedDevice` on a Bumble `Device`: GATT server, advertising, links."""
 
@@ -201,6 +218,7 @@ class BumblePeripheral:
         self._tasks: set[asyncio.Task[object]] = set()
         # Bumble's modules log under their own names (added once, however many devices).
         logging.getLogger(gatt_server.__name__).addFilter(_REFUSED_WRITE_COMMANDS)
+        logging.getLogger(bumble_host.__name__).addFilter(_ANSWERS_TO_GONE_CENTRALS)
         self.stack.add_services(self._services())
         self.stack.on(self.stack.EVENT_CONNECTION, self._on_connection)
         self._stop_range_calls = self.device.on_range_change(self._on_range_change)
