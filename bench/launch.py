@@ -177,11 +177,12 @@ def prepare(state: str, root: Path, *, make: bool = True) -> dict[str, str]:
     return env
 
 
-# What the first frame of each state shows (a word of its own, written in one style run).
+# What the first frame of each state shows (a word of its own, written in one style run). Home's
+# is a card's title: its Start button is built just after the first frame, into blank room.
 MARKERS = {
     "first-run": b"Safety questions",
-    "home-empty": b"Start session",
-    "home-10y": b"Start session",
+    "home-empty": b"This week",
+    "home-10y": b"This week",
 }
 # Written once the home screen's cards hold the log's numbers.
 SETTLE = {"home-empty": b"Habit strength", "home-10y": b"Habit strength"}
