@@ -6,6 +6,7 @@ with the flag that gives it (`--accept-risk`, `--confirm-checks`), which is then
 """
 
 import argparse
+import asyncio
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -13,13 +14,24 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from facecoach.adherence.recorder import UnsavedError
+from facecoach.adherence.session_log import RecordStatus, SessionSource
+from facecoach.cli.coach_output import JsonRenderer, TextRenderer
+from facecoach.cli.comfort import ask_felt
 from facecoach.cli.context import open_companion
+from facecoach.cli.devices import replay_flag
 from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes_no, warn
 from facecoach.cli.parser import whole_number
+from facecoach.cli.realtime import CoachRunner, EventWaiter
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction, GateReply
+from facecoach.config.cue_settings import ChannelMode
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
+from facecoach.safety.screening import CONTRAINDICATIONS
+from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
+from facecoach.wording.session import NOT_COUNTED
+from facecoach.wording.text import plain
 
 if TYPE_CHECKING:
     from facecoach.adherence.session_log import StoreError
@@ -111,7 +123,6 @@ def add_coach_command(commands: "argparse._SubParsersAction[argparse.ArgumentPar
     coach.add_argument(
         "--simulate", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
-    from facecoach.cli.devices import replay_flag
 
     replay_flag(coach)
     coach.add_argument(
@@ -140,7 +151,6 @@ def _coach(args: argparse.Namespace) -> int:
         ) from None
     interactive = not args.json and sys.stdin.isatty()
     ask = ask_yes_no if interactive else None
-    import asyncio  # here: other commands (a status bar's `status`) need not load it
 
     try:
         return asyncio.run(_run(companion, routine, args, ask))
@@ -154,7 +164,6 @@ async def _run(
     """The session the app runs, through the same core steps (the device connected, every
     gate, the session begun; every way out stops the device and records how far it got):
     this front end prints it, puts the gates as questions or flags, and turns the clock."""
-    from facecoach.adherence.session_log import RecordStatus, SessionSource
 
     front_end = _CoachFrontEnd.for_args(args)
     try:
@@ -190,11 +199,6 @@ async def _run(
 async def _drive(live: "LiveSession") -> None:
     """Turns the clock until the session ends. Ctrl-C is the user's stop; a closed terminal
     and `kill` are not (the session is logged as interrupted)."""
-    import asyncio
-
-    from facecoach.cli.realtime import CoachRunner, EventWaiter
-    from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
-
     runner = CoachRunner(live, EventWaiter())
     handlers: dict[signal.Signals, Callable[[], object]] = {
         signal.SIGINT: partial(_stop_on_ctrl_c, runner)
@@ -214,13 +218,9 @@ def _after_session(
     """Whether the session counts toward the goal, then (on a terminal) how it felt."""
     ended = live.end_status is not None
     if not args.json and ended and not companion.session_service.counts_toward_goal(live):
-        from facecoach.wording.session import NOT_COUNTED
-
         print(NOT_COUNTED)
     logged = live.recorder.session_id if live.recorder is not None else None
     if ask is not None and logged is not None and ended:
-        from facecoach.cli.comfort import ask_felt
-
         ask_felt(companion, logged)  # how it felt: Enter skips
 
 
@@ -235,8 +235,6 @@ class _CoachFrontEnd:
 
     @classmethod
     def for_args(cls, args: argparse.Namespace) -> "_CoachFrontEnd":
-        from facecoach.cli.coach_output import JsonRenderer, TextRenderer
-
         renderer: EventSink = JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
         writer = _terminal_writer(terminal) if terminal.isatty() or args.bell else None
@@ -246,8 +244,6 @@ class _CoachFrontEnd:
         return [self._renderer]
 
     def log_failed(self, error: "StoreError") -> None:
-        from facecoach.adherence.recorder import UnsavedError
-
         if isinstance(error, UnsavedError):
             warn(str(error))
         elif not self.began:  # the log cannot be opened: the session has no record
@@ -279,7 +275,6 @@ def _say_recorded(path: Path, events: int, stopped: str | None) -> None:
 def _cue_choices(companion: Companion, args: argparse.Namespace) -> "CueChoices":
     """The settings' cue channels with the flags over them. The plain coach rings the bell
     only when asked: it often runs in scripts and logs."""
-    from facecoach.config.cue_settings import ChannelMode
 
     def mode(flag: bool | None) -> ChannelMode | None:
         return None if flag is None else ChannelMode.ON if flag else ChannelMode.OFF
@@ -401,8 +396,6 @@ def _ask_gate(companion: Companion, gate: Gate, ask: Ask) -> None:
 def _ask_screening(companion: Companion, out: TextIO) -> None:
     """The safety questions, each until it has a clear y or n: here "no" is the side that lets a
     session start, so it is never a default. Saved only once all are answered."""
-    from facecoach.safety.screening import CONTRAINDICATIONS
-
     out.write("Safety questions first (answered once; `facecoach safety` shows them).\n")
     out.flush()
     answers = {item.id: ask_clearly(item.question) for item in CONTRAINDICATIONS}
@@ -411,8 +404,6 @@ def _ask_screening(companion: Companion, out: TextIO) -> None:
 
 
 def _show(gate: Gate, out: TextIO) -> None:
-    from facecoach.wording.text import plain
-
     out.write(plain(f"{gate.title}.\n{gate.text}\n"))
 
 

@@ -10,18 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bleak import BleakClient
-from bleak.exc import BleakError
-
 from facecoach.devices.errors import ConnectionFailed, DeviceError
-from facecoach.devices.link import DeviceLink
 from facecoach.devices.paired import KnownDevice
-from facecoach.devices.scanning import DeviceScanner, ScanResult
-from facecoach.devices.skeleton import profile_skeleton
 from facecoach.wording.text import one_line
 
 if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
+    from facecoach.devices.scanning import DeviceScanner, ScanResult
 
 PAIR_SCAN_SECONDS = 10.0
 
@@ -62,6 +57,10 @@ class DevicePairing:
         self.device = device
 
     def scanner(self, on_result: Callable[[ScanResult], None] | None = None) -> DeviceScanner:
+        # The scanner, the link and the skeleton stand on bleak: loaded when first asked for
+        # (companion/ loads no radio on import; tests/unit/test_import_boundaries.py).
+        from facecoach.devices.scanning import DeviceScanner
+
         air = self.device.air
         backend = air.scanner_backend if air is not None else None
         transport = air.transport if air is not None else None
@@ -110,6 +109,8 @@ class DevicePairing:
                 "`facecoach devices inspect ADDRESS`."
             )
         name = remembered_name(result.label, result.address)
+        from facecoach.devices.link import DeviceLink
+
         link = DeviceLink(profile, result.address, name=name, options=self.device.link_options())
         await link.connect(pair=profile.gatt.bond)
         try:
@@ -136,6 +137,13 @@ class DevicePairing:
 
     async def inspect(self, address: str) -> str:
         """Connects without a profile and returns the device's GATT table as a skeleton."""
+        # The bleak layer is opened only when asked (a machine without a radio never loads
+        # one; test_import_boundaries keeps companion/ from loading it on import).
+        from bleak import BleakClient
+        from bleak.exc import BleakError
+
+        from facecoach.devices.skeleton import profile_skeleton
+
         result = await self.identify(address, seconds=PAIR_SCAN_SECONDS)
         options = self.device.link_options()
         kwargs = {"backend": options.client_backend} if options.client_backend else {}

@@ -4,6 +4,7 @@ The engine decides when a step ends, from the clock; the interval here only redr
 also set for the next boundary so that the cue comes on time rather than up to a frame late.
 """
 
+import asyncio
 import math
 from contextlib import suppress
 from typing import TYPE_CHECKING
@@ -15,9 +16,11 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
+from facecoach.adherence.recorder import UnsavedError
 from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.machine import ChannelName
+from facecoach.companion.cue_channels.terminal import TerminalChannel
 from facecoach.companion.live_session import LiveSession
 from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
@@ -30,7 +33,10 @@ from facecoach.session.engine import (
 )
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.motion import reduced_motion
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.screens.summary import SummaryScreen
+from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.terminal import TerminalWriter
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.big_countdown import BigCountdown
@@ -206,8 +212,6 @@ class SessionScreen(SizedScreen[None]):
         return terminal is not None and terminal.bell
 
     def _terminal_channel(self) -> "TerminalChannel | None":
-        from facecoach.companion.cue_channels.terminal import TerminalChannel
-
         channels = getattr(getattr(self, "live", None), "channels", None)
         found = channels.channel(ChannelName.TERMINAL) if channels is not None else None
         return found if isinstance(found, TerminalChannel) else None
@@ -229,7 +233,6 @@ class SessionScreen(SizedScreen[None]):
 
     def _cue_problem(self, text: str) -> None:
         """A cue channel's trouble; called from the channels' own threads too."""
-        import asyncio
 
         def show() -> None:
             self.notify(text, title="Cues", severity="warning", timeout=8, markup=False)
@@ -403,8 +406,6 @@ class SessionScreen(SizedScreen[None]):
 
     def action_guide(self) -> None:
         """Where the zone is and which way to glide; the session waits meanwhile (covered)."""
-        from facecoach.tui.screens.zone_guide import ZoneGuide
-
         step = self.session.snapshot().step
         index = step.zone_index if step is not None and step.zone_index is not None else 0
         entry = self.routine.zones[index]
@@ -422,8 +423,6 @@ class SessionScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="abort")
     async def action_abort(self) -> None:
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-
         was_running = self.session.status is SessionStatus.RUNNING
         if was_running:  # the clock stops while the user decides
             self.live.pause()
@@ -443,14 +442,10 @@ class SessionScreen(SizedScreen[None]):
             self.tick()
 
     def _log_failed(self, error: StoreError) -> None:
-        from facecoach.adherence.recorder import UnsavedError
-
         goes_on = "" if isinstance(error, UnsavedError) else " The session goes on."
         self.notify(f"{error}{goes_on}", title="Not saved", severity="error", markup=False)
 
     def _finished(self) -> None:
-        from facecoach.tui.screens.summary import SummaryScreen
-
         if self.live.end_status is RecordStatus.PARTIAL and self.live.ended_because is None:
             return  # the app is closing: there is no one to show a summary to
         summary = SummaryScreen(self.companion, self.live)

@@ -11,15 +11,18 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.machine import ChannelName
+from facecoach.companion.cue_channels.setup import CueChoices
 from facecoach.config.cue_settings import ChannelMode, ToneSet
 from facecoach.config.settings import PhaseSettings, Settings, SettingsError, program_phases
 from facecoach.tui.motion import apply_motion
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.terminal import TerminalWriter
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.calendar_button import CalendarExportButton
 from facecoach.tui.widgets.form_row import FormRow
 from facecoach.tui.widgets.title_bar import TitleBar
+from facecoach.wording.doctor import channel_state_words
 
 if TYPE_CHECKING:
     from facecoach.companion.cue_channels.setup import CueChoices
@@ -221,8 +224,6 @@ class SettingsScreen(SizedScreen[None]):
 
     def _show_facilities(self) -> None:
         """What each channel would use on this machine, or why it cannot work."""
-        from facecoach.wording.doctor import channel_state_words
-
         lines = [
             f"{status.channel.label}: {channel_state_words(status.state.value, status.mode)}"
             f" · {status.how}"
@@ -244,8 +245,6 @@ class SettingsScreen(SizedScreen[None]):
 
     def _try(self, channel: ChannelName) -> None:
         """A sample cue through one channel as the form now stands (saved or not)."""
-        from facecoach.companion.cue_channels.setup import CueChoices
-
         try:
             preview = self.companion.program_service.preview_settings(**self._cue_changes())
         except SettingsError as exc:
@@ -286,8 +285,6 @@ class SettingsScreen(SizedScreen[None]):
     async def action_back(self) -> None:
         """Back to where the user was; unsaved changes are dropped only when the user says so."""
         if self._form() != self._saved_form:
-            from facecoach.tui.screens.dialogs import ConfirmDialog
-
             discard = await self.app.push_screen_wait(
                 ConfirmDialog(
                     "Discard your changes to the settings?", yes="Discard", no="Keep editing"
