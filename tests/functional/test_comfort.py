@@ -29,6 +29,7 @@ from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from facecoach.tui.widgets.toggles import TickBox
+from tests.support.cli import QUICK
 from tests.support.tui_support import log_one_session, make_companion, start_session, until
 
 
@@ -103,7 +104,7 @@ def test_a_declined_suggestion_is_recorded_and_changes_nothing(
 
 
 def test_a_stop_level_side_effect_says_stop_and_gates_the_next_start(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], user_routines_dir: Path
 ) -> None:
     assert main(["safety", "screen", "--none"]) == EXIT_OK
     assert log("--felt", "uncomfortable", "--side-effects", "burning") == EXIT_OK
@@ -115,7 +116,8 @@ def test_a_stop_level_side_effect_says_stop_and_gates_the_next_start(
     assert "--accept-risk" in err
     # A later session noted without it lifts the gate.
     assert log("--felt", "comfortable") == EXIT_OK
-    assert main(["coach", "express", "--confirm-checks", "--no-log"]) == EXIT_OK
+    (user_routines_dir / "quick.toml").write_text(QUICK)  # a session of 1 s, not express's 2 min
+    assert main(["coach", "quick", "--no-prep", "--confirm-checks", "--no-log"]) == EXIT_OK
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,13 @@ from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.widgets.reserved import Card
-from tests.support.tui_support import log_one_session, make_companion, text_of, until
+from tests.support.tui_support import (
+    log_one_session,
+    make_companion,
+    settled_screenshot,
+    text_of,
+    until,
+)
 
 SIZES = [
     pytest.param((80, 24), id="80x24"),
@@ -81,7 +87,7 @@ def test_nothing_moves_when_home_fills_in(
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             home = app.home
-            await until(pilot, lambda: home._filled_in)
+            await until(pilot, lambda: home.controls_ready)
             assert "Habit strength" in text_of(app, "#streak-card")
             if user == "returning user":
                 assert "13 days" in text_of(app, "#streak-card")
@@ -131,7 +137,7 @@ def test_facecoach_without_a_command_reaches_its_first_frame_without_the_rest(
 ) -> None:
     make_companion(clock, screened=start == "home")  # answered: home comes first
     not_needed = set(NOT_FOR_THE_FIRST_FRAME) - (FIRST_RUN_NEEDS if start == "first run" else set())
-    filled_in = "app.home._filled_in" if start == "home" else "app.screen.query('#injections')"
+    filled_in = "app.home.controls_ready" if start == "home" else "app.screen.query('#injections')"
     code = (
         "import asyncio, sys\n"
         "import facecoach.cli.main as cli\n"
@@ -212,7 +218,7 @@ def test_a_cards_muted_lines_follow_the_theme(clock: FakeClock) -> None:
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: app.home._filled_in)
+            await until(pilot, lambda: app.home.controls_ready)
             app.theme = "textual-dark"
             await pilot.pause()
             dark = muted_colour()
@@ -241,7 +247,7 @@ def test_a_start_with_kept_styles_draws_what_a_first_start_drew(
             nonlocal shot
             async with app.run_test(size=(80, 24)) as pilot:
                 if user == "returning user":
-                    await until(pilot, lambda: app.home._filled_in)
+                    await until(pilot, lambda: app.home.controls_ready)
                     await until(pilot, lambda: "battery" in text_of(app, "#device-card"))
                 else:  # the Safety screen is built in two steps: its footer comes last
                     await until(pilot, lambda: bool(app.screen.query(Footer)))
@@ -335,9 +341,8 @@ def test_a_textual_whose_internals_moved_starts_and_looks_the_same(
         async def main() -> None:
             nonlocal shot
             async with app.run_test(size=(80, 24)) as pilot:
-                await until(pilot, lambda: app.home._filled_in)
-                await pilot.pause()
-                shot = app.export_screenshot()
+                await until(pilot, lambda: app.home.controls_ready)
+                shot = await settled_screenshot(app, pilot)
             app.companion.close()
 
         asyncio.run(main())

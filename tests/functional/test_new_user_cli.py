@@ -76,6 +76,34 @@ def test_program_refuses_a_goal_window_longer_than_its_phase(
     assert not (isolated_dirs / "settings.toml").exists()
 
 
+def test_program_refuses_a_one_phase_goal_over_a_month_and_keeps_an_older_one(
+    isolated_dirs: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """U3, one phase: `program --goal 5/79` (no phase length to hold it against) is refused
+    with the likely meaning; a month is fine; a long window kept from an older settings file
+    still loads, shows a week's target of at least one, and other changes still save."""
+    code, _, err = facecoach(capsys, "program", "--goal", "5/79")
+    assert code == 1
+    assert err == (
+        "facecoach: error: The ongoing goal 5/79 counts over 79 days; a goal counts over 31 "
+        "days at most, so that weeks without a session never read as on track; perhaps 5/7 "
+        "was meant.\n"
+    )
+    assert not (isolated_dirs / "settings.toml").exists()
+    code, out, _ = facecoach(capsys, "program", "--goal", "4/30")
+    assert code == 0
+    assert "ongoing: 4 per 30 days" in out
+
+    (isolated_dirs / "settings.toml").write_text('phases = [{ name = "ongoing", goal = "5/79" }]\n')
+    code, _, _ = facecoach(capsys, "log", "express")
+    assert code == 0
+    code, out, _ = facecoach(capsys, "status", "--format", "{week}")
+    assert out == "1/1\n"  # 5 in 79 days asks for one a week, not "0/0"
+    code, out, _ = facecoach(capsys, "program", "--day-start-hour", "4")
+    assert code == 0
+    assert "ongoing: 5 per 79 days" in out
+
+
 @pytest.mark.parametrize("command", ["stats", "doctor"])
 def test_an_unknown_keymap_id_and_a_key_clash_are_warned_about(
     isolated_dirs: Path, capsys: pytest.CaptureFixture[str], command: str

@@ -119,6 +119,33 @@ def test_settings_refuses_an_intro_goal_longer_than_the_intro(
     assert str(load_settings(isolated_dirs).program().phases[0].goal) == "5/7"
 
 
+def test_settings_refuses_an_ongoing_goal_over_a_month(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """U3, one phase: with no intro, a 9 typed after the ongoing goal's 7 makes it 3/79:
+    refused with the likely meaning, and the goal stays 3/7."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text('phases = [{ name = "ongoing", goal = "3/7" }]\n')
+    notices: list[str] = []
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        app.screen.query_one("#ongoing-goal").focus()
+        await pilot.press("end", "9", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)  # not saved: still there to correct
+        assert any(
+            "3/79 counts over 79 days; a goal counts over 31 days at most" in notice
+            and "perhaps 3/7 was meant" in notice
+            for notice in notices
+        ), notices
+
+    run(make_app(clock), scenario)
+    assert str(load_settings(isolated_dirs).program().phases[0].goal) == "3/7"
+
+
 def test_enter_enter_enter_ticks_both_checks_and_starts(clock: FakeClock) -> None:
     """U11: each Enter ticks a box and moves on; the third starts the session."""
 
@@ -212,6 +239,36 @@ def test_a_long_summary_keeps_its_headline_on_screen_and_names_esc(
         }
 
     run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, size)
+
+
+def test_a_summary_zone_list_too_long_for_its_room_says_so_and_scrolls_by_arrow_keys(
+    clock: FakeClock, builtin_library: RoutineLibrary
+) -> None:
+    """At 60x20 Full face's fifteen zones do not fit: a line under them says how many lines
+    are out of sight and that the arrow keys scroll them (the focus is on a button); it
+    follows the scrolling, and a short list says nothing."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: chosen(app, "full-face-15"))
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.click("#yes")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await until(pilot, lambda: "below (arrow keys scroll)" in text(app, "#summary-zones-more"))
+        first = text(app, "#summary-zones-more")
+        assert first.startswith("↓ "), first
+        assert "above" not in first
+        await pilot.press("down", "down")
+        await until(pilot, lambda: "↑ 2 lines above" in text(app, "#summary-zones-more"))
+        assert app.screen.focused is app.screen.query_one("#home")  # the keys did not move it
+        await pilot.press("up", "up")
+        await until(pilot, lambda: text(app, "#summary-zones-more") == first)
+
+    run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, (60, 20))
 
 
 def test_an_unknown_keymap_id_and_a_key_clash_are_named_in_the_app(

@@ -37,7 +37,7 @@ async def open_editor(
     await until(pilot, lambda: bool(app.screen.query("#routine-select")))
     home = app.screen
     assert isinstance(home, HomeScreen)
-    await until(pilot, lambda: home._filled_in)
+    await until(pilot, lambda: home.controls_ready)
     home.query_one("#routine-select", Select).value = routine_id
     await pilot.press("e")
     await until(pilot, lambda: isinstance(app.screen, RoutineEditorScreen))

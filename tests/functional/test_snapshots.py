@@ -181,7 +181,7 @@ def test_routine_editor(snap_compare: SnapCompare, clock: FakeClock, size: Size)
         app = pilot.app
         assert isinstance(app, FacecoachApp)
         await until(pilot, lambda: bool(app.screen.query("#routine-select")))
-        await until(pilot, lambda: getattr(app.screen, "_filled_in", False))
+        await until(pilot, lambda: getattr(app.screen, "controls_ready", False))
         from textual.widgets import Select
 
         app.screen.query_one("#routine-select", Select).value = "spot-forehead"

@@ -14,6 +14,7 @@ from facecoach.adherence.days import today as counting_today
 from facecoach.adherence.session_log import SessionLog
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.waiting import InjectionKind
+from tests.support.cache_copies import edit_copy
 from tests.support.cli import facecoach
 
 
@@ -91,3 +92,21 @@ def test_a_status_bar_run_loads_no_validators_once_the_settings_are_known(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["done · streak 0 · week 1/5", "[]"]
+
+
+def test_an_edited_copy_of_the_settings_is_never_taken_for_the_file(
+    isolated_dirs: Path, tmp_path: Path
+) -> None:
+    """The copy of the validated settings is read back only as facecoach wrote it: one edited
+    by hand (here to a phase of 5000 days, which the settings refuse) is a miss, and the
+    settings file itself is read and validated again."""
+    isolated_dirs.mkdir(parents=True)
+    (isolated_dirs / "settings.toml").write_text('[[phases]]\nname = "ongoing"\ngoal = "3/7"\n')
+    assert facecoach("status", "--format", "{goal}").stdout == "3/7\n"  # keeps the copy
+    phases = [
+        {"name": "intro", "goal": "6/7", "days": 5000},
+        {"name": "ongoing", "goal": "3/7", "days": None},
+    ]
+    edit_copy(tmp_path / "cache" / "settings.copy", lambda value: {**value, "phases": phases})
+    result = facecoach("status", "--format", "{goal}")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "3/7\n", "")

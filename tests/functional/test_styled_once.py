@@ -88,7 +88,7 @@ def test_a_screen_opened_from_home_is_styled_as_a_full_restyle_would_style_it(
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda: app.home._filled_in)
+            await until(pilot, lambda: app.home.controls_ready)
             await pilot.press(key)
             if name == "session":
                 await confirm_checks(app, pilot)

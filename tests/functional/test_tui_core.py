@@ -298,9 +298,13 @@ def test_home_lists_and_the_session_runs_the_routine_with_the_users_glide_length
 
     async def main() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            options = app.screen.query_one("#routine-select")._options  # type: ignore[attr-defined]
-            label = next(str(text) for text, value in options if value == "express")
+            # The routine list is filled after the first frame: one pause is not always enough
+            # (under load `next` found no "express" and raised StopIteration in the coroutine).
+            await until(pilot, lambda: bool(app.screen.query("#routine-select")))
+            select = app.screen.query_one("#routine-select")
+            await until(pilot, lambda: len(select._options) > 1)  # type: ignore[attr-defined]
+            options = select._options  # type: ignore[attr-defined]
+            (label,) = [str(text) for text, value in options if value == "express"]
             assert "2 min 59 s" in label
             app.screen.query_one("#routine-select").value = "express"  # type: ignore[attr-defined]
             screen = await start_session(app, pilot)

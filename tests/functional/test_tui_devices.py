@@ -210,3 +210,26 @@ def test_device_keys_with_nothing_paired_say_what_to_do(clock: FakeClock) -> Non
             await until(pilot, lambda: said() == 3)
 
     asyncio.run(main())
+
+
+def test_at_80_columns_nearby_shows_each_device_s_signal(clock: FakeClock) -> None:
+    """U25: the Signal column is on screen at 80x24 (it was pushed out of sight by a long name
+    and long profile ids), and a name too long for its column ends in an ellipsis."""
+    app, _ = simulated_app(clock)
+    shot = ""
+
+    async def main() -> None:
+        nonlocal shot
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("d")
+            await until(pilot, lambda: isinstance(app.screen, DevicesScreen))
+            table = app.screen.query_one("#nearby", DataTable)
+            await until(pilot, lambda: table.row_count == DEVICES)
+            await pilot.pause()
+            shot = app.export_screenshot().replace("&#160;", " ")
+        app.companion.close()
+
+    asyncio.run(main())
+    assert "Signal" in shot
+    assert shot.count("dBm") >= DEVICES - 1  # every row on screen (the last may sit under the fold)
+    assert "Bluetooth device (b…" in shot

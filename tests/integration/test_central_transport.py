@@ -15,9 +15,9 @@ from facecoach.adherence.session_log import SessionSource
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.protocol.registry import load_registry
-from facecoach.devices.simulator.bumble.central import TransportAir
 from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode
 from facecoach.devices.simulator.device import SimulatedDevice
+from facecoach.devices.transport.bumble_central import TransportAir
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import SystemClock
@@ -246,9 +246,9 @@ def test_a_controller_that_never_answers_is_given_up_in_time(
 ) -> None:
     """A TCP peer that accepts and says nothing (a wedged dongle) must not hang the command."""
     from facecoach.devices.errors import TransportUnavailable
-    from facecoach.devices.simulator.bumble import central
+    from facecoach.devices.transport import bumble_central
 
-    monkeypatch.setattr(central, "TRANSPORT_TIMEOUT", 0.5)
+    monkeypatch.setattr(bumble_central, "TRANSPORT_TIMEOUT", 0.5)
 
     async def run() -> str:
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

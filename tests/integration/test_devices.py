@@ -503,8 +503,8 @@ def test_legacy_advertising_fits_and_still_identifies_every_profile(profile_id: 
     from bumble.device import Advertisement
     from bumble.hci import Address
 
-    from facecoach.devices.simulator.bumble.central import advertisement_data
     from facecoach.devices.simulator.bumble.peripheral import AdvertisingMode, advertising_payloads
+    from facecoach.devices.transport.bumble_central import advertisement_data
 
     device = air_for("in-process", [SHIPPED[profile_id]]).device("DA:1D:00:00:00:01")
     primary, scan_response = advertising_payloads(device, AdvertisingMode.LEGACY)
@@ -531,7 +531,7 @@ def test_a_truncated_advertisement_is_read_without_failing() -> None:
     from bumble.device import Advertisement
     from bumble.hci import Address
 
-    from facecoach.devices.simulator.bumble.central import advertisement_data
+    from facecoach.devices.transport.bumble_central import advertisement_data
 
     damaged = bytes.fromhex(
         "020106"  # flags

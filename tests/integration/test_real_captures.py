@@ -27,13 +27,14 @@ REVCAR = "madkaye_revcar-cli_btsnoop_hci.log"
 LUMENTREE = "syssi_esphome-lumentree_btsnoop_hci.log"
 PONGBOT = "whoisbe_pongbot-mcp_btsnoop_hci.log"
 PONGBOT_LONG = "whoisbe_pongbot-mcp_btsnoop_hci.log.last"
+HORIZON = "csacca_horizon-74-at-ble_btsnoop_hci.log"
 ALL = [
     BLOCK,
     REVCAR,
     LUMENTREE,
     PONGBOT,
     PONGBOT_LONG,
-    "csacca_horizon-74-at-ble_btsnoop_hci.log",
+    HORIZON,
     "mchwalisz_lightsapp-cli_btsnoop_hci.log",
 ]
 # What each publisher names: (service, command characteristic, notify characteristic).
@@ -48,7 +49,14 @@ PUBLISHED = {
     ),
     "mchwalisz_lightsapp-cli_btsnoop_hci.log": ("fff0", "fff1", None),
 }
-FIXTURE_OF = {BLOCK: "blockbluelight", REVCAR: "revcar", LUMENTREE: "lumentree"}
+FIXTURE_OF = {
+    BLOCK: "blockbluelight",
+    REVCAR: "revcar",
+    LUMENTREE: "lumentree",
+    HORIZON: "horizon",
+}
+# The layouts `profiles learn` recovers from their capture.
+LEARNED = {name: FIXTURE_OF[name] for name in (BLOCK, REVCAR, LUMENTREE, HORIZON)}
 
 
 def learn(capture: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
@@ -111,7 +119,7 @@ def test_a_hand_written_profile_holds_vectors_taken_from_its_real_capture(name: 
             assert note.bytes in notified, note
 
 
-@pytest.mark.parametrize("name", sorted(FIXTURE_OF))
+@pytest.mark.parametrize("name", sorted(LEARNED))
 def test_learn_recovers_the_layout_of_the_hand_written_profile(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +134,9 @@ def test_learn_recovers_the_layout_of_the_hand_written_profile(
         (real.framing.for_notifications(), draft.framing.for_notifications()),
     ):
         assert ours.header == theirs.header
+        # The parts in their order (the treadmill's checksum before its payload) and sizes.
+        assert ours.parts == theirs.parts
+        assert ours.sequence_size == theirs.sequence_size
         assert ours.checksum == theirs.checksum
         assert ours.checked_from == theirs.checked_from
         assert ours.trailer == theirs.trailer

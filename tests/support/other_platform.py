@@ -1,6 +1,7 @@
 """Runs `facecoach ARGS` as far as this machine can make it look like Windows:
 
     python -m tests.support.other_platform [--first-frame] ARGS...
+    python -m tests.support.other_platform --batch COMMANDS.json RESULTS.json
 
 What the standard library and the dependencies need has been imported by then; after that the
 POSIX-only names are taken away (os.O_NONBLOCK, os.getuid, fcntl, termios, the job-control and
@@ -10,15 +11,22 @@ signal.SIGBREAK). A POSIX-only name left outside `facecoach.system`, or a Window
 breaks, ends in a traceback here.
 
 With --first-frame, the app is started headless instead, with its signal handlers, until its
-first frame is drawn.
+first frame is drawn. With --batch, each command of a JSON list runs in turn in this one
+process, as `facecoach` would in its own (its exit code, its output, a traceback as Python
+would print it; the file locks it held let go), and what each did is written as JSON: one
+interpreter's start instead of one per command.
 """
 
 import asyncio
 import asyncio.unix_events
+import contextlib
+import io
+import json
 import os
 import signal
 import sys
 import sysconfig
+import traceback
 import types
 
 import platformdirs  # noqa: F401 - chooses its backend by sys.platform at import
@@ -36,8 +44,11 @@ def _no_signal_handlers(*_: object) -> None:
     raise NotImplementedError  # as Windows' Proactor loop
 
 
+_HELD_LOCKS: set[tuple[int, int]] = set()
+
+
 def _fake_windows() -> None:
-    held: set[tuple[int, int]] = set()
+    held = _HELD_LOCKS
     msvcrt = types.ModuleType("msvcrt")
     msvcrt.LK_NBLCK = 2  # type: ignore[attr-defined]
     msvcrt.LK_UNLCK = 0  # type: ignore[attr-defined]
@@ -46,7 +57,10 @@ def _fake_windows() -> None:
         key = os.fstat(descriptor).st_dev, os.fstat(descriptor).st_ino
         if mode == 2 and key in held:
             raise PermissionError(13, "Permission denied")
-        held.add(key)
+        if mode == 0:
+            held.discard(key)
+        else:
+            held.add(key)
 
     msvcrt.locking = locking  # type: ignore[attr-defined]
     sys.modules["msvcrt"] = msvcrt
@@ -82,7 +96,7 @@ def _first_frame() -> int:
         async with app.run_test(size=(80, 24)) as pilot:
             # The first frame, then Home's controls built after it (as in test_home_first_frame):
             # a quit in between is another test's concern.
-            while not drawn or not getattr(getattr(app, "home", None), "_filled_in", True):
+            while not drawn or not getattr(getattr(app, "home", None), "controls_ready", True):
                 await pilot.pause(0.01)
 
     asyncio.run(until_drawn())
@@ -90,11 +104,40 @@ def _first_frame() -> int:
     return 0
 
 
+def _run_each(commands: list[list[str]]) -> list[dict[str, object]]:
+    from facecoach.cli.main import main as facecoach
+
+    results: list[dict[str, object]] = []
+    for command in commands:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = facecoach(command)
+            except SystemExit as exit_:  # argparse's --help and --version
+                code = exit_.code if isinstance(exit_.code, int) else 1
+            except KeyboardInterrupt:
+                code = 130
+            except Exception:
+                traceback.print_exc()  # what an uncaught exception prints, "Traceback" first
+                code = 1
+        _HELD_LOCKS.clear()  # a process's locks go with it
+        results.append(
+            {"command": command, "code": code, "out": out.getvalue(), "err": err.getvalue()}
+        )
+    return results
+
+
 def main(argv: list[str]) -> int:
     _fake_windows()
     _take_posix_away()
     if argv[:1] == ["--first-frame"]:
         return _first_frame()
+    if argv[:1] == ["--batch"]:
+        with open(argv[1], encoding="utf-8") as commands:
+            results = _run_each(json.load(commands))
+        with open(argv[2], "w", encoding="utf-8") as written:
+            json.dump(results, written)
+        return 0
     from facecoach.cli.main import main as facecoach
 
     return facecoach(argv)

@@ -103,6 +103,23 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     raise AssertionError("the app never got there")
 
 
+async def settled_screenshot(app: App[Any], pilot: Pilot[None]) -> str:
+    """The screen once it has stopped changing: two screenshots in a row, each after the app
+    has handled what was queued, are the same. One pause is not enough under load: Textual's
+    idle wait reads a starved process as idle, and what a frame set off (the footer's keys
+    after a focus change) can still be on its way."""
+    await pilot.pause()
+    shot = app.export_screenshot()
+    deadline = time.monotonic() + UNTIL_SECONDS
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        again = app.export_screenshot()
+        if again == shot:
+            return shot
+        shot = again
+    raise AssertionError("the screen never stopped changing")
+
+
 def log_one_session(
     companion: Companion, routine_id: str, routine_name: str, *, days_ago: int = 0
 ) -> None:

@@ -1,10 +1,10 @@
 """Home's routine list and settings come from validated copies when nothing changed, so a start
 without changes loads no pydantic; any change (a routine file, the preferences) is validated."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +14,7 @@ from facecoach.config.paths import user_routines_dir
 from facecoach.config.settings import load_settings
 from facecoach.config.validated_cache import ValidatedCache
 from facecoach.session.clock import FakeClock
+from tests.support.cache_copies import edit_copy, replaced_by, with_field
 
 USER_ROUTINE = """
 id = "mine"
@@ -96,10 +97,11 @@ def test_a_broken_routine_file_is_reported_on_every_start(tmp_path: Path) -> Non
 def test_a_damaged_copy_is_a_miss_never_a_guess(tmp_path: Path) -> None:
     write_routine(tmp_path, "mine.toml", USER_ROUTINE)
     expected = listed(tmp_path)
-    stored = tmp_path / "cache" / "routines.json"
-    good = json.loads(stored.read_text())
+    stored = tmp_path / "cache" / "routines.copy"
+    good = stored.read_bytes()
     for junk in ({"routines": "x"}, {"routines": [{"id": 1}], "problems": []}, None):
-        stored.write_text(json.dumps({"key": good["key"], "value": junk}))
+        stored.write_bytes(good)
+        edit_copy(stored, replaced_by(junk))
         assert listed(tmp_path) == expected
 
 
@@ -119,12 +121,11 @@ def test_the_home_settings_come_from_the_checked_copy(tmp_path: Path) -> None:
         True,
         3,
     )
-    stored = tmp_path / "cache" / "settings.json"
-    entry = json.loads(stored.read_text())
+    stored = tmp_path / "cache" / "settings.copy"
+    good = stored.read_bytes()
     for field, junk in [("repeats", 0), ("glide_seconds", "6"), ("reduced_motion", 1)]:
-        bad = json.loads(json.dumps(entry))
-        bad["value"][field] = junk
-        stored.write_text(json.dumps(bad))
+        stored.write_bytes(good)
+        edit_copy(stored, with_field(field, junk))
         assert cached_home_settings(config, cache) is None, field
 
 
@@ -187,11 +188,13 @@ def test_a_hostile_cache_is_a_miss_never_a_crash_nor_a_hang(tmp_path: Path) -> N
 
     write_routine(tmp_path, "mine.toml", USER_ROUTINE)
     listed(tmp_path)  # keeps a copy
-    cache_file = tmp_path / "cache" / "routines.json"
-    text = cache_file.read_text()
-    entry = json.loads(text)
-    entry["value"]["routines"][0]["seconds"] = float("nan")
-    cache_file.write_text(json.dumps(entry))  # json writes NaN, which no copy may hold
+    cache_file = tmp_path / "cache" / "routines.copy"
+
+    def nan_seconds(value: dict[str, Any]) -> dict[str, Any]:
+        value["routines"][0]["seconds"] = float("nan")  # which no copy may hold
+        return value
+
+    edit_copy(cache_file, nan_seconds)
     assert all(seconds > 0 for _, seconds in listed(tmp_path).values())
     cache_file.unlink()
     os.mkfifo(cache_file)  # a pipe with no writer: reading it would wait for ever

@@ -1,6 +1,5 @@
 """The validated copy of the settings that lets the first frame skip pydantic."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from facecoach.config.appearance import DEFAULT_THEME, Appearance, cached_appear
 from facecoach.config.counting import cached_counting_settings
 from facecoach.config.settings import SettingsError, load_settings
 from facecoach.config.validated_cache import ValidatedCache
+from tests.support.cache_copies import edit_copy, with_field
 
 
 def test_no_settings_file_is_the_default_look(tmp_path: Path) -> None:
@@ -47,14 +47,13 @@ def test_a_damaged_or_hostile_cache_is_a_miss(tmp_path: Path) -> None:
     cache = ValidatedCache(tmp_path / "cache")
     (tmp_path / "settings.toml").write_text('theme = "nord"\n')
     load_settings(tmp_path, cache)
-    stored = tmp_path / "cache" / "settings.json"
+    stored = tmp_path / "cache" / "settings.copy"
     for junk in (b"\x00\xff" * 10, b"[" * 100_000, b'{"key": 1}', b"x" * (2 << 20)):
         stored.write_bytes(junk)
         assert cached_appearance(tmp_path, cache) is None
     # A copy under the right key but with a wrong shape is refused too.
     load_settings(tmp_path, cache)
-    text = stored.read_text().replace('"theme": "nord"', '"theme": 7')
-    stored.write_text(text)
+    edit_copy(stored, lambda value: {**value, "theme": 7})
     assert cached_appearance(tmp_path, cache) is None
 
 
@@ -109,7 +108,8 @@ def test_what_counting_needs_comes_from_the_checked_copy(tmp_path: Path) -> None
 def test_a_checked_copy_that_does_not_read_right_is_a_miss(tmp_path: Path) -> None:
     cache = ValidatedCache(tmp_path / "cache")
     load_settings(tmp_path, cache)
-    good = json.loads((tmp_path / "cache" / "settings.json").read_text())
+    stored = tmp_path / "cache" / "settings.copy"
+    good = stored.read_bytes()
     for field, junk in [
         ("day_start_hour", "3"),
         ("count_share", None),
@@ -119,7 +119,6 @@ def test_a_checked_copy_that_does_not_read_right_is_a_miss(tmp_path: Path) -> No
         ("phases", []),
         ("program_start", "yesterday"),
     ]:
-        entry = json.loads(json.dumps(good))
-        entry["value"][field] = junk
-        (tmp_path / "cache" / "settings.json").write_text(json.dumps(entry))
+        stored.write_bytes(good)
+        edit_copy(stored, with_field(field, junk))
         assert cached_counting_settings(tmp_path, cache) is None, field

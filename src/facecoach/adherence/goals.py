@@ -1,5 +1,6 @@
 """Frequency goals ("5 per 7 days") and programs made of phases."""
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +46,12 @@ class Goal:
     def per_day(self) -> float:
         return self.sessions / self.days
 
+    @property
+    def sessions_a_week(self) -> int:
+        """The sessions a week this goal asks for, rounded up and at least one, so a week's
+        count never reads "0 of 0" and a plan never falls short of the goal."""
+        return min(7, max(1, math.ceil(self.sessions * 7 / self.days)))
+
     def __str__(self) -> str:
         return f"{self.sessions}/{self.days}"
 
@@ -77,6 +84,28 @@ def _window_too_long(phase: Phase) -> str:
     if shorter and goal.sessions <= int(shorter) <= (phase.days or 0):
         return f"{reason}; perhaps {goal.sessions}/{shorter} was meant"
     return f"{reason}; give it at most {phase.days} days"
+
+
+# The longest window a goal typed in Settings or `program` may count over. A longer one lets
+# weeks without a session read as on track, and is most often a digit too many ('5/79').
+# Older settings files with a longer window still load: only a goal being changed is held to it.
+LONGEST_ENTERED_WINDOW_DAYS = 31
+
+
+def entered_goal_problem(phase: Phase) -> str | None:
+    """Why a goal just typed for `phase` is refused, or None when it is fine."""
+    goal = phase.goal
+    if goal.days <= LONGEST_ENTERED_WINDOW_DAYS:
+        return None
+    reason = (
+        f"the {phase.name} goal {goal} counts over {goal.days} days; a goal counts over "
+        f"{LONGEST_ENTERED_WINDOW_DAYS} days at most, so that weeks without a session never "
+        "read as on track"
+    )
+    shorter = str(goal.days)[:-1]
+    if shorter and goal.sessions <= int(shorter):
+        return f"{reason}; perhaps {goal.sessions}/{shorter} was meant"
+    return reason
 
 
 @dataclass(frozen=True, slots=True)

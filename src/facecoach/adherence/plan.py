@@ -8,7 +8,6 @@ inside a waiting period get no session. A session is known by its week and its p
 week (`slot`), so a plan made again with other weekdays moves the same sessions.
 """
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -64,11 +63,6 @@ def parse_weekdays(text: str) -> tuple[Weekday, ...]:
     if not days:
         raise GoalError("no day of the week given; write them as mon,wed,fri")
     return tuple(sorted(days, key=lambda day: day.number))
-
-
-def sessions_a_week(goal: Goal) -> int:
-    """The sessions a week a goal asks for, rounded up: a plan never falls short of it."""
-    return min(7, max(1, math.ceil(goal.sessions * 7 / goal.days)))
 
 
 def spread(weekdays: Sequence[Weekday], count: int) -> tuple[Weekday, ...]:
@@ -146,7 +140,7 @@ def plan_sessions(
         goal = program.goal_on(program_start, goal_day)
         position = program.position(program_start, goal_day) if program_start else None
         phase = position.phase.name if position else program.phases[0].name
-        wanted = sessions_a_week(goal)
+        wanted = goal.sessions_a_week
         chosen = spread(weekdays, wanted) if weekdays else _SPREAD[wanted]
         kept = 0
         for slot, weekday in enumerate(chosen, start=1):

@@ -18,8 +18,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from facecoach.adherence.streaks import Checkpoint
+from facecoach.session.engine import zone_is_complete
 from facecoach.storage.database import Database, StoreError, parse_utc, utc_text
 from facecoach.storage.leases import owner_is_alive
+from facecoach.storage.log_holders import other_holders
+from facecoach.storage.schema import DAY_RECOUNT_TRIGGERS
 
 if TYPE_CHECKING:
     # The streaks and the session engine load with the first read of the numbers, not with
@@ -90,8 +94,6 @@ class ZoneRecord(NamedTuple):
 
     @property
     def is_complete(self) -> bool:
-        from facecoach.session.engine import zone_is_complete
-
         return zone_is_complete(self.glides_planned, self.glides_done)
 
 
@@ -526,8 +528,6 @@ class SessionLog:
             " WHERE inputs = ?",
             (inputs,),
         )
-        from facecoach.adherence.streaks import Checkpoint
-
         return Checkpoint(*rows[0]) if rows else None
 
     def save_streak_checkpoint(self, inputs: str, checkpoint: "Checkpoint") -> None:
@@ -741,8 +741,6 @@ IMPORT_PAUSE_SECONDS = 0.12
 
 
 def _let_others_write(database: Path) -> None:
-    from facecoach.storage.log_holders import other_holders
-
     if any(other_holders(database)):
         time.sleep(IMPORT_PAUSE_SECONDS)
 
@@ -753,8 +751,6 @@ def _days_recounted_once(db: sqlite3.Connection) -> Iterator[list[int]]:
     are lifted; the ids of the sessions inserted go into the list yielded, and at the end their
     contributions are added to the totals of their days, once per day (whatever else that day
     holds). A failure rolls the transaction back, triggers included."""
-    from facecoach.storage.schema import DAY_RECOUNT_TRIGGERS
-
     marks = ",".join("?" * len(DAY_RECOUNT_TRIGGERS))
     triggers = db.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",

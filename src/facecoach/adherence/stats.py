@@ -279,7 +279,7 @@ def stats_from_summary(
         week_start=week_start,
         week_sessions=sum(1 for t in week if t.counted),
         week_minutes=sum(t.active_seconds for t in week) / 60,
-        week_target=round(goal.per_day * 7),
+        week_target=goal.sessions_a_week,
         total_sessions=totals.sessions,
         counted_sessions=totals.counted,
         completed_sessions=totals.completed,

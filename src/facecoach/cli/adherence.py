@@ -5,30 +5,67 @@ import json
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from facecoach.adherence.days import counting_day, local_offset_minutes
+from facecoach.adherence.goals import Goal
 from facecoach.adherence.records import MAX_NOTE_CHARS, MAX_TEXT_CHARS, PLAN_AHEAD, check_day
+from facecoach.adherence.session_log import SessionLog, SessionRecord, ZonePlan
+from facecoach.adherence.stats import AdherenceStats
+from facecoach.adherence.transfer import (
+    MAX_EXPORT_BYTES,
+    empty_export,
+    export_data,
+    import_data,
+    parse_export,
+    read_export,
+    to_csv,
+    to_json,
+)
+from facecoach.cli.comfort import add_felt_arguments, felt_from_arguments, record_felt
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_yes_no, print_table, say
+from facecoach.cli.output_file import check_output_file
+from facecoach.companion.comfort import felt_summary
+from facecoach.companion.core import Companion
+from facecoach.companion.day_status import DayStatus
+from facecoach.companion.photos import (
+    bring_back,
+    is_archive,
+    photo_library,
+    photos_folder,
+    read_export_archive,
+    write_archive,
+)
+from facecoach.config.paths import settings_path
+from facecoach.config.settings import Settings, program_phases
 from facecoach.errors import FacecoachError
-from facecoach.wording.adherence import plural
+from facecoach.photos.library import PhotoLibrary
+from facecoach.routines.zones import Zone
+from facecoach.session.timeline import plan_timeline
+from facecoach.wording.adherence import (
+    clipped,
+    day_ranges_text,
+    plural,
+    program_text,
+    sessions_total_text,
+    status_word,
+    streak_text,
+    today_text,
+    week_text,
+    zones_done_text,
+)
+from facecoach.wording.log_changes import NOTHING_TO_RESTORE, changed, deleted, restored
+from facecoach.wording.session import format_duration
 from facecoach.wording.text import plain
-
-if TYPE_CHECKING:  # modules load lazily so that `--help` stays fast
-    from facecoach.adherence.session_log import SessionRecord
-    from facecoach.adherence.stats import AdherenceStats
-    from facecoach.companion.core import Companion
-    from facecoach.companion.day_status import DayStatus
 
 
 def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    from facecoach.cli.comfort import add_felt_arguments
-
-    stats = commands.add_parser("stats", help="streaks, goals and progress")
+    stats = commands.add_parser("stats")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=_stats)
 
-    history = commands.add_parser("history", help="recent sessions")
+    history = commands.add_parser("history")
     history.add_argument(
         "--limit", type=_positive, default=20, metavar="N", help="how many (default 20)"
     )
@@ -36,7 +73,6 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
 
     log = commands.add_parser(
         "log",
-        help="record a session done without the app; log edit|delete|undo|purge correct the log",
         description="Record a session done without the app. Correct the log with "
         "`log edit ID`, `log delete ID`, `log undo` (restores the last deleted session) and "
         "`log purge` (removes deleted sessions for good); IDs are in `facecoach history`.",
@@ -77,9 +113,7 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     purge.add_argument("--yes", action="store_true", help="do not ask first")
     purge.set_defaults(handler=_log_purge)
 
-    skip = commands.add_parser(
-        "skip", help="mark days as skip days (vacation, illness, after an injection)"
-    )
+    skip = commands.add_parser("skip")
     skip.add_argument("first", metavar="FROM", type=_parse_date, help="first day, YYYY-MM-DD")
     skip.add_argument(
         "last", metavar="TO", type=_parse_date, nargs="?", help="last day (default FROM)"
@@ -93,13 +127,13 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     skip.add_argument("--remove", action="store_true", help="remove these skip days instead")
     skip.set_defaults(handler=_skip)
 
-    export = commands.add_parser("export", help="write the session log as CSV or JSON")
+    export = commands.add_parser("export")
     export.add_argument(
         "--format",
-        choices=["csv", "json"],
+        choices=["csv", "json", "zip"],
         default="json",
-        help="json keeps everything and can be imported back; csv is for spreadsheets "
-        "(default: json)",
+        help="json keeps everything and can be imported back; csv is for spreadsheets; zip is "
+        "the json and the progress photos in one archive, for --output (default: json)",
     )
     export.add_argument(
         "--output", "-o", type=Path, help="file to write (default: standard output)"
@@ -107,13 +141,13 @@ def add_adherence_commands(commands: "argparse._SubParsersAction[argparse.Argume
     export.add_argument("--force", action="store_true", help="replace the output file if it exists")
     export.set_defaults(handler=_export)
 
-    importer = commands.add_parser("import", help="add sessions from an export (idempotent)")
+    importer = commands.add_parser("import")
     importer.add_argument(
         "file", metavar="FILE", type=Path, help="a file made by `facecoach export` (JSON or CSV)"
     )
     importer.set_defaults(handler=_import)
 
-    program = commands.add_parser("program", help="show or change the goal and its phases")
+    program = commands.add_parser("program")
     program.add_argument("--goal", metavar="N/D", help="one goal for good, e.g. 3/7")
     program.add_argument("--intro", metavar="N/D", help="intro phase goal (default 5/7)")
     program.add_argument("--intro-days", type=int, metavar="DAYS", help="intro length (default 60)")
@@ -184,8 +218,6 @@ def _stats(args: argparse.Namespace) -> int:
     companion = _reading(args)
     stats = companion.log_service.stats_so_far()
     day = companion.day_status()  # today's one state: the waiting period overrules the goal
-    from facecoach.companion.comfort import felt_summary
-
     felt = felt_summary(companion)
     if args.json:
         print(
@@ -199,15 +231,6 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
-    from facecoach.wording.adherence import (
-        program_text,
-        sessions_total_text,
-        streak_text,
-        today_text,
-        week_text,
-    )
-    from facecoach.wording.session import format_duration
-
     when = stats.today.strftime("%a %d %b")
     lines = [f"Today ({when}): {today_text(day.state, day.waiting_until)}"]
     lines.append(f"Program: {program_text(stats)}; goal {stats.goal.describe()}")
@@ -219,8 +242,6 @@ def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
     )
     done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
     if done_zones:
-        from facecoach.routines.zones import Zone
-
         known = {zone.value: zone.label.lower() for zone in Zone}
 
         def label(zone: str) -> str:  # a zone from an old import may not be one we know
@@ -232,14 +253,6 @@ def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from facecoach.wording.adherence import (
-        clipped,
-        day_ranges_text,
-        status_word,
-        zones_done_text,
-    )
-    from facecoach.wording.session import format_duration
-
     store = _reading(args).log_service.existing_store()
     sessions = store.sessions(limit=args.limit) if store is not None else []
     skip_days = store.skip_days() if store is not None else {}
@@ -268,11 +281,6 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _log(args: argparse.Namespace) -> int:
-    from facecoach.adherence.session_log import ZonePlan
-    from facecoach.cli.comfort import felt_from_arguments, record_felt
-    from facecoach.session.timeline import plan_timeline
-    from facecoach.wording.session import format_duration
-
     companion = open_companion(args)
     # The routine as it would have run, with the user's preferences: its zones and length.
     routine = companion.program_service.routine_choice(args.routine).routine
@@ -328,8 +336,6 @@ def _logged_that_day(
     companion: "Companion", routine_id: str, moment: datetime
 ) -> "SessionRecord | None":
     """A session of this routine on the counting day of `moment`, if the log has one."""
-    from facecoach.adherence.days import counting_day, local_offset_minutes
-
     hour = companion.program_service.settings.day_start_hour
     day = counting_day(moment, local_offset_minutes(moment), hour)
     store = companion.log_service.require_store()
@@ -345,8 +351,6 @@ def _logged_that_day(
 
 
 def _log_edit(args: argparse.Namespace) -> int:
-    from facecoach.wording.log_changes import changed
-
     companion = open_companion(args)
     record = companion.log_service.find(args.id)
     if all(value is None for value in (args.date, args.time, args.minutes, args.note)):
@@ -381,8 +385,6 @@ def _log_edit(args: argparse.Namespace) -> int:
 
 
 def _log_delete(args: argparse.Namespace) -> int:
-    from facecoach.wording.log_changes import deleted
-
     log = open_companion(args).log_service
     record = log.find(args.id)
     log.delete(record.id)
@@ -391,8 +393,6 @@ def _log_delete(args: argparse.Namespace) -> int:
 
 
 def _log_undo(args: argparse.Namespace) -> int:
-    from facecoach.wording.log_changes import NOTHING_TO_RESTORE, restored
-
     session = open_companion(args).log_service.undo_delete()
     say(NOTHING_TO_RESTORE if session is None else restored(session))
     return EXIT_OK
@@ -410,8 +410,6 @@ def _log_purge(args: argparse.Namespace) -> int:
 
 
 def _skip(args: argparse.Namespace) -> int:
-    from facecoach.wording.adherence import plural
-
     companion = open_companion(args)
     first = _planned_day(args.first, companion, "FROM")
     last = _planned_day(args.last, companion, "TO") if args.last else first
@@ -452,20 +450,16 @@ def _planned_day(value: "date | str", companion: "Companion", what: str) -> date
 
 
 def _export(args: argparse.Namespace) -> int:
-    from facecoach.adherence.transfer import empty_export, export_data, to_csv, to_json
-    from facecoach.wording.adherence import plural
-    from facecoach.wording.text import plain
-
     store = _reading(args).log_service.existing_store()
     export = (
-        export_data(store, with_glides=args.format == "json")
+        export_data(store, with_glides=args.format != "csv")
         if store is not None
         else empty_export()
     )
     if args.output is not None:
-        from facecoach.cli.output_file import check_output_file
-
         check_output_file(args.output, force=args.force)
+    if args.format == "zip":
+        return _export_archive(args, store, to_json(export), len(export.sessions))
     text = to_json(export) if args.format == "json" else to_csv(export)
     if args.output is None:
         # Into a pipe or a file every byte goes as it is; onto a terminal, control characters
@@ -484,22 +478,37 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import(args: argparse.Namespace) -> int:
-    from facecoach.adherence.transfer import import_data, read_export
-    from facecoach.wording.adherence import plural
+def _export_archive(
+    args: argparse.Namespace, store: "SessionLog | None", exported: str, sessions: int
+) -> int:
+    if args.output is None:
+        raise FacecoachError("a zip export goes to a file: give --output FILE.zip")
+    library = PhotoLibrary(store.database, photos_folder(store.path)) if store else None
+    photos = write_archive(args.output, library, exported)
+    what = f"{plural(sessions, 'session')} and {plural(photos, 'photo')}"
+    print(f"Exported {what} to {args.output}.", file=sys.stderr)
+    return EXIT_OK
 
-    export = read_export(args.file)
-    added, present = import_data(open_companion(args).log_service.require_store(), export)
+
+def _import(args: argparse.Namespace) -> int:
+    checked = None
+    if is_archive(args.file):  # the log and its photos, all checked before anything is added
+        text, checked = read_export_archive(args.file, MAX_EXPORT_BYTES)
+        export = parse_export(text, str(args.file))
+    else:
+        export = read_export(args.file)
+    companion = open_companion(args)
+    added, present = import_data(companion.log_service.require_store(), export)
     already = f"{present} {'was' if present == 1 else 'were'} already in the log"
     print(f"Imported {plural(added, 'new session')}; {already}.")
+    if checked is not None and checked.photos:
+        new, kept = bring_back(photo_library(companion), checked)
+        there = f"{kept} {'was' if kept == 1 else 'were'} already there"
+        print(f"Imported {plural(new, 'new photo')}; {there}.")
     return EXIT_OK
 
 
 def _program(args: argparse.Namespace) -> int:
-    from facecoach.adherence.goals import Goal
-    from facecoach.config.paths import settings_path
-    from facecoach.config.settings import Settings, program_phases
-
     companion = open_companion(args)
     settings = companion.program_service.settings
     for flag in (args.goal, args.intro, args.maintenance):

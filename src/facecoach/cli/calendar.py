@@ -3,13 +3,15 @@
 import argparse
 from pathlib import Path
 
+from facecoach.adherence.plan import parse_weekdays
+from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, warn
+from facecoach.companion.calendar_export import export_calendar
 
 
 def add_calendar_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     calendar = commands.add_parser(
         "calendar",
-        help="the program's planned sessions as a calendar file (.ics)",
         description="Writes the sessions the program plans for the coming weeks as an "
         "iCalendar file to import into Google, Apple or Outlook calendars.",
     )
@@ -41,10 +43,6 @@ def add_calendar_commands(commands: "argparse._SubParsersAction[argparse.Argumen
 
 
 def _export(args: argparse.Namespace) -> int:
-    from facecoach.adherence.plan import parse_weekdays
-    from facecoach.cli.context import open_companion
-    from facecoach.companion.calendar_export import export_calendar
-
     changes: dict[str, object] = {}
     if args.days is not None:
         changes["days"] = parse_weekdays(args.days)

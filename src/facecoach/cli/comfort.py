@@ -4,11 +4,13 @@
 import argparse
 import sys
 
+from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_yes_no, say
-from facecoach.companion.comfort import ComfortAdvice
+from facecoach.companion.comfort import ComfortAdvice, advice, decide, felt_summary, record_feeling
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.safety.comfort import Comfort, Feeling, SideEffect
+from facecoach.wording.comfort import COMFORT_LABELS, EFFECTS_QUESTION, FELT_QUESTION, effect_label
 
 
 def add_felt_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,14 +58,10 @@ def felt_from_arguments(args: argparse.Namespace) -> Feeling | None:
 
 def record_felt(companion: Companion, session_id: int, feeling: Feeling) -> None:
     """Keeps the feeling and says what follows from it (stop, or a suggestion to answer)."""
-    from facecoach.companion.comfort import record_feeling
-
     tell(companion, record_feeling(companion, session_id, feeling))
 
 
 def tell(companion: Companion, advice: ComfortAdvice) -> None:
-    from facecoach.companion.comfort import decide
-
     for line in advice.lines():
         say(line)
     if advice.suggestion is None:
@@ -76,13 +74,6 @@ def tell(companion: Companion, advice: ComfortAdvice) -> None:
 
 def ask_felt(companion: Companion, session_id: int) -> None:
     """The question after a session in the plain coach: Enter skips it."""
-    from facecoach.wording.comfort import (
-        COMFORT_LABELS,
-        EFFECTS_QUESTION,
-        FELT_QUESTION,
-        effect_label,
-    )
-
     comforts = list(Comfort)
     choices = ", ".join(f"{i} {COMFORT_LABELS[c]}" for i, c in enumerate(comforts, 1))
     answer = _ask(f"{FELT_QUESTION} {choices} (Enter skips): ")
@@ -117,7 +108,6 @@ def _ask(prompt: str) -> str:
 def add_comfort_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     comfort = commands.add_parser(
         "comfort",
-        help="how sessions felt, and the suggestion to go easier or step back up",
         description="Shows how your last sessions felt, the level you are at, and what "
         "facecoach suggests; `comfort accept` or `comfort decline` answers the suggestion.",
     )
@@ -132,9 +122,6 @@ def add_comfort_commands(commands: "argparse._SubParsersAction[argparse.Argument
 
 
 def _comfort_show(args: argparse.Namespace) -> int:
-    from facecoach.cli.context import open_companion
-    from facecoach.companion.comfort import advice, felt_summary
-
     companion = open_companion(args)
     summary = felt_summary(companion)
     if not summary.noted:
@@ -150,9 +137,6 @@ def _comfort_show(args: argparse.Namespace) -> int:
 
 
 def _comfort_decide(args: argparse.Namespace, *, accepted: bool) -> int:
-    from facecoach.cli.context import open_companion
-    from facecoach.companion.comfort import advice, decide
-
     companion = open_companion(args)
     now = advice(companion)
     if now.suggestion is None:

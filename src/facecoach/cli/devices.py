@@ -1,54 +1,55 @@
-"""`facecoach devices ...` and `facecoach profiles ...`: Bluetooth devices from the shell."""
+"""`facecoach devices ...` and `facecoach profiles ...`: Bluetooth devices from the shell.
+
+Their arguments only: what each does is in `cli/device_commands.py`, loaded when one runs (the
+command line's seam), so that `coach`, which shares --replay and --transport, does not load it.
+"""
 
 import argparse
-import sys
-from collections.abc import Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
-from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table, say, warn
-from facecoach.errors import FacecoachError
+from facecoach.cli.parser import handler_in
 
-if TYPE_CHECKING:
-    from facecoach.companion.devices import DeviceService
-    from facecoach.devices.simulator.inprocess import Air
+# Said again for cli/coach.py, which imports it from here (lead: from cli.parser after lifecycle).
+from facecoach.cli.parser import replay_flag as replay_flag
 
-T = TypeVar("T")
+
+def _later(name: str) -> Callable[[argparse.Namespace], int]:
+    return handler_in("facecoach.cli.device_commands", name)
 
 
 def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     devices = commands.add_parser(
         "devices",
-        help="scan for, pair and inspect Bluetooth devices",
         description="Bluetooth LE devices. With --simulate, simulated devices (one per shipped "
         "profile) stand in for hardware.",
     )
     _simulate_flag(devices)
-    devices.set_defaults(handler=_devices_list)
+    devices.set_defaults(handler=_later("devices_list"))
     actions = devices.add_subparsers(title="device commands", metavar="ACTION")
 
     scan = actions.add_parser("scan", help="list nearby devices and the profile each matches")
     scan.add_argument("--seconds", type=float, default=5.0, help="how long to scan (default 5)")
     _simulate_flag(scan)
-    scan.set_defaults(handler=_devices_scan)
+    scan.set_defaults(handler=_later("devices_scan"))
 
     pair = actions.add_parser("pair", help="connect to a device, check it and remember it")
     pair.add_argument("address", metavar="ADDRESS")
     pair.add_argument("--profile", metavar="ID", help="use this profile instead of matching")
     _simulate_flag(pair)
-    pair.set_defaults(handler=_devices_pair)
+    pair.set_defaults(handler=_later("devices_pair"))
 
     forget = actions.add_parser("forget", help="forget a paired device")
     forget.add_argument("address", metavar="ADDRESS")
-    forget.set_defaults(handler=_devices_forget)
+    forget.set_defaults(handler=_later("devices_forget"))
 
     listing = actions.add_parser("list", help="list paired devices (default)")
-    listing.set_defaults(handler=_devices_list)
+    listing.set_defaults(handler=_later("devices_list"))
 
     info = actions.add_parser("info", help="connect and show battery, charging and programs")
     info.add_argument("address", metavar="ADDRESS", nargs="?", help="default: the paired device")
     _simulate_flag(info)
-    info.set_defaults(handler=_devices_info)
+    info.set_defaults(handler=_later("devices_info"))
 
     record = actions.add_parser(
         "record",
@@ -69,7 +70,7 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         help="leave the device's address and serial numbers out of the trace, to share it",
     )
     _simulate_flag(record)
-    record.set_defaults(handler=_devices_record)
+    record.set_defaults(handler=_later("devices_record"))
 
     send = actions.add_parser(
         "send",
@@ -87,25 +88,25 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     )
     send.add_argument("--address", metavar="ADDRESS", help="default: the paired device")
     _simulate_flag(send)
-    send.set_defaults(handler=_devices_send)
+    send.set_defaults(handler=_later("devices_send"))
 
     inspect = actions.add_parser(
         "inspect", help="print a device's services as a profile skeleton (TOML)"
     )
     inspect.add_argument("address", metavar="ADDRESS")
     _simulate_flag(inspect)
-    inspect.set_defaults(handler=_devices_inspect)
+    inspect.set_defaults(handler=_later("devices_inspect"))
 
-    profiles = commands.add_parser("profiles", help="list and validate device profiles")
-    profiles.set_defaults(handler=_profiles_list)
+    profiles = commands.add_parser("profiles")
+    profiles.set_defaults(handler=_later("profiles_list"))
     profile_actions = profiles.add_subparsers(title="profile commands", metavar="ACTION")
     plist = profile_actions.add_parser("list", help="list the device profiles (default)")
-    plist.set_defaults(handler=_profiles_list)
+    plist.set_defaults(handler=_later("profiles_list"))
     validate = profile_actions.add_parser(
         "validate", help="check profile files, including their golden vectors"
     )
     validate.add_argument("files", metavar="FILE", nargs="+", help="device profile files to check")
-    validate.set_defaults(handler=_profiles_validate)
+    validate.set_defaults(handler=_later("profiles_validate"))
     learn = profile_actions.add_parser(
         "learn",
         help="draft a profile from a Bluetooth capture of the device's own app",
@@ -144,7 +145,7 @@ def add_device_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         help="leave the capture's Bluetooth addresses and serial numbers out of the draft and "
         "the report, to share them (frames that hold one are left out of the vectors)",
     )
-    learn.set_defaults(handler=_profiles_learn)
+    learn.set_defaults(handler=_later("profiles_learn"))
 
 
 def _simulate_flag(parser: argparse.ArgumentParser) -> None:
@@ -155,353 +156,3 @@ def _simulate_flag(parser: argparse.ArgumentParser) -> None:
         help="use simulated devices instead of the Bluetooth radio",
     )
     replay_flag(parser)
-
-
-def replay_flag(parser: argparse.ArgumentParser) -> None:
-    """--replay and --transport: the device another way than through the system's radio."""
-    parser.add_argument(
-        "--replay",
-        metavar="TRACE",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="a device played back from a trace (`devices record`) instead of the radio",
-    )
-    parser.add_argument(
-        "--transport",
-        metavar="SPEC",
-        default=argparse.SUPPRESS,
-        help="reach devices through this Bluetooth controller with facecoach's own stack "
-        "(Bumble) instead of the system's: usb:0, serial:/dev/ttyUSB0,1000000, "
-        "tcp-client:HOST:PORT, vhci (needs the bumble extra)",
-    )
-
-
-def device_service(args: argparse.Namespace) -> "DeviceService":
-    """The device service as the command line asks for it: the radio, simulated devices, or a
-    recorded device played back."""
-    from facecoach.companion.devices import DeviceService
-    from facecoach.config.paths import config_dir
-
-    check_device_source(args)
-    return DeviceService(
-        config_dir(),
-        simulate=bool(getattr(args, "simulate", False)),
-        replay=getattr(args, "replay", None),
-        radio=transport_air(getattr(args, "transport", None)),
-    )
-
-
-def check_device_source(args: argparse.Namespace) -> None:
-    """--simulate, --replay and --transport each say where the device is: one at a time."""
-    chosen = [
-        flag
-        for flag, given in (
-            ("--simulate", getattr(args, "simulate", False)),
-            ("--replay", getattr(args, "replay", None) is not None),
-            ("--transport", getattr(args, "transport", None) is not None),
-        )
-        if given
-    ]
-    if len(chosen) > 1:
-        raise FacecoachError(
-            f"{' and '.join(chosen)} cannot go together: each says where the device is"
-        )
-
-
-def transport_air(spec: str | None) -> "Air | None":
-    """The radio on a Bumble transport, for --transport; None for the system's own."""
-    if spec is None:
-        return None
-    try:
-        from facecoach.devices.simulator.bumble.central import TransportAir
-    except ImportError:
-        raise FacecoachError(
-            "--transport needs Bumble: `pip install 'facecoach[bumble]'`"
-        ) from None
-    return TransportAir(spec)
-
-
-def _service(args: argparse.Namespace) -> "DeviceService":
-    """The device service alone: device commands need neither routines nor the session log."""
-    return device_service(args)
-
-
-def _with_problems(service: "DeviceService") -> "DeviceService":
-    print_problems(service.problems)
-    return service
-
-
-def _run(coro: Coroutine[Any, Any, T], service: "DeviceService | None" = None) -> T:
-    """Runs one device command to its end; then lets go of the radio it used (a Bumble
-    transport belongs to the event loop that opened it)."""
-    import asyncio  # here: other commands need not load it
-
-    async def then_close() -> T:
-        try:
-            return await coro
-        finally:
-            if service is not None:
-                await service.close()
-
-    try:
-        return asyncio.run(then_close())
-    except KeyboardInterrupt:
-        raise FacecoachError("interrupted") from None
-
-
-def _devices_scan(args: argparse.Namespace) -> int:
-
-    if not 0 < args.seconds <= 120:
-        raise FacecoachError("--seconds must be more than 0 and at most 120")
-    service = _service(args)
-    print(f"Scanning for {args.seconds:g} s…", file=sys.stderr)
-    results = _run(service.scan(args.seconds), service)
-    print_problems(service.problems)
-    if not results:
-        from facecoach.wording.devices import NOTHING_FOUND
-
-        print(NOTHING_FOUND)
-        return EXIT_OK
-    rows = [
-        (r.address, r.label, r.profile.name if r.profile else "(no profile)", f"{r.rssi} dBm")
-        for r in results
-    ]
-    print_table(("ADDRESS", "NAME", "PROFILE", "SIGNAL"), rows, sys.stdout)
-    if any(r.profile is None for r in results):
-        print("\nDevices without a profile can be described with `facecoach devices inspect`.")
-    return EXIT_OK
-
-
-def _devices_pair(args: argparse.Namespace) -> int:
-    service = _with_problems(_service(args))
-    device = _run(service.pair(args.address, args.profile), service)
-    profile = service.profile_for(device)
-    from facecoach.devices.protocol.profile import CommandName
-
-    say(f"Paired {device.name} ({device.address}) as {profile.name}.")
-    for key, value in device.info.items():
-        say(f"  {key}: {value}")
-    if not profile.programs and CommandName.SET_INTENSITY in profile.commands:
-        print(
-            f"{profile.name} has no programs: a session sets its level (device_intensity in "
-            "settings.toml) at the start and stops it at every end."
-        )
-    elif not profile.programs:
-        print("This profile reads the battery only; facecoach cannot select programs on it.")
-    return EXIT_OK
-
-
-def _devices_forget(args: argparse.Namespace) -> int:
-    service = _with_problems(_service(args))
-    device = _run(service.forget(args.address), service)
-    say(f"Forgot {device.name} ({device.address}).")
-    return EXIT_OK
-
-
-def _devices_list(args: argparse.Namespace) -> int:
-
-    service = _with_problems(_service(args))
-    if not service.paired_devices:
-        print(
-            "No paired devices. `facecoach devices scan` then `facecoach devices pair ADDRESS`"
-            " (add --simulate to try it without hardware)."
-        )
-        return EXIT_OK
-    rows = [
-        (
-            d.address,
-            d.name + (" (simulated)" if d.simulated else ""),
-            d.profile,
-            d.paired_at.astimezone().strftime("%Y-%m-%d"),
-            "yes" if i == 0 else "",
-        )
-        for i, d in enumerate(service.paired_devices)
-    ]
-    print_table(("ADDRESS", "NAME", "PROFILE", "PAIRED", "IN USE"), rows, sys.stdout)
-    return EXIT_OK
-
-
-def _devices_info(args: argparse.Namespace) -> int:
-    from facecoach.wording.devices import describe_status
-
-    service = _with_problems(_service(args))
-    device = service.paired_device(args.address)
-    profile, status, info = _run(service.read_details(device), service)
-    lines = [*describe_status(profile, status), *(f"{k}: {v}" for k, v in info.items())]
-    say(f"{device.name} ({device.address}), profile {device.profile}")
-    for line in lines:
-        say(f"  {line}")
-    return EXIT_OK
-
-
-def _devices_send(args: argparse.Namespace) -> int:
-    from facecoach.wording.devices import describe_answer, describe_commands
-
-    service = _with_problems(_service(args))
-    device = service.paired_device(args.address)
-    profile = service.profile_for(device)
-    if args.list or args.command is None:
-        say(f"Commands of {profile.name} (profile {profile.id}):")
-        for line in describe_commands(profile):
-            say(f"  {line}")
-        if not args.list:
-            say("Send one with: facecoach devices send COMMAND [NAME=VALUE ...]")
-        return EXIT_OK
-    values = _command_values(args.values)
-    _, answer = _run(service.send_command(device, args.command, values), service)
-    if answer is None:
-        say(f"Sent {args.command} to {device.name}; it sends no answer to it.")
-    else:
-        say(
-            f"Sent {args.command} to {device.name}; it answered ({answer.kind.value}): "
-            f"{describe_answer(answer.values)}"
-        )
-    return EXIT_OK
-
-
-def _command_values(texts: list[str]) -> dict[str, int]:
-    values: dict[str, int] = {}
-    for text in texts:
-        name, sep, raw = text.partition("=")
-        name, raw = name.strip(), raw.strip()
-        if not sep or not name:
-            raise FacecoachError(f"{text!r}: give each argument as NAME=VALUE, such as level=3")
-        if name in values:
-            raise FacecoachError(f"{name} is given twice")
-        hexadecimal = raw.lower().startswith("0x")
-        try:
-            values[name] = int(raw[2:], 16) if hexadecimal else int(raw, 10)
-        except ValueError:
-            raise FacecoachError(
-                f"{text!r}: {raw!r} is not a whole number (decimal, or 0x hex)"
-            ) from None
-    return values
-
-
-def _devices_record(args: argparse.Namespace) -> int:
-    if not 0 < args.seconds <= 3600:
-        raise FacecoachError("--seconds must be more than 0 and at most 3600")
-    from facecoach.wording.text import plain
-
-    service = _with_problems(_service(args))
-    service.record_to(args.file, replace=args.force, redact=args.redact)
-    name = plain(service.paired.name) if service.paired else "the device"  # from the radio
-    print(
-        f"Recording {name} for {args.seconds:g} s into {args.file} (Ctrl-C ends it sooner)…",
-        file=sys.stderr,
-    )
-
-    async def record() -> None:
-        import asyncio
-
-        try:
-            await service.connect()
-            await asyncio.sleep(args.seconds)
-        finally:
-            await service.disconnect()
-
-    try:
-        _run(record(), service)
-    except FacecoachError as exc:
-        if str(exc) != "interrupted":
-            service.stop_recording()
-            raise
-    events, stopped = service.stop_recording()
-    say(f"Recorded {events} event{'' if events == 1 else 's'} into {args.file}.")
-    if stopped:
-        warn(f"The recording stopped early: {stopped}.")
-    return EXIT_OK
-
-
-def _devices_inspect(args: argparse.Namespace) -> int:
-    service = _with_problems(_service(args))
-    sys.stdout.write(_run(service.inspect(args.address), service))
-    return EXIT_OK
-
-
-def _profiles_list(args: argparse.Namespace) -> int:
-
-    service = _service(args)
-    profiles = service.registry.profiles
-    print_problems(service.problems)
-    rows = [
-        (p.id, p.name, str(len(p.programs)), ", ".join(sorted(c.value for c in p.capabilities)))
-        for p in profiles
-    ]
-    print_table(("ID", "NAME", "PROGRAMS", "CAPABILITIES"), rows, sys.stdout)
-    return EXIT_OK
-
-
-def _profiles_validate(args: argparse.Namespace) -> int:
-    from facecoach.devices.errors import ProfileError
-    from facecoach.devices.protocol.golden import vector_failures
-    from facecoach.devices.protocol.registry import load_profile_file
-
-    failed = False
-    for name in args.files:
-        try:
-            profile = load_profile_file(Path(name))
-        except ProfileError as exc:
-            error(str(exc))
-            failed = True
-            continue
-        failures = vector_failures(profile)
-        if failures:
-            failed = True
-            warn(f"{name}: golden vectors do not hold:")
-            for line in failures:
-                warn(f"  - {line}")
-            continue
-        count = len(profile.vectors.commands) + len(profile.vectors.notifications)
-        vectors = f"{count} golden vectors hold" if count else "no golden vectors"
-        say(f"{name}: ok ({profile.id}, {vectors})")
-    return EXIT_ERROR if failed else EXIT_OK
-
-
-def _profiles_learn(args: argparse.Namespace) -> int:
-    import re
-
-    from facecoach.config.paths import user_profiles_dir
-    from facecoach.datafiles import write_text_atomic
-    from facecoach.devices.protocol.registry import load_registry
-
-    try:
-        from facecoach.devices.learning import learn_profile
-    except ImportError:
-        raise FacecoachError(
-            "learning from a capture needs Bumble: `pip install 'facecoach[bumble]'`"
-        ) from None
-    capture: Path = args.capture
-    if not capture.name:  # '' or '.': no file to read, and no name to give the draft
-        raise FacecoachError("name the capture file to learn from (an empty name is no file)")
-    if args.id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", args.id):
-        raise FacecoachError(
-            f"--id {args.id!r}: a profile id is up to 40 lowercase letters, digits, - and _"
-        )
-    to_stdout = args.output == "-"
-    output = None if to_stdout else Path(args.output or capture.with_suffix(".toml"))
-    if output is not None and output.resolve() == capture.resolve():
-        raise FacecoachError(f"--output {output} is the capture itself")
-    if output is not None and output.exists() and not args.force:
-        raise FacecoachError(f"{output} exists; pass --force to overwrite it, or --output FILE")
-    known = load_registry(user_profiles_dir()).profiles
-    learned = learn_profile(
-        capture,
-        profile_id=args.id,
-        known=known,
-        output_name="standard output" if output is None else str(output),
-        device=args.device,
-        redact=args.redact,
-    )
-    if output is None:
-        from facecoach.wording.text import plain
-
-        for line in learned.report:
-            print(plain(line), file=sys.stderr)
-        sys.stdout.write(learned.text)
-        return EXIT_OK
-    write_text_atomic(output, learned.text, FacecoachError)
-    for line in learned.report:
-        say(line)
-    say(f"Check the TODO comments, then: facecoach profiles validate {output}")
-    return EXIT_OK

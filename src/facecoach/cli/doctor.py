@@ -4,13 +4,16 @@ Bluetooth, the daily reminder), what is used, and why the rest is not."""
 import argparse
 import json
 
+from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK
+from facecoach.system.bluetooth import check_bluetooth
+from facecoach.system.scheduler import ReminderScheduler
+from facecoach.wording.doctor import channel_state_words
 
 
 def add_doctor_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     doctor = commands.add_parser(
         "doctor",
-        help="what this machine has for cues, notifications, Bluetooth and reminders",
         description="Lists each way facecoach reaches you (sound, voice, desktop and terminal "
         "notifications, a command at each cue), whether it is used, and what it uses or why "
         "it cannot work here; then Bluetooth and the daily reminder.",
@@ -20,11 +23,6 @@ def add_doctor_command(commands: "argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from facecoach.cli.context import open_companion
-    from facecoach.system.bluetooth import check_bluetooth
-    from facecoach.system.scheduler import ReminderScheduler
-    from facecoach.wording.doctor import channel_state_words
-
     companion = open_companion(args)
     channels = companion.cue_service.channels()
     bluetooth = check_bluetooth()

@@ -6,12 +6,12 @@ import sys
 import textwrap
 
 from facecoach.cli.output import EXIT_OK
+from facecoach.wording.evidence import EVIDENCE_TITLE, evidence_text
 
 
 def add_evidence_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     evidence = commands.add_parser(
         "evidence",
-        help="what is known: what the studies behind microcurrent claims measured",
         description="Says plainly what the studies most cited for microcurrent claims measured "
         "(on whom, for how long), what they do not show, and what is not known, with their "
         "citations. No claim of effect.",
@@ -20,8 +20,6 @@ def add_evidence_command(commands: "argparse._SubParsersAction[argparse.Argument
 
 
 def _evidence(args: argparse.Namespace) -> int:
-    from facecoach.wording.evidence import EVIDENCE_TITLE, evidence_text
-
     # Wrapped to the terminal (at most 100 columns, easier to read); piped output to 80.
     width = min(shutil.get_terminal_size((80, 24)).columns, 100) if sys.stdout.isatty() else 80
     print(f"{EVIDENCE_TITLE}\n")

@@ -70,8 +70,8 @@ def _handled(run: Callable[[], int]) -> int:
             return EXIT_ERROR
         raise
     finally:
-        if "facecoach.cli.context" in sys.modules:  # a command that opened the core
-            from facecoach.cli.context import close_companions
+        if "facecoach.cli.companions" in sys.modules:  # a command that opened the core
+            from facecoach.cli.companions import close_companions
 
             close_companions()
 
@@ -101,7 +101,7 @@ def _open_app(
 
     radio = None
     if transport is not None:
-        from facecoach.cli.devices import transport_air
+        from facecoach.cli.context import transport_air
 
         radio = transport_air(transport)
     return run_tui(simulate=simulate, replay=replay, radio=radio)

@@ -1,7 +1,9 @@
 """What every command shares: exit codes, tables, and how problems and errors are printed."""
 
+import shutil
 import signal
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
@@ -43,8 +45,6 @@ def print_table(
         if room is None or len(last) <= room or room < 12:
             out.write("  ".join([*padded, last]).rstrip() + "\n")
             continue
-        import textwrap
-
         lines = textwrap.wrap(last, room, break_on_hyphens=False) or [""]
         out.write("  ".join([*padded, lines[0]]).rstrip() + "\n")
         for more in lines[1:]:
@@ -57,8 +57,6 @@ def _terminal_width(out: TextIO) -> int | None:
             return None
     except (AttributeError, ValueError):
         return None
-    import shutil
-
     return shutil.get_terminal_size().columns
 
 

@@ -5,7 +5,9 @@ keeps beside it, its backups, the settings and the paired devices) never, even w
 import os
 from pathlib import Path
 
+from facecoach.config.paths import config_dir, database_path, known_devices_path, settings_path
 from facecoach.errors import FacecoachError
+from facecoach.storage.backups import backup_dir
 
 # What SQLite (and facecoach) keep beside the log: writing any of these corrupts or loses it.
 _LOG_COMPANIONS = ("", "-wal", "-shm", "-journal", "-checked")
@@ -13,9 +15,6 @@ _LOG_COMPANIONS = ("", "-wal", "-shm", "-journal", "-checked")
 
 def check_output_file(target: Path, *, force: bool) -> None:
     """Raises FacecoachError when `target` must not be written."""
-    from facecoach.config.paths import config_dir, database_path, known_devices_path, settings_path
-    from facecoach.storage.backups import backup_dir
-
     database = database_path()
     config = config_dir()
     own = [Path(f"{database}{suffix}") for suffix in _LOG_COMPANIONS]

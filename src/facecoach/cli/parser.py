@@ -2,8 +2,11 @@
 
 import argparse
 import difflib
+import importlib
 import re
-from typing import NoReturn
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple, NoReturn
 
 from facecoach import __version__
 from facecoach.cli.output import EXIT_USAGE
@@ -42,6 +45,17 @@ def whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
+def handler_in(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command's handler named in its module, which is imported when the command runs (the
+    command line's seam: building the parser loads no command's work)."""
+
+    def handler(args: argparse.Namespace) -> int:
+        run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+        return run(args)
+
+    return handler
+
+
 class _NotTheApp(Exception):
     """The words are not the app's options alone: the full parser reads them."""
 
@@ -69,8 +83,6 @@ def app_arguments(argv: list[str]) -> argparse.Namespace | None:
 
 def _add_app_options(parser: argparse.ArgumentParser) -> None:
     """The options of the app itself (every command shares them)."""
-    from facecoach.cli.devices import replay_flag
-
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -85,28 +97,156 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
     replay_flag(parser)
 
 
+def replay_flag(parser: argparse.ArgumentParser) -> None:
+    """--replay and --transport: the device another way than through the system's radio."""
+    parser.add_argument(
+        "--replay",
+        metavar="TRACE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="a device played back from a trace (`devices record`) instead of the radio",
+    )
+    parser.add_argument(
+        "--transport",
+        metavar="SPEC",
+        default=argparse.SUPPRESS,
+        help="reach devices through this Bluetooth controller with facecoach's own stack "
+        "(Bumble) instead of the system's: usb:0, serial:/dev/ttyUSB0,1000000, "
+        "tcp-client:HOST:PORT, vhci (needs the bumble extra)",
+    )
+
+
+class Command(NamedTuple):
+    """A command of the command line: where its parser and handlers are, and its line in
+    `facecoach --help` (None: a hidden command, as `log-edit` for `log edit`)."""
+
+    module: str
+    adds_parsers: str
+    help: str | None
+
+
+# Every command, in the order `facecoach --help` lists them. A command's module is imported
+# only when that command runs (the seam where the command line is lazy): `status`, which a
+# status bar runs every few seconds, loads what status needs and nothing of `devices` or
+# `coach`; each command module imports what it needs at its top.
+COMMANDS: dict[str, Command] = {
+    "routines": Command(
+        "facecoach.cli.routines", "add_routine_commands", "list, show and validate routines"
+    ),
+    "coach": Command(
+        "facecoach.cli.coach",
+        "add_coach_command",
+        "run a guided session as plain text, in real time",
+    ),
+    "safety": Command(
+        "facecoach.cli.safety",
+        "add_safety_commands",
+        "the safety questions, your answers and the waiting period",
+    ),
+    "evidence": Command(
+        "facecoach.cli.evidence",
+        "add_evidence_command",
+        "what is known: what the studies behind microcurrent claims measured",
+    ),
+    "stats": Command(
+        "facecoach.cli.adherence", "add_adherence_commands", "streaks, goals and progress"
+    ),
+    "history": Command("facecoach.cli.adherence", "add_adherence_commands", "recent sessions"),
+    "log": Command(
+        "facecoach.cli.adherence",
+        "add_adherence_commands",
+        "record a session done without the app; log edit|delete|undo|purge correct the log",
+    ),
+    "log-edit": Command("facecoach.cli.adherence", "add_adherence_commands", None),
+    "log-delete": Command("facecoach.cli.adherence", "add_adherence_commands", None),
+    "log-undo": Command("facecoach.cli.adherence", "add_adherence_commands", None),
+    "log-purge": Command("facecoach.cli.adherence", "add_adherence_commands", None),
+    "skip": Command(
+        "facecoach.cli.adherence",
+        "add_adherence_commands",
+        "mark days as skip days (vacation, illness, after an injection)",
+    ),
+    "export": Command(
+        "facecoach.cli.adherence", "add_adherence_commands", "write the session log as CSV or JSON"
+    ),
+    "import": Command(
+        "facecoach.cli.adherence",
+        "add_adherence_commands",
+        "add sessions from an export (idempotent)",
+    ),
+    "program": Command(
+        "facecoach.cli.adherence",
+        "add_adherence_commands",
+        "show or change the goal and its phases",
+    ),
+    "comfort": Command(
+        "facecoach.cli.comfort",
+        "add_comfort_commands",
+        "how sessions felt, and the suggestion to go easier or step back up",
+    ),
+    "status": Command(
+        "facecoach.cli.status",
+        "add_status_command",
+        "one line for a status bar: due or done today, streak, week",
+    ),
+    "remind": Command(
+        "facecoach.cli.remind",
+        "add_remind_command",
+        "remind you when a session is due (for a daily schedule)",
+    ),
+    "calendar": Command(
+        "facecoach.cli.calendar",
+        "add_calendar_commands",
+        "the program's planned sessions as a calendar file (.ics)",
+    ),
+    "photos": Command(
+        "facecoach.cli.photos",
+        "add_photo_commands",
+        "progress photos, private, in the data folder",
+    ),
+    "doctor": Command(
+        "facecoach.cli.doctor",
+        "add_doctor_command",
+        "what this machine has for cues, notifications, Bluetooth and reminders",
+    ),
+    "backup": Command(
+        "facecoach.cli.backup",
+        "add_backup_commands",
+        "back up the session log now, or list the backups (backup list)",
+    ),
+    "restore": Command(
+        "facecoach.cli.backup",
+        "add_backup_commands",
+        "put a backup in the session log's place (the current log is kept aside)",
+    ),
+    "devices": Command(
+        "facecoach.cli.devices",
+        "add_device_commands",
+        "scan for, pair and inspect Bluetooth devices",
+    ),
+    "profiles": Command(
+        "facecoach.cli.devices", "add_device_commands", "list and validate device profiles"
+    ),
+    "simulator": Command(
+        "facecoach.cli.simulator",
+        "add_simulator_commands",
+        "run a simulated device on a real Bluetooth controller (needs facecoach[bumble])",
+    ),
+}
+
+
 def parse(words: list[str]) -> argparse.Namespace:
     """The command line's arguments; on a mistake, says so and exits (code 2)."""
     args = app_arguments(words)
-    return args if args is not None else build_parser().parse_args(words)
+    if args is not None:
+        return args
+    command, _rest = build_parser().parse_known_args(words)
+    return build_parser(command.command).parse_args(words)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from facecoach.cli.adherence import add_adherence_commands
-    from facecoach.cli.backup import add_backup_commands
-    from facecoach.cli.calendar import add_calendar_commands
-    from facecoach.cli.coach import add_coach_command
-    from facecoach.cli.comfort import add_comfort_commands
-    from facecoach.cli.devices import add_device_commands
-    from facecoach.cli.doctor import add_doctor_command
-    from facecoach.cli.evidence import add_evidence_command
-    from facecoach.cli.photos import add_photo_commands
-    from facecoach.cli.remind import add_remind_command
-    from facecoach.cli.routines import add_routine_commands
-    from facecoach.cli.safety import add_safety_commands
-    from facecoach.cli.simulator import add_simulator_commands
-    from facecoach.cli.status import add_status_command
-
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, with the parsers of `command` (and of the commands its module adds)
+    read from its module, and every other command a name and a help line."""
     parser: argparse.ArgumentParser = CommandLineParser(
         prog="facecoach",
         allow_abbrev=False,  # `log edit` is found by the exact words
@@ -115,19 +255,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"facecoach {__version__}")
     _add_app_options(parser)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    add_routine_commands(commands)
-    add_coach_command(commands)
-    add_safety_commands(commands)
-    add_evidence_command(commands)
-    add_adherence_commands(commands)
-    add_comfort_commands(commands)
-    add_status_command(commands)
-    add_remind_command(commands)
-    add_calendar_commands(commands)
-    add_photo_commands(commands)
-    add_doctor_command(commands)
-    add_backup_commands(commands)
-    add_device_commands(commands)
-    add_simulator_commands(commands)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    chosen = COMMANDS.get(command or "")
+    for name, entry in COMMANDS.items():
+        if chosen is not None and entry.module == chosen.module:
+            if name == command:
+                getattr(importlib.import_module(entry.module), entry.adds_parsers)(commands)
+            continue
+        # Its place before its module is loaded: a name and a help line, for `--help` and
+        # for "did you mean"; what follows the name is left for its own parser.
+        extra: dict[str, Any] = {} if entry.help is None else {"help": entry.help}
+        unread = commands.add_parser(name, add_help=False, **extra)
+        unread.add_argument("unread", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser

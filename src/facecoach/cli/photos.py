@@ -3,12 +3,24 @@
 import argparse
 import shutil
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, ask_yes_no, error, print_table, say
+from facecoach.companion.photos import photo_library
 from facecoach.errors import FacecoachError
-from facecoach.photos.library import PhotoLibrary
+from facecoach.photos.halfblock import half_block_lines
+from facecoach.photos.images import PhotoError, open_stored, pillow, prepare_photo
+from facecoach.photos.library import Photo, PhotoLibrary
+from facecoach.wording.adherence import plural
+from facecoach.wording.photos import (
+    FRAMING_GUIDE,
+    NOTHING_TO_RESTORE,
+    deleted,
+    framing_reminder,
+    restored,
+)
 
 
 def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -28,7 +40,13 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
         "camera unless --date is given, stored re-encoded (so no location or camera data is "
         "kept with them).",
     )
-    add.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    add.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="*",
+        type=Path,
+        help="the photos; with none, the last photo and the framing guide, to take the next alike",
+    )
     add.add_argument("--date", type=date.fromisoformat, help="the day taken, YYYY-MM-DD")
     add.add_argument("--note", default="", help="a note kept with the photo")
     add.set_defaults(handler=_add)
@@ -37,27 +55,29 @@ def add_photo_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
     show.add_argument("id", metavar="ID", type=int)
     show.add_argument("--width", type=int, default=None, metavar="COLUMNS")
     show.set_defaults(handler=_show)
-    delete = actions.add_parser("delete", help="remove a photo and its file (asks first)")
+    delete = actions.add_parser(
+        "delete", help="take a photo out of the list (asks first; `photos undo` brings it back)"
+    )
     delete.add_argument("id", metavar="ID", type=int)
     delete.add_argument("--yes", action="store_true", help="do not ask")
     delete.set_defaults(handler=_delete)
+    actions.add_parser("undo", help="bring back the photo deleted last").set_defaults(handler=_undo)
+    purge = actions.add_parser("purge", help="remove deleted photos and their files for good")
+    purge.add_argument("--yes", action="store_true", help="do not ask first")
+    purge.set_defaults(handler=_purge)
 
 
 def _library(args: argparse.Namespace) -> PhotoLibrary:
-    from facecoach.cli.context import open_companion
-    from facecoach.companion.photos import photo_library
-    from facecoach.photos.images import pillow
 
     pillow()  # first: without Pillow, say so before anything is made
     return photo_library(open_companion(args))
 
 
 def _add(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from facecoach.photos.images import PhotoError, prepare_photo
 
     library = _library(args)
+    if not args.files:
+        return _reminder(library)
     failed = 0
     for path in args.files:
         try:
@@ -73,10 +93,22 @@ def _add(args: argparse.Namespace) -> int:
             f"{photo.width}x{photo.height}."
         )
     if failed < len(args.files):
-        from facecoach.wording.photos import FRAMING_GUIDE
-
         say(FRAMING_GUIDE)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _reminder(library: PhotoLibrary) -> int:
+    """Before the next photo: the last one (drawn on a terminal) and the framing guide."""
+
+    photos = library.photos()
+    if not photos:
+        say(f"No photos yet. {FRAMING_GUIDE}")
+        return EXIT_OK
+    last = max(photos, key=lambda photo: (photo.taken, photo.id))
+    say(framing_reminder(last, "") + FRAMING_GUIDE)
+    if sys.stdout.isatty():
+        _draw(library, last, None)
+    return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -90,9 +122,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from facecoach.photos.halfblock import half_block_lines
-    from facecoach.photos.images import open_stored
-
     library = _library(args)
     photo = library.get(args.id)
     path = library.path_of(photo)
@@ -101,19 +130,55 @@ def _show(args: argparse.Namespace) -> int:
         say(f"Note: {photo.note}")
     if args.width is None and not sys.stdout.isatty():
         return EXIT_OK  # piped: the details only
-    columns = args.width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
-    for line in half_block_lines(open_stored(path), columns):
-        print(line)
+    _draw(library, photo, args.width)
     return EXIT_OK
+
+
+def _draw(library: PhotoLibrary, photo: "Photo", width: int | None) -> None:
+
+    columns = width or min(60, shutil.get_terminal_size((80, 24)).columns - 1)
+    for line in half_block_lines(open_stored(library.path_of(photo)), columns):
+        print(line)
 
 
 def _delete(args: argparse.Namespace) -> int:
     library = _library(args)
     photo = library.get(args.id)
     if not args.yes:
-        question = f"Delete photo {photo.id} of {photo.taken:%d %b %Y} and its file?"
+        question = (
+            f"Delete photo {photo.id} of {photo.taken:%d %b %Y}? (`photos undo` brings it back)"
+        )
         if not (sys.stdin.isatty() and ask_yes_no(question)):
             raise FacecoachError(f"photo {photo.id} kept; --yes deletes without asking")
-    library.delete(photo.id)
-    say(f"Deleted photo {photo.id} and its file.")
+
+    library.delete(photo.id, datetime.now(UTC))
+    say(
+        deleted(
+            photo,
+            "`facecoach photos undo` brings it back; `facecoach photos purge` removes its "
+            "file for good.",
+        )
+    )
+    return EXIT_OK
+
+
+def _undo(args: argparse.Namespace) -> int:
+
+    photo = _library(args).undo_delete()
+    say(restored(photo) if photo is not None else NOTHING_TO_RESTORE)
+    return EXIT_OK
+
+
+def _purge(args: argparse.Namespace) -> int:
+
+    library = _library(args)
+    if not (
+        args.yes
+        or (
+            sys.stdin.isatty()
+            and ask_yes_no("Remove deleted photos and their files for good? This cannot be undone.")
+        )
+    ):
+        raise FacecoachError("nothing purged; --yes purges without asking")
+    say(f"Purged {plural(library.purge_deleted(), 'deleted photo')}; their files are gone.")
     return EXIT_OK

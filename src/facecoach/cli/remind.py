@@ -6,12 +6,24 @@ there is a desktop, and always a line on stdout, which cron mails and a systemd 
 """
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
-from facecoach.cli.output import EXIT_OK, warn
+from facecoach.cli.companions import open_status_companion
+from facecoach.cli.output import EXIT_OK, print_problems, warn
+from facecoach.companion.cue_channels.desktop import desktop_facility, notify_desktop
+from facecoach.companion.reminders import (
+    ReminderMemory,
+    decide,
+    parse_time_of_day,
+    reminder_environment,
+)
+from facecoach.config.paths import data_dir
 from facecoach.errors import FacecoachError
+from facecoach.system.scheduler import ReminderScheduler
 
 if TYPE_CHECKING:
     from facecoach.companion.cue_channels.machine import Machine
@@ -22,7 +34,6 @@ DEFAULT_TIME = "08:30"
 def add_remind_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     remind = commands.add_parser(
         "remind",
-        help="remind you when a session is due (for a daily schedule)",
         description="Says whether a session is due today, from your log and your program. When "
         "one is due it prints a line and sends a desktop notification, at most once a day; "
         "otherwise it says nothing. --install makes your system run it every day.",
@@ -61,11 +72,6 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _schedule(args: argparse.Namespace) -> int:
-    import os
-
-    from facecoach.companion.reminders import parse_time_of_day, reminder_environment
-    from facecoach.system.scheduler import ReminderScheduler
-
     scheduler = ReminderScheduler()
     if args.install:
         # An empty --at is a mistake to point out, not a request for the default time.
@@ -73,8 +79,6 @@ def _schedule(args: argparse.Namespace) -> int:
         command = [sys.executable, "-m", "facecoach", "remind"]
         result = scheduler.install(command, at, reminder_environment(os.environ))
         print(result.describe())
-        from facecoach.cli.context import open_status_companion
-
         day_start = open_status_companion().program_service.counting_settings().day_start_hour
         if at.hour < day_start:
             print(
@@ -90,11 +94,6 @@ def _schedule(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from facecoach.cli.context import open_status_companion
-    from facecoach.cli.output import print_problems
-    from facecoach.companion.reminders import ReminderMemory, decide
-    from facecoach.config.paths import data_dir
-
     companion = open_status_companion()
     if args.data_dir and companion.log_service.existing_store() is None:
         # A mistyped --data-dir: a reminder from an empty log would be wrong, and the folder
@@ -128,12 +127,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _notify(machine: "Machine", title: str, message: str) -> bool:
     """A desktop notification where there is a desktop; whether it was delivered."""
-    from facecoach.companion.cue_channels.desktop import desktop_facility, notify_desktop
-
     if not desktop_facility(machine).available:
         return False  # no desktop here (cron, a server): the printed line is the reminder
-    import asyncio
-
     problem = asyncio.run(notify_desktop(title, message))
     if problem is not None:
         warn(f"{problem[:1].upper()}{problem[1:]}.")

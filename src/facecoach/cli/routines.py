@@ -7,12 +7,15 @@ from pathlib import Path
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_table, warn
 from facecoach.errors import RoutineError
+from facecoach.routines.loader import load_routine_file
+from facecoach.session.timeline import plan_timeline
+from facecoach.wording.session import format_duration, format_seconds, glide_count
+from facecoach.wording.text import plain
 
 
 def add_routine_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     routines = commands.add_parser(
         "routines",
-        help="list, show and validate routines",
         description="Routines as they will run, with your glide length and repeats from the "
         "settings applied.",
     )
@@ -29,8 +32,6 @@ def add_routine_commands(commands: "argparse._SubParsersAction[argparse.Argument
 
 
 def _routines_list(args: argparse.Namespace) -> int:
-    from facecoach.wording.session import format_duration
-
     choices = open_companion(args).program_service.routines()
     rows = [
         (
@@ -50,10 +51,6 @@ def _routines_list(args: argparse.Namespace) -> int:
 
 
 def _routines_show(args: argparse.Namespace) -> int:
-    from facecoach.session.timeline import plan_timeline
-    from facecoach.wording.session import format_duration, format_seconds, glide_count
-    from facecoach.wording.text import plain
-
     choice = open_companion(args).program_service.routine_choice(args.routine)
     if choice.problem:
         warn(f"{choice.problem}; it runs as written")
@@ -84,10 +81,6 @@ def _routines_show(args: argparse.Namespace) -> int:
 
 
 def _routines_validate(args: argparse.Namespace) -> int:
-    from facecoach.routines.loader import load_routine_file
-    from facecoach.wording.session import format_duration
-    from facecoach.wording.text import plain
-
     failures = 0
     for name in args.files:
         try:

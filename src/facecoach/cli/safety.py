@@ -4,9 +4,13 @@ import argparse
 import sys
 from datetime import date
 
+from facecoach.adherence.records import MAX_NOTE_CHARS
 from facecoach.cli.context import open_companion
 from facecoach.cli.output import EXIT_OK, ask_clearly
 from facecoach.errors import FacecoachError
+from facecoach.safety.screening import CONTRAINDICATIONS, contraindication
+from facecoach.safety.waiting import InjectionKind
+from facecoach.wording import injections as said
 from facecoach.wording.text import plain
 
 # The kinds of `safety.waiting.InjectionKind` (its values), and what else `injection` does.
@@ -18,7 +22,6 @@ REMOVE = "remove"
 def add_safety_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     safety = commands.add_parser(
         "safety",
-        help="the safety questions, your answers and the waiting period",
         description="Shows your latest answers to the safety questions and any waiting period "
         "after Botox or fillers. `facecoach safety screen` asks the questions.",
     )
@@ -55,8 +58,6 @@ def add_safety_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
 
 
 def _safety_show(args: argparse.Namespace) -> int:
-    from facecoach.safety.screening import CONTRAINDICATIONS
-
     companion = open_companion(args)
     reading = companion.log_service.existing_store() is not None  # showing never creates a log
     screening = companion.safety_service.screening() if reading else None
@@ -79,8 +80,6 @@ def _safety_show(args: argparse.Namespace) -> int:
 
 
 def _safety_screen(args: argparse.Namespace) -> int:
-    from facecoach.safety.screening import CONTRAINDICATIONS, contraindication
-
     companion = open_companion(args)
     if args.none or args.yes:
         yes = {name.strip() for name in (args.yes or "").split(",") if name.strip()}
@@ -107,10 +106,6 @@ def _safety_screen(args: argparse.Namespace) -> int:
 
 def _safety_injection(args: argparse.Namespace) -> int:
     """The command line's way to what the app's Safety `i` does: same rules, same words."""
-    from facecoach.adherence.records import MAX_NOTE_CHARS
-    from facecoach.safety.waiting import InjectionKind
-    from facecoach.wording import injections as said
-
     companion = open_companion(args)
     if args.what == LIST:
         found = (

@@ -1,12 +1,18 @@
 """`facecoach simulator serve`: a simulated device on a real Bluetooth controller, via Bumble."""
 
 import argparse
+import asyncio
 import signal
 import time
 from pathlib import Path
 
 from facecoach.cli.output import EXIT_OK, print_problems, say
+from facecoach.config.paths import data_dir, user_profiles_dir
+from facecoach.devices.errors import DeviceError
+from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.errors import FacecoachError
+from facecoach.system.signals import handle_on_loop
 
 KEYSTORE_FILE = "simulator-keys.json"
 
@@ -14,10 +20,7 @@ KEYSTORE_FILE = "simulator-keys.json"
 def add_simulator_commands(
     commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
 ) -> None:
-    simulator = commands.add_parser(
-        "simulator",
-        help="run a simulated device on a real Bluetooth controller (needs facecoach[bumble])",
-    )
+    simulator = commands.add_parser("simulator")
     actions = simulator.add_subparsers(title="simulator commands", metavar="ACTION")
     serve = actions.add_parser(
         "serve",
@@ -74,24 +77,18 @@ def add_simulator_commands(
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import asyncio  # here: every other command builds this parser and need not load it
-
     try:
-        from facecoach.devices.simulator.bumble.identity import default_address
-        from facecoach.devices.simulator.bumble.peripheral import (
+        # An optional extra (Bumble), imported where it is used.
+        from facecoach.devices.simulator.bumble.identity import default_address  # noqa: PLC0415
+        from facecoach.devices.simulator.bumble.peripheral import (  # noqa: PLC0415
             AdvertisingMode,
             static_random_address,
         )
-        from facecoach.devices.simulator.bumble.serve import serve
+        from facecoach.devices.simulator.bumble.serve import serve  # noqa: PLC0415
     except ImportError:
         raise FacecoachError(
             "serving a simulated device needs Bumble: pip install 'facecoach[bumble]'"
         ) from None
-    from facecoach.config.paths import data_dir, user_profiles_dir
-    from facecoach.devices.errors import DeviceError
-    from facecoach.devices.protocol.registry import load_registry
-    from facecoach.devices.simulator.device import SimulatedDevice
-
     registry = load_registry(user_profiles_dir())
     print_problems(registry.problems)
     try:
@@ -116,8 +113,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         stop = asyncio.Event()
-        from facecoach.system.signals import handle_on_loop
-
         loop = asyncio.get_running_loop()
         loop.set_exception_handler(said)  # kept until the loop is closed, after serve
         handle_on_loop(loop, {signal.SIGINT: stop.set, signal.SIGTERM: stop.set})

@@ -6,8 +6,10 @@ import re
 import string
 from datetime import date
 
-from facecoach.cli.output import EXIT_OK
+from facecoach.cli.companions import open_status_companion
+from facecoach.cli.output import EXIT_OK, print_problems
 from facecoach.errors import FacecoachError
+from facecoach.wording.adherence import deadline_word
 
 DEFAULT_FORMAT = "{state} · streak {streak} · week {week}"
 FIELDS = {
@@ -31,7 +33,6 @@ _FIELD_SPEC = re.compile(r"(?:.?[<>^])?(?P<width>[1-9]\d*)?(?:\.\d{1,3})?s?", re
 def add_status_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     status = commands.add_parser(
         "status",
-        help="one line for a status bar: due or done today, streak, week",
         description="Prints where today stands in one line, for a status bar (tmux, waybar, "
         "polybar) that runs it every few seconds. Fields for --format: "
         + "; ".join(f"{{{name}}} {meaning}" for name, meaning in FIELDS.items())
@@ -73,10 +74,6 @@ def check_format(text: str) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from facecoach.cli.context import open_status_companion
-    from facecoach.cli.output import print_problems
-    from facecoach.wording.adherence import deadline_word
-
     check_format(args.format)
     companion = open_status_companion()
     status = companion.day_status()

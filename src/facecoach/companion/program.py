@@ -321,6 +321,20 @@ class ProgramService:
                 f"an hour: {', '.join(misfits)}. Choose shorter glides or fewer repeats."
             )
 
+    def _check_entered_goals(self, settings: Settings) -> None:
+        """Refuse a goal just typed whose window is too long to mean what was typed; goals
+        kept from before (an older settings file) are left as they are."""
+        from facecoach.adherence.goals import entered_goal_problem
+        from facecoach.config.settings import SettingsError
+
+        kept = {(phase.name, phase.goal) for phase in self.settings.phases}
+        for phase in settings.program().phases:
+            if (phase.name, str(phase.goal)) in kept:
+                continue
+            problem = entered_goal_problem(phase)
+            if problem:
+                raise SettingsError(problem[0].upper() + problem[1:] + ".")
+
     def preview_settings(self, **changes: Any) -> Settings:
         """The settings with `changes`, validated but not saved; raises SettingsError."""
         from pydantic import ValidationError
@@ -342,6 +356,7 @@ class ProgramService:
 
         settings = self.preview_settings(**changes)
         self._check_preferences_fit(settings)
+        self._check_entered_goals(settings)
         if self._settings_unreadable:
             from facecoach.datafiles import keep_backup
 

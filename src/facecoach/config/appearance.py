@@ -4,6 +4,8 @@ The settings are validated with pydantic, which costs more than a bare Textual a
 The first frame needs only the theme and the keymap, so they come from the validated copy of the
 settings file kept by `load_settings` when the file has not changed since (or from the defaults
 when there is no file). After a change, the file is validated before the first frame, once.
+The copy is the model's own dump, sealed by the cache: read back, it is used as it is, with no
+rule checked again here (the rules are the model's alone).
 """
 
 from collections.abc import Mapping
@@ -13,6 +15,7 @@ from typing import Any, NamedTuple
 
 from facecoach.config.paths import settings_path
 from facecoach.config.validated_cache import ValidatedCache, digest
+from facecoach.text_files import DataFileError, read_text_file
 
 DEFAULT_THEME = "textual-dark"
 SETTINGS_CACHE = "settings"
@@ -33,8 +36,6 @@ def checked_copy(config_dir: Path, cache: ValidatedCache) -> dict[str, Any] | No
     if not path.exists() and not path.is_symlink():
         text = NO_SETTINGS_FILE
     else:
-        from facecoach.datafiles import DataFileError, read_text_file  # a file to read
-
         try:
             # The one bounded reader: no FIFO, no giant.
             text = read_text_file(path, DataFileError).encode()
@@ -53,9 +54,4 @@ def cached_appearance(config_dir: Path, cache: ValidatedCache) -> Appearance | N
     value = checked_copy(config_dir, cache)
     if value is None:
         return None
-    theme, keymap = value.get("theme"), value.get("keymap")
-    if not isinstance(theme, str) or not isinstance(keymap, dict):
-        return None
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
-        return None
-    return Appearance(theme, keymap)
+    return Appearance(value["theme"], value["keymap"])

@@ -29,7 +29,13 @@ SCREEN_KEYS: Mapping[str, Mapping[str, str]] = {
         "session.abort": "q",
     },
     "zone guide": {"guide.close": "escape,g", "guide.previous": "left", "guide.next": "right"},
-    "summary": {"summary.home": "enter,escape", "summary.history": "h", "summary.felt": "f"},
+    "summary": {
+        "summary.home": "enter,escape",
+        "summary.history": "h",
+        "summary.felt": "f",
+        "summary.zones_down": "down",
+        "summary.zones_up": "up",
+    },
     "history": {
         "history.back": "escape,q",
         "history.note": "n",
@@ -37,7 +43,7 @@ SCREEN_KEYS: Mapping[str, Mapping[str, str]] = {
         "history.undo": "u",
         "history.photos": "p",
     },
-    "photos": {"photos.back": "escape,q"},
+    "photos": {"photos.back": "escape,q", "photos.delete": "x,delete", "photos.undo": "u"},
     "safety": {
         "safety.back": "escape",
         "safety.save": "ctrl+s",

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import platformdirs
 
+from facecoach.errors import FacecoachError
+
 APP_NAME = "facecoach"
 CONFIG_DIR_ENV = "FACECOACH_CONFIG_DIR"
 
@@ -16,8 +18,6 @@ def _directory(env_var: str, default: Callable[..., str]) -> Path:
         try:
             return Path(override).expanduser()
         except RuntimeError:  # `~someone` for a user this system does not know
-            from facecoach.errors import FacecoachError
-
             user = override.split("/", 1)[0].split("\\", 1)[0]
             raise FacecoachError(
                 f"{override}: there is no user {user[1:]!r} here whose home folder {user} could "

@@ -1,5 +1,6 @@
 """User settings: validated by pydantic, stored as TOML in the configuration directory."""
 
+import shlex
 from datetime import date
 from pathlib import Path
 from typing import Self
@@ -172,8 +173,6 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _check_commands(self) -> Self:
-        import shlex
-
         commands = {
             "sound_command": "the sound player command",
             "on_cue": "the command at each cue",

@@ -2,13 +2,22 @@
 
 Validating a data file loads pydantic and builds its models: most of the cost of starting the
 app. A file that has not changed since it last passed validation does not need that again, so
-what it held then is kept as JSON under the cache directory, next to a digest of the bytes it
-came from. A copy is used only when the digest of the bytes read now matches (and it was written
-by this version of facecoach); anything else, including a damaged or hostile cache file, is a
-miss and the file is validated as usual. The cache is never the only copy of anything.
+what it held then is kept under the cache directory, next to a digest of the bytes it came
+from. A copy is used only when the digest of the bytes read now matches (and it was written
+by this version of facecoach); anything else is a miss and the file is validated as usual. The
+cache is never the only copy of anything.
+
+Every copy is sealed with a key of this cache's own (a keyed BLAKE2 over the copy's bytes): a
+copy is read back only as facecoach wrote it, so what reads it checks nothing again. The rules
+live in the validating model alone; a damaged, hand-edited or copied-in file does not match its
+seal and is a miss, and its bytes are never decoded. (Whoever can read the key can forge a
+seal: the key guards against mistakes and other machines' copies, not against a program running
+as the user.) The bytes are `marshal`'s, which is built in: JSON would load its module on the
+app's first frame.
 """
 
 import functools
+import marshal
 import os
 import stat
 import tempfile
@@ -18,9 +27,16 @@ from typing import Any
 from facecoach import __version__
 from facecoach.system.files import open_without_blocking
 
+try:  # CPython's own BLAKE2: `hashlib` would load OpenSSL first, 2 ms of the first frame
+    from _blake2 import blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b
+
 # Part of every key: a change in what is cached, or a new version, misses every old copy.
 _FORMAT = 1
 _MAX_BYTES = 1 << 20
+_SEAL_KEY_BYTES = 32
+_SEAL_BYTES = 32
 # The code that decides what a cached value holds (validation rules, routine lengths): the
 # version number alone does not change with every build, and two checkouts share a cache.
 _DECIDING_CODE = ("config", "routines")
@@ -29,10 +45,8 @@ _DECIDING_CODE = ("config", "routines")
 @functools.cache
 def _code_digest() -> bytes:
     """A digest of the source of the packages that make the cached values, read once."""
-    import hashlib  # loaded when a data file is there to be digested (not for a first frame)
-
     package = Path(__file__).resolve().parents[1]
-    hasher = hashlib.sha256()
+    hasher = blake2b()
     for folder in _DECIDING_CODE:
         for path in sorted((package / folder).glob("*.py")):
             try:
@@ -43,9 +57,7 @@ def _code_digest() -> bytes:
 
 
 def digest(*sources: bytes) -> str:
-    import hashlib
-
-    hasher = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
+    hasher = blake2b(f"{__version__}/{_FORMAT}".encode())
     hasher.update(_code_digest())
     for source in sources:
         hasher.update(len(source).to_bytes(8, "big"))
@@ -60,32 +72,47 @@ class ValidatedCache:
         self.directory = directory
 
     def _path(self, name: str) -> Path:
-        return self.directory / f"{name}.json"
+        return self.directory / f"{name}.copy"
 
     def get(self, name: str, key: str) -> Any | None:
-        """The value stored under `name` for `key`, or None (a miss) for anything else."""
+        """The value stored under `name` for `key` exactly as `put` wrote it, or None (a miss)
+        for anything else."""
         raw = read_cache_file(self._path(name), _MAX_BYTES)
-        if raw is None:
+        seal_key = read_cache_file(self._seal_key_path(), _SEAL_KEY_BYTES)
+        if raw is None or seal_key is None or len(seal_key) != _SEAL_KEY_BYTES:
             return None
-        import json  # loaded when there is a copy to read (not for a first run's first frame)
-
+        seal, payload = raw[:_SEAL_BYTES], raw[_SEAL_BYTES:]
+        if seal != _seal(seal_key, payload):
+            return None  # not as facecoach wrote it: never decoded
         try:
-            entry = json.loads(raw, parse_constant=_refuse)  # no NaN nor Infinity
-        except (ValueError, RecursionError):
+            stored_key, value = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):  # sealed by a Python that writes it otherwise
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        return entry.get("value")
+        return value if stored_key == key else None
 
     def put(self, name: str, key: str, value: Any) -> None:
-        """Stores `value` for `key`; best effort, since a miss only costs time."""
-        import json
-
-        try:
-            data = json.dumps({"key": key, "value": value}).encode()
-        except (TypeError, ValueError):
+        """Stores `value` for `key`, sealed; best effort, since a miss only costs time."""
+        seal_key = self._seal_key()
+        if seal_key is None:
             return
-        write_cache_file(self._path(name), data)
+        try:
+            payload = marshal.dumps((key, value))
+        except ValueError:  # not plain data
+            return
+        write_cache_file(self._path(name), _seal(seal_key, payload) + payload)
+
+    def _seal_key_path(self) -> Path:
+        return self.directory / "seal.key"
+
+    def _seal_key(self) -> bytes | None:
+        """This cache's key, made on its first copy (readable by the user alone)."""
+        path = self._seal_key_path()
+        existing = read_cache_file(path, _SEAL_KEY_BYTES)
+        if existing is not None and len(existing) == _SEAL_KEY_BYTES:
+            return existing
+        write_cache_file(path, os.urandom(_SEAL_KEY_BYTES))
+        made = read_cache_file(path, _SEAL_KEY_BYTES)  # another process may have made it first
+        return made if made is not None and len(made) == _SEAL_KEY_BYTES else None
 
 
 def read_cache_file(path: Path, limit: int) -> bytes | None:
@@ -125,5 +152,6 @@ def write_cache_file(path: Path, data: bytes) -> None:
         return
 
 
-def _refuse(constant: str) -> object:
-    raise ValueError(f"{constant} is not a number a cached value holds")
+def _seal(seal_key: bytes, payload: bytes) -> bytes:
+    """The copy's seal: a keyed BLAKE2 of its bytes."""
+    return blake2b(payload, key=seal_key, digest_size=_SEAL_BYTES).digest()

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
 from bleak import BleakClient, BleakScanner
 from bleak.backends.client import BaseBleakClient
@@ -38,11 +37,18 @@ from facecoach.devices.errors import (
     ControllerGone,
     DeviceError,
     FrameError,
+    IncompleteFrame,
+)
+from facecoach.devices.protocol.acks import (
+    Confirmation,
+    confirmation_of,
+    refusal,
+    reports_keepalive_lost,
+    updated_status,
 )
 from facecoach.devices.protocol.assigned_numbers import DEVICE_INFO_FIELDS
 from facecoach.devices.protocol.codec import DecodedNotification, FrameCodec
 from facecoach.devices.protocol.profile import (
-    AckKind,
     CommandName,
     DeviceProfile,
     DeviceProgram,
@@ -58,6 +64,8 @@ log = logging.getLogger(__name__)
 
 RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 FIND_TIMEOUT = 8.0
+# The longest message the link joins from pieces; a longer run of pieces is dropped.
+MAX_MESSAGE = 4096
 
 
 class LinkEventKind(StrEnum):
@@ -79,7 +87,7 @@ class LinkEvent:
 
 @dataclass
 class _Waiter:
-    accepts: Callable[[DecodedNotification], bool]
+    accepts: Confirmation
     future: "asyncio.Future[DecodedNotification]"
 
 
@@ -129,6 +137,10 @@ class DeviceLink:
         # its answer, but never between the chunks of another frame.
         self._write_lock = asyncio.Lock()
         self._sequence = 0
+        # The start of a message that came in pieces, and when its first piece came.
+        self._fragment = bytearray()
+        self._fragment_since = 0.0
+        self._cut_short = False
         self._closing = False
         self._reconnect_task: asyncio.Task[None] | None = None
         self._keepalive_task: asyncio.Task[None] | None = None
@@ -172,6 +184,7 @@ class DeviceLink:
     async def _set_up(self) -> None:
         """What the profile says goes on every connection: its writes (the clock, a soft
         limit), then the keep-alive for as long as the link lasts."""
+        self._fragment.clear()  # a piece of a message from an earlier connection
         for write in self.profile.on_connect:
             now = self.options.wall_clock()
             args = scheduled_args(write, self.profile, unix_time=now, counter=0)
@@ -240,7 +253,9 @@ class DeviceLink:
             self._keepalive_task = None
 
     def _next_sequence(self) -> int:
-        self._sequence = (self._sequence + 1) & 0xFF
+        framing = self.profile.framing
+        width = framing.sequence_size if framing is not None else 1
+        self._sequence = (self._sequence + 1) % (1 << 8 * width)
         return self._sequence
 
     async def _open(self, *, pair: bool) -> None:
@@ -432,6 +447,7 @@ class DeviceLink:
         rule = command.ack
         attempts = 1 + (rule.retries if command.idempotent else 0)
         async with self._lock:
+            self._cut_short = False
             for attempt in range(1, attempts + 1):
                 client = self._client
                 if client is None or self.state is not LinkState.CONNECTED:
@@ -445,6 +461,10 @@ class DeviceLink:
                         return None
                     return await asyncio.wait_for(asyncio.shield(waiter.future), rule.timeout)
                 except TimeoutError:
+                    if self._fragment:
+                        # The answer began and never ended: the next one starts afresh.
+                        self._drop_fragment()
+                        self._cut_short = True
                     log.info(
                         "%s: no answer to %s (attempt %d of %d)",
                         self.address,
@@ -464,35 +484,17 @@ class DeviceLink:
                 f"{rule.timeout:g} s each)."
             )
         hint = " It reports that it is on its charger." if self.status.charging else ""
+        if self._cut_short:
+            hint += " Its answer began but never ended (a message in pieces, cut short)."
         raise CommandTimeout(
             f"{self.name} did not confirm {name} within {rule.timeout:g} s. It was not sent "
             f"again, because repeating it is not safe: check the device.{hint}"
         )
 
     def _waiter_for(self, name: str, args: dict[str, int], sequence: int) -> _Waiter | None:
-        command = self.profile.commands[name]
-        rule = command.ack
-        framed_with_sequence = self.profile.framing is not None and self.profile.framing.sequence
-        accepts: Callable[[DecodedNotification], bool]
-        if rule.kind is AckKind.NONE:
+        accepts = confirmation_of(self.profile, name, args, sequence)
+        if accepts is None:
             return None
-        if rule.kind is AckKind.ACK:
-
-            def accepts(n: DecodedNotification) -> bool:
-                return (
-                    n.kind is NotificationKind.ACK
-                    and n.values.get("of") == command.opcode
-                    and (not framed_with_sequence or n.sequence == sequence)
-                )
-        else:
-            expected = {f: args[a] for f, a in rule.expect_args.items()}
-            expected.update(rule.expect_values)
-
-            def accepts(n: DecodedNotification) -> bool:
-                return n.kind is NotificationKind.STATUS and all(
-                    int(n.values.get(f, -1)) == v for f, v in expected.items()
-                )
-
         waiter = _Waiter(accepts, asyncio.get_running_loop().create_future())
         self._waiters.append(waiter)
         return waiter
@@ -515,33 +517,68 @@ class DeviceLink:
     def _on_notification(self, _sender: object, data: bytearray) -> None:
         assert self._codec is not None
         self._record(TraceEventKind.NOTIFY, bytes(data))
-        try:
-            notification = self._codec.decode_notification(bytes(data))
-        except FrameError as exc:
-            # Damaged or unknown frames are dropped; a command waiting on one times out and,
-            # if it is safe to, is sent again.
-            self.bad_frames += 1
-            self._emit(
-                LinkEventKind.BAD_FRAME, f"Ignored a damaged message from {self.name}: {exc}"
-            )
-            return
+        now = asyncio.get_running_loop().time()
+        if self._fragment and now - self._fragment_since > self._fragment_patience():
+            self._drop_fragment()
+        if not self._fragment:
+            self._fragment_since = now
+        # A message may come in several notifications (the device's MTU), or several in one.
+        self._fragment += data
+        while self._fragment:
+            try:
+                notification, size = self._codec.decode_notification_start(bytes(self._fragment))
+            except IncompleteFrame:
+                if len(self._fragment) > MAX_MESSAGE:
+                    self._drop_fragment()
+                return
+            except FrameError as exc:
+                if len(self._fragment) > len(data) and self._fragment.endswith(data):
+                    # What came before did not continue here: a message that never ended.
+                    # This notification may start the next one.
+                    del self._fragment[: len(self._fragment) - len(data)]
+                    self._drop_fragment(keep=True)
+                    continue
+                # Damaged or unknown frames are dropped; a command waiting on one times out
+                # and, if it is safe to, is sent again.
+                self._fragment.clear()
+                self.bad_frames += 1
+                self._emit(
+                    LinkEventKind.BAD_FRAME, f"Ignored a damaged message from {self.name}: {exc}"
+                )
+                return
+            del self._fragment[:size]
+            self._take(notification)
+
+    def _fragment_patience(self) -> float:
+        """How long the pieces of one message may take: the longest answer timeout."""
+        return max((c.ack.timeout for c in self.profile.commands.values()), default=1.0)
+
+    def _drop_fragment(self, *, keep: bool = False) -> None:
+        """Drops the start of a message whose end never came (with `keep`, what is left in the
+        buffer is the next message's start)."""
+        self.bad_frames += 1
+        self._emit(
+            LinkEventKind.BAD_FRAME,
+            f"Ignored an incomplete message from {self.name}: it began but never ended.",
+        )
+        if not keep:
+            self._fragment.clear()
+
+    def _take(self, notification: DecodedNotification) -> None:
         if notification.kind is NotificationKind.STATUS:
             self._update_status(notification)
         for waiter in list(self._waiters):
             if waiter.future.done() or not waiter.accepts(notification):
                 continue
-            result = int(notification.values.get("result", 0))
-            if notification.kind is NotificationKind.ACK and result != 0:
-                spec = self.profile.notifications[notification.name]
-                reason = spec.results.get(str(result), f"refusal code {result}")
+            reason = refusal(self.profile, notification)
+            if reason is not None:
                 waiter.future.set_exception(CommandError(f"{self.name} refused: {reason}."))
             else:
                 waiter.future.set_result(notification)
 
     def _update_status(self, n: DecodedNotification) -> None:
-        values = n.values
         # Said once when the device first reports it, again only after a status without it.
-        lost = bool(values.get("keepalive_lost")) and not values.get("running")
+        lost = reports_keepalive_lost(n)
         told, self._told_keepalive_lost = self._told_keepalive_lost, lost
         if lost and not told:
             self._emit(
@@ -549,18 +586,7 @@ class DeviceLink:
                 f"{self.name} stopped stimulating by itself: it did not hear from facecoach "
                 "in time (the device's keep-alive).",
             )
-        code = values.get("program")
-        changed: dict[str, Any] = {}
-        if code is not None:
-            changed["program_code"] = int(code)
-            changed["program"] = self.profile.program_by_code(int(code))
-        for key in ("intensity", "battery"):
-            if key in values:
-                changed[key] = int(values[key])
-        for key in ("charging", "contact", "running"):
-            if key in values:
-                changed[key] = bool(values[key])
-        self.status = replace(self.status, **changed)
+        self.status = updated_status(self.profile, self.status, n)
         self._emit(LinkEventKind.STATUS, "")
 
     def _fail_waiters(self, error: Exception) -> None:

@@ -36,6 +36,9 @@ class PhotosUnavailable(PhotoError):
 
 
 PHOTOS_EXTRA = "photos need the optional extra: pip install 'facecoach[photos]' (Pillow)"
+HEIC_EXTRA = "a HEIC photo needs the optional extra: pip install 'facecoach[heic]' (pillow-heif)"
+# The brands an ISO base media file names at bytes 8-12 when it holds a HEIF/HEIC image.
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ def prepare_photo(path: Path) -> PreparedPhoto:
         raise PhotoError(f"{path}: not a file")
     if size > MAX_FILE_BYTES:
         raise PhotoError(f"{path}: {size // (1024 * 1024)} MiB; a photo is at most 64 MiB")
+    if _is_heif(path) and not heif_available():
+        raise PhotoError(f"{path}: {HEIC_EXTRA}")
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
@@ -123,12 +128,58 @@ def _exif_day(image: "Image") -> date | None:
         return None  # a camera's own date format: the import day is used instead
 
 
+def heif_available() -> bool:
+    try:
+        import pillow_heif  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _register_heif() -> None:
     try:
         from pillow_heif import register_heif_opener
     except ImportError:
         return
     register_heif_opener()
+
+
+def _is_heif(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            head = file.read(12)
+    except OSError:
+        return False
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+
+
+def check_stored_photo(data: bytes, source: str) -> None:
+    """Raises PhotoError unless `data` is a whole JPEG no larger than facecoach stores (what an
+    export or a backup carries back in)."""
+    pillow()
+    from PIL import Image
+
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+                if max(image.width, image.height) > STORED_SIDE:
+                    raise PhotoError(f"{source}: larger than a stored photo; refused")
+                image.load()
+    except PhotoError:
+        raise
+    except (
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,  # not an image, truncated data
+        ValueError,
+        SyntaxError,
+    ) as exc:
+        raise PhotoError(f"{source}: not a photo facecoach stored, refused ({exc})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
 
 
 def open_stored(path: Path) -> "Image":

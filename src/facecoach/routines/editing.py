@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import tomli_w
+from pydantic import ValidationError
+
 from facecoach.routines.limits import RESERVED_IDS
 from facecoach.routines.model import PrepStep, Routine, ZoneEntry
 from facecoach.routines.zones import Side, Zone
@@ -51,6 +54,15 @@ SIDE_CHOICES: tuple[tuple[Side, ...], ...] = (
 def sides_text(sides: Iterable[Side]) -> str:
     """'left, right' or 'centre'."""
     return ", ".join(side.label for side in sides)
+
+
+def sides_brief(sides: Iterable[Side]) -> str:
+    """'both' for left and right, else as `sides_text`: the zone list's column is narrow, so
+    all eight columns fit at 60 columns."""
+    sides = tuple(sides)
+    if sorted(sides) == sorted((Side.LEFT, Side.RIGHT)):
+        return "both"
+    return sides_text(sides)
 
 
 @dataclass(slots=True)
@@ -163,8 +175,6 @@ CENTRE_ONLY = frozenset({Zone.CHIN})
 
 def check(draft: RoutineDraft) -> Routine | list[str]:
     """The routine the draft makes, validated as the loader does, or what is wrong with it."""
-    from pydantic import ValidationError
-
     try:
         return Routine.model_validate(draft.data())
     except ValidationError as exc:
@@ -201,7 +211,6 @@ def free_id(name: str, taken: Iterable[str]) -> str:
 
 def routine_toml(routine: Routine, *, made_on: date, based_on: str | None = None) -> str:
     """The routine as a commented TOML file; `parse_routine` reads it back to `routine`."""
-    import tomli_w
 
     def line(key: str, value: object) -> str:
         return tomli_w.dumps({key: value}).rstrip("\n")

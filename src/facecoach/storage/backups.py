@@ -23,6 +23,8 @@ from facecoach.storage.database import (
 from facecoach.storage.log_holders import RestoreLease
 
 BACKUP_DIR = "backups"
+# A backup's progress photos, when it has any: a zip beside it, named after it.
+PHOTOS_BESIDE = ".photos.zip"
 _NAME = re.compile(r"^facecoach-(\d{8}-\d{6})\.db$")
 _STAMP = "%Y%m%d-%H%M%S"
 
@@ -131,6 +133,7 @@ class Backups:
         for backup in existing[1:]:  # the newest one is always kept
             if backup.made < cutoff:
                 backup.path.unlink(missing_ok=True)
+                backup.path.with_name(backup.path.name + PHOTOS_BESIDE).unlink(missing_ok=True)
         return made
 
     def restore(self, backup: Path, now: datetime) -> Path:

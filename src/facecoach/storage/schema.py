@@ -360,6 +360,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX photos_by_day ON photos (taken_day);
     """,
+    # 8: a deleted photo is marked (and its file kept) until `photos purge`, so `photos undo`
+    # can bring it back, as the log's delete does.
+    """
+    ALTER TABLE photos ADD COLUMN deleted_utc TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

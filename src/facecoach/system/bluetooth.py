@@ -11,11 +11,13 @@ controllers Bumble could use instead of the system's stack (USB dongles, serial 
 """
 
 import asyncio
+import ctypes
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 
 from facecoach.system.platforms import OperatingSystem, operating_system
@@ -118,8 +120,6 @@ def bumble_finding(
     serial_ports: Lister | None = None, usb_dongles: Lister | None = None, vhci: Path = VHCI
 ) -> Finding:
     """The controllers Bumble could drive instead of the system's stack."""
-    from importlib.util import find_spec
-
     if find_spec("bumble") is None:  # asked, not imported: Bumble stays in its corner
         return Finding(
             "Bumble",
@@ -140,7 +140,7 @@ def bumble_finding(
 
 def _serial_ports() -> list[str]:
     try:
-        from serial.tools import list_ports
+        from serial.tools import list_ports  # noqa: PLC0415 (pyserial: Bumble's, optional)
     except ImportError:
         return []
     return [f"serial:{port.device}" for port in list_ports.comports()]
@@ -149,10 +149,8 @@ def _serial_ports() -> list[str]:
 def _usb_dongles() -> list[str]:
     """USB devices of the Bluetooth controller class (wireless, RF, Bluetooth: e0/01/01)."""
     try:
-        import ctypes
-
-        import libusb_package
-        import usb1
+        import libusb_package  # noqa: PLC0415 (libusb: Bumble's, optional)
+        import usb1  # noqa: PLC0415
 
         path = libusb_package.get_library_path()
         if path:
@@ -206,8 +204,9 @@ def _check_radio(platform: str) -> BluetoothCheck:
 
 
 async def _ask_bluez() -> BluetoothCheck:
-    from dbus_fast import BusType, Message, MessageType
-    from dbus_fast.aio import MessageBus
+    # One OS's library, imported where that OS is asked (dbus-fast is installed on Linux only).
+    from dbus_fast import BusType, Message, MessageType  # noqa: PLC0415
+    from dbus_fast.aio import MessageBus  # noqa: PLC0415
 
     bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
     try:

@@ -9,19 +9,20 @@ like another process would be; that is what lets a process ask whether a lock is
 import os
 import sys
 
+if sys.platform == "win32":
+    import msvcrt
+else:
+    import fcntl
+
 
 def try_lock_exclusively(descriptor: int) -> bool:
     """Takes the lock without waiting; False when another descriptor holds it (or the file
     system cannot lock). Closing the descriptor releases it."""
     try:
         if sys.platform == "win32":
-            import msvcrt
-
             os.lseek(descriptor, 0, os.SEEK_SET)
             msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
         else:
-            import fcntl
-
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False

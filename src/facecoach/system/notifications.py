@@ -11,6 +11,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from desktop_notifier import DesktopNotifier
+
 from facecoach.system.platforms import OperatingSystem, operating_system
 
 SEND_TIMEOUT = 5.0
@@ -61,8 +63,6 @@ def _in_words(reason: str) -> str:
 
 async def notify_desktop(title: str, message: str, timeout: float = SEND_TIMEOUT) -> str | None:
     """Sends one notification; returns why it failed, or None when the server took it."""
-    from desktop_notifier import DesktopNotifier
-
     if operating_system() is OperatingSystem.LINUX:
         message = _escaped(message)
 

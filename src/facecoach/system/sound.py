@@ -4,6 +4,7 @@ PowerShell) on Windows; or a player command the user names."""
 
 import shlex
 import subprocess
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +77,6 @@ def _linux_player(machine: Machine) -> Player | str:
 
 def wav_file_seconds(path: Path) -> float:
     """The length of a WAV file from its header; 0 when it cannot be read."""
-    import wave
-
     try:
         with wave.open(str(path), "rb") as audio:
             return audio.getnframes() / audio.getframerate()

@@ -20,10 +20,12 @@ from facecoach.config.appearance import DEFAULT_THEME
 from facecoach.config.paths import cache_dir, data_dir
 from facecoach.errors import FacecoachError
 from facecoach.tui.remembered_css import STYLES_KEY_FILE, ParsedRules, RememberedStylesheet
-from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.home import Controls, HomeScreen
 from facecoach.wording.text import one_line, plain
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from facecoach.companion.devices import DeviceService
     from facecoach.devices.link import LinkEvent
     from facecoach.devices.simulator.inprocess import Air
@@ -57,12 +59,13 @@ class FacecoachApp(App[None]):
             hold=True,  # kept a while after the first frame (see _first_frame_written)
         )
         self.companion = companion
-        self.home = HomeScreen(companion)
+        self.home = HomeScreen(companion, sessions=self)
         self._handle_signals = handle_signals
         self.exit_on_signals: ExitOnSignals | None = None
         self.first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
         self._safety_problem: str | None = None  # the safety records could not be read
+        self._exit_when_home_is_ready: tuple[int, RenderableType | None] | None = None
 
     def get_default_screen(self) -> Screen[Any]:
         """The screen under all others, built with the app: home, or on a first run the
@@ -99,6 +102,24 @@ class FacecoachApp(App[None]):
             self.notify(self._safety_problem, severity="error", markup=False)
         if self._handle_signals:
             self._install_signal_handlers()
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: "RenderableType | None" = None,
+    ) -> None:
+        """Ends the app; while home mounts its controls, once they are in place (a few
+        milliseconds): Textual's Select fails (NoMatches) when its screen is torn down as it
+        mounts, which a quit key typed ahead or a closed terminal did."""
+        if self.home.controls is Controls.MOUNTING:
+            self._exit_when_home_is_ready = (return_code, message)
+            return
+        super().exit(result, return_code, message)
+
+    def on_home_screen_controls_ready(self) -> None:
+        if self._exit_when_home_is_ready is not None:
+            super().exit(None, *self._exit_when_home_is_ready)
 
     def on_ready(self) -> None:
         # The first layout is done; its frame is written when the screen is next idle.
@@ -310,6 +331,13 @@ class FacecoachApp(App[None]):
             return
         self.home.action_start()
 
+    @work(exclusive=True, group="start-session")
+    async def begin_session_flow(self, routine_id: str) -> None:
+        """The core's gates, each as a screen or dialog, then the session (for home)."""
+        from facecoach.tui.session_flow import start_session_flow  # its screens load now
+
+        await start_session_flow(self, self.companion, routine_id)
+
     def action_edit_routine(self) -> None:
         if self.screen is not self.home:
             self.notify("Go back to the home screen to edit a routine.")
@@ -386,6 +414,11 @@ def run_tui(
     companion = Companion(
         SystemClock(), config, database_path(), device=device, make_device=make_device
     )
+    from facecoach.photos import PHOTOS_FOLDER
+    from facecoach.tui.widgets.photo_view import prepare_terminal_graphics
+
+    # Before Textual reads the keyboard: the terminal is asked what it draws, if there are photos.
+    prepare_terminal_graphics(database_path().parent / PHOTOS_FOLDER)
     app = FacecoachApp(companion, handle_signals=True)
     # Up to the first frame the garbage collector would scan every module and class loaded
     # so far, over and over, for cycles that are not there: 50-80 ms of the start (measured).

@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import textual
+from textual.css.model import RuleSet
+from textual.css.styles import Styles
 from textual.css.stylesheet import Stylesheet
 
 from facecoach.config.validated_cache import read_cache_file, write_cache_file
@@ -105,8 +107,6 @@ class _StyleUnpickler(pickle.Unpickler):
 
 
 def _read_back(data: bytes) -> list[RuleSet] | None:
-    from textual.css.model import RuleSet
-
     try:
         rules = _StyleUnpickler(io.BytesIO(data)).load()
     except Exception:  # a damaged or hostile file, whatever it raises: parsed again
@@ -169,8 +169,6 @@ def _textual_code() -> str | None:
 @functools.cache
 def _styles_fields() -> frozenset[str]:
     """What this Textual's `Styles` holds: rules kept by another layout are not used."""
-    from textual.css.styles import Styles
-
     return frozenset(vars(Styles()))
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from facecoach.session.engine import SessionSnapshot, SessionStatus, ZoneCompletion
 from facecoach.session.timeline import Step, StepKind
+from facecoach.wording.adherence import plural
 
 if TYPE_CHECKING:
     from facecoach.routines.model import Routine, ZoneEntry
@@ -121,6 +122,18 @@ def on_the_timer_alone(reason: str) -> str:
     """Why the device is not with this session, and that the session runs without it: said
     once, as the reason may say it already."""
     return reason if "timer alone" in reason else f"{reason} The session runs on the timer alone."
+
+
+def zones_out_of_sight(above: int, below: int) -> str:
+    """Under a zone list taller than its room: how many lines are out of sight, and the keys
+    that bring them in ('' when all are in sight)."""
+    if above and below:
+        return f"↑ {plural(above, 'line')} above, ↓ {below} below (arrow keys scroll)"
+    if below:
+        return f"↓ {plural(below, 'more line')} below (arrow keys scroll)"
+    if above:
+        return f"↑ {plural(above, 'more line')} above (arrow keys scroll)"
+    return ""
 
 
 class ZoneMark(StrEnum):

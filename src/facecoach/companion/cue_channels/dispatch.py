@@ -10,6 +10,7 @@ trouble is told once per session, and the session goes on.
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -252,8 +253,6 @@ class CueDispatcher:
     def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
         """Ends the dispatcher and waits (bounded) until every channel has closed. Blocks
         unless `closes_at_once`: the core calls it from a thread."""
-        import time
-
         self._wind_down()
         deadline = time.monotonic() + timeout
         for worker in self._workers:

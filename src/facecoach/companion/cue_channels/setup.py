@@ -12,9 +12,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from facecoach.companion.cue_channels.desktop import DesktopChannel, desktop_facility
+from facecoach.companion.cue_channels.dispatch import CueChannel
+from facecoach.companion.cue_channels.hook import HookChannel, hook_facility
 from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
+from facecoach.companion.cue_channels.sound import Player, SoundChannel, find_player, sound_facility
+from facecoach.companion.cue_channels.terminal import (
+    TerminalChannel,
+    osc_protocol,
+    terminal_facility,
+)
+from facecoach.companion.cue_channels.voice import VoiceChannel, find_engine, voice_facility
 from facecoach.config.cue_settings import DEFAULT_RATE, ChannelMode, ToneSet
-from facecoach.cues.model import CueKind
+from facecoach.cues.model import CueKind, sample_cue
 
 if TYPE_CHECKING:
     from facecoach.companion.cue_channels.dispatch import CueChannel
@@ -87,12 +97,6 @@ class ChannelStatus:
 
 
 def facilities(choices: CueChoices, machine: Machine) -> dict[ChannelName, Facility]:
-    from facecoach.companion.cue_channels.desktop import desktop_facility
-    from facecoach.companion.cue_channels.hook import hook_facility
-    from facecoach.companion.cue_channels.sound import sound_facility
-    from facecoach.companion.cue_channels.terminal import terminal_facility
-    from facecoach.companion.cue_channels.voice import voice_facility
-
     return {
         ChannelName.SOUND: sound_facility(machine, choices.sound_command),
         ChannelName.VOICE: voice_facility(machine, choices.sound_command),
@@ -150,8 +154,6 @@ def build_channels(
     tones_folder: Path | None = None,
 ) -> SessionChannels:
     """The channels for one session. A terminal channel needs the front end's writer."""
-    from facecoach.companion.cue_channels.dispatch import CueChannel
-
     statuses = channel_statuses(choices, machine)
     channels: list[CueChannel] = []
     notices: list[str] = []
@@ -176,18 +178,12 @@ def _channel(
     routine_id: str,
     tones_folder: Path | None,
 ) -> "CueChannel | None":
-    from facecoach.companion.cue_channels.sound import Player, find_player
-
     match name:
         case ChannelName.SOUND:
-            from facecoach.companion.cue_channels.sound import SoundChannel
-
             player = find_player(machine, choices.sound_command)
             assert isinstance(player, Player)
             return SoundChannel(player, choices.tone_set, choices.volume, tones_folder)
         case ChannelName.VOICE:
-            from facecoach.companion.cue_channels.voice import VoiceChannel, find_engine
-
             engine = find_engine(machine)
             assert engine is not None
             found = find_player(machine, choices.sound_command)
@@ -201,12 +197,8 @@ def _channel(
                 after_tones=tones,
             )
         case ChannelName.DESKTOP:
-            from facecoach.companion.cue_channels.desktop import DesktopChannel
-
             return DesktopChannel()
         case ChannelName.HOOK:
-            from facecoach.companion.cue_channels.hook import HookChannel
-
             assert choices.on_cue is not None
             return HookChannel(choices.on_cue, routine_id)
     return None
@@ -218,8 +210,6 @@ def _terminal(
     write: Callable[[str], None],
     state: ChannelState,
 ) -> "CueChannel | None":
-    from facecoach.companion.cue_channels.terminal import TerminalChannel, osc_protocol
-
     # Made even when it has nothing to do yet: the app's `b` turns the bell on mid-session.
     protocol = osc_protocol(machine) if state is ChannelState.ACTIVE else None
     return TerminalChannel(
@@ -238,8 +228,6 @@ def try_channel(
     """Sends one sample cue through a channel, as the settings now stand (even one set to
     off), waits until it is out, and says what happened in a sentence. Blocks: call it from
     a worker thread in an app."""
-    from facecoach.cues.model import sample_cue
-
     forced = _forced_on(choices, name)
     problems: list[str] = []
     built = build_channels(

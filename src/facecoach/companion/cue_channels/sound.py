@@ -16,7 +16,9 @@ from pathlib import Path
 
 from facecoach.companion.cue_channels.machine import ChannelName, Facility, Machine
 from facecoach.config.cue_settings import ToneSet
+from facecoach.cues import tones
 from facecoach.cues.model import Cue, CueKind
+from facecoach.cues.tones import FIGURES, tone_wav
 from facecoach.system.sound import Player, PlayerProcess, find_player
 
 __all__ = ["Player", "SoundChannel", "find_player", "sound_facility"]
@@ -51,14 +53,10 @@ class SoundChannel:
 
     def prepare(self) -> None:
         """Makes every tone not made yet (the dispatcher calls it after the first cue)."""
-        from facecoach.cues.tones import FIGURES
-
         for kind in FIGURES:
             self._file(kind)
 
     def deliver(self, cue: Cue) -> str | None:
-        from facecoach.cues.tones import FIGURES
-
         if cue.kind not in FIGURES:
             return None  # a spoken count: words only
         return self._process.play(self._file(cue.kind))
@@ -89,8 +87,6 @@ class SoundChannel:
 def _tones_digest() -> str:
     """Changes whenever the figures or the sound of the tones change: old files are not used.
     Made from the tones' own description (not their source, which an install may not ship)."""
-    from facecoach.cues import tones
-
     recipe = repr((tones.TONES_VERSION, tones.SAMPLE_RATE, sorted(tones.FIGURES.items())))
     return hashlib.sha256(recipe.encode()).hexdigest()[:10]
 
@@ -99,8 +95,6 @@ _TONES_DIGEST = _tones_digest()
 
 
 def _write_tone(path: Path, kind: CueKind, tone_set: ToneSet, volume: int) -> None:
-    from facecoach.cues.tones import tone_wav
-
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside and renamed: a player never reads half a file, nor does a second app.
     temporary = path.with_name(f".{path.name}.{os.getpid()}")

@@ -10,6 +10,7 @@ itself.
 Phrases go to the engine on standard input, never as arguments: a zone path comes from a file.
 """
 
+import struct
 import subprocess
 import tempfile
 import time
@@ -83,8 +84,6 @@ def render_speech(engine: SpeechEngine, phrase: str, rate: int, voice: str | Non
 def _format(data: bytes) -> tuple[int, int]:
     """(frames per second, bytes per frame) from a WAV header; espeak-ng's usual 22050 Hz
     16-bit mono where the header cannot be read (an mbrola voice renders at 16000 Hz)."""
-    import struct
-
     if data[:4] != b"RIFF" or len(data) < _WAV_HEADER:
         return SAMPLE_RATE, 2
     channels, rate = struct.unpack("<HI", data[22:28])
@@ -101,8 +100,6 @@ def wav_seconds(data: bytes) -> float:
 def _with_true_length(data: bytes) -> bytes:
     # Writing to a pipe, espeak-ng cannot go back to fill in the sizes; some players refuse
     # a header that claims 2 GB. The header is rewritten from the data's real length.
-    import struct
-
     if data[:4] != b"RIFF" or data[36:40] != b"data":
         return data
     size = len(data) - _WAV_HEADER
@@ -111,8 +108,6 @@ def _with_true_length(data: bytes) -> bytes:
 
 def _with_lead(data: bytes, seconds: float) -> bytes:
     """Silence first, so the voice starts after the tone of the same cue."""
-    import struct
-
     if seconds <= 0 or data[36:40] != b"data":
         return data
     rate, frame = _format(data)

@@ -12,11 +12,11 @@ import stat
 import struct
 import zipfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from bumble import att, hci, l2cap
 from bumble.core import UUID, AdvertisingData
@@ -621,61 +621,88 @@ class _Reader:
     def _answer(
         self, connection: int, server: Sent, request: att.ATT_PDU, answer: att.ATT_PDU
     ) -> None:
+        """What a discovery or read answer tells about the server's attribute table; an answer
+        to a request of another kind (a capture that lost a packet) tells nothing."""
+        read = _DISCOVERY_READERS.get((type(request), type(answer)))
+        if read is not None:
+            read(self, connection, server, request, answer)
+
+    def _services_by_group(self, connection: int, server: Sent, request: Any, answer: Any) -> None:
+        if _uuid(request.attribute_group_type) not in (
+            GATT_PRIMARY_SERVICE,
+            GATT_SECONDARY_SERVICE,
+        ):
+            return
         table = self.capture.table(connection, server)
-        if isinstance(answer, att.ATT_Read_By_Group_Type_Response) and isinstance(
-            request, att.ATT_Read_By_Group_Type_Request
-        ):
-            if _uuid(request.attribute_group_type) in (
-                GATT_PRIMARY_SERVICE,
-                GATT_SECONDARY_SERVICE,
-            ):
-                for start, end, value in answer.attributes:
-                    uuid = uuid_from_le(value)
-                    if uuid is not None:
-                        table.services.append((start, end, uuid))
-        elif isinstance(answer, att.ATT_Find_By_Type_Value_Response) and isinstance(
-            request, att.ATT_Find_By_Type_Value_Request
-        ):
-            uuid = uuid_from_le(bytes(request.attribute_value))
-            if _uuid(request.attribute_type) == GATT_PRIMARY_SERVICE and uuid is not None:
-                for start, end in answer.handles_information:
-                    table.services.append((start, end, uuid))
-        elif isinstance(answer, att.ATT_Read_By_Type_Response) and isinstance(
-            request, att.ATT_Read_By_Type_Request
-        ):
-            kind = _uuid(request.attribute_type)
-            for declaration, value in answer.attributes:
-                if kind == GATT_CHARACTERISTIC and len(value) >= 5:
-                    uuid = uuid_from_le(value[3:])
-                    value_handle = int.from_bytes(value[1:3], "little")
-                    if uuid is not None:
-                        table.characteristics[value_handle] = Characteristic(
-                            declaration, value_handle, uuid, value[0]
-                        )
-                elif kind == GAP_DEVICE_NAME:
-                    self._gap_name(connection, server, value)
-        elif isinstance(answer, att.ATT_Find_Information_Response) and isinstance(
-            request, att.ATT_Find_Information_Request
-        ):
-            for handle, raw in answer.information:
-                uuid = uuid_from_le(raw)
+        for start, end, value in answer.attributes:
+            uuid = uuid_from_le(value)
+            if uuid is not None:
+                table.services.append((start, end, uuid))
+
+    def _services_by_value(self, connection: int, server: Sent, request: Any, answer: Any) -> None:
+        uuid = uuid_from_le(bytes(request.attribute_value))
+        if _uuid(request.attribute_type) != GATT_PRIMARY_SERVICE or uuid is None:
+            return
+        table = self.capture.table(connection, server)
+        for start, end in answer.handles_information:
+            table.services.append((start, end, uuid))
+
+    def _characteristics_and_name(
+        self, connection: int, server: Sent, request: Any, answer: Any
+    ) -> None:
+        kind = _uuid(request.attribute_type)
+        table = self.capture.table(connection, server)
+        for declaration, value in answer.attributes:
+            if kind == GATT_CHARACTERISTIC and len(value) >= 5:
+                uuid = uuid_from_le(value[3:])
+                value_handle = int.from_bytes(value[1:3], "little")
                 if uuid is not None:
-                    table.descriptors[handle] = uuid
-        elif isinstance(answer, att.ATT_Read_Response) and isinstance(
-            request, att.ATT_Read_Request
-        ):
-            char = table.characteristics.get(request.attribute_handle)
-            if char is not None and char.uuid == GAP_DEVICE_NAME:
-                self._gap_name(connection, server, answer.attribute_value)
-            elif char is not None and char.uuid == SERIAL_NUMBER:
-                serial = answer.attribute_value.decode("utf-8", "replace").strip("\0").strip()
-                if serial:
-                    self.capture.serials.add(serial)
+                    table.characteristics[value_handle] = Characteristic(
+                        declaration, value_handle, uuid, value[0]
+                    )
+            elif kind == GAP_DEVICE_NAME:
+                self._gap_name(connection, server, value)
+
+    def _descriptors(self, connection: int, server: Sent, request: Any, answer: Any) -> None:
+        table = self.capture.table(connection, server)
+        for handle, raw in answer.information:
+            uuid = uuid_from_le(raw)
+            if uuid is not None:
+                table.descriptors[handle] = uuid
+
+    def _read_value(self, connection: int, server: Sent, request: Any, answer: Any) -> None:
+        """A read of the device name or its serial number (kept to be redacted)."""
+        char = self.capture.table(connection, server).characteristics.get(request.attribute_handle)
+        if char is not None and char.uuid == GAP_DEVICE_NAME:
+            self._gap_name(connection, server, answer.attribute_value)
+        elif char is not None and char.uuid == SERIAL_NUMBER:
+            serial = answer.attribute_value.decode("utf-8", "replace").strip("\0").strip()
+            if serial:
+                self.capture.serials.add(serial)
 
     def _gap_name(self, connection: int, server: Sent, value: bytes) -> None:
         name = value.decode("utf-8", "replace").strip("\0").strip()
         if name:
             self.capture.gap_names[self.capture.server_key(connection, server)] = name
+
+
+# Which answer to which request says what about the attribute table.
+_DISCOVERY_READERS: dict[
+    tuple[type[att.ATT_PDU], type[att.ATT_PDU]],
+    Callable[[_Reader, int, Sent, Any, Any], None],
+] = {
+    (att.ATT_Read_By_Group_Type_Request, att.ATT_Read_By_Group_Type_Response): (
+        _Reader._services_by_group
+    ),
+    (att.ATT_Find_By_Type_Value_Request, att.ATT_Find_By_Type_Value_Response): (
+        _Reader._services_by_value
+    ),
+    (att.ATT_Read_By_Type_Request, att.ATT_Read_By_Type_Response): (
+        _Reader._characteristics_and_name
+    ),
+    (att.ATT_Find_Information_Request, att.ATT_Find_Information_Response): (_Reader._descriptors),
+    (att.ATT_Read_Request, att.ATT_Read_Response): _Reader._read_value,
+}
 
 
 def _uuid(uuid: UUID) -> str | None:

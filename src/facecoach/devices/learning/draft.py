@@ -74,6 +74,11 @@ def name_pattern(name: str) -> str | None:
     return pattern
 
 
+# Payloads longer than this are not listed byte by byte (arguments, decoded vectors): a draft
+# must stay within a profile's size limit.
+LISTED_BYTES = 48
+
+
 class _Draft:
     def __init__(
         self, protocol: Protocol, profile_id: str, source: str, redactor: Redactor
@@ -137,7 +142,9 @@ class _Draft:
 
     def _schema_version(self) -> int:
         version = self.p.known.schema_version if self.p.known is not None else 1
-        return 3 if self.p.framing.version_3_features() else version
+        if self.p.framing.version_4_features():
+            return 4
+        return max(version, 3) if self.p.framing.version_3_features() else version
 
     def _capabilities(self) -> set[str]:
         found: set[str] = set()
@@ -248,10 +255,10 @@ class _Draft:
         )
         if f.opcode_size != 1:
             self.add(f"opcode_size = {f.opcode_size}")
-        self.add(
-            f"sequence = {'true' if f.sequence else 'false'}",
-            f"length = {'true' if f.length else 'false'}",
-        )
+        self.add(f"sequence = {'true' if f.sequence else 'false'}")
+        if f.sequence and f.sequence_size != 1:
+            self.add(f"sequence_size = {f.sequence_size}")
+        self.add(f"length = {'true' if f.length else 'false'}")
         if f.length and f.length_size != 1:
             self.add(f"length_size = {f.length_size}")
         self.add(f"checksum = {quote(f.checksum.value)}")
@@ -259,6 +266,8 @@ class _Draft:
             self.add(f"checksum_start = {f.checksum_start}  # the checksum covers the start bytes")
         if f.trailer:
             self.add(f"trailer = {quote(hex_bytes(f.trailer))}")
+        if f.order is not None:
+            self.add(f"order = [{', '.join(quote(part.value) for part in f.order)}]")
         self.add(f'byte_order = "{f.byte_order.value}"  # {order_note}')
         if f.bit_order is not BitOrder.MSB_FIRST and p.known is not None:
             self.add(f'bit_order = "{f.bit_order.value}"  # taken from {p.known.id!r}')
@@ -441,7 +450,9 @@ class _Draft:
                     f"# [commands.unknown_0x{opcode:02X}]",
                     f"# opcode = 0x{opcode:02X}",
                 )
-                if args:
+                if len(args) > LISTED_BYTES:
+                    self.add(f"# args: {len(args)} bytes, too many to list here one by one")
+                elif args:
                     self.add(f"# args = [{', '.join(_arg_text(a) for a in args)}]")
                 self.add(f"# ack = {{ kind = {quote(answer.value)} }}", "")
 
@@ -599,6 +610,8 @@ class _Draft:
                 sequence = f"sequence = {frame.sequence}" if frame.sequence is not None else None
                 if named is None:
                     raw_args = self._args(opcode, entry) or []
+                    if len(raw_args) > LISTED_BYTES:
+                        raw_args = []
                     raw_values = _unpack(frame.payload, raw_args, self.order.value, self.bit_order)
                     lines += [
                         f"# [[vectors.commands]]  # opcode 0x{opcode:02X}, seen {times(count)}",
@@ -620,10 +633,15 @@ class _Draft:
                     f"bytes = {quote(hex_bytes(raw))}",
                     "",
                 ]
+        long_frames = 0
         for _opcode, entry in sorted(p.notifications.items()):
             for raw, count in _distinct_frames(entry):
                 if self.redactor.holds(raw):
                     self.left_out += 1
+                    continue
+                if entry.size > LISTED_BYTES:
+                    # A few hundred decoded values a frame would outgrow a profile's size.
+                    long_frames += 1
                     continue
                 decoded: dict[str, int | str | bool] | None = None
                 if codec is not None:
@@ -634,6 +652,12 @@ class _Draft:
                     f"decoded = {{ {_inline(decoded or {})} }}",
                     "",
                 ]
+        if long_frames:
+            lines.append(
+                f"# {long_frames} distinct notifications of more than {LISTED_BYTES} payload "
+                "bytes are not listed as vectors; add one or two by hand once their fields "
+                "have names."
+            )
         unexplained = [*p.unexplained_writes, *p.unexplained_notifications]
         if unexplained:
             lines.append("# Frames the layout above does not explain (damaged, or another layout):")

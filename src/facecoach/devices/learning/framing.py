@@ -19,12 +19,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import pairwise
+from itertools import pairwise, permutations
 from typing import NamedTuple
 
 from facecoach.devices.protocol.checksums import ChecksumKind, checksum
 from facecoach.devices.protocol.fields import ByteOrder
-from facecoach.devices.protocol.profile import Framing, NotificationFraming
+from facecoach.devices.protocol.profile import FramePart, Framing, NotificationFraming
 
 MAX_HEADER = 4
 MAX_TRAILER = 2
@@ -140,7 +140,9 @@ def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
         return (Parse.INCOMPLETE if header.startswith(data) else Parse.INVALID), None, 0
     if data[:at] != header:
         return Parse.INVALID, None, 0
-    fixed = at + framing.opcode_size + int(framing.sequence)
+    if framing.order is not None:
+        return _parse_in_order(framing, data)
+    fixed = at + framing.opcode_size + (framing.sequence_size if framing.sequence else 0)
     if framing.length:
         fixed += framing.length_size
     if len(data) < fixed:
@@ -149,8 +151,8 @@ def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
     at += framing.opcode_size
     sequence: int | None = None
     if framing.sequence:
-        sequence = data[at]
-        at += 1
+        sequence = int.from_bytes(data[at : at + framing.sequence_size], order)
+        at += framing.sequence_size
     if framing.length:
         length = int.from_bytes(data[at : at + framing.length_size], order)
         at += framing.length_size
@@ -169,6 +171,57 @@ def parse(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
     if data[end + size : stop] != framing.trailer:
         return Parse.INVALID, None, 0
     return Parse.FRAME, Frame(opcode, sequence, data[at:end], data[:stop]), stop
+
+
+def _parse_in_order(framing: Framing, data: bytes) -> tuple[Parse, Frame | None, int]:
+    """`parse` for a framing whose parts come in an order of their own (the payload's size is
+    its length's, or the rest of `data`)."""
+    order = framing.byte_order.for_int
+    widths = {
+        FramePart.OPCODE: framing.opcode_size,
+        FramePart.SEQUENCE: framing.sequence_size,
+        FramePart.LENGTH: framing.length_size,
+        FramePart.CHECKSUM: framing.checksum.size,
+    }
+    parts = framing.parts
+    payload_at = parts.index(FramePart.PAYLOAD)
+    after = sum(widths[p] for p in parts[payload_at + 1 :]) + len(framing.trailer)
+    at = len(framing.header)
+    read: dict[FramePart, int] = {}
+    for part in parts[:payload_at]:
+        width = widths[part]
+        if len(data) < at + width:
+            return Parse.INCOMPLETE, None, 0
+        read[part] = at
+        at += width
+    values = {p: int.from_bytes(data[i : i + widths[p]], order) for p, i in read.items()}
+    if framing.length:
+        end = at + values[FramePart.LENGTH]
+        if len(data) < end + after:
+            return Parse.INCOMPLETE, None, 0
+    else:
+        end = len(data) - after
+        if end < at:
+            return Parse.INVALID, None, 0
+    stop = end + after
+    if data[stop - len(framing.trailer) : stop] != framing.trailer:
+        return Parse.INVALID, None, 0
+    if framing.checksum.size:
+        size = framing.checksum.size
+        if FramePart.CHECKSUM in read:
+            where = read[FramePart.CHECKSUM]
+            covered = data[where + size : stop - len(framing.trailer)]
+        else:
+            where = end + sum(
+                widths[p] for p in parts[payload_at + 1 : parts.index(FramePart.CHECKSUM)]
+            )
+            covered = data[framing.checked_from : where]
+        got = int.from_bytes(data[where : where + size], order)
+        if got != checksum(framing.checksum, covered):
+            return Parse.INVALID, None, 0
+    sequence = values.get(FramePart.SEQUENCE)
+    frame = Frame(values[FramePart.OPCODE], sequence, data[at:end], data[:stop])
+    return Parse.FRAME, frame, stop
 
 
 def split(framing: Framing, raw: bytes) -> Frame | None:
@@ -265,6 +318,95 @@ def _checksum_fits(
     return fits[:CHECKSUMS_KEPT]
 
 
+@dataclass
+class _LeadingFit:
+    """A checksum at a fixed place before the payload, covering what follows it."""
+
+    kind: ChecksumKind
+    order: ByteOrder
+    at: int  # where the checksum sits, from the frame's first byte
+    trailer: bytes
+    verified: int = 0
+    degenerate: int = 0
+
+
+# Bytes an opcode, a sequence number and a length take together at most.
+MAX_FIELDS_BEFORE_CHECKSUM = 6
+
+
+def _leading_checksum_fits(
+    frames: Sequence[bytes], header: bytes, trailers: Iterable[bytes]
+) -> list[_LeadingFit]:
+    """Checksums placed before the payload (a treadmill's 55 AA, sequence, type, length, CRC,
+    payload): each place after the header checked on every frame."""
+    fits: list[_LeadingFit] = []
+    for trailer in trailers:
+        for kind in ChecksumKind:
+            if kind is ChecksumKind.NONE:
+                continue
+            size = kind.size
+            orders = (ByteOrder.LITTLE, ByteOrder.BIG) if size == 2 else (ByteOrder.LITTLE,)
+            top = len(header) + MAX_FIELDS_BEFORE_CHECKSUM
+            for at in range(len(header) + 2, top + 1):
+                found = {order: _LeadingFit(kind, order, at, trailer) for order in orders}
+                for raw in frames:
+                    end = len(raw) - len(trailer)
+                    # At least one payload byte: an empty one checks nothing.
+                    if end <= at + size or not raw.endswith(trailer):
+                        continue
+                    covered = raw[at + size : end]
+                    value = checksum(kind, covered)
+                    for order, fit in found.items():
+                        if int.from_bytes(raw[at : at + size], order.for_int) == value:
+                            fit.verified += 1
+                            if len(set(covered)) == 1:
+                                fit.degenerate += 1
+                for fit in found.values():
+                    if 2 * fit.verified >= len(frames) and fit.verified - fit.degenerate >= 2:
+                        fits.append(fit)
+    fits.sort(key=lambda f: (f.verified - f.degenerate) * f.kind.size, reverse=True)
+    return fits[:CHECKSUMS_KEPT]
+
+
+def _leading_layouts(
+    fit: _LeadingFit, header: bytes, sequence: bool | None, like: Framing | None
+) -> Iterable[Framing]:
+    """Every way an opcode, a sequence number and a length fill the bytes between the header
+    and a checksum placed before the payload."""
+    width = fit.at - len(header)
+    sequence_sizes = (0, 1, 2) if sequence is None else ((1, 2) if sequence else (0,))
+    opcode_sizes = (1, 2) if like is None else (like.opcode_size,)
+    for sequence_size in sequence_sizes:
+        for opcode_size in opcode_sizes:
+            length_size = width - sequence_size - opcode_size
+            if length_size not in (0, 1, 2):
+                continue
+            sized = [(FramePart.OPCODE, opcode_size)]
+            if sequence_size:
+                sized.append((FramePart.SEQUENCE, sequence_size))
+            if length_size:
+                sized.append((FramePart.LENGTH, length_size))
+            for arranged in permutations(sized):
+                order = (*(part for part, _ in arranged), FramePart.CHECKSUM, FramePart.PAYLOAD)
+                # Answers framed like the commands: the format gives both one order.
+                if like is not None and like.order is not None and like.order != order:
+                    continue
+                if like is not None and sequence_size and sequence_size != like.sequence_size:
+                    continue
+                yield Framing(
+                    header=header,
+                    opcode_size=opcode_size,
+                    sequence=sequence_size > 0,
+                    sequence_size=max(sequence_size, 1),
+                    length=length_size > 0,
+                    length_size=max(length_size, 1),
+                    checksum=fit.kind,
+                    trailer=fit.trailer,
+                    byte_order=fit.order,
+                    order=order,
+                )
+
+
 def detect_direction(
     frames: Sequence[bytes],
     *,
@@ -341,6 +483,29 @@ def detect_direction(
                                 simplicity,
                             )
                             scored.append((key, guess))
+    for header_size in range(len(header_bytes) + 1):
+        header = header_bytes[:header_size]
+        for leading in _leading_checksum_fits(frames, header, trailers):
+            for framing in _leading_layouts(leading, header, sequence, like):
+                guess = _score(framing, frames, sent_sequences, like)
+                if guess is None:
+                    continue
+                simplicity = -(
+                    framing.opcode_size
+                    + (framing.sequence_size if framing.sequence else 0)
+                    + (framing.length_size if framing.length else 0)
+                    + framing.checksum.size
+                    + len(framing.trailer)
+                    + 1  # a place of its own for the checksum
+                )
+                key = (
+                    guess.evidence,
+                    _alike(framing, like),
+                    guess.scores.explained,
+                    header_size,
+                    simplicity,
+                )
+                scored.append((key, guess))
     if not scored:
         return None
     scored.sort(key=lambda item: item[0], reverse=True)
@@ -402,14 +567,17 @@ def _score(
     steps = 0
     if framing.sequence:
         numbers = [f.sequence for f in explained if f.sequence is not None]
-        if sent_sequences:
+        mask = (1 << 8 * framing.sequence_size) - 1
+        if sent_sequences and len(set(numbers)) == 1 and len(numbers) > 1:
+            pass  # answers that carry one number whatever was sent: the device does not count
+        elif sent_sequences:
             # Answers: their numbers must be the commands'.
             echoed = sum(1 for n in numbers if n in sent_sequences)
             if 2 * echoed < len(numbers):
                 return None
             evidence += 8 * echoed
         else:
-            counted = Counter((b - a) & 0xFF for a, b in pairwise(numbers))
+            counted = Counter((b - a) & mask for a, b in pairwise(numbers))
             pairs = max(len(numbers) - 1, 0)
             steps = counted[1]
             # A retry repeats the number; anything else than +1 or +0 is not a counter, and a

@@ -9,19 +9,42 @@ from dataclasses import dataclass, field
 
 from facecoach.devices.errors import CommandError, FrameError, IncompleteFrame
 from facecoach.devices.protocol.checksums import checksum
-from facecoach.devices.protocol.fields import PayloadLayout
+from facecoach.devices.protocol.fields import PayloadLayout, lay_out
 from facecoach.devices.protocol.profile import (
     Command,
     CommandName,
     DeviceProfile,
+    FramePart,
     Framing,
     Notification,
+    NotificationField,
     NotificationKind,
 )
 from facecoach.devices.protocol.shared_opcodes import command_for_values
 
 FieldValues = dict[str, int | bool]
-PayloadSize = Callable[[int], int | None]  # opcode -> payload bytes, None if unknown
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadShape:
+    """The payload sizes an opcode takes: `minimum`, plus any number of `step` bytes (a
+    repeated last field; 0 for a fixed size)."""
+
+    minimum: int
+    step: int = 0
+
+    def holds(self, size: int) -> bool:
+        if not self.step:
+            return size == self.minimum
+        return size >= self.minimum and (size - self.minimum) % self.step == 0
+
+    def describe(self) -> str:
+        if not self.step:
+            return str(self.minimum)
+        return f"{self.minimum} + {self.step} x N"
+
+
+PayloadSize = Callable[[int], PayloadShape | None]  # opcode -> its payload sizes, None: unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +134,18 @@ class FrameCodec:
         return self._frame(self.framing, command.opcode, sequence, payload)
 
     def decode_notification(self, data: bytes) -> DecodedNotification:
-        opcode, sequence, payload, _ = self._unframe(
+        return self.decode_notification_start(data)[0]
+
+    def decode_notification_start(self, data: bytes) -> tuple[DecodedNotification, int]:
+        """The notification at the start of `data`, and the bytes it takes: a stream of
+        notifications may hold a message in pieces, or several in one. Raises IncompleteFrame
+        when `data` is the start of a message still to be completed."""
+        opcode, sequence, payload, size = self._unframe(
             self.notify_framing, bytes(data), self._notification_size
         )
         name, spec = self._notifications_by_opcode[opcode]
-        return DecodedNotification(name, spec.kind, sequence, self._unpack_fields(spec, payload))
+        values = self._unpack_fields(spec, payload)
+        return DecodedNotification(name, spec.kind, sequence, values), size
 
     # -- device side (the simulator) --------------------------------------------------------
 
@@ -145,15 +175,40 @@ class FrameCodec:
 
     def encode_notification(self, name: str, values: FieldValues, sequence: int = 0) -> bytes:
         spec = self.profile.notifications[name]
+        fields = self._fields_of(spec, values)
         raw: list[int] = []
-        for item in spec.fields:
+        for item in fields:
             if item.bits:
                 raw.append(sum(1 << bit for flag, bit in item.bits.items() if values.get(flag)))
             else:
                 low, high = item.type.bounds
                 raw.append(min(high, max(low, int(values.get(item.name, 0)))))
-        payload = self._notification_layouts[spec.opcode].pack(raw)
+        payload = self._layout_of(spec, fields).pack(raw)
         return self._frame(self.notify_framing, spec.opcode, sequence, payload)
+
+    @staticmethod
+    def _fields_of(
+        spec: Notification, values: FieldValues | None = None, count: int = 0
+    ) -> list[NotificationField]:
+        """The notification's fields, its repeated last one written out `count` times (or as
+        many times as `values` give it: name_0, name_1, ...)."""
+        repeated = spec.repeated
+        if repeated is None:
+            return list(spec.fields)
+        if values is not None:
+            while f"{repeated.name}_{count}" in values:
+                count += 1
+        copies = [
+            repeated.model_copy(update={"name": f"{repeated.name}_{i}", "repeated": False})
+            for i in range(count)
+        ]
+        return [*spec.fields[:-1], *copies]
+
+    def _layout_of(self, spec: Notification, fields: list[NotificationField]) -> PayloadLayout:
+        if spec.repeated is None:
+            return self._notification_layouts[spec.opcode]
+        f = self.notify_framing
+        return lay_out([item.spec for item in fields], f.byte_order, f.bit_order)
 
     # -- framing ----------------------------------------------------------------------------
 
@@ -161,15 +216,31 @@ class FrameCodec:
     def _frame(f: Framing, opcode: int, sequence: int, payload: bytes) -> bytes:
         order = f.byte_order.for_int
         frame = bytearray(f.header)
-        frame += opcode.to_bytes(f.opcode_size, order)
-        if f.sequence:
-            frame.append(sequence & 0xFF)
-        if f.length:
-            frame += len(payload).to_bytes(f.length_size, order)
-        frame += payload
-        size = f.checksum.size
-        if size:
-            frame += checksum(f.checksum, bytes(frame[f.checked_from :])).to_bytes(size, order)
+        checksum_at: int | None = None
+        for part in f.parts:
+            if part is FramePart.OPCODE:
+                frame += opcode.to_bytes(f.opcode_size, order)
+            elif part is FramePart.SEQUENCE:
+                frame += (sequence & ((1 << 8 * f.sequence_size) - 1)).to_bytes(
+                    f.sequence_size, order
+                )
+            elif part is FramePart.LENGTH:
+                frame += len(payload).to_bytes(f.length_size, order)
+            elif part is FramePart.PAYLOAD:
+                frame += payload
+            else:
+                checksum_at = len(frame)
+                frame += bytes(f.checksum.size)
+        if checksum_at is not None:
+            size = f.checksum.size
+            covered = (
+                frame[checksum_at + size :]
+                if f.checksum_before_payload
+                else frame[f.checked_from : checksum_at]
+            )
+            frame[checksum_at : checksum_at + size] = checksum(f.checksum, bytes(covered)).to_bytes(
+                size, order
+            )
         return bytes(frame + f.trailer)
 
     def _unframe(
@@ -185,35 +256,58 @@ class FrameCodec:
                 f"(got {data[: len(header)].hex(' ').upper()})"
             )
         at = len(header)
-        opcode = int.from_bytes(data[at : at + f.opcode_size], order)
-        at += f.opcode_size
-        expected = payload_size(opcode)
-        if expected is None:
-            raise FrameError(f"unknown opcode 0x{opcode:02X} for {self.profile.name}")
+        opcode = -1
+        shape: PayloadShape | None = None
         sequence: int | None = None
-        if f.sequence:
-            if len(data) <= at:
-                raise IncompleteFrame("frame ends before its sequence number")
-            sequence = data[at]
-            at += 1
-        if f.length:
-            if len(data) < at + f.length_size:
-                raise IncompleteFrame("frame ends before its length")
-            length = int.from_bytes(data[at : at + f.length_size], order)
-            at += f.length_size
-            if length != expected:
-                raise FrameError(
-                    f"opcode 0x{opcode:02X} carries {expected} payload bytes, "
-                    f"the frame says {length}"
-                )
-        end = at + expected + f.checksum.size
+        length: int | None = None
+        payload = b""
+        checksum_at: int | None = None
+        parts = f.parts
+        for index, part in enumerate(parts):
+            if part is FramePart.OPCODE:
+                if len(data) < at + f.opcode_size:
+                    raise IncompleteFrame("frame ends before its opcode")
+                opcode = int.from_bytes(data[at : at + f.opcode_size], order)
+                at += f.opcode_size
+                shape = payload_size(opcode)
+                if shape is None:
+                    raise FrameError(f"unknown opcode 0x{opcode:02X} for {self.profile.name}")
+            elif part is FramePart.SEQUENCE:
+                if len(data) < at + f.sequence_size:
+                    raise IncompleteFrame("frame ends before its sequence number")
+                sequence = int.from_bytes(data[at : at + f.sequence_size], order)
+                at += f.sequence_size
+            elif part is FramePart.LENGTH:
+                if len(data) < at + f.length_size:
+                    raise IncompleteFrame("frame ends before its length")
+                length = int.from_bytes(data[at : at + f.length_size], order)
+                at += f.length_size
+            elif part is FramePart.CHECKSUM:
+                checksum_at = at
+                at += f.checksum.size
+            else:
+                assert shape is not None  # the order puts the opcode before the payload
+                size = self._payload_bytes(f, opcode, shape, length, data, at, parts[index + 1 :])
+                if len(data) < at + size:
+                    raise IncompleteFrame(
+                        f"frame needs {at + size + self._after(f, parts[index + 1 :])} bytes, "
+                        f"has {len(data)}"
+                    )
+                payload = data[at : at + size]
+                at += size
+        end = at
         if len(data) < end + len(f.trailer):
             raise IncompleteFrame(f"frame needs {end + len(f.trailer)} bytes, has {len(data)}")
-        payload = data[at : at + expected]
-        if f.checksum.size:
-            got = int.from_bytes(data[at + expected : end], order)
-            want = checksum(f.checksum, data[f.checked_from : at + expected])
-            digits = f.checksum.size * 2
+        if checksum_at is not None:
+            size = f.checksum.size
+            got = int.from_bytes(data[checksum_at : checksum_at + size], order)
+            covered = (
+                data[checksum_at + size : end]
+                if f.checksum_before_payload
+                else data[f.checked_from : checksum_at]
+            )
+            want = checksum(f.checksum, covered)
+            digits = size * 2
             if got != want:
                 raise FrameError(
                     f"checksum mismatch ({f.checksum.value}: expected "
@@ -226,13 +320,62 @@ class FrameCodec:
             )
         return opcode, sequence, payload, end + len(f.trailer)
 
-    def _notification_size(self, opcode: int) -> int | None:
-        found = self._notification_layouts.get(opcode)
-        return found.size if found else None
+    @staticmethod
+    def _after(f: Framing, parts: tuple[FramePart, ...]) -> int:
+        """Bytes the parts after the payload take, with the trailer."""
+        sizes = {
+            FramePart.CHECKSUM: f.checksum.size,
+            FramePart.SEQUENCE: f.sequence_size,
+            FramePart.LENGTH: f.length_size,
+            FramePart.OPCODE: f.opcode_size,
+        }
+        return sum(sizes.get(part, 0) for part in parts) + len(f.trailer)
 
-    def _command_size(self, opcode: int) -> int | None:
+    def _payload_bytes(
+        self,
+        f: Framing,
+        opcode: int,
+        shape: PayloadShape,
+        length: int | None,
+        data: bytes,
+        at: int,
+        after: tuple[FramePart, ...],
+    ) -> int:
+        """How many payload bytes this frame holds: what its length says, its opcode's fixed
+        size, or (a repeated field without a length) the rest of the frame."""
+        if length is not None:
+            if not shape.holds(length):
+                raise FrameError(
+                    f"opcode 0x{opcode:02X} carries {shape.describe()} payload bytes, "
+                    f"the frame says {length}"
+                )
+            return length
+        if not shape.step:
+            return shape.minimum
+        rest = len(data) - at - self._after(f, after)
+        if rest < shape.minimum:
+            raise IncompleteFrame(f"frame needs at least {shape.minimum} payload bytes")
+        if not shape.holds(rest):
+            raise FrameError(
+                f"opcode 0x{opcode:02X} carries {shape.describe()} payload bytes, "
+                f"the frame holds {rest}"
+            )
+        return rest
+
+    def _notification_size(self, opcode: int) -> PayloadShape | None:
+        found = self._notification_layouts.get(opcode)
+        if found is None:
+            return None
+        _, spec = self._notifications_by_opcode[opcode]
+        repeated = spec.repeated
+        if repeated is None:
+            return PayloadShape(found.size)
+        # The layout holds the repeated field once; a payload may hold it any number of times.
+        return PayloadShape(found.size - repeated.type.size, repeated.type.size)
+
+    def _command_size(self, opcode: int) -> PayloadShape | None:
         found = self._command_layouts.get(opcode)
-        return found.size if found else None
+        return PayloadShape(found.size) if found else None
 
     def _command(self, name: str) -> Command:
         try:
@@ -242,8 +385,13 @@ class FrameCodec:
 
     def _unpack_fields(self, spec: Notification, payload: bytes) -> FieldValues:
         values: FieldValues = {}
-        layout: PayloadLayout = self._notification_layouts[spec.opcode]
-        for item, raw in zip(spec.fields, layout.unpack(payload), strict=True):
+        fields = list(spec.fields)
+        repeated = spec.repeated
+        if repeated is not None:
+            fixed = self._notification_layouts[spec.opcode].size - repeated.type.size
+            fields = self._fields_of(spec, count=(len(payload) - fixed) // repeated.type.size)
+        layout = self._layout_of(spec, fields)
+        for item, raw in zip(fields, layout.unpack(payload), strict=True):
             if item.bits:
                 for flag, bit in item.bits.items():
                     values[flag] = bool(raw >> bit & 1)

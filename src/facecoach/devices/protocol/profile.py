@@ -32,7 +32,9 @@ from facecoach.devices.protocol.shared_opcodes import shared_opcode_problem, sha
 # A file keeps version 1 as long as it uses none of these, so older facecoach still reads it.
 # Version 3 adds frame layouts of real devices: start bytes per direction, a trailer, a
 # checksum range, inverted sums and more CRC-16s, two-byte opcodes and lengths.
-PROFILE_SCHEMA_VERSION = 3
+# Version 4 adds the order of a frame's parts (a checksum before the payload), a two-byte
+# sequence number and payloads whose last field repeats (variable length).
+PROFILE_SCHEMA_VERSION = 4
 
 _UUID_128 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _BASE_UUID_TAIL = "-0000-1000-8000-00805f9b34fb"
@@ -166,6 +168,25 @@ class GattLayout(_Strict):
         return self
 
 
+class FramePart(StrEnum):
+    """A part of a frame between its header and its trailer (`framing.order`)."""
+
+    OPCODE = "opcode"
+    SEQUENCE = "sequence"
+    LENGTH = "length"
+    CHECKSUM = "checksum"
+    PAYLOAD = "payload"
+
+
+DEFAULT_ORDER = (
+    FramePart.OPCODE,
+    FramePart.SEQUENCE,
+    FramePart.LENGTH,
+    FramePart.PAYLOAD,
+    FramePart.CHECKSUM,
+)
+
+
 class NotificationFraming(_Strict):
     """How notifications are framed where it differs from commands (schema version 3): many
     devices answer with their own start bytes, length or checksum. A key left out is the
@@ -182,8 +203,11 @@ class NotificationFraming(_Strict):
 class Framing(_Strict):
     """Frame layout: header, opcode, [sequence], [length], payload, checksum, trailer.
 
-    The checksum covers everything after the header up to the checksum itself, unless
-    `checksum_start` says where it starts (0: the first header byte). `byte_order` is the
+    `order` (schema version 4) places the parts between header and trailer otherwise (a
+    treadmill sends sequence, opcode, length, checksum, payload). A checksum at the end covers
+    everything after the header up to the checksum itself, unless `checksum_start` says where
+    it starts (0: the first header byte); a checksum placed before the payload covers what
+    follows it, up to the trailer. `byte_order` is the
     checksum's, a two-byte length's and opcode's, and every wide field's that does not name its
     own; `bit_order` is how bit-packed fields fill a byte. `notifications` gives what differs
     for the device's answers.
@@ -193,6 +217,8 @@ class Framing(_Strict):
     # Bytes the opcode takes (schema version 3 for 2).
     opcode_size: Literal[1, 2] = 1
     sequence: bool = False
+    # Bytes the sequence number takes (schema version 4 for 2), in byte_order.
+    sequence_size: Literal[1, 2] = 1
     length: bool = True
     # Bytes the length takes (schema version 3 for 2), in byte_order.
     length_size: Literal[1, 2] = 1
@@ -204,10 +230,15 @@ class Framing(_Strict):
     trailer: HexBytes = Field(default=b"", max_length=2)
     byte_order: ByteOrder = ByteOrder.LITTLE
     bit_order: BitOrder = BitOrder.MSB_FIRST
+    # The parts between header and trailer, in the order they come (schema version 4); unset:
+    # opcode, sequence, length, payload, checksum (those the framing has).
+    order: tuple[FramePart, ...] | None = None
     notifications: NotificationFraming | None = None
 
     @model_validator(mode="after")
     def _check_framing(self) -> Self:
+        if self.order is not None:
+            self._check_order(self.order)
         for side in (self, self.for_notifications()):
             start = side.checksum_start
             if start is not None and start > len(side.header):
@@ -217,9 +248,50 @@ class Framing(_Strict):
                 )
         return self
 
+    def _check_order(self, order: tuple[FramePart, ...]) -> None:
+        wanted = set(self.parts_present)
+        if len(set(order)) != len(order) or set(order) != wanted:
+            names = ", ".join(p.value for p in DEFAULT_ORDER if p in wanted)
+            raise ValueError(f"framing.order must name each part this framing has, once: {names}")
+        at = order.index
+        if at(FramePart.OPCODE) > at(FramePart.PAYLOAD):
+            raise ValueError("framing.order: the opcode must come before the payload")
+        if self.length and at(FramePart.LENGTH) > at(FramePart.PAYLOAD):
+            raise ValueError("framing.order: the length must come before the payload")
+        if self.checksum_before_payload and self.checksum_start is not None:
+            raise ValueError(
+                "checksum_start is for a checksum at the end: one placed before the payload "
+                "covers what follows it"
+            )
+
+    @property
+    def parts_present(self) -> tuple[FramePart, ...]:
+        """The parts this framing has, in the default order."""
+        has = {
+            FramePart.OPCODE: True,
+            FramePart.SEQUENCE: self.sequence,
+            FramePart.LENGTH: self.length,
+            FramePart.PAYLOAD: True,
+            FramePart.CHECKSUM: self.checksum is not ChecksumKind.NONE,
+        }
+        return tuple(part for part in DEFAULT_ORDER if has[part])
+
+    @property
+    def parts(self) -> tuple[FramePart, ...]:
+        """The parts between header and trailer, in the order they come."""
+        return self.order if self.order is not None else self.parts_present
+
+    @property
+    def checksum_before_payload(self) -> bool:
+        """Whether the checksum comes before the payload (and covers what follows it)."""
+        parts = self.parts
+        return FramePart.CHECKSUM in parts and parts.index(FramePart.CHECKSUM) < parts.index(
+            FramePart.PAYLOAD
+        )
+
     @property
     def checked_from(self) -> int:
-        """The index of the first byte the checksum covers."""
+        """The index of the first byte the checksum covers (a checksum at the end)."""
         return len(self.header) if self.checksum_start is None else self.checksum_start
 
     def for_notifications(self) -> "Framing":
@@ -235,7 +307,18 @@ class Framing(_Strict):
             and self.checksum_start >= len(self.header)
         ):
             changes["checksum_start"] = None
-        return self.model_copy(update={**changes, "notifications": None})
+        answers = self.model_copy(update={**changes, "notifications": None})
+        if self.order is None:
+            return answers
+        # The commands' order, with the parts the answers lack left out and those only they
+        # have in their default place.
+        present = answers.parts_present
+        order = [part for part in self.order if part in present]
+        if FramePart.LENGTH in present and FramePart.LENGTH not in order:
+            order.insert(order.index(FramePart.PAYLOAD), FramePart.LENGTH)
+        if FramePart.CHECKSUM in present and FramePart.CHECKSUM not in order:
+            order.append(FramePart.CHECKSUM)
+        return answers.model_copy(update={"order": tuple(order)})
 
     def version_3_features(self) -> list[str]:
         """What this framing uses that schema version 2 cannot say."""
@@ -252,6 +335,15 @@ class Framing(_Strict):
             found.append("framing.notifications")
         if self.checksum.version_3:
             found.append(f"the checksum {self.checksum.value}")
+        return found
+
+    def version_4_features(self) -> list[str]:
+        """What this framing uses that schema version 3 cannot say."""
+        found: list[str] = []
+        if self.order is not None:
+            found.append("framing.order")
+        if self.sequence_size != 1:
+            found.append("framing.sequence_size")
         return found
 
 
@@ -385,9 +477,14 @@ class NotificationField(_Strict):
     order: ByteOrder | None = None
     # A flags field: bit number -> boolean field name.
     bits: dict[Identifier, int] = Field(default_factory=dict)
+    # The last field may repeat to the end of the payload (schema version 4): a payload of
+    # variable length, as the frame's length (or its end) says. Decoded as name_0, name_1, ...
+    repeated: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if self.repeated and (self.bits or self.type.packed):
+            raise ValueError(f"{self.name}: a repeated field is whole bytes and has no flags")
         if self.bits and self.type.signed:
             raise ValueError(f"flags need an unsigned type, not {self.type}")
         for name, bit in self.bits.items():
@@ -412,8 +509,15 @@ class Notification(_Strict):
         names = self.names
         if len(set(names)) != len(names):
             raise ValueError("field and flag names must be unique")
+        if any(item.repeated for item in self.fields[:-1]):
+            raise ValueError("only the last field may be repeated")
         _checked_layout([item.spec for item in self.fields])
         return self
+
+    @property
+    def repeated(self) -> NotificationField | None:
+        """The last field, when it repeats to the end of the payload."""
+        return self.fields[-1] if self.fields and self.fields[-1].repeated else None
 
     @property
     def names(self) -> list[str]:
@@ -478,7 +582,7 @@ class KeepAlive(ScheduledWrite):
 class CommandVector(_Strict):
     command: Identifier
     args: dict[Identifier, int] = Field(default_factory=dict)
-    sequence: int = Field(default=0, ge=0, le=0xFF)
+    sequence: int = Field(default=0, ge=0, le=0xFFFF)
     bytes: HexBytes
 
 
@@ -504,7 +608,7 @@ class GoldenVectors(_Strict):
 class DeviceProfile(_Strict):
     """A device family as data. See the README's 'Writing a device profile'."""
 
-    schema_version: Literal[1, 2, 3]
+    schema_version: Literal[1, 2, 3, 4]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     name: str = Field(min_length=1, max_length=80)
     vendor: str = Field(min_length=1, max_length=80)
@@ -541,6 +645,12 @@ class DeviceProfile(_Strict):
         return self
 
     def _check_version(self) -> None:
+        if self.schema_version < 4:
+            needs = self.version_4_features()
+            if needs:
+                raise ValueError(
+                    f"this profile uses {', '.join(needs)}, which need schema_version = 4"
+                )
         if self.schema_version < 3 and self.framing is not None:
             needs = self.framing.version_3_features()
             if needs:
@@ -552,6 +662,13 @@ class DeviceProfile(_Strict):
         needs = self.version_2_features()
         if needs:
             raise ValueError(f"this profile uses {', '.join(needs)}, which need schema_version = 2")
+
+    def version_4_features(self) -> list[str]:
+        """What this profile uses that a version-3 profile cannot say."""
+        found = self.framing.version_4_features() if self.framing is not None else []
+        if any(n.repeated is not None for n in self.notifications.values()):
+            found.append("repeated fields")
+        return found
 
     def version_2_features(self) -> list[str]:
         """What this profile uses that a version-1 profile cannot say."""
@@ -759,6 +876,15 @@ class DeviceProfile(_Strict):
         """Whether sending the command starts stimulation: `start`, or one marked so."""
         spec = self.commands.get(command)
         return command == CommandName.START or (spec is not None and spec.stimulates)
+
+    @property
+    def level_runs_at_once(self) -> bool:
+        """Whether setting the level starts the device's output by itself: a profile with a
+        level and no command that starts stimulation (FOREO's pulsation motor runs as soon as
+        its level is above 0)."""
+        return CommandName.SET_INTENSITY in self.commands and not any(
+            self.stimulates(name) for name in self.commands
+        )
 
     def limit_arguments(self) -> dict[str, set[str]]:
         """Command -> its arguments that set the device's own intensity limit: those a write

@@ -323,7 +323,12 @@ class SimulatedDevice:
                 faults.corrupt_replies -= 1
                 reply = reply[:-1] + bytes([reply[-1] ^ 0xFF])
             delay = None if faults.early_replies else after + faults.reply_delay
-            outcome.append(Reply(reply, delay))
+            size = faults.split_replies or len(reply)
+            pieces = [reply[at : at + size] for at in range(0, len(reply), size)]
+            if faults.cut_replies > 0 and len(pieces) > 1:
+                faults.cut_replies -= 1
+                pieces = pieces[:-1]
+            outcome.extend(Reply(piece, delay) for piece in pieces)
         return WriteOutcome(understood, outcome)
 
     # -- things that happen to the device (tests and the --simulate demo) ------------------
@@ -370,7 +375,9 @@ class SimulatedDevice:
         """Devices with status notifications send one by themselves when something changes."""
         frame = self.firmware.status_frame()
         if frame is not None and self.client is not None:
-            self.client.notify(frame)
+            size = self.faults.split_replies or len(frame)
+            for at in range(0, len(frame), size):
+                self.client.notify(frame[at : at + size])
 
 
 def _name_for(profile: DeviceProfile, address: str) -> str:

@@ -94,6 +94,8 @@ class Faults:
     refuse_connections: int = 0  # connection attempts that fail before one succeeds
     crash_on_writes: int = 0  # writes on which the firmware itself fails (raises)
     ignored_writes: int = 0  # writes taken by the radio that the firmware never sees (a hang)
+    split_replies: int = 0  # answers sent in notifications of at most this many bytes (0: whole)
+    cut_replies: int = 0  # answers whose last notification never comes (a message left unended)
 
 
 class SimulatedFirmware:

@@ -12,18 +12,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Button, DataTable, Footer, Static
 
+from facecoach.companion.by_hand import check_level_change_by_hand
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.title_bar import TitleBar
-from facecoach.wording.devices import NOTHING_FOUND, found_text
+from facecoach.wording.devices import NOTHING_FOUND, describe_status, found_text, link_state_text
 
 if TYPE_CHECKING:
     from facecoach.devices.scanning import ScanResult
 
 # How long a scan runs before an empty list turns into advice.
 NOTHING_FOUND_AFTER_SECONDS = 8.0
+# Room for the names devices advertise (most are under 16 characters); longer ones end in "…".
+_NAME_WIDTH = 20
 
 
 class DevicesScreen(SizedScreen[None]):
@@ -77,8 +81,14 @@ class DevicesScreen(SizedScreen[None]):
     def on_mount(self) -> None:
         self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")
         table = self.query_one("#nearby", DataTable)
-        # The address before the rest: at 80 columns it must not be the column cut off.
-        self._columns = table.add_columns("Name", "Address", "Profile", "Signal")
+        # The address and the signal before the profile: at 80 columns neither may be the
+        # column cut off (a long profile id is, and `devices profiles` lists them whole). The
+        # name column has a width, so a long name (a device without one is labelled by its
+        # profile's name) cannot push the rest out of sight.
+        self._columns = [
+            table.add_column("Name", width=_NAME_WIDTH),
+            *table.add_columns("Address", "Signal", "Profile"),
+        ]
         table.focus()
         self.show_device()
         self._scan()
@@ -87,8 +97,6 @@ class DevicesScreen(SizedScreen[None]):
         self.show_device()
 
     def show_device(self) -> None:
-        from facecoach.wording.devices import describe_status, link_state_text
-
         device = self.companion.device
         summary = device.summary()
         paired = self.query_one("#paired", Static)
@@ -179,12 +187,14 @@ class DevicesScreen(SizedScreen[None]):
             table.update_cell(result.address, column, value)
 
     @staticmethod
-    def _cells(result: "ScanResult") -> tuple[Text, str, Text, str]:
+    def _cells(result: "ScanResult") -> tuple[Text, str, str, Text]:
         # A name on the radio is anyone's to choose: text, never markup. The profile by its id:
         # short enough to be read whole at 80 columns (three reference designs' names all
         # began "facecoach Refere" there), and what `devices pair --profile` takes.
         profile = result.profile.id if result.profile else "(no profile)"
-        return (shown(result.label), result.address, shown(profile), f"{result.rssi} dBm")
+        name = shown(result.label)
+        name.truncate(_NAME_WIDTH, overflow="ellipsis")
+        return (name, result.address, f"{result.rssi} dBm", shown(profile))
 
     # --- intents ---------------------------------------------------------------------------
 
@@ -260,7 +270,10 @@ class DevicesScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="device")
     async def action_intensity(self, by: int) -> None:
+        link = self.companion.device.link
         try:
+            if link is not None:
+                check_level_change_by_hand(link.profile)
             level, limit = await self.companion.device.change_intensity(by)
         except FacecoachError as exc:
             self.notify(str(exc), title="Intensity not changed", severity="warning", markup=False)
@@ -288,8 +301,6 @@ class DevicesScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="device")
     async def _forget(self) -> None:
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-
         paired = self.companion.device.paired
         if paired is None:
             return

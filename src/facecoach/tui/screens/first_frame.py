@@ -1,18 +1,23 @@
 """Work a screen leaves until the app's first frame is on the terminal, and when it stops."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.app import App
 from textual.dom import DOMNode
 
 
+@runtime_checkable
+class FirstFrameHost(Protocol):
+    """An app that says when its first frame is on the terminal (facecoach's)."""
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None: ...
+
+
 def after_first_frame(app: App[Any], callback: Callable[[], object]) -> None:
     """Runs `callback` once facecoach's first frame is written (now, if it is): what needs the
     settings, the routines or the log's numbers fills in after the screen's frame."""
-    from facecoach.tui.app import FacecoachApp  # loaded by then; at the top it is a cycle
-
-    if isinstance(app, FacecoachApp):
+    if isinstance(app, FirstFrameHost):
         app.after_first_frame(callback)
     else:
         callback()

@@ -10,8 +10,11 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
+from facecoach.companion.comfort import feeling_for
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.screens.dialogs import ConfirmDialog, NoteDialog
+from facecoach.tui.screens.photos import PhotosScreen
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
@@ -26,6 +29,8 @@ from facecoach.wording.adherence import (
     zones_done_text,
     zones_list_text,
 )
+from facecoach.wording.comfort import feeling_text
+from facecoach.wording.log_changes import NOTHING_TO_RESTORE, deleted, restored
 from facecoach.wording.session import format_duration
 from facecoach.wording.text import plain
 
@@ -45,9 +50,6 @@ def _numbers(stats: AdherenceStats) -> str:
 
 def _felt_line(companion: Companion, session_id: int) -> str:
     """'Felt: a little uncomfortable · tingling', when it was noted."""
-    from facecoach.companion.comfort import feeling_for
-    from facecoach.wording.comfort import feeling_text
-
     try:
         felt = feeling_for(companion, session_id)
     except FacecoachError:
@@ -191,8 +193,6 @@ class HistoryScreen(SizedScreen[None]):
         detail.update(shown(f"{when} · {session.routine_name} · zones: {zones}{note}"))
 
     def action_photos(self) -> None:
-        from facecoach.tui.screens.photos import PhotosScreen
-
         self.app.push_screen(PhotosScreen(self.companion))
 
     def _selected(self) -> SessionRecord | None:
@@ -215,8 +215,6 @@ class HistoryScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="history-edit")
     async def action_delete(self) -> None:
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-
         session = self._selected()
         if session is None:
             return
@@ -230,8 +228,6 @@ class HistoryScreen(SizedScreen[None]):
             )
         )
         if sure:
-            from facecoach.wording.log_changes import deleted
-
             try:
                 self.companion.log_service.delete(session.id)
             except FacecoachError as exc:
@@ -243,8 +239,6 @@ class HistoryScreen(SizedScreen[None]):
             )
 
     def action_undo(self) -> None:
-        from facecoach.wording.log_changes import NOTHING_TO_RESTORE, restored
-
         try:
             session = self.companion.log_service.undo_delete()
         except FacecoachError as exc:
@@ -258,8 +252,6 @@ class HistoryScreen(SizedScreen[None]):
 
     @work(exclusive=True, group="history-edit")
     async def action_edit_note(self) -> None:
-        from facecoach.tui.screens.dialogs import NoteDialog
-
         session = self._selected()
         if session is None:
             return

@@ -1,17 +1,18 @@
 """Home: is a session due today, how the habit is going, and one key to start."""
 
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
-from facecoach.tui.screens.first_frame import after_first_frame, going_away
+from facecoach.tui.screens.first_frame import after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
@@ -59,25 +60,29 @@ class ScrollWhenNeeded(VerticalScroll):
         return self.max_scroll_y > 0 or self.max_scroll_x > 0
 
 
+class SessionStarter(Protocol):
+    """Who runs the steps from "start" to the session (the app): home only asks for them."""
+
+    def begin_session_flow(self, routine_id: str) -> object: ...
+
+
+class Controls(Enum):
+    """Where home's routine list, Start button and footer are: built after the first frame."""
+
+    RESERVED = "reserved"  # blank room of their size
+    MOUNTING = "mounting"
+    READY = "ready"
+
+
 class HomeScreen(SizedScreen[None]):
     DEFAULT_CSS = """
     #home-body { height: 1fr; }
     #home-grid { height: auto; layout: grid; grid-size: 2; grid-gutter: 0 1; }
-    /* Stand-ins for the routine list and the start button, in their size and colour: the
-       button as Textual draws a focused success button (it has the focus once built). */
-    #routine-skeleton {
-        width: 1fr; height: 3; border: tall $border-blurred; background: $surface;
-    }
-    #start-skeleton {
-        width: 16; height: 3; margin-left: 1;
-        border: none; border-top: tall $success-lighten-2; border-bottom: tall $success-darken-3;
-        background: $success; background-tint: $foreground 5%; color: $button-color-foreground;
-        text-style: $button-focus-text-style; line-pad: 1; text-align: center;
-    }
     #routine-select { width: 1fr; }
     /* The chosen routine on one line ("…" if it must), so the start row keeps its height. */
     #routine-select SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
-    #start-row { height: auto; margin-top: 1; }
+    /* Blank room as tall as the routine list and the Start button, built into it later. */
+    #start-row { height: 3; margin-top: 1; }
     #start { margin-left: 1; }
     #notices { height: auto; }
     """
@@ -97,16 +102,20 @@ class HomeScreen(SizedScreen[None]):
     # would give it to the scrolling body first and restyle all its cards for that.
     AUTO_FOCUS = ""
 
-    def __init__(self, companion: Companion) -> None:
+    class ControlsReady(Message):
+        """Home's routine list, Start button and footer are built and composed: the keys
+        that need them work from now on, and the app may end without tearing them apart."""
+
+    def __init__(self, companion: Companion, sessions: SessionStarter) -> None:
         super().__init__()
         self.companion = companion
+        self._sessions = sessions
+        self.controls = Controls.RESERVED
         self._suggested_id: str | None = None
         # Done today, or the waiting period after an injection: the suggestion is for next time.
         self._suggest_next_time = False
         self._start_requested = False  # `s` pressed before the routine list was there
-        self._filled_in = False
         self._select_next: str | None = None  # a routine to choose when Home comes back
-        self._building = False  # the controls are being mounted (they take two turns)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -118,64 +127,54 @@ class HomeScreen(SizedScreen[None]):
                 yield Card("Streak", reserve=TYPICAL["streak-card"], id="streak-card")
                 yield Card("This week", reserve=TYPICAL["week-card"], id="week-card")
                 yield Card("Device", reserve=TYPICAL["device-card"], id="device-card")
-            with Horizontal(id="start-row"):
-                # Stand-ins of the same size: the routine list, the start button and the
-                # footer are built just after the first frame, then the numbers filled in.
-                yield Static(classes="skeleton", id="routine-skeleton")
-                yield Static("Start session", classes="skeleton", id="start-skeleton")
+            # Blank room of their size: the routine list, the start button and the footer
+            # are built into it just after the first frame, then the numbers filled in.
+            yield Horizontal(id="start-row")
             # Below the start row, but in a short terminal its lines decide the scrollbar.
             yield ReservedText(
                 reserve=TYPICAL["routine-detail"], id="routine-detail", classes="muted"
             )
         yield Static(classes="skeleton", id="footer-skeleton")
 
-    async def _build_controls(self) -> bool:
-        """The routine list, the start button and the footer in place of their stand-ins;
-        False if the app quit meanwhile."""
-        from textual.widgets import Button, Footer, Select
-
-        if self.query("#start"):
-            return True  # built the first time home was shown
-        row = self.query_one("#start-row", Horizontal)
-        await row.remove_children()
-        if going_away(self.app, self, row):
-            return False
-        await row.mount(
-            Select[str]([], id="routine-select", prompt="Routine"),
-            Button("Start session", id="start", variant="success"),
-        )
-        if going_away(self.app, self):
-            return False
-        await self.query_one("#footer-skeleton").remove()
-        if going_away(self.app, self):
-            return False
-        await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
-        return not going_away(self.app, self)
+    @property
+    def controls_ready(self) -> bool:
+        return self.controls is Controls.READY
 
     def on_screen_resume(self) -> None:  # also sent when the screen is first pushed
         # The app's first frame shows the cards without their numbers; they are filled in once
         # that frame is on the terminal.
-        after_first_frame(self.app, lambda: self.call_later(self._build_then_show))
+        after_first_frame(self.app, lambda: self.call_later(self._fill_in))
 
-    async def _build_then_show(self) -> None:
-        if self._building:
-            return  # a resume while the first build is mounting: that build shows it all
-        if not self.app.is_running:
-            return  # the app quit before its first frame's work came round
-        self._building = True
-        try:
-            built = await self._build_controls()
-        finally:
-            self._building = False
-        if not built:
-            return
+    async def _fill_in(self) -> None:
+        match self.controls:
+            case Controls.READY:
+                self.call_after_refresh(self._show_dashboard)
+            case Controls.RESERVED if self.app.is_running and self.app.return_code is None:
+                # Not begun when the app is already ending (a quit before this came round);
+                # once begun, the app's quit waits for ControlsReady (FacecoachApp.exit).
+                self.controls = Controls.MOUNTING
+                await self._build_controls()
+
+    async def _build_controls(self) -> None:
+        """The routine list, the start button and the footer, into their room."""
+        from textual.widgets import Button, Footer, Select
+
+        await self.query_one("#start-row", Horizontal).mount(
+            Select[str]([], id="routine-select", prompt="Routine"),
+            Button("Start session", id="start", variant="success"),
+        )
+        await self.query_one("#footer-skeleton").remove()
+        await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
         # After a refresh: the routine list's own parts are composed by then.
-        self.call_after_refresh(self._show_dashboard)
+        self.call_after_refresh(self.post_message, self.ControlsReady())
+
+    def on_home_screen_controls_ready(self) -> None:  # bubbles on to the app
+        self.controls = Controls.READY
+        self._show_dashboard()
 
     def _show_dashboard(self) -> None:
         self.refresh_dashboard()
         self.query_one("#start").focus()
-        self._filled_in = True
         if self._start_requested:
             self._start_requested = False
             self.action_start()
@@ -339,7 +338,7 @@ class HomeScreen(SizedScreen[None]):
             self.action_start()
 
     def action_start(self) -> None:
-        if not self._filled_in:
+        if not self.controls_ready:
             self._start_requested = True  # started as soon as the routine list is there
             return
         value = self._routine_select().value
@@ -352,7 +351,7 @@ class HomeScreen(SizedScreen[None]):
         """The routine editor on the routine chosen here (a copy, when it is a built-in)."""
         from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 
-        if not self._filled_in:
+        if not self.controls_ready:
             return
         value = self._routine_select().value
         if not isinstance(value, str):
@@ -367,8 +366,5 @@ class HomeScreen(SizedScreen[None]):
             saved,
         )
 
-    @work(exclusive=True, group="start-session")
-    async def _start(self, routine_id: str) -> None:
-        from facecoach.tui.screens.session_flow import start_session_flow
-
-        await start_session_flow(self.app, self.companion, routine_id)
+    def _start(self, routine_id: str) -> None:
+        self._sessions.begin_session_flow(routine_id)

@@ -18,13 +18,15 @@ from facecoach.routines.editing import (
     ZoneDraft,
     check,
     free_id,
+    sides_brief,
     sides_text,
 )
 from facecoach.routines.loader import LoadedRoutine
 from facecoach.routines.model import Routine
 from facecoach.routines.zones import Zone
-from facecoach.tui.screens.dialogs import Dialog
+from facecoach.tui.screens.dialogs import ConfirmDialog, Dialog
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.form_row import FormRow
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.session import format_duration
@@ -130,7 +132,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             table.add_row(
                 str(number),
                 zone.zone.label,
-                sides_text(zone.sides),
+                sides_brief(zone.sides),
                 zone.repeats or "·",
                 zone.glide_seconds or "·",
                 zone.hold_seconds or "·",
@@ -222,8 +224,6 @@ class RoutineEditorScreen(SizedScreen[str | None]):
         self._show_zones(self.draft.move_zone(index, by))
 
     def action_guide(self) -> None:
-        from facecoach.tui.screens.zone_guide import ZoneGuide
-
         index = self._selected()
         if index is None:
             return
@@ -279,8 +279,6 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     @work(exclusive=True, group="editor-back")
     async def action_back(self) -> None:
         if self.draft.data() != self._saved:
-            from facecoach.tui.screens.dialogs import ConfirmDialog
-
             discard = await self.app.push_screen_wait(
                 ConfirmDialog("Discard your changes to this routine?", "Discard", "Keep editing")
             )

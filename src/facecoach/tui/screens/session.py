@@ -31,6 +31,7 @@ from facecoach.session.engine import (
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.motion import reduced_motion
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.terminal import TerminalWriter
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
@@ -141,6 +142,7 @@ class SessionScreen(SizedScreen[None]):
         self.live: LiveSession
         self._next_tick: Timer | None = None
         self._armed_at_remaining: float | None = None  # the time left when a timer was last set
+        self._terminal_writer: TerminalWriter | None = None
 
     @property
     def session(self) -> Session:
@@ -220,12 +222,10 @@ class SessionScreen(SizedScreen[None]):
         self.sub_title = f"cues: {' · '.join(names)}" if names else "cues: screen only"
 
     def _write_to_terminal(self, text: str) -> None:
-        # Through the app's own terminal driver: a second writer on the same terminal would
-        # tear the app's escape sequences and these apart. Textual has no public call for
-        # raw output; `bell()` writes the same way.
-        driver = self.app._driver
-        if driver is not None and not self.app.is_headless:
-            driver.write(text)
+        # Through the app's own writer: a second one would tear the escape sequences apart.
+        if self._terminal_writer is None:
+            self._terminal_writer = TerminalWriter(self.app)
+        self._terminal_writer(text)
 
     def _cue_problem(self, text: str) -> None:
         """A cue channel's trouble; called from the channels' own threads too."""

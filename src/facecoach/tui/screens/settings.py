@@ -15,6 +15,7 @@ from facecoach.config.cue_settings import ChannelMode, ToneSet
 from facecoach.config.settings import PhaseSettings, Settings, SettingsError, program_phases
 from facecoach.tui.motion import apply_motion
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.terminal import TerminalWriter
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.calendar_button import CalendarExportButton
 from facecoach.tui.widgets.form_row import FormRow
@@ -255,11 +256,10 @@ class SettingsScreen(SizedScreen[None]):
 
     @work(thread=True, group="try-cue")
     def _send_sample(self, channel: ChannelName, choices: "CueChoices") -> None:
-        driver = self.app._driver  # the terminal's own writer, as the session screen uses
+        terminal = TerminalWriter(self.app)  # the app's own writer, as the session screen's
 
         def write(text: str) -> None:
-            if driver is not None and not self.app.is_headless:
-                self.app.call_from_thread(driver.write, text)
+            self.app.call_from_thread(terminal, text)
 
         said = self.companion.cue_service.try_channel(channel, choices, terminal_write=write)
         failed = "failed" in said or "cannot work" in said

@@ -57,8 +57,10 @@ class SizedScreen(Screen[ResultT], Generic[ResultT]):
         # The screen itself was styled when it was registered, without them.
         app.stylesheet.apply(self)
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Textual's handler of the same name (Screen's), which reads the flag.
+    @on(events.ScreenResume)
+    def _keep_first_styles(self, event: events.ScreenResume) -> None:
+        # A decorated handler: Textual runs it when it reaches this class in the MRO, after a
+        # subclass's own `on_screen_resume` and before Screen's handler, which reads the flag.
         if not self._shown_before:
             self._shown_before = True
             event.refresh_styles = False

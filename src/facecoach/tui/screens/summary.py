@@ -6,24 +6,35 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
+from facecoach.companion.comfort import decide, record_feeling
 from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
+from facecoach.tui.screens.dialogs import ConfirmDialog
+from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import streak_text, week_text
-from facecoach.wording.session import NOT_COUNTED, session_outcome, zone_summary_line
+from facecoach.wording.comfort import feeling_text, stop_text
+from facecoach.wording.session import (
+    NOT_COUNTED,
+    session_outcome,
+    zone_summary_line,
+    zones_out_of_sight,
+)
 
 
 class SummaryScreen(SizedScreen[None]):
     # Parsed when the screen is first shown, not before the app's first frame (app.tcss is).
     # The headline stays on screen, and what follows it too; the zone list, as long as the
-    # routine, scrolls between them.
+    # routine, scrolls between them, with a line under it saying so when it does not fit (a
+    # scroll bar alone is easy to miss, and the list never has the focus).
     DEFAULT_CSS = """
     #summary-head { padding: 1 2 0 2; height: auto; }
     #summary-outcome { text-style: bold; }
     #summary-zones-scroll { height: 1fr; min-height: 2; padding: 0 2; }
+    #summary-zones-more { padding: 0 2; height: auto; display: none; }
     #summary-foot { padding: 0 2 1 2; height: auto; }
     #water { color: $accent; margin-top: 1; }
     #summary-buttons { height: auto; }
@@ -36,6 +47,9 @@ class SummaryScreen(SizedScreen[None]):
         Binding("escape", "home", "Home", id="summary.home"),
         Binding("h", "history", "History", id="summary.history"),
         Binding("f", "felt", "How it felt", id="summary.felt"),
+        # The zone list scrolls from wherever the focus is (on a button, usually).
+        Binding("down", "scroll_zones(1)", "Scroll zones", show=False, id="summary.zones_down"),
+        Binding("up", "scroll_zones(-1)", "Scroll zones", show=False, id="summary.zones_up"),
     ]
 
     def __init__(self, companion: Companion, live: LiveSession) -> None:
@@ -60,6 +74,7 @@ class SummaryScreen(SizedScreen[None]):
                 id="summary-zones",
                 markup=False,
             )
+        yield Static(id="summary-zones-more", classes="muted", markup=False)
         with Vertical(id="summary-foot"):
             if not self.companion.session_service.counts_toward_goal(self.live):
                 yield Static(NOT_COUNTED, id="summary-not-counted", classes="warning")
@@ -75,6 +90,29 @@ class SummaryScreen(SizedScreen[None]):
     def on_mount(self) -> None:
         self.title = "Session summary"
         self.query_one("#home", Button).focus()
+        zones = self.query_one("#summary-zones-scroll", VerticalScroll)
+        self.watch(zones, "scroll_y", self._say_zones_out_of_sight, init=False)
+        self.watch(zones, "virtual_size", self._say_zones_out_of_sight, init=False)
+        self.call_after_refresh(self._say_zones_out_of_sight)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_zones_out_of_sight)
+
+    def _say_zones_out_of_sight(self) -> None:
+        zones = self.query_one("#summary-zones-scroll", VerticalScroll)
+        above = round(zones.scroll_y)
+        below = max(0, round(zones.max_scroll_y) - above)
+        words = zones_out_of_sight(above, below)
+        more = self.query_one("#summary-zones-more", Static)
+        more.update(words)
+        if more.display != bool(words):
+            # Shown or hidden, the line takes its room from the list: count again after that.
+            more.display = bool(words)
+            self.call_after_refresh(self._say_zones_out_of_sight)
+
+    def action_scroll_zones(self, lines: int) -> None:
+        zones = self.query_one("#summary-zones-scroll", VerticalScroll)
+        zones.scroll_to(y=zones.scroll_y + lines, animate=False)
 
     def _logged_text(self) -> str:
         if self.live.recorder is None:
@@ -102,11 +140,6 @@ class SummaryScreen(SizedScreen[None]):
     async def action_felt(self) -> None:
         """How it felt, kept with the session; then what follows from it: stop and ask a
         doctor, or a suggestion to go easier (or step back up) that the user answers."""
-        from facecoach.companion.comfort import decide, record_feeling
-        from facecoach.tui.screens.dialogs import ConfirmDialog
-        from facecoach.tui.screens.felt import FeltDialog
-        from facecoach.wording.comfort import feeling_text
-
         session_id = self.live.recorder.session_id if self.live.recorder is not None else None
         if session_id is None:
             self.notify("This session is not in the log, so there is nothing to note it on.")
@@ -120,8 +153,6 @@ class SummaryScreen(SizedScreen[None]):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self.notify(f"Noted: {feeling_text(feeling)}.", timeout=4, markup=False)
-        from facecoach.wording.comfort import stop_text
-
         if advice.stop:
             self.notify(stop_text(advice.stop), severity="error", timeout=20, markup=False)
         if advice.suggestion is None:

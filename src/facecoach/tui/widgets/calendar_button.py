@@ -2,6 +2,7 @@
 
 from textual.widgets import Button
 
+from facecoach.companion.calendar_export import export_calendar
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 
@@ -16,8 +17,6 @@ class CalendarExportButton(Button):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()  # handled here: the screen's own buttons are not told
-        from facecoach.companion.calendar_export import export_calendar
-
         try:
             done = export_calendar(self.companion, None, {}, force=False)
         except FacecoachError as exc:

@@ -12,10 +12,28 @@ from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
+from textual.style import Style
 from textual.widgets import Checkbox, RadioButton
 
 # Below this many columns for the label, a box's label wraps under the box as Textual does.
 MIN_LABEL_WIDTH = 12
+
+
+def drawn_box(toggle: Checkbox | RadioButton, inner: str) -> Content:
+    """The box as Textual draws it (its ends in the button's colour on the background
+    behind it), with `inner` inside: from the toggle's public styles and class variables."""
+    button_style = toggle.get_visual_style("toggle--button")
+    side_style = Style(foreground=button_style.background, background=toggle.background_colors[1])
+    return Content.assemble(
+        (toggle.BUTTON_LEFT, side_style),
+        (inner, button_style),
+        (toggle.BUTTON_RIGHT, side_style),
+    )
+
+
+def beside(box: Content, label: Content, label_style: Style) -> Content:
+    """The box, then its label with a space on either side (Textual's one line)."""
+    return Content.assemble(box, label.pad(1, 1).stylize_before(label_style))
 
 
 class TickBox(Checkbox):
@@ -23,12 +41,6 @@ class TickBox(Checkbox):
         Binding("space", "toggle_button", "Tick/untick", show=False),
         Binding("enter", "tick", "Tick", show=False),
     ]
-
-    @property
-    def _button(self) -> Content:
-        # Textual draws BUTTON_INNER whatever the value; set per draw, it shows the state.
-        self.BUTTON_INNER = "✓" if self.value else " "
-        return super()._button
 
     def render(self) -> Content:
         return Content("\n").join(self._lines(self.content_size.width))
@@ -40,13 +52,13 @@ class TickBox(Checkbox):
     def _lines(self, width: int) -> list[Content]:
         """The box, then the label wrapped beside it: a line of the label that began under
         the box would read as a question of its own."""
-        box = self._button
+        box = drawn_box(self, "✓" if self.value else " ")
+        style = self.get_visual_style("toggle--label")
         indent = box.cell_length
         room = width - indent - 2  # the label's own space on either side
         if room < MIN_LABEL_WIDTH:  # too narrow to indent: as Textual draws it
-            return super().render().wrap(max(1, width)) or [Content()]
-        style = self.get_visual_style("toggle--label")
-        lines = [line.pad(1, 1).stylize_before(style) for line in self._label.wrap(room)]
+            return beside(box, self.label, style).wrap(max(1, width)) or [Content()]
+        lines = [line.pad(1, 1).stylize_before(style) for line in self.label.wrap(room)]
         under_box = Content(" " * indent)
         return [
             Content.assemble(box if n == 0 else under_box, line) for n, line in enumerate(lines)
@@ -59,7 +71,6 @@ class TickBox(Checkbox):
 
 
 class Choice(RadioButton):
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else " "
-        return super()._button
+    def render(self) -> Content:
+        box = drawn_box(self, "●" if self.value else " ")
+        return beside(box, self.label, self.get_visual_style("toggle--label"))

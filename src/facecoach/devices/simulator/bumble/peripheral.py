@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import uuid
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
@@ -62,11 +61,6 @@ def bumble_uuid(text: str) -> UUID:
     if text.startswith("0000") and text.endswith(SIG_BASE_SUFFIX):
         return UUID(text[4:8])
     return UUID(text)
-
-
-def uuid_text(value: UUID) -> str:
-    """A Bumble UUID as bleak spells it: 128 bits, lower case, with dashes."""
-    return str(uuid.UUID(bytes=bytes(reversed(value.uuid_128_bytes))))
 
 
 def static_random_address(address: str) -> Address:

@@ -1,0 +1,1 @@
+"""facecoach's own ways onto the radio besides the operating system's (production code)."""
