@@ -22,6 +22,7 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import SystemClock
 from tests.support.cli import QUICK
+from tests.support.front_ends import begin_with_callbacks
 from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
 from tests.support.machines import bare_machine
 
@@ -85,8 +86,8 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path, profile_id: st
         core, routine = quick_core(tmp_path, service, step_seconds=0.1)
         await service.connect()
         problems: list[str] = []
-        live = core.begin_session(
-            routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+        live = begin_with_callbacks(
+            core, routine, [], source=SessionSource.COACH, on_device_problem=problems.append
         )
         live.start()
         device.press_button()  # the user starts the device
@@ -141,8 +142,8 @@ def test_our_dongle_pulled_out_mid_session_is_said_once_and_the_session_goes_on(
         core, routine = quick_core(tmp_path, service)
         await service.connect()
         problems: list[str] = []
-        live = core.begin_session(
-            routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+        live = begin_with_callbacks(
+            core, routine, [], source=SessionSource.COACH, on_device_problem=problems.append
         )
         live.start()
         pulled = False

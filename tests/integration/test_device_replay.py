@@ -21,6 +21,7 @@ from facecoach.devices.simulator.replay import ReplayFirmware
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.support.device_air import air_for
+from tests.support.front_ends import begin_with_callbacks
 from tests.support.machines import bare_machine
 from tests.support.virtual_time import loop_clock, run_virtual
 
@@ -47,7 +48,8 @@ def run_session(core: Companion, clock: FakeClock) -> list[str]:
 
     async def run() -> None:
         await core.device.connect()
-        live = core.begin_session(
+        live = begin_with_callbacks(
+            core,
             routine,
             [],
             source=SessionSource.TUI,

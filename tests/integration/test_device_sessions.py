@@ -20,6 +20,7 @@ from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.support.device_air import air_for
+from tests.support.front_ends import begin_with_callbacks
 from tests.support.machines import machine
 from tests.support.virtual_time import loop_clock, run_virtual
 
@@ -87,8 +88,8 @@ def test_each_phase_selects_its_program_on_the_device(
         await companion.device.connect()
         firmware = simulated(companion).firmware
         codes: list[int] = []
-        live = companion.begin_session(
-            routine, [], source=SessionSource.TUI, on_device_message=messages.append
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_message=messages.append
         )
         live.start()
         while not live.is_over:
@@ -136,8 +137,8 @@ def test_a_device_lost_mid_session_is_written_into_the_session_record(
     async def run() -> int:
         await companion.device.connect()
         device = simulated(companion)
-        live = companion.begin_session(
-            routine, [], source=SessionSource.TUI, terminal_write=terminal.append
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, terminal_write=terminal.append
         )
         live.start()
         await asyncio.sleep(0.1)
@@ -173,7 +174,8 @@ def test_a_device_put_on_its_charger_mid_session_ends_the_session(
 
     async def run() -> LiveSession:
         await companion.device.connect()
-        live = companion.begin_session(
+        live = begin_with_callbacks(
+            companion,
             routine,
             [],
             source=SessionSource.TUI,
@@ -213,8 +215,8 @@ def test_a_device_put_on_its_charger_while_its_link_is_down_ends_the_session_on_
 
     async def run() -> LiveSession:
         await companion.device.connect()
-        live = companion.begin_session(
-            routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
         )
         live.start()
         clock.advance(20)
@@ -248,8 +250,8 @@ def test_a_device_that_stops_itself_for_want_of_its_keepalive_calls_the_user_bac
 
     async def run() -> None:
         await companion.device.connect()
-        live = companion.begin_session(
-            routine, [], source=SessionSource.TUI, terminal_write=terminal.append
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, terminal_write=terminal.append
         )
         live.start()
         device = simulated(companion)
@@ -295,7 +297,7 @@ def test_every_way_a_session_ends_stops_the_device_and_records_it(
     async def run() -> list[str]:
         await companion.device.connect()
         device = simulated(companion)
-        live = companion.begin_session(routine, [], source=SessionSource.TUI)
+        live = begin_with_callbacks(companion, routine, [], source=SessionSource.TUI)
         live.start()
         clock.advance(20)
         live.poll()
@@ -318,7 +320,7 @@ def test_shutting_the_core_down_mid_session_stops_the_device(tmp_path: Path, car
     async def run() -> list[str]:
         await companion.device.connect()
         device = simulated(companion)
-        companion.begin_session(routine, [], source=SessionSource.TUI).start()
+        begin_with_callbacks(companion, routine, [], source=SessionSource.TUI).start()
         await asyncio.sleep(0.1)
         await companion.shutdown()
         return [command.name for command in device.firmware.received]
@@ -340,8 +342,8 @@ def test_a_stop_the_device_never_confirms_is_recorded_as_failed_once(
 
     async def run() -> bool:
         await companion.device.connect()
-        live = companion.begin_session(
-            routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
         )
         live.start()
         await asyncio.sleep(0.1)
@@ -376,7 +378,9 @@ def test_a_failing_front_end_still_lets_the_log_and_the_device_see_the_end(
     async def run() -> list[str]:
         await companion.device.connect()
         device = simulated(companion)
-        live = companion.begin_session(routine, [BrokenRenderer()], source=SessionSource.COACH)
+        live = begin_with_callbacks(
+            companion, routine, [BrokenRenderer()], source=SessionSource.COACH
+        )
         with pytest.raises(BrokenPipeError):
             live.start()
         with pytest.raises(BrokenPipeError):

@@ -25,6 +25,7 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from tests.integration.test_device_sessions import ENDINGS
 from tests.support.device_air import air_for
+from tests.support.front_ends import begin_with_callbacks
 from tests.support.machines import machine
 from tests.support.virtual_time import run_virtual
 
@@ -163,8 +164,8 @@ def test_a_bear_session_sets_the_level_and_every_end_sends_level_zero(
         assert air is not None
         assert link is not None
         device = air.device(link.address)
-        live = companion.begin_session(
-            routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
         )
         live.start()
         clock.advance(20)

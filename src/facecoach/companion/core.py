@@ -18,7 +18,7 @@ holds only what takes several services, and what is read without building a serv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -28,16 +28,13 @@ from facecoach.config.appearance import Appearance, cached_appearance
 from facecoach.config.paths import cache_dir, settings_path
 from facecoach.config.validated_cache import ValidatedCache
 from facecoach.errors import FacecoachError
-from facecoach.storage.database import StoreError
 
 if TYPE_CHECKING:
     # Loaded where they are used, not at import. The app's first frame needs none of them:
     # settings and routines are validated by pydantic, and each module of records and
     # dataclasses costs a millisecond or more to import.
-    from facecoach.adherence.session_log import SessionSource
     from facecoach.adherence.stats import AdherenceStats
     from facecoach.companion.cue_channels.machine import Machine
-    from facecoach.companion.cue_channels.setup import CueChoices
     from facecoach.companion.cues import CueService
     from facecoach.companion.day_status import DayStatus
     from facecoach.companion.devices import DeviceService
@@ -47,11 +44,9 @@ if TYPE_CHECKING:
     from facecoach.companion.safety_service import SafetyService
     from facecoach.companion.sessions import SessionService
     from facecoach.routines.loader import RoutineLibrary
-    from facecoach.routines.model import Routine
     from facecoach.safety.records import ScreeningRecord
     from facecoach.safety.waiting import WaitingPeriod
     from facecoach.session.clock import Clock
-    from facecoach.session.driver import EventSink
 
 # How long closing waits for the device to let go before giving up on it.
 DISCONNECT_TIMEOUT = 3.0
@@ -275,31 +270,3 @@ class Companion:
     def live(self) -> LiveSession | None:
         """The live session, if any; None without building the session service."""
         return self._sessions.live if self._sessions is not None else None
-
-    def begin_session(
-        self,
-        routine: Routine,
-        sinks: Sequence[EventSink],
-        *,
-        source: SessionSource,
-        log: bool = True,
-        on_log_error: Callable[[StoreError], None] | None = None,
-        on_device_message: Callable[[str], None] | None = None,
-        on_device_problem: Callable[[str], None] | None = None,
-        cues: CueChoices | None = None,
-        terminal_write: Callable[[str], None] | None = None,
-        on_cue_problem: Callable[[str], None] | None = None,
-    ) -> LiveSession:
-        """The earlier form of `session_service.begin`, with callbacks in place of a
-        `SessionFrontEnd`; kept for callers (tests) that have not moved yet."""
-        from facecoach.companion.sessions import CallbackFrontEnd
-
-        front_end = CallbackFrontEnd(
-            sinks,
-            on_log_error=on_log_error,
-            on_device_message=on_device_message,
-            on_device_problem=on_device_problem,
-            terminal_write=terminal_write,
-            on_cue_problem=on_cue_problem,
-        )
-        return self.session_service.begin(routine, front_end, source=source, log=log, cues=cues)

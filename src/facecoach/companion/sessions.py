@@ -63,50 +63,6 @@ class SessionFrontEnd(Protocol):
         ...
 
 
-class CallbackFrontEnd:
-    """A front end made of callbacks: the core's earlier `begin_session` arguments, kept for
-    callers that have not moved to `SessionFrontEnd` yet."""
-
-    def __init__(
-        self,
-        sinks: Sequence[EventSink],
-        *,
-        on_log_error: Callable[[StoreError], None] | None = None,
-        on_device_message: Callable[[str], None] | None = None,
-        on_device_problem: Callable[[str], None] | None = None,
-        terminal_write: Callable[[str], None] | None = None,
-        on_cue_problem: Callable[[str], None] | None = None,
-    ) -> None:
-        self._sinks = sinks
-        self._on_log_error = on_log_error
-        self._on_device_message = on_device_message
-        self._on_device_problem = on_device_problem
-        self._terminal_write = terminal_write
-        self._on_cue_problem = on_cue_problem
-
-    def sinks(self) -> Sequence[EventSink]:
-        return self._sinks
-
-    def log_failed(self, error: StoreError) -> None:
-        if self._on_log_error is not None:
-            self._on_log_error(error)
-
-    def device_message(self, text: str) -> None:
-        if self._on_device_message is not None:
-            self._on_device_message(text)
-
-    def device_problem(self, text: str) -> None:
-        if self._on_device_problem is not None:
-            self._on_device_problem(text)
-
-    def cue_problem(self, text: str) -> None:
-        if self._on_cue_problem is not None:
-            self._on_cue_problem(text)
-
-    def terminal_writer(self) -> Callable[[str], None] | None:
-        return self._terminal_write
-
-
 class SessionOpening(NamedTuple):
     """What `SessionService.open` came to: the gates' outcome, and the session if they
     cleared."""
