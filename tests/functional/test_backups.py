@@ -124,3 +124,26 @@ def test_a_coach_session_makes_the_days_backup_too(
     (user_routines_dir / "quick.toml").write_text(QUICK)  # glides of 0.2 s: a quick real run
     assert main(["coach", "quick", "--no-prep", "--confirm-checks"]) in (0, 130)
     assert len(Backups(data_dir / "facecoach.db").list()) == 1
+
+
+@pytest.mark.parametrize("given", [".", "folder"])
+def test_restore_of_a_folder_is_refused_in_words_and_the_log_kept(
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    given: str,
+) -> None:
+    """`restore .` (the fuzz found it: a traceback from the photos' name beside the backup)
+    and `restore FOLDER` say it is no backup and leave the log as it was."""
+    logged(capsys, "2026-01-05")
+    before = (data_dir / "facecoach.db").read_bytes()
+    (tmp_path / "folder").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["restore", given]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"facecoach: error: {given} is not a facecoach backup (it is not a file); your log was "
+        "not changed.\n"
+    )
+    assert (data_dir / "facecoach.db").read_bytes() == before

@@ -73,6 +73,7 @@ def _restore(args: argparse.Namespace) -> int:
     if not args.backup.exists():
         raise FacecoachError(f"{args.backup}: no such backup (see `facecoach backup list`)")
     backup = args.backup.expanduser()
+    backups.check_backup(backup)  # a folder or a foreign file: said before its photos are read
     try:
         checked = check_backup_photos(backup)  # refused in words before anything is changed
         unchecked = None

@@ -136,16 +136,21 @@ class Backups:
                 backup.path.with_name(backup.path.name + PHOTOS_BESIDE).unlink(missing_ok=True)
         return made
 
-    def restore(self, backup: Path, now: datetime) -> Path:
-        """Puts `backup` in the database's place; the current file is kept aside first.
-        Returns where the current file went."""
-        # A backup must itself be an intact facecoach database before anything is moved.
+    @staticmethod
+    def check_backup(backup: Path) -> None:
+        """Raises StoreError, in words, unless `backup` is an intact facecoach database."""
         try:
             check_database_file(backup, full=True)
         except ForeignFileError as exc:
             raise StoreError(
                 f"{backup} is not a facecoach backup ({exc.reason}); your log was not changed."
             ) from None
+
+    def restore(self, backup: Path, now: datetime) -> Path:
+        """Puts `backup` in the database's place; the current file is kept aside first.
+        Returns where the current file went."""
+        # A backup must itself be an intact facecoach database before anything is moved.
+        self.check_backup(backup)
         with RestoreLease(self.database) as holders:
             if holders.sessions:
                 raise StoreError(
