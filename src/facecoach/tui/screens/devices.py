@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from facecoach.companion.by_hand import check_level_change_by_hand
 from facecoach.companion.core import Companion
@@ -18,6 +18,7 @@ from facecoach.errors import FacecoachError
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.devices import NOTHING_FOUND, describe_status, found_text, link_state_text
 
@@ -76,7 +77,7 @@ class DevicesScreen(SizedScreen[None]):
                 with Horizontal(classes="buttons"):
                     yield Button("Pair selected", id="pair", variant="primary")
                     yield Button("Rescan", id="rescan")
-        yield Footer(compact=True)  # six keys: they fit at 60 columns
+        yield SteadyFooter(compact=True)  # six keys: they fit at 60 columns
 
     def on_mount(self) -> None:
         self.title = "Devices" + (" (simulated)" if self.companion.device.simulate else "")

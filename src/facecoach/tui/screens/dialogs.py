@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from facecoach.adherence.records import MAX_NOTE_CHARS
 from facecoach.companion.preflight import Gate
 from facecoach.safety.checks import PRE_SESSION_CHECKS, CheckItem
 from facecoach.safety.waiting import InjectionKind
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.toggles import Choice, TickBox
 
 Answer = TypeVar("Answer")
@@ -57,7 +58,7 @@ class ConfirmDialog(Dialog[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self._no, id="no")
                 yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -85,7 +86,7 @@ class SafetyOverrideDialog(Dialog[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Don't start", id="no", variant="primary")
                 yield Button("Start anyway, I accept the risk", id="override", variant="error")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -119,7 +120,7 @@ class PreSessionChecks(Dialog[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Start", id="go", variant="success", disabled=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query(TickBox).first().focus()
@@ -196,7 +197,7 @@ class InjectionDialog(Dialog[tuple[InjectionKind, date] | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Log it", id="log", variant="primary")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id != "log":
@@ -245,7 +246,7 @@ class NoteDialog(Dialog[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()

@@ -7,9 +7,10 @@ prints them; this screen only lays them out.
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.evidence import EVIDENCE_INTRO, EVIDENCE_TITLE, STUDIES, UNKNOWN
 
@@ -45,7 +46,7 @@ class EvidenceScreen(SizedScreen[None]):
                 markup=False,
                 id="unknown",
             )
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = EVIDENCE_TITLE

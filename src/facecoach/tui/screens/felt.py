@@ -3,11 +3,12 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, RadioSet
+from textual.widgets import Button, Input, Label, RadioSet
 
 from facecoach.safety.comfort import Comfort, Feeling, SideEffect
 from facecoach.safety.comfort_records import MAX_FEELING_NOTE_CHARS
 from facecoach.tui.screens.dialogs import Dialog
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.toggles import Choice, TickBox
 from facecoach.wording.comfort import COMFORT_LABELS, FELT_QUESTION, effect_label
 
@@ -59,7 +60,7 @@ class FeltDialog(Dialog[Feeling | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#felt-comfort", RadioSet).focus()

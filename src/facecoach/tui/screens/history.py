@@ -6,7 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from facecoach.adherence.session_log import SessionRecord
 from facecoach.adherence.stats import AdherenceStats
@@ -18,6 +18,7 @@ from facecoach.tui.screens.photos import PhotosScreen
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.heatmap import CalendarHeatmap
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.strength import StrengthChart
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import (
@@ -98,7 +99,7 @@ class HistoryScreen(SizedScreen[None]):
             # The selected session in full, above the table so it is in view at 80x24.
             yield Static(id="recent-detail", classes="muted", markup=False)
             yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "History"

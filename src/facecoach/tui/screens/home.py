@@ -116,6 +116,8 @@ class HomeScreen(SizedScreen[None]):
         self._suggest_next_time = False
         self._start_requested = False  # `s` pressed before the routine list was there
         self._select_next: str | None = None  # a routine to choose when Home comes back
+        self._notices: list[tuple[str, str]] = []  # (style, text) of each notice shown
+        self._offered: list[tuple[Text, str]] | None = None  # the routine list's options
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -157,14 +159,16 @@ class HomeScreen(SizedScreen[None]):
 
     async def _build_controls(self) -> None:
         """The routine list, the start button and the footer, into their room."""
-        from textual.widgets import Button, Footer, Select
+        from textual.widgets import Button, Select
+
+        from facecoach.tui.widgets.steady_footer import SteadyFooter
 
         await self.query_one("#start-row", Horizontal).mount(
             Select[str]([], id="routine-select", prompt="Routine"),
             Button("Start session", id="start", variant="success"),
         )
         await self.query_one("#footer-skeleton").remove()
-        await self.mount(Footer(compact=True))  # all seven keys fit at 60 columns
+        await self.mount(SteadyFooter(compact=True))  # all seven keys fit at 60 columns
         # After a refresh: the routine list's own parts are composed by then.
         self.call_after_refresh(self.post_message, self.ControlsReady())
 
@@ -223,6 +227,9 @@ class HomeScreen(SizedScreen[None]):
             lines.append(("warning", "Your safety answers say: ask your doctor first (y)."))
         if dashboard.waiting is not None:
             lines.append(("warning", dashboard.waiting.describe()))
+        if lines == self._notices:
+            return  # as shown: Home comes back after every other screen, mostly unchanged
+        self._notices = lines
         shown_lines = [Static(text, classes=style) for style, text in lines]
         existing = self.query("#notices")
         if existing:
@@ -289,7 +296,11 @@ class HomeScreen(SizedScreen[None]):
         chosen = self._select_next or (select.value if isinstance(select.value, str) else None)
         self._select_next = None
         listings = self.companion.program_service.routine_listings()
-        select.set_options(self._routine_options())
+        options = self._routine_options()
+        offered_again = options == self._offered
+        if not offered_again:  # Textual's Select rebuilds its whole list, and clears the choice
+            select.set_options(options)
+            self._offered = options
         self._suggested_id = dashboard.suggested_id
         # The user's choice stays chosen when Home comes back (after the editor: the routine
         # just saved); the suggestion is the first choice only.
@@ -297,6 +308,8 @@ class HomeScreen(SizedScreen[None]):
             select.value = chosen
         elif self._suggested_id is not None:
             select.value = self._suggested_id
+        if offered_again:  # the choice may be the same, what is said of it not (done today)
+            self._show_detail(select.value)
 
     def _routine_select(self) -> "Select[str]":
         from textual.widgets import Select  # loaded by then: built after the first frame
@@ -304,11 +317,15 @@ class HomeScreen(SizedScreen[None]):
         return self.query_one("#routine-select", Select)
 
     def on_select_changed(self, event: "Select.Changed") -> None:
+        self._show_detail(event.value)
+
+    def _show_detail(self, value: object) -> None:
+        """What the chosen routine is, and why it is suggested, under the start row."""
         detail = self.query_one("#routine-detail", Static)
-        if not isinstance(event.value, str):
+        if not isinstance(value, str):
             detail.update("")
             return
-        routine = self.companion.program_service.routine_listings().get(event.value)
+        routine = self.companion.program_service.routine_listings().get(value)
         if routine is None:
             detail.update("")
             return

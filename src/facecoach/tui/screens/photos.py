@@ -7,7 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from facecoach.companion.core import Companion
 from facecoach.companion.photos import photo_library
@@ -19,6 +19,7 @@ from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.photo_view import PhotoView
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.photos import (
     FRAMING_GUIDE,
@@ -70,7 +71,7 @@ class PhotosScreen(SizedScreen[None]):
                     yield PhotoView(id="photo-other")
                 yield Static(id="compare-caption", markup=False)
         yield Static(FRAMING_GUIDE, id="framing", classes="muted", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "Photos"

@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
@@ -28,6 +28,7 @@ from facecoach.tui.screens.dialogs import ConfirmDialog, Dialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.widgets.form_row import FormRow
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.session import format_duration
 
@@ -110,7 +111,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
                 classes="muted",
                 markup=False,
             )
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "Edit routine" + ("" if self.loaded.is_builtin else f" ({self.loaded.source})")
@@ -350,7 +351,7 @@ class ZoneDialog(Dialog[ZoneDraft | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Done", id="done", variant="primary")
-        yield Footer()
+        yield SteadyFooter()
 
     @staticmethod
     def _row(label: str, widget: Input | Select[str] | Select[int]) -> FormRow:

@@ -148,7 +148,9 @@ class SafetyScreen(SizedScreen[None]):
     async def _build_then_show(self) -> None:
         if not self.app.is_running or self.query("#injections"):
             return
-        from textual.widgets import DataTable, Footer
+        from textual.widgets import DataTable
+
+        from facecoach.tui.widgets.steady_footer import SteadyFooter
 
         table: DataTable[str] = DataTable(id="injections", cursor_type="row")
         # Each step gives way to the event loop; the app may quit meanwhile (a key typed
@@ -178,7 +180,7 @@ class SafetyScreen(SizedScreen[None]):
         await self.query_one("#footer-skeleton").remove()
         if self._going():
             return
-        await self.mount(Footer())
+        await self.mount(SteadyFooter())
         if self._going():
             return
         # The footer lists the keys when the bindings next change: the first question took

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from facecoach.adherence.recorder import UnsavedError
 from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
@@ -42,6 +42,7 @@ from facecoach.tui.text import shown
 from facecoach.tui.widgets.big_countdown import BigCountdown
 from facecoach.tui.widgets.face import FaceDiagram
 from facecoach.tui.widgets.routine_overview import RoutineOverview
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import (
@@ -168,7 +169,7 @@ class SessionScreen(SizedScreen[None]):
                 yield Static(id="session-status")
                 yield Static(id="device-status", classes="muted")
                 yield ProgressBar(id="routine-progress", show_eta=False)
-        yield Footer(compact=True)  # every session key fits at 60 columns
+        yield SteadyFooter(compact=True)  # every session key fits at 60 columns
 
     def on_mount(self) -> None:
         self.title = self.routine.name
@@ -375,7 +376,8 @@ class SessionScreen(SizedScreen[None]):
         if paused:
             why = " · the screen was covered" if self.live.paused_because else ""
             status = f"[reverse b] PAUSED [/] space resumes · {status}{why}"
-        self.query_one("#session-status", Static).update(status)
+        # One line, whatever it says (its CSS): no layout of the screen for each redraw.
+        self.query_one("#session-status", Static).update(status, layout=False)
 
     # --- intents -------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.machine import ChannelName
@@ -21,6 +21,7 @@ from facecoach.tui.terminal import TerminalWriter
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.calendar_button import CalendarExportButton
 from facecoach.tui.widgets.form_row import FormRow
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.doctor import channel_state_words
 
@@ -189,7 +190,7 @@ class SettingsScreen(SizedScreen[None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
                 yield CalendarExportButton(self.companion)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "Settings"

@@ -4,7 +4,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from facecoach.companion.comfort import decide, record_feeling
 from facecoach.companion.core import Companion
@@ -14,6 +14,7 @@ from facecoach.safety.checks import AFTER_SESSION_REMINDER
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.sized import SizedScreen
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import streak_text, week_text
 from facecoach.wording.comfort import feeling_text, stop_text
@@ -85,7 +86,7 @@ class SummaryScreen(SizedScreen[None]):
                 yield Button("Back to home", id="home", variant="primary")
                 if self.live.recorder is not None and self.live.recorder.session_id is not None:
                     yield Button("How did it feel?", id="felt")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "Session summary"

@@ -5,11 +5,12 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from facecoach.routines.zones import Side, Zone
 from facecoach.tui.screens.dialogs import Dialog
 from facecoach.tui.widgets.face import FaceDiagram
+from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.wording.zone_guide import GUIDE_FOOTNOTE, ZONE_GUIDE
 
 
@@ -51,7 +52,7 @@ class ZoneGuide(Dialog[None]):
             with Horizontal(id="guide-body"):
                 yield FaceDiagram()
                 yield Static(id="guide-text", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._show()

@@ -71,6 +71,8 @@ class Card(ReservedText):
 
     def show(self, *lines: tuple[str | Text, Tone]) -> None:
         """Shows `lines`, one under the other (each wraps); text is never markup."""
+        if lines == self._lines:
+            return  # as shown (Home shows its cards again each time it comes back)
         self._lines = lines
         self.refresh(layout=True)
 
