@@ -15,7 +15,6 @@ from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
 
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
@@ -400,7 +399,7 @@ def test_nothing_moves_when_a_first_runs_safety_screen_fills_in(
             assert places() == first_frame
             assert stand_in == [app.screen.query_one("#save").region, drawn("#save")]
             assert app.screen.query("#log-injection")
-            keys = [str(key.render()) for key in app.screen.query(FooterKey)]
+            keys = [str(key.render()) for key in app.screen.query("FooterKey")]
             assert any("Save" in key for key in keys), keys  # without a key pressed first
 
     asyncio.run(main())

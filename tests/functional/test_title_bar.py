@@ -8,7 +8,6 @@ from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.widget import Widget
 from textual.widgets import Header, Static
-from textual.widgets._header import HeaderIcon
 
 from facecoach.tui.widgets.title_bar import ICON_TOOLTIP, TitleBar
 
@@ -54,7 +53,7 @@ def drawn(bar: type[Widget], width: int, title: str, sub_title: str, hover: bool
             await pilot.pause()
             lines.append(top_line(app))
             if hover:
-                await pilot.hover(HeaderIcon if bar is Header else TitleBar, offset=(2, 0))
+                await pilot.hover("HeaderIcon" if bar is Header else TitleBar, offset=(2, 0))
                 await pilot.pause()
                 lines.append(top_line(app))
 

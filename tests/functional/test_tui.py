@@ -11,7 +11,6 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, Switch
-from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import load_settings
@@ -431,7 +430,8 @@ def test_a_session_skipped_to_its_end_says_it_does_not_count(clock: FakeClock) -
 
 
 def footer_keys(app: FacecoachApp) -> list[str]:
-    return [key.description for key in app.screen.query(FooterKey)]
+    """What each key in the footer says it does (each key drawn as "key  description")."""
+    return [str(key.render()).split(None, 1)[-1].strip() for key in app.screen.query("FooterKey")]
 
 
 def test_the_checks_dialog_never_unticks_on_enter_reads_without_colour_and_shows_its_keys(

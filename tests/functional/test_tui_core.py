@@ -4,13 +4,14 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.companion.devices import DeviceService
@@ -302,9 +303,11 @@ def test_home_lists_and_the_session_runs_the_routine_with_the_users_glide_length
             # (under load `next` found no "express" and raised StopIteration in the coroutine).
             await until(pilot, lambda: bool(app.screen.query("#routine-select")))
             select = app.screen.query_one("#routine-select")
-            await until(pilot, lambda: len(select._options) > 1)  # type: ignore[attr-defined]
-            options = select._options  # type: ignore[attr-defined]
-            (label,) = [str(text) for text, value in options if value == "express"]
+            # What the routine list offers when opened: a blank choice, then the routines.
+            offered = select.query_one(OptionList)
+            await until(pilot, lambda: offered.option_count > 1)
+            listed = [r.id for r in companion.program_service.routine_listings().routines]
+            label = str(offered.get_option_at_index(1 + listed.index("express")).prompt)
             assert "2 min 59 s" in label
             app.screen.query_one("#routine-select").value = "express"  # type: ignore[attr-defined]
             screen = await start_session(app, pilot)
@@ -410,51 +413,71 @@ def _printable_names() -> st.SearchStrategy[str]:
 
 
 @settings(
-    max_examples=10,
+    # Each example starts the app once and shows every hostile name and a few drawn ones:
+    # one app per name cost about 0.7 s a name.
+    max_examples=3,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(name=_printable_names())
+@given(drawn=st.lists(_printable_names(), min_size=1, max_size=4))
 def test_names_from_files_and_the_log_are_shown_as_text(
-    tmp_path_factory: pytest.TempPathFactory, name: str
+    tmp_path_factory: pytest.TempPathFactory, drawn: list[str]
 ) -> None:
     from rich.text import Text
-    from textual.widgets import DataTable, Select, Static
+    from textual.widgets import DataTable, OptionList, Select, Static
 
     from facecoach.routines.loader import LoadedRoutine
     from facecoach.routines.model import Routine
-    from facecoach.tui.screens.history import ROUTINE_COLUMN
+    from facecoach.tui.screens.history import ROUTINE_COLUMN, HistoryScreen
     from facecoach.wording.adherence import clipped
     from facecoach.wording.text import plain
 
     data_dir = tmp_path_factory.mktemp("data")
     os.environ["FACECOACH_DATA_DIR"] = str(data_dir)
     clock = FakeClock()
-    routine = Routine.model_validate(
-        {"id": "hostile", "name": name, "zones": [{"zone": "cheeks", "path": name}]}
+    names = [*HOSTILE_NAMES, *drawn]
+    routines = [
+        Routine.model_validate(
+            {"id": f"named-{index}", "name": name, "zones": [{"zone": "cheeks", "path": name}]}
+        )
+        for index, name in enumerate(names)
+    ]
+    library = RoutineLibrary(
+        routines={routine.id: LoadedRoutine(routine, "test") for routine in routines}
     )
-    library = RoutineLibrary(routines={"hostile": LoadedRoutine(routine, "test")})
     companion = make_companion(clock, library=library)
-    log_one_session(companion, "hostile", name)
+    for days_ago, (routine, name) in enumerate(zip(routines, names, strict=True)):
+        log_one_session(companion, routine.id, name, days_ago=days_ago)  # newest first
     app = FacecoachApp(companion)
+
+    def says(line: Static, text: str) -> Callable[[], bool]:
+        return lambda: text in str(line.render())
 
     async def main() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
             await until(pilot, lambda: bool(app.screen.query("#routine-select")))
             select = app.screen.query_one("#routine-select", Select)
-            await until(pilot, lambda: len(select._options) > 1)  # filled after the first frame
-            options: list[tuple[Text, str]] = select._options  # type: ignore[assignment]
-            (label,) = [prompt.plain for prompt, value in options if value == "hostile"]
-            assert label.startswith(plain(routine.name))  # as written: no markup taken away
+            # What the routine list offers when opened (after the blank choice); filled in
+            # after the first frame.
+            offered = select.query_one(OptionList)
+            await until(pilot, lambda: offered.option_count > len(routines))
+            labels = [str(option.prompt) for option in offered.options[1:]]
+            # Each as written, before its duration: no markup taken away.
+            assert sorted(label.rsplit(" · ", 1)[0] for label in labels) == sorted(
+                plain(routine.name) for routine in routines
+            )
             await pilot.press("h")
-            await pilot.pause()
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
             table = app.screen.query_one("#recent", DataTable)
-            cell = table.get_cell_at((0, 1))  # type: ignore[arg-type]
-            assert isinstance(cell, Text)
-            assert cell.plain == clipped(plain(name), ROUTINE_COLUMN)
+            await until(pilot, lambda: table.row_count == len(names))
             detail = app.screen.query_one("#recent-detail", Static)
-            assert plain(name) in str(detail.render())  # whole, above the table
+            for row, name in enumerate(names):
+                cell = table.get_cell_at((row, 1))  # type: ignore[arg-type]
+                assert isinstance(cell, Text)
+                assert cell.plain == clipped(plain(name), ROUTINE_COLUMN)
+                table.move_cursor(row=row)
+                # Whole, above the table, for the selected session.
+                await until(pilot, says(detail, f" · {plain(name)} · zones: "))
             assert app.is_running  # nothing clicked its way to quitting
 
     asyncio.run(main())
