@@ -1,5 +1,6 @@
-"""Every screen at 80x24 and 60x20 (the session also at 120x40), on a fake clock and fixed
-data, compared with the accepted SVG.
+"""Every screen at 80x24 and 60x20 (the session mid-glide also at 120x40; history and the
+light theme at 80x24 only), on a fake clock and fixed data, compared with the accepted SVG.
+Only where a picture is the point: what a Pilot test asserts in words is not pictured twice.
 
 After a deliberate change to a screen, review the new pictures with
 `pytest tests/test_snapshots.py --snapshot-update` and commit them with the change.

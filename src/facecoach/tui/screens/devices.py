@@ -57,6 +57,7 @@ class DevicesScreen(SizedScreen[None]):
         self.companion = companion
         self._addresses: list[str] = []  # table rows, top to bottom
         self._results: dict[str, ScanResult] = {}
+        self._shown_cells: dict[str, tuple[Text, str, str, Text]] = {}  # each row's cells
         self._first_seen: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
@@ -155,6 +156,7 @@ class DevicesScreen(SizedScreen[None]):
         self._results.clear()
         self._first_seen.clear()
         self._addresses = []
+        self._shown_cells.clear()
         self.query_one("#nearby", DataTable).clear()
         self.query_one("#scan-state", Static).update("Scanning…")
         self._scan()  # exclusive: the running scan is cancelled (and stopped) first
@@ -177,15 +179,21 @@ class DevicesScreen(SizedScreen[None]):
         if order != self._addresses:
             selected = self._addresses[table.cursor_row] if self._addresses else None
             table.clear()
+            self._shown_cells = {address: self._cells(results[address]) for address in order}
             for address in order:
-                table.add_row(*self._cells(results[address]), key=address)
+                table.add_row(*self._shown_cells[address], key=address)
             self._addresses = order
             if selected in order:
                 table.move_cursor(row=order.index(selected))
             return
-        # Same rows: only the device that just advertised changes (its signal, mostly).
-        for column, value in zip(self._columns, self._cells(result), strict=True):
-            table.update_cell(result.address, column, value)
+        # Same rows: only the device that just advertised changes (its signal, mostly), and
+        # only what it says differently (each device advertises several times a second).
+        cells = self._cells(result)
+        before = self._shown_cells.get(result.address)
+        for index, (column, value) in enumerate(zip(self._columns, cells, strict=True)):
+            if before is None or before[index] != value:
+                table.update_cell(result.address, column, value)
+        self._shown_cells[result.address] = cells
 
     @staticmethod
     def _cells(result: "ScanResult") -> tuple[Text, str, str, Text]:
