@@ -159,6 +159,8 @@ def test_a_completed_session_is_logged_and_home_shows_it_done(
         assert str(app.screen.query_one("#today-card", Card).render()).startswith(
             "Done for today\n"
         )
+        # The same routine stays chosen; what is said of it follows the day (U25).
+        await until(pilot, lambda: "Suggested next time:" in text_of(app, "#routine-detail"))
 
     run(make_app(clock), scenario)
     [session] = stored_sessions(data_dir, clock)
