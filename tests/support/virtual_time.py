@@ -7,7 +7,10 @@ exercise the real asyncio timing code without sleeping.
 import asyncio
 import selectors
 from collections.abc import Coroutine
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+
+from facecoach.cli.time_source import TimeSource
 
 T = TypeVar("T")
 
@@ -52,3 +55,31 @@ def loop_clock() -> float:
         return asyncio.get_running_loop().time()
     except RuntimeError:
         return 0.0
+
+
+class LoopClock:
+    """A session clock that reads the running loop's time (a virtual loop's jumps included) and
+    stands still between loops; its wall time starts now and moves with it."""
+
+    def __init__(self) -> None:
+        self._started = datetime.now(UTC)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._offset = 0.0  # what the clock read when this loop's time was 0
+        self._last = 0.0
+
+    def monotonic(self) -> float:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return self._last
+        if loop is not self._loop:  # a new loop goes on from where the last one left off
+            self._loop, self._offset = loop, self._last - loop.time()
+        self._last = max(self._last, self._offset + loop.time())
+        return self._last
+
+    def now(self) -> datetime:
+        return self._started + timedelta(seconds=self.monotonic())
+
+
+VIRTUAL_TIME = TimeSource(clock=LoopClock, loop_factory=VirtualTimeLoop)
+"""Commands run in this process on a virtual-time loop, with the core's clock on it."""
