@@ -40,12 +40,12 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
 
 
 def run_virtual(coro: Coroutine[Any, Any, T]) -> T:
-    """Runs `coro` to completion on a fresh virtual-time loop."""
-    loop = VirtualTimeLoop()
-    try:
-        return loop.run_until_complete(coro)
-    finally:
-        loop.close()
+    """Runs `coro` to completion on a fresh virtual-time loop; then, as `asyncio.run` does,
+    cancels what it left running (a link's keep-alive, a peripheral's advertising) and lets it
+    end before the loop closes. (A loop closed under a pending task leaves the task to the
+    garbage collector: "Task was destroyed but it is pending!", whenever it runs.)"""
+    with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
+        return runner.run(coro)
 
 
 def loop_clock() -> float:
@@ -58,8 +58,8 @@ def loop_clock() -> float:
 
 
 class LoopClock:
-    """A session clock that reads the running loop's time (a virtual loop's jumps included) and
-    stands still between loops; its wall time starts now and moves with it."""
+    """A session clock that reads the running virtual-time loop's time, whose loops each start
+    at 0, and stands still between loops; its wall time starts now and moves with it."""
 
     def __init__(self) -> None:
         self._started = datetime.now(UTC)
@@ -72,8 +72,8 @@ class LoopClock:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return self._last
-        if loop is not self._loop:  # a new loop goes on from where the last one left off
-            self._loop, self._offset = loop, self._last - loop.time()
+        if loop is not self._loop:  # a new loop's 0 is where the last one left off
+            self._loop, self._offset = loop, self._last
         self._last = max(self._last, self._offset + loop.time())
         return self._last
 
