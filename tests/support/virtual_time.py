@@ -15,6 +15,11 @@ from facecoach.cli.time_source import TimeSource
 T = TypeVar("T")
 
 
+# With no timer set, the loop can only be woken by input or by a thread it waits for (a
+# `to_thread` call wakes it when done): that is waited for in real time, up to this long.
+THREAD_WAIT_SECONDS = 60.0
+
+
 class _VirtualSelector(selectors.DefaultSelector):
     def __init__(self) -> None:
         super().__init__()
@@ -25,6 +30,9 @@ class _VirtualSelector(selectors.DefaultSelector):
         if ready:
             return ready
         if timeout is None:
+            ready = super().select(THREAD_WAIT_SECONDS)
+            if ready:
+                return ready
             raise RuntimeError("the event loop would wait forever (nothing scheduled)")
         self.now += timeout
         return []

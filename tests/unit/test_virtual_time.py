@@ -52,3 +52,13 @@ def test_the_virtual_loop_waits_no_real_time() -> None:
         assert loop.time() == 86_400
     finally:
         loop.close()
+
+
+def test_work_in_a_thread_is_waited_for() -> None:
+    """With no timer to jump to, the loop waits for the thread (as a session's end waits for
+    its cue channels to close), in real time."""
+
+    async def in_a_thread() -> str:
+        return await asyncio.to_thread(lambda: "done")
+
+    assert run_virtual(in_a_thread()) == "done"
