@@ -22,6 +22,7 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import SystemClock
 from tests.support.cli import BRIEF
+from tests.support.cli import facecoach as run_facecoach
 from tests.support.front_ends import begin_with_callbacks
 from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
 from tests.support.machines import bare_machine
@@ -190,7 +191,13 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
     (tmp_path / "config" / "routines").mkdir(parents=True)
     (tmp_path / "config" / "routines" / "quick.toml").write_text(BRIEF)
 
-    async def facecoach(*args: str) -> tuple[int, str, str]:
+    async def in_this_process(*args: str) -> tuple[int, str, str]:
+        # On a thread of its own, as the command runs its own event loop beside this one's
+        # dongles; on the real clock, as the radio is behind real sockets.
+        result = await asyncio.to_thread(run_facecoach, *args, env=environment, real_time=True)
+        return result.returncode, result.stdout, result.stderr
+
+    async def in_its_own_process(*args: str) -> tuple[int, str, str]:
         import os
 
         process = await asyncio.create_subprocess_exec(
@@ -213,13 +220,15 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
             device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
         )
         spec = await ours.plug_in()
-        code, out, err = await facecoach("devices", "scan", "--transport", spec, "--seconds", "1")
+        scan = ["devices", "scan", "--transport", spec, "--seconds", "1"]
+        code, out, err = await in_this_process(*scan)
         assert code == 0, err
         assert ADDRESS in out
-        code, out, err = await facecoach("devices", "pair", ADDRESS, "--transport", spec)
+        code, out, err = await in_this_process("devices", "pair", ADDRESS, "--transport", spec)
         assert code == 0, err
+        # The session in a process of its own: `python -m facecoach` over a transport, whole.
         session = ["--transport", spec, "--no-prep", "--accept-risk", "--confirm-checks"]
-        code, out, err = await facecoach("coach", "quick", *session)
+        code, out, err = await in_its_own_process("coach", "quick", *session)
         assert code == 0, err
         assert "Could not" not in err
         stop.set()
@@ -232,8 +241,6 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
 
 
 def test_a_transport_that_cannot_be_opened_is_one_clear_line(tmp_path: Path) -> None:
-    from tests.support.cli import facecoach as run_facecoach
-
     # A real socket: its refusal comes on the real clock.
     result = run_facecoach(
         "devices", "scan", "--transport", "tcp-client:127.0.0.1:1", real_time=True
