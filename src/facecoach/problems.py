@@ -4,7 +4,8 @@ A `Problem` is where (a field's path in a file, a line, a file, a field's label 
 what is wrong there. Every check that finds problems in user input returns a list of them (a
 file's fields, a form's, a routine draft, the keymap, the routine and profile folders, a
 profile's shared opcodes); the front ends and error messages say them in one of two ways,
-`problem_line` or `problem_sentence`, so their punctuation is decided here and nowhere else.
+`problem_line` or `problem_sentence` (`problem_clause` inside a longer message), so their
+punctuation is decided here and nowhere else.
 
 It lives at the top of the package, beside `validation_problems`, rather than in `wording/`:
 the readers of user files (config, routines, devices) sit below `wording` in the layers, and a
@@ -34,14 +35,21 @@ def problem_line(problem: Problem) -> str:
     return f"{problem.where}: {problem.what}" if problem.where else problem.what
 
 
+def problem_clause(problem: Problem) -> str:
+    """The problem's sentence without its capital and full stop, for a message it is part of:
+    'stop and set_intensity share opcode 0x01, ...'."""
+    if not problem.where:
+        return problem.what
+    if problem.stands_alone:
+        return f"{problem.where}: {problem.what.rstrip('.')}"
+    return f"{problem.where} {problem.what}"
+
+
 def problem_sentence(problem: Problem) -> str:
     """The problem as a sentence, as a form or an option says it, from the field's label:
     'Glide length must be at most 60 seconds.'."""
-    if not problem.where:
-        return problem.what[:1].upper() + problem.what[1:] + "."
-    if problem.stands_alone:
-        return f"{problem.where}: {problem.what.rstrip('.')}."
-    return f"{problem.where} {problem.what}."
+    clause = problem_clause(problem)
+    return clause[:1].upper() + clause[1:] + "."
 
 
 def problem_sentences(problems: list[Problem]) -> str:
