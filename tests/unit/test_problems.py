@@ -2,9 +2,12 @@
 
 import pytest
 
+from facecoach.devices.protocol.profile import Command
+from facecoach.devices.protocol.shared_opcodes import shared_opcode_problems
 from facecoach.problems import (
     Problem,
     file_report,
+    problem_clause,
     problem_line,
     problem_sentence,
     problem_sentences,
@@ -68,3 +71,26 @@ def test_a_data_file_error_holds_its_problems_and_says_them() -> None:
     assert str(error) == (
         "mine.toml: not a valid routine:\n  - repeats: must be a whole number\n  - id is required"
     )
+
+
+def test_every_pair_of_commands_on_one_opcode_that_cannot_be_told_apart_is_a_problem() -> None:
+    def command(opcode: int, level: dict[str, object]) -> Command:
+        return Command.model_validate(
+            {"opcode": opcode, "purpose": "test", "args": [{"name": "level", **level}]}
+        )
+
+    commands = {
+        "set_intensity": command(1, {"min": 1, "max": 10}),
+        "stop": command(1, {"value": 3}),  # inside set_intensity's range
+        "start": command(2, {"type": "u16", "value": 1}),
+        "select_program": command(2, {"min": 1, "max": 5}),  # another payload layout
+    }
+    problems = shared_opcode_problems(commands)
+    assert [problem.where for problem in problems] == [
+        "set_intensity and stop",
+        "start and select_program",
+    ]
+    assert problem_clause(problems[0]).startswith(
+        "set_intensity and stop share opcode 0x01, but no argument tells them apart"
+    )
+    assert shared_opcode_problems({"set_intensity": commands["set_intensity"]}) == []

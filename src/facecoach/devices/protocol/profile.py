@@ -717,8 +717,9 @@ class DeviceProfile(_Strict):
         opcodes = [n.opcode for n in self.notifications.values()]
         if len(set(opcodes)) != len(opcodes):
             raise ValueError("two notifications share an opcode")
-        for problem in shared_opcode_problems(self.commands):
-            raise ValueError(problem_clause(problem))
+        shared = shared_opcode_problems(self.commands)
+        if shared:  # the first pair: fixing it is the next step
+            raise ValueError(problem_clause(shared[0]))
         if self.notifications and self.gatt.notify is None:
             raise ValueError("notifications need the gatt.notify endpoint they arrive on")
         for notification in self.notifications.values():
