@@ -23,10 +23,11 @@ class Problem:
     """What it is about: a field's path in a file, 'line 3', a file, or a field's label on a
     form ('Glide length'); empty when it is about the whole."""
     what: str
-    """What is wrong, in the user's words, without a final full stop."""
+    """What is wrong there, in the user's words: 'must be at most 60 seconds' (a sentence's
+    full stop is `problem_sentence`'s to add), or, at a zone of the editor, a whole sentence."""
     stands_alone: bool = False
     """`what` is a clause of its own (a rule's: 'a goal of 7 per 5 days is not possible'), so a
-    form says it after the label and a colon, not as words that go on from the label."""
+    sentence says it after the label and a colon, not as words that go on from the label."""
 
 
 def problem_line(problem: Problem) -> str:
