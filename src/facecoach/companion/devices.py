@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from facecoach.config.paths import known_devices_path, user_profiles_dir
 from facecoach.devices.errors import DeviceError, ProfileError
+from facecoach.problems import problem_line
 
 if TYPE_CHECKING:
     from facecoach.companion.device_pairing import DevicePairing
@@ -99,7 +100,7 @@ class DeviceService:
         if not self._nothing_paired_yet() and self.known_devices.problem:
             problems.append(self.known_devices.problem)
         if self._registry is not None:
-            problems.extend(self._registry.problems)
+            problems.extend(map(problem_line, self._registry.problems))
         return problems
 
     @property
