@@ -69,6 +69,9 @@ class DeviceService:
         if radio is not None:
             self._air = radio
         self.link: DeviceLink | None = None
+        # Whether `connect` was ever called: a session's own connect leaves a device alone that
+        # was connected before (the app does so at start), or let go, or could not be reached.
+        self.connect_tried = False
         self._listeners: list[LinkListener] = []
 
     # --- what is known without the radio ---------------------------------------------------
@@ -227,6 +230,7 @@ class DeviceService:
         device = self.paired
         if device is None:
             return None
+        self.connect_tried = True
         if self.link is not None and self.link.address == device.address:
             if self.link.is_connected:
                 return self.link
