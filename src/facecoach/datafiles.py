@@ -12,6 +12,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from facecoach.errors import FacecoachError
+from facecoach.problems import Problem
 from facecoach.text_files import DataFileError as DataFileError
 from facecoach.text_files import keep_backup as keep_backup
 from facecoach.text_files import read_text_file as read_text_file
@@ -35,15 +36,15 @@ def parse_toml_model(text: str, model: type[M], error: type[DataFileError], sour
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(source, [f"invalid TOML: {exc}"]) from None
+        raise error(source, [Problem("", f"invalid TOML: {exc}")]) from None
     except RecursionError:  # arrays or tables nested a thousand deep, in a few KB
-        raise error(source, [NESTED_TOO_DEEPLY]) from None
+        raise error(source, [Problem("", NESTED_TOO_DEEPLY)]) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise error(source, describe_validation_error(exc)) from None
     except RecursionError:  # deeply nested tables: refuse rather than crash
-        raise error(source, [NESTED_TOO_DEEPLY]) from None
+        raise error(source, [Problem("", NESTED_TOO_DEEPLY)]) from None
 
 
 def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachError]) -> str:
@@ -53,6 +54,6 @@ def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachErr
     return text
 
 
-def describe_validation_error(exc: ValidationError) -> list[str]:
-    """One line per problem: the field's path in the file, then what is wrong with it."""
+def describe_validation_error(exc: ValidationError) -> list[Problem]:
+    """One problem per field: its path in the file, and what is wrong with it."""
     return file_problems(exc.errors(include_url=False))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from facecoach.errors import FacecoachError
+from facecoach.problems import Problem, file_report, problem_line
 
 MAX_DATA_FILE_BYTES = 256 * 1024
 
@@ -26,15 +27,15 @@ class DataFileError(FacecoachError):
 
     what = "data file"
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = problems
-        if len(problems) == 1:
-            text = f"{source}: {problems[0]}"
-        else:
-            lines = "\n".join(f"  - {problem}" for problem in problems)
-            text = f"{source}: not a valid {self.what}:\n{lines}"
-        super().__init__(text)
+        super().__init__(problem_line(self.problem))
+
+    @property
+    def problem(self) -> Problem:
+        """The whole error as one problem about the file (a folder's list of problems)."""
+        return file_report(self.source, self.what, self.problems)
 
 
 E = TypeVar("E", bound=DataFileError)
@@ -45,29 +46,36 @@ def read_text_file(path: Path, error: type[E], max_bytes: int = MAX_DATA_FILE_BY
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise error(str(path), ["file not found"]) from None
+        raise error(str(path), [Problem("", "file not found")]) from None
     except OSError as exc:
-        raise error(str(path), [f"cannot be read ({exc.strerror or exc})"]) from None
+        raise error(str(path), [Problem("", f"cannot be read ({exc.strerror or exc})")]) from None
     if stat.S_ISDIR(info.st_mode):
-        raise error(str(path), [f"is a directory, not a {error.what} file"])
+        raise error(str(path), [Problem("", f"is a directory, not a {error.what} file")])
     if not stat.S_ISREG(info.st_mode):
-        raise error(str(path), ["is not a regular file (a pipe or a device?); not read"])
+        raise error(
+            str(path), [Problem("", "is not a regular file (a pipe or a device?); not read")]
+        )
     if info.st_size > max_bytes:
         raise error(
             str(path),
-            [f"is {info.st_size} bytes; a {error.what} is at most {max_bytes // 1024} KiB"],
+            [
+                Problem(
+                    "",
+                    f"is {info.st_size} bytes; a {error.what} is at most {max_bytes // 1024} KiB",
+                )
+            ],
         )
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise error(str(path), [f"cannot be read ({exc.strerror or exc})"]) from None
+        raise error(str(path), [Problem("", f"cannot be read ({exc.strerror or exc})")]) from None
     if len(raw) > max_bytes:  # it grew since stat
-        raise error(str(path), [f"is larger than {max_bytes // 1024} KiB"])
+        raise error(str(path), [Problem("", f"is larger than {max_bytes // 1024} KiB")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise error(str(path), ["not UTF-8 text"]) from None
+        raise error(str(path), [Problem("", "not UTF-8 text")]) from None
 
 
 def write_text_atomic(path: Path, text: str, error: type[FacecoachError]) -> None:

@@ -1,9 +1,10 @@
 """Validation problems in the user's words: 'Glide length must be at most 60 seconds'.
 
 pydantic says `glide_seconds: Input should be less than or equal to 60`; that names an internal
-field and a comparison operator. Each problem is said once here, from its error type and limits:
-for a file, after the field's path in that file (the names the user wrote); for a form or a
-command-line option, after the field's label (the words on the screen).
+field and a comparison operator. Each problem's words are chosen once here, from its error type
+and limits, as a `Problem`: for a file, at the field's path in that file (the names the user
+wrote); for a form or a command-line option, at the field's label (the words on the screen).
+`facecoach.problems` says them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from facecoach.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,33 +157,30 @@ _FILE_PHRASES = {
 }
 
 
-def file_problems(errors: Iterable[Mapping[str, Any]]) -> list[str]:
-    """One line per problem in a file, after the field's path as the user wrote it."""
-    lines = []
+def file_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
+    """One problem per field of a file, at the field's path as the user wrote it."""
+    problems = []
     for error in _real_problems(list(errors)):
-        where = _field_path(error["loc"])
-        message = _FILE_PHRASES.get(error["type"]) or problem_phrase(error) + _shown_input(error)
-        lines.append(f"{where}: {message}" if where else message)
-    return list(dict.fromkeys(lines))
+        what = _FILE_PHRASES.get(error["type"]) or problem_phrase(error) + _shown_input(error)
+        problems.append(Problem(_field_path(error["loc"]), what))
+    return list(dict.fromkeys(problems))
 
 
 def field_problems(
     errors: Iterable[Mapping[str, Any]], words: Mapping[str, FieldWords] = SETTING_WORDS
-) -> list[str]:
-    """One sentence per problem in a form or an option, after its label; a limit broken in
-    every zone of a routine is said once."""
-    sentences = []
+) -> list[Problem]:
+    """One problem per field of a form or an option, at its label; a limit broken in every
+    zone of a routine is said once."""
+    problems = []
     for error in _real_problems(list(errors)):
         names = [part for part in error["loc"] if isinstance(part, str)]
         known = words.get(names[-1]) if names else None
         phrase = problem_phrase(error, known.unit if known else "")
-        if known is not None and error["type"] == "value_error":
-            # A rule's own sentence ('a goal of 7 per 5 days is not possible'), after the field.
-            sentences.append(f"{known.label}: {phrase.rstrip('.')}.")
-        elif known is not None:
-            sentences.append(f"{known.label} {phrase}.")
+        if known is not None:
+            # A rule's own sentence ('a goal of 7 per 5 days is not possible') stands alone.
+            problems.append(Problem(known.label, phrase, error["type"] == "value_error"))
         elif names:
-            sentences.append(f"{names[-1].replace('_', ' ').capitalize()} {phrase}.")
+            problems.append(Problem(names[-1].replace("_", " ").capitalize(), phrase))
         else:
-            sentences.append(phrase[:1].upper() + phrase[1:] + ".")
-    return list(dict.fromkeys(sentences))
+            problems.append(Problem("", phrase))
+    return list(dict.fromkeys(problems))

@@ -10,8 +10,10 @@ import pytest
 
 from facecoach.adherence.session_log import SessionLog
 from facecoach.cli.main import main
+from facecoach.cli.time_source import time_from
 from facecoach.storage.backups import Backups
 from tests.support.cli import QUICK
+from tests.support.virtual_time import VIRTUAL_TIME
 
 
 @pytest.fixture
@@ -121,8 +123,9 @@ def test_a_coach_session_makes_the_days_backup_too(
     logged(capsys, "2026-11-01")
     assert Backups(data_dir / "facecoach.db").list() == []
     assert main(["safety", "screen", "--none"]) == 0
-    (user_routines_dir / "quick.toml").write_text(QUICK)  # glides of 0.2 s: a quick real run
-    assert main(["coach", "quick", "--no-prep", "--confirm-checks"]) in (0, 130)
+    (user_routines_dir / "quick.toml").write_text(QUICK)
+    with time_from(VIRTUAL_TIME):  # the session's waits take no real time
+        assert main(["coach", "quick", "--no-prep", "--confirm-checks"]) in (0, 130)
     assert len(Backups(data_dir / "facecoach.db").list()) == 1
 
 

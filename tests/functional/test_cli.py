@@ -12,7 +12,7 @@ import pytest
 from facecoach.cli.main import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, main
 from facecoach.cli.output import print_table
 from facecoach.wording.session import NOT_COUNTED
-from tests.support.cli import QUICK, facecoach
+from tests.support.cli import BRIEF, QUICK, facecoach
 
 
 def test_routines_lists_the_builtins(capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,7 +119,7 @@ def test_bad_input_gives_one_clear_message_and_no_traceback(case: str, tmp_path:
 @pytest.mark.usefixtures("screened")
 def test_coach_runs_a_session_in_real_time_as_json(tmp_path: Path) -> None:
     file = tmp_path / "quick.toml"
-    file.write_text(QUICK)
+    file.write_text(BRIEF)
     # A real process on the real clock, from start to end. How late each cue comes is measured
     # by bench/cue_lateness.py, not here: a loaded machine would make a bound here flaky.
     result = facecoach("coach", str(file), "--json", "--confirm-checks", real_process=True)
@@ -182,7 +182,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_app_without_a_terminal_says_what_to_use_instead() -> None:
-    result = facecoach(real_process=True)  # no terminal: input and output are pipes
+    result = facecoach()  # no terminal: input and output are not one
     assert result.returncode == EXIT_ERROR
     assert result.stderr.startswith("facecoach: error: the app needs a terminal")
     assert "facecoach coach ROUTINE" in result.stderr

@@ -23,7 +23,7 @@ from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.safety.records import SafetyRecords
 from facecoach.safety.screening import CONTRAINDICATIONS
 from facecoach.safety.waiting import InjectionKind
-from tests.support.cli import QUICK, facecoach
+from tests.support.cli import BRIEF, QUICK, facecoach
 
 pytestmark = pytest.mark.slow
 
@@ -170,6 +170,7 @@ def test_the_checks_must_be_confirmed(quick: Path, data_dir: Path) -> None:
 
 def test_on_a_terminal_the_gates_are_questions(quick: Path, data_dir: Path) -> None:
     """The safety questions, then the checks, answered at the prompts of a real terminal."""
+    quick.write_text(BRIEF)  # then a session on the real clock
     code, text = on_a_terminal(["coach", str(quick)], [b"n\n"] * 8 + [b"y\n", b"y\n"])
     assert code == 0, text
     assert "pacemaker" in text
@@ -257,18 +258,12 @@ def test_the_glide_length_setting_shows_in_every_listing_and_runs(
     express = next(line for line in listing.stdout.splitlines() if line.startswith("express"))
     assert "2 min 59 s" in express
     assert "Total: 2 min 59 s" in facecoach("routines", "show", "express").stdout
-    coach = ["coach", "express", "--json", "--accept-risk", "--confirm-checks"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "facecoach", *coach],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    started = json.loads(process.stdout.readline())
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=30)
-    assert started["planned_seconds"] == 179
+    coach = facecoach("coach", "express", "--json", "--accept-risk", "--confirm-checks")
+    assert coach.returncode == 0, coach.stderr
+    records = [json.loads(line) for line in coach.stdout.splitlines()]
+    assert records[0]["planned_seconds"] == 179
+    glides = [r for r in records if r["event"] == "step_started" and r["step"]["kind"] == "glide"]
+    assert {r["step"]["duration"] for r in glides} == {6}  # the setting runs, too
 
 
 # 9. A killed session is interrupted at once -------------------------------------------------

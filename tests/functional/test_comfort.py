@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from facecoach.cli.main import EXIT_ERROR, EXIT_OK, main
+from facecoach.cli.time_source import time_from
 from facecoach.companion.comfort import advice, record_feeling
 from facecoach.config.settings import load_settings
 from facecoach.safety.comfort import Comfort, Feeling, SideEffect
@@ -31,6 +32,7 @@ from facecoach.tui.screens.summary import SummaryScreen
 from facecoach.tui.widgets.toggles import TickBox
 from tests.support.cli import QUICK
 from tests.support.tui_support import log_one_session, make_companion, start_session, until
+from tests.support.virtual_time import VIRTUAL_TIME
 
 
 @pytest.fixture
@@ -116,8 +118,9 @@ def test_a_stop_level_side_effect_says_stop_and_gates_the_next_start(
     assert "--accept-risk" in err
     # A later session noted without it lifts the gate.
     assert log("--felt", "comfortable") == EXIT_OK
-    (user_routines_dir / "quick.toml").write_text(QUICK)  # a session of 1 s, not express's 2 min
-    assert main(["coach", "quick", "--no-prep", "--confirm-checks", "--no-log"]) == EXIT_OK
+    (user_routines_dir / "quick.toml").write_text(QUICK)
+    with time_from(VIRTUAL_TIME):  # the session's waits take no real time
+        assert main(["coach", "quick", "--no-prep", "--confirm-checks", "--no-log"]) == EXIT_OK
 
 
 @pytest.mark.parametrize(

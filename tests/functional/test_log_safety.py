@@ -15,6 +15,7 @@ from textual.app import App
 from facecoach.adherence.session_log import SessionLog
 from facecoach.cli.main import main
 from facecoach.session.clock import FakeClock
+from facecoach.storage.database import LOCK_WAIT_ENV
 from tests.support.cli import facecoach
 from tests.support.tui_support import make_app, start_session, until
 
@@ -158,12 +159,14 @@ def test_glides_refused_while_the_log_is_locked_are_written_once_it_is_free(
 ) -> None:
     routine = tmp_path / "brisk.toml"
     routine.write_text(BRISK)
+    # Half a second of waiting for the lock, not the default 10 s: the setting a user has too.
+    quick_to_give_up = {"PYTHONUNBUFFERED": "1", LOCK_WAIT_ENV: "0.5"}
     coach = subprocess.Popen(
         [sys.executable, "-m", "facecoach", "coach", str(routine), "--json", "--confirm-checks"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **quick_to_give_up},
     )
     assert coach.stdout is not None
     assert coach.stderr is not None
@@ -179,7 +182,7 @@ def test_glides_refused_while_the_log_is_locked_are_written_once_it_is_free(
     warning = coach.stderr.readline()
     other.execute("ROLLBACK")
     other.close()
-    assert "stayed locked" in warning
+    assert "stayed locked by another facecoach process for 0.5 s" in warning
     for line in coach.stdout:
         record = json.loads(line)
         if record["event"] == "step_completed" and record["step"]["kind"] == "glide":
@@ -195,6 +198,21 @@ def test_glides_refused_while_the_log_is_locked_are_written_once_it_is_free(
     assert stored == announced
     assert len(stored) == 8
     assert session.status == "completed"
+
+
+@pytest.mark.parametrize("wait", ["soon", "0", "-1", "nan", "1e9"])
+def test_a_lock_wait_that_is_no_number_of_seconds_is_a_message(
+    wait: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logged_once(capsys, "2026-11-01")
+    before = digest(data_dir / "facecoach.db")
+    result = facecoach("log", "lift-5", "--date", "2026-11-02", env={LOCK_WAIT_ENV: wait})
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"facecoach: error: FACECOACH_LOCK_WAIT_SECONDS={wait!r}: it must be a number of "
+        "seconds above 0 and at most 3600, such as 10 (the default); nothing was opened\n"
+    )
+    assert digest(data_dir / "facecoach.db") == before
 
 
 def one_day_export(path: Path, sessions: int, day: str) -> None:

@@ -14,6 +14,8 @@ from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.inprocess import reference_air
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
+from facecoach.tui.screens.dialogs import PreSessionChecks
+from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from tests.support.cli import QUICK, facecoach
 from tests.support.tui_support import make_companion, start_session, until
@@ -79,3 +81,46 @@ def test_the_coach_and_the_app_end_a_device_session_the_same_way(
     assert app == coach
     assert coach[:2] == (RecordStatus.COMPLETED, ["device_stopped"])
     assert coach[2] is not None
+
+
+def test_a_device_put_on_its_charger_while_the_checks_are_ticked_stops_the_start(
+    clock: FakeClock, isolated_dirs: Path, tmp_path: Path
+) -> None:
+    """The app opens a session the core's way, as the coach does: the start is refused with
+    the core's reason when the device went onto its charger after the gates (the app began
+    the session on the session screen, outside the core's way in, and crashed there)."""
+    air = reference_air(PROFILES, advertise_interval=0.05)
+    device = air.device(REFERENCE_A)
+    KnownDevices(isolated_dirs).remember(
+        KnownDevice(
+            address=REFERENCE_A,
+            profile=device.profile.id,
+            name=device.name,
+            paired_at=clock.now(),
+            simulated=True,
+        )
+    )
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+    said: list[tuple[str, str]] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.notify = lambda message, **kw: said.append((kw.get("title", ""), message))  # type: ignore[method-assign]
+            await until(pilot, lambda: app.companion.device.is_connected)
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, PreSessionChecks))
+            device.plug_in()
+            link = app.companion.device.link
+            await until(pilot, lambda: link is not None and link.status.charging is True)
+            await pilot.click("#check-gel")
+            await pilot.click("#check-off_charger")
+            await pilot.click("#go")
+            await until(pilot, lambda: any(title == "Cannot start" for title, _ in said))
+            assert isinstance(app.screen, HomeScreen)
+            assert app.companion.live is None
+
+    asyncio.run(main())
+    blocker = ("Cannot start", f"{device.name} is on its charger. Microcurrent devices must never")
+    assert any(title == blocker[0] and text.startswith(blocker[1]) for title, text in said)
+    with SessionLog.open(tmp_path / "data" / "facecoach.db") as log:
+        assert log.sessions() == []

@@ -53,6 +53,9 @@ def run(app: FacecoachApp, scenario: Scenario, size: tuple[int, int] = (80, 24))
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
+            if isinstance(app.screen, HomeScreen):
+                # Home fills its cards in after its first frame: under load, after one pause.
+                await until(pilot, lambda: app.home.controls_ready)
             await scenario(app, pilot)
 
     asyncio.run(main())
@@ -85,8 +88,7 @@ def test_first_run_asks_the_safety_questions_and_records_the_answers(
         assert isinstance(app.screen, SafetyScreen)
         await pilot.click("#q-heart")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.home.controls_ready)
         assert "ask your doctor" in text_of(app, "#notices Static").lower()
 
     run(make_app(clock, screened=False), scenario)

@@ -54,7 +54,8 @@ def test_pair_from_the_devices_screen_then_the_session_selects_the_program(
 
     async def main() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            # Home fills its cards in after its first frame: under load, later than one pause.
+            await until(pilot, lambda: app.home.controls_ready)
             assert "No device paired" in text_of(app, "#device-card")
             await pilot.press("d")
             await pilot.pause()
@@ -75,6 +76,8 @@ def test_pair_from_the_devices_screen_then_the_session_selects_the_program(
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
+            # Shown again once Home is back on the terminal (after its next frame).
+            await until(pilot, lambda: "connected" in text_of(app, "#device-card"))
             assert "connected, battery 80%, Lift" in text_of(app, "#device-card")
 
             ref_a.set_battery(64)  # the device reports by itself? Reference A only on request

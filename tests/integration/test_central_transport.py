@@ -21,7 +21,8 @@ from facecoach.devices.transport.bumble_central import TransportAir
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.routines.model import Routine
 from facecoach.session.clock import SystemClock
-from tests.support.cli import QUICK
+from tests.support.cli import BRIEF
+from tests.support.cli import facecoach as run_facecoach
 from tests.support.front_ends import begin_with_callbacks
 from tests.support.hci_tcp import Dongle, leaves_bumbles_socket, run_over_tcp, start_serving
 from tests.support.machines import bare_machine
@@ -75,15 +76,17 @@ def test_scan_pair_and_a_session_over_a_transport(tmp_path: Path, profile_id: st
             device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
         )
         service = DeviceService(tmp_path, radio=TransportAir(await ours.plug_in()))
-        found = await service.pairing.scan(3.0)
+        found = await service.pairing.scan(1.0)  # ten advertisements at 100 ms
         assert [r.address for r in found if r.profile is not None] == [ADDRESS]
         paired = await service.pairing.pair(ADDRESS)
         assert not paired.simulated  # a device reached by radio, not the simulator
 
-        # 3.1 s of session on the real clock, so that the device's run outlasts its 1.5 s
-        # keep-alive timeout by far more than a loaded machine's stall. (At 50 ms steps the
-        # session lasted 1.55 s: a 50 ms stall failed it, as in one of two CI runs.)
-        core, routine = quick_core(tmp_path, service, step_seconds=0.1)
+        # With a keep-alive, 3.1 s of session on the real clock, so that the device's run
+        # outlasts its 1.5 s keep-alive timeout by far more than a loaded machine's stall. (At
+        # 50 ms steps the session lasted 1.55 s: a 50 ms stall failed it, as in one of two CI
+        # runs.) Without one, 50 ms steps: nothing there depends on how long it runs.
+        keepalive = device.profile.keepalive is not None
+        core, routine = quick_core(tmp_path, service, step_seconds=0.1 if keepalive else 0.05)
         await service.connect()
         problems: list[str] = []
         live = begin_with_callbacks(
@@ -186,9 +189,15 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
         "FACECOACH_CACHE_DIR": str(tmp_path / "cache"),
     }
     (tmp_path / "config" / "routines").mkdir(parents=True)
-    (tmp_path / "config" / "routines" / "quick.toml").write_text(QUICK)
+    (tmp_path / "config" / "routines" / "quick.toml").write_text(BRIEF)
 
-    async def facecoach(*args: str) -> tuple[int, str, str]:
+    async def in_this_process(*args: str) -> tuple[int, str, str]:
+        # On a thread of its own, as the command runs its own event loop beside this one's
+        # dongles; on the real clock, as the radio is behind real sockets.
+        result = await asyncio.to_thread(run_facecoach, *args, env=environment, real_time=True)
+        return result.returncode, result.stdout, result.stderr
+
+    async def in_its_own_process(*args: str) -> tuple[int, str, str]:
         import os
 
         process = await asyncio.create_subprocess_exec(
@@ -211,13 +220,15 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
             device, await served.plug_in(), events, advertising=AdvertisingMode.LEGACY
         )
         spec = await ours.plug_in()
-        code, out, err = await facecoach("devices", "scan", "--transport", spec, "--seconds", "3")
+        scan = ["devices", "scan", "--transport", spec, "--seconds", "1"]
+        code, out, err = await in_this_process(*scan)
         assert code == 0, err
         assert ADDRESS in out
-        code, out, err = await facecoach("devices", "pair", ADDRESS, "--transport", spec)
+        code, out, err = await in_this_process("devices", "pair", ADDRESS, "--transport", spec)
         assert code == 0, err
+        # The session in a process of its own: `python -m facecoach` over a transport, whole.
         session = ["--transport", spec, "--no-prep", "--accept-risk", "--confirm-checks"]
-        code, out, err = await facecoach("coach", "quick", *session)
+        code, out, err = await in_its_own_process("coach", "quick", *session)
         assert code == 0, err
         assert "Could not" not in err
         stop.set()
@@ -230,9 +241,10 @@ def test_the_command_line_scans_and_pairs_over_a_transport(tmp_path: Path) -> No
 
 
 def test_a_transport_that_cannot_be_opened_is_one_clear_line(tmp_path: Path) -> None:
-    from tests.support.cli import facecoach as run_facecoach
-
-    result = run_facecoach("devices", "scan", "--transport", "tcp-client:127.0.0.1:1")
+    # A real socket: its refusal comes on the real clock.
+    result = run_facecoach(
+        "devices", "scan", "--transport", "tcp-client:127.0.0.1:1", real_time=True
+    )
     assert result.returncode == 1
     last = result.stderr.splitlines()[-1]
     assert last.startswith(

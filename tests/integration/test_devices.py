@@ -24,6 +24,7 @@ from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry, parse_profile, shipped_profiles_dir
 from facecoach.devices.protocol.status import LinkState
 from facecoach.devices.simulator.inprocess import Air, SimulatedDevice
+from facecoach.problems import problem_line
 from tests.support.device_air import air_and_link as shared_air_and_link
 from tests.support.device_air import air_for
 from tests.support.virtual_time import run_virtual
@@ -140,7 +141,7 @@ def test_user_profiles_replace_shipped_ones_and_broken_files_do_not_stop_the_res
     registry = load_registry(tmp_path)
     assert registry.get("reference-a").name == "My Reference A"
     assert len(registry.problems) == 1
-    assert "broken.toml" in registry.problems[0]
+    assert "broken.toml" in problem_line(registry.problems[0])
     assert {p.id for p in registry.profiles} == set(SHIPPED)
 
 

@@ -2,8 +2,10 @@
 
 `facecoach(...)` runs the command in this process (the same `main` a user's process runs, with
 the environment, standard input and output of its own), about a tenth of a second sooner than a
-new interpreter; `real_process=True` starts `python -m facecoach` for what only a process shows
-(its start, its exit on a signal, its imports).
+new interpreter, and in virtual time: a session's waits take no real time (`real_time=True` for
+a command that waits on real input and output, such as a radio behind a socket);
+`real_process=True` starts `python -m facecoach` for what only a process shows (its start, its
+exit on a signal, its imports).
 """
 
 import contextlib
@@ -12,6 +14,9 @@ import os
 import subprocess
 import sys
 import time
+
+from facecoach.cli.time_source import SYSTEM_TIME, time_from
+from tests.support.virtual_time import VIRTUAL_TIME
 
 QUICK = """
 id = "quick"
@@ -25,10 +30,16 @@ zone = "cheeks"
 [[zones]]
 zone = "neck"
 """
+# QUICK in 50 ms steps (8 glides, under a second): for a session a real process runs on the
+# real clock, where what is checked is what happens, not how long it takes.
+BRIEF = QUICK.replace("0.2", "0.05").replace("0.1", "0.05")
 
 
 def facecoach(
-    *args: str, env: dict[str, str] | None = None, real_process: bool = False
+    *args: str,
+    env: dict[str, str] | None = None,
+    real_process: bool = False,
+    real_time: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """`facecoach ARGS` with ENV over this environment: its exit code and what it printed."""
     if real_process:
@@ -39,7 +50,8 @@ def facecoach(
             timeout=60,
             env={**os.environ, **(env or {})},
         )
-    return _in_this_process(list(args), env or {})
+    with time_from(SYSTEM_TIME if real_time else VIRTUAL_TIME):
+        return _in_this_process(list(args), env or {})
 
 
 def _in_this_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

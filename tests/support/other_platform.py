@@ -13,8 +13,8 @@ breaks, ends in a traceback here.
 With --first-frame, the app is started headless instead, with its signal handlers, until its
 first frame is drawn. With --batch, each command of a JSON list runs in turn in this one
 process, as `facecoach` would in its own (its exit code, its output, a traceback as Python
-would print it; the file locks it held let go), and what each did is written as JSON: one
-interpreter's start instead of one per command.
+would print it; the file locks it held let go), in virtual time (a session's waits take no real
+time), and what each did is written as JSON: one interpreter's start instead of one per command.
 """
 
 import asyncio
@@ -106,11 +106,14 @@ def _first_frame() -> int:
 
 def _run_each(commands: list[list[str]]) -> list[dict[str, object]]:
     from facecoach.cli.main import main as facecoach
+    from facecoach.cli.time_source import time_from
+    from tests.support.virtual_time import VIRTUAL_TIME
 
     results: list[dict[str, object]] = []
     for command in commands:
         out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        redirected = contextlib.redirect_stdout(out), contextlib.redirect_stderr(err)
+        with redirected[0], redirected[1], time_from(VIRTUAL_TIME):
             try:
                 code = facecoach(command)
             except SystemExit as exit_:  # argparse's --help and --version

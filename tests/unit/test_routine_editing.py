@@ -6,12 +6,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from facecoach.problems import problem_line
 from facecoach.routines.editing import RoutineDraft, check, free_id, routine_toml
 from facecoach.routines.loader import RoutineLibrary, parse_routine
 from facecoach.routines.model import Routine
 from facecoach.routines.zones import Side, Zone
 
 BUILTINS = RoutineLibrary.load(None).routines
+
+
+def _said(draft: RoutineDraft) -> list[str]:
+    """What the editor shows of the draft's problems, a line each."""
+    result = check(draft)
+    assert isinstance(result, list)
+    return [problem_line(problem) for problem in result]
 
 
 @pytest.mark.parametrize("routine_id", sorted(BUILTINS))
@@ -28,7 +36,7 @@ def test_problems_say_which_zone_and_what_in_words() -> None:
     draft = RoutineDraft.of(BUILTINS["express"].routine)
     draft.zones[1].glide_seconds = "90"
     draft.zones[2].repeats = "two"
-    assert check(draft) == [
+    assert _said(draft) == [
         "Zone 2: Glide length must be at most 60 seconds.",
         "Zone 3: Repeats per zone must be a whole number.",
     ]
@@ -38,8 +46,7 @@ def test_the_neck_at_the_centre_is_refused_as_the_loader_refuses_it() -> None:
     draft = RoutineDraft.of(BUILTINS["express"].routine)
     index = draft.add_zone(None, Zone.NECK)
     draft.zones[index].sides = (Side.CENTER,)
-    problems = check(draft)
-    assert isinstance(problems, list)
+    problems = _said(draft)
     assert problems[0].startswith(f"Zone {index + 1}: The neck is treated at the sides only")
     assert "never the centre" in problems[0]
     assert "sides = [" not in problems[0]  # the editor's words, not a file's syntax (U22)
@@ -60,7 +67,7 @@ def test_adding_moving_and_removing_zones_changes_the_total_as_it_goes() -> None
     draft.remove_zone(0)
     assert check(draft) == before
     draft.zones.clear()
-    assert check(draft) == ["The routine must have at least 1 zone."]
+    assert _said(draft) == ["The routine must have at least 1 zone."]
 
 
 @given(st.text(max_size=60), st.sets(st.sampled_from(["express", "my-express", "routine"])))

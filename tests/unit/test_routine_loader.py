@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from facecoach.errors import RoutineError
+from facecoach.problems import problem_line
 from facecoach.routines.loader import (
     BUILTIN_SOURCE,
     RoutineFileError,
@@ -61,7 +62,7 @@ def test_bad_user_file_is_reported_by_file_and_field_and_others_still_load(
     library = RoutineLibrary.load(user_routines_dir)
     assert "mine" in library.routines
     assert "lift-5" in library.routines
-    messages = sorted(str(p) for p in library.problems)
+    messages = sorted(problem_line(p) for p in library.problems)
     assert len(messages) == 2
     assert "bad.toml" in messages[0]
     assert "glide_seconds" in messages[0]
@@ -76,7 +77,7 @@ def test_two_user_files_with_one_id_keep_the_first(user_routines_dir: Path) -> N
     (user_routines_dir / "b.toml").write_text(GOOD.replace("My routine", "Other"))
     library = RoutineLibrary.load(user_routines_dir)
     assert library.get("mine").routine.name == "My routine"
-    assert "already used" in str(library.problems[0])
+    assert "already used" in problem_line(library.problems[0])
 
 
 def test_unknown_id_suggests_the_closest(builtin_library: RoutineLibrary) -> None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from facecoach.adherence.goals import DEFAULT_PROGRAM
 from facecoach.adherence.stats import compute_stats
 from facecoach.config.settings import Settings
+from facecoach.problems import problem_line, problem_sentence
 from facecoach.routines.model import Routine
 from facecoach.validation_problems import field_problems, file_problems
 from facecoach.wording.adherence import day_ranges_text, program_text, sentence, week_text
@@ -52,11 +53,15 @@ def _errors(model: type[BaseModel], data: dict[str, object]) -> list[Any]:
     raise AssertionError("expected a validation error")
 
 
+def _sentences(errors: list[Any]) -> list[str]:
+    return [problem_sentence(problem) for problem in field_problems(errors)]
+
+
 def test_a_settings_problem_is_said_with_the_fields_label_and_unit() -> None:
     errors = _errors(Settings, {"glide_seconds": "100"})
-    assert field_problems(errors) == ["Glide length must be at most 60 seconds."]
+    assert _sentences(errors) == ["Glide length must be at most 60 seconds."]
     errors = _errors(Settings, {"day_start_hour": 24, "injection_wait_days": "x"})
-    assert field_problems(errors) == [
+    assert _sentences(errors) == [
         "The hour a new day starts must be at most 23.",
         "The wait after Botox/fillers must be a whole number.",
     ]
@@ -68,13 +73,13 @@ def test_a_limit_broken_in_every_zone_is_one_reason() -> None:
     data["glide_seconds"] = 0
     for zone in data["zones"]:
         zone["glide_seconds"] = 0
-    assert field_problems(_errors(Routine, data)) == ["Glide length must be more than 0 seconds."]
+    assert _sentences(_errors(Routine, data)) == ["Glide length must be more than 0 seconds."]
 
 
 def test_a_bad_zone_in_a_file_is_its_only_problem() -> None:
     data = make_routine().model_dump()
     data["zones"] = [{"zone": "ears"}]
-    lines = file_problems(_errors(Routine, data))
+    lines = [problem_line(problem) for problem in file_problems(_errors(Routine, data))]
     assert len(lines) == 1
     assert lines[0].startswith("zones[0].zone: must be one of")
     assert "got 'ears'" in lines[0]

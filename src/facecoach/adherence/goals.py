@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from facecoach.errors import FacecoachError
+from facecoach.problems import Problem
 
 _GOAL_PATTERN = re.compile(r"^\s*(\d+)\s*(?:/|per|in)\s*(\d+)\s*$")
 
@@ -92,11 +93,11 @@ def _window_too_long(phase: Phase) -> str:
 LONGEST_ENTERED_WINDOW_DAYS = 31
 
 
-def entered_goal_problem(phase: Phase) -> str | None:
-    """Why a goal just typed for `phase` is refused, or None when it is fine."""
+def entered_goal_problems(phase: Phase) -> list[Problem]:
+    """Why a goal just typed for `phase` is refused; none when it is fine."""
     goal = phase.goal
     if goal.days <= LONGEST_ENTERED_WINDOW_DAYS:
-        return None
+        return []
     reason = (
         f"the {phase.name} goal {goal} counts over {goal.days} days; a goal counts over "
         f"{LONGEST_ENTERED_WINDOW_DAYS} days at most, so that weeks without a session never "
@@ -104,8 +105,8 @@ def entered_goal_problem(phase: Phase) -> str | None:
     )
     shorter = str(goal.days)[:-1]
     if shorter and goal.sessions <= int(shorter):
-        return f"{reason}; perhaps {goal.sessions}/{shorter} was meant"
-    return reason
+        reason = f"{reason}; perhaps {goal.sessions}/{shorter} was meant"
+    return [Problem("", reason)]
 
 
 @dataclass(frozen=True, slots=True)

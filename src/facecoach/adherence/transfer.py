@@ -48,6 +48,7 @@ from facecoach.adherence.session_log import (
 )
 from facecoach.datafiles import DataFileError, describe_validation_error, read_text_file
 from facecoach.errors import FacecoachError
+from facecoach.problems import Problem
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS
 from facecoach.routines.zones import Side, Zone
 from facecoach.safety.comfort import Comfort, Feeling, SideEffect
@@ -358,19 +359,21 @@ def parse_export(text: str, source: str) -> ExportFile:
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise ExportFileError(source, [f"invalid JSON: {exc}"]) from None
+                raise ExportFileError(source, [Problem("", f"invalid JSON: {exc}")]) from None
             return ExportFile.model_validate(data)
         if stripped.startswith("["):
             raise ExportFileError(
-                source, ["a JSON list; a facecoach export is one JSON object ({...})"]
+                source, [Problem("", "a JSON list; a facecoach export is one JSON object ({...})")]
             )
         return ExportFile.model_validate(_csv_to_data(text, source))
     except csv.Error as exc:  # a field over the csv module's limit, a stray quote
-        raise ExportFileError(source, [f"not a facecoach CSV export ({exc})"]) from None
+        raise ExportFileError(
+            source, [Problem("", f"not a facecoach CSV export ({exc})")]
+        ) from None
     except ValidationError as exc:
         raise ExportFileError(source, describe_validation_error(exc)) from None
     except RecursionError:
-        raise ExportFileError(source, ["nested too deeply"]) from None
+        raise ExportFileError(source, [Problem("", "nested too deeply")]) from None
 
 
 def _csv_to_data(text: str, source: str) -> dict[str, Any]:

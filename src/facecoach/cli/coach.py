@@ -22,7 +22,7 @@ from facecoach.cli.context import open_companion
 from facecoach.cli.devices import replay_flag
 from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes_no, warn
 from facecoach.cli.parser import whole_number
-from facecoach.cli.realtime import CoachRunner, EventWaiter
+from facecoach.cli.realtime import CoachRunner, EventWaiter, run_to_the_end
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction, GateReply
 from facecoach.config.cue_settings import ChannelMode
@@ -153,7 +153,7 @@ def _coach(args: argparse.Namespace) -> int:
     ask = ask_yes_no if interactive else None
 
     try:
-        return asyncio.run(_run(companion, routine, args, ask))
+        return run_to_the_end(_run(companion, routine, args, ask))
     except KeyboardInterrupt:  # Ctrl-C at a question: nothing was started
         raise FacecoachError("interrupted before the session started; nothing was logged") from None
 

@@ -1,8 +1,8 @@
 """The cores a command opened, closed when it ends; and the light core of `status`."""
 
+from facecoach.cli.time_source import time_source
 from facecoach.companion.core import Companion
 from facecoach.config.paths import config_dir, database_path
-from facecoach.session.clock import SystemClock
 
 # The cores this command opened: closed when it ends (see `close_companions`).
 _opened: list[Companion] = []
@@ -25,4 +25,4 @@ def open_status_companion() -> Companion:
     """The core for `status`, which a status bar runs every few seconds: the log and what
     counting needs of the settings, nothing else (no routines, no devices). Problems met
     are for the caller to print, once it is done."""
-    return keep_until_the_end(Companion(SystemClock(), config_dir(), database_path()))
+    return keep_until_the_end(Companion(time_source().clock(), config_dir(), database_path()))

@@ -1,16 +1,16 @@
-"""The application core as the command line opens it: the user's files, the real clock and
-the device as the command line asks for it."""
+"""The application core as the command line opens it: the user's files, the command's clock
+(the real one, unless a test gives its own) and the device as the command line asks for it."""
 
 import argparse
 from typing import TYPE_CHECKING
 
 from facecoach.cli.companions import keep_until_the_end
 from facecoach.cli.output import print_problems
+from facecoach.cli.time_source import time_source
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.config.paths import config_dir, database_path
 from facecoach.errors import FacecoachError
-from facecoach.session.clock import SystemClock
 
 if TYPE_CHECKING:
     from facecoach.devices.simulator.inprocess import Air
@@ -20,7 +20,8 @@ def open_companion(args: argparse.Namespace) -> Companion:
     """The core for one command; problems met while loading are printed once, as warnings."""
     config = config_dir()
     device = device_service(args)
-    companion = keep_until_the_end(Companion(SystemClock(), config, database_path(), device=device))
+    clock = time_source().clock()
+    companion = keep_until_the_end(Companion(clock, config, database_path(), device=device))
     print_problems(companion.load())
     return companion
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from facecoach.cli.context import device_service
 from facecoach.cli.output import EXIT_ERROR, EXIT_OK, error, print_problems, print_table, say, warn
+from facecoach.cli.realtime import run_to_the_end
 from facecoach.companion.by_hand import check_sent_by_hand
 from facecoach.companion.devices import DeviceService
 from facecoach.config.paths import user_profiles_dir
@@ -53,7 +54,7 @@ def _run(coro: Coroutine[Any, Any, T], service: "DeviceService | None" = None) -
                 await service.close()
 
     try:
-        return asyncio.run(then_close())
+        return run_to_the_end(then_close())
     except KeyboardInterrupt:
         raise FacecoachError("interrupted") from None
 

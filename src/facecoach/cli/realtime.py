@@ -5,13 +5,23 @@ and the device's commands run on the same loop as the timer.
 """
 
 import asyncio
+from collections.abc import Coroutine
 from contextlib import suppress
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
+from facecoach.cli.time_source import time_source
 from facecoach.companion.live_session import LiveSession
+
+T = TypeVar("T")
 
 # Nothing pauses the plain coach, but a paused session still wakes up now and then.
 PAUSED_POLL_SECONDS = 0.25
+
+
+def run_to_the_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, on the event loop of the command's time source."""
+    with asyncio.Runner(loop_factory=time_source().loop_factory) as runner:
+        return runner.run(coroutine)
 
 
 class Waiter(Protocol):

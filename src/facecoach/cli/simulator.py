@@ -12,6 +12,7 @@ from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.errors import FacecoachError
+from facecoach.problems import problem_line
 from facecoach.system.signals import handle_on_loop
 
 KEYSTORE_FILE = "simulator-keys.json"
@@ -90,7 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
             "serving a simulated device needs Bumble: pip install 'facecoach[bumble]'"
         ) from None
     registry = load_registry(user_profiles_dir())
-    print_problems(registry.problems)
+    print_problems(map(problem_line, registry.problems))
     try:
         profile = registry.get(args.profile)
         address = args.address or default_address(profile.id)

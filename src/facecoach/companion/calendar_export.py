@@ -256,6 +256,7 @@ def export_calendar(
 
     from facecoach.config.paths import data_dir
     from facecoach.datafiles import describe_validation_error, write_text_atomic
+    from facecoach.problems import problem_line
 
     remembered = load_choices(companion.config_dir)
     target = path or (Path(remembered.file) if remembered.file else default_file(data_dir()))
@@ -265,7 +266,7 @@ def export_calendar(
             {**remembered.model_dump(), **changes, "file": str(target.absolute())}
         )
     except ValidationError as exc:
-        raise CalendarError("; ".join(describe_validation_error(exc))) from None
+        raise CalendarError("; ".join(map(problem_line, describe_validation_error(exc)))) from None
     ours = path is None
     if target.is_dir():
         raise CalendarError(f"{target} is a folder; give a file name ending in .ics")

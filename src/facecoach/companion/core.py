@@ -28,6 +28,7 @@ from facecoach.config.appearance import Appearance, cached_appearance
 from facecoach.config.paths import cache_dir, settings_path
 from facecoach.config.validated_cache import ValidatedCache
 from facecoach.errors import FacecoachError
+from facecoach.problems import problem_sentence
 
 if TYPE_CHECKING:
     # Loaded where they are used, not at import. The app's first frame needs none of them:
@@ -193,7 +194,7 @@ class Companion:
 
         self.program_service.load()
         keys = keymap_problems(self.appearance().keymap, str(settings_path(self.config_dir)))
-        return [*self.problems, *keys, *self.device.problems]
+        return [*self.problems, *map(problem_sentence, keys), *self.device.problems]
 
     def suggested_routine_id(self) -> str | None:
         """The routine to suggest today: the one after the last one used, in turn."""

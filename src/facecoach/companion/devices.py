@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from facecoach.config.paths import known_devices_path, user_profiles_dir
 from facecoach.devices.errors import DeviceError, ProfileError
+from facecoach.problems import problem_line
 
 if TYPE_CHECKING:
     from facecoach.companion.device_pairing import DevicePairing
@@ -68,6 +69,9 @@ class DeviceService:
         if radio is not None:
             self._air = radio
         self.link: DeviceLink | None = None
+        # Whether `connect` was ever called: a session's own connect leaves a device alone that
+        # was connected before (the app does so at start), or let go, or could not be reached.
+        self.connect_tried = False
         self._listeners: list[LinkListener] = []
 
     # --- what is known without the radio ---------------------------------------------------
@@ -96,7 +100,7 @@ class DeviceService:
         if not self._nothing_paired_yet() and self.known_devices.problem:
             problems.append(self.known_devices.problem)
         if self._registry is not None:
-            problems.extend(self._registry.problems)
+            problems.extend(map(problem_line, self._registry.problems))
         return problems
 
     @property
@@ -226,6 +230,7 @@ class DeviceService:
         device = self.paired
         if device is None:
             return None
+        self.connect_tried = True
         if self.link is not None and self.link.address == device.address:
             if self.link.is_connected:
                 return self.link

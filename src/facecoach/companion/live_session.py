@@ -14,6 +14,7 @@ In every case the device is sent `stop`, and `finish()` waits (bounded) until it
 record says whether the device confirmed the stop or why it could not.
 """
 
+import asyncio
 from collections.abc import Sequence
 
 from facecoach.adherence.recorder import SessionRecorder
@@ -58,6 +59,9 @@ class LiveSession:
         self._finished = False
         # Set by the first finish() after the end: whether the device confirmed its stop.
         self._stop_delivered: bool | None = None
+        # One finish at a time: the app's session screen ends its session as it goes, and a
+        # quit meanwhile ends it again; the second waits for the first's outcome.
+        self._finishing = asyncio.Lock()
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -146,10 +150,14 @@ class LiveSession:
         A stop that did not get through in time is recorded as such: the user is told to
         switch the device off by hand.
         """
-        if self._stop_delivered is not None:
-            # Finished already (the coach's end, then its shutdown): the outcome is recorded
-            # once, and the commands of a stop that timed out were cancelled then.
-            return self._stop_delivered
+        async with self._finishing:
+            if self._stop_delivered is not None:
+                # Finished already (the coach's end, then its shutdown): the outcome is
+                # recorded once, and the commands of a stop that timed out were cancelled then.
+                return self._stop_delivered
+            return await self._drain_and_close(timeout)
+
+    async def _drain_and_close(self, timeout: float) -> bool:
         delivered = True
         if self.commands is not None:
             delivered = await self.commands.drain(timeout)
@@ -163,8 +171,6 @@ class LiveSession:
         if self.cues is not None and self.cues.closes_at_once:
             self.cues.close()
         elif self.cues is not None:
-            import asyncio
-
             await asyncio.to_thread(self.cues.close)
         if self.is_over:
             self._stop_delivered = delivered

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from facecoach.config.appearance import Appearance, cached_appearance
 from facecoach.config.paths import settings_path, user_routines_dir
 from facecoach.errors import FacecoachError, RoutineError
+from facecoach.problems import problem_line, problem_sentences
 
 if TYPE_CHECKING:
     from facecoach.config.counting import CountingSettings
@@ -91,7 +92,7 @@ class ProgramService:
             from facecoach.routines.loader import RoutineLibrary
 
             self._library = RoutineLibrary.load(user_routines_dir(self.config_dir))
-            self.problems.extend(str(problem) for problem in self._library.problems)
+            self.problems.extend(map(problem_line, self._library.problems))
         return self._library
 
     def appearance(self) -> Appearance:
@@ -192,7 +193,7 @@ class ProgramService:
                 for loaded in library.routines.values()
                 for choice in (self._choice(loaded),)
             ),
-            tuple(str(problem) for problem in library.problems),
+            tuple(map(problem_line, library.problems)),
         )
         if key is not None and loaded_now:
             # And only if no file changed while it loaded.
@@ -283,8 +284,8 @@ class ProgramService:
         except ValidationError as exc:
             from facecoach.validation_problems import field_problems
 
-            problems = " ".join(field_problems(exc.errors(include_url=False)))
-            raise RoutineError(problems) from None
+            problems = field_problems(exc.errors(include_url=False))
+            raise RoutineError(problem_sentences(problems)) from None
         return routine
 
     def routine_for_session(self, routine_id: str) -> Routine:
@@ -324,16 +325,16 @@ class ProgramService:
     def _check_entered_goals(self, settings: Settings) -> None:
         """Refuse a goal just typed whose window is too long to mean what was typed; goals
         kept from before (an older settings file) are left as they are."""
-        from facecoach.adherence.goals import entered_goal_problem
+        from facecoach.adherence.goals import entered_goal_problems
         from facecoach.config.settings import SettingsError
 
         kept = {(phase.name, phase.goal) for phase in self.settings.phases}
         for phase in settings.program().phases:
             if (phase.name, str(phase.goal)) in kept:
                 continue
-            problem = entered_goal_problem(phase)
-            if problem:
-                raise SettingsError(problem[0].upper() + problem[1:] + ".")
+            problems = entered_goal_problems(phase)
+            if problems:
+                raise SettingsError(problem_sentences(problems))
 
     def preview_settings(self, **changes: Any) -> Settings:
         """The settings with `changes`, validated but not saved; raises SettingsError."""
@@ -348,7 +349,8 @@ class ProgramService:
         except ValidationError as exc:
             from facecoach.validation_problems import field_problems
 
-            raise SettingsError(" ".join(field_problems(exc.errors(include_url=False)))) from None
+            problems = field_problems(exc.errors(include_url=False))
+            raise SettingsError(problem_sentences(problems)) from None
 
     def update_settings(self, **changes: Any) -> Settings:
         """Validate and save; raises SettingsError naming the bad field."""

@@ -150,10 +150,14 @@ class SessionService:
 
     async def connect(self, front_end: SessionFrontEnd) -> None:
         """Connects the paired device, if any, for a session. One that cannot be reached is
-        the front end's to say; the session then runs on the timer alone."""
+        the front end's to say; the session then runs on the timer alone.
+
+        A device this process tried to connect before is left as it is (connected, still
+        connecting, let go on the Devices screen, or out of reach): the app connects at start
+        for Home's device line and keeps the link between sessions; the coach never has."""
         from facecoach.wording.session import on_the_timer_alone
 
-        if self.device.paired is None:
+        if self.device.paired is None or self.device.connect_tried:
             return
         try:
             await self.device.connect()
@@ -170,10 +174,9 @@ class SessionService:
         log: bool = True,
         cues: CueChoices | None = None,
     ) -> SessionOpening:
-        """The way into a session for a front end that takes it in one go (the plain coach):
-        the device connected, every gate passed, the session begun (no session when the
-        gates did not clear). The app takes the same steps across its screens: `pass_gates`
-        (session_flow), then `begin` (the session screen)."""
+        """The way into a session, for every front end: the device connected, every gate
+        passed, the session begun (no session when the gates did not clear). Its end is
+        `end`, on every way out."""
         await self.connect(front_end)
         gates = await self.pass_gates(routine.id, keeper)
         if not gates.cleared:

@@ -6,6 +6,8 @@ here as data so that the command line can check a keymap without loading the app
 
 from collections.abc import Mapping
 
+from facecoach.problems import Problem
+
 # Keys on every screen (the app's own bindings), unless a screen's binding takes the key.
 APP_KEYS: Mapping[str, str] = {"app.toggle_theme": "t"}
 
@@ -88,16 +90,20 @@ def _keys(text: str) -> list[str]:
     return [key.strip() for key in text.split(",") if key.strip()]
 
 
-def keymap_problems(keymap: Mapping[str, str], where: str = "settings.toml") -> list[str]:
-    """What is wrong with `[keymap]`, one sentence each: an id the app does not have (it is
-    ignored), and a key that two bindings of one screen would share (one of them is lost)."""
-    problems: list[str] = []
+def keymap_problems(keymap: Mapping[str, str], where: str = "settings.toml") -> list[Problem]:
+    """What is wrong with `[keymap]`: an id the app does not have (it is ignored), and a key
+    that two bindings of one screen would share (one of them is lost)."""
+    problems: list[Problem] = []
+    keymap_in = f"The keymap in {where}"
     known = binding_ids()
     unknown = sorted(name for name in keymap if name not in known)
     for name in unknown:
         problems.append(
-            f"The keymap in {where} names {name!r}, which is not a key binding; it is "
-            "ignored (the README lists the ids)."
+            Problem(
+                keymap_in,
+                f"names {name!r}, which is not a key binding; it is ignored (the README lists "
+                "the ids)",
+            )
         )
     for screen, defaults in SCREEN_KEYS.items():
         bindings = {**APP_KEYS, **defaults}
@@ -109,7 +115,10 @@ def keymap_problems(keymap: Mapping[str, str], where: str = "settings.toml") -> 
             if len(names) > 1 and any(name in keymap for name in names):
                 both = " and ".join(names)
                 problems.append(
-                    f"The keymap in {where} gives {key!r} to {both} on the {screen} "
-                    "screen; only one of them can have it: give the other another key."
+                    Problem(
+                        keymap_in,
+                        f"gives {key!r} to {both} on the {screen} screen; only one of them can "
+                        "have it: give the other another key",
+                    )
                 )
     return problems

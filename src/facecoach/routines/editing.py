@@ -17,6 +17,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from facecoach.problems import Problem, problem_sentence
 from facecoach.routines.limits import RESERVED_IDS
 from facecoach.routines.model import PrepStep, Routine, ZoneEntry
 from facecoach.routines.zones import Side, Zone
@@ -173,7 +174,7 @@ class RoutineDraft:
 CENTRE_ONLY = frozenset({Zone.CHIN})
 
 
-def check(draft: RoutineDraft) -> Routine | list[str]:
+def check(draft: RoutineDraft) -> Routine | list[Problem]:
     """The routine the draft makes, validated as the loader does, or what is wrong with it."""
     try:
         return Routine.model_validate(draft.data())
@@ -181,18 +182,19 @@ def check(draft: RoutineDraft) -> Routine | list[str]:
         return draft_problems(exc.errors(include_url=False))
 
 
-def draft_problems(errors: Iterable[Mapping[str, Any]]) -> list[str]:
-    """'Zone 2: Glide length must be at most 60 seconds.': where, then what, in words."""
-    said: list[str] = []
+def draft_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
+    """At a zone ('Zone 2') or about the whole routine, a sentence each ('Glide length must be
+    at most 60 seconds.'): `problem_line` says 'Zone 2: Glide length must be...'."""
+    said: list[Problem] = []
     for error in errors:
         loc = error["loc"]
         where = ""
         if len(loc) >= 2 and loc[0] == "zones" and isinstance(loc[1], int):
-            where = f"Zone {loc[1] + 1}: "
+            where = f"Zone {loc[1] + 1}"
             if len(loc) == 2:  # the zone's own rule: after "Zone 4", not "The routine"
                 error = {**error, "loc": ()}
-        for sentence in field_problems([error], ROUTINE_WORDS):
-            said.append(where + sentence)
+        for problem in field_problems([error], ROUTINE_WORDS):
+            said.append(Problem(where, problem_sentence(problem)))
     return list(dict.fromkeys(said))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file
 from facecoach.errors import RoutineError
+from facecoach.problems import Problem
 from facecoach.routines.model import Routine
 
 BUILTIN_SOURCE = "built-in"
@@ -47,7 +48,7 @@ class RoutineLibrary:
     """All routines available to the user, by id, with the problems met while loading them."""
 
     routines: dict[str, LoadedRoutine] = field(default_factory=dict)
-    problems: list[RoutineError] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # a file's each, at the file
 
     @classmethod
     def load(cls, user_dir: Path | None) -> "RoutineLibrary":
@@ -67,14 +68,14 @@ class RoutineLibrary:
         for path in sorted(user_dir.glob("*.toml")):
             try:
                 routine = load_routine_file(path)
-            except RoutineError as exc:
-                self.problems.append(exc)
+            except RoutineFileError as exc:
+                self.problems.append(exc.problem)
                 continue
             if routine.id in seen_user_ids:
                 self.problems.append(
-                    RoutineFileError(
+                    Problem(
                         str(path),
-                        [f"id {routine.id!r} is already used by {seen_user_ids[routine.id]}"],
+                        f"id {routine.id!r} is already used by {seen_user_ids[routine.id]}",
                     )
                 )
                 continue

@@ -4,10 +4,11 @@ Opening checks that the file is ours (application id), not from a newer facecoac
 damaged, before anything is written; then it migrates the schema (`storage.schema`). Durability:
 WAL mode with `synchronous=FULL`, so each write transaction is on disk when it returns.
 Concurrency: writers take the lock up front (`BEGIN IMMEDIATE`) and wait up to
-`BUSY_TIMEOUT_MS` for each other. Errors are classified by SQLite's own result code, never by
+`lock_wait_seconds()` for each other. Errors are classified by SQLite's own result code, never by
 the wording of its message, and become a `StoreError` that says what to do.
 """
 
+import math
 import os
 import sqlite3
 import stat
@@ -23,7 +24,11 @@ from facecoach.errors import FacecoachError
 from facecoach.storage.log_holders import OpenLease, being_restored
 from facecoach.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_SECONDS = 10.0
+# How long a write waits for another process that holds the log, where the default does not
+# suit: a log on a slow network folder, or a test that holds the log on purpose.
+LOCK_WAIT_ENV = "FACECOACH_LOCK_WAIT_SECONDS"
+LONGEST_LOCK_WAIT_SECONDS = 3600.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # SQLite's primary result codes (the low byte of an extended code), https://sqlite.org/rescode.html
@@ -56,6 +61,24 @@ class CheckLevel(StrEnum):
 
     QUICK = "quick"
     FULL = "full"
+
+
+def lock_wait_seconds() -> float:
+    """How long a write waits for another facecoach process to let go of the log:
+    `FACECOACH_LOCK_WAIT_SECONDS` where it is set, else 10 s."""
+    given = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not given:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= LONGEST_LOCK_WAIT_SECONDS:  # NaN fails this too
+        raise StoreError(
+            f"{LOCK_WAIT_ENV}={given!r}: it must be a number of seconds above 0 and at most "
+            f"{LONGEST_LOCK_WAIT_SECONDS:g}, such as 10 (the default); nothing was opened"
+        )
+    return seconds
 
 
 def utc_text(moment: datetime) -> str:
@@ -98,6 +121,7 @@ class Database:
     @classmethod
     def open(cls, path: Path) -> "Database":
         path = path.expanduser()
+        lock_wait = lock_wait_seconds()
         _check_existing_file(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +129,7 @@ class Database:
                 # Create the file ourselves so it is private (0600) from its first byte.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             connection = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                path, timeout=lock_wait, isolation_level=None, check_same_thread=False
             )
         except OSError as exc:
             raise StoreError(
@@ -131,7 +155,8 @@ class Database:
 
     def _prepare(self) -> None:
         with translate_errors(self.path):
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # The same wait as the connection's, for every statement.
+            self._db.execute(f"PRAGMA busy_timeout = {round(lock_wait_seconds() * 1000)}")
             app_id = self._db.execute("PRAGMA application_id").fetchone()[0]
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             tables = self._db.execute(
@@ -432,7 +457,7 @@ def error_message(path: Path, exc: sqlite3.Error) -> str:
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return (
             f"the session log at {path} stayed locked by another facecoach process for "
-            f"{BUSY_TIMEOUT_MS // 1000} s; try again."
+            f"{lock_wait_seconds():g} s; try again."
         )
     if code == SQLITE_CANTOPEN:
         return f"cannot open the session log at {path}; check the folder"

@@ -20,7 +20,8 @@ from facecoach.config.appearance import DEFAULT_THEME
 from facecoach.config.paths import cache_dir, data_dir
 from facecoach.errors import FacecoachError
 from facecoach.tui.remembered_css import STYLES_KEY_FILE, ParsedRules, RememberedStylesheet
-from facecoach.tui.screens.home import Controls, HomeScreen
+from facecoach.tui.screens.first_frame import BuildsAfterFirstFrame, Controls
+from facecoach.tui.screens.home import HomeScreen
 from facecoach.wording.text import one_line, plain
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class FacecoachApp(App[None]):
         self.first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
         self._safety_problem: str | None = None  # the safety records could not be read
-        self._exit_when_home_is_ready: tuple[int, RenderableType | None] | None = None
+        self._exit_when_controls_are_ready: tuple[int, RenderableType | None] | None = None
 
     def get_default_screen(self) -> Screen[Any]:
         """The screen under all others, built with the app: home, or on a first run the
@@ -109,17 +110,29 @@ class FacecoachApp(App[None]):
         return_code: int = 0,
         message: "RenderableType | None" = None,
     ) -> None:
-        """Ends the app; while home mounts its controls, once they are in place (a few
-        milliseconds): Textual's Select fails (NoMatches) when its screen is torn down as it
-        mounts, which a quit key typed ahead or a closed terminal did."""
-        if self.home.controls is Controls.MOUNTING:
-            self._exit_when_home_is_ready = (return_code, message)
+        """Ends the app; while a screen (home, Safety) mounts its controls, once they are in
+        place (a few milliseconds): Textual's Select fails (NoMatches) when its screen is torn
+        down as it mounts, which a quit key typed ahead or a closed terminal did."""
+        if self._controls_mounting():
+            self._exit_when_controls_are_ready = (return_code, message)
             return
         super().exit(result, return_code, message)
 
+    def _controls_mounting(self) -> bool:
+        return any(
+            isinstance(screen, BuildsAfterFirstFrame) and screen.controls is Controls.MOUNTING
+            for screen in self.screen_stack
+        )
+
     def on_home_screen_controls_ready(self) -> None:
-        if self._exit_when_home_is_ready is not None:
-            super().exit(None, *self._exit_when_home_is_ready)
+        self._exit_if_asked()
+
+    def on_safety_screen_controls_ready(self) -> None:
+        self._exit_if_asked()
+
+    def _exit_if_asked(self) -> None:
+        if self._exit_when_controls_are_ready is not None and not self._controls_mounting():
+            super().exit(None, *self._exit_when_controls_are_ready)
 
     def on_ready(self) -> None:
         # The first layout is done; its frame is written when the screen is next idle.

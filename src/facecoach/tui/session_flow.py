@@ -1,9 +1,11 @@
-"""The steps between "start" and the first glide: the core's gates, each as a screen or dialog."""
+"""The steps between "start" and the first glide: the core's way into a session (the device
+connected, the gates, the session begun), each gate as a screen or dialog."""
 
 from functools import partial
 
 from textual.app import App
 
+from facecoach.adherence.session_log import SessionSource
 from facecoach.companion.core import Companion
 from facecoach.companion.preflight import Gate, GateAction, GateReply
 from facecoach.errors import FacecoachError
@@ -13,13 +15,18 @@ from facecoach.tui.screens.session import SessionScreen
 
 
 async def start_session_flow(app: App[None], companion: Companion, routine_id: str) -> None:
-    """Pass every gate in the core's order, then open the session; any "no" ends quietly."""
+    """Opens the session as the core does for every front end, then shows it; any "no"
+    ends quietly."""
     try:
         routine = companion.program_service.routine_for_session(routine_id)
-        keeper = partial(_reply, app, companion)
-        if not (await companion.session_service.pass_gates(routine.id, keeper)).cleared:
+        screen = SessionScreen(companion, routine)  # the session's front end
+        opening = await companion.session_service.open(
+            routine, screen, partial(_reply, app, companion), source=SessionSource.TUI
+        )
+        if opening.live is None:
             return
-        await app.push_screen(SessionScreen(companion, routine))
+        screen.live = opening.live
+        await app.push_screen(screen)
     except FacecoachError as exc:
         app.notify(str(exc), title="Cannot start", severity="error", timeout=10, markup=False)
 

@@ -25,7 +25,8 @@ from facecoach.devices.protocol.fields import (
     PayloadLayout,
     lay_out,
 )
-from facecoach.devices.protocol.shared_opcodes import shared_opcode_problem, shares_an_opcode
+from facecoach.devices.protocol.shared_opcodes import shared_opcode_problems, shares_an_opcode
+from facecoach.problems import problem_clause
 
 # Version 2 adds what version 1 cannot say: commands beyond the five facecoach knows, writes
 # made on every connection, a keep-alive, bit-packed and wide fields, a byte order per field.
@@ -716,9 +717,9 @@ class DeviceProfile(_Strict):
         opcodes = [n.opcode for n in self.notifications.values()]
         if len(set(opcodes)) != len(opcodes):
             raise ValueError("two notifications share an opcode")
-        shared = shared_opcode_problem(self.commands)
-        if shared is not None:
-            raise ValueError(shared)
+        shared = shared_opcode_problems(self.commands)
+        if shared:  # the first pair: fixing it is the next step
+            raise ValueError(problem_clause(shared[0]))
         if self.notifications and self.gatt.notify is None:
             raise ValueError("notifications need the gatt.notify endpoint they arrive on")
         for notification in self.notifications.values():

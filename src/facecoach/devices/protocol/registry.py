@@ -12,6 +12,7 @@ from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file
 from facecoach.devices.errors import ProfileError
 from facecoach.devices.protocol.matching import AdvertisementMatcher
 from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.problems import Problem
 
 
 class ProfileFileError(DataFileError, ProfileError):
@@ -40,7 +41,7 @@ class ProfileRegistry:
     """All usable profiles, user profiles first so they win ties when matching."""
 
     profiles: list[DeviceProfile]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # a broken file's each, at the file
 
     def get(self, profile_id: str) -> DeviceProfile:
         for profile in self.profiles:
@@ -55,25 +56,27 @@ class ProfileRegistry:
 
 
 def load_registry(user_dir: Path | None = None) -> ProfileRegistry:
-    problems: list[str] = []
+    problems: list[Problem] = []
     shipped = _load_dir(shipped_profiles_dir(), problems)
     user = _load_dir(user_dir, problems) if user_dir is not None else []
     user_ids = {p.id for p in user}
     return ProfileRegistry([*user, *(p for p in shipped if p.id not in user_ids)], problems)
 
 
-def _load_dir(directory: Path, problems: list[str]) -> list[DeviceProfile]:
+def _load_dir(directory: Path, problems: list[Problem]) -> list[DeviceProfile]:
     if not directory.is_dir():
         return []
     loaded: dict[str, DeviceProfile] = {}
     for path in sorted(directory.glob("*.toml")):
         try:
             profile = load_profile_file(path)
-        except ProfileError as exc:
-            problems.append(str(exc))
+        except ProfileFileError as exc:
+            problems.append(exc.problem)
             continue
         if profile.id in loaded:
-            problems.append(f"{path}: profile id {profile.id!r} is already used by another file")
+            problems.append(
+                Problem(str(path), f"profile id {profile.id!r} is already used by another file")
+            )
             continue
         loaded[profile.id] = profile
     return list(loaded.values())

@@ -10,6 +10,8 @@ out their payloads alike, so one size serves a frame without a length byte, and 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from facecoach.problems import Problem
+
 if TYPE_CHECKING:
     from facecoach.devices.protocol.profile import Argument, Command
 
@@ -29,27 +31,36 @@ def _told_apart(a: "Command", b: "Command") -> bool:
     return False
 
 
-def shared_opcode_problem(commands: Mapping[str, "Command"]) -> str | None:
-    """Why the commands that share an opcode cannot be told apart, or None when they can."""
+def shared_opcode_problems(commands: Mapping[str, "Command"]) -> list[Problem]:
+    """Why commands that share an opcode cannot be told apart, a pair each ('stop and
+    set_intensity'); none when they can."""
     by_opcode: dict[int, list[tuple[str, Command]]] = {}
     for name, command in commands.items():
         by_opcode.setdefault(command.opcode, []).append((name, command))
+    problems = []
     for opcode, group in by_opcode.items():
         for index, (name_a, a) in enumerate(group):
             for name_b, b in group[index + 1 :]:
-                pair = f"{name_a} and {name_b} share opcode 0x{opcode:02X}"
+                pair = f"{name_a} and {name_b}"
+                shared = f"share opcode 0x{opcode:02X}"
                 if [(x.type, x.order) for x in a.args] != [(x.type, x.order) for x in b.args]:
-                    return (
-                        f"{pair}, so their arguments must have the same types in the same "
-                        "order (one payload layout)"
+                    problems.append(
+                        Problem(
+                            pair,
+                            f"{shared}, so their arguments must have the same types in the same "
+                            "order (one payload layout)",
+                        )
                     )
-                if not _told_apart(a, b):
-                    return (
-                        f"{pair}, but no argument tells them apart: give one of them a fixed "
-                        "`value` that the other's range leaves out (a stop's level = 0 beside "
-                        "a level of min = 1)"
+                elif not _told_apart(a, b):
+                    problems.append(
+                        Problem(
+                            pair,
+                            f"{shared}, but no argument tells them apart: give one of them a "
+                            "fixed `value` that the other's range leaves out (a stop's level "
+                            "= 0 beside a level of min = 1)",
+                        )
                     )
-    return None
+    return problems
 
 
 def shares_an_opcode(commands: Mapping[str, "Command"]) -> bool:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from facecoach.datafiles import DataFileError, read_text_file
 from facecoach.devices.protocol.assigned_numbers import SERIAL_NUMBER
 from facecoach.devices.protocol.redaction import PLACEHOLDER, Redactor
+from facecoach.problems import Problem
 
 TRACE_FORMAT = "facecoach-trace"
 TRACE_VERSION = 1
@@ -90,8 +91,10 @@ def read_trace(path: Path) -> DeviceTrace:
     text = read_text_file(path, TraceFileError, max_bytes=MAX_TRACE_BYTES)
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not lines:
-        raise TraceFileError(str(path), ["is empty: a trace starts with its header line"])
-    problems: list[str] = []
+        raise TraceFileError(
+            str(path), [Problem("", "is empty: a trace starts with its header line")]
+        )
+    problems: list[Problem] = []
     header = _parse(lines[0], TraceHeader, problems)
     entries: list[TraceEntry] = []
     previous = 0.0
@@ -100,39 +103,43 @@ def read_trace(path: Path) -> DeviceTrace:
         if entry is None:
             continue
         if entry.t < previous:
-            problems.append(f"line {number}: t goes back in time ({entry.t:g} after {previous:g})")
+            problems.append(
+                Problem(f"line {number}", f"t goes back in time ({entry.t:g} after {previous:g})")
+            )
         if entry.event in (TraceEventKind.WRITE, TraceEventKind.NOTIFY) and not entry.data:
-            problems.append(f"line {number}: a {entry.event} without data")
+            problems.append(Problem(f"line {number}", f"a {entry.event} without data"))
         if (entry.event is TraceEventKind.READ) != (entry.uuid is not None):
-            problems.append(f"line {number}: a uuid belongs to a read, and a read needs one")
+            problems.append(
+                Problem(f"line {number}", "a uuid belongs to a read, and a read needs one")
+            )
         previous = max(previous, entry.t)
         entries.append(entry)
         if len(problems) >= 10:
-            problems.append("(and maybe more)")
+            problems.append(Problem("", "(and maybe more)"))
             break
     if problems or header is None:
-        raise TraceFileError(str(path), problems or ["has no valid header"])
+        raise TraceFileError(str(path), problems or [Problem("", "has no valid header")])
     return DeviceTrace(header, tuple(entries))
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _parse(numbered: tuple[int, str], model: type[M], problems: list[str]) -> M | None:
+def _parse(numbered: tuple[int, str], model: type[M], problems: list[Problem]) -> M | None:
     number, line = numbered
     if not line.lstrip().startswith("{"):
-        problems.append(f"line {number}: not a JSON object")
+        problems.append(Problem(f"line {number}", "not a JSON object"))
         return None
     try:
         return model.model_validate(json.loads(line))
     except json.JSONDecodeError as exc:
-        problems.append(f"line {number}: not JSON ({exc.msg})")
+        problems.append(Problem(f"line {number}", f"not JSON ({exc.msg})"))
     except RecursionError:  # a hostile line of nested brackets
-        problems.append(f"line {number}: nested too deeply to be a trace entry")
+        problems.append(Problem(f"line {number}", "nested too deeply to be a trace entry"))
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             where = ".".join(str(part) for part in error["loc"]) or "the line"
-            problems.append(f"line {number}: {where}: {error['msg']}")
+            problems.append(Problem(f"line {number}", f"{where}: {error['msg']}"))
     return None
 
 

@@ -47,7 +47,23 @@ __all__ = [
     "ScheduleKind",
     "UninstallResult",
     "run_command",
+    "scheduler_backend",
 ]
+
+
+def scheduler_backend(
+    system: OperatingSystem, runner: Runner, home: Path, uid: int | None = None
+) -> SchedulerBackend:
+    """The scheduler that runs the reminder on `system`: a launchd agent in the user's GUI
+    domain (`uid`, the current user's by default) on macOS, a Task Scheduler task on Windows,
+    a systemd user timer (a crontab line without a user manager) elsewhere."""
+    match system:
+        case OperatingSystem.MACOS:
+            return LaunchdAgents(runner, home, _current_uid() if uid is None else uid)
+        case OperatingSystem.WINDOWS:
+            return TaskScheduler(runner)
+        case OperatingSystem.LINUX:
+            return SystemdTimers(runner, home)
 
 
 def _current_uid() -> int:
@@ -69,15 +85,8 @@ class ReminderScheduler:
         platform: str = sys.platform,
         uid: int | None = None,
     ) -> None:
-        home = home if home is not None else Path.home()
         self.system = operating_system(platform)
-        self._backend: SchedulerBackend
-        if self.system is OperatingSystem.MACOS:
-            self._backend = LaunchdAgents(runner, home, _current_uid() if uid is None else uid)
-        elif self.system is OperatingSystem.WINDOWS:
-            self._backend = TaskScheduler(runner)
-        else:
-            self._backend = SystemdTimers(runner, home)
+        self._backend = scheduler_backend(self.system, runner, home or Path.home(), uid)
 
     def install(
         self,

@@ -1,10 +1,10 @@
 """Work a screen leaves until the app's first frame is on the terminal, and when it stops."""
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, Protocol, runtime_checkable
 
 from textual.app import App
-from textual.dom import DOMNode
 
 
 @runtime_checkable
@@ -23,8 +23,19 @@ def after_first_frame(app: App[Any], callback: Callable[[], object]) -> None:
         callback()
 
 
-def going_away(app: App[Any], *nodes: DOMNode) -> bool:
-    """Whether what a screen builds after its first frame must stop: the app is quitting, or
-    the screen (or the widget built into) is no longer shown. A key typed ahead or a closed
-    terminal ends the app at any await, and mounting into what is going away fails."""
-    return not app.is_running or any(not node.is_attached for node in nodes)
+class Controls(Enum):
+    """Where the controls a screen builds after the first frame are (home's routine list,
+    Start button and footer; Safety's Save button, injections and footer)."""
+
+    RESERVED = "reserved"  # blank room of their size
+    MOUNTING = "mounting"
+    READY = "ready"
+
+
+@runtime_checkable
+class BuildsAfterFirstFrame(Protocol):
+    """A screen that builds controls after the first frame, and says when they are in place
+    with a message of its own: while they mount, the app ends (and the screen closes) only
+    once they are, as a screen torn down as it mounts fails."""
+
+    controls: Controls

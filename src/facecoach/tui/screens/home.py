@@ -1,6 +1,5 @@
 """Home: is a session due today, how the habit is going, and one key to start."""
 
-from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
@@ -12,7 +11,7 @@ from textual.widgets import Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
-from facecoach.tui.screens.first_frame import after_first_frame
+from facecoach.tui.screens.first_frame import Controls, after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.reserved import Card, ReservedText, Tone
@@ -64,14 +63,6 @@ class SessionStarter(Protocol):
     """Who runs the steps from "start" to the session (the app): home only asks for them."""
 
     def begin_session_flow(self, routine_id: str) -> object: ...
-
-
-class Controls(Enum):
-    """Where home's routine list, Start button and footer are: built after the first frame."""
-
-    RESERVED = "reserved"  # blank room of their size
-    MOUNTING = "mounting"
-    READY = "ready"
 
 
 class HomeScreen(SizedScreen[None]):

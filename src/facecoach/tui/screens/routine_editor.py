@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.problems import Problem, problem_line
 from facecoach.routines.editing import (
     SIDE_CHOICES,
     RoutineDraft,
@@ -84,7 +85,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             self.draft.id = free_id(self.draft.name, companion.program_service.library.routines)
         self._saved = self.draft.data()
         self._zone_dialog_open = False  # from the key that asks for it until it is answered
-        self.result: Routine | list[str] = check(self.draft)
+        self.result: Routine | list[Problem] = check(self.draft)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -155,7 +156,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
             line.update(text + self._settings_note(self.result))
             line.set_class(False, "error")
         else:
-            line.update("✗ " + "\n✗ ".join(self.result))
+            line.update("\n".join(f"✗ {problem_line(problem)}" for problem in self.result))
             line.set_class(True, "error")
 
     def _settings_note(self, routine: Routine) -> str:
@@ -262,7 +263,7 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     def action_save(self) -> None:
         if not isinstance(self.result, Routine):
             self.notify(
-                "Not saved: " + " ".join(self.result),
+                "Not saved: " + " ".join(map(problem_line, self.result)),
                 title="Routine",
                 severity="error",
                 markup=False,

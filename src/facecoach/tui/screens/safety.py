@@ -7,13 +7,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Label, Static
 
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import EVIDENCE_NOTE
 from facecoach.safety.screening import CONTRAINDICATIONS, ScreeningResult, Verdict
-from facecoach.tui.screens.first_frame import after_first_frame, going_away
+from facecoach.tui.screens.first_frame import Controls, after_first_frame
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
 from facecoach.tui.widgets.title_bar import TitleBar
@@ -39,13 +40,8 @@ class SafetyScreen(SizedScreen[None]):
     #safety-body { padding: 0 1; scrollbar-gutter: stable; }
     #screening-result { margin: 1 0; height: auto; }
     #injections { height: auto; max-height: 8; }
-    /* The Save button's stand-in, as Textual draws a primary button without the focus. */
-    #save-skeleton {
-        width: auto; min-width: 16; height: 3; line-pad: 1; text-align: center;
-        content-align: center middle; text-style: bold; color: $button-color-foreground;
-        background: $primary; border: none;
-        border-top: tall $primary-lighten-3; border-bottom: tall $primary-darken-3;
-    }
+    /* Blank room as tall as the Save button, built into it just after the first frame. */
+    #save-row { height: 3; margin-top: 1; }
     """
 
     BINDINGS = [
@@ -59,6 +55,10 @@ class SafetyScreen(SizedScreen[None]):
     # The first question takes the focus at mount; Textual would give it to the scrolling
     # body first (after compose) and restyle every question twice, as it came and went.
     AUTO_FOCUS = ""
+
+    class ControlsReady(Message):
+        """The Save button, the injections, the evidence and the footer are built and
+        composed: the screen may close, and the app end, without tearing them apart."""
 
     def __init__(
         self,
@@ -76,6 +76,8 @@ class SafetyScreen(SizedScreen[None]):
         # The answers as last saved (none yet: all unticked), to say when the screen differs.
         self._saved_answers: dict[str, bool] | None = None
         self._saved_note = ""
+        self.controls = Controls.RESERVED
+        self._close_when_ready = False  # closed (escape, or saved) before the controls were in
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -86,10 +88,9 @@ class SafetyScreen(SizedScreen[None]):
             yield Static("Tick each question your answer is yes to, then save.", classes="muted")
             for item in CONTRAINDICATIONS:
                 yield TickBox(item.question, id=f"q-{item.id}", classes="question")
-            with Horizontal(classes="buttons", id="save-row"):
-                # A stand-in drawn as the button is until just after the first frame: the
-                # first Button costs that frame its style sheet (about 7 ms to parse).
-                yield Static("Save answers", classes="skeleton", id="save-skeleton")
+            # Blank room for the Save button, built into it just after the first frame: the
+            # first Button costs that frame its style sheet (about 7 ms to parse).
+            yield Horizontal(id="save-row")
             yield Static(id="screening-result")
             # Below the questions, the injections and the evidence are built just after the
             # first frame (on a first run they cost it about 25 ms, and the table another
@@ -99,6 +100,8 @@ class SafetyScreen(SizedScreen[None]):
         yield Static(classes="skeleton", id="footer-skeleton")
 
     def on_mount(self) -> None:
+        if self.app.return_code is not None:
+            return  # the app ended as the screen was composed (a quit typed ahead): no parts
         self.title = "Safety"
         try:
             screening = self.companion.safety_service.screening()
@@ -117,8 +120,12 @@ class SafetyScreen(SizedScreen[None]):
                 "Not answered yet: please answer before your first session."
             )
         # The table, and the waiting period (it needs the settings): after the first frame.
-        after_first_frame(self.app, lambda: self.call_later(self._build_then_show))
+        after_first_frame(self.app, lambda: self.call_later(self._fill_in))
         self.query(TickBox).first().focus()
+
+    @property
+    def controls_ready(self) -> bool:
+        return self.controls is Controls.READY
 
     def action_back(self) -> None:
         self._close()
@@ -145,24 +152,27 @@ class SafetyScreen(SizedScreen[None]):
         widget.set_class(result.verdict is Verdict.ASK_DOCTOR, "warning")
         widget.set_class(result.verdict is Verdict.DO_NOT_USE, "error")
 
-    async def _build_then_show(self) -> None:
-        if not self.app.is_running or self.query("#injections"):
-            return
+    async def _fill_in(self) -> None:
+        # Not begun when the screen or the app is already going (closed, or a quit, before
+        # this came round); once begun, both wait for ControlsReady (`_close`,
+        # FacecoachApp.exit).
+        app = self.app
+        going = not (self.is_attached and app.is_running) or app.return_code is not None
+        if self.controls is Controls.RESERVED and not going:
+            self.controls = Controls.MOUNTING
+            await self._build_controls()
+
+    async def _build_controls(self) -> None:
+        """The Save button into its room; the injections and the evidence under what is
+        there; the footer in its stand-in's place."""
         from textual.widgets import DataTable
 
         from facecoach.tui.widgets.steady_footer import SteadyFooter
 
-        table: DataTable[str] = DataTable(id="injections", cursor_type="row")
-        # Each step gives way to the event loop; the app may quit meanwhile (a key typed
-        # ahead, a closed terminal), and mounting into a screen going away fails.
-        await self.query_one("#save-skeleton").remove()
-        if self._going():
-            return
         await self.query_one("#save-row").mount(
             Button("Save answers", id="save", variant="primary")
         )
-        if self._going():
-            return
+        table: DataTable[str] = DataTable(id="injections", cursor_type="row")
         await self.query_one("#safety-body").mount_all(
             (
                 Label("Botox and fillers", classes="title"),
@@ -174,22 +184,20 @@ class SafetyScreen(SizedScreen[None]):
                 Horizontal(Button("What is known (studies)", id="evidence"), classes="buttons"),
             )
         )
-        if self._going():
-            return
         table.add_columns(*INJECTION_COLUMNS)
         await self.query_one("#footer-skeleton").remove()
-        if self._going():
-            return
         await self.mount(SteadyFooter())
-        if self._going():
-            return
+        # After a refresh: the table's and the footer's own parts are composed by then.
+        self.call_after_refresh(self.post_message, self.ControlsReady())
+
+    def on_safety_screen_controls_ready(self) -> None:  # bubbles on to the app
+        self.controls = Controls.READY
         # The footer lists the keys when the bindings next change: the first question took
         # the focus before it was there (it stayed empty until a key was pressed).
         self.refresh_bindings()
         self._show_injections()
-
-    def _going(self) -> bool:
-        return going_away(self.app, self)
+        if self._close_when_ready:
+            self._close()
 
     def _injections_table(self) -> "DataTable[Any]":
         from textual.widgets import DataTable  # loaded by then: the table is built
@@ -197,8 +205,8 @@ class SafetyScreen(SizedScreen[None]):
         return self.query_one("#injections", DataTable)
 
     def _show_injections(self) -> None:
-        if not self.query("#injections"):
-            return  # not built yet: the build shows them
+        if not self.controls_ready:
+            return  # not built yet: they are shown once they are
         table = self._injections_table()
         table.clear()
         try:
@@ -246,6 +254,11 @@ class SafetyScreen(SizedScreen[None]):
             self._close()
 
     def _close(self) -> None:
+        if not self.controls_ready:
+            # Once its controls are in place, a few milliseconds after its first frame: a
+            # screen torn down as it is built fails (an escape typed ahead did).
+            self._close_when_ready = True
+            return
         if self._when_closed is not None:
             self._when_closed()
         else:
@@ -276,7 +289,7 @@ class SafetyScreen(SizedScreen[None]):
     async def action_remove_injection(self) -> None:
         from facecoach.tui.screens.dialogs import ConfirmDialog
 
-        if not self.query("#injections"):
+        if not self.controls_ready:
             return  # pressed before the table was built: nothing could be selected yet
         table = self._injections_table()
         if table.row_count == 0:

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from facecoach.adherence.recorder import UnsavedError
-from facecoach.adherence.session_log import RecordStatus, SessionSource, StoreError
+from facecoach.adherence.session_log import RecordStatus, StoreError
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.machine import ChannelName
 from facecoach.companion.cue_channels.terminal import TerminalChannel
@@ -172,10 +172,8 @@ class SessionScreen(SizedScreen[None]):
         yield SteadyFooter(compact=True)  # every session key fits at 60 columns
 
     def on_mount(self) -> None:
+        # `live` is the session the core opened with this screen as its front end.
         self.title = self.routine.name
-        self.live = self.companion.session_service.begin(
-            self.routine, self, source=SessionSource.TUI
-        )
         if self.live.channels is not None:
             for notice in self.live.channels.notices:
                 self._cue_problem(notice)
@@ -191,11 +189,14 @@ class SessionScreen(SizedScreen[None]):
         if self.live.pause(because="covered"):
             self._redraw()
 
-    def on_unmount(self) -> None:
-        # Removed while still running (not the usual way out): the core logs it as interrupted.
-        self.live.interrupt()
+    async def on_unmount(self) -> None:
+        # Gone (the summary took its place, or the app quits): the core's end, as for every
+        # front end: interrupted if it still ran, the device's stop awaited and recorded.
+        await self.companion.session_service.end()
 
     def show_device(self) -> None:
+        if not self.is_attached:  # a device problem said while the session opens, unshown
+            return
         summary = self.companion.device.summary()
         line = self.query_one("#device-status", Static)
         line.display = summary is not None

@@ -1,12 +1,14 @@
 """Settings: goals and phases, day start, glide length and repeats, the cues off the screen
 (sound, voice, notifications, a command; each with a test button), theme, waiting days."""
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from facecoach.companion.core import Companion
@@ -66,131 +68,30 @@ class SettingsScreen(SizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         settings = self.companion.program_service.settings
-        phases = settings.phases
-        editable = len(phases) <= 2
-        intro: PhaseSettings | None = phases[0] if len(phases) == 2 else None
-        ongoing = phases[-1]
-
-        def row(
-            label: str, widget: Input | Select[str] | Switch, *after: Button | Static
-        ) -> FormRow:
-            if isinstance(widget, Switch):  # the knob's side alone is easy to misread
-                state = Static(_on_off(widget.value), classes="switch-state")
-                return FormRow(Label(label), widget, state, *after)
-            return FormRow(Label(label), widget, *after)
-
-        def channel(label: str, name: ChannelName, mode: ChannelMode) -> FormRow:
-            field = CHANNEL_FIELDS[name]
-            select = Select[str](
-                MODE_CHOICES, value=mode.value, id=field, allow_blank=False, classes="mode"
-            )
-            return row(label, select, _try_button(name))
-
         yield TitleBar()
         with VerticalScroll(id="settings-body"):
-            yield Label("Goals", classes="title")
-            if not editable:
-                yield Static(
-                    f"Your program has {len(phases)} phases; edit them in settings.toml.",
-                    classes="warning",
-                )
-            yield row(
-                "Intro goal (sessions/days)",
-                Input(
-                    intro.goal if intro else "",
-                    id="intro-goal",
-                    placeholder="none",
-                    disabled=not editable,
-                ),
-            )
-            yield row(
-                "Intro length (days)",
-                Input(
-                    str(intro.days) if intro and intro.days else "",
-                    id="intro-days",
-                    placeholder="none",
-                    disabled=not editable,
-                ),
-            )
-            yield row(
-                "Then (sessions/days)",
-                Input(ongoing.goal, id="ongoing-goal", disabled=not editable),
-            )
-            yield row(
-                "New day starts at (hour)", Input(str(settings.day_start_hour), id="day-start")
-            )
-            yield Label("Sessions", classes="title")
-            yield row(
-                "Glide length (seconds)",
-                Input(_text(settings.glide_seconds), id="glide-seconds", placeholder="as routine"),
-            )
-            yield row(
-                "Repeats per zone",
-                Input(_text(settings.repeats), id="repeats", placeholder="as routine"),
-            )
-            yield row(
-                "Reduced motion (no flash)",
-                Switch(settings.reduced_motion, id="reduced-motion"),
-            )
-            yield row(
-                "Wait after Botox/fillers (days)",
-                Input(str(settings.injection_wait_days), id="wait-days"),
-            )
-            yield Label("Cues off the screen", classes="title")
-            yield Static(id="cue-facilities", classes="muted")
-            yield channel("Sound", ChannelName.SOUND, settings.sound)
-            yield row("Volume (0-100)", Input(str(settings.sound_volume), id="sound-volume"))
-            yield row(
-                "Tones",
-                Select[str](
-                    ((t.value.capitalize(), t.value) for t in ToneSet),
-                    value=settings.tone_set.value,
-                    id="tone-set",
-                    allow_blank=False,
-                    classes="mode",
-                ),
-            )
-            yield row("Bell at each glide", Switch(settings.bell, id="bell"))
-            yield channel("Voice", ChannelName.VOICE, settings.voice)
-            yield row("Speech rate (words/min)", Input(str(settings.voice_rate), id="voice-rate"))
-            yield row(
-                "Count last seconds (0-5)", Input(str(settings.voice_count), id="voice-count")
-            )
-            yield channel(
-                "Desktop notifications", ChannelName.DESKTOP, settings.desktop_notifications
-            )
-            yield channel(
-                "Terminal notifications", ChannelName.TERMINAL, settings.terminal_notifications
-            )
-            yield row(
-                "Command at each cue",
-                Input(settings.on_cue or "", id="on-cue", placeholder="none"),
-                _try_button(ChannelName.HOOK),
-            )
-            yield Static(
-                "It runs without a shell, with each cue as JSON on its input; for a "
-                "redirection or a pipe, use sh -c '…'.",
-                id="on-cue-hint",
-                classes="muted",
-                markup=False,
-            )
-            yield Label("Look", classes="title")
-            yield row(
-                "Theme",
-                Select[str](
-                    ((name, name) for name in sorted(self.app.available_themes)),
-                    value=settings.theme
-                    if settings.theme in self.app.available_themes
-                    else Select.NULL,
-                    id="theme",
-                    allow_blank=False,
-                ),
-            )
+            yield from _goal_rows(settings)
+            yield from _session_rows(settings)
+            yield from _cue_rows(settings)
+            yield from self._look_rows(settings)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
                 yield CalendarExportButton(self.companion)
         yield SteadyFooter()
+
+    def _look_rows(self, settings: Settings) -> Iterator[Widget]:
+        themes = self.app.available_themes
+        yield Label("Look", classes="title")
+        yield _row(
+            "Theme",
+            Select[str](
+                ((name, name) for name in sorted(themes)),
+                value=settings.theme if settings.theme in themes else Select.NULL,
+                id="theme",
+                allow_blank=False,
+            ),
+        )
 
     def on_mount(self) -> None:
         self.title = "Settings"
@@ -323,6 +224,110 @@ class SettingsScreen(SizedScreen[None]):
         apply_motion(self.app, saved.reduced_motion)
         self.notify("Settings saved.", timeout=3)
         self.app.pop_screen()
+
+
+def _goal_rows(settings: Settings) -> Iterator[Widget]:
+    """The program's goals: an intro phase and the ongoing one (more phases: settings.toml)."""
+    phases = settings.phases
+    editable = len(phases) <= 2
+    intro: PhaseSettings | None = phases[0] if len(phases) == 2 else None
+    yield Label("Goals", classes="title")
+    if not editable:
+        yield Static(
+            f"Your program has {len(phases)} phases; edit them in settings.toml.",
+            classes="warning",
+        )
+    yield _row(
+        "Intro goal (sessions/days)",
+        Input(
+            intro.goal if intro else "", id="intro-goal", placeholder="none", disabled=not editable
+        ),
+    )
+    yield _row(
+        "Intro length (days)",
+        Input(
+            str(intro.days) if intro and intro.days else "",
+            id="intro-days",
+            placeholder="none",
+            disabled=not editable,
+        ),
+    )
+    yield _row(
+        "Then (sessions/days)",
+        Input(phases[-1].goal, id="ongoing-goal", disabled=not editable),
+    )
+    yield _row("New day starts at (hour)", Input(str(settings.day_start_hour), id="day-start"))
+
+
+def _session_rows(settings: Settings) -> Iterator[Widget]:
+    yield Label("Sessions", classes="title")
+    yield _row(
+        "Glide length (seconds)",
+        Input(_text(settings.glide_seconds), id="glide-seconds", placeholder="as routine"),
+    )
+    yield _row(
+        "Repeats per zone", Input(_text(settings.repeats), id="repeats", placeholder="as routine")
+    )
+    yield _row("Reduced motion (no flash)", Switch(settings.reduced_motion, id="reduced-motion"))
+    yield _row(
+        "Wait after Botox/fillers (days)", Input(str(settings.injection_wait_days), id="wait-days")
+    )
+
+
+def _cue_rows(settings: Settings) -> Iterator[Widget]:
+    """The cues off the screen: what this machine can do, then each channel with a test."""
+    yield Label("Cues off the screen", classes="title")
+    yield Static(id="cue-facilities", classes="muted")
+    yield _channel_row("Sound", ChannelName.SOUND, settings.sound)
+    yield _row("Volume (0-100)", Input(str(settings.sound_volume), id="sound-volume"))
+    yield _row(
+        "Tones",
+        Select[str](
+            ((t.value.capitalize(), t.value) for t in ToneSet),
+            value=settings.tone_set.value,
+            id="tone-set",
+            allow_blank=False,
+            classes="mode",
+        ),
+    )
+    yield _row("Bell at each glide", Switch(settings.bell, id="bell"))
+    yield _channel_row("Voice", ChannelName.VOICE, settings.voice)
+    yield _row("Speech rate (words/min)", Input(str(settings.voice_rate), id="voice-rate"))
+    yield _row("Count last seconds (0-5)", Input(str(settings.voice_count), id="voice-count"))
+    yield _channel_row("Desktop notifications", ChannelName.DESKTOP, settings.desktop_notifications)
+    yield _channel_row(
+        "Terminal notifications", ChannelName.TERMINAL, settings.terminal_notifications
+    )
+    yield _row(
+        "Command at each cue",
+        Input(settings.on_cue or "", id="on-cue", placeholder="none"),
+        _try_button(ChannelName.HOOK),
+    )
+    yield Static(
+        "It runs without a shell, with each cue as JSON on its input; for a "
+        "redirection or a pipe, use sh -c '…'.",
+        id="on-cue-hint",
+        classes="muted",
+        markup=False,
+    )
+
+
+def _row(label: str, widget: Input | Select[str] | Switch, *after: Button | Static) -> FormRow:
+    """A labelled field; a switch says "on" or "off" beside it (the knob's side alone is
+    easy to misread)."""
+    if isinstance(widget, Switch):
+        state = Static(_on_off(widget.value), classes="switch-state")
+        return FormRow(Label(label), widget, state, *after)
+    return FormRow(Label(label), widget, *after)
+
+
+def _channel_row(label: str, name: ChannelName, mode: ChannelMode) -> FormRow:
+    """A cue channel's mode (auto, on, off) and its test button."""
+    field = CHANNEL_FIELDS[name]
+    select = Select[str](
+        MODE_CHOICES, value=mode.value, id=field, allow_blank=False, classes="mode"
+    )
+    return _row(label, select, _try_button(name))
 
 
 def _try_button(channel: ChannelName) -> Button:
