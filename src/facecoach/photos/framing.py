@@ -3,8 +3,10 @@ the face at the same place and size in both (found with OpenCV's Haar cascade, w
 its model inside the wheel and runs offline), or, without OpenCV or without a face found, a
 centred crop of the same shape. OpenCV is an optional extra (`facecoach[faces]`)."""
 
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,22 +36,35 @@ class Framed:
     framing: Framing
 
 
+# OpenCV's package replaces itself in sys.modules with its native module as it imports, so a
+# second thread importing it meanwhile is handed the half-made module (seen in the app: two
+# photo draws at once, "module 'cv2' has no attribute 'data'", the draw's worker failed). Every
+# import of it here goes through this lock.
+_OPENCV_IMPORT = threading.Lock()
+
+
+def opencv() -> ModuleType | None:
+    """OpenCV, whole, or None when the `faces` extra is not installed."""
+    with _OPENCV_IMPORT:
+        try:  # OpenCV is the optional `faces` extra: imported where it is used
+            import cv2  # noqa: PLC0415
+        except ImportError:
+            return None
+        return cv2
+
+
 def face_detector_available() -> bool:
-    try:  # OpenCV is the optional `faces` extra: imported where it is used
-        import cv2  # noqa: F401, PLC0415
-    except ImportError:
-        return False
-    return True
+    return opencv() is not None
 
 
 def find_face(image: "Image") -> tuple[int, int, int, int] | None:
     """The largest face in `image` as (left, top, width, height) in its pixels; None when there
     is none (or OpenCV is not installed)."""
-    try:  # OpenCV is the optional `faces` extra (numpy comes with it)
-        import cv2  # noqa: PLC0415
-        import numpy  # noqa: PLC0415
-    except ImportError:
+    cv2 = opencv()
+    if cv2 is None:
         return None
+    import numpy  # noqa: PLC0415  (numpy comes with OpenCV)
+
     scale = min(1.0, DETECT_SIDE / max(image.width, image.height))
     small = image.convert("L")
     if scale < 1:
@@ -58,7 +73,7 @@ def find_face(image: "Image") -> tuple[int, int, int, int] | None:
         )
     smallest = max(24, round(MIN_FACE_SHARE * min(small.width, small.height)))
     cascade = cv2.CascadeClassifier(
-        str(cv2.data.haarcascades) + "haarcascade_frontalface_default.xml"  # type: ignore[attr-defined]
+        str(cv2.data.haarcascades) + "haarcascade_frontalface_default.xml"
     )
     found = cascade.detectMultiScale(
         numpy.asarray(small), scaleFactor=1.1, minNeighbors=5, minSize=(smallest, smallest)
