@@ -8,16 +8,15 @@ import pytest
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.companion.devices import DeviceService
-from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
-from facecoach.devices.simulator.inprocess import reference_air
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import PreSessionChecks
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from tests.support.cli import QUICK, facecoach
+from tests.support.device_air import paired_reference
 from tests.support.tui_support import make_companion, start_session, until
 
 REFERENCE_A = "5A:1D:00:00:00:02"  # the simulated reference-a device's address
@@ -43,17 +42,7 @@ def through_the_coach(config: Path, data_dir: Path) -> tuple[RecordStatus, list[
 def through_the_app(
     clock: FakeClock, config: Path, data_dir: Path
 ) -> tuple[RecordStatus, list[str], str | None]:
-    air = reference_air(PROFILES, advertise_interval=0.05)
-    device = air.device(REFERENCE_A)
-    KnownDevices(config).remember(
-        KnownDevice(
-            address=REFERENCE_A,
-            profile=device.profile.id,
-            name=device.name,
-            paired_at=clock.now(),
-            simulated=True,
-        )
-    )
+    air, device = paired_reference(config, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(config, air=air)))
 
     async def main() -> None:
@@ -89,17 +78,7 @@ def test_a_device_put_on_its_charger_while_the_checks_are_ticked_stops_the_start
     """The app opens a session the core's way, as the coach does: the start is refused with
     the core's reason when the device went onto its charger after the gates (the app began
     the session on the session screen, outside the core's way in, and crashed there)."""
-    air = reference_air(PROFILES, advertise_interval=0.05)
-    device = air.device(REFERENCE_A)
-    KnownDevices(isolated_dirs).remember(
-        KnownDevice(
-            address=REFERENCE_A,
-            profile=device.profile.id,
-            name=device.name,
-            paired_at=clock.now(),
-            simulated=True,
-        )
-    )
+    air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
     said: list[tuple[str, str]] = []
 

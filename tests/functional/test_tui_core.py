@@ -30,6 +30,7 @@ from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.settings import SettingsScreen
 from facecoach.tui.signals import ExitOnSignals
 from facecoach.tui.widgets.big_countdown import BigCountdown
+from tests.support.device_air import paired_reference
 from tests.support.tui_support import (
     log_one_session,
     make_app,
@@ -45,17 +46,7 @@ BATTERY_ONLY = "5A:1D:00:00:00:01"
 
 
 def pair_simulated(config: Path, address: str, clock: FakeClock) -> None:
-    air = reference_air(PROFILES)
-    device = air.device(address)
-    KnownDevices(config).remember(
-        KnownDevice(
-            address=address,
-            profile=device.profile.id,
-            name=device.name,
-            paired_at=clock.now(),
-            simulated=True,
-        )
-    )
+    paired_reference(config, address, clock.now())
 
 
 def stored(data_dir: Path) -> list[RecordStatus]:

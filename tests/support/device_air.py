@@ -2,14 +2,19 @@
 
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from facecoach.devices.link import DeviceLink
+from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.profile import DeviceProfile
+from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.inprocess import (
     Air,
     SimulatedAir,
     SimulatedDevice,
+    reference_air,
     reference_devices,
 )
 
@@ -53,3 +58,22 @@ def air_and_link(carrier: str, profile: DeviceProfile) -> tuple[Air, SimulatedDe
         options=LinkOptions(air.scanner_backend, air.client_backend),
     )
     return air, device, link
+
+
+def paired_reference(
+    config: Path, address: str, paired_at: datetime, **options: Any
+) -> tuple[SimulatedAir, SimulatedDevice]:
+    """The simulated reference devices on the air, the one at `address` remembered as paired in
+    `config` (as `facecoach devices pair ADDRESS --simulate` leaves it)."""
+    air = reference_air(load_registry().profiles, **options)
+    device = air.device(address)
+    KnownDevices(config).remember(
+        KnownDevice(
+            address=address,
+            profile=device.profile.id,
+            name=device.name,
+            paired_at=paired_at,
+            simulated=True,
+        )
+    )
+    return air, device
