@@ -306,7 +306,9 @@ class FacecoachApp(App[None]):
         live = self.companion.live
         was_running = live is not None and live.status is SessionStatus.RUNNING
 
-        device = " The device is stopped." if self.companion.device.is_connected else ""
+        # Said as what quitting does: until the Quit, the device runs on (a pause does not
+        # stop it), so "is stopped" would read as done already.
+        device = " Quitting stops the device." if self.companion.device.is_connected else ""
         quit_now = await self.push_screen_wait(
             ConfirmDialog(
                 "Quit facecoach during a session? What you have done so far is kept in your "
