@@ -481,6 +481,28 @@ def test_space_presses_a_focused_button(clock: FakeClock) -> None:
     run(make_app(clock), scenario)
 
 
+def test_escape_in_a_session_asks_to_stop_it_as_q_does(clock: FakeClock, data_dir: Path) -> None:
+    """escape goes back on every other screen; in a session it did nothing. It now asks, as q
+    does: escape again keeps going, Stop ends the session, logged as stopped."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 11)  # prep, transition, one glide
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")  # the dialog's own escape: keep going
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.session.status is SessionStatus.RUNNING
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.click("#yes")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.ABORTED
+
+
 def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         await pilot.press("o")
