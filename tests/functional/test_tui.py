@@ -503,6 +503,27 @@ def test_escape_in_a_session_asks_to_stop_it_as_q_does(clock: FakeClock, data_di
     assert session.status == RecordStatus.ABORTED
 
 
+def test_ctrl_q_twice_in_a_session_asks_once_and_keep_going_resumes(clock: FakeClock) -> None:
+    """ctrl+q pressed twice mid-session stacked two quit questions: "Keep going" left the
+    other one up, and under it the session stayed paused. Now one question; escape keeps
+    going and the session runs on."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert sum(isinstance(s, ConfirmDialog) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.session.status is SessionStatus.RUNNING
+        await pilot.press("ctrl+q")  # asked again after the first was answered
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+
+    run(make_app(clock), scenario)
+
+
 def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
         await pilot.press("o")
