@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static, Switch
+from textual.widgets import Button, DataTable, Input, Select, Static, Switch
 from textual.widgets._footer import FooterKey
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
@@ -522,6 +522,40 @@ def test_ctrl_q_twice_in_a_session_asks_once_and_keep_going_resumes(clock: FakeC
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
 
     run(make_app(clock), scenario)
+
+
+def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    """Enter or space twice on "Keep going" before the dialog had gone (a burst of keys in a
+    terminal; here two presses queued at once) dismissed the session screen too, and then
+    home. Now the dialog closes once and the session runs on; the same for the summary's
+    "Back to home", which left no home under it."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        keep_going = app.screen.query_one("#no", Button)
+        keep_going.press()
+        keep_going.press()
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.session.status is SessionStatus.RUNNING
+        clock.advance(10_000)
+        screen.tick()
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        back = app.screen.query_one("#home", Button)
+        back.press()
+        back.press()
+        await until(pilot, lambda: app.screen is app.home)
+        await pilot.pause()
+        assert app.screen is app.home
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.COMPLETED
 
 
 def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:
