@@ -551,7 +551,7 @@ def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(
         back.press()
         await until(pilot, lambda: app.screen is app.home)
         await pilot.pause()
-        assert app.screen is app.home
+        assert app.screen_stack[-1] is app.home  # home stays, and is in front
 
     run(make_app(clock), scenario)
     [session] = stored_sessions(data_dir, clock)
