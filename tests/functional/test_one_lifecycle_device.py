@@ -5,6 +5,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.companion.devices import DeviceService
@@ -12,7 +13,7 @@ from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
-from facecoach.tui.screens.dialogs import PreSessionChecks
+from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.summary import SummaryScreen
 from tests.support.cli import QUICK, facecoach
@@ -103,3 +104,28 @@ def test_a_device_put_on_its_charger_while_the_checks_are_ticked_stops_the_start
     assert any(title == blocker[0] and text.startswith(blocker[1]) for title, text in said)
     with SessionLog.open(tmp_path / "data" / "facecoach.db") as log:
         assert log.sessions() == []
+
+
+def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """ctrl+q mid-session with the device connected: until the Quit is chosen, the device has
+    had no stop, so the question says quitting stops it (it said "The device is stopped."); the
+    Quit then stops it."""
+    air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.companion.device.is_connected)
+            await start_session(app, pilot)
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            question = str(app.screen.query(Static).first().render())
+            assert device.firmware.received[-1].name != CommandName.STOP
+            assert "Quitting stops the device." in question, question
+            assert "The device is stopped." not in question
+            await pilot.click("#yes")
+        assert device.firmware.received[-1].name == CommandName.STOP
+
+    asyncio.run(main())

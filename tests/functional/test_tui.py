@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static, Switch
+from textual.widgets import Button, DataTable, Input, Select, Static, Switch
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.config.settings import load_settings
@@ -481,6 +481,83 @@ def test_space_presses_a_focused_button(clock: FakeClock) -> None:
         assert screen.session.status is SessionStatus.RUNNING
 
     run(make_app(clock), scenario)
+
+
+def test_escape_in_a_session_asks_to_stop_it_as_q_does(clock: FakeClock, data_dir: Path) -> None:
+    """escape goes back on every other screen; in a session it did nothing. It now asks, as q
+    does: escape again keeps going, Stop ends the session, logged as stopped."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await advance(pilot, clock, screen, 11)  # prep, transition, one glide
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")  # the dialog's own escape: keep going
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.session.status is SessionStatus.RUNNING
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.click("#yes")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.ABORTED
+
+
+def test_ctrl_q_twice_in_a_session_asks_once_and_keep_going_resumes(clock: FakeClock) -> None:
+    """ctrl+q pressed twice mid-session stacked two quit questions: "Keep going" left the
+    other one up, and under it the session stayed paused. Now one question; escape keeps
+    going and the session runs on."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert sum(isinstance(s, ConfirmDialog) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.session.status is SessionStatus.RUNNING
+        await pilot.press("ctrl+q")  # asked again after the first was answered
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+
+    run(make_app(clock), scenario)
+
+
+def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(
+    clock: FakeClock, data_dir: Path
+) -> None:
+    """Enter or space twice on "Keep going" before the dialog had gone (a burst of keys in a
+    terminal; here two presses queued at once) dismissed the session screen too, and then
+    home. Now the dialog closes once and the session runs on; the same for the summary's
+    "Back to home", which left no home under it."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_session(app, pilot)
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        keep_going = app.screen.query_one("#no", Button)
+        keep_going.press()
+        keep_going.press()
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.session.status is SessionStatus.RUNNING
+        clock.advance(10_000)
+        screen.tick()
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        back = app.screen.query_one("#home", Button)
+        back.press()
+        back.press()
+        await until(pilot, lambda: app.screen is app.home)
+        await pilot.pause()
+        assert app.screen_stack[-1] is app.home  # home stays, and is in front
+
+    run(make_app(clock), scenario)
+    [session] = stored_sessions(data_dir, clock)
+    assert session.status == RecordStatus.COMPLETED
 
 
 def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:

@@ -28,7 +28,7 @@ SCREEN_KEYS: Mapping[str, Mapping[str, str]] = {
         "session.skip_zone": "z",
         "session.bell": "b",
         "session.guide": "g",
-        "session.abort": "q",
+        "session.abort": "q,escape",
     },
     "zone guide": {"guide.close": "escape,g", "guide.previous": "left", "guide.next": "right"},
     "summary": {

@@ -67,6 +67,8 @@ class FacecoachApp(App[None]):
         self._after_first_frame: list[Callable[[], object]] = []
         self._safety_problem: str | None = None  # the safety records could not be read
         self._exit_when_controls_are_ready: tuple[int, RenderableType | None] | None = None
+        # The quit question while it is asked: a second ctrl+q does not ask it again.
+        self._asking_to_quit = False
 
     def get_default_screen(self) -> Screen[Any]:
         """The screen under all others, built with the app: home, or on a first run the
@@ -294,7 +296,11 @@ class FacecoachApp(App[None]):
     async def action_quit(self) -> None:
         """Quit; during a session, only after the same question that `q` asks."""
         if self.session_running:
-            self._confirm_quit()
+            if not self._asking_to_quit:
+                # Asked once: a second question over the first left that one behind, its
+                # answer heard by no one, and the session paused after "Keep going".
+                self._asking_to_quit = True
+                self._confirm_quit()
             return
         self.exit()
 
@@ -306,16 +312,21 @@ class FacecoachApp(App[None]):
         live = self.companion.live
         was_running = live is not None and live.status is SessionStatus.RUNNING
 
-        device = " The device is stopped." if self.companion.device.is_connected else ""
-        quit_now = await self.push_screen_wait(
-            ConfirmDialog(
-                "Quit facecoach during a session? What you have done so far is kept in your "
-                f"log.{device}",
-                yes="Quit",
-                no="Keep going",
-                danger=True,
+        # Said as what quitting does: until the Quit, the device runs on (a pause does not
+        # stop it), so "is stopped" would read as done already.
+        device = " Quitting stops the device." if self.companion.device.is_connected else ""
+        try:
+            quit_now = await self.push_screen_wait(
+                ConfirmDialog(
+                    "Quit facecoach during a session? What you have done so far is kept in "
+                    f"your log.{device}",
+                    yes="Quit",
+                    no="Keep going",
+                    danger=True,
+                )
             )
-        )
+        finally:
+            self._asking_to_quit = False
         if quit_now:
             self.exit()
         elif was_running and live is not None:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TypeVar
 
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -41,6 +42,16 @@ class Dialog(ModalScreen[Answer]):
     """
 
     BINDINGS = [Binding("space", "app.press_focused_button", show=False)]
+
+    _dismissed = False
+
+    def dismiss(self, result: Answer | None = None) -> AwaitComplete:
+        """Once: a button pressed again before the dialog has gone (Enter or space twice in
+        a burst, a held key) dismissed the screen under it too (the session, then home)."""
+        if self._dismissed:
+            return AwaitComplete()  # already done: nothing to wait for
+        self._dismissed = True
+        return super().dismiss(result)
 
 
 class ConfirmDialog(Dialog[bool]):

@@ -139,7 +139,8 @@ class SessionScreen(SizedScreen[None]):
         Binding("z", "skip_zone", "Skip zone", id="session.skip_zone"),
         Binding("b", "toggle_bell", "Bell", id="session.bell"),
         Binding("g", "guide", "Guide", id="session.guide"),
-        Binding("q", "abort", "Stop", id="session.abort"),
+        # escape as on every other screen (it asks first, as q does); the footer shows q.
+        Binding("q,escape", "abort", "Stop", id="session.abort"),
     ]
 
     def __init__(self, companion: Companion, routine: Routine) -> None:

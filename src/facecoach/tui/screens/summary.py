@@ -2,6 +2,7 @@
 
 from textual import work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
@@ -167,6 +168,15 @@ class SummaryScreen(SizedScreen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.notify(said, timeout=6)
+
+    _dismissed = False
+
+    def dismiss(self, result: None = None) -> AwaitComplete:
+        """Once: "Back to home" pressed twice in a burst (Enter, Enter) popped home as well."""
+        if self._dismissed:
+            return AwaitComplete()  # already done: nothing to wait for
+        self._dismissed = True
+        return super().dismiss(result)
 
     def action_home(self) -> None:
         self.dismiss()
