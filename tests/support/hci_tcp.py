@@ -1,6 +1,7 @@
 """HCI over TCP in tests: a controller behind a TCP socket stands in for a USB dongle."""
 
 import asyncio
+import errno
 import gc
 import socket
 from collections.abc import Callable, Coroutine
@@ -53,8 +54,17 @@ class Dongle:
 
     async def plug_in(self) -> str:
         """Starts the controller; returns the transport spec a host (`serve`) opens."""
-        port = free_port()
-        self._transport = await open_transport(f"tcp-server:127.0.0.1:{port}")
+        # A port probed free can be taken before Bumble binds it (suites run side by side on
+        # one machine): then another. Bumble's variant that takes a bound socket skips the
+        # wrapping `open_transport` gives, which its key handling needs.
+        for attempt in range(1, 6):
+            port = free_port()
+            try:
+                self._transport = await open_transport(f"tcp-server:127.0.0.1:{port}")
+                break
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE or attempt == 5:
+                    raise
         self._controller = Controller(
             "dongle",
             host_source=self._transport.source,
