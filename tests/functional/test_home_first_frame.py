@@ -407,25 +407,3 @@ def test_nothing_moves_when_a_first_runs_safety_screen_fills_in(
             assert any("Save" in key for key in keys), keys  # without a key pressed first
 
     asyncio.run(main())
-
-
-@pytest.mark.parametrize("after_ms", range(0, 150, 6))
-@pytest.mark.parametrize("start", ["first run", "home"])
-def test_a_quit_as_the_first_screen_is_built_ends_cleanly(
-    clock: FakeClock, start: str, after_ms: int
-) -> None:
-    """A key typed ahead, or a closed terminal, can end the app while home or a first run's
-    Safety screen builds what comes after its first frame (the controls, the footer, the
-    table): the app ends without a traceback, whenever it comes in that build."""
-    app = FacecoachApp(make_companion(clock, screened=start == "home"))
-    if after_ms:
-        app.after_first_frame(lambda: app.set_timer(after_ms / 1000, app.exit))
-    else:
-        app.after_first_frame(lambda: app.call_next(app.exit))
-
-    async def main() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: not app.is_running)
-
-    asyncio.run(main())  # run_test raises what the app raised
-    assert app.return_code == 0
