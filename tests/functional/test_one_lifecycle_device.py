@@ -159,10 +159,10 @@ def test_space_pauses_the_device_with_the_session_and_a_resume_says_to_start_it_
             assert device.press_button()  # the user starts the device with its own button
             await pilot.press("space")
             await until(pilot, lambda: not device.firmware.running)
-            assert screen.session.status is SessionStatus.PAUSED
+            paused = screen.session.status
             await pilot.press("space")
             await until(pilot, lambda: start_again_text(device.name) in shown)
-            assert screen.session.status is SessionStatus.RUNNING
+            assert (paused, screen.session.status) == (SessionStatus.PAUSED, SessionStatus.RUNNING)
             assert not device.firmware.running
             assert CommandName.START not in [c.name for c in device.firmware.received]
 

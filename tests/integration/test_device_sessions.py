@@ -470,8 +470,8 @@ def test_a_pause_sets_a_foreo_level_to_0_and_a_resume_sets_it_back(tmp_path: Pat
         return [(command.name, dict(command.args)) for command in received]
 
     sent = run_virtual(run())
-    level_3 = (CommandName.SET_INTENSITY, {"level": 3})
-    stop = (CommandName.STOP, {})
+    level_3: tuple[str, dict[str, int]] = (CommandName.SET_INTENSITY, {"level": 3})
+    stop: tuple[str, dict[str, int]] = (CommandName.STOP, {})
     assert [
         entry for entry in sent if entry[0] in (CommandName.SET_INTENSITY, CommandName.STOP)
     ] == [
