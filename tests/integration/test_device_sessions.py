@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog, SessionSource
+from facecoach.cli.realtime import CoachRunner, EventWaiter
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
@@ -18,7 +19,7 @@ from facecoach.devices.protocol.profile import CommandName, DeviceProfile
 from facecoach.devices.protocol.registry import ProfileRegistry, load_registry
 from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
-from facecoach.session.clock import FakeClock
+from facecoach.session.clock import Clock, FakeClock
 from facecoach.session.engine import SessionStatus
 from facecoach.wording.devices import (
     cannot_pause_text,
@@ -28,7 +29,7 @@ from facecoach.wording.devices import (
 from tests.support.device_air import air_for
 from tests.support.front_ends import begin_with_callbacks
 from tests.support.machines import machine
-from tests.support.virtual_time import loop_clock, run_virtual
+from tests.support.virtual_time import LoopClock, loop_clock, run_virtual
 
 REGISTRY = {p.id: p for p in load_registry().profiles}
 
@@ -36,7 +37,7 @@ REGISTRY = {p.id: p for p in load_registry().profiles}
 def companion_with_device(
     tmp_path: Path,
     profile_id: str,
-    clock: FakeClock,
+    clock: Clock,
     carrier: str = "in-process",
     device_clock: Callable[[], float] = time.monotonic,
     profile: DeviceProfile | None = None,
@@ -543,5 +544,40 @@ def test_a_device_without_a_stop_command_says_it_cannot_be_paused(tmp_path: Path
         assert live.status is SessionStatus.PAUSED
         live.stop()
         await live.finish()
+
+    run_virtual(run())
+
+
+def test_ctrl_z_in_the_coach_pauses_the_device_before_the_process_stops(tmp_path: Path) -> None:
+    """The plain coach's pause is Ctrl-Z: a stopped process can send nothing, so the session
+    pauses, and the device's stop reaches it, before the process stops; `fg` resumes."""
+    companion = companion_with_device(tmp_path, "reference-a", LoopClock(), device_clock=loop_clock)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    problems: list[str] = []
+    when_stopped: list[tuple[bool, SessionStatus, list[str]]] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+        )
+        runner = CoachRunner(live, EventWaiter())
+        running = asyncio.create_task(runner.run())
+        await asyncio.sleep(1)
+        device = simulated(companion)
+        assert device.press_button()
+        before = len(list(device.firmware.received))
+
+        def stop_the_process() -> None:
+            sent = sent_since(device, before)
+            when_stopped.append((device.firmware.running, live.status, sent))
+
+        await runner.suspend(stop_the_process)
+        assert when_stopped == [(False, SessionStatus.PAUSED, [CommandName.STOP])]
+        assert live.status is SessionStatus.RUNNING  # continued: the session goes on
+        await asyncio.sleep(1)
+        assert problems == [start_again_text(device.name)]
+        runner.request_stop()
+        await running
 
     run_virtual(run())
