@@ -153,22 +153,30 @@ def _item_name(item: object, key: str) -> str:
 
 
 def _field_path(loc: Sequence[int | str], data: object = None) -> str:
-    """'zone 1 (forehead), glide_seconds': a list's item by its number from 1 and its name, a
-    field by the name the user wrote."""
+    """'zone 1 (forehead), glide_seconds': a list's item by its number from 1 and its name, and
+    a table's keys as the file writes them ('framing.checksum'), a comma after each item."""
     said: list[str] = []
-    list_name = ""
+    starts_anew = True  # the next key begins a part of its own: at the start, after an item
     for part in loc:
         if isinstance(part, int):
             item = data[part] if isinstance(data, list | tuple) and 0 <= part < len(data) else None
+            list_path = said.pop() if said and not starts_anew else ""
+            outer, _, list_name = list_path.rpartition(".")
             words = LIST_ITEMS.get(list_name)
             if words is not None:
-                said[-1] = f"{words.word} {part + 1}{_item_name(item, words.named_by)}"
-            else:
+                said += [outer] if outer else []
+                said.append(f"{words.word} {part + 1}{_item_name(item, words.named_by)}")
+            else:  # a list without a name for its items: 'vectors.commands, item 1'
+                said += [list_path] if list_path else []
                 said.append(f"item {part + 1}")
+            starts_anew = True
             data = item
         else:
-            said.append(part)
-            list_name = part
+            if starts_anew:
+                said.append(part)
+            else:
+                said[-1] += f".{part}"
+            starts_anew = False
             data = data.get(part) if isinstance(data, dict) else None
     return ", ".join(said)
 
