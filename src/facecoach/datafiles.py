@@ -42,7 +42,7 @@ def parse_toml_model(text: str, model: type[M], error: type[DataFileError], sour
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise error(source, describe_validation_error(exc)) from None
+        raise error(source, describe_validation_error(exc, data)) from None
     except RecursionError:  # deeply nested tables: refuse rather than crash
         raise error(source, [Problem("", NESTED_TOO_DEEPLY)]) from None
 
@@ -54,6 +54,7 @@ def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachErr
     return text
 
 
-def describe_validation_error(exc: ValidationError) -> list[Problem]:
-    """One problem per field: its path in the file, and what is wrong with it."""
-    return file_problems(exc.errors(include_url=False))
+def describe_validation_error(exc: ValidationError, data: object = None) -> list[Problem]:
+    """One problem per field: its path in the file (`data`, as read, names its lists' items),
+    and what is wrong with it."""
+    return file_problems(exc.errors(include_url=False), data)

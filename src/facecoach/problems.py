@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong: 'zones[0].glide_seconds' / 'must be at most 60 seconds'."""
+    """One thing wrong: 'zone 1 (neck), glide_seconds' / 'must be at most 60'."""
 
     where: str
     """What it is about: a field's path in a file, 'line 3', a file, or a field's label on a
@@ -32,7 +32,7 @@ class Problem:
 
 def problem_line(problem: Problem) -> str:
     """The problem after its place and a colon, as a file's field, a trace's line or the
-    editor's zone is said: 'zones[0].glide_seconds: must be at most 60'."""
+    editor's zone is said: 'zone 1 (neck), glide_seconds: must be at most 60'."""
     return f"{problem.where}: {problem.what}" if problem.where else problem.what
 
 

@@ -10,6 +10,7 @@ wrote); for a form or a command-line option, at the field's label (the words on 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,14 +114,71 @@ def problem_phrase(error: Mapping[str, Any], unit: str = "") -> str:
     return phrase(error.get("ctx") or {}, unit) if phrase else str(error["msg"])
 
 
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
+@dataclass(frozen=True, slots=True)
+class ListItemWords:
+    word: str  # 'zone': the list's items are 'zone 1', 'zone 2'... counted from 1, as the editor
+    named_by: str = ""  # the item's field that names it, shown after its number: 'zone 1 (neck)'
+
+
+# A file's lists, as their items are called. A user counts from 1 (the routine editor's "Zone 1",
+# the "# Zone 1 of 4" comments it writes over each [[zones]]), never from pydantic's 0.
+LIST_ITEMS: Mapping[str, ListItemWords] = {
+    "zones": ListItemWords("zone", "zone"),
+    "sides": ListItemWords("side"),
+    "phases": ListItemWords("phase", "name"),
+    "devices": ListItemWords("device", "name"),
+    "match": ListItemWords("matcher"),
+    "on_connect": ListItemWords("write at connect"),
+    "programs": ListItemWords("program", "id"),
+    "args": ListItemWords("argument", "name"),
+    "fields": ListItemWords("field", "name"),
+    "sessions": ListItemWords("session"),
+    "glides": ListItemWords("glide"),
+    "screenings": ListItemWords("screening"),
+    "injections": ListItemWords("injection"),
+    "overrides": ListItemWords("override"),
+    "skip_days": ListItemWords("skip day"),
+    "side_effects": ListItemWords("side effect"),
+}
+
+# A name from a file is shown only when it is plainly a name: no markup, no control codes.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}")
+
+
+def _item_name(item: object, key: str) -> str:
+    name = item.get(key) if key and isinstance(item, dict) else None
+    if not isinstance(name, str) or not _PLAIN_NAME.fullmatch(name.strip()):
+        return ""
+    return f" ({name.strip()})"
+
+
+def _field_path(loc: Sequence[int | str], data: object = None) -> str:
+    """'zone 1 (forehead), glide_seconds': a list's item by its number from 1 and its name, and
+    a table's keys as the file writes them ('framing.checksum'), a comma after each item."""
+    said: list[str] = []
+    starts_anew = True  # the next key begins a part of its own: at the start, after an item
     for part in loc:
         if isinstance(part, int):
-            path += f"[{part}]"
+            item = data[part] if isinstance(data, list | tuple) and 0 <= part < len(data) else None
+            list_path = said.pop() if said and not starts_anew else ""
+            outer, _, list_name = list_path.rpartition(".")
+            words = LIST_ITEMS.get(list_name)
+            if words is not None:
+                said += [outer] if outer else []
+                said.append(f"{words.word} {part + 1}{_item_name(item, words.named_by)}")
+            else:  # a list without a name for its items: 'vectors.commands, item 1'
+                said += [list_path] if list_path else []
+                said.append(f"item {part + 1}")
+            starts_anew = True
+            data = item
         else:
-            path += f".{part}" if path else part
-    return path
+            if starts_anew:
+                said.append(part)
+            else:
+                said[-1] += f".{part}"
+            starts_anew = False
+            data = data.get(part) if isinstance(data, dict) else None
+    return ", ".join(said)
 
 
 def _inside(inner: Sequence[int | str], outer: Sequence[int | str]) -> bool:
@@ -150,19 +208,20 @@ def _real_problems(errors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any
     ]
 
 
-# After a field's path ("zones[0].typo: ..."), these read better as labels than as sentences.
+# After a field's path ("zone 1 (neck), typo: ..."), these read better as labels than as sentences.
 _FILE_PHRASES = {
     "missing": "required field is missing",
     "extra_forbidden": "unknown field (check the spelling)",
 }
 
 
-def file_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
-    """One problem per field of a file, at the field's path as the user wrote it."""
+def file_problems(errors: Iterable[Mapping[str, Any]], data: object = None) -> list[Problem]:
+    """One problem per field of a file, at the field's path as the user wrote it, its lists'
+    items counted from 1 and named from `data` (what was read) where it names them."""
     problems = []
     for error in _real_problems(list(errors)):
         what = _FILE_PHRASES.get(error["type"]) or problem_phrase(error) + _shown_input(error)
-        problems.append(Problem(_field_path(error["loc"]), what))
+        problems.append(Problem(_field_path(error["loc"], data), what))
     return list(dict.fromkeys(problems))
 
 

@@ -43,7 +43,7 @@ def test_a_broken_user_routine_warns_but_the_list_still_works(
     captured = capsys.readouterr()
     assert "lift-5" in captured.out
     assert "oops.toml" in captured.err
-    assert "zones[0].zone" in captured.err
+    assert "zone 1 (nose), zone: must be one of" in captured.err
 
 
 def test_validate_reports_ok_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +64,7 @@ BAD_INPUTS = {
     "malformed toml": (["coach", "{file}"], "id = [unclosed", "invalid TOML"),
     "zero glide": (["coach", "{file}"], QUICK.replace("0.2", "0"), "glide_seconds"),
     "negative glide": (["coach", "{file}"], QUICK.replace("0.2", "-3"), "glide_seconds"),
-    "unknown zone": (["coach", "{file}"], QUICK.replace('"cheeks"', '"ears"'), "zones[0].zone"),
+    "unknown zone": (["coach", "{file}"], QUICK.replace('"cheeks"', '"ears"'), "zone 1 (ears), "),
     "ten hour glide": (
         ["coach", "{file}"],
         QUICK.replace("0.2", "36000"),
@@ -95,7 +95,7 @@ BAD_INPUTS = {
     "bad zone alone": (
         ["routines", "validate", "{file}"],
         QUICK.replace('"cheeks"', '"ears"'),
-        "zones[0].zone: must be one of",
+        "zone 1 (ears), zone: must be one of",
     ),
     "missing file": (["routines", "validate", "nope.toml"], None, "file not found"),
     "show unknown": (["routines", "show", "lift"], None, "Did you mean"),

@@ -12,13 +12,20 @@ from facecoach.companion.devices import DeviceService
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.session.clock import FakeClock
+from facecoach.session.engine import SessionStatus
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.summary import SummaryScreen
+from facecoach.wording.devices import start_again_text
 from tests.support.cli import QUICK, facecoach
 from tests.support.device_air import paired_reference
-from tests.support.tui_support import make_companion, start_session, until
+from tests.support.tui_support import (
+    make_companion,
+    record_notifications,
+    start_session,
+    until,
+)
 
 REFERENCE_A = "5A:1D:00:00:00:02"  # the simulated reference-a device's address
 PROFILES = load_registry().profiles
@@ -109,11 +116,14 @@ def test_a_device_put_on_its_charger_while_the_checks_are_ticked_stops_the_start
 def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
     clock: FakeClock, isolated_dirs: Path
 ) -> None:
-    """ctrl+q mid-session with the device connected: until the Quit is chosen, the device has
-    had no stop, so the question says quitting stops it (it said "The device is stopped."); the
-    Quit then stops it."""
+    """ctrl+q mid-session with the device connected: the question says quitting stops the
+    device (it said "The device is stopped." before anything was sent). The question pauses the
+    session, and a pause stops the device's output (W7); the Quit then sends the end's stop."""
     air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+
+    def stops() -> int:
+        return sum(command.name == CommandName.STOP for command in device.firmware.received)
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -122,10 +132,38 @@ def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
             await pilot.press("ctrl+q")
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             question = str(app.screen.query(Static).first().render())
-            assert device.firmware.received[-1].name != CommandName.STOP
             assert "Quitting stops the device." in question, question
             assert "The device is stopped." not in question
+            await until(pilot, lambda: stops() == 1)  # the pause's
             await pilot.click("#yes")
         assert device.firmware.received[-1].name == CommandName.STOP
+        assert stops() == 2  # and the end's
+
+    asyncio.run(main())
+
+
+def test_space_pauses_the_device_with_the_session_and_a_resume_says_to_start_it_again(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """A paused session must not leave the device stimulating (W7): space stops it; space
+    again resumes the session, sets the program again and asks the user to start the device,
+    since facecoach never sends `start`."""
+    air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+    shown = record_notifications(app)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.companion.device.is_connected)
+            screen = await start_session(app, pilot)
+            assert device.press_button()  # the user starts the device with its own button
+            await pilot.press("space")
+            await until(pilot, lambda: not device.firmware.running)
+            paused = screen.session.status
+            await pilot.press("space")
+            await until(pilot, lambda: start_again_text(device.name) in shown)
+            assert (paused, screen.session.status) == (SessionStatus.PAUSED, SessionStatus.RUNNING)
+            assert not device.firmware.running
+            assert CommandName.START not in [c.name for c in device.firmware.received]
 
     asyncio.run(main())

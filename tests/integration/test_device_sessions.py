@@ -9,20 +9,27 @@ from pathlib import Path
 import pytest
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog, SessionSource
+from facecoach.cli.realtime import CoachRunner, EventWaiter
 from facecoach.companion.core import Companion
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
 from facecoach.companion.preflight import GateKind
 from facecoach.devices.paired import KnownDevice, KnownDevices
-from facecoach.devices.protocol.profile import CommandName
-from facecoach.devices.protocol.registry import load_registry
+from facecoach.devices.protocol.profile import CommandName, DeviceProfile
+from facecoach.devices.protocol.registry import ProfileRegistry, load_registry
 from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
-from facecoach.session.clock import FakeClock
+from facecoach.session.clock import Clock, FakeClock
+from facecoach.session.engine import SessionStatus
+from facecoach.wording.devices import (
+    cannot_pause_text,
+    resumed_output_text,
+    start_again_text,
+)
 from tests.support.device_air import air_for
 from tests.support.front_ends import begin_with_callbacks
 from tests.support.machines import machine
-from tests.support.virtual_time import loop_clock, run_virtual
+from tests.support.virtual_time import LoopClock, loop_clock, run_virtual
 
 REGISTRY = {p.id: p for p in load_registry().profiles}
 
@@ -30,11 +37,14 @@ REGISTRY = {p.id: p for p in load_registry().profiles}
 def companion_with_device(
     tmp_path: Path,
     profile_id: str,
-    clock: FakeClock,
+    clock: Clock,
     carrier: str = "in-process",
     device_clock: Callable[[], float] = time.monotonic,
+    profile: DeviceProfile | None = None,
 ) -> Companion:
-    air = air_for(carrier, [REGISTRY[profile_id]], clock=device_clock)
+    """`profile`, when given, is the profile's shape instead of the shipped one, on both
+    sides: the simulated device and what the app reads."""
+    air = air_for(carrier, [profile or REGISTRY[profile_id]], clock=device_clock)
     device = next(iter(air.devices.values()))
     KnownDevices(tmp_path).remember(
         KnownDevice(
@@ -45,7 +55,8 @@ def companion_with_device(
             simulated=True,
         )
     )
-    service = DeviceService(tmp_path, air=air)
+    registry = ProfileRegistry([profile]) if profile is not None else None
+    service = DeviceService(tmp_path, air=air, registry=registry)
     companion = Companion(
         clock,
         tmp_path,
@@ -389,3 +400,184 @@ def test_a_failing_front_end_still_lets_the_log_and_the_device_see_the_end(
 
     assert run_virtual(run())[-1] == CommandName.STOP
     assert last_session(tmp_path) == (RecordStatus.PARTIAL, ["device_stopped"])
+
+
+# A pause stops the device's output, as every end does (the app's stop-on-every-exit rule), and
+# a resume sets again what the start set; stimulation that starts on the device is the user's
+# to start again, since facecoach never sends `start`.
+
+
+def sent_since(device: SimulatedDevice, first: int) -> list[str]:
+    return [command.name for command in list(device.firmware.received)[first:]]
+
+
+def test_a_pause_stops_the_stimulation_and_a_resume_leaves_its_start_to_the_user(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    problems: list[str] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        )
+        live.start()
+        device = simulated(companion)
+        assert device.press_button()  # the user starts the device with its own button
+        await asyncio.sleep(1)
+        before_pause = len(list(device.firmware.received))
+        live.pause()
+        await asyncio.sleep(1)
+        assert not device.firmware.running
+        assert sent_since(device, before_pause) == [CommandName.STOP]
+        live.resume()
+        await asyncio.sleep(1)
+        assert live.status is SessionStatus.RUNNING
+        assert not device.firmware.running  # never restarted by facecoach
+        after_pause = sent_since(device, before_pause)
+        assert CommandName.START not in after_pause
+        assert after_pause[-1] == CommandName.SELECT_PROGRAM  # the program set again
+        assert problems == [start_again_text(device.name)]
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+
+
+def test_a_pause_sets_a_foreo_level_to_0_and_a_resume_sets_it_back(tmp_path: Path) -> None:
+    clock = FakeClock()
+    (tmp_path / "settings.toml").write_text("device_intensity = 3\n")
+    companion = companion_with_device(tmp_path, "foreo-bear", clock)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    said: list[str] = []
+
+    async def run() -> list[tuple[str, dict[str, int]]]:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_message=said.append
+        )
+        live.start()
+        await asyncio.sleep(1)
+        live.pause()
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        live.stop()
+        await live.finish()
+        received = simulated(companion).firmware.received
+        return [(command.name, dict(command.args)) for command in received]
+
+    sent = run_virtual(run())
+    level_3: tuple[str, dict[str, int]] = (CommandName.SET_INTENSITY, {"level": 3})
+    stop: tuple[str, dict[str, int]] = (CommandName.STOP, {})
+    assert [
+        entry for entry in sent if entry[0] in (CommandName.SET_INTENSITY, CommandName.STOP)
+    ] == [
+        level_3,  # the start
+        stop,  # the pause: level 0
+        level_3,  # the resume
+        stop,  # the end
+    ]
+    assert resumed_output_text("BEAR") in said
+
+
+def test_a_device_that_does_not_take_the_pause_says_so_and_the_session_stays_paused(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    problems: list[str] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        )
+        live.start()
+        device = simulated(companion)
+        assert device.press_button()
+        await asyncio.sleep(1)
+        device.faults.ignored_writes = 10**6  # the device hears nothing more
+        live.pause()
+        await asyncio.sleep(10)
+        assert device.firmware.running
+        assert len(problems) == 1
+        assert problems[0].startswith(f"Could not pause {device.name}: ")
+        assert problems[0].endswith("Switch it off by hand; the session stays paused.")
+        assert live.status is SessionStatus.PAUSED
+        device.faults.ignored_writes = 0
+        live.resume()  # nothing was stopped, so there is nothing to start again
+        await asyncio.sleep(1)
+        assert len(problems) == 1
+        live.stop()
+        await live.finish()
+        assert not device.firmware.running  # the end's stop got through
+
+    run_virtual(run())
+
+
+def test_a_device_without_a_stop_command_says_it_cannot_be_paused(tmp_path: Path) -> None:
+    shipped = REGISTRY["reference-a"]
+    commands = {name: c for name, c in shipped.commands.items() if name != CommandName.STOP}
+    no_stop = shipped.model_copy(update={"commands": commands})
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock, profile=no_stop)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    problems: list[str] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        )
+        live.start()
+        device = simulated(companion)
+        assert device.press_button()
+        await asyncio.sleep(1)
+        live.pause()
+        await asyncio.sleep(1)
+        assert problems == [cannot_pause_text(device.name)]
+        assert live.status is SessionStatus.PAUSED
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+
+
+def test_ctrl_z_in_the_coach_pauses_the_device_before_the_process_stops(tmp_path: Path) -> None:
+    """The plain coach's pause is Ctrl-Z: a stopped process can send nothing, so the session
+    pauses, and the device's stop reaches it, before the process stops; `fg` resumes."""
+    companion = companion_with_device(tmp_path, "reference-a", LoopClock(), device_clock=loop_clock)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    problems: list[str] = []
+    when_stopped: list[tuple[bool, SessionStatus, list[str]]] = []
+
+    async def run() -> None:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+        )
+        runner = CoachRunner(live, EventWaiter())
+        running = asyncio.create_task(runner.run())
+        await asyncio.sleep(1)
+        device = simulated(companion)
+        assert device.press_button()
+        before = len(list(device.firmware.received))
+
+        def stop_the_process() -> None:
+            sent = sent_since(device, before)
+            when_stopped.append((device.firmware.running, live.status, sent))
+
+        await runner.suspend(stop_the_process)
+        assert when_stopped == [(False, SessionStatus.PAUSED, [CommandName.STOP])]
+        assert live.status is SessionStatus.RUNNING  # continued: the session goes on
+        await asyncio.sleep(1)
+        assert problems == [start_again_text(device.name)]
+        runner.request_stop()
+        await running
+
+    run_virtual(run())

@@ -16,16 +16,16 @@ from facecoach.routines.loader import RoutineFileError
 
 
 def test_a_problem_is_a_value() -> None:
-    problem = Problem("zones[0].glide_seconds", "must be at most 60 seconds")
-    assert problem == Problem("zones[0].glide_seconds", "must be at most 60 seconds")
-    assert len({problem, Problem("zones[0].glide_seconds", "must be at most 60 seconds")}) == 1
+    problem = Problem("zone 1, glide_seconds", "must be at most 60 seconds")
+    assert problem == Problem("zone 1, glide_seconds", "must be at most 60 seconds")
+    assert len({problem, Problem("zone 1, glide_seconds", "must be at most 60 seconds")}) == 1
     with pytest.raises(AttributeError):
         problem.what = "changed"  # type: ignore[misc]
 
 
 def test_a_line_names_the_place_then_what_is_wrong() -> None:
-    assert problem_line(Problem("zones[0].glide_seconds", "must be at most 60 (got 61)")) == (
-        "zones[0].glide_seconds: must be at most 60 (got 61)"
+    assert problem_line(Problem("zone 1 (neck), glide_seconds", "must be at most 60 (got 61)")) == (
+        "zone 1 (neck), glide_seconds: must be at most 60 (got 61)"
     )
     assert problem_line(Problem("line 3", "not JSON (Expecting value)")) == (
         "line 3: not JSON (Expecting value)"

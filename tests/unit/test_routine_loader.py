@@ -92,7 +92,7 @@ def test_unknown_id_suggests_the_closest(builtin_library: RoutineLibrary) -> Non
         (b"\xff\xfe\x00", "not UTF-8"),
         (
             b"id = 'x'\nname = 'y'\nzones = [{ zone = 'cheeks', typo = 1 }]",
-            "zones[0].typo: unknown",
+            "zone 1 (cheeks), typo: unknown",
         ),
         (b"name = 'y'\nzones = [{ zone = 'cheeks' }]", "id: required field is missing"),
     ],

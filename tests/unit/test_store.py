@@ -245,7 +245,7 @@ def test_export_import_round_trip_is_idempotent(tmp_path: Path, fmt: str) -> Non
         ("{not json", "invalid JSON"),
         ('{"format": "other", "version": 1, "sessions": []}', "format"),
         ("a,b\n1,2\n", "no 'kind' column"),
-        ("kind,uid\nsession,xyz\n", "sessions[0].uid"),
+        ("kind,uid\nsession,xyz\n", "session 1, uid"),
     ],
 )
 def test_bad_import_files_are_explained(text: str, expected: str) -> None:

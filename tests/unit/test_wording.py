@@ -79,9 +79,9 @@ def test_a_limit_broken_in_every_zone_is_one_reason() -> None:
 def test_a_bad_zone_in_a_file_is_its_only_problem() -> None:
     data = make_routine().model_dump()
     data["zones"] = [{"zone": "ears"}]
-    lines = [problem_line(problem) for problem in file_problems(_errors(Routine, data))]
+    lines = [problem_line(problem) for problem in file_problems(_errors(Routine, data), data)]
     assert len(lines) == 1
-    assert lines[0].startswith("zones[0].zone: must be one of")
+    assert lines[0].startswith("zone 1 (ears), zone: must be one of")
     assert "got 'ears'" in lines[0]
 
 

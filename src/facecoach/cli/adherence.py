@@ -56,7 +56,7 @@ from facecoach.wording.adherence import (
     zones_done_text,
 )
 from facecoach.wording.log_changes import NOTHING_TO_RESTORE, changed, deleted, restored
-from facecoach.wording.session import format_duration
+from facecoach.wording.session import format_duration, session_time_text
 from facecoach.wording.text import plain
 
 
@@ -236,9 +236,9 @@ def stats_lines(stats: "AdherenceStats", day: "DayStatus") -> list[str]:
     lines.append(f"Program: {program_text(stats)}; goal {stats.goal.describe()}")
     lines.append(f"Streak: {streak_text(stats)}")
     lines.append(f"Habit strength: {stats.strength:.0%}")
-    lines.append(f"This week: {week_text(stats)}, {format_duration(stats.week_minutes * 60)}")
+    lines.append(f"This week: {week_text(stats)}, {session_time_text(stats.week_minutes * 60)}")
     lines.append(
-        f"All time: {sessions_total_text(stats)}, {format_duration(stats.total_minutes * 60)}"
+        f"All time: {sessions_total_text(stats)}, {session_time_text(stats.total_minutes * 60)}"
     )
     done_zones = {zone: count for zone, count in stats.zone_glides.items() if count}
     if done_zones:

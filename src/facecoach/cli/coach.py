@@ -29,7 +29,12 @@ from facecoach.config.cue_settings import ChannelMode
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
 from facecoach.safety.screening import CONTRAINDICATIONS
-from facecoach.system.signals import EXIT_SIGNALS, handle_on_loop
+from facecoach.system.signals import (
+    EXIT_SIGNALS,
+    SUSPEND_SIGNAL,
+    handle_on_loop,
+    suspend_process,
+)
 from facecoach.wording.session import NOT_COUNTED
 from facecoach.wording.text import plain
 
@@ -198,13 +203,17 @@ async def _run(
 
 async def _drive(live: "LiveSession") -> None:
     """Turns the clock until the session ends. Ctrl-C is the user's stop; a closed terminal
-    and `kill` are not (the session is logged as interrupted)."""
+    and `kill` are not (the session is logged as interrupted). Ctrl-Z pauses the session, and
+    the device with it, before the process stops; `fg` resumes it."""
     runner = CoachRunner(live, EventWaiter())
     handlers: dict[signal.Signals, Callable[[], object]] = {
         signal.SIGINT: partial(_stop_on_ctrl_c, runner)
     }
     for signum in EXIT_SIGNALS:
         handlers[signum] = partial(runner.request_stop, by_user=False)
+    suspending: set[asyncio.Task[None]] = set()  # kept until done: the loop holds tasks weakly
+    if SUSPEND_SIGNAL is not None:
+        handlers[SUSPEND_SIGNAL] = partial(_suspend_on_ctrl_z, runner, suspending)
     restore_signals = handle_on_loop(asyncio.get_running_loop(), handlers)
     try:
         await runner.run()
@@ -296,6 +305,14 @@ def _terminal_writer(out: TextIO) -> Callable[[str], None]:
         out.flush()
 
     return write
+
+
+def _suspend_on_ctrl_z(runner: "CoachRunner", suspending: set["asyncio.Task[None]"]) -> None:
+    if suspending:  # a second Ctrl-Z while the first one's pause reaches the device
+        return
+    task = asyncio.get_running_loop().create_task(runner.suspend(suspend_process))
+    suspending.add(task)
+    task.add_done_callback(suspending.discard)
 
 
 def _stop_on_ctrl_c(runner: "CoachRunner") -> None:

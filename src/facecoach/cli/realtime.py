@@ -5,12 +5,12 @@ and the device's commands run on the same loop as the timer.
 """
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from typing import Any, Protocol, TypeVar
 
 from facecoach.cli.time_source import time_source
-from facecoach.companion.live_session import LiveSession
+from facecoach.companion.live_session import STOP_TIMEOUT, LiveSession
 
 T = TypeVar("T")
 
@@ -41,6 +41,7 @@ class EventWaiter:
     async def wait(self, seconds: float) -> None:
         with suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), max(0.0, seconds))
+        self._event.clear()  # a wake ends one wait, not every wait after it (Ctrl-Z, then fg)
 
     def wake(self) -> None:
         self._event.set()
@@ -58,6 +59,18 @@ class CoachRunner:
     def request_stop(self, *, by_user: bool = True) -> None:
         """Ask the session to end; safe to call from a signal handler."""
         self._stop = by_user if self._stop is None else self._stop
+        self._waiter.wake()
+
+    async def suspend(self, stop_the_process: Callable[[], None]) -> None:
+        """Ctrl-Z: the session pauses, and with it the device's output (as at every pause);
+        once that has reached the device (or the wait for it ran out), the process stops.
+        When it is continued (`fg`), the session resumes where it was."""
+        paused = bool(self.live.pause()) if self._stop is None else False
+        if paused and self.live.commands is not None:
+            await self.live.commands.drain(STOP_TIMEOUT)
+        stop_the_process()
+        if paused:
+            self.live.resume()
         self._waiter.wake()
 
     async def run(self) -> LiveSession:

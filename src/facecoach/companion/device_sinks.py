@@ -3,6 +3,11 @@
 `DeviceProgramSink` is an ordinary session event sink: on start, and on each zone change that
 names another program, it asks the device to select that program (on start, with the user's
 intensity first, and a device without programs gets that alone); on every end it sends `stop`.
+A pause stops the output too (`stop`), as every exit does: a paused session must not leave the
+device stimulating. A resume sets again what the start set; a device whose level is its output
+(FOREO's) runs again, while one whose stimulation starts on the device is left for the user to
+start, as at the start: facecoach never sends `start`. A device without `stop` cannot be
+paused, and the user is told so.
 Commands go through a `DeviceCommandQueue`, one at a time and in order, as tasks of the event
 loop itself: never of a screen, whose workers die with it, so a quit still delivers the `stop`.
 The session's clock never waits for the radio.
@@ -14,9 +19,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 from facecoach.adherence.session_log import SessionEventKind
 from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.devices.errors import DeviceError
-from facecoach.devices.protocol.profile import CommandName, DeviceProfile, DeviceProgram
+from facecoach.devices.protocol.profile import (
+    Capability,
+    CommandName,
+    DeviceProfile,
+    DeviceProgram,
+)
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
+from facecoach.wording.devices import (
+    cannot_pause_text,
+    pause_failed_text,
+    paused_output_text,
+    resumed_output_text,
+    start_again_text,
+)
 
 if TYPE_CHECKING:
     from facecoach.adherence.recorder import SessionRecorder
@@ -67,14 +84,67 @@ class DeviceProgramSink:
         self._on_problem = on_problem
         self._on_stopped = on_stopped
         self.current: DeviceProgram | None = None
+        # Whether the last pause's stop got through: only then does a resume have output to
+        # bring back.
+        self._paused_output = False
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind is EventKind.STARTED:
             self._select(self._first_program(session), first=True)
         elif event.kind is EventKind.ZONE_CHANGED and event.step is not None:
             self._select(event.step.program, first=False)
+        elif event.kind is EventKind.PAUSED:
+            self._commands.submit(self._pause)
+        elif event.kind is EventKind.RESUMED:
+            self._commands.submit(self._resume)
         elif event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
             self._commands.submit(self._stop)
+
+    def _has_output(self) -> bool:
+        """Whether the device does anything facecoach could leave running: stimulation, or a
+        level that runs at once (a device of battery and information alone has nothing)."""
+        profile = self._device.profile
+        return (
+            Capability.STIMULATION in profile.capabilities
+            or profile.level_runs_at_once
+            or any(profile.stimulates(name) for name in profile.commands)
+        )
+
+    async def _pause(self) -> None:
+        self._paused_output = False
+        if not self._has_output():
+            return
+        if CommandName.STOP not in self._device.profile.commands:
+            self._on_problem(cannot_pause_text(self._device.name))
+            return
+        try:
+            await self._device.send(CommandName.STOP)
+        except DeviceError as exc:
+            self._on_problem(pause_failed_text(self._device.name, str(exc)))
+            return
+        except (OSError, EOFError) as exc:  # the radio itself went away
+            reason = f"the Bluetooth connection failed ({exc})"
+            self._on_problem(pause_failed_text(self._device.name, reason))
+            return
+        self._paused_output = True
+        level_only = self._device.profile.level_runs_at_once
+        self._on_message(paused_output_text(self._device.name, level_only))
+
+    async def _resume(self) -> None:
+        """Sets again what the start set: the level, then the program."""
+        if not self._paused_output:
+            return
+        self._paused_output = False
+        profile = self._device.profile
+        level_back = False
+        if self._intensity is not None and CommandName.SET_INTENSITY in profile.commands:
+            level_back = await self._took(self._set_intensity(self._intensity), "set intensity")
+        if self.current is not None:
+            await self._run(self._select_program(self.current), f"select {self.current.name}")
+        if not profile.level_runs_at_once:
+            self._on_problem(start_again_text(self._device.name))
+        elif level_back:
+            self._on_message(resumed_output_text(self._device.name))
 
     @staticmethod
     def _first_program(session: Session) -> str | None:
@@ -125,13 +195,20 @@ class DeviceProgramSink:
         self._on_stopped(True, f"{self._device.name} stopped")
 
     async def _run(self, command: Coroutine[Any, Any, object], what: str) -> None:
+        await self._took(command, what)
+
+    async def _took(self, command: Coroutine[Any, Any, object], what: str) -> bool:
+        """Runs one command; False, with the user told why, when the device did not take it."""
         try:
             await command
         except DeviceError as exc:
             # The session goes on without the device; the user is told why.
             self._on_problem(f"Could not {what}: {exc}")
+            return False
         except (OSError, EOFError) as exc:  # the radio itself went away
             self._on_problem(f"Could not {what}: the Bluetooth connection failed ({exc}).")
+            return False
+        return True
 
 
 class DeviceTroubleNotes:

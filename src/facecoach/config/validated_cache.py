@@ -40,6 +40,8 @@ _SEAL_BYTES = 32
 # The code that decides what a cached value holds (validation rules, routine lengths): the
 # version number alone does not change with every build, and two checkouts share a cache.
 _DECIDING_CODE = ("config", "routines")
+# ...and the modules beside them that say a file's problems, which the routine list keeps.
+_DECIDING_MODULES = ("datafiles.py", "problems.py", "validation_problems.py")
 
 
 @functools.cache
@@ -47,12 +49,12 @@ def _code_digest() -> bytes:
     """A digest of the source of the packages that make the cached values, read once."""
     package = Path(__file__).resolve().parents[1]
     hasher = blake2b()
-    for folder in _DECIDING_CODE:
-        for path in sorted((package / folder).glob("*.py")):
-            try:
-                hasher.update(path.name.encode() + b"\0" + path.read_bytes())
-            except OSError:
-                hasher.update(path.name.encode() + b"\0unreadable")
+    paths = [path for folder in _DECIDING_CODE for path in sorted((package / folder).glob("*.py"))]
+    for path in [*paths, *(package / name for name in _DECIDING_MODULES)]:
+        try:
+            hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+        except OSError:
+            hasher.update(path.name.encode() + b"\0unreadable")
     return hasher.digest()
 
 

@@ -1,8 +1,8 @@
 """Signals as each OS delivers them: which ones mean "the terminal went away" or "you are being
 ended", how an asyncio program hears them, and whether there is a job-control resume.
 
-- POSIX: a closed terminal is SIGHUP, `kill` is SIGTERM, Ctrl-Z/`fg` ends in SIGCONT; asyncio's
-  `loop.add_signal_handler` runs a handler on the loop.
+- POSIX: a closed terminal is SIGHUP, `kill` is SIGTERM, Ctrl-Z is SIGTSTP and `fg` ends in
+  SIGCONT; asyncio's `loop.add_signal_handler` runs a handler on the loop.
 - Windows: no SIGHUP and no job control. The C runtime turns Ctrl-Break and the console's close,
   log-off and shut-down events into SIGBREAK (a closed console gives the process about five
   seconds), and the Proactor loop has no `add_signal_handler`: a plain handler hands the call to
@@ -10,6 +10,7 @@ ended", how an asyncio program hears them, and whether there is a job-control re
 """
 
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Callable, Mapping
@@ -22,9 +23,12 @@ if sys.platform == "win32":
     TERMINAL_CLOSED_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGBREAK,)
     # No job control on Windows: nothing stops and resumes the process under the app.
     RESUME_SIGNAL: signal.Signals | None = None
+    SUSPEND_SIGNAL: signal.Signals | None = None
 else:
     TERMINAL_CLOSED_SIGNALS = (signal.SIGHUP,)
     RESUME_SIGNAL = signal.SIGCONT
+    # Ctrl-Z at a terminal in its ordinary (cooked) mode: the process is about to stop.
+    SUSPEND_SIGNAL = signal.SIGTSTP
 
 # The signals that end the program without the user choosing it at the keyboard.
 EXIT_SIGNALS: tuple[signal.Signals, ...] = (*TERMINAL_CLOSED_SIGNALS, signal.SIGTERM)
@@ -75,3 +79,15 @@ def _plain_handler(
             signal.signal(signum, previous)
 
     return restore
+
+
+def suspend_process() -> None:
+    """Stops this process as the suspend signal would have, had it not been caught, and returns
+    once the process is continued (`fg`). Nothing on an OS without job control."""
+    if SUSPEND_SIGNAL is None:
+        return
+    previous = signal.signal(SUSPEND_SIGNAL, signal.SIG_DFL)
+    try:
+        os.kill(os.getpid(), SUSPEND_SIGNAL)  # stops here until continued
+    finally:
+        signal.signal(SUSPEND_SIGNAL, previous)

@@ -88,3 +88,35 @@ NOTHING_FOUND = (
 
 def found_text(count: int) -> str:
     return f"Scanning… found {count} device{'s' if count != 1 else ''}."
+
+
+# A session's pause and the device: said by the core's device sink, shown by either front end.
+def paused_output_text(name: str, level_only: bool) -> str:
+    if level_only:
+        return f"{name} is at level 0 while the session is paused."
+    return f"{name} is stopped while the session is paused."
+
+
+def pause_failed_text(name: str, reason: str) -> str:
+    return (
+        f"Could not pause {name}: {reason.rstrip('.')}. Switch it off by hand; the session "
+        "stays paused."
+    )
+
+
+def cannot_pause_text(name: str) -> str:
+    return (
+        f"{name} cannot be paused from facecoach: its profile has no stop command. Switch it "
+        "off by hand while the session is paused."
+    )
+
+
+def resumed_output_text(name: str) -> str:
+    return f"{name} runs again at the session's level."
+
+
+def start_again_text(name: str) -> str:
+    return (
+        f"{name} was stopped for the pause: start it again on the device to go on (facecoach "
+        "stops a device, but never starts one)."
+    )

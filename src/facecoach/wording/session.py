@@ -32,6 +32,23 @@ def format_duration(seconds: float) -> str:
     return f"{secs} s"
 
 
+# A session's time as the log keeps it (`active_seconds`, the CSV's column): the clock from its
+# start to its end with pauses and skipped steps left out, so prep, holds and the moves between
+# zones are in it. It is not the time the device glides on the skin, so it is never called
+# treatment: two sessions stopped during prep are 10 s of session time, not of treatment.
+def session_time_text(seconds: float) -> str:
+    """'53 s of session time'."""
+    return f"{format_duration(seconds)} of session time"
+
+
+NO_SESSION_TIME_THIS_WEEK = "No session time yet this week"
+
+
+def week_session_time_text(seconds: float) -> str:
+    """This week's session time, for Home's "This week" card."""
+    return session_time_text(seconds) if seconds >= 0.5 else NO_SESSION_TIME_THIS_WEEK
+
+
 def format_seconds(seconds: float) -> str:
     """A step length: '5 s', '2.5 s'."""
     return f"{seconds:g} s"

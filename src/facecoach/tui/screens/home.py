@@ -39,7 +39,7 @@ TYPICAL: dict[str, tuple[str, ...]] = {
         "Habit strength 0%",
         "13 days, best 13 days\nNext session due within 2 days (Wed 02 Dec)\nHabit strength 31%",
     ),
-    "week-card": ("□□□□□  0 of 5 sessions\nNo treatment yet this week",),
+    "week-card": ("□□□□□  0 of 5 sessions\nNo session time yet this week",),
     "device-card": (
         "No device paired.\nSessions run on the timer alone (d: devices).",
         "FC-RefA 0002\nconnected, battery 80%, Lift",
@@ -244,7 +244,7 @@ class HomeScreen(SizedScreen[None]):
             today_text,
             week_text,
         )
-        from facecoach.wording.session import format_duration
+        from facecoach.wording.session import week_session_time_text
 
         stats = dashboard.stats
         day = dashboard.day
@@ -275,12 +275,8 @@ class HomeScreen(SizedScreen[None]):
         )
         done = min(stats.week_sessions, stats.week_target)
         bar = "■" * done + "□" * max(0, stats.week_target - done)
-        treated = (
-            f"{format_duration(stats.week_minutes * 60)} of treatment"
-            if stats.week_minutes * 60 >= 0.5
-            else "No treatment yet this week"
-        )
-        week.show((f"{bar}  {week_text(stats)}", Tone.PLAIN), (treated, Tone.PLAIN))
+        spent = week_session_time_text(stats.week_minutes * 60)
+        week.show((f"{bar}  {week_text(stats)}", Tone.PLAIN), (spent, Tone.PLAIN))
 
     def _show_routines(self, dashboard: "Dashboard") -> None:
         select = self._routine_select()

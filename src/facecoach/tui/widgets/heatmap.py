@@ -16,7 +16,7 @@ LEVEL_GLYPHS = ("·", "░", "▒", "▓", "█")
 
 
 def activity_level(activity: DayActivity | None) -> int:
-    """0 for no session; 1-4 by minutes of active treatment (a session is 5-20 minutes)."""
+    """0 for no session; 1-4 by minutes of session time (a session is 5-20 minutes)."""
     if activity is None or activity.sessions == 0:
         return 0
     minutes = activity.minutes
