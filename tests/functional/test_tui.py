@@ -8,11 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.companion.core import Companion
 from facecoach.config.settings import load_settings
 from facecoach.routines.zones import Zone
 from facecoach.safety.records import SafetyRecords
@@ -560,13 +562,30 @@ def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(
     assert session.status == RecordStatus.COMPLETED
 
 
+class FocusTrail(FacecoachApp):
+    """The app, noting each widget that takes the focus, in order."""
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__(companion)
+        self.trail: list[str | None] = []
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.trail.append(event.widget.id)
+
+
 def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app, FocusTrail)
+        app.trail.clear()  # home's own
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
         field = app.focused
         assert isinstance(field, Input)
         assert field.id == "intro-goal"
+        # Straight there: each widget the focus passed through on the way (the scrolling
+        # form) restyled itself and everything in it, the whole form, as the screen opened.
+        await until(pilot, lambda: bool(app.trail))
+        assert app.trail == ["intro-goal"]
         await pilot.press("tab", "tab", "tab")  # through to "New day starts at", by accident
         assert app.focused is not None
         assert app.focused.id == "day-start"
@@ -579,7 +598,7 @@ def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeCloc
         assert any("Glide length must be at most 60 seconds." in m for m in messages), messages
         assert not any("glide_seconds" in m for m in messages)
 
-    run(make_app(clock), scenario)
+    run(FocusTrail(make_companion(clock)), scenario)
 
 
 def test_a_terminal_too_small_says_so_and_a_session_waits_for_it(clock: FakeClock) -> None:
