@@ -5,6 +5,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,10 @@ from facecoach.session.clock import FakeClock
 from facecoach.session.engine import SessionStatus
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks, SafetyOverrideDialog
+from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
@@ -597,6 +600,42 @@ def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeCloc
         messages = [n.message for n in app._notifications]
         assert any("Glide length must be at most 60 seconds." in m for m in messages), messages
         assert not any("glide_seconds" in m for m in messages)
+
+    run(FocusTrail(make_companion(clock)), scenario)
+
+
+def test_each_screen_gives_the_focus_straight_to_what_it_opens_on(clock: FakeClock) -> None:
+    """Each widget the focus passes through restyles itself and all it holds: a scrolling body
+    given the focus on the way restyled the whole screen as it opened."""
+
+    async def opens_focused(
+        app: FocusTrail, pilot: Pilot[None], opening: Callable[[], Awaitable[None]], screen: type
+    ) -> list[str | None]:
+        app.trail.clear()
+        await opening()
+        await until(pilot, lambda: isinstance(app.screen, screen) and bool(app.trail))
+        await pilot.pause()
+        return app.trail
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app, FocusTrail)
+        for key, screen, control in (
+            ("h", HistoryScreen, "recent"),
+            ("e", RoutineEditorScreen, "zones"),
+        ):
+            assert await opens_focused(app, pilot, partial(pilot.press, key), screen) == [control]
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        session = await start_session(app, pilot)
+
+        async def to_the_end() -> None:
+            clock.advance(49.5)
+            session.tick()
+
+        assert await opens_focused(app, pilot, to_the_end, SummaryScreen) == ["home"]
+        assert await opens_focused(app, pilot, partial(pilot.press, "f"), FeltDialog) == [
+            "felt-comfort"
+        ]
 
     run(FocusTrail(make_companion(clock)), scenario)
 
