@@ -144,8 +144,17 @@ class FacecoachApp(App[None]):
             super().exit(None, *self._exit_when_controls_are_ready)
 
     def on_ready(self) -> None:
-        # The first layout is done; its frame is written when the screen is next idle.
-        self.screen.call_after_refresh(self._first_frame_written)
+        # The first layout is done; its frame is written when the screen is next refreshed.
+        # A screen put in front before then (a key typed ahead: `y`, `h`) is the first frame:
+        # Textual keeps an after-refresh callback on the screen in front when it is handled,
+        # and a screen covered before its next refresh held it until shown again, so the
+        # first frame (and all that fills in after it) never came.
+        self._first_frame_after_refresh(self.screen)
+        self.screen_change_signal.subscribe(self, self._first_frame_after_refresh)
+
+    def _first_frame_after_refresh(self, screen: Screen[Any]) -> None:
+        if not self.first_frame_shown:
+            screen.call_after_refresh(self._first_frame_written)
 
     def on_resize(self, event: Resize) -> None:
         # Runs before Textual's own handler has recorded the new size: use the event's.
@@ -196,7 +205,10 @@ class FacecoachApp(App[None]):
 
     def _first_frame_written(self) -> None:
         """The first frame is on the terminal: now the rest loads and fills in."""
+        if self.first_frame_shown:
+            return  # the screen first in front, refreshed after another one's frame was
         self.first_frame_shown = True
+        self.screen_change_signal.unsubscribe(self)
         for callback in self._after_first_frame:
             callback()
         self._after_first_frame.clear()
