@@ -35,6 +35,10 @@ from tests.support.tui_support import (
     until,
 )
 
+# A first start, as a new user's: each app parses and keeps its styles in the test's own folders
+# (and two tests here check what the next start reads back).
+pytestmark = pytest.mark.cold_styles
+
 SIZES = [
     pytest.param((80, 24), id="80x24"),
     pytest.param((60, 20), id="60x20"),

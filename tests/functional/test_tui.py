@@ -5,14 +5,17 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.companion.core import Companion
 from facecoach.config.settings import load_settings
 from facecoach.routines.zones import Zone
 from facecoach.safety.records import SafetyRecords
@@ -21,8 +24,10 @@ from facecoach.session.clock import FakeClock
 from facecoach.session.engine import SessionStatus
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks, SafetyOverrideDialog
+from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.history import HistoryScreen
 from facecoach.tui.screens.home import HomeScreen
+from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
@@ -560,13 +565,30 @@ def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(
     assert session.status == RecordStatus.COMPLETED
 
 
+class FocusTrail(FacecoachApp):
+    """The app, noting each widget that takes the focus, in order."""
+
+    def __init__(self, companion: Companion) -> None:
+        super().__init__(companion)
+        self.trail: list[str | None] = []
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.trail.append(event.widget.id)
+
+
 def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeClock) -> None:
     async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app, FocusTrail)
+        app.trail.clear()  # home's own
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
         field = app.focused
         assert isinstance(field, Input)
         assert field.id == "intro-goal"
+        # Straight there: each widget the focus passed through on the way (the scrolling
+        # form) restyled itself and everything in it, the whole form, as the screen opened.
+        await until(pilot, lambda: bool(app.trail))
+        assert app.trail == ["intro-goal"]
         await pilot.press("tab", "tab", "tab")  # through to "New day starts at", by accident
         assert app.focused is not None
         assert app.focused.id == "day-start"
@@ -579,7 +601,43 @@ def test_settings_opens_in_its_first_field_and_typing_adds_to_it(clock: FakeCloc
         assert any("Glide length must be at most 60 seconds." in m for m in messages), messages
         assert not any("glide_seconds" in m for m in messages)
 
-    run(make_app(clock), scenario)
+    run(FocusTrail(make_companion(clock)), scenario)
+
+
+def test_each_screen_gives_the_focus_straight_to_what_it_opens_on(clock: FakeClock) -> None:
+    """Each widget the focus passes through restyles itself and all it holds: a scrolling body
+    given the focus on the way restyled the whole screen as it opened."""
+
+    async def opens_focused(
+        app: FocusTrail, pilot: Pilot[None], opening: Callable[[], Awaitable[None]], screen: type
+    ) -> list[str | None]:
+        app.trail.clear()
+        await opening()
+        await until(pilot, lambda: isinstance(app.screen, screen) and bool(app.trail))
+        await pilot.pause()
+        return app.trail
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app, FocusTrail)
+        for key, screen, control in (
+            ("h", HistoryScreen, "recent"),
+            ("e", RoutineEditorScreen, "zones"),
+        ):
+            assert await opens_focused(app, pilot, partial(pilot.press, key), screen) == [control]
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        session = await start_session(app, pilot)
+
+        async def to_the_end() -> None:
+            clock.advance(49.5)
+            session.tick()
+
+        assert await opens_focused(app, pilot, to_the_end, SummaryScreen) == ["home"]
+        assert await opens_focused(app, pilot, partial(pilot.press, "f"), FeltDialog) == [
+            "felt-comfort"
+        ]
+
+    run(FocusTrail(make_companion(clock)), scenario)
 
 
 def test_a_terminal_too_small_says_so_and_a_session_waits_for_it(clock: FakeClock) -> None:

@@ -56,7 +56,7 @@ class FacecoachApp(App[None]):
         # Rules parsed at an earlier start are read back, not parsed again (see the module).
         self.stylesheet = RememberedStylesheet(
             variables=self.get_css_variables(),
-            kept=ParsedRules(cache_dir() / "textual-css", data_dir() / STYLES_KEY_FILE),
+            kept=self.kept_styles(),
             hold=True,  # kept a while after the first frame (see _first_frame_written)
         )
         self.companion = companion
@@ -69,6 +69,13 @@ class FacecoachApp(App[None]):
         self._exit_when_controls_are_ready: tuple[int, RenderableType | None] | None = None
         # The quit question while it is asked: a second ctrl+q does not ask it again.
         self._asking_to_quit = False
+
+    @staticmethod
+    def kept_styles() -> ParsedRules:
+        """Where this user's parsed styles are kept: the cache folder, signed with the key in
+        the data folder. (The tests point their apps at one warm folder per worker through
+        this: a returning user's start, without parsing every stylesheet in every test.)"""
+        return ParsedRules(cache_dir() / "textual-css", data_dir() / STYLES_KEY_FILE)
 
     def get_default_screen(self) -> Screen[Any]:
         """The screen under all others, built with the app: home, or on a first run the

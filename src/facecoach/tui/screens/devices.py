@@ -39,6 +39,10 @@ class DevicesScreen(SizedScreen[None]):
     #nearby { height: auto; max-height: 12; }
     """
 
+    # on_mount focuses the device list; Textual's pick, the scrolling body first, restyled the
+    # whole screen once more (see SettingsScreen).
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("p", "pair", "Pair", id="devices.pair"),
         Binding("c", "connect", "Connect", id="devices.connect"),

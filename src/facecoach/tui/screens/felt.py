@@ -31,6 +31,10 @@ class FeltDialog(Dialog[Feeling | None]):
     #felt-effects TickBox:focus { background: $boost; }
     """
 
+    # on_mount focuses the comfort choices; Textual's pick, the scrolling body first, restyled the
+    # whole screen once more (see SettingsScreen).
+    AUTO_FOCUS = ""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def compose(self) -> ComposeResult:

@@ -73,6 +73,10 @@ class HistoryScreen(SizedScreen[None]):
     HistoryScreen.-tall #strength, HistoryScreen.-tall #strength-label { display: none; }
     """
 
+    # on_mount focuses the session list; Textual's pick, the scrolling body first, restyled the
+    # whole screen once more (see SettingsScreen).
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="history.back"),
         Binding("n", "edit_note", "Note", id="history.note"),

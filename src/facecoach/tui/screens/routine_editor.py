@@ -61,6 +61,10 @@ class RoutineEditorScreen(SizedScreen[str | None]):
     #editor-help { height: auto; }
     """
 
+    # on_mount focuses the zone list; Textual's pick, the scrolling body first, restyled the
+    # whole screen once more (see SettingsScreen).
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("a", "add_zone", "Add zone", id="editor.add"),
         Binding("delete,x", "remove_zone", "Remove", id="editor.remove"),

@@ -43,6 +43,10 @@ class SummaryScreen(SizedScreen[None]):
     #summary-buttons Button { margin-right: 2; }
     """
 
+    # on_mount focuses the Home button; Textual's pick, the scrolling body first, restyled the
+    # whole screen once more (see SettingsScreen).
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("enter", "home", "Home", id="summary.home"),
         # Esc leaves too; the footer names it, as Enter is the focused button's.
