@@ -297,6 +297,10 @@ def _checksum_fits(
             for start in range(len(header) + 1):
                 found = {order: _ChecksumFit(kind, order, start, trailer) for order in orders}
                 for index, raw in enumerate(frames):
+                    if _cannot_reach_half(
+                        (len(fit.verified) for fit in found.values()), index, len(frames)
+                    ):
+                        break
                     end = len(raw) - size - len(trailer)
                     # The checksum follows at least the opcode.
                     if end < max(start, len(header)) + 1 or not raw.endswith(trailer):
@@ -316,6 +320,14 @@ def _checksum_fits(
                         fits.append(fit)
     fits.sort(key=lambda f: (f.evidence, -f.start), reverse=True)
     return fits[:CHECKSUMS_KEPT]
+
+
+def _cannot_reach_half(verified: Iterable[int], checked: int, frames: int) -> bool:
+    """Whether no candidate can verify half the frames any more, even if every frame not yet
+    `checked` verified: the search moves on (most candidates fail on most frames, so this
+    halves the checksums a capture costs, and keeps exactly the fits it kept before)."""
+    left = frames - checked
+    return all(2 * (count + left) < frames for count in verified)
 
 
 @dataclass
@@ -349,7 +361,11 @@ def _leading_checksum_fits(
             top = len(header) + MAX_FIELDS_BEFORE_CHECKSUM
             for at in range(len(header) + 2, top + 1):
                 found = {order: _LeadingFit(kind, order, at, trailer) for order in orders}
-                for raw in frames:
+                for index, raw in enumerate(frames):
+                    if _cannot_reach_half(
+                        (fit.verified for fit in found.values()), index, len(frames)
+                    ):
+                        break
                     end = len(raw) - len(trailer)
                     # At least one payload byte: an empty one checks nothing.
                     if end <= at + size or not raw.endswith(trailer):
