@@ -26,7 +26,7 @@ from facecoach.adherence.transfer import (
     to_json,
 )
 from facecoach.cli.main import main
-from tests.support.empty_logs import open_empty_log
+from tests.support.scratch_logs import open_empty_log, scratch_folder
 
 NOW = datetime.now(UTC)
 
@@ -154,16 +154,14 @@ def every_command_works(data_dir: Path) -> None:
             assert main(["--data-dir", str(data_dir), *command]) == 0, command
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=documents)
-def test_an_import_is_refused_whole_or_accepted_and_round_trips(
-    tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]
-) -> None:
-    data_dir = tmp_path_factory.mktemp("data")
+def test_an_import_is_refused_whole_or_accepted_and_round_trips(document: dict[str, Any]) -> None:
+    with scratch_folder() as folder:
+        import_is_refused_whole_or_round_trips(Path(folder), document)
+
+
+def import_is_refused_whole_or_round_trips(data_dir: Path, document: dict[str, Any]) -> None:
     text = json.dumps(document)  # Python writes Infinity and NaN as JSON allows them in
     try:
         export = parse_export(text, "import.json")
