@@ -288,6 +288,7 @@ def _checksum_fits(
     frames: Sequence[bytes], header: bytes, trailers: Iterable[bytes]
 ) -> list[_ChecksumFit]:
     fits: list[_ChecksumFit] = []
+    needed = _verified_needed(frames)
     for trailer in trailers:
         for kind in ChecksumKind:
             if kind is ChecksumKind.NONE:
@@ -297,10 +298,11 @@ def _checksum_fits(
             for start in range(len(header) + 1):
                 found = {order: _ChecksumFit(kind, order, start, trailer) for order in orders}
                 for index, raw in enumerate(frames):
-                    if _cannot_reach_half(
-                        (len(fit.verified) for fit in found.values()), index, len(frames)
+                    left = len(frames) - index
+                    if left < needed and all(
+                        len(fit.verified) + left < needed for fit in found.values()
                     ):
-                        break
+                        break  # see `_verified_needed`
                     end = len(raw) - size - len(trailer)
                     # The checksum follows at least the opcode.
                     if end < max(start, len(header)) + 1 or not raw.endswith(trailer):
@@ -322,12 +324,12 @@ def _checksum_fits(
     return fits[:CHECKSUMS_KEPT]
 
 
-def _cannot_reach_half(verified: Iterable[int], checked: int, frames: int) -> bool:
-    """Whether no candidate can verify half the frames any more, even if every frame not yet
-    `checked` verified: the search moves on (most candidates fail on most frames, so this
-    halves the checksums a capture costs, and keeps exactly the fits it kept before)."""
-    left = frames - checked
-    return all(2 * (count + left) < frames for count in verified)
+def _verified_needed(frames: Sequence[bytes]) -> int:
+    """How many frames a checksum must verify to be kept: half of them. Once a candidate could
+    not get there even if every frame left verified, the search moves on: most candidates fail
+    on most frames, so this about halves the checksums a capture costs, and keeps exactly the
+    fits it kept before."""
+    return (len(frames) + 1) // 2
 
 
 @dataclass
@@ -352,6 +354,7 @@ def _leading_checksum_fits(
     """Checksums placed before the payload (a treadmill's 55 AA, sequence, type, length, CRC,
     payload): each place after the header checked on every frame."""
     fits: list[_LeadingFit] = []
+    needed = _verified_needed(frames)
     for trailer in trailers:
         for kind in ChecksumKind:
             if kind is ChecksumKind.NONE:
@@ -362,10 +365,11 @@ def _leading_checksum_fits(
             for at in range(len(header) + 2, top + 1):
                 found = {order: _LeadingFit(kind, order, at, trailer) for order in orders}
                 for index, raw in enumerate(frames):
-                    if _cannot_reach_half(
-                        (fit.verified for fit in found.values()), index, len(frames)
+                    left = len(frames) - index
+                    if left < needed and all(
+                        fit.verified + left < needed for fit in found.values()
                     ):
-                        break
+                        break  # see `_verified_needed`
                     end = len(raw) - len(trailer)
                     # At least one payload byte: an empty one checks nothing.
                     if end <= at + size or not raw.endswith(trailer):
