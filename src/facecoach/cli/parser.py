@@ -240,10 +240,10 @@ def parse(words: list[str]) -> argparse.Namespace:
     args = app_arguments(words)
     if args is not None:
         return args
-    return build_parser(command_named(words)).parse_args(words)
+    return build_parser(_command_named(words)).parse_args(words)
 
 
-def command_named(words: list[str]) -> str | None:
+def _command_named(words: list[str]) -> str | None:
     """The command the words name: read with the app's options alone where that tells (about
     4 ms less than building every command's place, of some 9 ms a command's parse took), else by
     the parser of every command's place, which also says what is wrong with the words."""
