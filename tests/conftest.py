@@ -19,7 +19,14 @@ from tests.support.device_air import CARRIERS
 # Hypothesis' deadline is wall time: on a loaded machine an example that takes 3 ms alone took
 # 281 ms and failed the suite ("Unreliable test timings"). Speed is measured in bench/, not here.
 settings.register_profile("facecoach", deadline=None)
-settings.load_profile("facecoach")
+# In CI (Hypothesis reads CI, GITHUB_ACTIONS and the like; .ci/run sets CI) Hypothesis' own "ci"
+# profile stands: no deadline either; the same examples on every run, so a commit that passed
+# passes again and a failure can be repeated; no example database, which a fresh clone would
+# write into its checkout and never read again; and a failure printed with the blob that
+# reproduces it (`@reproduce_failure`). On a developer's machine each run tries new examples and
+# keeps failing ones in the checkout's .hypothesis/ (ignored by git), to try them first next time.
+if settings.get_current_profile_name() != "ci":
+    settings.load_profile("facecoach")
 
 # Workers for `pytest -n auto`: more than the cores. A third of the suite's test time is waiting,
 # not CPU (a frame's refresh, a timer, a transport's scan), so one worker per core leaves cores

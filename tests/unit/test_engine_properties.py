@@ -13,25 +13,37 @@ from facecoach.session.timeline import plan_timeline
 
 seconds = st.floats(min_value=0.25, max_value=10, allow_nan=False).map(lambda x: round(x, 2))
 optional_seconds = st.one_of(st.just(0.0), seconds)
+# Built once, not inside `routines` on every draw: a strategy built anew is validated anew,
+# which cost more than drawing from it (the examples drawn are the same).
+counts = st.integers(1, 4)
+zones_ = st.sampled_from(list(Zone))
+sides_of = {
+    neck: st.lists(
+        st.sampled_from([Side.LEFT, Side.RIGHT] if neck else list(Side)),
+        min_size=1,
+        max_size=2,
+        unique=True,
+    )
+    for neck in (True, False)
+}
+preps = st.one_of(st.none(), seconds.map(lambda s: {"text": "gel", "seconds": s}))
 
 
 @st.composite
 def routines(draw: st.DrawFn) -> Routine:
     zones: list[dict[str, Any]] = []
-    for _ in range(draw(st.integers(1, 4))):
-        zone = draw(st.sampled_from(list(Zone)))
-        allowed = [Side.LEFT, Side.RIGHT] if zone is Zone.NECK else list(Side)
-        sides = draw(st.lists(st.sampled_from(allowed), min_size=1, max_size=2, unique=True))
+    for _ in range(draw(counts)):
+        zone = draw(zones_)
         zones.append(
             {
                 "zone": zone,
-                "sides": sides,
-                "repeats": draw(st.integers(1, 4)),
+                "sides": draw(sides_of[zone is Zone.NECK]),
+                "repeats": draw(counts),
                 "glide_seconds": draw(seconds),
                 "hold_seconds": draw(optional_seconds),
             }
         )
-    prep = draw(st.one_of(st.none(), seconds.map(lambda s: {"text": "gel", "seconds": s})))
+    prep = draw(preps)
     return Routine.model_validate(
         {
             "id": "prop",

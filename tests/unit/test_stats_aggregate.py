@@ -8,7 +8,6 @@ kept must equal the totals counted in Python from every session, and the stats m
 
 import functools
 import sqlite3
-import tempfile
 import threading
 from collections import Counter
 from dataclasses import fields, replace
@@ -31,6 +30,7 @@ from facecoach.adherence.stats import (
 from facecoach.config.settings import Settings
 from facecoach.storage.database import statements
 from facecoach.storage.schema import APPLICATION_ID, MIGRATIONS
+from tests.support.scratch_logs import open_empty_log, scratch_folder
 
 T0 = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
 ZONES = ("forehead", "cheeks", "neck")
@@ -158,7 +158,7 @@ def assert_same_stats(kept: AdherenceStats, counted: AdherenceStats) -> None:
 def test_kept_totals_equal_a_full_recount(
     sequence: list[tuple[object, ...]], today_offset: int
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder, SessionLog.open(Path(folder) / "f.db") as store:
+    with scratch_folder() as folder, open_empty_log(Path(folder) / "f.db") as store:
         state: dict[str, object] = {"rules": (3, 0.5)}
         for operation in sequence:
             apply(store, operation, state)
@@ -247,7 +247,7 @@ LONG_DAYS = 800
 @functools.cache
 def long_log() -> bytes:
     """Two years or so of sessions on most days, as the bytes of a database file."""
-    with tempfile.TemporaryDirectory() as folder:
+    with scratch_folder() as folder:
         path = Path(folder) / "long.db"
         with SessionLog.open(path) as store:
             for n in range(LONG_DAYS):
@@ -284,7 +284,7 @@ def test_stats_going_on_from_a_checkpoint_equal_a_full_recount(
 ) -> None:
     today = (LONG_START + timedelta(days=LONG_DAYS)).date()
     settings_ = Settings(program_start=program_start)
-    with tempfile.TemporaryDirectory() as folder:
+    with scratch_folder() as folder:
         path = Path(folder) / "f.db"
         path.write_bytes(long_log())
         with SessionLog.open(path) as store:

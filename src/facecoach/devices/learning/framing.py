@@ -288,6 +288,7 @@ def _checksum_fits(
     frames: Sequence[bytes], header: bytes, trailers: Iterable[bytes]
 ) -> list[_ChecksumFit]:
     fits: list[_ChecksumFit] = []
+    needed = _verified_needed(frames)
     for trailer in trailers:
         for kind in ChecksumKind:
             if kind is ChecksumKind.NONE:
@@ -297,6 +298,11 @@ def _checksum_fits(
             for start in range(len(header) + 1):
                 found = {order: _ChecksumFit(kind, order, start, trailer) for order in orders}
                 for index, raw in enumerate(frames):
+                    left = len(frames) - index
+                    if left < needed and all(
+                        len(fit.verified) + left < needed for fit in found.values()
+                    ):
+                        break  # see `_verified_needed`
                     end = len(raw) - size - len(trailer)
                     # The checksum follows at least the opcode.
                     if end < max(start, len(header)) + 1 or not raw.endswith(trailer):
@@ -316,6 +322,14 @@ def _checksum_fits(
                         fits.append(fit)
     fits.sort(key=lambda f: (f.evidence, -f.start), reverse=True)
     return fits[:CHECKSUMS_KEPT]
+
+
+def _verified_needed(frames: Sequence[bytes]) -> int:
+    """How many frames a checksum must verify to be kept: half of them. Once a candidate could
+    not get there even if every frame left verified, the search moves on: most candidates fail
+    on most frames, so this about halves the checksums a capture costs, and keeps exactly the
+    fits it kept before."""
+    return (len(frames) + 1) // 2
 
 
 @dataclass
@@ -340,6 +354,7 @@ def _leading_checksum_fits(
     """Checksums placed before the payload (a treadmill's 55 AA, sequence, type, length, CRC,
     payload): each place after the header checked on every frame."""
     fits: list[_LeadingFit] = []
+    needed = _verified_needed(frames)
     for trailer in trailers:
         for kind in ChecksumKind:
             if kind is ChecksumKind.NONE:
@@ -349,7 +364,12 @@ def _leading_checksum_fits(
             top = len(header) + MAX_FIELDS_BEFORE_CHECKSUM
             for at in range(len(header) + 2, top + 1):
                 found = {order: _LeadingFit(kind, order, at, trailer) for order in orders}
-                for raw in frames:
+                for index, raw in enumerate(frames):
+                    left = len(frames) - index
+                    if left < needed and all(
+                        fit.verified + left < needed for fit in found.values()
+                    ):
+                        break  # see `_verified_needed`
                     end = len(raw) - len(trailer)
                     # At least one payload byte: an empty one checks nothing.
                     if end <= at + size or not raw.endswith(trailer):

@@ -1,6 +1,7 @@
 """Frame checksums a device profile can name: none, sums (plain, inverted, negated), xor8, crc8
 and the common CRC-16 variants (parameters as in the CRC RevEng catalogue)."""
 
+import binascii
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -89,22 +90,45 @@ def _crc(poly: int, width: int, reflected: bool, init: int, xorout: int) -> Call
     return plain_crc
 
 
+# Each byte with its bits in the opposite order.
+_REVERSED_BITS = bytes(int(f"{byte:08b}"[::-1], 2) for byte in range(256))
+
+
+def _reversed16(value: int) -> int:
+    return _REVERSED_BITS[value & 0xFF] << 8 | _REVERSED_BITS[value >> 8]
+
+
+def _crc16_ccitt(init: int, xorout: int, *, reflected: bool) -> Callable[[bytes], int]:
+    """A CRC-16 of poly 0x1021 (0x8408 reflected) by CPython's own C loop, `binascii.crc_hqx`:
+    learning a profile computes tens of thousands of checksums, and this family is five of
+    them. A reflected CRC is the plain one of the bytes bit-reversed, read back reversed."""
+    if not reflected:
+        return lambda data: binascii.crc_hqx(data, init) ^ xorout
+    plain_init = _reversed16(init)
+
+    def reflected_ccitt(data: bytes) -> int:
+        plain = binascii.crc_hqx(bytes(data).translate(_REVERSED_BITS), plain_init)
+        return _reversed16(plain) ^ xorout
+
+    return reflected_ccitt
+
+
 _FUNCTIONS: dict[ChecksumKind, Callable[[bytes], int]] = {
     ChecksumKind.NONE: lambda data: 0,
     ChecksumKind.SUM8: _sum8,
     ChecksumKind.XOR8: _xor8,
     ChecksumKind.CRC8: _crc(0x07, 8, False, 0x00, 0x00),
     ChecksumKind.CRC8_MAXIM: _crc(0x8C, 8, True, 0x00, 0x00),
-    ChecksumKind.CRC16_CCITT_FALSE: _crc(0x1021, 16, False, 0xFFFF, 0x0000),
-    ChecksumKind.CRC16_XMODEM: _crc(0x1021, 16, False, 0x0000, 0x0000),
+    ChecksumKind.CRC16_CCITT_FALSE: _crc16_ccitt(0xFFFF, 0x0000, reflected=False),
+    ChecksumKind.CRC16_XMODEM: _crc16_ccitt(0x0000, 0x0000, reflected=False),
     ChecksumKind.CRC16_MODBUS: _crc(0xA001, 16, True, 0xFFFF, 0x0000),
     ChecksumKind.SUM8_INVERTED: lambda data: ~sum(data) & 0xFF,
     ChecksumKind.SUM8_NEGATED: lambda data: -sum(data) & 0xFF,
     ChecksumKind.SUM16: lambda data: sum(data) & 0xFFFF,
-    ChecksumKind.CRC16_X25: _crc(0x8408, 16, True, 0xFFFF, 0xFFFF),
-    ChecksumKind.CRC16_KERMIT: _crc(0x8408, 16, True, 0x0000, 0x0000),
+    ChecksumKind.CRC16_X25: _crc16_ccitt(0xFFFF, 0xFFFF, reflected=True),
+    ChecksumKind.CRC16_KERMIT: _crc16_ccitt(0x0000, 0x0000, reflected=True),
     ChecksumKind.CRC16_ARC: _crc(0xA001, 16, True, 0x0000, 0x0000),
-    ChecksumKind.CRC16_MCRF4XX: _crc(0x8408, 16, True, 0xFFFF, 0x0000),
+    ChecksumKind.CRC16_MCRF4XX: _crc16_ccitt(0xFFFF, 0x0000, reflected=True),
 }
 
 _VERSION_3_KINDS = frozenset(
