@@ -1,5 +1,6 @@
 """Shared fixtures: every test runs with its own config directory and never touches the user's."""
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -17,6 +18,22 @@ from tests.support.device_air import CARRIERS
 # 281 ms and failed the suite ("Unreliable test timings"). Speed is measured in bench/, not here.
 settings.register_profile("facecoach", deadline=None)
 settings.load_profile("facecoach")
+
+# Workers for `pytest -n auto`: more than the cores. A third of the suite's test time is waiting,
+# not CPU (a frame's refresh, a timer, a transport's scan), so one worker per core leaves cores
+# idle: on this 2-core machine 4 workers took 154 s where 2 took 185-199 s (BENCHMARKS.md). At most
+# 4 extra, since a worker holds up to ~450 MB. The environment variable xdist reads still wins.
+MOST_EXTRA_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own rule reads it
+    # The cores this process may use (a container's limit), where the OS says so.
+    usable = getattr(os, "sched_getaffinity", None)
+    cores = len(usable(0)) if usable is not None else (os.cpu_count() or 1)
+    return cores + min(cores, MOST_EXTRA_WORKERS)
 
 
 @pytest.fixture(autouse=True)
