@@ -13,7 +13,8 @@ from textual.message import Message
 
 from facecoach.session.clock import FakeClock
 from facecoach.tui.app import FacecoachApp
-from tests.support.tui_support import make_companion, until
+from tests.support.app_runs import earlier_objects_left_alone, looking_until
+from tests.support.tui_support import make_companion
 
 QUITS: dict[str, Callable[[FacecoachApp], None]] = {
     "ctrl-c": lambda app: app.exit(),  # the signal handler's way out
@@ -41,11 +42,11 @@ def run_home(clock: FakeClock, quit_at: int | None, quit: Callable[[FacecoachApp
     app.after_first_frame(first_frame)
 
     async def main() -> None:
-        async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        async with app.run_test(size=(80, 24), message_hook=hook):
             if quit_at is None:
-                await until(pilot, lambda: app.focused is not None and app.focused.id == "start")
+                await looking_until(lambda: app.focused is not None and app.focused.id == "start")
             else:
-                await until(pilot, lambda: not app.is_running)
+                await looking_until(lambda: not app.is_running)
 
     asyncio.run(main())  # run_test raises what the app raised
     if quit_at is not None:
@@ -54,6 +55,11 @@ def run_home(clock: FakeClock, quit_at: int | None, quit: Callable[[FacecoachApp
 
 
 def test_a_quit_at_each_point_of_homes_mount_ends_cleanly(clock: FakeClock) -> None:
+    with earlier_objects_left_alone():
+        run_every_point(clock)
+
+
+def run_every_point(clock: FakeClock) -> None:
     points = run_home(clock, None, QUITS["q"])
     assert points > 4  # the routine list, its parts, the button, the footer
     ways = list(QUITS.values())

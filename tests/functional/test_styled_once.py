@@ -19,7 +19,8 @@ from facecoach.tui.screens.routine_editor import RoutineEditorScreen
 from facecoach.tui.screens.safety import SafetyScreen
 from facecoach.tui.screens.session import SessionScreen
 from facecoach.tui.screens.settings import SettingsScreen
-from tests.support.tui_support import confirm_checks, make_companion, until
+from tests.support.app_runs import earlier_objects_left_alone, looking_until
+from tests.support.tui_support import confirm_checks, make_companion
 
 SIZES = [(80, 24), (60, 20), (120, 36)]
 Styles = dict[str, tuple[RulesMap, dict[str, RulesMap]]]
@@ -58,12 +59,13 @@ def test_the_first_frame_is_styled_as_a_full_restyle_would_style_it(
     app.after_first_frame(lambda: changes.append(restyle_changes(app)))
 
     async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda: bool(changes))
+        async with app.run_test(size=size):
+            await looking_until(lambda: bool(changes))
             expected = SafetyScreen if start == "first run" else type(app.home)
             assert isinstance(app.screen, expected)
 
-    asyncio.run(main())
+    with earlier_objects_left_alone():
+        asyncio.run(main())
     assert changes == [[]]
 
 
@@ -88,12 +90,13 @@ def test_a_screen_opened_from_home_is_styled_as_a_full_restyle_would_style_it(
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda: app.home.controls_ready)
+            await looking_until(lambda: app.home.controls_ready)
             await pilot.press(key)
             if name == "session":
                 await confirm_checks(app, pilot)
-            await until(pilot, lambda: isinstance(app.screen, screen_type))
+            await looking_until(lambda: isinstance(app.screen, screen_type))
             await pilot.pause()
             assert restyle_changes(app) == []
 
-    asyncio.run(main())
+    with earlier_objects_left_alone():
+        asyncio.run(main())

@@ -3,7 +3,8 @@ opened later does: the first frame is the one of the screen in front."""
 
 from facecoach.session.clock import FakeClock
 from facecoach.tui.screens.safety import SafetyScreen
-from tests.support.tui_support import make_app, until
+from tests.support.app_runs import looking_until
+from tests.support.tui_support import make_app
 from tests.support.virtual_time import run_virtual
 
 
@@ -19,15 +20,15 @@ def test_the_safety_screen_opened_before_the_first_frame_gets_its_controls(
         async with app.run_test(size=(80, 24)) as pilot:
             assert not app.first_frame_shown
             await pilot.press("y")
-            await until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+            await looking_until(lambda: isinstance(app.screen, SafetyScreen))
             safety = app.screen
             assert isinstance(safety, SafetyScreen)
             # The Save button, the evidence, the footer; before the fix none came, and
             # escape (which waits for them) did nothing.
-            await until(pilot, lambda: safety.controls_ready)
+            await looking_until(lambda: safety.controls_ready)
             assert safety.query("#save")
             assert safety.query("#evidence")
             await pilot.press("escape")
-            await until(pilot, lambda: app.screen is app.home and app.home.controls_ready)
+            await looking_until(lambda: app.screen is app.home and app.home.controls_ready)
 
     run_virtual(main())
