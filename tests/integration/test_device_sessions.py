@@ -411,23 +411,32 @@ def sent_since(device: SimulatedDevice, first: int) -> list[str]:
     return [command.name for command in list(device.firmware.received)[first:]]
 
 
+async def started_by_its_button(
+    companion: Companion, problems: list[str]
+) -> tuple[LiveSession, SimulatedDevice]:
+    """A spot-forehead session begun from the app, its device started with its own button, a
+    second in: what a pause then acts on."""
+    routine = companion.program_service.library.get("spot-forehead").routine
+    await companion.device.connect()
+    live = begin_with_callbacks(
+        companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+    )
+    live.start()
+    device = simulated(companion)
+    assert device.press_button()  # the user starts the device with its own button
+    await asyncio.sleep(1)
+    return live, device
+
+
 def test_a_pause_stops_the_stimulation_and_a_resume_leaves_its_start_to_the_user(
     tmp_path: Path,
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock)
-    routine = companion.program_service.library.get("spot-forehead").routine
     problems: list[str] = []
 
     async def run() -> None:
-        await companion.device.connect()
-        live = begin_with_callbacks(
-            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
-        )
-        live.start()
-        device = simulated(companion)
-        assert device.press_button()  # the user starts the device with its own button
-        await asyncio.sleep(1)
+        live, device = await started_by_its_button(companion, problems)
         before_pause = len(list(device.firmware.received))
         live.pause()
         await asyncio.sleep(1)
@@ -489,18 +498,10 @@ def test_a_device_that_does_not_take_the_pause_says_so_and_the_session_stays_pau
 ) -> None:
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock)
-    routine = companion.program_service.library.get("spot-forehead").routine
     problems: list[str] = []
 
     async def run() -> None:
-        await companion.device.connect()
-        live = begin_with_callbacks(
-            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
-        )
-        live.start()
-        device = simulated(companion)
-        assert device.press_button()
-        await asyncio.sleep(1)
+        live, device = await started_by_its_button(companion, problems)
         device.faults.ignored_writes = 10**6  # the device hears nothing more
         live.pause()
         await asyncio.sleep(10)
@@ -526,18 +527,10 @@ def test_a_device_without_a_stop_command_says_it_cannot_be_paused(tmp_path: Path
     no_stop = shipped.model_copy(update={"commands": commands})
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock, profile=no_stop)
-    routine = companion.program_service.library.get("spot-forehead").routine
     problems: list[str] = []
 
     async def run() -> None:
-        await companion.device.connect()
-        live = begin_with_callbacks(
-            companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
-        )
-        live.start()
-        device = simulated(companion)
-        assert device.press_button()
-        await asyncio.sleep(1)
+        live, device = await started_by_its_button(companion, problems)
         live.pause()
         await asyncio.sleep(1)
         assert problems == [cannot_pause_text(device.name)]
