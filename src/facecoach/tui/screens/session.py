@@ -261,10 +261,7 @@ class SessionScreen(SizedScreen[None]):
         self._log_failed(error)
 
     def device_message(self, text: str) -> None:
-        # What the device did (a program selected, its output stopped for a pause, its level
-        # back): said briefly, since the user may be looking at the mirror, not the screen.
         self.show_device()
-        self.notify(text, title="Device", timeout=4, markup=False)
 
     def device_problem(self, text: str) -> None:
         self._device_problem(text)
