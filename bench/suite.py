@@ -4,8 +4,9 @@ Each round runs the suite of this checkout and of a baseline tree (`git archive 
 device_profiles pyproject.toml | tar -x -C DIR`), one after the other, in alternating order
 (ABBA...), each with its own `src` first on PYTHONPATH. Per run: pytest's wall time, the CPU of
 pytest and every process it started (user + system, from the children's rusage), the load
-before, and pytest's last line. On a shared machine the load drifts from minute to minute: read
-the pairs, not one run.
+before, pytest's last line, and its exit status (a run with a failing test is marked FAILED: its
+time is not the suite's). On a shared machine the load drifts from minute to minute: read the
+pairs, not one run. Linux and macOS (it reads the load and the children's rusage).
 
     python bench/suite.py --before DIR [--rounds 2] [--args "-n auto"] [--before-args "-n auto"]
 """
@@ -31,6 +32,7 @@ class Run:
     cpu: float
     load: float
     summary: str
+    passed: bool
 
 
 def children_cpu() -> float:
@@ -53,7 +55,8 @@ def run_suite(name: str, tree: Path, args: list[str]) -> Run:
     )
     wall = time.perf_counter() - start
     lines = done.stdout.strip().splitlines()
-    return Run(name, wall, children_cpu() - cpu0, load, lines[-1] if lines else "(no output)")
+    summary = lines[-1] if lines else "(no output)"
+    return Run(name, wall, children_cpu() - cpu0, load, summary, done.returncode == 0)
 
 
 def main() -> None:
@@ -76,15 +79,19 @@ def main() -> None:
             runs.append(run)
             print(
                 f"{run.tree:6} {run.wall:7.1f} s wall {run.cpu:7.1f} s CPU "
-                f"load {run.load:4.1f}  {run.summary}",
+                f"load {run.load:4.1f}  {'' if run.passed else 'FAILED '}{run.summary}",
                 flush=True,
             )
     for name in trees:
-        walls = [run.wall for run in runs if run.tree == name]
-        cpus = [run.cpu for run in runs if run.tree == name]
+        kept = [run for run in runs if run.tree == name and run.passed]
+        if not kept:
+            print(f"{name:6} no run passed")
+            continue
+        walls = [run.wall for run in kept]
+        cpus = [run.cpu for run in kept]
         print(
             f"{name:6} median {statistics.median(walls):7.1f} s wall "
-            f"{statistics.median(cpus):7.1f} s CPU over {len(walls)} runs"
+            f"{statistics.median(cpus):7.1f} s CPU over {len(walls)} passing runs"
         )
 
 

@@ -39,8 +39,9 @@ gc.set_threshold(700, 10, 100)
 
 # Workers for `pytest -n auto`: more than the cores. A third of the suite's test time is waiting,
 # not CPU (a frame's refresh, a timer, a transport's scan), so one worker per core leaves cores
-# idle: on this 2-core machine 4 workers took 154 s where 2 took 185-199 s (BENCHMARKS.md). At most
-# 4 extra, since a worker holds up to ~450 MB. The environment variable xdist reads still wins.
+# idle: on this 2-core machine, same code back to back, 4 workers took 154 s and 2 took 199 s
+# (BENCHMARKS.md, the suite's paragraph). At most 4 extra, since a worker holds up to ~450 MB.
+# The environment variable xdist reads still wins.
 MOST_EXTRA_WORKERS = 4
 
 
