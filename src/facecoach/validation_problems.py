@@ -65,10 +65,6 @@ SETTING_WORDS: Mapping[str, FieldWords] = {
 _Say = Callable[[object], str]
 
 
-def _bytes(count: object) -> str:
-    return amount_text(count, Unit.BYTES)
-
-
 # Each error type's sentence, from its limits (`ctx`) and how the field's amounts are said: a
 # table, so a new type is one line. Types not here are said in pydantic's own words.
 _Phrase = Callable[[Mapping[str, Any], _Say], str]
@@ -91,6 +87,7 @@ _PHRASES: dict[str, _Phrase] = {
     "string_too_long": lambda ctx, say: f"must be at most {ctx['max_length']} characters",
     "too_short": lambda ctx, say: f"must have at least {say(ctx.get('min_length', 1))}",
     "too_long": lambda ctx, say: f"must have at most {say(ctx.get('max_length'))}",
+    # Bytes written as hex ('A5 5A'): their length is always counted in bytes.
     "bytes_too_short": lambda ctx, say: (
         f"must be at least {amount_text(ctx['min_length'], Unit.BYTES)}"
     ),
