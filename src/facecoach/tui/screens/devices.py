@@ -17,7 +17,7 @@ from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
-from facecoach.tui.text import shown
+from facecoach.tui.text import HangingLines, shown
 from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.devices import NOTHING_FOUND, describe_status, found_text, link_state_text
@@ -134,7 +134,8 @@ class DevicesScreen(SizedScreen[None]):
                 keys.append("+ and - the intensity")
             if keys:
                 lines.append(f"({', '.join(keys)})")
-        programs.update(shown("\n".join(lines)))
+        # A program's purpose wraps under its name, not back at the panel's edge (W8).
+        programs.update(HangingLines(lines))
 
     # --- scanning --------------------------------------------------------------------------
 
