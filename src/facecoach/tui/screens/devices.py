@@ -15,9 +15,10 @@ from textual.widgets import Button, DataTable, Static
 from facecoach.companion.by_hand import check_level_change_by_hand
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.hanging import HangingLines
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
-from facecoach.tui.text import HangingLines, shown
+from facecoach.tui.text import shown
 from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.devices import NOTHING_FOUND, describe_status, found_text, link_state_text

@@ -12,10 +12,10 @@ from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
+from facecoach.tui.hanging import HangingLines
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.sized import SizedScreen
-from facecoach.tui.text import HangingLines
 from facecoach.tui.widgets.steady_footer import SteadyFooter
 from facecoach.tui.widgets.title_bar import TitleBar
 from facecoach.wording.adherence import streak_text, week_text
