@@ -10,7 +10,7 @@ from facecoach.tui.widgets.big_countdown import (
     largest_scale,
     text_width,
 )
-from facecoach.tui.widgets.routine_overview import visible_window
+from facecoach.tui.widgets.routine_overview import OverviewWindow, visible_window
 
 
 def test_the_digits_grow_with_the_space() -> None:
@@ -53,9 +53,17 @@ def test_digits_are_told_apart() -> None:
     assert len(set(drawn.values())) == 10
 
 
-def test_the_zone_list_keeps_the_current_zone_in_view() -> None:
-    assert list(visible_window(4, 2, 10)) == [0, 1, 2, 3]
-    assert list(visible_window(15, 0, 4)) == [0, 1, 2, 3]
-    assert list(visible_window(15, 7, 4)) == [6, 7, 8, 9]  # one line of what came before
-    assert list(visible_window(15, 14, 4)) == [11, 12, 13, 14]
-    assert list(visible_window(15, None, 0)) == []
+def test_the_zone_list_keeps_the_current_zone_in_view_and_says_how_many_are_out_of_sight() -> None:
+    assert visible_window(4, 2, 10) == OverviewWindow(range(4))
+    # W10: a list cut short says so on its last row ("↓ 12 more"), and on its first once
+    # zones before the window are out of sight.
+    assert visible_window(15, 0, 4) == OverviewWindow(range(3), below=12)
+    assert visible_window(15, None, 7) == OverviewWindow(range(6), below=9)
+    assert visible_window(15, 7, 5) == OverviewWindow(range(6, 9), above=6, below=6)
+    assert visible_window(15, 7, 4) == OverviewWindow(range(6, 8), above=6, below=7)
+    assert visible_window(15, 14, 4) == OverviewWindow(range(12, 15), above=12)
+    # Too few rows for the current zone and a line before it: the current zone alone.
+    assert visible_window(15, 7, 3) == OverviewWindow(range(7, 8), above=7, below=7)
+    # Too few rows to say anything: the zones alone, the current one in view.
+    assert visible_window(15, 7, 2) == OverviewWindow(range(6, 8))
+    assert visible_window(15, None, 0) == OverviewWindow(range(0))

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Static
 from facecoach.companion.by_hand import check_level_change_by_hand
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
+from facecoach.tui.hanging import HangingLines
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
@@ -134,7 +135,8 @@ class DevicesScreen(SizedScreen[None]):
                 keys.append("+ and - the intensity")
             if keys:
                 lines.append(f"({', '.join(keys)})")
-        programs.update(shown("\n".join(lines)))
+        # A program's purpose wraps under its name, not back at the panel's edge (W8).
+        programs.update(HangingLines(lines))
 
     # --- scanning --------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
+from facecoach.tui.hanging import HangingLines
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.sized import SizedScreen
@@ -75,10 +76,10 @@ class SummaryScreen(SizedScreen[None]):
                 )
         routine = self.live.session.timeline.routine
         with VerticalScroll(id="summary-zones-scroll"):
+            # A long zone line wraps under its name, not back at the left edge (W8).
             yield Static(
-                "\n".join(zone_summary_line(routine, zone) for zone in self.zones),
+                HangingLines([zone_summary_line(routine, zone) for zone in self.zones]),
                 id="summary-zones",
-                markup=False,
             )
         yield Static(id="summary-zones-more", classes="muted", markup=False)
         with Vertical(id="summary-foot"):

@@ -1,22 +1,53 @@
 """The routine's zones during a session: done, skipped, the current one, what comes next.
 
 The marks are glyphs (✓ done, ½ partly done, ○ skipped, ▸ now), so the list reads without
-colour. When the list is longer than the space, it shows the window around the current zone.
+colour. When the list is longer than the space, it shows the window around the current zone,
+with a line above and below saying how many zones are out of sight ("↓ 8 more"): a list that
+just stops at its last row reads as the whole routine (W10).
 """
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+# The fewest rows in which the window says what is out of sight and still shows the current
+# zone; fewer rows show only zones.
+_ROWS_FOR_MARKERS = 3
 
-def visible_window(count: int, current: int | None, height: int) -> range:
+
+@dataclass(frozen=True)
+class OverviewWindow:
+    """Which lines of the list are shown, and how many are out of sight above and below."""
+
+    shown: range
+    above: int = 0
+    below: int = 0
+
+
+def visible_window(count: int, current: int | None, height: int) -> OverviewWindow:
     """Which of `count` lines to show in `height` rows, keeping `current` in view with one
-    line of what came before it."""
+    line of what came before it; a row at either end that has lines beyond it says how many."""
     if count <= height or height <= 0:
-        return range(min(count, max(height, 0)))
+        return OverviewWindow(range(min(count, max(height, 0))))
     focus = 0 if current is None else current
-    start = max(0, min(focus - 1, count - height))
-    return range(start, start + height)
+    if height < _ROWS_FOR_MARKERS:
+        before = 1 if height > 1 else 0
+        start = max(0, min(focus - before, count - height))
+        return OverviewWindow(range(start, start + height))
+    start = max(0, focus - 1)
+    if start == 0:  # the top of the list: only the last row says more follow
+        room = height - 1
+        return OverviewWindow(range(room), below=count - room)
+    room = height - 1
+    if start + room >= count:  # the end of the list: only the first row says some came before
+        start = count - room
+        return OverviewWindow(range(start, count), above=start)
+    room = height - 2
+    if room < 2:  # no room for the line before the current one
+        start = focus
+    return OverviewWindow(range(start, start + room), above=start, below=count - start - room)
 
 
 class RoutineOverview(Widget):
@@ -29,10 +60,12 @@ class RoutineOverview(Widget):
 
     def render(self) -> Text:
         window = visible_window(len(self.lines), self.current, self.content_size.height)
-        text = Text()
-        for number, index in enumerate(window):
-            if number:
-                text.append("\n")
+        rows: list[Text] = []
+        if window.above:
+            rows.append(Text(f"  ↑ {window.above} more", style="dim"))
+        for index in window.shown:
             style = "bold reverse" if index == self.current else ""
-            text.append(self.lines[index], style=style)
-        return text
+            rows.append(Text(self.lines[index], style=style))
+        if window.below:
+            rows.append(Text(f"  ↓ {window.below} more", style="dim"))
+        return Text("\n").join(rows)
