@@ -24,12 +24,12 @@ from facecoach.devices.errors import CommandError, ConnectionFailed, DeviceError
 from facecoach.devices.link.commands import CommandChannel
 from facecoach.devices.link.events import LinkAnnouncer, LinkEventKind, LinkListener
 from facecoach.devices.link.fragments import NotificationReassembler
+from facecoach.devices.link.gatt_reads import battery_level, device_information
 from facecoach.devices.link.keepalive import KeepAliveBeat
 from facecoach.devices.link.opening import ConnectionOpener
 from facecoach.devices.link.options import LinkOptions
 from facecoach.devices.link.reconnection import Reconnection
-from facecoach.devices.protocol.acks import reports_keepalive_lost, updated_status
-from facecoach.devices.protocol.assigned_numbers import DEVICE_INFO_FIELDS
+from facecoach.devices.link.status_reports import StatusReports
 from facecoach.devices.protocol.codec import DecodedNotification, FrameCodec
 from facecoach.devices.protocol.profile import (
     CommandName,
@@ -59,22 +59,17 @@ class DeviceLink:
         self.name = name or profile.name
         self.options = options or LinkOptions()
         self.state = LinkState.DISCONNECTED
-        self.status = DeviceStatus()
         self.selected_program: DeviceProgram | None = None
         self._client: BleakClient | None = None
         # Set by disconnect(): the connection's end that follows is not a drop.
         self._closing = False
-        self._told_keepalive_lost = False
         self._announcer = LinkAnnouncer(on_event)
+        self._reports = StatusReports(profile, self.name, self._announcer)
         self._opener = ConnectionOpener(profile, address, self.name, self.options)
         codec = FrameCodec(profile) if profile.framing is not None else None
         self._fragments = (
             NotificationReassembler(
-                profile,
-                codec,
-                self.name,
-                on_message=self._take,
-                on_bad_frame=lambda text: self._announcer.emit(LinkEventKind.BAD_FRAME, text),
+                profile, codec, self.name, self._announcer, on_message=self._take
             )
             if codec is not None
             else None
@@ -94,17 +89,17 @@ class DeviceLink:
             self.name,
             address,
             self._commands,
+            self._announcer,
             connection=self._connected_client,
             wall_clock=self.options.wall_clock,
-            on_unframeable=lambda text: self._announcer.emit(LinkEventKind.KEEPALIVE_LOST, text),
         )
         self._reconnection = Reconnection(
             self.name,
             address,
             self.options.reconnect_delays,
+            self._announcer,
             reopen=self._reopen,
-            on_back=self._on_back,
-            on_gave_up=self._on_gave_up,
+            on_lost=self._mark_lost,
         )
 
     def subscribe(self, listener: LinkListener) -> Callable[[], None]:
@@ -118,6 +113,15 @@ class DeviceLink:
     @trace.setter
     def trace(self, writer: TraceWriter | None) -> None:
         self._announcer.trace = writer
+
+    @property
+    def status(self) -> DeviceStatus:
+        """How the device last said it is, with what the link has set since."""
+        return self._reports.current
+
+    @status.setter
+    def status(self, status: DeviceStatus) -> None:
+        self._reports.current = status
 
     @property
     def is_connected(self) -> bool:
@@ -163,12 +167,10 @@ class DeviceLink:
         # The reconnection first: it may be setting a connection up, keep-alive and all.
         await self._reconnection.stop()
         await self._keepalive.stop()
-        client, self._client = self._client, None
         self._commands.fail_waiters(ConnectionFailed(f"{self.name} was disconnected."))
-        if client is not None:
+        if self._client is not None:
             self._announcer.record(TraceEventKind.CLOSED)
-            with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
-                await client.disconnect()
+        await self._close_client()
         self.state = LinkState.DISCONNECTED
 
     async def _open(self, *, pair: bool) -> None:
@@ -194,6 +196,10 @@ class DeviceLink:
         """Closes the connection without ending the link (a set-up that failed on
         reconnecting); its disconnection is not a drop."""
         await self._keepalive.stop()
+        await self._close_client()
+
+    async def _close_client(self) -> None:
+        # Forgotten first, so that its disconnected callback does not take it for a drop.
         client, self._client = self._client, None
         if client is not None:
             with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
@@ -219,6 +225,9 @@ class DeviceLink:
         self._announcer.emit(LinkEventKind.DROPPED, text)
         self._reconnection.start()  # a drop while one is under way is one of its tries
 
+    def _mark_lost(self) -> None:
+        self.state = LinkState.LOST
+
     async def _reopen(self) -> None:
         """One try of the reconnection: a connection opened, set up and its program selected
         again, or let go and the failure raised."""
@@ -243,15 +252,6 @@ class DeviceLink:
         if self._client is None:
             raise ConnectionFailed(f"{self.name} dropped again while it was being set up.")
 
-    def _on_back(self, attempts: int) -> None:
-        self._announcer.emit(
-            LinkEventKind.RECONNECTED, f"Reconnected to {self.name} after {attempts} attempt(s)."
-        )
-
-    def _on_gave_up(self, text: str) -> None:
-        self.state = LinkState.LOST
-        self._announcer.emit(LinkEventKind.GAVE_UP, text)
-
     # -- what the device says ---------------------------------------------------------------
 
     def _on_notification(self, _sender: object, data: bytearray) -> None:
@@ -261,21 +261,8 @@ class DeviceLink:
 
     def _take(self, notification: DecodedNotification) -> None:
         if notification.kind is NotificationKind.STATUS:
-            self._update_status(notification)
+            self._reports.take(notification)
         self._commands.answer(notification)
-
-    def _update_status(self, n: DecodedNotification) -> None:
-        # Said once when the device first reports it, again only after a status without it.
-        lost = reports_keepalive_lost(n)
-        told, self._told_keepalive_lost = self._told_keepalive_lost, lost
-        if lost and not told:
-            self._announcer.emit(
-                LinkEventKind.KEEPALIVE_LOST,
-                f"{self.name} stopped stimulating by itself: it did not hear from facecoach "
-                "in time (the device's keep-alive).",
-            )
-        self.status = updated_status(self.profile, self.status, n)
-        self._announcer.emit(LinkEventKind.STATUS, "")
 
     # -- what the app asks for --------------------------------------------------------------
 
@@ -327,23 +314,10 @@ class DeviceLink:
         client = self._client
         if endpoint is None or client is None:
             return None
-        try:
-            data = await client.read_gatt_char(endpoint.uuid)
-        except BleakError as exc:
-            raise CommandError(f"Could not read the battery of {self.name} ({exc}).") from exc
-        self._announcer.record(TraceEventKind.READ, bytes(data), uuid=endpoint.uuid)
-        return data[0] if data and data[0] <= 100 else None
+        return await battery_level(client, endpoint.uuid, self.name, self._announcer)
 
     async def read_device_info(self) -> dict[str, str]:
         client = self._client
         if client is None:
             raise CommandError(f"{self.name} is not connected.")
-        info: dict[str, str] = {}
-        for uuid, label in DEVICE_INFO_FIELDS.items():
-            if client.services.get_characteristic(uuid) is None:
-                continue
-            with contextlib.suppress(BleakError):
-                raw = await client.read_gatt_char(uuid)
-                self._announcer.record(TraceEventKind.READ, bytes(raw), uuid=uuid)
-                info[label] = bytes(raw).decode("utf-8", "replace").strip("\x00 ")
-        return info
+        return await device_information(client, self._announcer)

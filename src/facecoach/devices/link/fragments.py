@@ -9,6 +9,7 @@ command waiting for an answer in one of them times out and, when that is safe, i
 from collections.abc import Callable
 
 from facecoach.devices.errors import FrameError, IncompleteFrame
+from facecoach.devices.link.events import LinkAnnouncer, LinkEventKind
 from facecoach.devices.protocol.codec import DecodedNotification, FrameCodec
 from facecoach.devices.protocol.profile import DeviceProfile
 
@@ -24,15 +25,15 @@ class NotificationReassembler:
         profile: DeviceProfile,
         codec: FrameCodec,
         name: str,
+        announcer: LinkAnnouncer,
         *,
         on_message: Callable[[DecodedNotification], None],
-        on_bad_frame: Callable[[str], None],
     ) -> None:
         self.bad_frames = 0
         self._codec = codec
         self._name = name
         self._on_message = on_message
-        self._on_bad_frame = on_bad_frame
+        self._announcer = announcer
         # How long the pieces of one message may take: the longest answer timeout.
         self._patience = max((c.ack.timeout for c in profile.commands.values()), default=1.0)
         # The start of a message that came in pieces, and when its first piece came.
@@ -62,7 +63,9 @@ class NotificationReassembler:
                     continue
                 self._pieces.clear()
                 self.bad_frames += 1
-                self._on_bad_frame(f"Ignored a damaged message from {self._name}: {exc}")
+                self._announcer.emit(
+                    LinkEventKind.BAD_FRAME, f"Ignored a damaged message from {self._name}: {exc}"
+                )
                 return
             del self._pieces[:size]
             self._on_message(notification)
@@ -83,8 +86,9 @@ class NotificationReassembler:
         """Drops the start of a message whose end never came (with `keep`, what is left in the
         buffer is the next message's start)."""
         self.bad_frames += 1
-        self._on_bad_frame(
-            f"Ignored an incomplete message from {self._name}: it began but never ended."
+        self._announcer.emit(
+            LinkEventKind.BAD_FRAME,
+            f"Ignored an incomplete message from {self._name}: it began but never ended.",
         )
         if not keep:
             self._pieces.clear()

@@ -15,6 +15,7 @@ from bleak.exc import BleakError
 
 from facecoach.devices.errors import CommandError
 from facecoach.devices.link.commands import CommandChannel
+from facecoach.devices.link.events import LinkAnnouncer, LinkEventKind
 from facecoach.devices.link.owned_task import OwnedTask
 from facecoach.devices.protocol.profile import DeviceProfile, KeepAlive
 from facecoach.devices.protocol.scheduled import scheduled_args
@@ -35,10 +36,10 @@ class KeepAliveBeat:
         name: str,
         address: str,
         commands: CommandChannel,
+        announcer: LinkAnnouncer,
         *,
         connection: Callable[[], BleakClient | None],
         wall_clock: Callable[[], float],
-        on_unframeable: Callable[[str], None],
     ) -> None:
         self.sent = 0
         self._profile = profile
@@ -47,7 +48,7 @@ class KeepAliveBeat:
         self._commands = commands
         self._connection = connection
         self._wall_clock = wall_clock
-        self._on_unframeable = on_unframeable
+        self._announcer = announcer
         self._task = OwnedTask()
         self._stopping = False
         self._in_flight = False
@@ -87,9 +88,10 @@ class KeepAliveBeat:
                 # The profile's validation rules this out; should it happen anyway, the user
                 # hears that the device is about to stop, rather than nothing.
                 log.error("%s: cannot frame the keep-alive: %s", self._address, exc)
-                self._on_unframeable(
+                self._announcer.emit(
+                    LinkEventKind.KEEPALIVE_LOST,
                     f"Could not send {self._name} its keep-alive ({exc}); it will stop "
-                    "stimulating by itself."
+                    "stimulating by itself.",
                 )
                 return
             self._in_flight = True

@@ -11,30 +11,32 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from facecoach.devices.errors import ControllerGone, DeviceError
+from facecoach.devices.link.events import LinkAnnouncer, LinkEventKind
 from facecoach.devices.link.owned_task import OwnedTask
 
 log = logging.getLogger(__name__)
 
 
 class Reconnection:
-    """Tries `reopen` after each of `delays`; says `on_back(attempts)` or `on_gave_up(text)`."""
+    """Tries `reopen` after each of `delays`, and tells the link's listeners how it ended;
+    `on_lost` marks the link lost before they hear that it gave up."""
 
     def __init__(
         self,
         name: str,
         address: str,
         delays: Sequence[float],
+        announcer: LinkAnnouncer,
         *,
         reopen: Callable[[], Awaitable[None]],
-        on_back: Callable[[int], None],
-        on_gave_up: Callable[[str], None],
+        on_lost: Callable[[], None],
     ) -> None:
         self._name = name
         self._address = address
         self._delays = delays
         self._reopen = reopen
-        self._on_back = on_back
-        self._on_gave_up = on_gave_up
+        self._announcer = announcer
+        self._on_lost = on_lost
         self._task = OwnedTask()
 
     def start(self) -> None:
@@ -53,14 +55,21 @@ class Reconnection:
                 await self._reopen()
             except ControllerGone as exc:
                 # Nothing will come back through a controller that is gone: said at once.
-                self._on_gave_up(f"Lost {self._name}: {exc}")
+                self._give_up(f"Lost {self._name}: {exc}")
                 return
             except DeviceError as exc:
                 log.info("reconnect attempt %d to %s failed: %s", attempt, self._address, exc)
                 continue
-            self._on_back(attempt)
+            self._announcer.emit(
+                LinkEventKind.RECONNECTED,
+                f"Reconnected to {self._name} after {attempt} attempt(s).",
+            )
             return
-        self._on_gave_up(
+        self._give_up(
             f"Could not reconnect to {self._name}; connect again "
             "from the Devices screen when it is back in range."
         )
+
+    def _give_up(self, text: str) -> None:
+        self._on_lost()
+        self._announcer.emit(LinkEventKind.GAVE_UP, text)
