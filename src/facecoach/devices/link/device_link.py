@@ -59,6 +59,7 @@ class DeviceLink:
         self.name = name or profile.name
         self.options = options or LinkOptions()
         self.state = LinkState.DISCONNECTED
+        self.status = DeviceStatus()
         self.selected_program: DeviceProgram | None = None
         self._client: BleakClient | None = None
         # Set by disconnect(): the connection's end that follows is not a drop.
@@ -113,15 +114,6 @@ class DeviceLink:
     @trace.setter
     def trace(self, writer: TraceWriter | None) -> None:
         self._announcer.trace = writer
-
-    @property
-    def status(self) -> DeviceStatus:
-        """How the device last said it is, with what the link has set since."""
-        return self._reports.current
-
-    @status.setter
-    def status(self, status: DeviceStatus) -> None:
-        self._reports.current = status
 
     @property
     def is_connected(self) -> bool:
@@ -261,7 +253,8 @@ class DeviceLink:
 
     def _take(self, notification: DecodedNotification) -> None:
         if notification.kind is NotificationKind.STATUS:
-            self._reports.take(notification)
+            self.status = self._reports.take(self.status, notification)
+            self._announcer.emit(LinkEventKind.STATUS, "")
         self._commands.answer(notification)
 
     # -- what the app asks for --------------------------------------------------------------

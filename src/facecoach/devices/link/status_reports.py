@@ -1,4 +1,4 @@
-"""StatusReports: how the device says it is (DeviceStatus), kept from its status messages."""
+"""StatusReports: what the device's status messages change, and what the user is told of them."""
 
 from facecoach.devices.link.events import LinkAnnouncer, LinkEventKind
 from facecoach.devices.protocol.acks import reports_keepalive_lost, updated_status
@@ -8,16 +8,17 @@ from facecoach.devices.protocol.status import DeviceStatus
 
 
 class StatusReports:
-    """The latest status of one device; each report is told to the link's listeners."""
+    """Turns one device's status messages into its DeviceStatus, each told to the link's
+    listeners."""
 
     def __init__(self, profile: DeviceProfile, name: str, announcer: LinkAnnouncer) -> None:
-        self.current = DeviceStatus()
         self._profile = profile
         self._name = name
         self._announcer = announcer
         self._told_keepalive_lost = False
 
-    def take(self, report: DecodedNotification) -> None:
+    def take(self, status: DeviceStatus, report: DecodedNotification) -> DeviceStatus:
+        """`status` as `report` changes it."""
         # Said once when the device first reports it, again only after a status without it.
         lost = reports_keepalive_lost(report)
         told, self._told_keepalive_lost = self._told_keepalive_lost, lost
@@ -27,5 +28,4 @@ class StatusReports:
                 f"{self._name} stopped stimulating by itself: it did not hear from facecoach "
                 "in time (the device's keep-alive).",
             )
-        self.current = updated_status(self._profile, self.current, report)
-        self._announcer.emit(LinkEventKind.STATUS, "")
+        return updated_status(self._profile, status, report)
