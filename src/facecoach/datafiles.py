@@ -17,6 +17,7 @@ from facecoach.text_files import DataFileError as DataFileError
 from facecoach.text_files import keep_backup as keep_backup
 from facecoach.text_files import read_text_file as read_text_file
 from facecoach.text_files import write_text_atomic as write_text_atomic
+from facecoach.toml_problems import toml_problem
 from facecoach.validation_problems import file_problems
 
 M = TypeVar("M", bound=BaseModel)
@@ -36,13 +37,13 @@ def parse_toml_model(text: str, model: type[M], error: type[DataFileError], sour
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(source, [Problem("", f"invalid TOML: {exc}")]) from None
+        raise error(source, [toml_problem(exc, text)]) from None
     except RecursionError:  # arrays or tables nested a thousand deep, in a few KB
         raise error(source, [Problem("", NESTED_TOO_DEEPLY)]) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise error(source, describe_validation_error(exc, data)) from None
+        raise error(source, describe_validation_error(exc, data, model)) from None
     except RecursionError:  # deeply nested tables: refuse rather than crash
         raise error(source, [Problem("", NESTED_TOO_DEEPLY)]) from None
 
@@ -54,7 +55,9 @@ def write_toml_atomic(path: Path, data: dict[str, Any], error: type[FacecoachErr
     return text
 
 
-def describe_validation_error(exc: ValidationError, data: object = None) -> list[Problem]:
+def describe_validation_error(
+    exc: ValidationError, data: object = None, model: type[BaseModel] | None = None
+) -> list[Problem]:
     """One problem per field: its path in the file (`data`, as read, names its lists' items),
-    and what is wrong with it."""
-    return file_problems(exc.errors(include_url=False), data)
+    and what is wrong with it (its limits in the units marked on `model`, what was validated)."""
+    return file_problems(exc.errors(include_url=False), data, model)

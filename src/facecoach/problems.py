@@ -62,6 +62,11 @@ def file_report(source: str, kind: str, problems: list[Problem]) -> Problem:
     """What is wrong with one file, as one problem about it: its only problem, or the list
     ('not a valid routine:' then a line per problem)."""
     if len(problems) == 1:
-        return Problem(source, problem_line(problems[0]))
+        only = problems[0]
+        # A line of the file's text ('line 2', as TOML errors and traces place a problem) is
+        # the file's: 'mine.toml, line 2: ...'.
+        if only.where.startswith("line ") and only.where[5:].isdigit():
+            return Problem(f"{source}, {only.where}", only.what)
+        return Problem(source, problem_line(only))
     lines = "\n".join(f"  - {problem_line(problem)}" for problem in problems)
     return Problem(source, f"not a valid {kind}:\n{lines}")

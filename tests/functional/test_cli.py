@@ -61,14 +61,18 @@ def test_validate_reports_ok_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
 
 BAD_INPUTS = {
     "unknown id": (["coach", "no-such-routine"], None, "unknown routine 'no-such-routine'"),
-    "malformed toml": (["coach", "{file}"], "id = [unclosed", "invalid TOML"),
+    "malformed toml": (
+        ["coach", "{file}"],
+        "id = [unclosed",
+        "routine.toml, line 1: the value is not one TOML knows",
+    ),
     "zero glide": (["coach", "{file}"], QUICK.replace("0.2", "0"), "glide_seconds"),
     "negative glide": (["coach", "{file}"], QUICK.replace("0.2", "-3"), "glide_seconds"),
     "unknown zone": (["coach", "{file}"], QUICK.replace('"cheeks"', '"ears"'), "zone 1 (ears), "),
     "ten hour glide": (
         ["coach", "{file}"],
         QUICK.replace("0.2", "36000"),
-        "glide_seconds: must be at most 60 (got 36000)",
+        "glide_seconds: must be at most 60 seconds (got 36000)",
     ),
     "absurd override": (
         ["coach", "express", "--glide-seconds", "36000"],

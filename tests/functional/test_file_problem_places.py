@@ -27,7 +27,7 @@ glide_seconds = 500
 zone = "chin"
 sides = ["center", "up"]
 """
-SECOND_ZONE = "zone 2 (neck), glide_seconds: must be at most 60 (got 500)"
+SECOND_ZONE = "zone 2 (neck), glide_seconds: must be at most 60 seconds (got 500)"
 THIRD_ZONE = "zone 3 (chin), side 2: must be one of 'left', 'right' or 'center' (got 'up')"
 
 TWO_PHASES = """[[phases]]
@@ -59,7 +59,7 @@ def test_status_counts_the_settings_phases_from_one(
     (isolated_dirs / "settings.toml").write_text(TWO_PHASES)
     main(["status"])
     err = capsys.readouterr().err
-    assert "phase 1 (intro), days: must be at least 1 (got 0)" in err
+    assert "phase 1 (intro), days: must be at least 1 day (got 0)" in err
     assert "phase 2 (keep): a goal of 9 per 7 days is not possible" in err
     assert "phases[" not in err
 

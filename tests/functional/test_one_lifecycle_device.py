@@ -17,7 +17,7 @@ from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.summary import SummaryScreen
-from facecoach.wording.devices import start_again_text
+from facecoach.wording.devices import paused_output_text, resumed_output_text, start_again_text
 from tests.support.cli import QUICK, facecoach
 from tests.support.device_air import paired_reference
 from tests.support.tui_support import (
@@ -28,6 +28,7 @@ from tests.support.tui_support import (
 )
 
 REFERENCE_A = "5A:1D:00:00:00:02"  # the simulated reference-a device's address
+BEAR = "5A:1D:00:00:00:05"  # the simulated FOREO BEAR's
 PROFILES = load_registry().profiles
 
 
@@ -145,9 +146,10 @@ def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
 def test_space_pauses_the_device_with_the_session_and_a_resume_says_to_start_it_again(
     clock: FakeClock, isolated_dirs: Path
 ) -> None:
-    """A paused session must not leave the device stimulating (W7): space stops it; space
-    again resumes the session, sets the program again and asks the user to start the device,
-    since facecoach never sends `start`."""
+    """A paused session must not leave the device stimulating (W7): space stops it, and a
+    note says so; space again resumes the session, sets the program again and asks the user
+    to start the device, since facecoach never sends `start`. The program selected at the
+    start gets no note: the device line shows it, and a note would cover the countdown."""
     air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
     shown = record_notifications(app)
@@ -159,11 +161,44 @@ def test_space_pauses_the_device_with_the_session_and_a_resume_says_to_start_it_
             assert device.press_button()  # the user starts the device with its own button
             await pilot.press("space")
             await until(pilot, lambda: not device.firmware.running)
+            await until(pilot, lambda: paused_output_text(device.name, False) in shown)
             paused = screen.session.status
             await pilot.press("space")
             await until(pilot, lambda: start_again_text(device.name) in shown)
             assert (paused, screen.session.status) == (SessionStatus.PAUSED, SessionStatus.RUNNING)
             assert not device.firmware.running
             assert CommandName.START not in [c.name for c in device.firmware.received]
+        # The commands run in order: the start's program was selected before the pause.
+        assert CommandName.SELECT_PROGRAM in [c.name for c in device.firmware.received]
+        assert not any("selected" in text for text in shown), shown
 
     asyncio.run(main())
+
+
+def test_a_foreo_level_stopped_for_a_pause_and_back_after_it_is_said_in_a_note_each(
+    clock: FakeClock, isolated_dirs: Path
+) -> None:
+    """A FOREO device's level is its output: a pause sets it to 0 and a resume sets it back.
+    Each is said in a short note, since what the skin feels changed after a key the user just
+    pressed; the device line alone did not say it."""
+    air, device = paired_reference(isolated_dirs, BEAR, clock.now(), advertise_interval=0.05)
+    (isolated_dirs / "settings.toml").write_text("device_intensity = 3\n")
+    app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
+    shown = record_notifications(app)
+    paused, resumed = paused_output_text(device.name, True), resumed_output_text(device.name)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.companion.device.is_connected)
+            await start_session(app, pilot)
+            await until(pilot, lambda: device.firmware.intensity == 3)
+            await pilot.press("space")
+            await until(pilot, lambda: paused in shown)
+            assert device.firmware.received[-1].name == CommandName.STOP  # BEAR's level 0
+            await pilot.press("space")
+            await until(pilot, lambda: resumed in shown)
+            level = device.firmware.received[-1]
+            assert (level.name, dict(level.args)) == (CommandName.SET_INTENSITY, {"level": 3})
+
+    asyncio.run(main())
+    assert [text for text in shown if text in (paused, resumed)] == [paused, resumed]

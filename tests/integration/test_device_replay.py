@@ -10,6 +10,7 @@ import pytest
 
 from facecoach.adherence.session_log import SessionLog, SessionSource
 from facecoach.companion.core import Companion
+from facecoach.companion.device_messages import DeviceMessage
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.link import DeviceLink, LinkEvent, LinkOptions
@@ -41,9 +42,9 @@ def companion(tmp_path: Path, service: DeviceService, clock: FakeClock) -> Compa
     return core
 
 
-def run_session(core: Companion, clock: FakeClock) -> list[str]:
+def run_session(core: Companion, clock: FakeClock) -> list[DeviceMessage]:
     routine = core.program_service.library.get("spot-forehead").routine
-    messages: list[str] = []
+    messages: list[DeviceMessage] = []
     problems: list[str] = []
 
     async def run() -> None:

@@ -11,6 +11,7 @@ import pytest
 from facecoach.adherence.session_log import RecordStatus, SessionLog, SessionSource
 from facecoach.cli.realtime import CoachRunner, EventWaiter
 from facecoach.companion.core import Companion
+from facecoach.companion.device_messages import DeviceMessage, DeviceMessageKind
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
 from facecoach.companion.preflight import GateKind
@@ -23,6 +24,7 @@ from facecoach.session.clock import Clock, FakeClock
 from facecoach.session.engine import SessionStatus
 from facecoach.wording.devices import (
     cannot_pause_text,
+    paused_output_text,
     resumed_output_text,
     start_again_text,
 )
@@ -93,7 +95,7 @@ def test_each_phase_selects_its_program_on_the_device(
     clock = FakeClock()
     companion = companion_with_device(tmp_path, profile_id, clock, carrier)
     routine = companion.program_service.library.get("spot-forehead").routine
-    messages: list[str] = []
+    messages: list[DeviceMessage] = []
 
     async def run() -> list[int]:
         await companion.device.connect()
@@ -115,7 +117,10 @@ def test_each_phase_selects_its_program_on_the_device(
     codes = run_virtual(run())
     profile = REGISTRY[profile_id]
     assert codes == [profile.program(p).code for p in expected]
-    assert any("Calm selected" in m for m in messages)
+    # Each program said as a program selected: the device line's business, not a note's.
+    selected = [m.text for m in messages if m.kind is DeviceMessageKind.PROGRAM_SELECTED]
+    assert any(text.endswith(": Calm selected.") for text in selected)
+    assert not any(m.announced for m in messages)
     record = companion.log_service.recent_sessions(1)[0]
     assert record.device is not None
     assert record.device.startswith("FC-Ref")
@@ -461,7 +466,7 @@ def test_a_pause_sets_a_foreo_level_to_0_and_a_resume_sets_it_back(tmp_path: Pat
     (tmp_path / "settings.toml").write_text("device_intensity = 3\n")
     companion = companion_with_device(tmp_path, "foreo-bear", clock)
     routine = companion.program_service.library.get("spot-forehead").routine
-    said: list[str] = []
+    said: list[DeviceMessage] = []
 
     async def run() -> list[tuple[str, dict[str, int]]]:
         await companion.device.connect()
@@ -490,7 +495,12 @@ def test_a_pause_sets_a_foreo_level_to_0_and_a_resume_sets_it_back(tmp_path: Pat
         level_3,  # the resume
         stop,  # the end
     ]
-    assert resumed_output_text("BEAR") in said
+    # Said as the output stopping and coming back, which each front end announces.
+    assert said == [
+        DeviceMessage(DeviceMessageKind.OUTPUT_PAUSED, paused_output_text("BEAR", True)),
+        DeviceMessage(DeviceMessageKind.OUTPUT_RESUMED, resumed_output_text("BEAR")),
+    ]
+    assert all(message.announced for message in said)
 
 
 def test_a_device_that_does_not_take_the_pause_says_so_and_the_session_stays_paused(

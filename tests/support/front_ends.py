@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from facecoach.adherence.session_log import SessionSource
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.setup import CueChoices
+from facecoach.companion.device_messages import DeviceMessage
 from facecoach.companion.live_session import LiveSession
 from facecoach.routines.model import Routine
 from facecoach.session.driver import EventSink
@@ -19,7 +20,7 @@ class CallbackFrontEnd:
         sinks: Sequence[EventSink],
         *,
         on_log_error: Callable[[StoreError], None] | None = None,
-        on_device_message: Callable[[str], None] | None = None,
+        on_device_message: Callable[[DeviceMessage], None] | None = None,
         on_device_problem: Callable[[str], None] | None = None,
         terminal_write: Callable[[str], None] | None = None,
         on_cue_problem: Callable[[str], None] | None = None,
@@ -38,9 +39,9 @@ class CallbackFrontEnd:
         if self._on_log_error is not None:
             self._on_log_error(error)
 
-    def device_message(self, text: str) -> None:
+    def device_message(self, message: DeviceMessage) -> None:
         if self._on_device_message is not None:
-            self._on_device_message(text)
+            self._on_device_message(message)
 
     def device_problem(self, text: str) -> None:
         if self._on_device_problem is not None:
@@ -63,7 +64,7 @@ def begin_with_callbacks(
     log: bool = True,
     cues: CueChoices | None = None,
     on_log_error: Callable[[StoreError], None] | None = None,
-    on_device_message: Callable[[str], None] | None = None,
+    on_device_message: Callable[[DeviceMessage], None] | None = None,
     on_device_problem: Callable[[str], None] | None = None,
     terminal_write: Callable[[str], None] | None = None,
     on_cue_problem: Callable[[str], None] | None = None,

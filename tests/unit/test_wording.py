@@ -53,8 +53,8 @@ def _errors(model: type[BaseModel], data: dict[str, object]) -> list[Any]:
     raise AssertionError("expected a validation error")
 
 
-def _sentences(errors: list[Any]) -> list[str]:
-    return [problem_sentence(problem) for problem in field_problems(errors)]
+def _sentences(errors: list[Any], model: type[BaseModel] = Settings) -> list[str]:
+    return [problem_sentence(problem) for problem in field_problems(errors, model)]
 
 
 def test_a_settings_problem_is_said_with_the_fields_label_and_unit() -> None:
@@ -73,7 +73,9 @@ def test_a_limit_broken_in_every_zone_is_one_reason() -> None:
     data["glide_seconds"] = 0
     for zone in data["zones"]:
         zone["glide_seconds"] = 0
-    assert _sentences(_errors(Routine, data)) == ["Glide length must be more than 0 seconds."]
+    assert _sentences(_errors(Routine, data), Routine) == [
+        "Glide length must be more than 0 seconds."
+    ]
 
 
 def test_a_bad_zone_in_a_file_is_its_only_problem() -> None:

@@ -55,6 +55,7 @@ from facecoach.safety.comfort import Comfort, Feeling, SideEffect
 from facecoach.safety.comfort_records import ComfortRecords
 from facecoach.safety.records import SafetyRecords, insert_missing_safety_records
 from facecoach.safety.waiting import InjectionKind
+from facecoach.units import Unit
 
 EXPORT_FORMAT: Literal["facecoach-export"] = "facecoach-export"
 EXPORT_VERSION = 1
@@ -123,8 +124,8 @@ class ExportedGlide(_Model):
     zone_index: int = Field(ge=0, lt=MAX_ZONES)
     side: SideName
     glide: int = Field(ge=1, le=MAX_REPEATS)
-    seconds: float = Field(gt=0, le=MAX_GLIDE_SECONDS)
-    completed_offset: float = Field(ge=0, le=MAX_OFFSET_SECONDS)
+    seconds: Annotated[float, Unit.SECONDS] = Field(gt=0, le=MAX_GLIDE_SECONDS)
+    completed_offset: Annotated[float, Unit.SECONDS] = Field(ge=0, le=MAX_OFFSET_SECONDS)
 
 
 def _in_range(moment: datetime) -> datetime:
@@ -158,11 +159,13 @@ class ExportedSession(_Model):
     device: OptionalText = Field(default=None, max_length=MAX_TEXT_CHARS)
     source: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")
     started_utc: SessionMoment
-    utc_offset_minutes: int = Field(ge=-MAX_UTC_OFFSET_MINUTES, le=MAX_UTC_OFFSET_MINUTES)
+    utc_offset_minutes: Annotated[int, Unit.MINUTES] = Field(
+        ge=-MAX_UTC_OFFSET_MINUTES, le=MAX_UTC_OFFSET_MINUTES
+    )
     ended_utc: SessionMoment | None = None
     status: RecordStatus
-    planned_seconds: float = Field(ge=0, le=MAX_ACTIVE_SECONDS)
-    active_seconds: float = Field(ge=0, le=MAX_ACTIVE_SECONDS)
+    planned_seconds: Annotated[float, Unit.SECONDS] = Field(ge=0, le=MAX_ACTIVE_SECONDS)
+    active_seconds: Annotated[float, Unit.SECONDS] = Field(ge=0, le=MAX_ACTIVE_SECONDS)
     note: OptionalText = Field(default=None, max_length=MAX_NOTE_CHARS)
     zones: list[ExportedZone] = Field(default_factory=list, max_length=MAX_ZONES)
     glides: list[ExportedGlide] = Field(
@@ -371,7 +374,7 @@ def parse_export(text: str, source: str) -> ExportFile:
             source, [Problem("", f"not a facecoach CSV export ({exc})")]
         ) from None
     except ValidationError as exc:
-        raise ExportFileError(source, describe_validation_error(exc)) from None
+        raise ExportFileError(source, describe_validation_error(exc, model=ExportFile)) from None
     except RecursionError:
         raise ExportFileError(source, [Problem("", "nested too deeply")]) from None
 

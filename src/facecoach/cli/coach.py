@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from facecoach.adherence.recorder import UnsavedError
 from facecoach.adherence.session_log import RecordStatus, SessionSource
-from facecoach.cli.coach_output import JsonRenderer, TextRenderer
+from facecoach.cli.coach_output import CoachRenderer, JsonRenderer, TextRenderer
 from facecoach.cli.comfort import ask_felt
 from facecoach.cli.context import open_companion
 from facecoach.cli.devices import replay_flag
@@ -24,6 +24,7 @@ from facecoach.cli.output import EXIT_INTERRUPTED, EXIT_OK, ask_clearly, ask_yes
 from facecoach.cli.parser import whole_number
 from facecoach.cli.realtime import CoachRunner, EventWaiter, run_to_the_end
 from facecoach.companion.core import Companion
+from facecoach.companion.device_messages import DeviceMessage
 from facecoach.companion.preflight import Gate, GateAction, GateReply
 from facecoach.config.cue_settings import ChannelMode
 from facecoach.errors import FacecoachError
@@ -234,17 +235,19 @@ def _after_session(
 
 
 class _CoachFrontEnd:
-    """The plain coach as the live session's front end (a SessionFrontEnd): events to the
-    renderer, troubles as warnings on stderr."""
+    """The plain coach as the live session's front end (a SessionFrontEnd): events, and the
+    device's output stopped or back, to the renderer; troubles as warnings on stderr."""
 
-    def __init__(self, renderer: "EventSink", terminal_write: Callable[[str], None] | None):
+    def __init__(self, renderer: CoachRenderer, terminal_write: Callable[[str], None] | None):
         self._renderer = renderer
         self._terminal_write = terminal_write
         self.began = False  # the session has begun (before: a log that fails is no log)
 
     @classmethod
     def for_args(cls, args: argparse.Namespace) -> "_CoachFrontEnd":
-        renderer: EventSink = JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
+        renderer: CoachRenderer = (
+            JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
+        )
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
         writer = _terminal_writer(terminal) if terminal.isatty() or args.bell else None
         return cls(renderer, writer)
@@ -260,8 +263,11 @@ class _CoachFrontEnd:
         else:  # a write failed: it is tried again
             warn(f"{error} The session goes on.")
 
-    def device_message(self, text: str) -> None:
-        """The plain coach has no device line to update."""
+    def device_message(self, message: DeviceMessage) -> None:
+        """The output stopped or back: a line, as the session's own (scripts and screen
+        readers need to hear it). The plain coach has no device line for the rest."""
+        if message.announced:
+            self._renderer.device_message(message)
 
     def device_problem(self, text: str) -> None:
         warn(text)

@@ -1,8 +1,10 @@
-"""Turning session events into lines: human text, or one JSON object per line."""
+"""Turning session events, and what the device did, into lines: human text, or one JSON object
+per line."""
 
 import json
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
+from facecoach.companion.device_messages import DeviceMessage
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step
 from facecoach.wording.session import session_intro, session_outcome, step_cue, zone_heading
@@ -36,6 +38,14 @@ def event_text(event: SessionEvent, session: Session) -> str | None:
             return None
 
 
+class CoachRenderer(Protocol):
+    """Where the plain coach's lines go: the session's events, and what the device did."""
+
+    def handle(self, event: SessionEvent, session: Session) -> None: ...
+
+    def device_message(self, message: DeviceMessage) -> None: ...
+
+
 class TextRenderer:
     """One line per cue (the bell and the other cues are the cue channels' business)."""
 
@@ -46,7 +56,13 @@ class TextRenderer:
         text = event_text(event, session)
         if text is None:
             return
-        self._out.write(f"{plain(text)}\n")  # names and paths come from routine files
+        self._write(text)
+
+    def device_message(self, message: DeviceMessage) -> None:
+        self._write(message.text)
+
+    def _write(self, text: str) -> None:
+        self._out.write(f"{plain(text)}\n")  # names come from routine files and the radio
         self._out.flush()
 
 
@@ -55,8 +71,21 @@ class JsonRenderer:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
+        self._session: Session | None = None  # the session whose events came last
+
+    def device_message(self, message: DeviceMessage) -> None:
+        """`{"event": "device", "message": KIND, "text": ...}`, with `t` and `position` as
+        the session's events have them."""
+        record: dict[str, Any] = {"event": "device", "message": message.kind.value}
+        if self._session is not None:
+            snapshot = self._session.snapshot()
+            record["t"] = round(snapshot.offset, 4)
+            record["position"] = round(snapshot.position, 4)
+        record["text"] = message.text
+        self._write(record)
 
     def handle(self, event: SessionEvent, session: Session) -> None:
+        self._session = session
         record: dict[str, Any] = {
             "event": event.kind.value,
             "t": round(event.offset, 4),
@@ -77,7 +106,11 @@ class JsonRenderer:
         text = event_text(event, session)
         if text is not None:
             record["text"] = text
-        # Names come from routine files: their C1 and bidi controls go out escaped.
+        self._write(record)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        # Names come from routine files and the radio: their C1 and bidi controls go out
+        # escaped.
         self._out.write(json_for_terminal(json.dumps(record, ensure_ascii=False)) + "\n")
         self._out.flush()
 

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -31,6 +31,7 @@ from facecoach.adherence.plan import (
 )
 from facecoach.datafiles import DataFileError, read_toml_model, write_toml_atomic
 from facecoach.errors import FacecoachError
+from facecoach.units import Unit
 from facecoach.wording import calendar as words
 
 if TYPE_CHECKING:
@@ -58,12 +59,12 @@ class CalendarChoices(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str | None = Field(default=None, description="Where the last export was written.")
-    weeks: int = Field(default=4, ge=1, le=MAX_PLAN_WEEKS)
+    weeks: Annotated[int, Unit.WEEKS] = Field(default=4, ge=1, le=MAX_PLAN_WEEKS)
     days: tuple[Weekday, ...] | None = Field(
         default=None, description="The weekdays to plan on; unset: spread by the goal."
     )
     at: str = Field(default="08:30", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    alarm_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    alarm_minutes: Annotated[int, Unit.MINUTES] = Field(default=15, ge=0, le=24 * 60)
     sequence: int = Field(default=0, ge=0, description="The last export's SEQUENCE.")
 
     @model_validator(mode="after")
@@ -266,7 +267,8 @@ def export_calendar(
             {**remembered.model_dump(), **changes, "file": str(target.absolute())}
         )
     except ValidationError as exc:
-        raise CalendarError("; ".join(map(problem_line, describe_validation_error(exc)))) from None
+        problems = describe_validation_error(exc, model=CalendarChoices)
+        raise CalendarError("; ".join(map(problem_line, problems))) from None
     ours = path is None
     if target.is_dir():
         raise CalendarError(f"{target} is a folder; give a file name ending in .ics")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from facecoach.adherence.session_log import SessionEventKind
 from facecoach.companion.device_commands import DeviceCommandQueue
+from facecoach.companion.device_messages import DeviceMessage, DeviceMessageKind
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.profile import (
     Capability,
@@ -29,8 +30,10 @@ from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.devices import (
     cannot_pause_text,
+    connection_failed_text,
     pause_failed_text,
     paused_output_text,
+    program_selected_text,
     resumed_output_text,
     start_again_text,
 )
@@ -72,7 +75,7 @@ class DeviceProgramSink:
         commands: DeviceCommandQueue,
         *,
         intensity: int | None = None,
-        on_message: Callable[[str], None] = lambda text: None,
+        on_message: Callable[[DeviceMessage], None] = lambda message: None,
         on_problem: Callable[[str], None] = lambda text: None,
         on_stopped: Callable[[bool, str], None] = lambda ok, detail: None,
     ) -> None:
@@ -123,12 +126,12 @@ class DeviceProgramSink:
             self._on_problem(pause_failed_text(self._device.name, str(exc)))
             return
         except (OSError, EOFError) as exc:  # the radio itself went away
-            reason = f"the Bluetooth connection failed ({exc})"
-            self._on_problem(pause_failed_text(self._device.name, reason))
+            self._on_problem(pause_failed_text(self._device.name, connection_failed_text(exc)))
             return
         self._paused_output = True
         level_only = self._device.profile.level_runs_at_once
-        self._on_message(paused_output_text(self._device.name, level_only))
+        text = paused_output_text(self._device.name, level_only)
+        self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_PAUSED, text))
 
     async def _resume(self) -> None:
         """Sets again what the start set: the level, then the program."""
@@ -144,7 +147,8 @@ class DeviceProgramSink:
         if not profile.level_runs_at_once:
             self._on_problem(start_again_text(self._device.name))
         elif level_back:
-            self._on_message(resumed_output_text(self._device.name))
+            text = resumed_output_text(self._device.name)
+            self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_RESUMED, text))
 
     @staticmethod
     def _first_program(session: Session) -> str | None:
@@ -175,7 +179,8 @@ class DeviceProgramSink:
 
     async def _select_program(self, program: DeviceProgram) -> None:
         await self._device.select_program(program.id)
-        self._on_message(f"{self._device.name}: {program.name} selected.")
+        text = program_selected_text(self._device.name, program.name)
+        self._on_message(DeviceMessage(DeviceMessageKind.PROGRAM_SELECTED, text))
 
     async def _set_intensity(self, level: int) -> None:
         sent = await self._device.set_intensity(level)
@@ -206,7 +211,7 @@ class DeviceProgramSink:
             self._on_problem(f"Could not {what}: {exc}")
             return False
         except (OSError, EOFError) as exc:  # the radio itself went away
-            self._on_problem(f"Could not {what}: the Bluetooth connection failed ({exc}).")
+            self._on_problem(f"Could not {what}: {connection_failed_text(exc)}.")
             return False
         return True
 

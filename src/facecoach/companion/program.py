@@ -284,7 +284,7 @@ class ProgramService:
         except ValidationError as exc:
             from facecoach.validation_problems import field_problems
 
-            problems = field_problems(exc.errors(include_url=False))
+            problems = field_problems(exc.errors(include_url=False), type(routine))
             raise RoutineError(problem_sentences(problems)) from None
         return routine
 
@@ -349,7 +349,7 @@ class ProgramService:
         except ValidationError as exc:
             from facecoach.validation_problems import field_problems
 
-            problems = field_problems(exc.errors(include_url=False))
+            problems = field_problems(exc.errors(include_url=False), Settings)
             raise SettingsError(problem_sentences(problems)) from None
 
     def update_settings(self, **changes: Any) -> Settings:

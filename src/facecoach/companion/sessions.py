@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from facecoach.companion.cue_channels.setup import CueChoices, SessionChannels
     from facecoach.companion.cues import CueService
     from facecoach.companion.device_commands import DeviceCommandQueue
+    from facecoach.companion.device_messages import DeviceMessage
     from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.log import LogService
@@ -45,8 +46,10 @@ class SessionFrontEnd(Protocol):
         """The log could not be written (the session goes on, unless the error says not)."""
         ...
 
-    def device_message(self, text: str) -> None:
-        """The device said something worth showing (its program, its level)."""
+    def device_message(self, message: DeviceMessage) -> None:
+        """The device did something (a program selected, its output stopped for a pause or
+        back after a resume): every message updates what the front end shows of the device;
+        one that is `announced` is also said in its own words."""
         ...
 
     def device_problem(self, text: str) -> None:

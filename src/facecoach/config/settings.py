@@ -3,7 +3,7 @@
 import shlex
 from datetime import date
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,6 +32,7 @@ from facecoach.datafiles import DataFileError, parse_toml_model, read_text_file,
 from facecoach.errors import FacecoachError
 from facecoach.routines.limits import MAX_GLIDE_SECONDS, MAX_REPEATS, MIN_GLIDE_SECONDS_SET
 from facecoach.safety.waiting import DEFAULT_INJECTION_WAIT_DAYS, MAX_INJECTION_WAIT_DAYS
+from facecoach.units import Unit
 
 
 class SettingsError(FacecoachError):
@@ -47,7 +48,7 @@ class PhaseSettings(BaseModel):
 
     name: str = Field(min_length=1, max_length=40)
     goal: str = Field(description="SESSIONS/DAYS, e.g. '5/7'")
-    days: int | None = Field(default=None, ge=1, le=3650)
+    days: Annotated[int | None, Unit.DAYS] = Field(default=None, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _check_goal(self) -> Self:
@@ -81,7 +82,7 @@ class Settings(BaseModel):
         le=1,
         description="Share of its glides a stopped session needs to count towards the goal.",
     )
-    glide_seconds: float | None = Field(
+    glide_seconds: Annotated[float | None, Unit.SECONDS] = Field(
         default=None,
         ge=MIN_GLIDE_SECONDS_SET,
         le=MAX_GLIDE_SECONDS,
@@ -99,7 +100,9 @@ class Settings(BaseModel):
         description="Tones at each glide, side switch, zone and the end: off, on, or auto "
         "(wherever this machine can play sound).",
     )
-    sound_volume: int = Field(default=70, ge=0, le=100, description="Volume of the tones, 0-100.")
+    sound_volume: Annotated[int, Unit.PERCENT] = Field(
+        default=70, ge=0, le=100, description="Volume of the tones, 0-100."
+    )
     tone_set: ToneSet = Field(default=ToneSet.CHIME, description="How the tones sound.")
     sound_command: str | None = Field(
         default=None,
@@ -112,7 +115,7 @@ class Settings(BaseModel):
         default=ChannelMode.OFF,
         description="Spoken cues (the zone and side before its glides): off, on, or auto.",
     )
-    voice_rate: int = Field(
+    voice_rate: Annotated[int, Unit.WORDS_PER_MINUTE] = Field(
         default=DEFAULT_RATE, ge=MIN_RATE, le=MAX_RATE, description="Words per minute."
     )
     voice_name: str | None = Field(
@@ -120,7 +123,7 @@ class Settings(BaseModel):
         pattern=r"^[A-Za-z0-9_+.-]{1,40}$",
         description="The speech engine's voice or language, e.g. 'en-gb'; unset: its default.",
     )
-    voice_count: int = Field(
+    voice_count: Annotated[int, Unit.SECONDS] = Field(
         default=0,
         ge=0,
         le=5,
@@ -147,20 +150,20 @@ class Settings(BaseModel):
         "marks each glide).",
     )
     theme: str = Field(default=DEFAULT_THEME, min_length=1, max_length=60)
-    injection_wait_days: int = Field(
+    injection_wait_days: Annotated[int, Unit.DAYS] = Field(
         default=DEFAULT_INJECTION_WAIT_DAYS,
         ge=0,
         le=MAX_INJECTION_WAIT_DAYS,
         description="Days to wait after Botox or fillers before the next session.",
     )
-    device_intensity: int | None = Field(
+    device_intensity: Annotated[int | None, Unit.LEVEL] = Field(
         default=None,
         ge=1,
         le=255,
         description="Intensity to set on the paired device at the start of a session; never "
         "more than the device profile's limit. Unset leaves the device's own setting.",
     )
-    backup_days: int = Field(
+    backup_days: Annotated[int, Unit.DAYS] = Field(
         default=14,
         ge=0,
         le=3650,

@@ -41,7 +41,13 @@ _SEAL_BYTES = 32
 # version number alone does not change with every build, and two checkouts share a cache.
 _DECIDING_CODE = ("config", "routines")
 # ...and the modules beside them that say a file's problems, which the routine list keeps.
-_DECIDING_MODULES = ("datafiles.py", "problems.py", "validation_problems.py")
+_DECIDING_MODULES = (
+    "datafiles.py",
+    "problems.py",
+    "validation_problems.py",
+    "units.py",
+    "toml_problems.py",
+)
 
 
 @functools.cache

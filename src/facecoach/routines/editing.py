@@ -29,17 +29,17 @@ ROUTINE_WORDS: Mapping[str, FieldWords] = {
     "id": FieldWords("The file name (id)"),
     "name": FieldWords("The name"),
     "description": FieldWords("The description"),
-    "hold_seconds": FieldWords("Hold", "seconds"),
-    "transition_seconds": FieldWords("The time to move to the next zone", "seconds"),
-    "side_switch_seconds": FieldWords("The time to switch sides", "seconds"),
-    "zones": FieldWords("The routine", "zones"),
+    "hold_seconds": FieldWords("Hold"),
+    "transition_seconds": FieldWords("The time to move to the next zone"),
+    "side_switch_seconds": FieldWords("The time to switch sides"),
+    "zones": FieldWords("The routine"),
     "zone": FieldWords("The zone"),
     "sides": FieldWords("The sides"),
     "path": FieldWords("The path"),
     "program": FieldWords("The device program"),
     "phase": FieldWords("The phase"),
     "text": FieldWords("The prep text"),
-    "seconds": FieldWords("The prep time", "seconds"),
+    "seconds": FieldWords("The prep time"),
 }
 
 # The side orders a zone can be treated in, as the editor offers them.
@@ -193,7 +193,7 @@ def draft_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
             where = f"Zone {loc[1] + 1}"
             if len(loc) == 2:  # the zone's own rule: after "Zone 4", not "The routine"
                 error = {**error, "loc": ()}
-        for problem in field_problems([error], ROUTINE_WORDS):
+        for problem in field_problems([error], Routine, ROUTINE_WORDS):
             said.append(Problem(where, problem_sentence(problem)))
     return list(dict.fromkeys(said))
 

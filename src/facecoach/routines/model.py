@@ -21,6 +21,7 @@ from facecoach.routines.limits import (
     RESERVED_IDS,
 )
 from facecoach.routines.zones import Side, Zone
+from facecoach.units import Unit
 
 __all__ = ["PrepStep", "Routine", "Side", "Zone", "ZoneEntry"]
 
@@ -36,7 +37,7 @@ class PrepStep(_Strict):
     """A timed preparation before the first glide, such as applying conductive gel."""
 
     text: str = Field(min_length=1, max_length=200)
-    seconds: float = Field(default=20.0, gt=0, le=MAX_PREP_SECONDS)
+    seconds: Annotated[float, Unit.SECONDS] = Field(default=20.0, gt=0, le=MAX_PREP_SECONDS)
 
 
 class ZoneEntry(_Strict):
@@ -49,9 +50,13 @@ class ZoneEntry(_Strict):
         max_length=120,
         description="Where the glide runs, e.g. 'from the corner of the mouth up to the ear'.",
     )
-    glide_seconds: float | None = Field(default=None, gt=0, le=MAX_GLIDE_SECONDS)
+    glide_seconds: Annotated[float | None, Unit.SECONDS] = Field(
+        default=None, gt=0, le=MAX_GLIDE_SECONDS
+    )
     repeats: int | None = Field(default=None, ge=1, le=MAX_REPEATS)
-    hold_seconds: float | None = Field(default=None, ge=0, le=MAX_HOLD_SECONDS)
+    hold_seconds: Annotated[float | None, Unit.SECONDS] = Field(
+        default=None, ge=0, le=MAX_HOLD_SECONDS
+    )
     program: str | None = Field(
         default=None,
         min_length=1,
@@ -87,16 +92,18 @@ class Routine(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(default="", max_length=500)
-    glide_seconds: float = Field(default=DEFAULT_GLIDE_SECONDS, gt=0, le=MAX_GLIDE_SECONDS)
+    glide_seconds: Annotated[float, Unit.SECONDS] = Field(
+        default=DEFAULT_GLIDE_SECONDS, gt=0, le=MAX_GLIDE_SECONDS
+    )
     repeats: int = Field(default=DEFAULT_REPEATS, ge=1, le=MAX_REPEATS)
-    hold_seconds: float = Field(default=0.0, ge=0, le=MAX_HOLD_SECONDS)
-    transition_seconds: float = Field(
+    hold_seconds: Annotated[float, Unit.SECONDS] = Field(default=0.0, ge=0, le=MAX_HOLD_SECONDS)
+    transition_seconds: Annotated[float, Unit.SECONDS] = Field(
         default=4.0,
         ge=0,
         le=MAX_TRANSITION_SECONDS,
         description="Pause to move the device to the next zone.",
     )
-    side_switch_seconds: float = Field(
+    side_switch_seconds: Annotated[float, Unit.SECONDS] = Field(
         default=2.0,
         ge=0,
         le=MAX_TRANSITION_SECONDS,

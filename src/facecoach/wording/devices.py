@@ -90,7 +90,16 @@ def found_text(count: int) -> str:
     return f"Scanning… found {count} device{'s' if count != 1 else ''}."
 
 
-# A session's pause and the device: said by the core's device sink, shown by either front end.
+# A session and the device: said by the core's device sink, shown by either front end.
+def program_selected_text(name: str, program: str) -> str:
+    return f"{name}: {program} selected."
+
+
+def connection_failed_text(error: BaseException) -> str:
+    """Why a command did not reach the device when the radio itself went away."""
+    return f"the Bluetooth connection failed ({error})"
+
+
 def paused_output_text(name: str, level_only: bool) -> str:
     if level_only:
         return f"{name} is at level 0 while the session is paused."

@@ -27,6 +27,7 @@ from facecoach.devices.protocol.fields import (
 )
 from facecoach.devices.protocol.shared_opcodes import shared_opcode_problems, shares_an_opcode
 from facecoach.problems import problem_clause
+from facecoach.units import Unit
 
 # Version 2 adds what version 1 cannot say: commands beyond the five facecoach knows, writes
 # made on every connection, a keep-alive, bit-packed and wide fields, a byte order per field.
@@ -153,7 +154,7 @@ class GattLayout(_Strict):
     notify: Endpoint | None = None
     battery: Endpoint | None = None
     device_info: bool = True
-    max_write: int = Field(default=20, ge=1, le=512)
+    max_write: Annotated[int, Unit.BYTES] = Field(default=20, ge=1, le=512)
     bond: bool = False
 
     @model_validator(mode="after")
@@ -407,7 +408,7 @@ class AckRule(_Strict):
     """How the device confirms a command, and how long to wait for it."""
 
     kind: AckKind = AckKind.ACK
-    timeout: float = Field(default=1.0, gt=0, le=30)
+    timeout: Annotated[float, Unit.SECONDS] = Field(default=1.0, gt=0, le=30)
     retries: int = Field(default=2, ge=0, le=10)
     # For status acks: status field -> argument name whose value it must show.
     expect_args: dict[Identifier, Identifier] = Field(default_factory=dict)
@@ -543,7 +544,7 @@ class DeviceProgram(_Strict):
 
 
 class SafetyLimits(_Strict):
-    max_intensity: int = Field(default=0, ge=0, le=255)
+    max_intensity: Annotated[int, Unit.LEVEL] = Field(default=0, ge=0, le=255)
     stop_on_disconnect: bool = True
 
 
@@ -567,8 +568,8 @@ class KeepAlive(ScheduledWrite):
     """A dead-man switch: while running, the device stops unless it gets this command at least
     every `timeout_ms`. The app sends it every `interval_ms` for as long as it is connected."""
 
-    interval_ms: int = Field(ge=50, le=60_000)
-    timeout_ms: int = Field(ge=100, le=300_000)
+    interval_ms: Annotated[int, Unit.MILLISECONDS] = Field(ge=50, le=60_000)
+    timeout_ms: Annotated[int, Unit.MILLISECONDS] = Field(ge=100, le=300_000)
 
     @model_validator(mode="after")
     def _check_timing(self) -> Self:

@@ -21,6 +21,7 @@ from facecoach.adherence.session_log import RecordStatus, StoreError
 from facecoach.companion.core import Companion
 from facecoach.companion.cue_channels.machine import ChannelName
 from facecoach.companion.cue_channels.terminal import TerminalChannel
+from facecoach.companion.device_messages import DeviceMessage
 from facecoach.companion.live_session import LiveSession
 from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
@@ -260,8 +261,13 @@ class SessionScreen(SizedScreen[None]):
     def log_failed(self, error: StoreError) -> None:
         self._log_failed(error)
 
-    def device_message(self, text: str) -> None:
+    def device_message(self, message: DeviceMessage) -> None:
         self.show_device()
+        # Only the output stopping or coming back gets a note: the user just pressed a key (or
+        # covered the screen) and looks at it. A program selected shows on the device line,
+        # not over the countdown read from arm's length.
+        if message.announced:
+            self.notify(message.text, title="Device", timeout=4, markup=False)
 
     def device_problem(self, text: str) -> None:
         self._device_problem(text)

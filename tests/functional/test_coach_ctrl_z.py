@@ -1,0 +1,140 @@
+"""Ctrl-Z in the plain coach with a device, in a real process: the session pauses, the device's
+output stops, and a line says so before the process stops; `fg` resumes, and a line says the
+output is back. Scripts and screen readers hear it, in text or in JSON.
+
+Job control is POSIX: a real process is stopped by its own SIGTSTP and continued by SIGCONT.
+"""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from facecoach.cli.output import EXIT_INTERRUPTED
+from facecoach.wording.devices import paused_output_text, resumed_output_text
+from tests.support.cli import QUICK, facecoach
+
+pytestmark = pytest.mark.slow  # a real process on the real clock
+
+BEAR = "5A:1D:00:00:00:05"  # the simulated FOREO BEAR: its level is its output
+# Glides long enough that nothing moves on while the test pauses and resumes.
+SLOW = QUICK.replace("glide_seconds = 0.2", "glide_seconds = 60")
+WAIT_SECONDS = 30.0  # wall time, generous: a condition that never comes still fails
+
+
+class Lines:
+    """A process's output, line by line, read on a thread so that a line that never comes
+    fails the test instead of hanging it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.seen: list[str] = []
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
+
+    def until(self, wanted: Callable[[str], bool]) -> str:
+        while True:
+            try:
+                line = self._lines.get(timeout=WAIT_SECONDS)
+            except queue.Empty:
+                raise AssertionError(f"no such line came; seen: {self.seen}") from None
+            if line is None:
+                raise AssertionError(f"the output ended first; seen: {self.seen}")
+            self.seen.append(line)
+            if wanted(line):
+                return line
+
+    def rest(self) -> list[str]:
+        self._reader.join(WAIT_SECONDS)
+        while not self._lines.empty():
+            line = self._lines.get()
+            if line is not None:
+                self.seen.append(line)
+        return self.seen
+
+
+def wait_until_stopped(process: "subprocess.Popen[str]") -> None:
+    """Returns once the process has stopped itself (as a shell's job control sees it)."""
+    if sys.platform == "win32":
+        raise AssertionError("no job control on Windows")
+    statuses: list[int] = []
+    waiter = threading.Thread(
+        target=lambda: statuses.append(os.waitpid(process.pid, os.WUNTRACED)[1]), daemon=True
+    )
+    waiter.start()
+    waiter.join(WAIT_SECONDS)
+    if not statuses:
+        process.kill()
+        raise AssertionError("the coach never stopped its process")
+    assert os.WIFSTOPPED(statuses[0]), statuses[0]
+
+
+@pytest.mark.usefixtures("screened")
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_ctrl_z_says_the_device_output_stopped_and_fg_says_it_is_back(
+    isolated_dirs: Path, as_json: bool
+) -> None:
+    if sys.platform == "win32":
+        pytest.skip("Ctrl-Z is job control: Linux and macOS")
+    routines = isolated_dirs / "routines"
+    routines.mkdir(parents=True)
+    (routines / "slow.toml").write_text(SLOW.replace('id = "quick"', 'id = "slow"'))
+    (isolated_dirs / "settings.toml").write_text("device_intensity = 3\n")
+    assert facecoach("devices", "pair", BEAR, "--simulate").returncode == 0
+    paused, resumed = paused_output_text("BEAR", True), resumed_output_text("BEAR")
+    command = [sys.executable, "-m", "facecoach", "coach", "slow", "--simulate", "--no-prep"]
+    with subprocess.Popen(
+        [*command, "--confirm-checks", *(["--json"] if as_json else [])],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Its own process group in this session, as a shell's job: a group without a parent
+        # in its session (an orphaned one) would never be stopped by its SIGTSTP.
+        process_group=0,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        lines = Lines(process.stdout)
+        try:
+            lines.until(lambda line: "glide 1 of 2" in line)
+            process.send_signal(signal.SIGTSTP)  # Ctrl-Z
+            said_paused = lines.until(lambda line: paused in line)
+            wait_until_stopped(process)  # the line came before the process stopped
+            process.send_signal(signal.SIGCONT)  # `fg`
+            said_resumed = lines.until(lambda line: resumed in line)
+            process.send_signal(signal.SIGINT)
+            process.wait(WAIT_SECONDS)
+        finally:
+            if process.poll() is None:
+                process.kill()  # a stopped process too
+                process.wait()
+        seen = lines.rest()
+        err = process.stderr.read()
+    assert process.returncode == EXIT_INTERRUPTED, err
+    if as_json:
+        records = [json.loads(line) for line in seen]  # every line stays valid JSON
+        events = [record["event"] for record in records]
+        assert events.index("paused") < events.index("device") < events.index("resumed")
+        device = [(r["message"], r["text"], r["t"] >= 0) for r in records if r["event"] == "device"]
+        assert device == [("output_paused", paused, True), ("output_resumed", resumed, True)]
+        assert json.loads(said_paused)["message"] == "output_paused"
+        assert json.loads(said_resumed)["message"] == "output_resumed"
+    else:
+        at = seen.index(paused)
+        assert seen[at - 1 : at + 3] == ["Paused.", paused, "Resumed.", resumed]
+    assert paused not in err  # said once, in the session's own lines
+    assert resumed not in err
