@@ -1,5 +1,5 @@
 """How a device confirms a command and what its status notifications say, read from its
-profile. Pure: the link (devices/link.py) waits on these answers over the radio; the rules of
+profile. Pure: the link (devices/link/) waits on these answers over the radio; the rules of
 which answer confirms which command, which one is a refusal and what a status changes are here.
 """
 
