@@ -17,13 +17,14 @@ from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, PreSessionChecks
 from facecoach.tui.screens.home import HomeScreen
 from facecoach.tui.screens.summary import SummaryScreen
-from facecoach.wording.devices import paused_output_text, resumed_output_text, start_again_text
+from facecoach.wording.devices import START_AGAIN_STATE, paused_output_state
 from tests.support.cli import QUICK, facecoach
 from tests.support.device_air import paired_reference
 from tests.support.tui_support import (
     make_companion,
     record_notifications,
     start_session,
+    text_of,
     until,
 )
 
@@ -119,7 +120,8 @@ def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
 ) -> None:
     """ctrl+q mid-session with the device connected: the question says quitting stops the
     device (it said "The device is stopped." before anything was sent). The question pauses the
-    session, and a pause stops the device's output (W7); the Quit then sends the end's stop."""
+    session, but a pause the user did not ask for stops the device only after its grace (C2):
+    a Quit within it sends the end's stop alone."""
     air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
 
@@ -135,10 +137,10 @@ def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
             question = str(app.screen.query(Static).first().render())
             assert "Quitting stops the device." in question, question
             assert "The device is stopped." not in question
-            await until(pilot, lambda: stops() == 1)  # the pause's
+            assert stops() == 0  # within the pause's grace
             await pilot.click("#yes")
         assert device.firmware.received[-1].name == CommandName.STOP
-        assert stops() == 2  # and the end's
+        assert stops() == 1  # the end's
 
     asyncio.run(main())
 
@@ -146,10 +148,10 @@ def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
 def test_space_pauses_the_device_with_the_session_and_a_resume_says_to_start_it_again(
     clock: FakeClock, isolated_dirs: Path
 ) -> None:
-    """A paused session must not leave the device stimulating (W7): space stops it, and a
-    note says so; space again resumes the session, sets the program again and asks the user
-    to start the device, since facecoach never sends `start`. The program selected at the
-    start gets no note: the device line shows it, and a note would cover the countdown."""
+    """A paused session must not leave the device stimulating (W7): space stops it, and the
+    device line says so; space again resumes the session, sets the program again and asks the
+    user, on the device line, to start the device, since facecoach never sends `start`. No
+    note at all: notes covered a dialog's Keep going and stacked over the countdown (C3, C4)."""
     air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
     shown = record_notifications(app)
@@ -161,44 +163,50 @@ def test_space_pauses_the_device_with_the_session_and_a_resume_says_to_start_it_
             assert device.press_button()  # the user starts the device with its own button
             await pilot.press("space")
             await until(pilot, lambda: not device.firmware.running)
-            await until(pilot, lambda: paused_output_text(device.name, False) in shown)
+            stopped = f"{device.name} (simulated) · {paused_output_state(False)}"
+            await until(pilot, lambda: text_of(app, "#device-status") == stopped)
             paused = screen.session.status
             await pilot.press("space")
-            await until(pilot, lambda: start_again_text(device.name) in shown)
+            again = f"{device.name} (simulated) · {START_AGAIN_STATE}"
+            await until(pilot, lambda: text_of(app, "#device-status") == again)
             assert (paused, screen.session.status) == (SessionStatus.PAUSED, SessionStatus.RUNNING)
             assert not device.firmware.running
             assert CommandName.START not in [c.name for c in device.firmware.received]
         # The commands run in order: the start's program was selected before the pause.
         assert CommandName.SELECT_PROGRAM in [c.name for c in device.firmware.received]
-        assert not any("selected" in text for text in shown), shown
+        assert shown == []
 
     asyncio.run(main())
 
 
-def test_a_foreo_level_stopped_for_a_pause_and_back_after_it_is_said_in_a_note_each(
+def test_a_foreo_level_stopped_for_a_pause_and_back_after_it_is_said_on_the_device_line(
     clock: FakeClock, isolated_dirs: Path
 ) -> None:
     """A FOREO device's level is its output: a pause sets it to 0 and a resume sets it back.
-    Each is said in a short note, since what the skin feels changed after a key the user just
-    pressed; the device line alone did not say it."""
+    The device line says the level is 0 while paused, and is the usual line after; no note
+    covers the countdown (C9)."""
     air, device = paired_reference(isolated_dirs, BEAR, clock.now(), advertise_interval=0.05)
     (isolated_dirs / "settings.toml").write_text("device_intensity = 3\n")
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
     shown = record_notifications(app)
-    paused, resumed = paused_output_text(device.name, True), resumed_output_text(device.name)
+    paused = f"{device.name} (simulated) · {paused_output_state(True)}"
 
     async def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: app.companion.device.is_connected)
             await start_session(app, pilot)
             await until(pilot, lambda: device.firmware.intensity == 3)
+            usual = text_of(app, "#device-status")
             await pilot.press("space")
-            await until(pilot, lambda: paused in shown)
+            await until(pilot, lambda: text_of(app, "#device-status") == paused)
             assert device.firmware.received[-1].name == CommandName.STOP  # BEAR's level 0
             await pilot.press("space")
-            await until(pilot, lambda: resumed in shown)
+            await until(
+                pilot,
+                lambda: device.firmware.intensity == 3 and text_of(app, "#device-status") == usual,
+            )
             level = device.firmware.received[-1]
             assert (level.name, dict(level.args)) == (CommandName.SET_INTENSITY, {"level": 3})
 
     asyncio.run(main())
-    assert [text for text in shown if text in (paused, resumed)] == [paused, resumed]
+    assert shown == []

@@ -14,6 +14,7 @@ from facecoach.companion.core import Companion
 from facecoach.companion.device_messages import DeviceMessage, DeviceMessageKind
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
+from facecoach.companion.pauses import PAUSE_GRACE_SECONDS, PauseReason
 from facecoach.companion.preflight import GateKind
 from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.profile import CommandName, DeviceProfile
@@ -23,7 +24,9 @@ from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import Clock, FakeClock
 from facecoach.session.engine import SessionStatus
 from facecoach.wording.devices import (
+    START_AGAIN_STATE,
     cannot_pause_text,
+    paused_output_state,
     paused_output_text,
     resumed_output_text,
     start_again_text,
@@ -417,20 +420,34 @@ def sent_since(device: SimulatedDevice, first: int) -> list[str]:
 
 
 async def started_by_its_button(
-    companion: Companion, problems: list[str]
+    companion: Companion,
+    problems: list[str],
+    said: list[DeviceMessage] | None = None,
+    *,
+    press: bool = True,
 ) -> tuple[LiveSession, SimulatedDevice]:
-    """A spot-forehead session begun from the app, its device started with its own button, a
-    second in: what a pause then acts on."""
+    """A spot-forehead session begun from the app, its device started with its own button
+    (unless not `press`), a second in: what a pause then acts on."""
     routine = companion.program_service.library.get("spot-forehead").routine
     await companion.device.connect()
     live = begin_with_callbacks(
-        companion, routine, [], source=SessionSource.TUI, on_device_problem=problems.append
+        companion,
+        routine,
+        [],
+        source=SessionSource.TUI,
+        on_device_problem=problems.append,
+        on_device_message=said.append if said is not None else None,
     )
     live.start()
     device = simulated(companion)
-    assert device.press_button()  # the user starts the device with its own button
+    if press:
+        assert device.press_button()  # the user starts the device with its own button
     await asyncio.sleep(1)
     return live, device
+
+
+def start_again(name: str) -> DeviceMessage:
+    return DeviceMessage(DeviceMessageKind.START_AGAIN, start_again_text(name), START_AGAIN_STATE)
 
 
 def test_a_pause_stops_the_stimulation_and_a_resume_leaves_its_start_to_the_user(
@@ -439,9 +456,10 @@ def test_a_pause_stops_the_stimulation_and_a_resume_leaves_its_start_to_the_user
     clock = FakeClock()
     companion = companion_with_device(tmp_path, "reference-a", clock)
     problems: list[str] = []
+    said: list[DeviceMessage] = []
 
     async def run() -> None:
-        live, device = await started_by_its_button(companion, problems)
+        live, device = await started_by_its_button(companion, problems, said)
         before_pause = len(list(device.firmware.received))
         live.pause()
         await asyncio.sleep(1)
@@ -454,7 +472,10 @@ def test_a_pause_stops_the_stimulation_and_a_resume_leaves_its_start_to_the_user
         after_pause = sent_since(device, before_pause)
         assert CommandName.START not in after_pause
         assert after_pause[-1] == CommandName.SELECT_PROGRAM  # the program set again
-        assert problems == [start_again_text(device.name)]
+        # An instruction, not a problem: its own kind, which each front end says.
+        assert problems == []
+        assert said[-1] == start_again(device.name)
+        assert said[-1].announced
         live.stop()
         await live.finish()
 
@@ -497,10 +518,157 @@ def test_a_pause_sets_a_foreo_level_to_0_and_a_resume_sets_it_back(tmp_path: Pat
     ]
     # Said as the output stopping and coming back, which each front end announces.
     assert said == [
-        DeviceMessage(DeviceMessageKind.OUTPUT_PAUSED, paused_output_text("BEAR", True)),
+        DeviceMessage(
+            DeviceMessageKind.OUTPUT_PAUSED,
+            paused_output_text("BEAR", True),
+            paused_output_state(True),
+        ),
         DeviceMessage(DeviceMessageKind.OUTPUT_RESUMED, resumed_output_text("BEAR")),
     ]
     assert all(message.announced for message in said)
+
+
+def test_a_device_that_never_ran_is_stopped_for_a_pause_but_not_asked_to_start_again(
+    tmp_path: Path,
+) -> None:
+    """C1: reference-a's status says whether its output runs. Paused while it was not running
+    (Prep, before the user pressed its button), it still gets its stop, but the resume does
+    not tell the user to start it again: there is nothing to start again."""
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "reference-a", clock)
+    problems: list[str] = []
+    said: list[DeviceMessage] = []
+
+    async def run() -> None:
+        live, device = await started_by_its_button(companion, problems, said, press=False)
+        before_pause = len(list(device.firmware.received))
+        live.pause()
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        assert sent_since(device, before_pause)[0] == CommandName.STOP
+        assert live.status is SessionStatus.RUNNING
+        kinds = [message.kind for message in said]
+        assert DeviceMessageKind.OUTPUT_PAUSED in kinds
+        assert DeviceMessageKind.START_AGAIN not in kinds
+        assert problems == []
+        # Started by its button now, it is asked for again after the next pause.
+        assert device.press_button()
+        await asyncio.sleep(1)
+        live.pause()
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        assert said[-1] == start_again(device.name)
+        # Not restarted by the user after that: the stop it confirmed left it not running.
+        live.pause()
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        assert [m.kind for m in said].count(DeviceMessageKind.START_AGAIN) == 1
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+
+
+def test_a_device_whose_profile_cannot_tell_if_it_runs_is_asked_to_start_again(
+    tmp_path: Path,
+) -> None:
+    """Where the profile's status has no running flag, facecoach cannot tell whether the pause
+    stopped anything: the resume says to start it again, as before."""
+    shipped = REGISTRY["reference-a"]
+    status = shipped.notifications["status"]
+    fields = tuple(
+        field.model_copy(update={"bits": {"charging": 0, "contact": 1}}) if field.bits else field
+        for field in status.fields
+    )
+    blind = status.model_copy(update={"fields": fields})
+    profile = shipped.model_copy(
+        update={"notifications": {**shipped.notifications, "status": blind}}
+    )
+    companion = companion_with_device(tmp_path, "reference-a", FakeClock(), profile=profile)
+    problems: list[str] = []
+    said: list[DeviceMessage] = []
+
+    async def run() -> None:
+        live, device = await started_by_its_button(companion, problems, said, press=False)
+        live.pause()
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        assert said[-1] == start_again(device.name)
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+
+
+def test_a_covered_pause_stops_the_device_only_after_its_grace(tmp_path: Path) -> None:
+    """C2: a pause the user did not ask for (the screen covered) stops the timer at once, but
+    sends the device its stop only once it has lasted the grace; a resume within the grace
+    sends and says nothing. A pause the user asked for stops it at once."""
+    companion = companion_with_device(tmp_path, "reference-a", LoopClock(), device_clock=loop_clock)
+    problems: list[str] = []
+    said: list[DeviceMessage] = []
+
+    async def run() -> None:
+        live, device = await started_by_its_button(companion, problems, said)
+        before, said_before = len(list(device.firmware.received)), len(said)
+        live.pause(PauseReason.COVERED)  # a glance at the palette
+        position = live.snapshot().position
+        await asyncio.sleep(PAUSE_GRACE_SECONDS - 1)
+        assert live.snapshot().position == position  # the timer stopped at once
+        assert device.firmware.running  # the device did not
+        live.resume()
+        await asyncio.sleep(PAUSE_GRACE_SECONDS + 1)
+        assert sent_since(device, before) == []
+        assert said[said_before:] == []
+        assert device.firmware.running
+        live.pause(PauseReason.TOO_SMALL)  # longer than the grace: stopped then
+        await asyncio.sleep(PAUSE_GRACE_SECONDS - 1)
+        assert device.firmware.running
+        await asyncio.sleep(2)
+        assert not device.firmware.running
+        assert sent_since(device, before) == [CommandName.STOP]
+        assert said[-1].kind is DeviceMessageKind.OUTPUT_PAUSED
+        live.resume()
+        await asyncio.sleep(1)
+        assert said[-1] == start_again(device.name)
+        assert device.press_button()
+        await asyncio.sleep(1)
+        stops = sent_since(device, before).count(CommandName.STOP)
+        live.pause()  # asked for (space): at once
+        await asyncio.sleep(1)
+        assert sent_since(device, before).count(CommandName.STOP) == stops + 1
+        assert not device.firmware.running
+        assert problems == []
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+
+
+def test_a_session_ended_within_a_covered_pauses_grace_stops_the_device_once(
+    tmp_path: Path,
+) -> None:
+    """The grace is cancelled by the end: the end's stop goes at once, and no second stop
+    follows when the grace would have run out."""
+    companion = companion_with_device(tmp_path, "reference-a", LoopClock(), device_clock=loop_clock)
+    problems: list[str] = []
+
+    async def run() -> None:
+        live, device = await started_by_its_button(companion, problems)
+        before = len(list(device.firmware.received))
+        live.pause(PauseReason.COVERED)  # the quit question
+        await asyncio.sleep(2)
+        live.stop()  # Stop session
+        await live.finish()
+        assert not device.firmware.running
+        await asyncio.sleep(PAUSE_GRACE_SECONDS * 2)
+        assert sent_since(device, before) == [CommandName.STOP]
+
+    run_virtual(run())
 
 
 def test_a_device_that_does_not_take_the_pause_says_so_and_the_session_stays_paused(
@@ -557,12 +725,18 @@ def test_ctrl_z_in_the_coach_pauses_the_device_before_the_process_stops(tmp_path
     companion = companion_with_device(tmp_path, "reference-a", LoopClock(), device_clock=loop_clock)
     routine = companion.program_service.library.get("spot-forehead").routine
     problems: list[str] = []
+    said: list[DeviceMessage] = []
     when_stopped: list[tuple[bool, SessionStatus, list[str]]] = []
 
     async def run() -> None:
         await companion.device.connect()
         live = begin_with_callbacks(
-            companion, routine, [], source=SessionSource.COACH, on_device_problem=problems.append
+            companion,
+            routine,
+            [],
+            source=SessionSource.COACH,
+            on_device_problem=problems.append,
+            on_device_message=said.append,
         )
         runner = CoachRunner(live, EventWaiter())
         running = asyncio.create_task(runner.run())
@@ -579,7 +753,8 @@ def test_ctrl_z_in_the_coach_pauses_the_device_before_the_process_stops(tmp_path
         assert when_stopped == [(False, SessionStatus.PAUSED, [CommandName.STOP])]
         assert live.status is SessionStatus.RUNNING  # continued: the session goes on
         await asyncio.sleep(1)
-        assert problems == [start_again_text(device.name)]
+        assert problems == []
+        assert said[-1] == start_again(device.name)
         runner.request_stop()
         await running
 

@@ -264,8 +264,9 @@ class _CoachFrontEnd:
             warn(f"{error} The session goes on.")
 
     def device_message(self, message: DeviceMessage) -> None:
-        """The output stopped or back: a line, as the session's own (scripts and screen
-        readers need to hear it). The plain coach has no device line for the rest."""
+        """The output stopped, back, or to be started again on the device: a line on stdout,
+        as the session's own (scripts and screen readers need to hear it; it is an
+        instruction, not a warning). The plain coach has no device line for the rest."""
         if message.announced:
             self._renderer.device_message(message)
 

@@ -4,8 +4,9 @@ set with its sentence, decided once here.
 A front end keeps its device line up to date with every message, but only some deserve more
 than that. A program selected comes at the start and at zone changes, while the user reads the
 countdown from arm's length: the device line shows it. The output stopped for a pause, or back
-after a resume, follows a key the user just pressed, and changes what the skin feels: each front
-end says it (the app in a short note, the plain coach in a line, for scripts and screen readers).
+after a resume, and a device to start again on its own button, change what the skin feels: the
+app's device line says the output's state until the next message, and the plain coach writes a
+line (for scripts and screen readers).
 """
 
 from dataclasses import dataclass
@@ -21,12 +22,15 @@ class DeviceMessageKind(StrEnum):
     """The device's output was stopped (or its level set to 0) for a pause."""
     OUTPUT_RESUMED = "output_resumed"
     """The device's output runs again after a resume (a device whose level is its output)."""
+    START_AGAIN = "start_again"
+    """After a resume, the user is to start the device again on its own button: it may have
+    been running when the pause stopped it, and facecoach never starts a device."""
 
     @property
     def announced(self) -> bool:
-        """Whether front ends say it in its own words (a note, a line), beyond the device line:
-        only the output stopping and coming back."""
-        return self in (DeviceMessageKind.OUTPUT_PAUSED, DeviceMessageKind.OUTPUT_RESUMED)
+        """Whether front ends say it in its own words (the coach's line), beyond the device
+        line: the output stopping, coming back, or to be started again."""
+        return self is not DeviceMessageKind.PROGRAM_SELECTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,9 @@ class DeviceMessage:
 
     kind: DeviceMessageKind
     text: str
+    state: str = ""
+    """What a device line says of the device's output until the next message ("stopped for
+    the pause"); empty: its usual line."""
 
     @property
     def announced(self) -> bool:

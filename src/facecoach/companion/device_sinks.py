@@ -4,34 +4,44 @@
 names another program, it asks the device to select that program (on start, with the user's
 intensity first, and a device without programs gets that alone); on every end it sends `stop`.
 A pause stops the output too (`stop`), as every exit does: a paused session must not leave the
-device stimulating. A resume sets again what the start set; a device whose level is its output
-(FOREO's) runs again, while one whose stimulation starts on the device is left for the user to
-start, as at the start: facecoach never sends `start`. A device without `stop` cannot be
-paused, and the user is told so.
+device stimulating. A pause the user asked for stops it at once; one the user did not ask for
+(the session covered, the terminal too small) only once it has lasted the grace
+(`PAUSE_GRACE_SECONDS`, a timer of the event loop), and a resume within the grace sends and says
+nothing. A resume sets again what the start set; a device whose level is its output (FOREO's)
+runs again, while one whose stimulation starts on the device is left for the user to start, as
+at the start: facecoach never sends `start`. The user is told to start it again unless the
+device's own status said it was not running when the pause came. A device without `stop`
+cannot be paused, and the user is told so.
 Commands go through a `DeviceCommandQueue`, one at a time and in order, as tasks of the event
 loop itself: never of a screen, whose workers die with it, so a quit still delivers the `stop`.
 The session's clock never waits for the radio.
 """
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from facecoach.adherence.session_log import SessionEventKind
 from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.companion.device_messages import DeviceMessage, DeviceMessageKind
+from facecoach.companion.pauses import PAUSE_GRACE_SECONDS, PauseReason
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.profile import (
     Capability,
     CommandName,
     DeviceProfile,
     DeviceProgram,
+    NotificationKind,
 )
+from facecoach.devices.protocol.status import DeviceStatus
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.devices import (
+    START_AGAIN_STATE,
     cannot_pause_text,
     connection_failed_text,
     pause_failed_text,
+    paused_output_state,
     paused_output_text,
     program_selected_text,
     resumed_output_text,
@@ -49,6 +59,7 @@ class ProgramSelector(Protocol):
 
     profile: DeviceProfile
     name: str
+    status: DeviceStatus
 
     async def select_program(self, program_id: str) -> DeviceProgram: ...
     async def set_intensity(self, level: int) -> int: ...
@@ -68,6 +79,12 @@ def program_for(profile: DeviceProfile, wanted: str | None) -> tuple[DeviceProgr
         return default, f"{profile.name} has no {wanted!r} program; using {default.name}."
 
 
+def reports_running(profile: DeviceProfile) -> bool:
+    """Whether the device's status says if its output runs."""
+    status = profile.notification_of(NotificationKind.STATUS)
+    return status is not None and "running" in status[1].names
+
+
 class DeviceProgramSink:
     def __init__(
         self,
@@ -78,6 +95,7 @@ class DeviceProgramSink:
         on_message: Callable[[DeviceMessage], None] = lambda message: None,
         on_problem: Callable[[str], None] = lambda text: None,
         on_stopped: Callable[[bool, str], None] = lambda ok, detail: None,
+        pause_reason: Callable[[], PauseReason | None] = lambda: None,
     ) -> None:
         self._device = device
         self._commands = commands
@@ -90,6 +108,13 @@ class DeviceProgramSink:
         # Whether the last pause's stop got through: only then does a resume have output to
         # bring back.
         self._paused_output = False
+        # Whether the output ran when the last pause stopped it, as the device's status said;
+        # None where the device cannot tell.
+        self._ran_at_pause: bool | None = None
+        # Why the session is paused (None: stop at once); the live session knows.
+        self._pause_reason = pause_reason
+        # The grace of a pause the user did not ask for: the device's stop, not yet sent.
+        self._grace: asyncio.TimerHandle | None = None
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind is EventKind.STARTED:
@@ -97,11 +122,37 @@ class DeviceProgramSink:
         elif event.kind is EventKind.ZONE_CHANGED and event.step is not None:
             self._select(event.step.program, first=False)
         elif event.kind is EventKind.PAUSED:
-            self._commands.submit(self._pause)
+            self._paused()
         elif event.kind is EventKind.RESUMED:
-            self._commands.submit(self._resume)
+            if not self._cancel_grace():  # within the grace nothing was sent: nothing to undo
+                self._commands.submit(self._resume)
         elif event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
+            self._cancel_grace()
             self._commands.submit(self._stop)
+
+    def _paused(self) -> None:
+        reason = self._pause_reason()
+        if reason is None or reason.stops_device_at_once:
+            self._commands.submit(self._pause)
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop to wait on: stopped at once, as before
+            self._commands.submit(self._pause)
+            return
+        self._grace = loop.call_later(PAUSE_GRACE_SECONDS, self._grace_over)
+
+    def _grace_over(self) -> None:
+        self._grace = None
+        self._commands.submit(self._pause)
+
+    def _cancel_grace(self) -> bool:
+        """Cancels a pause's grace; True when one was running (the device got nothing)."""
+        grace, self._grace = self._grace, None
+        if grace is None:
+            return False
+        grace.cancel()
+        return True
 
     def _has_output(self) -> bool:
         """Whether the device does anything facecoach could leave running: stimulation, or a
@@ -115,6 +166,9 @@ class DeviceProgramSink:
 
     async def _pause(self) -> None:
         self._paused_output = False
+        self._ran_at_pause = (
+            self._device.status.running if reports_running(self._device.profile) else None
+        )
         if not self._has_output():
             return
         if CommandName.STOP not in self._device.profile.commands:
@@ -131,7 +185,8 @@ class DeviceProgramSink:
         self._paused_output = True
         level_only = self._device.profile.level_runs_at_once
         text = paused_output_text(self._device.name, level_only)
-        self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_PAUSED, text))
+        state = paused_output_state(level_only)
+        self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_PAUSED, text, state))
 
     async def _resume(self) -> None:
         """Sets again what the start set: the level, then the program."""
@@ -145,7 +200,10 @@ class DeviceProgramSink:
         if self.current is not None:
             await self._run(self._select_program(self.current), f"select {self.current.name}")
         if not profile.level_runs_at_once:
-            self._on_problem(start_again_text(self._device.name))
+            if self._ran_at_pause is False:  # its status said it was not running: nothing to
+                return  # start again
+            text = start_again_text(self._device.name)
+            self._on_message(DeviceMessage(DeviceMessageKind.START_AGAIN, text, START_AGAIN_STATE))
         elif level_back:
             text = resumed_output_text(self._device.name)
             self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_RESUMED, text))

@@ -22,6 +22,7 @@ from facecoach.adherence.session_log import RecordStatus, SessionEventKind
 from facecoach.companion.cue_channels.dispatch import CueDispatcher
 from facecoach.companion.cue_channels.setup import SessionChannels
 from facecoach.companion.device_commands import DeviceCommandQueue
+from facecoach.companion.pauses import PauseReason
 from facecoach.session.driver import EventSink, SessionDriver
 from facecoach.session.engine import Session, SessionEvent, SessionSnapshot, SessionStatus
 
@@ -47,7 +48,8 @@ class LiveSession:
         self.cues = cues
         # Which cue channels this session uses, and why the others are not used.
         self.channels = channels
-        self.paused_because: str | None = None
+        # Why the session is paused, while it is: the device sinks act on it.
+        self.paused_because: PauseReason | None = None
         # How the session ended, once it has: done, stopped by the user, or interrupted.
         self.end_status: RecordStatus | None = None
         # Why an interrupted session ended when it was not the app going away (the device
@@ -97,7 +99,7 @@ class LiveSession:
     def poll(self) -> list[SessionEvent]:
         return self._ended_after(self._driver.poll())
 
-    def pause(self, because: str | None = None) -> list[SessionEvent]:
+    def pause(self, because: PauseReason = PauseReason.ASKED) -> list[SessionEvent]:
         if self.status is not SessionStatus.RUNNING:
             return []
         self.paused_because = because

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.log import LogService
+    from facecoach.companion.pauses import PauseReason
     from facecoach.companion.preflight import Gate, GateKeeper
     from facecoach.companion.program import ProgramService
     from facecoach.companion.safety_service import SafetyService
@@ -306,6 +307,7 @@ class SessionService:
                 on_message=front_end.device_message,
                 on_problem=front_end.device_problem,
                 on_stopped=partial(self._device_stopped, recorder),
+                pause_reason=self._pause_reason,
             )
         )
         return commands
@@ -321,6 +323,11 @@ class SessionService:
         front_end.device_problem(text)
         if self.live is not None:
             self.live.interrupt(because=text)
+
+    def _pause_reason(self) -> PauseReason | None:
+        """Why the live session is paused: the device sink waits out a pause the user did not
+        ask for before it stops the device."""
+        return self.live.paused_because if self.live is not None else None
 
     @staticmethod
     def _device_stopped(recorder: SessionRecorder | None, ok: bool, detail: str) -> None:

@@ -106,6 +106,20 @@ def paused_output_text(name: str, level_only: bool) -> str:
     return f"{name} is stopped while the session is paused."
 
 
+def paused_output_state(level_only: bool) -> str:
+    """The device line's words for the output stopped by a pause (after the device's name)."""
+    return "level 0 while paused" if level_only else "stopped for the pause"
+
+
+START_AGAIN_STATE = "start it again on the device"
+"""The device line's words after a resume, for a device that starts on its own button."""
+
+
+def stopped_after_grace_text(name: str, seconds: float) -> str:
+    """What a pause the user did not ask for does to the device, once it lasts."""
+    return f"after {seconds:g} s {name} is stopped too"
+
+
 def pause_failed_text(name: str, reason: str) -> str:
     return (
         f"Could not pause {name}: {reason.rstrip('.')}. Switch it off by hand; the session "

@@ -201,3 +201,16 @@ def zone_position(step: Step, zone_count: int) -> str:
         return step_place(step)
     phase = f" · {step.phase} phase" if step.phase else ""
     return f"Zone {step.zone_index + 1} of {zone_count} · {step_place(step)}{phase}"
+
+
+# Why a session paused when the user did not ask for it, by the core's `PauseReason` (a StrEnum
+# of these values); a pause the user asked for needs no reason.
+UNASKED_PAUSE_WORDS = {"covered": "was covered", "too_small": "was too small"}
+
+
+def paused_banner(reason: str | None, left: str) -> str:
+    """The paused session's status line after its PAUSED mark: the time left, after what
+    resumes it, or after why it paused when the user did not ask (the footer says that space
+    resumes). It fits the 40 columns of the step panel at 60x20."""
+    why = UNASKED_PAUSE_WORDS.get(reason) if reason is not None else None
+    return f"{why or 'space resumes'} · {left}"

@@ -263,7 +263,11 @@ class DeviceLink:
         self, name: str, args: dict[str, int] | None = None
     ) -> DecodedNotification | None:
         """Sends one command and waits for the device's confirmation."""
-        return await self._commands.send(name, args or {})
+        answer = await self._commands.send(name, args or {})
+        if name == CommandName.STOP and self.status.running:
+            # Confirmed: its output is stopped (a device need not send its status for that).
+            self.status = replace(self.status, running=False)
+        return answer
 
     @property
     def _select_arg(self) -> str:

@@ -23,6 +23,7 @@ from facecoach.companion.cue_channels.machine import ChannelName
 from facecoach.companion.cue_channels.terminal import TerminalChannel
 from facecoach.companion.device_messages import DeviceMessage
 from facecoach.companion.live_session import LiveSession
+from facecoach.companion.pauses import PauseReason
 from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
 from facecoach.session.engine import (
@@ -37,6 +38,7 @@ from facecoach.tui.motion import reduced_motion
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.screens.summary import SummaryScreen
+from facecoach.tui.screens.too_small import TooSmallScreen
 from facecoach.tui.screens.zone_guide import ZoneGuide
 from facecoach.tui.terminal import TerminalWriter
 from facecoach.tui.text import shown
@@ -49,6 +51,7 @@ from facecoach.wording.devices import link_state_text
 from facecoach.wording.session import (
     format_duration,
     nearest_second,
+    paused_banner,
     step_cue,
     zone_mark,
     zone_position,
@@ -152,6 +155,9 @@ class SessionScreen(SizedScreen[None]):
         self._next_tick: Timer | None = None
         self._armed_at_remaining: float | None = None  # the time left when a timer was last set
         self._terminal_writer: TerminalWriter | None = None
+        # What the device line says of the device's output in place of its usual detail
+        # ("stopped for the pause"), until the next device message; empty: the usual line.
+        self._device_state = ""
 
     @property
     def session(self) -> Session:
@@ -187,8 +193,10 @@ class SessionScreen(SizedScreen[None]):
 
     def on_screen_suspend(self) -> None:
         # Covered by another screen (the command palette, a dialog): the timer never runs
-        # unseen, and the bell never rings for a glide the user cannot see.
-        if self.live.pause(because="covered"):
+        # unseen, and the bell never rings for a glide the user cannot see. The device waits
+        # out the grace before it is stopped: the user did not ask for this pause.
+        too_small = isinstance(self.app.screen, TooSmallScreen)
+        if self.live.pause(PauseReason.TOO_SMALL if too_small else PauseReason.COVERED):
             self._redraw()
 
     async def on_unmount(self) -> None:
@@ -207,7 +215,8 @@ class SessionScreen(SizedScreen[None]):
         state = (
             "" if summary.state is LinkState.CONNECTED else f" · {link_state_text(summary.state)}"
         )
-        detail = f" · {summary.detail}" if summary.detail else ""
+        detail = self._device_state or summary.detail
+        detail = f" · {detail}" if detail else ""
         line.update(shown(f"{summary.name}{state}{detail}"))
 
     @property
@@ -262,12 +271,10 @@ class SessionScreen(SizedScreen[None]):
         self._log_failed(error)
 
     def device_message(self, message: DeviceMessage) -> None:
+        # No note: a note covered a dialog's buttons and stacked over the countdown read from
+        # arm's length. The device line under the countdown says the output's state instead.
+        self._device_state = message.state
         self.show_device()
-        # Only the output stopping or coming back gets a note: the user just pressed a key (or
-        # covered the screen) and looks at it. A program selected shows on the device line,
-        # not over the countdown read from arm's length.
-        if message.announced:
-            self.notify(message.text, title="Device", timeout=4, markup=False)
 
     def device_problem(self, text: str) -> None:
         self._device_problem(text)
@@ -317,6 +324,10 @@ class SessionScreen(SizedScreen[None]):
         if event.kind is EventKind.STEP_STARTED and step is not None:
             self._show_step(step)
         elif event.kind in (EventKind.PAUSED, EventKind.RESUMED):
+            if event.kind is EventKind.RESUMED and self._device_state:
+                # What the device does now comes in its own message (set again, start again).
+                self._device_state = ""
+                self.show_device()
             self.refresh_bindings()  # the footer's space: Pause or Resume
             # Whoever paused or resumed (a key here, the app's quit question, a covering
             # screen), the timer follows: it is set only while time runs. Later, not now:
@@ -382,8 +393,7 @@ class SessionScreen(SizedScreen[None]):
         log = "" if self.live.logged else " · not logged"
         status = f"{left}{log}"
         if paused:
-            why = " · the screen was covered" if self.live.paused_because else ""
-            status = f"[reverse b] PAUSED [/] space resumes · {status}{why}"
+            status = f"[reverse b] PAUSED [/] {paused_banner(self.live.paused_because, status)}"
         # One line, whatever it says (its CSS): no layout of the screen for each redraw.
         self.query_one("#session-status", Static).update(status, layout=False)
 
@@ -434,8 +444,8 @@ class SessionScreen(SizedScreen[None]):
     @work(exclusive=True, group="abort")
     async def action_abort(self) -> None:
         was_running = self.session.status is SessionStatus.RUNNING
-        if was_running:  # the clock stops while the user decides
-            self.live.pause()
+        if was_running:  # the clock stops while the user decides; the device after the grace
+            self.live.pause(PauseReason.COVERED)
             self._redraw()
         stop = await self.app.push_screen_wait(
             ConfirmDialog(

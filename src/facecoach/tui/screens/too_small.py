@@ -10,6 +10,9 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
+from facecoach.companion.pauses import PAUSE_GRACE_SECONDS
+from facecoach.wording.devices import stopped_after_grace_text
+
 # Every screen is laid out and tested (snapshots, a tmux walk) down to this size.
 MIN_WIDTH = 60
 MIN_HEIGHT = 20
@@ -24,6 +27,11 @@ class TooSmallScreen(Screen[None]):
     TooSmallScreen { align: center middle; }
     TooSmallScreen Static { width: auto; max-width: 100%; text-align: center; }
     """
+
+    def __init__(self, device: str | None = None) -> None:
+        super().__init__()
+        # The device a running session drives: the pause stops it too, after its grace.
+        self._device = device
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
@@ -41,8 +49,11 @@ class TooSmallScreen(Screen[None]):
             self.dismiss()
 
     def show_size(self, width: int, height: int) -> None:
+        device = ""
+        if self._device is not None:
+            device = f", and {stopped_after_grace_text(self._device, PAUSE_GRACE_SECONDS)}"
         self.query_one("#too-small", Static).update(
             f"Make the terminal larger: facecoach needs {MIN_WIDTH}x{MIN_HEIGHT}, "
-            f"this one is {width}x{height}.\nA running session is paused until then. "
+            f"this one is {width}x{height}.\nA running session is paused until then{device}. "
             "ctrl+q quits."
         )
