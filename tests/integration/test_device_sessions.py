@@ -671,6 +671,28 @@ def test_a_session_ended_within_a_covered_pauses_grace_stops_the_device_once(
     run_virtual(run())
 
 
+def test_a_pause_that_stopped_the_device_is_in_the_session_record(tmp_path: Path) -> None:
+    """C20: the device's stop for a pause is written into the session's record, as the end's
+    stop is; a covered pause resumed within its grace stopped nothing and is not."""
+    companion = companion_with_device(tmp_path, "reference-a", LoopClock(), device_clock=loop_clock)
+    problems: list[str] = []
+
+    async def run() -> None:
+        live, _ = await started_by_its_button(companion, problems)
+        live.pause(PauseReason.COVERED)
+        await asyncio.sleep(1)
+        live.resume()
+        live.pause()  # space
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        live.stop()
+        await live.finish()
+
+    run_virtual(run())
+    assert last_session(tmp_path) == (RecordStatus.ABORTED, ["device_paused", "device_stopped"])
+
+
 def test_a_device_that_does_not_take_the_pause_says_so_and_the_session_stays_paused(
     tmp_path: Path,
 ) -> None:

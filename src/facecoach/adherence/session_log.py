@@ -49,6 +49,7 @@ class SessionEventKind(StrEnum):
     DEVICE_RECONNECTED = "device_reconnected"
     DEVICE_GAVE_UP = "device_gave_up"  # reconnection stopped trying
     DEVICE_STOPPED = "device_stopped"  # the device confirmed `stop` at the end
+    DEVICE_PAUSED = "device_paused"  # the device confirmed `stop` for a pause
     DEVICE_STOP_FAILED = "device_stop_failed"  # it could not be stopped: the detail says why
     DEVICE_CHARGING = "device_charging"  # put on its charger mid-session: the session ended
     EDITED = "edited"  # the user corrected it; the detail keeps the old values

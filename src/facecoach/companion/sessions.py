@@ -304,7 +304,7 @@ class SessionService:
                 link,
                 commands,
                 intensity=self.program.settings.device_intensity,
-                on_message=front_end.device_message,
+                on_message=partial(self._device_message, recorder, front_end),
                 on_problem=front_end.device_problem,
                 on_stopped=partial(self._device_stopped, recorder),
                 pause_reason=self._pause_reason,
@@ -328,6 +328,19 @@ class SessionService:
         """Why the live session is paused: the device sink waits out a pause the user did not
         ask for before it stops the device."""
         return self.live.paused_because if self.live is not None else None
+
+    @staticmethod
+    def _device_message(
+        recorder: SessionRecorder | None, front_end: SessionFrontEnd, message: DeviceMessage
+    ) -> None:
+        """What the device did, to the front end; its output stopped for a pause also into the
+        session's record, as the end's stop is."""
+        from facecoach.adherence.session_log import SessionEventKind
+        from facecoach.companion.device_messages import DeviceMessageKind
+
+        if recorder is not None and message.kind is DeviceMessageKind.OUTPUT_PAUSED:
+            recorder.note(SessionEventKind.DEVICE_PAUSED, message.text)
+        front_end.device_message(message)
 
     @staticmethod
     def _device_stopped(recorder: SessionRecorder | None, ok: bool, detail: str) -> None:
