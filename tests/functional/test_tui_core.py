@@ -160,7 +160,11 @@ def test_leaving_the_app_mid_session_stops_the_device_and_logs_it(
     assert stored(data_dir) == [RecordStatus.PARTIAL]
     with SessionLog.open(data_dir / "facecoach.db") as log:
         (session,) = log.sessions()
-        assert [kind for _, kind, _ in log.session_events(session.id)] == ["device_stopped"]
+        events = [kind for _, kind, _ in log.session_events(session.id)]
+    # The bug comes with space, a pause the user asked for: the device's stop for it is in the
+    # record too (walkcover C20). The quit question's pause stops nothing within its grace.
+    paused = ["device_paused"] if how.startswith("a bug") else []
+    assert events == [*paused, "device_stopped"]
 
 
 def test_a_device_put_on_its_charger_ends_the_session_and_says_why(
