@@ -163,6 +163,12 @@ def zones_out_of_sight(above: int, below: int) -> str:
     return ""
 
 
+def zones_out_of_view(count: int, *, above: bool) -> str:
+    """At an end of the session's zone list cut short by its room: how many zones are out of
+    view that way ("↓ 8 more"), as the arrows of `zones_out_of_sight` say it."""
+    return f"{'↑' if above else '↓'} {count} more"
+
+
 def on_the_timer_alone(reason: str) -> str:
     """Why the device is not with this session, and that the session runs without it: said
     once, as the reason may say it already."""
