@@ -4,8 +4,9 @@ closed (column 15)'.
 tomllib says `Illegal character '\\n' (at line 2, column 15)`: true, but it names the parser's
 view (a newline where the string's closing quote should be), not the mistake. The common
 mistakes (a text value not closed, a missing '=', a key or table given twice, a value TOML
-does not know) are said here; any other is said in tomllib's own words after 'not valid TOML',
-at the same line and column.
+does not know, a date not written YYYY-MM-DD) are said here; any other is said in tomllib's
+own words after 'not valid TOML', at the same line and column. Lines are counted as tomllib
+counts them, at '\\n' alone.
 
 It lives at the top of the package, beside `datafiles` which reads every TOML file: the
 readers (config, routines, devices) sit below `wording` in the layers.
@@ -15,6 +16,7 @@ import ast
 import re
 import tomllib
 from collections.abc import Callable
+from typing import Any
 
 from facecoach.problems import Problem
 
@@ -33,12 +35,6 @@ VALUE_NOT_KNOWN = (
 )
 
 
-def _key_on(line: str) -> str:
-    """'id' from `id = "y"`, when the line's key is plainly a name; else ''."""
-    key = line.partition("=")[0].strip()
-    return key if _PLAIN_KEY.fullmatch(key) else ""
-
-
 def _table(declared: str) -> str:
     """'[prep]' from tomllib's "('prep',)"; '' when not plainly a name."""
     try:
@@ -49,9 +45,88 @@ def _table(declared: str) -> str:
     return f"[{name}]" if _PLAIN_KEY.fullmatch(name) else ""
 
 
-def _given_twice(line: str) -> str:
-    key = _key_on(line)
-    return f"the key '{key}' is given twice" if key else "a key is given twice"
+# tomllib's 'Cannot overwrite a value' is either mistake; said so when the lines do not tell.
+_TWICE_OR_TABLE = "a key is given twice, or a key that holds a value is also used as a table"
+_HEADER = re.compile(r"\s*\[\[?(?P<name>[^\[\]]+)\]\]?\s*(?:#.*)?")
+_MARK = "facecoach-current-table"  # a key no file has: it shows which table a line is in
+
+
+def _parsed(text: str) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+
+
+def _key_parts(key: str) -> list[str] | None:
+    """['prep', 'seconds'] from `prep.seconds` (quoted parts too), as TOML reads the key."""
+    node: object = _parsed(f"{key} = 0")
+    parts = []
+    while isinstance(node, dict) and len(node) == 1:
+        part, node = next(iter(node.items()))
+        parts.append(part)
+    return parts if node == 0 else None
+
+
+def _table_holding(node: object) -> dict[str, Any] | None:
+    """The table in `node` (a parsed document) that holds `_MARK`: the one a line is in."""
+    if isinstance(node, dict):
+        if _MARK in node:
+            return node
+        children: list[object] = list(node.values())
+    elif isinstance(node, list):
+        children = list(node)
+    else:
+        return None
+    return next((found for child in children if (found := _table_holding(child))), None)
+
+
+def _overwritten(lines: list[str], line_number: int) -> str:
+    """tomllib's 'Cannot overwrite a value' at `line_number`, as the mistake it is: the line's
+    key given twice, or a key that holds a value used as a table ('prep' then
+    'prep.seconds', 'a' then '[a.b]'). Read from the lines before it, which parsed."""
+    # The statement that failed may have begun on an earlier line (a value over many lines):
+    # it begins on the last line before which the file parses.
+    for start in range(line_number, max(line_number - 20, 0), -1):
+        before = "\n".join(lines[: start - 1])
+        marked = _parsed(f"{before}\n{_MARK} = 0")
+        if marked is not None:
+            break
+    else:
+        return _TWICE_OR_TABLE
+    line = lines[start - 1]
+    header = _HEADER.fullmatch(line)
+    parts = _key_parts(header["name"] if header else line.partition("=")[0].strip())
+    node: object = marked if header else _table_holding(marked)
+    if not parts or node is None:
+        return _TWICE_OR_TABLE
+    for depth, part in enumerate(parts):
+        if isinstance(node, list) and node and isinstance(node[-1], dict):
+            node = node[-1]  # an array of tables: its last [[table]] is the one written to
+        if not isinstance(node, dict):
+            return _holds_a_value(parts[:depth], parts, line if header else "")
+        if part not in node:
+            return _TWICE_OR_TABLE
+        node = node[part]
+    if header and not isinstance(node, dict | list):
+        return _holds_a_value(parts, parts, line)
+    key = ".".join(parts)
+    return (
+        f"the key '{key}' is given twice" if _PLAIN_KEY.fullmatch(key) else "a key is given twice"
+    )
+
+
+def _holds_a_value(holder: list[str], parts: list[str], header: str) -> str:
+    """'the key 'prep' holds a value, so it cannot also be a table ('prep.seconds')', or
+    ([prep.x]) as the `header` line wrote it, when a header used it."""
+    key, used = ".".join(holder), ".".join(parts)
+    if not (_PLAIN_KEY.fullmatch(key) and _PLAIN_KEY.fullmatch(used)):
+        return "a key holds a value, so it cannot also be a table"
+    if not header:
+        shown = f"'{used}'"
+    else:
+        shown = f"[[{used}]]" if header.lstrip().startswith("[[") else f"[{used}]"
+    return f"the key '{key}' holds a value, so it cannot also be a table ({shown})"
 
 
 def _inline_key_twice(quoted: str) -> str:
@@ -76,7 +151,7 @@ def _illegal_character(character: str) -> str:
 
 
 # tomllib's message -> ours, from the message and the text of the line it stopped on.
-_SAID: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ...] = (
+_TOMLLIB_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ...] = (
     (
         re.compile(r"(?:Illegal|Found invalid) character (.+)"),
         lambda found, line: _illegal_character(found[1]),
@@ -86,7 +161,6 @@ _SAID: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ...] =
         re.compile(r"Expected '=' after a key in a key/value pair"),
         lambda found, line: "'=' is missing after a key (write key = value)",
     ),
-    (re.compile(r"Cannot overwrite a value"), lambda found, line: _given_twice(line)),
     (re.compile(r"Cannot declare \((.*)\) twice"), lambda found, line: _table_twice(found[1])),
     (
         re.compile(r"Duplicate inline table key (.+)"),
@@ -119,22 +193,52 @@ _SAID: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ...] =
 )
 
 
+def _place(error: tomllib.TOMLDecodeError, text: str) -> re.Match[str] | None:
+    """tomllib's message and where it stopped. At the end of the file, the line of the
+    statement that ended there, when its mistake is the same with a newline after it (a key
+    given twice or without '=' on the last line: not a text value the file's end leaves open)."""
+    where = _WHERE.match(str(error))
+    if where is None or where["line"]:
+        return where
+    try:
+        tomllib.loads(f"{text}\n")
+    except tomllib.TOMLDecodeError as placed:
+        on_its_line = _WHERE.match(str(placed))
+        if on_its_line and on_its_line["line"] and on_its_line["message"] == where["message"]:
+            return on_its_line
+    except RecursionError:
+        pass
+    return where
+
+
+# A date not written YYYY-MM-DD ('2024-1-5', '2024-13-01'): tomllib reads the year as a number
+# and stops at the '-' after it, which no other value has there.
+_YEAR_THEN_DASH = re.compile(r"(?:^|[\s=\[,{])\d{4}$")
+DATE_FORM = "a date is written YYYY-MM-DD (2024-01-05)"
+
+
 def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:
     """What is wrong with the TOML `text`, at the line tomllib stopped on ('line 2'), its
     column said after the problem; at the file's end, said so."""
-    where = _WHERE.match(str(error))
+    where = _place(error, text)
     message = where["message"] if where else str(error)
     line_number = int(where["line"]) if where and where["line"] else 0
-    lines = text.splitlines()
-    line = lines[line_number - 1] if 0 < line_number <= len(lines) else ""
+    column = int(where["column"]) if where and where["column"] else 0
+    lines = text.split("\n")  # as tomllib counts lines: not at U+2028, '\f' and the like
+    line = lines[line_number - 1].removesuffix("\r") if 0 < line_number <= len(lines) else ""
     what = f"not valid TOML: {message}"
-    for pattern, said in _SAID:
-        found = pattern.fullmatch(message)
-        if found is not None:
-            what = said(found, line)
-            break
+    if _YEAR_THEN_DASH.search(line[: column - 1]) and line[column - 1 : column] == "-":
+        what = DATE_FORM
+    elif message == "Cannot overwrite a value":
+        what = _overwritten(lines, line_number) if line_number else _TWICE_OR_TABLE
+    else:
+        for pattern, said in _TOMLLIB_MESSAGES:
+            found = pattern.fullmatch(message)
+            if found is not None:
+                what = said(found, line)
+                break
     if where is None:  # no place given: tomllib's words alone
         return Problem("", what)
     if not line_number:
         return Problem("", f"{what} (at the end of the file)")
-    return Problem(f"line {line_number}", f"{what} (column {where['column']})")
+    return Problem(f"line {line_number}", f"{what} (column {column})")

@@ -28,7 +28,7 @@ class Unit(StrEnum):
 
 # How an amount is said, for one and for any other number: '1 second', '60 seconds', '70%',
 # 'level 255' (a level is a step on the device, said as the device line says it).
-_SAID: dict[Unit, tuple[str, str]] = {
+_UNIT_FORMS: dict[Unit, tuple[str, str]] = {
     Unit.SECONDS: ("{} second", "{} seconds"),
     Unit.MILLISECONDS: ("{} millisecond", "{} milliseconds"),
     Unit.MINUTES: ("{} minute", "{} minutes"),
@@ -50,5 +50,5 @@ def amount_text(value: object, unit: Unit | None) -> str:
     """'60 seconds', '1 day', '70%', 'level 255'; the bare number without a unit."""
     if unit is None:
         return number_text(value)
-    one, many = _SAID[unit]
+    one, many = _UNIT_FORMS[unit]
     return (one if value == 1 else many).format(number_text(value))

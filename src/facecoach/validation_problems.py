@@ -62,12 +62,12 @@ SETTING_WORDS: Mapping[str, FieldWords] = {
 
 
 # Says a limit as an amount of the field's unit ('60 seconds'), or a list's length in its items.
-_Say = Callable[[object], str]
+_LimitSayer = Callable[[object], str]
 
 
 # Each error type's sentence, from its limits (`ctx`) and how the field's amounts are said: a
 # table, so a new type is one line. Types not here are said in pydantic's own words.
-_Phrase = Callable[[Mapping[str, Any], _Say], str]
+_Phrase = Callable[[Mapping[str, Any], _LimitSayer], str]
 _PHRASES: dict[str, _Phrase] = {
     "greater_than": lambda ctx, say: f"must be more than {say(ctx['gt'])}",
     "greater_than_equal": lambda ctx, say: f"must be at least {say(ctx['ge'])}",
@@ -180,7 +180,7 @@ def unit_at(model: ModelClass, loc: Sequence[int | str]) -> Unit | None:
     return next((mark for mark in marks if isinstance(mark, Unit)), None)
 
 
-def _amounts(error: Mapping[str, Any], model: ModelClass | None) -> _Say:
+def _limit_words(error: Mapping[str, Any], model: ModelClass | None) -> _LimitSayer:
     """How the limits of `error` are said: a list's length in its items ('1 zone'), a
     number in its field's unit ('60 seconds')."""
     loc = error.get("loc", ())
@@ -201,7 +201,9 @@ def problem_phrase(error: Mapping[str, Any], model: ModelClass | None = None) ->
     if kind == "value_error":  # our own validators' sentences
         return str(error["msg"]).removeprefix("Value error, ")
     phrase = _PHRASES.get(kind)
-    return phrase(error.get("ctx") or {}, _amounts(error, model)) if phrase else str(error["msg"])
+    return (
+        phrase(error.get("ctx") or {}, _limit_words(error, model)) if phrase else str(error["msg"])
+    )
 
 
 # A name from a file is shown only when it is plainly a name: no markup, no control codes.
@@ -258,7 +260,7 @@ def _shown_input(error: Mapping[str, Any]) -> str:
     return f" (got {shown})" if len(shown) <= 60 else ""
 
 
-def _real_problems(errors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def real_problems(errors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Drops an 'at least one item' complaint about a list whose items themselves failed:
     the list was emptied by those failures, the real problem is theirs."""
     return [
@@ -285,7 +287,7 @@ def file_problems(
     items counted from 1 and named from `data` (what was read) where it names them, its limits
     in the units marked on `model` (what it was validated as)."""
     problems = []
-    for error in _real_problems(list(errors)):
+    for error in real_problems(list(errors)):
         what = _FILE_PHRASES.get(error["type"]) or (
             problem_phrase(error, model) + _shown_input(error)
         )
@@ -302,7 +304,7 @@ def field_problems(
     marked on `model` (what was validated); a limit broken in every zone of a routine is said
     once."""
     problems = []
-    for error in _real_problems(list(errors)):
+    for error in real_problems(list(errors)):
         names = [part for part in error["loc"] if isinstance(part, str)]
         known = words.get(names[-1]) if names else None
         phrase = problem_phrase(error, model)

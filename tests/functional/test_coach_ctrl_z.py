@@ -143,7 +143,9 @@ def test_ctrl_z_says_the_device_output_stopped_and_fg_says_it_is_back(
         assert json.loads(said_resumed)["message"] == "output_resumed"
     else:
         at = seen.index(paused)
-        assert seen[at - 1 : at + 3] == ["Paused.", paused, "Resumed.", resumed]
+        assert seen[at - 1 : at + 1] == ["Paused.", paused]
+        assert seen[at + 1].startswith("Resumed: Cheeks, left side: glide 1 of 2, ")
+        assert seen[at + 2] == resumed
     assert paused not in err  # said once, in the session's own lines
     assert resumed not in err
 

@@ -125,6 +125,24 @@ BROKEN_TOML = {
     ),
     "a missing =": ('id = "mine"\nname "My routine"\n', "line 2: '=' is missing after a key"),
     "a key given twice": ('id = "mine"\nid = "yours"\n', "line 2: the key 'id' is given twice"),
+    "a key given twice on the last line": (
+        'id = "mine"\nid  = "yours"',
+        "line 2: the key 'id' is given twice (column 14)",
+    ),
+    "a missing = on the last line": ('id = "mine"\nname', "line 2: '=' is missing after a key"),
+    "a value then a dotted key under it": (
+        'id = "mine"\nname = "Mine"\nprep = "gel first"\nprep.seconds = 20\n',
+        "line 4: the key 'prep' holds a value, so it cannot also be a table ('prep.seconds')",
+    ),
+    "a value then a [table] under it": (
+        'id = "mine"\nprep = 1\n\n[prep.x]\n',
+        "line 4: the key 'prep' holds a value, so it cannot also be a table ([prep.x])",
+    ),
+    "a key given twice after a line separator in a text value": (
+        # tomllib counts lines at '\n' only: U+2028 inside the text does not start a line.
+        'id = "x"\nname = "Line\u2028two = 1"\nname = "again"\n',
+        "line 3: the key 'name' is given twice (column 15)",
+    ),
     "a table given twice": (
         '[prep]\ntext = "Gel"\n[prep]\n',
         "line 3: the table [prep] is given twice",
@@ -147,7 +165,7 @@ def test_a_routine_that_is_not_toml_is_said_at_its_line_in_words(
 ) -> None:
     text, said = BROKEN_TOML[case]
     routine = tmp_path / "broken.toml"
-    routine.write_text(text)
+    routine.write_text(text, encoding="utf-8")
     assert main(["routines", "validate", str(routine)]) == 1
     err = capsys.readouterr().err
     where = f"{routine}, " if said.startswith("line") else str(routine)
@@ -155,6 +173,19 @@ def test_a_routine_that_is_not_toml_is_said_at_its_line_in_words(
     assert "invalid TOML" not in err
     assert "Illegal character" not in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("written", ["2024-1-5", "2024-13-01"])
+def test_a_date_in_the_settings_not_written_yyyy_mm_dd_is_said_so(
+    written: str, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text(f"day_start_hour = 3\nprogram_start = {written}\n")
+    main(["status"])
+    err = capsys.readouterr().err
+    said = "line 2: a date is written YYYY-MM-DD (2024-01-05) (column 21)"
+    assert f"{isolated_dirs / 'settings.toml'}, {said}" in err
+    assert "more follows a value" not in err
 
 
 UNCLOSED = 'id = "x"\nname = "Express\n'

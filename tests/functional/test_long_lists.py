@@ -50,6 +50,19 @@ def continuation(drawn: list[str], start: str) -> tuple[str, str]:
     return drawn[index], drawn[index + 1]
 
 
+async def drag_and_copy(
+    pilot: Pilot[None], widget: Widget, start: tuple[int, int], end: tuple[int, int]
+) -> str:
+    """What the user gets from dragging the mouse over `widget` from `start` to `end` (its
+    columns and rows, both ends taken in) and pressing Ctrl+C."""
+    await pilot.mouse_down(widget, start)
+    await pilot.hover(widget, end)
+    await pilot.mouse_up(widget, end)
+    await pilot.press("ctrl+c")
+    await pilot.pause()
+    return pilot.app.clipboard
+
+
 def indent(row: str) -> int:
     return len(row) - len(row.lstrip())
 
@@ -100,6 +113,13 @@ def test_a_programs_purpose_wraps_under_its_name_at_60_columns(clock: FakeClock)
         assert second.strip() == "routines.", (first, second)  # the purpose goes on there
         # Lines that are not list items wrap as before, and are not indented.
         assert rows(programs)[0].startswith("Battery")
+        # The mouse still copies the program, as one line (finding 5 of review 31).
+        drawn = rows(programs)
+        top = drawn.index(first)
+        copied = await drag_and_copy(
+            pilot, programs, (first.index("Lift"), top), (len(second) - 1, top + 1)
+        )
+        assert copied == f"{first.strip()[2:]} {second.strip()}", copied
 
     run(app, scenario, (60, 20))
 
@@ -137,6 +157,34 @@ def test_a_long_zone_line_of_the_summary_wraps_under_its_zone_at_80x24(
     run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, (80, 24))
 
 
+def test_a_wrapped_zone_line_of_the_summary_copies_as_one_line(
+    clock: FakeClock, builtin_library: RoutineLibrary
+) -> None:
+    """Review 31, finding 5: the mouse selects the summary's zone lines, and Ctrl+C copies a
+    wrapped one as it reads, `1. Forehead (…): 0 of 6 glides`, without the break and the
+    indent the wrap put in."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        await start_full_face(app, pilot)
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.click("#yes")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.pause()
+        zones = app.screen.query_one("#summary-zones")
+        drawn = rows(zones)
+        first, second = continuation(drawn, "1. Forehead")
+        top = drawn.index(first)
+        copied = await drag_and_copy(
+            pilot, zones, (first.index("1."), top), (len(second) - 1, top + 1)
+        )
+        assert copied == f"{first[first.index('1.') :]} {second.strip()}", copied
+        assert copied.startswith("1. Forehead ("), copied
+        assert copied.endswith(": 0 of 6 glides"), copied
+
+    run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, (80, 24))
+
+
 def test_full_face_zone_list_says_how_many_zones_are_out_of_sight_at_80x24(
     clock: FakeClock, builtin_library: RoutineLibrary
 ) -> None:
@@ -152,7 +200,12 @@ def test_full_face_zone_list_says_how_many_zones_are_out_of_sight_at_80x24(
         zones = [row for row in drawn if row[0].isdigit()]
         assert zones[0] == "1 Forehead"
         assert drawn[-1] == f"↓ {15 - len(zones)} more", drawn
-        await pilot.press(*["z"] * 8)  # prep, then seven zones skipped: zone 8 now
+        await pilot.press(*["z"] * 3)  # prep, then two zones skipped: zone 3 now
+        await until(pilot, lambda: any("▸  3" in row for row in rows(overview)))
+        drawn = [row.strip() for row in rows(overview) if row.strip()]
+        # Review 31, finding 6: zone 1 itself takes the first row, not "↑ 1 more".
+        assert drawn[0].lstrip("○ ").startswith("1 "), drawn
+        await pilot.press(*["z"] * 5)  # five zones more skipped: zone 8 now
         await until(pilot, lambda: any("▸  8" in row for row in rows(overview)))
         drawn = [row.strip() for row in rows(overview) if row.strip()]
         above = int(drawn[0].split()[1])

@@ -5,7 +5,9 @@ import asyncio
 import logging
 
 import pytest
+from bleak.exc import BleakError
 
+from facecoach.devices.errors import ConnectionFailed
 from facecoach.devices.link import LinkEventKind, LinkState
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.inprocess import SimulatedDevice
@@ -85,3 +87,45 @@ def test_a_drop_during_the_reselection_is_one_more_try_not_a_second_reconnection
     assert back == [LinkState.CONNECTED]
     assert [kind for kind, _ in heard].count(LinkEventKind.DROPPED) == 2
     assert device.firmware.program_code == REFERENCE_A.program("calm").code
+
+
+def test_a_refused_subscription_is_a_failed_connection_said_in_words() -> None:
+    """The device takes the connection but refuses its notifications: the user gets a
+    connection failure with advice, not bleak's own error (a traceback in the CLI)."""
+    _, device, link = air_and_link("in-process", REFERENCE_A)
+    device.faults.refuse_subscriptions = 1
+
+    async def run() -> None:
+        with pytest.raises(ConnectionFailed, match=r"^Could not connect to FC-RefA") as failed:
+            await link.connect()
+        assert link.state is LinkState.DISCONNECTED
+        assert device.client is None  # the half-made connection was closed
+        assert isinstance(failed.value.__cause__, BleakError)
+        # bleak's words for it, not the repr of its arguments
+        assert str(failed.value).endswith("again. (GATT Protocol Error: Unlikely Error)")
+        await link.connect()  # the next try is a fresh one, and works
+        assert link.is_connected
+        await link.disconnect()
+
+    run_virtual(run())
+
+
+def test_a_refused_subscription_while_reconnecting_is_one_more_try() -> None:
+    """Before, the reconnection died of bleak's error on its first try: the link said
+    "reconnecting" for good, and the next disconnect() raised it."""
+    _, device, link = air_and_link("in-process", REFERENCE_A)
+    heard: list[LinkEventKind] = []
+    link.subscribe(lambda event: heard.append(event.kind))
+
+    async def run() -> LinkState:
+        await link.connect()
+        device.faults.refuse_subscriptions = 1
+        device.drop_link()
+        await asyncio.sleep(60)
+        state = link.state
+        await link.disconnect()  # raises nothing
+        return state
+
+    assert run_virtual(run()) is LinkState.CONNECTED
+    assert heard.count(LinkEventKind.RECONNECTED) == 1
+    assert LinkEventKind.GAVE_UP not in heard

@@ -67,3 +67,27 @@ def test_the_zone_list_keeps_the_current_zone_in_view_and_says_how_many_are_out_
     # Too few rows to say anything: the zones alone, the current one in view.
     assert visible_window(15, 7, 2) == OverviewWindow(range(6, 8))
     assert visible_window(15, None, 0) == OverviewWindow(range(0))
+    # Review 31, finding 6: a row that would say "1 more" shows that zone instead.
+    assert visible_window(15, 2, 7) == OverviewWindow(range(6), below=9)
+    assert visible_window(15, 13, 3) == OverviewWindow(range(13, 15), above=13)
+
+
+def test_every_zone_list_window_shows_the_current_zone_and_no_marker_for_one_zone() -> None:
+    """Every length up to 29 zones, every height up to 19 rows, every current zone: the
+    current zone is in view, the rows fit, the counts add up (in 3 rows or more; fewer show
+    zones alone), and no row says "1 more"."""
+    for count in range(30):
+        for height in range(20):
+            for current in [None, *range(count)]:
+                window = visible_window(count, current, height)
+                place = (count, current, height, window)
+                markers = (window.above > 0) + (window.below > 0)
+                assert len(window.shown) + markers <= max(height, 0), place
+                if height >= 3:  # room to say what is out of sight: the counts add up
+                    assert window.above + len(window.shown) + window.below == count, place
+                    assert window.shown.start == window.above, place
+                else:  # zones alone
+                    assert markers == 0, place
+                assert 1 not in (window.above, window.below), place
+                if current is not None and height > 0:
+                    assert current in window.shown, place

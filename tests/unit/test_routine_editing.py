@@ -42,6 +42,14 @@ def test_problems_say_which_zone_and_what_in_words() -> None:
     ]
 
 
+def test_a_one_zone_routine_with_a_bad_glide_is_not_also_said_to_have_no_zone() -> None:
+    # pydantic counts the zones that validated: the one bad zone also makes the list "too short".
+    draft = RoutineDraft(id="mine", name="Mine")
+    draft.add_zone(None, Zone.FOREHEAD)
+    draft.zones[0].glide_seconds = "500"
+    assert _said(draft) == ["Zone 1: Glide length must be at most 60 seconds."]
+
+
 def test_the_neck_at_the_centre_is_refused_as_the_loader_refuses_it() -> None:
     draft = RoutineDraft.of(BUILTINS["express"].routine)
     index = draft.add_zone(None, Zone.NECK)

@@ -246,7 +246,9 @@ class _CoachFrontEnd:
     @classmethod
     def for_args(cls, args: argparse.Namespace) -> "_CoachFrontEnd":
         renderer: CoachRenderer = (
-            JsonRenderer(sys.stdout) if args.json else TextRenderer(sys.stdout)
+            JsonRenderer(sys.stdout)
+            if args.json
+            else TextRenderer(sys.stdout, at_a_terminal=sys.stdout.isatty())
         )
         terminal = sys.stderr if args.json else sys.stdout  # never inside the JSON stream
         writer = _terminal_writer(terminal) if terminal.isatty() or args.bell else None
@@ -317,6 +319,9 @@ def _terminal_writer(out: TextIO) -> Callable[[str], None]:
 def _suspend_on_ctrl_z(runner: "CoachRunner", suspending: set["asyncio.Task[None]"]) -> None:
     if suspending:  # a second Ctrl-Z while the first one's pause reaches the device
         return
+    # The terminal has echoed ^Z after the last line's text: the pause line starts anew.
+    if sys.stdout.isatty():
+        sys.stdout.write("\n")
     task = asyncio.get_running_loop().create_task(runner.suspend(suspend_process))
     suspending.add(task)
     task.add_done_callback(suspending.discard)

@@ -7,7 +7,14 @@ from typing import Any, Protocol, TextIO
 from facecoach.companion.device_messages import DeviceMessage
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step
-from facecoach.wording.session import session_intro, session_outcome, step_cue, zone_heading
+from facecoach.wording.session import (
+    PAUSED_AT_A_TERMINAL,
+    resumed_text,
+    session_intro,
+    session_outcome,
+    step_cue,
+    zone_heading,
+)
 from facecoach.wording.text import json_for_terminal, plain
 
 
@@ -30,8 +37,8 @@ def event_text(event: SessionEvent, session: Session) -> str | None:
             return f"Skipped: {step_cue(event.step)}"
         case EventKind.PAUSED:
             return "Paused."
-        case EventKind.RESUMED:
-            return "Resumed."
+        case EventKind.RESUMED:  # where the user is, after a while away
+            return resumed_text(event.step, step_left(event))
         case EventKind.COMPLETED | EventKind.ABORTED:
             return session_outcome(session.snapshot(), session.zone_completion())
         case EventKind.STEP_COMPLETED:
@@ -46,16 +53,27 @@ class CoachRenderer(Protocol):
     def device_message(self, message: DeviceMessage) -> None: ...
 
 
-class TextRenderer:
-    """One line per cue (the bell and the other cues are the cue channels' business)."""
+def step_left(event: SessionEvent) -> float:
+    """Seconds left in the event's step at the event."""
+    if event.step is None:
+        return 0.0
+    return max(0.0, event.step.start + event.step.duration - event.position)
 
-    def __init__(self, out: TextIO) -> None:
+
+class TextRenderer:
+    """One line per cue (the bell and the other cues are the cue channels' business). On a
+    terminal, the pause (Ctrl-Z) says how to go on; piped output keeps the bare line."""
+
+    def __init__(self, out: TextIO, *, at_a_terminal: bool = False) -> None:
         self._out = out
+        self._at_a_terminal = at_a_terminal
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         text = event_text(event, session)
         if text is None:
             return
+        if event.kind is EventKind.PAUSED and self._at_a_terminal:
+            text = PAUSED_AT_A_TERMINAL
         self._write(text)
 
     def device_message(self, message: DeviceMessage) -> None:
@@ -93,6 +111,8 @@ class JsonRenderer:
         }
         if event.step is not None:
             record["step"] = step_record(event.step)
+        if event.kind is EventKind.RESUMED:
+            record["step_left"] = round(step_left(event), 4)
         if event.kind is EventKind.STARTED:
             routine = session.timeline.routine
             record["routine"] = routine.id

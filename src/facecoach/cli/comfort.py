@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from facecoach.cli.context import open_companion
-from facecoach.cli.output import EXIT_OK, ask_yes_no, say
+from facecoach.cli.output import EXIT_OK, UNCLEAR_ANSWERS_ALLOWED, ask_yes_no, say
 from facecoach.companion.comfort import ComfortAdvice, advice, decide, felt_summary, record_feeling
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
@@ -73,16 +73,17 @@ def tell(companion: Companion, advice: ComfortAdvice) -> None:
 
 
 def ask_felt(companion: Companion, session_id: int) -> None:
-    """The question after a session in the plain coach: Enter skips it."""
+    """The question after a session in the plain coach: Enter, Ctrl-D or Ctrl-C skips it; an
+    unclear answer is asked again, a few times at most."""
     comforts = list(Comfort)
     choices = ", ".join(f"{i} {COMFORT_LABELS[c]}" for i, c in enumerate(comforts, 1))
-    answer = _ask(f"{FELT_QUESTION} {choices} (Enter skips): ")
-    if not answer.isdigit() or not 1 <= int(answer) <= len(comforts):
+    number = _ask_number(f"{FELT_QUESTION} {choices} (Enter skips): ", len(comforts))
+    if number is None:
         return
     effects = list(SideEffect)
-    for number, effect in enumerate(effects, 1):
-        sys.stderr.write(f"  {number:>2} {effect_label(effect)}\n")
-    picked = _ask(f"{EFFECTS_QUESTION}: ")
+    for index, effect in enumerate(effects, 1):
+        sys.stderr.write(f"  {index:>2} {effect_label(effect)}\n")
+    picked = _ask(f"{EFFECTS_QUESTION}: ") or ""
     chosen = tuple(
         dict.fromkeys(
             effects[int(word) - 1]
@@ -90,19 +91,39 @@ def ask_felt(companion: Companion, session_id: int) -> None:
             if word.isdigit() and 1 <= int(word) <= len(effects)
         )
     )
-    note = _ask("A note (Enter for none): ")
-    record_felt(companion, session_id, Feeling(comforts[int(answer) - 1], chosen, note[:500]))
+    note = _ask("A note (Enter for none): ") or ""
+    record_felt(companion, session_id, Feeling(comforts[number - 1], chosen, note[:500]))
 
 
-def _ask(prompt: str) -> str:
-    """One answer; Ctrl-C or the end of input is no answer (the session is logged already)."""
+def _ask_number(prompt: str, count: int) -> int | None:
+    """A number from 1 to COUNT, or None: skipped (Enter, the end of input, Ctrl-C), or no clear
+    answer after UNCLEAR_ANSWERS_ALLOWED tries (the safety questions' limit)."""
+    numbers = ", ".join(str(n) for n in range(1, count)) + f" or {count}"
+    for _ in range(UNCLEAR_ANSWERS_ALLOWED):
+        answer = _ask(prompt)
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= count:
+            return int(answer)
+        sys.stderr.write(f"Please answer {numbers} (Enter skips).\n")
+    sys.stderr.write(
+        f"No clear answer after {UNCLEAR_ANSWERS_ALLOWED} tries: how it felt is not noted.\n"
+    )
+    return None
+
+
+def _ask(prompt: str) -> str | None:
+    """One answer, or None at the end of input or Ctrl-C (the session is logged already)."""
     sys.stderr.write(prompt)
     sys.stderr.flush()
     try:
-        return sys.stdin.readline().strip()
+        line = sys.stdin.readline()
     except KeyboardInterrupt:
+        line = ""
+    if not line:  # the terminal echoed ^D or ^C after the prompt: what follows starts anew
         sys.stderr.write("\n")
-        return ""
+        return None
+    return line.strip()
 
 
 def add_comfort_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

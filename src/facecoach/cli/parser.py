@@ -37,6 +37,18 @@ class CommandLineParser(argparse.ArgumentParser):
         )
 
 
+class _CommandParser(CommandLineParser):
+    """A command's parser, and each of its actions': the app's `--data-dir` is read after the
+    command too (`facecoach coach express --data-dir D`), where a user types it last. Not given
+    there, it sets nothing, so the value before the command (or the default) stands. The
+    device's options (`--simulate`, `--replay`, `--transport`) are the device commands' own."""
+
+    def __init__(self, *args: Any, app_options: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if app_options:
+            _data_dir_option(self, default=argparse.SUPPRESS)
+
+
 def whole_number(text: str) -> int:
     """An argparse type: '2.5' is 'not a whole number', as for every count facecoach reads."""
     try:
@@ -83,18 +95,23 @@ def app_arguments(argv: list[str]) -> argparse.Namespace | None:
 
 def _add_app_options(parser: argparse.ArgumentParser) -> None:
     """The options of the app itself (every command shares them)."""
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="where the session log lives (default: the user data directory; "
-        "environment: FACECOACH_DATA_DIR)",
-    )
+    _data_dir_option(parser, default=None)
     parser.add_argument(
         "--simulate",
         action="store_true",
         help="use simulated Bluetooth devices instead of the radio (try pairing without hardware)",
     )
     replay_flag(parser)
+
+
+def _data_dir_option(parser: argparse.ArgumentParser, *, default: str | None) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where the session log lives (default: the user data directory; "
+        "environment: FACECOACH_DATA_DIR)",
+    )
 
 
 def replay_flag(parser: argparse.ArgumentParser) -> None:
@@ -274,7 +291,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"facecoach {__version__}")
     _add_app_options(parser)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", dest="command", parser_class=_CommandParser
+    )
     chosen = COMMANDS.get(command or "")
     for name, entry in COMMANDS.items():
         if chosen is not None and entry.module == chosen.module:
@@ -284,6 +303,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         # Its place before its module is loaded: a name and a help line, for `--help` and
         # for "did you mean"; what follows the name is left for its own parser.
         extra: dict[str, Any] = {} if entry.help is None else {"help": entry.help}
-        unread = commands.add_parser(name, add_help=False, **extra)
+        unread = commands.add_parser(name, add_help=False, app_options=False, **extra)
         unread.add_argument("unread", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser

@@ -313,8 +313,11 @@ def _detail(chain: list[BaseException], kind: ConnectProblem) -> str:
 
 def _plain(error: BaseException) -> str:
     text = str(error)
-    if text.startswith("(") and error.args and isinstance(error.args[0], str):
-        text = error.args[0]  # several arguments print as a tuple of reprs
+    words = [arg for arg in error.args if isinstance(arg, str)]
+    if text.startswith("(") and words:
+        # Several arguments print as a tuple of reprs: the words among them (bleak's GATT
+        # errors give a code, then its sentence).
+        text = words[0]
     return text.strip() or type(error).__name__
 
 

@@ -21,7 +21,7 @@ from facecoach.problems import Problem, problem_sentence
 from facecoach.routines.limits import RESERVED_IDS
 from facecoach.routines.model import PrepStep, Routine, ZoneEntry
 from facecoach.routines.zones import Side, Zone
-from facecoach.validation_problems import SETTING_WORDS, FieldWords, field_problems
+from facecoach.validation_problems import SETTING_WORDS, FieldWords, field_problems, real_problems
 
 # The routine's own fields, as the editor labels them (the zone fields share these words).
 ROUTINE_WORDS: Mapping[str, FieldWords] = {
@@ -186,7 +186,8 @@ def draft_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
     """At a zone ('Zone 2') or about the whole routine, a sentence each ('Glide length must be
     at most 60 seconds.'): `problem_line` says 'Zone 2: Glide length must be...'."""
     said: list[Problem] = []
-    for error in errors:
+    # Filtered as a whole, as a file's are: a routine whose one zone failed is not also 'empty'.
+    for error in real_problems(list(errors)):
         loc = error["loc"]
         where = ""
         if len(loc) >= 2 and loc[0] == "zones" and isinstance(loc[1], int):

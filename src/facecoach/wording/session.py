@@ -62,7 +62,23 @@ def zone_heading(entry: ZoneEntry, number: int, count: int) -> str:
 
 def step_cue(step: Step) -> str:
     """The line said when a step starts, e.g. 'Forehead, left side: glide 2 of 3, 5 s'."""
-    length = format_seconds(step.duration)
+    return _step_words(step, format_seconds(step.duration))
+
+
+# The plain coach's pause on a terminal, where the shell's job control is how to go on.
+PAUSED_AT_A_TERMINAL = "Paused. Type fg to go on."
+
+
+def resumed_text(step: Step | None, step_left: float) -> str:
+    """Where a resumed session is, in the words of its step's cue with the time left in place
+    of the step's length: 'Resumed: Cheeks, left side: glide 2 of 3, 3 s left.'"""
+    if step is None:
+        return "Resumed."
+    words = _step_words(step, f"{format_duration(step_left)} left")
+    return f"Resumed: {words}" if words.endswith((".", "…")) else f"Resumed: {words}."
+
+
+def _step_words(step: Step, length: str) -> str:
     match step.kind:
         case StepKind.PREP:
             return f"Prep, {length}: {step.text}"
@@ -145,6 +161,12 @@ def zones_out_of_sight(above: int, below: int) -> str:
     if above:
         return f"↑ {plural(above, 'more line')} above (arrow keys scroll)"
     return ""
+
+
+def zones_out_of_view(count: int, *, above: bool) -> str:
+    """At an end of the session's zone list cut short by its room: how many zones are out of
+    view that way ("↓ 8 more"), as the arrows of `zones_out_of_sight` say it."""
+    return f"{'↑' if above else '↓'} {count} more"
 
 
 def on_the_timer_alone(reason: str) -> str:

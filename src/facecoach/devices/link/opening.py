@@ -26,6 +26,9 @@ from facecoach.devices.link.options import LinkOptions
 from facecoach.devices.protocol.profile import DeviceProfile
 from facecoach.devices.scanning import RADIO_UNAVAILABLE
 
+# What bleak and the radio raise when a connection cannot be made or set up.
+_RADIO_FAILURES = (TimeoutError, BleakError, OSError, EOFError)
+
 
 class ConnectionOpener:
     """Opens connections to the device at `address` described by `profile`."""
@@ -59,27 +62,31 @@ class ConnectionOpener:
                 pair=pair or self._profile.gatt.bond,
                 backend=options.client_backend,
             )
-        except (TimeoutError, BleakError) as exc:
-            # The kind of failure is kept (ConnectionFailed.kind), with advice that fits it.
-            raise connection_error(
-                exc, name=self._name, address=self._address, attempts=options.connect_attempts
-            ) from exc
-        except (OSError, EOFError) as exc:
-            if options.transport is not None:
-                raise ControllerFailed(options.transport, f"connect to {self._name}", exc) from exc
-            raise connection_error(
-                exc, name=self._name, address=self._address, attempts=options.connect_attempts
-            ) from exc
+        except _RADIO_FAILURES as exc:
+            raise self._failed(exc, attempts=options.connect_attempts) from exc
         try:
             self._check_endpoints(client)
             notify = self._profile.gatt.notify
             if notify is not None:
                 await client.start_notify(notify.uuid, on_notification)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(BleakError, asyncio.TimeoutError, OSError):
                 await client.disconnect()
+            if isinstance(exc, _RADIO_FAILURES):
+                # A refused subscription is a failed connection too, said as one: raw, it
+                # would end a reconnection's tries and reach the user as a traceback.
+                raise self._failed(exc) from exc
             raise
         return client
+
+    def _failed(self, exc: BaseException, *, attempts: int = 1) -> ConnectionFailed:
+        """The failure to raise for what bleak or the radio raised, with advice that fits its
+        kind (ConnectionFailed.kind); a Bumble transport's own failure is the controller's."""
+        transport = self._options.transport
+        lost_controller = isinstance(exc, (OSError, EOFError)) and not isinstance(exc, TimeoutError)
+        if transport is not None and lost_controller:
+            return ControllerFailed(transport, f"connect to {self._name}", exc)
+        return connection_error(exc, name=self._name, address=self._address, attempts=attempts)
 
     async def _find(self) -> BLEDevice:
         options = self._options

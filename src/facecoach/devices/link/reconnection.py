@@ -10,6 +10,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from bleak.exc import BleakError
+
 from facecoach.devices.errors import ControllerGone, DeviceError
 from facecoach.devices.link.events import LinkAnnouncer, LinkEventKind
 from facecoach.devices.link.owned_task import OwnedTask
@@ -57,7 +59,9 @@ class Reconnection:
                 # Nothing will come back through a controller that is gone: said at once.
                 self._give_up(f"Lost {self._name}: {exc}")
                 return
-            except DeviceError as exc:
+            except (DeviceError, BleakError, OSError, EOFError) as exc:
+                # The radio's own errors too (the opener says them as DeviceErrors, but a
+                # reconnection that died of one would stay "reconnecting" for good).
                 log.info("reconnect attempt %d to %s failed: %s", attempt, self._address, exc)
                 continue
             self._announcer.emit(

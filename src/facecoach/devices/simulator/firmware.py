@@ -92,6 +92,7 @@ class Faults:
     early_replies: bool = False  # answer arrives before the write call returns
     disconnect_after_writes: int | None = None  # the link drops after this many more writes
     refuse_connections: int = 0  # connection attempts that fail before one succeeds
+    refuse_subscriptions: int = 0  # subscriptions to notifications refused (in-process)
     crash_on_writes: int = 0  # writes on which the firmware itself fails (raises)
     ignored_writes: int = 0  # writes taken by the radio that the firmware never sees (a hang)
     split_replies: int = 0  # answers sent in notifications of at most this many bytes (0: whole)

@@ -307,9 +307,12 @@ class SimulatedClientBackend(BaseBleakClient):
     async def start_notify(
         self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **kwargs: Any
     ) -> None:
-        self._require()
+        device = self._require()
         if "notify" not in characteristic.properties:
             raise BleakGATTProtocolError(BleakGATTProtocolErrorCode.REQUEST_NOT_SUPPORTED)
+        if device.faults.refuse_subscriptions > 0:
+            device.faults.refuse_subscriptions -= 1
+            raise BleakGATTProtocolError(BleakGATTProtocolErrorCode.UNLIKELY_ERROR)
         self._callbacks[characteristic.handle] = callback
 
     async def stop_notify(self, characteristic: BleakGATTCharacteristic) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Static
 from facecoach.companion.by_hand import check_level_change_by_hand
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
-from facecoach.tui.hanging import HangingLines
+from facecoach.tui.hanging import HangingLines, HangingStatic
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.sized import SizedScreen
 from facecoach.tui.text import shown
@@ -71,7 +71,7 @@ class DevicesScreen(SizedScreen[None]):
             with Vertical(classes="card", id="paired-card") as card:
                 card.border_title = "Paired device"
                 yield Static(id="paired")
-                yield Static(id="programs")
+                yield HangingStatic(id="programs")
                 with Horizontal(classes="buttons"):
                     yield Button("Connect", id="connect")
                     yield Button("Disconnect", id="disconnect")

@@ -12,7 +12,7 @@ from facecoach.companion.core import Companion
 from facecoach.companion.live_session import LiveSession
 from facecoach.errors import FacecoachError
 from facecoach.safety.checks import AFTER_SESSION_REMINDER
-from facecoach.tui.hanging import HangingLines
+from facecoach.tui.hanging import HangingLines, HangingStatic
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.felt import FeltDialog
 from facecoach.tui.screens.sized import SizedScreen
@@ -77,7 +77,7 @@ class SummaryScreen(SizedScreen[None]):
         routine = self.live.session.timeline.routine
         with VerticalScroll(id="summary-zones-scroll"):
             # A long zone line wraps under its name, not back at the left edge (W8).
-            yield Static(
+            yield HangingStatic(
                 HangingLines([zone_summary_line(routine, zone) for zone in self.zones]),
                 id="summary-zones",
             )

@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from facecoach.wording.session import zones_out_of_view
+
 # The fewest rows in which the window says what is out of sight and still shows the current
 # zone; fewer rows show only zones.
 _ROWS_FOR_MARKERS = 3
@@ -28,7 +30,8 @@ class OverviewWindow:
 
 def visible_window(count: int, current: int | None, height: int) -> OverviewWindow:
     """Which of `count` lines to show in `height` rows, keeping `current` in view with one
-    line of what came before it; a row at either end that has lines beyond it says how many."""
+    line of what came before it; a row at either end that has lines beyond it says how many
+    (two or more: one line beyond is shown in that row)."""
     if count <= height or height <= 0:
         return OverviewWindow(range(min(count, max(height, 0))))
     focus = 0 if current is None else current
@@ -47,7 +50,19 @@ def visible_window(count: int, current: int | None, height: int) -> OverviewWind
     room = height - 2
     if room < 2:  # no room for the line before the current one
         start = focus
-    return OverviewWindow(range(start, start + room), above=start, below=count - start - room)
+    return _without_a_marker_for_one(
+        OverviewWindow(range(start, start + room), above=start, below=count - start - room)
+    )
+
+
+def _without_a_marker_for_one(window: OverviewWindow) -> OverviewWindow:
+    """A row that says "1 more" takes the row that zone would: show the zone instead."""
+    shown, above, below = window.shown, window.above, window.below
+    if above == 1:
+        shown, above = range(0, shown.stop), 0
+    if below == 1:
+        shown, below = range(shown.start, shown.stop + 1), 0
+    return OverviewWindow(shown, above=above, below=below)
 
 
 class RoutineOverview(Widget):
@@ -62,10 +77,10 @@ class RoutineOverview(Widget):
         window = visible_window(len(self.lines), self.current, self.content_size.height)
         rows: list[Text] = []
         if window.above:
-            rows.append(Text(f"  ↑ {window.above} more", style="dim"))
+            rows.append(Text(f"  {zones_out_of_view(window.above, above=True)}", style="dim"))
         for index in window.shown:
             style = "bold reverse" if index == self.current else ""
             rows.append(Text(self.lines[index], style=style))
         if window.below:
-            rows.append(Text(f"  ↓ {window.below} more", style="dim"))
+            rows.append(Text(f"  {zones_out_of_view(window.below, above=False)}", style="dim"))
         return Text("\n").join(rows)
