@@ -184,7 +184,7 @@ def test_ctrl_z_with_a_device_that_never_ran_does_not_warn_to_start_it_again(
             lines.until(lambda line: "is stopped while the session is paused." in line)
             wait_until_stopped(process)
             process.send_signal(signal.SIGCONT)  # `fg`
-            lines.until(lambda line: line == "Resumed.")
+            lines.until(lambda line: line.startswith("Resumed"))
             process.send_signal(signal.SIGINT)  # the resume's commands run before the end's
             process.wait(WAIT_SECONDS)
         finally:
