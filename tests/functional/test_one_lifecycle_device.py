@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.companion import device_sinks
 from facecoach.companion.devices import DeviceService
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.protocol.registry import load_registry
@@ -116,12 +117,14 @@ def test_a_device_put_on_its_charger_while_the_checks_are_ticked_stops_the_start
 
 
 def test_the_quit_question_says_the_device_is_stopped_by_quitting_not_already(
-    clock: FakeClock, isolated_dirs: Path
+    clock: FakeClock, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ctrl+q mid-session with the device connected: the question says quitting stops the
     device (it said "The device is stopped." before anything was sent). The question pauses the
     session, but a pause the user did not ask for stops the device only after its grace (C2):
     a Quit within it sends the end's stop alone."""
+    # The grace runs on the loop's real time here: longer than any loaded machine's delay.
+    monkeypatch.setattr(device_sinks, "PAUSE_GRACE_SECONDS", 3600.0)
     air, device = paired_reference(isolated_dirs, REFERENCE_A, clock.now(), advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
 

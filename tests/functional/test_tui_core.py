@@ -14,6 +14,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from facecoach.adherence.session_log import RecordStatus, SessionLog
+from facecoach.companion import device_sinks
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.pauses import PauseReason
 from facecoach.config.settings import Settings, save_settings
@@ -123,8 +124,11 @@ def test_a_real_paired_device_without_bluetooth_is_a_message_not_a_crash(
     "how", ["ctrl+q, confirmed", "closed terminal (SIGHUP path)", "a bug in the session screen"]
 )
 def test_leaving_the_app_mid_session_stops_the_device_and_logs_it(
-    clock: FakeClock, isolated_dirs: Path, data_dir: Path, how: str
+    clock: FakeClock, isolated_dirs: Path, data_dir: Path, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The quit question's pause stops nothing within its grace, which runs on the loop's real
+    # time here: longer than any loaded machine's delay.
+    monkeypatch.setattr(device_sinks, "PAUSE_GRACE_SECONDS", 3600.0)
     pair_simulated(isolated_dirs, REF_A, clock)
     air = reference_air(PROFILES, advertise_interval=0.05)
     app = FacecoachApp(make_companion(clock, device=DeviceService(isolated_dirs, air=air)))
