@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from facecoach.cli.output import EXIT_INTERRUPTED
-from tests.functional.test_coach_ctrl_z import SLOW, WAIT_SECONDS, Lines, wait_until_stopped
+from tests.support.coach_process import SLOW, WAIT_SECONDS, Lines, wait_until_stopped
 
 pytestmark = pytest.mark.slow  # a real process on the real clock
 
