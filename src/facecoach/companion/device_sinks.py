@@ -39,13 +39,18 @@ from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.devices import (
     START_AGAIN_STATE,
     cannot_pause_text,
+    charging_ended_text,
+    command_failed_text,
     connection_failed_text,
+    intensity_capped_text,
     pause_failed_text,
     paused_output_state,
     paused_output_text,
+    program_fallback_text,
     program_selected_text,
     resumed_output_text,
     start_again_text,
+    stop_failed_text,
 )
 
 if TYPE_CHECKING:
@@ -76,7 +81,7 @@ def program_for(profile: DeviceProfile, wanted: str | None) -> tuple[DeviceProgr
     try:
         return profile.program(wanted), ""
     except KeyError:
-        return default, f"{profile.name} has no {wanted!r} program; using {default.name}."
+        return default, program_fallback_text(profile.name, wanted, default.name)
 
 
 def reports_running(profile: DeviceProfile) -> bool:
@@ -243,7 +248,7 @@ class DeviceProgramSink:
     async def _set_intensity(self, level: int) -> None:
         sent = await self._device.set_intensity(level)
         if sent != level:
-            self._on_problem(f"Intensity capped at {sent}, this device's limit.")
+            self._on_problem(intensity_capped_text(sent))
 
     async def _stop(self) -> None:
         if CommandName.STOP not in self._device.profile.commands:
@@ -253,7 +258,7 @@ class DeviceProgramSink:
             await self._device.send(CommandName.STOP)
         except Exception as exc:
             self._on_stopped(False, str(exc) or type(exc).__name__)
-            self._on_problem(f"Could not stop {self._device.name}: {exc} Switch it off by hand.")
+            self._on_problem(stop_failed_text(self._device.name, exc))
             return
         self._on_stopped(True, f"{self._device.name} stopped")
 
@@ -266,10 +271,10 @@ class DeviceProgramSink:
             await command
         except DeviceError as exc:
             # The session goes on without the device; the user is told why.
-            self._on_problem(f"Could not {what}: {exc}")
+            self._on_problem(command_failed_text(what, str(exc)))
             return False
         except (OSError, EOFError) as exc:  # the radio itself went away
-            self._on_problem(f"Could not {what}: {connection_failed_text(exc)}.")
+            self._on_problem(command_failed_text(what, f"{connection_failed_text(exc)}."))
             return False
         return True
 
@@ -327,10 +332,7 @@ class DeviceWatch:
         elif event.kind is LinkEventKind.STATUS:
             charging = bool(self._link.status.charging)
             if charging and not self._charging:
-                text = (
-                    f"{self._link.name} was put on its charger, so the session ended: a "
-                    "microcurrent device must never be used while charging."
-                )
+                text = charging_ended_text(self._link.name)
                 # No cue of its own: the session's end, which follows at once, says why.
                 self._on_charging(text)
             self._charging = charging

@@ -143,3 +143,27 @@ def start_again_text(name: str) -> str:
         f"{name} was stopped for the pause: start it again on the device to go on (facecoach "
         "stops a device, but never starts one)."
     )
+
+
+def program_fallback_text(device: str, wanted: str, fallback: str) -> str:
+    return f"{device} has no {wanted!r} program; using {fallback}."
+
+
+def intensity_capped_text(level: int) -> str:
+    return f"Intensity capped at {level}, this device's limit."
+
+
+def command_failed_text(what: str, reason: str) -> str:
+    """`what`: the command as a verb phrase ("select Lift", "set intensity")."""
+    return f"Could not {what}: {reason}"
+
+
+def stop_failed_text(name: str, error: BaseException) -> str:
+    return f"Could not stop {name}: {error} Switch it off by hand."
+
+
+def charging_ended_text(name: str) -> str:
+    return (
+        f"{name} was put on its charger, so the session ended: a microcurrent device must never "
+        "be used while charging."
+    )
