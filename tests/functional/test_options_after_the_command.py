@@ -39,3 +39,16 @@ def test_data_dir_without_a_folder_after_the_command_says_so() -> None:
     result = facecoach("stats", "--data-dir")
     assert result.returncode == EXIT_USAGE
     assert result.stderr.startswith("facecoach: error: stats: argument --data-dir: expected one")
+
+
+def test_a_commands_options_are_found_by_their_whole_name(tmp_path: Path) -> None:
+    """`--dat` is neither `--date` nor `--data-dir`: said, and nothing logged (with `--data-dir`
+    on every command it was ambiguous; argparse's guess would break when an option is added)."""
+    elsewhere = ["--data-dir", str(tmp_path)]
+    guessed = facecoach("log", "express", "--dat", "2026-12-01", *elsewhere)
+    assert guessed.returncode == EXIT_USAGE
+    assert "unrecognized arguments: --dat 2026-12-01" in guessed.stderr
+    assert not (tmp_path / "facecoach.db").exists()
+    whole = facecoach("log", "express", "--date", "2026-12-01", *elsewhere)
+    assert whole.returncode == EXIT_OK, whole.stderr
+    assert "Tue 01 Dec 2026" in whole.stdout

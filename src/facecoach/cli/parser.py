@@ -44,6 +44,10 @@ class _CommandParser(CommandLineParser):
     device's options (`--simulate`, `--replay`, `--transport`) are the device commands' own."""
 
     def __init__(self, *args: Any, app_options: bool = True, **kwargs: Any) -> None:
+        # Options are found by their whole name, as the app's own are: with `--data-dir` on
+        # every command, `--dat` would be ambiguous beside `--date`, and an abbreviation a
+        # later option makes ambiguous would break a script that used it.
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         if app_options:
             _data_dir_option(self, default=argparse.SUPPRESS)
