@@ -7,7 +7,7 @@ import logging
 import pytest
 from bleak.exc import BleakError
 
-from facecoach.devices.errors import ConnectionFailed
+from facecoach.devices.errors import ConnectionFailed, ConnectProblem
 from facecoach.devices.link import LinkEventKind, LinkState
 from facecoach.devices.protocol.registry import load_registry
 from facecoach.devices.simulator.inprocess import SimulatedDevice
@@ -98,6 +98,10 @@ def test_a_refused_subscription_is_a_failed_connection_said_in_words() -> None:
     async def run() -> None:
         with pytest.raises(ConnectionFailed, match=r"^Could not connect to FC-RefA") as failed:
             await link.connect()
+        # It did connect: the advice is not "move closer".
+        assert failed.value.kind is ConnectProblem.SETUP_REFUSED
+        assert "refused to send its notifications" in str(failed.value)
+        assert "Move closer" not in str(failed.value)
         assert link.state is LinkState.DISCONNECTED
         assert device.client is None  # the half-made connection was closed
         assert isinstance(failed.value.__cause__, BleakError)

@@ -109,6 +109,10 @@ SERVICE_UNREACHABLE = (
     "the Bluetooth service could not be reached (on Linux: is bluetoothd running? `systemctl "
     f"status bluetooth` shows it). {TIMER_ALONE}"
 )
+SETUP_REFUSED = (
+    "it connected, but refused to send its notifications. Switch it off and on again; if it "
+    "still refuses, remove it from this computer's Bluetooth devices and pair it again."
+)
 UNKNOWN_STATE = (
     "Bluetooth is not available right now and the system does not say why. Check that it is "
     "switched on and try again in a moment."
@@ -198,6 +202,21 @@ def connection_error(
     if advice.bluetooth_unavailable:
         return BluetoothUnavailable(f"connect to {name}", error, advice=message, kind=advice.kind)
     return ConnectionFailed(message, kind=advice.kind)
+
+
+def setup_error(error: BaseException, *, name: str, address: str) -> ConnectionFailed:
+    """The ConnectionFailed to raise when the device took the connection but refused what
+    comes after it (its notifications): the advice of `connection_error` where the error says
+    more (pairing, permissions, no Bluetooth), else that it connected and then refused: moving
+    closer would not help."""
+    advice = connection_advice(error)
+    if advice.kind not in (ConnectProblem.OTHER, ConnectProblem.TIMED_OUT):
+        return connection_error(error, name=name, address=address)
+    detail = _short(_plain(list(_chain(error))[-1]))
+    return ConnectionFailed(
+        f"Could not connect to {name} ({address}): {SETUP_REFUSED} ({detail})",
+        kind=ConnectProblem.SETUP_REFUSED,
+    )
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:

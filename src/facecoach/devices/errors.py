@@ -46,6 +46,7 @@ class ConnectProblem(StrEnum):
     POWERED_OFF = "powered_off"
     NO_ADAPTER = "no_adapter"
     SERVICE_UNREACHABLE = "service_unreachable"  # no BlueZ, no D-Bus, no Bluetooth service
+    SETUP_REFUSED = "setup_refused"  # connected, but it refused its notifications
     OTHER = "other"
 
 

@@ -15,7 +15,7 @@ from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
-from facecoach.devices.connect_advice import connection_advice, connection_error
+from facecoach.devices.connect_advice import connection_advice, connection_error, setup_error
 from facecoach.devices.errors import (
     BluetoothUnavailable,
     ConnectionFailed,
@@ -75,17 +75,22 @@ class ConnectionOpener:
             if isinstance(exc, _RADIO_FAILURES):
                 # A refused subscription is a failed connection too, said as one: raw, it
                 # would end a reconnection's tries and reach the user as a traceback.
-                raise self._failed(exc) from exc
+                raise self._failed(exc, connected=True) from exc
             raise
         return client
 
-    def _failed(self, exc: BaseException, *, attempts: int = 1) -> ConnectionFailed:
+    def _failed(
+        self, exc: BaseException, *, attempts: int = 1, connected: bool = False
+    ) -> ConnectionFailed:
         """The failure to raise for what bleak or the radio raised, with advice that fits its
-        kind (ConnectionFailed.kind); a Bumble transport's own failure is the controller's."""
+        kind (ConnectionFailed.kind): `connected`, after the connection was made; a Bumble
+        transport's own failure is the controller's."""
         transport = self._options.transport
         lost_controller = isinstance(exc, (OSError, EOFError)) and not isinstance(exc, TimeoutError)
         if transport is not None and lost_controller:
             return ControllerFailed(transport, f"connect to {self._name}", exc)
+        if connected:
+            return setup_error(exc, name=self._name, address=self._address)
         return connection_error(exc, name=self._name, address=self._address, attempts=attempts)
 
     async def _find(self) -> BLEDevice:
