@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from facecoach.cli.context import open_companion
-from facecoach.cli.output import EXIT_OK, UNCLEAR_ANSWERS_ALLOWED, ask_yes_no, say
+from facecoach.cli.output import EXIT_OK, UNCLEAR_ANSWERS_ALLOWED, ask_yes_no, read_answer, say
 from facecoach.companion.comfort import ComfortAdvice, advice, decide, felt_summary, record_feeling
 from facecoach.companion.core import Companion
 from facecoach.errors import FacecoachError
@@ -113,17 +113,13 @@ def _ask_number(prompt: str, count: int) -> int | None:
 
 
 def _ask(prompt: str) -> str | None:
-    """One answer, or None at the end of input or Ctrl-C (the session is logged already)."""
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
+    """One answer, or None at the end of input or Ctrl-C: they skip (the session is logged
+    already)."""
     try:
-        line = sys.stdin.readline()
+        answer = read_answer(prompt)
     except KeyboardInterrupt:
-        line = ""
-    if not line:  # the terminal echoed ^D or ^C after the prompt: what follows starts anew
-        sys.stderr.write("\n")
         return None
-    return line.strip()
+    return None if answer is None else answer.strip()
 
 
 def add_comfort_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -91,7 +91,7 @@ def ask_yes_no(question: str) -> bool:
     raises KeyboardInterrupt here even inside an event loop (whose own handler would only cancel
     a task and leave the question waiting).
     """
-    answer = _read_answer(f"{question} [y/N] ")
+    answer = read_answer(f"{question} [y/N] ")
     return answer is not None and answer.strip().lower() in _YES
 
 
@@ -109,7 +109,7 @@ def ask_clearly(question: str) -> bool:
     question has its answer, so either ends with nothing saved.
     """
     for _ in range(UNCLEAR_ANSWERS_ALLOWED):
-        answer = _read_answer(f"{question} [y/n] ")
+        answer = read_answer(f"{question} [y/n] ")
         if answer is None:
             raise FacecoachError(
                 "the input ended before every safety question had an answer; nothing was saved"
@@ -123,8 +123,9 @@ def ask_clearly(question: str) -> bool:
     )
 
 
-def _read_answer(prompt: str) -> str | None:
-    """One line typed at the terminal after PROMPT, or None at the end of input."""
+def read_answer(prompt: str) -> str | None:
+    """One line typed at the terminal after PROMPT (on standard error), or None at the end of
+    input; Ctrl-C raises KeyboardInterrupt, whatever handler the caller had set."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         sys.stderr.write(prompt)
