@@ -214,7 +214,7 @@ def _place(error: tomllib.TOMLDecodeError, text: str) -> re.Match[str] | None:
 # A date not written YYYY-MM-DD ('2024-1-5', '2024-13-01'): tomllib reads the year as a number
 # and stops at the '-' after it, which no other value has there.
 _YEAR_THEN_DASH = re.compile(r"(?:^|[\s=\[,{])\d{4}$")
-DATE_FORM = "a date is written YYYY-MM-DD (2024-01-05)"
+DATE_FORM = "a date is a day that exists, written YYYY-MM-DD (2024-01-05)"
 
 
 def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:

@@ -96,7 +96,8 @@ _PHRASES: dict[str, _Phrase] = {
     ),
     **dict.fromkeys(
         ("date_parsing", "date_from_datetime_parsing", "date_type"),
-        lambda ctx, say: "must be a date (YYYY-MM-DD)",
+        # Said for '2027-13-01' too, which is written YYYY-MM-DD: a day that does not exist.
+        lambda ctx, say: "must be a day that exists, written YYYY-MM-DD",
     ),
     **dict.fromkeys(
         ("enum", "literal_error"),

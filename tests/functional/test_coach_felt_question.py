@@ -120,3 +120,16 @@ def test_how_it_felt_asked_again_is_skipped_at_the_end_of_input_or_after_a_few_t
     assert (gave_up in shown) == (unclear == UNCLEAR_ANSWERS_ALLOWED)
     assert "Traceback" not in shown
     assert felt(isolated_dirs) == []
+
+
+@pytest.mark.usefixtures("screened")
+def test_side_effects_given_in_words_are_asked_again_not_dropped(
+    brief: Path, isolated_dirs: Path
+) -> None:
+    """finalwalk F20: 'burning' (a word, where the list asks for its number) was taken as no
+    side effect, in silence, and the next answer became the note. Burning means stop: it is
+    asked again, and its number is noted."""
+    code, shown = after_a_session_on_a_terminal(brief, [b"2\n", b"burning\n", b"8\n", b"\n"])
+    assert code == EXIT_OK, shown
+    assert shown.count("Please answer with numbers from 1 to 10, e.g. 1,4 (Enter for none).") == 1
+    assert felt(isolated_dirs) == [Feeling(Comfort.MILD, (SideEffect.BURNING,), "")]

@@ -183,9 +183,22 @@ def test_a_date_in_the_settings_not_written_yyyy_mm_dd_is_said_so(
     (isolated_dirs / "settings.toml").write_text(f"day_start_hour = 3\nprogram_start = {written}\n")
     main(["status"])
     err = capsys.readouterr().err
-    said = "line 2: a date is written YYYY-MM-DD (2024-01-05) (column 21)"
+    said = "line 2: a date is a day that exists, written YYYY-MM-DD (2024-01-05) (column 21)"
     assert f"{isolated_dirs / 'settings.toml'}, {said}" in err
     assert "more follows a value" not in err
+
+
+def test_a_quoted_date_that_does_not_exist_is_not_said_to_be_ill_written(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """finalwalk F4: program_start = "2027-13-01" was 'must be a date (YYYY-MM-DD)', which it
+    is written as; month 13 is what is wrong."""
+    isolated_dirs.mkdir(parents=True, exist_ok=True)
+    (isolated_dirs / "settings.toml").write_text('program_start = "2027-13-01"\n')
+    main(["status"])
+    err = capsys.readouterr().err
+    said = "program_start: must be a day that exists, written YYYY-MM-DD (got '2027-13-01')"
+    assert f"{isolated_dirs / 'settings.toml'}: {said}" in err
 
 
 UNCLOSED = 'id = "x"\nname = "Express\n'

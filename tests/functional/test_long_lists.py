@@ -215,3 +215,25 @@ def test_full_face_zone_list_says_how_many_zones_are_out_of_sight_at_80x24(
         assert above + (len(drawn) - 2) + below == 15, drawn
 
     run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, (80, 24))
+
+
+def test_the_paused_line_of_a_long_session_keeps_its_time_left_at_60x20(
+    clock: FakeClock, builtin_library: RoutineLibrary
+) -> None:
+    """finalwalk F9: paused by space at 60x20, Full face's line read 'PAUSED  space resumes ·
+    15 min 16 s le…'. The time left is what the user reads; the hint, which the footer gives
+    too, makes way for it, and comes back once the terminal is wide enough."""
+
+    async def scenario(app: FacecoachApp, pilot: Pilot[None]) -> None:
+        screen = await start_full_face(app, pilot)
+        line = screen.query_one("#session-status")
+        await pilot.press("space")
+        await until(pilot, lambda: "PAUSED" in rows(line)[0])
+        drawn = rows(line)[0]
+        assert drawn.endswith(" s left"), drawn
+        assert "…" not in drawn, drawn
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "space resumes · " in rows(line)[0])
+        assert rows(line)[0].endswith(" s left"), rows(line)
+
+    run(FacecoachApp(make_companion(clock, library=builtin_library)), scenario, (60, 20))

@@ -226,3 +226,18 @@ def test_a_skeleton_profile_id_has_no_double_dash(capsys: pytest.CaptureFixture[
     code, out, _ = facecoach(capsys, "devices", "--simulate", "inspect", "5A:1D:00:00:00:01")
     assert code == 0
     assert 'id = "bluetooth-device-battery-only"' in out
+
+
+def test_coach_with_json_says_why_it_asked_nothing(isolated_dirs: Path, tmp_path: Path) -> None:
+    """finalwalk F22: `coach --json` on a terminal, safety questions not answered yet, said
+    'answer them in a terminal' to a user at one: --json is why nothing was asked."""
+    routine = tmp_path / "quick.toml"
+    routine.write_text(QUICK)
+    result = run_facecoach("coach", str(routine), "--json", "--confirm-checks", "--no-prep")
+    assert result.returncode == 1, result.stderr
+    assert "in a terminal" not in result.stderr
+    assert (
+        "with --json nothing is asked; answer them first with `facecoach safety screen`."
+        in result.stderr
+    )
+    assert result.stdout == ""

@@ -184,7 +184,7 @@ async def _run(
         )
         live = opening.live
         if live is None:
-            raise FacecoachError(_refusal(opening.gates.deferred))
+            raise FacecoachError(_refusal(opening.gates.deferred, json_asks_nothing=args.json))
         front_end.began = True
         if ask is None:
             _say_accepted_risks(companion, opening.gates.overridden)
@@ -372,21 +372,29 @@ def _say_accepted_risks(companion: Companion, overridden: Sequence[Gate]) -> Non
         warn(f"{gate.title}; going on because of {ACCEPT_RISK} ({recorded}).")
 
 
-def _reason(gate: Gate) -> str:
-    """Why a gate stops the session, as a sentence (or two): no flag in it."""
+def _reason(gate: Gate, *, json_asks_nothing: bool) -> str:
+    """Why a gate stops the session, as a sentence (or two): no flag in it but --json, which
+    is why a user at a terminal was asked nothing."""
     if gate.action is GateAction.ANSWER:
+        if json_asks_nothing:
+            return (
+                f"{gate.title}: with --json nothing is asked; answer them first with "
+                "`facecoach safety screen`."
+            )
         return f"{gate.title}: answer them in a terminal (`facecoach safety screen`)."
     detail = _first_line(gate.text)
     return f"{gate.title}. {detail}" if detail else f"{gate.title}."
 
 
-def _refusal(deferred: Sequence[Gate]) -> str:
+def _refusal(deferred: Sequence[Gate], *, json_asks_nothing: bool) -> str:
     """Why the session cannot start, one reason a line, then the flags that go on despite
     them, each named once."""
     if not deferred:
         return "not started."
     reasons = [
-        _unconfirmed(gate) if gate.action is GateAction.CONFIRM else _reason(gate)
+        _unconfirmed(gate)
+        if gate.action is GateAction.CONFIRM
+        else _reason(gate, json_asks_nothing=json_asks_nothing)
         for gate in deferred
     ]
     flags = []

@@ -83,16 +83,27 @@ def ask_felt(companion: Companion, session_id: int) -> None:
     effects = list(SideEffect)
     for index, effect in enumerate(effects, 1):
         sys.stderr.write(f"  {index:>2} {effect_label(effect)}\n")
-    picked = _ask(f"{EFFECTS_QUESTION}: ") or ""
-    chosen = tuple(
-        dict.fromkeys(
-            effects[int(word) - 1]
-            for word in picked.replace(" ", ",").split(",")
-            if word.isdigit() and 1 <= int(word) <= len(effects)
-        )
-    )
+    chosen = _ask_effects(effects)
     note = _ask("A note (Enter for none): ") or ""
     record_felt(companion, session_id, Feeling(comforts[number - 1], chosen, note[:500]))
+
+
+def _ask_effects(effects: list[SideEffect]) -> tuple[SideEffect, ...]:
+    """The side effects picked by their numbers. An answer with anything else in it (a word,
+    a number off the list) is asked again: dropped in silence, 'burning' would be noted as
+    nothing, and the next answer taken as the note."""
+    for _ in range(UNCLEAR_ANSWERS_ALLOWED):
+        words = (_ask(f"{EFFECTS_QUESTION}: ") or "").replace(" ", ",").split(",")
+        numbers = [word for word in words if word]
+        if all(word.isdigit() and 1 <= int(word) <= len(effects) for word in numbers):
+            return tuple(dict.fromkeys(effects[int(word) - 1] for word in numbers))
+        sys.stderr.write(
+            f"Please answer with numbers from 1 to {len(effects)}, e.g. 1,4 (Enter for none).\n"
+        )
+    sys.stderr.write(
+        f"No clear answer after {UNCLEAR_ANSWERS_ALLOWED} tries: no side effects are noted.\n"
+    )
+    return ()
 
 
 def _ask_number(prompt: str, count: int) -> int | None:

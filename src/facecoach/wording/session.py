@@ -230,9 +230,13 @@ def zone_position(step: Step, zone_count: int) -> str:
 UNASKED_PAUSE_WORDS = {"covered": "was covered", "too_small": "was too small"}
 
 
-def paused_banner(reason: str | None, left: str) -> str:
+def paused_banner(reason: str | None, left: str, room: int | None = None) -> str:
     """The paused session's status line after its PAUSED mark: the time left, after what
     resumes it, or after why it paused when the user did not ask (the footer says that space
-    resumes). It fits the 40 columns of the step panel at 60x20."""
+    resumes). In `room` columns the hint gives way to the time left, which must not be cut
+    (a session of 10 minutes or more at 60x20)."""
     why = UNASKED_PAUSE_WORDS.get(reason) if reason is not None else None
-    return f"{why or 'space resumes'} · {left}"
+    if why is not None:
+        return f"{why} · {left}"
+    hinted = f"space resumes · {left}"
+    return hinted if room is None or len(hinted) <= room else left

@@ -67,6 +67,8 @@ if TYPE_CHECKING:
 FLASH_SECONDS = 0.8
 # The longest the screen goes without a redraw while time runs (the progress bar moves on).
 MAX_REDRAW_SECONDS = 1.0
+# Shown reversed before the paused session's line.
+PAUSED_MARK = " PAUSED "
 MIN_TIMER_SECONDS = 0.001
 
 
@@ -392,10 +394,18 @@ class SessionScreen(SizedScreen[None]):
         left = f"{format_duration(snapshot.remaining)} left"
         log = "" if self.live.logged else " · not logged"
         status = f"{left}{log}"
+        line = self.query_one("#session-status", Static)
         if paused:
-            status = f"[reverse b] PAUSED [/] {paused_banner(self.live.paused_because, status)}"
+            width = line.content_size.width  # 0 until laid out: then the whole line
+            room = width - len(PAUSED_MARK) - 1 if width else None
+            banner = paused_banner(self.live.paused_because, status, room)
+            status = f"[reverse b]{PAUSED_MARK}[/] {banner}"
         # One line, whatever it says (its CSS): no layout of the screen for each redraw.
-        self.query_one("#session-status", Static).update(status, layout=False)
+        line.update(status, layout=False)
+
+    def on_resize(self) -> None:
+        # A paused session's line is not redrawn by the clock: it must fit the new width.
+        self.call_after_refresh(self._redraw)
 
     # --- intents -------------------------------------------------------------------------
 
