@@ -24,6 +24,7 @@ class Unit(StrEnum):
     LEVEL = "level"  # a device's intensity level
     WORDS_PER_MINUTE = "words per minute"
     BYTES = "bytes"
+    HOUR = "hour"  # an hour of the day, 0-23
 
 
 # How an amount is said, for one and for any other number: '1 second', '60 seconds', '70%',
@@ -38,6 +39,7 @@ _UNIT_FORMS: dict[Unit, tuple[str, str]] = {
     Unit.LEVEL: ("level {}", "level {}"),
     Unit.WORDS_PER_MINUTE: ("{} word per minute", "{} words per minute"),
     Unit.BYTES: ("{} byte", "{} bytes"),
+    Unit.HOUR: ("{}:00", "{}:00"),
 }
 
 

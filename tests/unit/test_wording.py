@@ -62,7 +62,7 @@ def test_a_settings_problem_is_said_with_the_fields_label_and_unit() -> None:
     assert _sentences(errors) == ["Glide length must be at most 60 seconds."]
     errors = _errors(Settings, {"day_start_hour": 24, "injection_wait_days": "x"})
     assert _sentences(errors) == [
-        "The hour a new day starts must be at most 23.",
+        "The hour a new day starts must be at most 23:00.",
         "The wait after Botox/fillers must be a whole number.",
     ]
 

@@ -64,7 +64,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    day_start_hour: int = Field(default=3, ge=0, le=23)
+    day_start_hour: Annotated[int, Unit.HOUR] = Field(default=3, ge=0, le=23)
     program_start: date | None = Field(
         default=None, description="First day of the program; the first session's day if unset."
     )
