@@ -140,11 +140,8 @@ class DeviceProgramSink:
         if reason is None or reason.stops_device_at_once:
             self._commands.submit(self._pause)
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop to wait on: stopped at once, as before
-            self._commands.submit(self._pause)
-            return
+        # Sinks run on the event loop, as the queue's commands do.
+        loop = asyncio.get_running_loop()
         self._grace = loop.call_later(PAUSE_GRACE_SECONDS, self._grace_over)
 
     def _grace_over(self) -> None:
