@@ -741,6 +741,38 @@ def test_a_device_without_a_stop_command_says_it_cannot_be_paused(tmp_path: Path
     run_virtual(run())
 
 
+def test_the_stop_after_the_grace_is_promised_only_for_a_device_that_has_one(
+    tmp_path: Path,
+) -> None:
+    """review2 #2: the core says which device a pause the user did not ask for stops after
+    the grace (the too-small screen says it): the name while the session runs and the device
+    has a stop; nothing for a device without one, nor for a paused session."""
+    shipped = REGISTRY["reference-a"]
+    commands = {name: c for name, c in shipped.commands.items() if name != CommandName.STOP}
+    no_stop = shipped.model_copy(update={"commands": commands})
+    said: dict[str, str | None] = {}
+
+    async def run(profile: DeviceProfile, key: str) -> None:
+        companion = companion_with_device(
+            tmp_path / key, "reference-a", FakeClock(), profile=profile
+        )
+        live, device = await started_by_its_button(companion, [])
+        said[key] = companion.session_service.device_stop_after_grace()
+        live.pause()
+        said[f"{key} paused"] = companion.session_service.device_stop_after_grace()
+        live.stop()
+        await live.finish()
+        said["name"] = device.name
+
+    run_virtual(run(shipped, "stop"))
+    run_virtual(run(no_stop, "no stop"))
+    promised = said["stop"]
+    assert promised is not None
+    assert str(said["name"]) in promised
+    assert said["stop paused"] is None
+    assert said["no stop"] is None
+
+
 def test_ctrl_z_in_the_coach_pauses_the_device_before_the_process_stops(tmp_path: Path) -> None:
     """The plain coach's pause is Ctrl-Z: a stopped process can send nothing, so the session
     pauses, and the device's stop reaches it, before the process stops; `fg` resumes."""

@@ -12,6 +12,10 @@ runs again, while one whose stimulation starts on the device is left for the use
 at the start: facecoach never sends `start`. The user is told to start it again unless the
 device's own status said it was not running when the pause came. A device without `stop`
 cannot be paused, and the user is told so.
+The output's state on the device line is the sink's too, one rule for every front end: where the
+device's status reports whether it runs, "stopped for the pause" and "start it again" last only
+while it does not (the user who starts it, as told or while paused, sees the line follow), and a
+resume within the grace, which sent nothing, leaves the state as it was.
 Commands go through a `DeviceCommandQueue`, one at a time and in order, as tasks of the event
 loop itself: never of a screen, whose workers die with it, so a quit still delivers the `stop`.
 The session's clock never waits for the radio.
@@ -37,11 +41,13 @@ from facecoach.devices.protocol.status import DeviceStatus
 from facecoach.session.engine import EventKind, Session, SessionEvent
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.devices import (
+    RUNNING_WHILE_PAUSED_STATE,
     START_AGAIN_STATE,
     cannot_pause_text,
     charging_ended_text,
     command_failed_text,
     connection_failed_text,
+    device_state_text,
     intensity_capped_text,
     pause_failed_text,
     paused_output_state,
@@ -90,6 +96,21 @@ def reports_running(profile: DeviceProfile) -> bool:
     return status is not None and "running" in status[1].names
 
 
+def has_output(profile: DeviceProfile) -> bool:
+    """Whether the device does anything facecoach could leave running: stimulation, or a
+    level that runs at once (a device of battery and information alone has nothing)."""
+    return (
+        Capability.STIMULATION in profile.capabilities
+        or profile.level_runs_at_once
+        or any(profile.stimulates(name) for name in profile.commands)
+    )
+
+
+def pause_stops(profile: DeviceProfile) -> bool:
+    """Whether a pause stops the device: it has an output, and a stop to send."""
+    return has_output(profile) and CommandName.STOP in profile.commands
+
+
 class DeviceProgramSink:
     def __init__(
         self,
@@ -101,7 +122,10 @@ class DeviceProgramSink:
         on_problem: Callable[[str], None] = lambda text: None,
         on_stopped: Callable[[bool, str], None] = lambda ok, detail: None,
         pause_reason: Callable[[], PauseReason | None] = lambda: None,
+        subscribe: "Callable[[Callable[[LinkEvent], None]], Callable[[], None]] | None" = None,
     ) -> None:
+        """`subscribe` (the link's) brings the device's status reports: the output's state
+        follows them."""
         self._device = device
         self._commands = commands
         self._intensity = intensity
@@ -120,6 +144,11 @@ class DeviceProgramSink:
         self._pause_reason = pause_reason
         # The grace of a pause the user did not ask for: the device's stop, not yet sent.
         self._grace: asyncio.TimerHandle | None = None
+        # The user was told to start the device again, and it has not reported running since.
+        self._start_again = False
+        # The output's state the front end was last given (the device line's words).
+        self._state = ""
+        self._unsubscribe = subscribe(self._on_link_event) if subscribe is not None else None
 
     def handle(self, event: SessionEvent, session: Session) -> None:
         if event.kind is EventKind.STARTED:
@@ -133,18 +162,53 @@ class DeviceProgramSink:
                 self._commands.submit(self._resume)
         elif event.kind in (EventKind.COMPLETED, EventKind.ABORTED):
             self._cancel_grace()
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+                self._unsubscribe = None
             self._commands.submit(self._stop)
+
+    def _running(self) -> bool | None:
+        """Whether the output runs, as the device last reported; None where it cannot tell."""
+        return self._device.status.running if reports_running(self._device.profile) else None
+
+    def _output_state(self) -> str:
+        """The device line's words for the output now (empty: its usual line)."""
+        running = self._running()
+        if self._paused_output:  # the pause's stop got through; not resumed yet
+            if running is True:  # started again on the device while paused
+                return RUNNING_WHILE_PAUSED_STATE
+            return paused_output_state(self._device.profile.level_runs_at_once)
+        if self._start_again:
+            return START_AGAIN_STATE
+        return ""
+
+    def _tell(self, kind: DeviceMessageKind, text: str) -> None:
+        """Says what the device did, with the output's state as it is now."""
+        self._state = self._output_state()
+        self._on_message(DeviceMessage(kind, text, self._state))
+
+    def _say_state(self) -> None:
+        """Gives the front end the output's state when it changed, and only then."""
+        if self._output_state() != self._state:
+            state = self._output_state()
+            self._tell(DeviceMessageKind.OUTPUT_STATE, device_state_text(self._device.name, state))
+
+    def _on_link_event(self, event: "LinkEvent") -> None:
+        from facecoach.devices.link import LinkEventKind
+
+        if event.kind is not LinkEventKind.STATUS or self._running() is None:
+            return
+        if self._running():  # started, as the user was told: nothing left to start
+            self._start_again = False
+        self._say_state()
 
     def _paused(self) -> None:
         reason = self._pause_reason()
         if reason is None or reason.stops_device_at_once:
             self._commands.submit(self._pause)
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop to wait on: stopped at once, as before
-            self._commands.submit(self._pause)
-            return
+        # Sinks run on the event loop, as the queue's commands do.
+        loop = asyncio.get_running_loop()
         self._grace = loop.call_later(PAUSE_GRACE_SECONDS, self._grace_over)
 
     def _grace_over(self) -> None:
@@ -160,14 +224,7 @@ class DeviceProgramSink:
         return True
 
     def _has_output(self) -> bool:
-        """Whether the device does anything facecoach could leave running: stimulation, or a
-        level that runs at once (a device of battery and information alone has nothing)."""
-        profile = self._device.profile
-        return (
-            Capability.STIMULATION in profile.capabilities
-            or profile.level_runs_at_once
-            or any(profile.stimulates(name) for name in profile.commands)
-        )
+        return has_output(self._device.profile)
 
     async def _pause(self) -> None:
         self._paused_output = False
@@ -188,10 +245,11 @@ class DeviceProgramSink:
             self._on_problem(pause_failed_text(self._device.name, connection_failed_text(exc)))
             return
         self._paused_output = True
+        self._start_again = False  # stopped now, for the pause: the resume says it anew
         level_only = self._device.profile.level_runs_at_once
-        text = paused_output_text(self._device.name, level_only)
-        state = paused_output_state(level_only)
-        self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_PAUSED, text, state))
+        self._tell(
+            DeviceMessageKind.OUTPUT_PAUSED, paused_output_text(self._device.name, level_only)
+        )
 
     async def _resume(self) -> None:
         """Sets again what the start set: the level, then the program."""
@@ -205,13 +263,17 @@ class DeviceProgramSink:
         if self.current is not None:
             await self._run(self._select_program(self.current), f"select {self.current.name}")
         if not profile.level_runs_at_once:
-            if self._ran_at_pause is False:  # its status said it was not running: nothing to
-                return  # start again
-            text = start_again_text(self._device.name)
-            self._on_message(DeviceMessage(DeviceMessageKind.START_AGAIN, text, START_AGAIN_STATE))
+            # Nothing to start again when its status said it was not running at the pause, or
+            # says it runs now (the user started it while paused).
+            if self._ran_at_pause is False or self._running() is True:
+                self._say_state()
+                return
+            self._start_again = True
+            self._tell(DeviceMessageKind.START_AGAIN, start_again_text(self._device.name))
         elif level_back:
-            text = resumed_output_text(self._device.name)
-            self._on_message(DeviceMessage(DeviceMessageKind.OUTPUT_RESUMED, text))
+            self._tell(DeviceMessageKind.OUTPUT_RESUMED, resumed_output_text(self._device.name))
+        else:
+            self._say_state()
 
     @staticmethod
     def _first_program(session: Session) -> str | None:
@@ -242,8 +304,10 @@ class DeviceProgramSink:
 
     async def _select_program(self, program: DeviceProgram) -> None:
         await self._device.select_program(program.id)
+        if self._running() is None:  # it cannot tell: a program selected ends "start it again",
+            self._start_again = False  # as it always did
         text = program_selected_text(self._device.name, program.name)
-        self._on_message(DeviceMessage(DeviceMessageKind.PROGRAM_SELECTED, text))
+        self._tell(DeviceMessageKind.PROGRAM_SELECTED, text)
 
     async def _set_intensity(self, level: int) -> None:
         sent = await self._device.set_intensity(level)

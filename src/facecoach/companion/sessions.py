@@ -308,6 +308,7 @@ class SessionService:
                 on_problem=front_end.device_problem,
                 on_stopped=partial(self._device_stopped, recorder),
                 pause_reason=self._pause_reason,
+                subscribe=link.subscribe,
             )
         )
         return commands
@@ -323,6 +324,24 @@ class SessionService:
         front_end.device_problem(text)
         if self.live is not None:
             self.live.interrupt(because=text)
+
+    def device_stop_after_grace(self) -> str | None:
+        """The device (its name) that a pause the user did not ask for, starting now, stops
+        once it has lasted the grace; None when there is none: no session running unpaused
+        (a paused one has stopped it, or its grace already runs), no device connected, or one
+        with nothing to stop or no stop."""
+        from facecoach.companion.device_sinks import pause_stops
+        from facecoach.session.engine import SessionStatus
+
+        live = self.live
+        if live is None or live.status is not SessionStatus.RUNNING or live.commands is None:
+            return None
+        device = self.device
+        link = device.link
+        if link is None or not device.is_connected or not pause_stops(link.profile):
+            return None
+        summary = device.summary()
+        return summary.name if summary is not None else None
 
     def _pause_reason(self) -> PauseReason | None:
         """Why the live session is paused: the device sink waits out a pause the user did not

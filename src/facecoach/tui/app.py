@@ -171,15 +171,8 @@ class FacecoachApp(App[None]):
             if covering:
                 self.pop_screen()
         elif not covering:
-            self.push_screen(TooSmallScreen(device=self._device_in_session()))
-
-    def _device_in_session(self) -> str | None:
-        """The device a running session drives (its name), which a pause stops too."""
-        live = self.companion.live
-        if live is None or not live.is_running or live.commands is None:
-            return None
-        summary = self.companion.device.summary()
-        return summary.name if summary is not None else None
+            device = self.companion.session_service.device_stop_after_grace()
+            self.push_screen(TooSmallScreen(device=device))
 
     # Titles and notifications carry text from outside (a routine's name, a file name in an
     # error, a device's name): no control character of it reaches the terminal.

@@ -114,6 +114,15 @@ def paused_output_state(level_only: bool) -> str:
 START_AGAIN_STATE = "start it again on the device"
 """The device line's words after a resume, for a device that starts on its own button."""
 
+RUNNING_WHILE_PAUSED_STATE = "running while the session is paused"
+"""The device line's words for a device started on its own button while the session is paused
+(its status says it runs)."""
+
+
+def device_state_text(name: str, state: str) -> str:
+    """A device's output state as a line of its own (the device line's words after its name)."""
+    return f"{name} · {state}" if state else name
+
 
 def stopped_after_grace_text(name: str, seconds: float) -> str:
     """What a pause the user did not ask for does to the device, once it lasts."""

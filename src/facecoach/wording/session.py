@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from facecoach.session.engine import SessionSnapshot, SessionStatus, ZoneCompletion
+from facecoach.session.pauses import PauseReason
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.adherence import plural
 
@@ -225,17 +226,24 @@ def zone_position(step: Step, zone_count: int) -> str:
     return f"Zone {step.zone_index + 1} of {zone_count} · {step_place(step)}{phase}"
 
 
-# Why a session paused when the user did not ask for it, by the core's `PauseReason` (a StrEnum
-# of these values); a pause the user asked for needs no reason.
-UNASKED_PAUSE_WORDS = {"covered": "was covered", "too_small": "was too small"}
+def unasked_pause_words(reason: PauseReason) -> str | None:
+    """Why a session paused, said where the user did not ask for it; None for a pause the
+    user asked for, which needs no reason."""
+    match reason:
+        case PauseReason.ASKED:
+            return None
+        case PauseReason.COVERED:
+            return "was covered"
+        case PauseReason.TOO_SMALL:
+            return "was too small"
 
 
-def paused_banner(reason: str | None, left: str, room: int | None = None) -> str:
+def paused_banner(reason: PauseReason | None, left: str, room: int | None = None) -> str:
     """The paused session's status line after its PAUSED mark: the time left, after what
     resumes it, or after why it paused when the user did not ask (the footer says that space
     resumes). In `room` columns the hint gives way to the time left, which must not be cut
     (a session of 10 minutes or more at 60x20)."""
-    why = UNASKED_PAUSE_WORDS.get(reason) if reason is not None else None
+    why = unasked_pause_words(reason) if reason is not None else None
     if why is not None:
         return f"{why} · {left}"
     hinted = f"space resumes · {left}"

@@ -274,7 +274,8 @@ class SessionScreen(SizedScreen[None]):
 
     def device_message(self, message: DeviceMessage) -> None:
         # No note: a note covered a dialog's buttons and stacked over the countdown read from
-        # arm's length. The device line under the countdown says the output's state instead.
+        # arm's length. The device line under the countdown says the output's state instead,
+        # as the core works it out.
         self._device_state = message.state
         self.show_device()
 
@@ -326,10 +327,6 @@ class SessionScreen(SizedScreen[None]):
         if event.kind is EventKind.STEP_STARTED and step is not None:
             self._show_step(step)
         elif event.kind in (EventKind.PAUSED, EventKind.RESUMED):
-            if event.kind is EventKind.RESUMED and self._device_state:
-                # What the device does now comes in its own message (set again, start again).
-                self._device_state = ""
-                self.show_device()
             self.refresh_bindings()  # the footer's space: Pause or Resume
             # Whoever paused or resumed (a key here, the app's quit question, a covering
             # screen), the timer follows: it is set only while time runs. Later, not now:

@@ -30,7 +30,7 @@ class TooSmallScreen(Screen[None]):
 
     def __init__(self, device: str | None = None) -> None:
         super().__init__()
-        # The device a running session drives: the pause stops it too, after its grace.
+        # The device the core says this pause stops after its grace (None: none to say).
         self._device = device
 
     def compose(self) -> ComposeResult:
