@@ -813,3 +813,68 @@ def test_ctrl_z_in_the_coach_pauses_the_device_before_the_process_stops(tmp_path
         await running
 
     run_virtual(run())
+
+
+def _bear_pause_and_resume(
+    tmp_path: Path, level_by_hand: int | None
+) -> tuple[list[tuple[str, dict[str, int]]], list[DeviceMessage]]:
+    """A FOREO BEAR session without a level in the settings (the default), its level set by
+    hand in the session (as the Devices screen does) or not at all, paused and resumed."""
+    clock = FakeClock()
+    companion = companion_with_device(tmp_path, "foreo-bear", clock)
+    routine = companion.program_service.library.get("spot-forehead").routine
+    said: list[DeviceMessage] = []
+
+    async def run() -> list[tuple[str, dict[str, int]]]:
+        await companion.device.connect()
+        live = begin_with_callbacks(
+            companion, routine, [], source=SessionSource.TUI, on_device_message=said.append
+        )
+        live.start()
+        await asyncio.sleep(1)
+        link = companion.device.link
+        assert link is not None
+        if level_by_hand is not None:
+            await link.set_intensity(level_by_hand)
+        live.pause()
+        await asyncio.sleep(1)
+        live.resume()
+        await asyncio.sleep(1)
+        live.stop()
+        await live.finish()
+        received = simulated(companion).firmware.received
+        return [
+            (command.name, dict(command.args))
+            for command in received
+            if command.name in (CommandName.SET_INTENSITY, CommandName.STOP)
+        ]
+
+    return run_virtual(run()), said
+
+
+def test_a_foreo_level_set_by_hand_is_set_back_after_a_pause(tmp_path: Path) -> None:
+    """finalwalk F17: with no level in the settings, the pause's stop put the BEAR at 0 and the
+    resume sent nothing: the motor stayed off for the rest of the session, in silence."""
+    sent, said = _bear_pause_and_resume(tmp_path, level_by_hand=5)
+    level_5: tuple[str, dict[str, int]] = (CommandName.SET_INTENSITY, {"level": 5})
+    stop: tuple[str, dict[str, int]] = (CommandName.STOP, {})
+    assert sent == [level_5, stop, level_5, stop]  # by hand, the pause, the resume, the end
+    assert [message.kind for message in said] == [
+        DeviceMessageKind.OUTPUT_PAUSED,
+        DeviceMessageKind.OUTPUT_RESUMED,
+    ]
+
+
+def test_a_foreo_level_facecoach_never_knew_is_left_to_the_user_after_a_pause(
+    tmp_path: Path,
+) -> None:
+    """Its level set on the device alone: the stop put it at 0, and the resume cannot know the
+    level to set again, so it says to start it again on the device, as for a device that
+    starts on its own button."""
+    sent, said = _bear_pause_and_resume(tmp_path, level_by_hand=None)
+    assert sent == [(CommandName.STOP, {}), (CommandName.STOP, {})]  # the pause, the end
+    assert [message.kind for message in said] == [
+        DeviceMessageKind.OUTPUT_PAUSED,
+        DeviceMessageKind.START_AGAIN,
+    ]
+    assert said[-1].text == start_again_text("BEAR")

@@ -140,6 +140,9 @@ class DeviceProgramSink:
         # Whether the output ran when the last pause stopped it, as the device's status said;
         # None where the device cannot tell.
         self._ran_at_pause: bool | None = None
+        # The level a resume sets again: the session's, else the one the device was at when
+        # the pause stopped it (set by hand, or reported); None: not known.
+        self._level_at_pause: int | None = None
         # Why the session is paused (None: stop at once); the live session knows.
         self._pause_reason = pause_reason
         # The grace of a pause the user did not ask for: the device's stop, not yet sent.
@@ -231,6 +234,10 @@ class DeviceProgramSink:
         self._ran_at_pause = (
             self._device.status.running if reports_running(self._device.profile) else None
         )
+        level = self._intensity if self._intensity is not None else self._device.status.intensity
+        self._level_at_pause = level or None
+        if level == 0:  # off already: nothing to set again, nor to start
+            self._ran_at_pause = False
         if not self._has_output():
             return
         if CommandName.STOP not in self._device.profile.commands:
@@ -258,11 +265,15 @@ class DeviceProgramSink:
         self._paused_output = False
         profile = self._device.profile
         level_back = False
-        if self._intensity is not None and CommandName.SET_INTENSITY in profile.commands:
-            level_back = await self._took(self._set_intensity(self._intensity), "set intensity")
+        level = self._level_at_pause
+        if level is not None and CommandName.SET_INTENSITY in profile.commands:
+            level_back = await self._took(self._set_intensity(level), "set intensity")
         if self.current is not None:
             await self._run(self._select_program(self.current), f"select {self.current.name}")
-        if not profile.level_runs_at_once:
+        # A level that runs at once, at a level facecoach does not know (the user set it on
+        # the device): its stop put it at 0, and only the user can set it again.
+        level_unknown = profile.level_runs_at_once and level is None
+        if not profile.level_runs_at_once or level_unknown:
             # Nothing to start again when its status said it was not running at the pause, or
             # says it runs now (the user started it while paused).
             if self._ran_at_pause is False or self._running() is True:
