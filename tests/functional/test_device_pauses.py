@@ -133,8 +133,8 @@ def test_space_stops_the_device_at_once_and_the_device_line_follows_it(
     clock: FakeClock, isolated_dirs: Path
 ) -> None:
     """C9: a pause the user asked for stops the device at once, as before, and the device line
-    says so while paused; once resumed, it says to start the device again, and after the
-    next program it is the usual line again."""
+    says so while paused; once resumed, it says to start the device again (until the device
+    reports that it runs: tests/functional/test_device_state.py)."""
     app, device = app_with(clock, isolated_dirs, REFERENCE_A)
     name = f"{device.name} (simulated)"
 
