@@ -14,11 +14,11 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from facecoach.companion.devices import DeviceService
-from facecoach.companion.pauses import PAUSE_GRACE_SECONDS
 from facecoach.devices.protocol.profile import CommandName
 from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import SessionStatus
+from facecoach.session.pauses import PAUSE_GRACE_SECONDS
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog
 from facecoach.tui.screens.session import SessionScreen

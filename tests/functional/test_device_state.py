@@ -11,9 +11,9 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
-from facecoach.companion.pauses import PAUSE_GRACE_SECONDS
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import SessionStatus
+from facecoach.session.pauses import PAUSE_GRACE_SECONDS
 from facecoach.tui.screens.too_small import TooSmallScreen
 from tests.functional.test_device_pauses import REFERENCE_A, app_with, session_with_device
 from tests.support.tui_support import text_of, until

@@ -16,7 +16,6 @@ from textual.widgets import Input, OptionList
 from facecoach.adherence.session_log import RecordStatus, SessionLog
 from facecoach.companion import device_sinks
 from facecoach.companion.devices import DeviceService
-from facecoach.companion.pauses import PauseReason
 from facecoach.config.settings import Settings, save_settings
 from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.profile import CommandName
@@ -25,6 +24,7 @@ from facecoach.devices.simulator.inprocess import reference_air
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import FakeClock
 from facecoach.session.engine import SessionStatus
+from facecoach.session.pauses import PauseReason
 from facecoach.tui.app import FacecoachApp
 from facecoach.tui.screens.dialogs import ConfirmDialog, NoteDialog
 from facecoach.tui.screens.home import HomeScreen

@@ -14,7 +14,6 @@ from facecoach.companion.core import Companion
 from facecoach.companion.device_messages import DeviceMessage, DeviceMessageKind
 from facecoach.companion.devices import DeviceService
 from facecoach.companion.live_session import LiveSession
-from facecoach.companion.pauses import PAUSE_GRACE_SECONDS, PauseReason
 from facecoach.companion.preflight import GateKind
 from facecoach.devices.paired import KnownDevice, KnownDevices
 from facecoach.devices.protocol.profile import CommandName, DeviceProfile
@@ -23,6 +22,7 @@ from facecoach.devices.simulator.device import SimulatedDevice
 from facecoach.routines.loader import RoutineLibrary
 from facecoach.session.clock import Clock, FakeClock
 from facecoach.session.engine import SessionStatus
+from facecoach.session.pauses import PAUSE_GRACE_SECONDS, PauseReason
 from facecoach.wording.devices import (
     START_AGAIN_STATE,
     cannot_pause_text,

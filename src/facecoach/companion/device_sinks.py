@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from facecoach.adherence.session_log import SessionEventKind
 from facecoach.companion.device_commands import DeviceCommandQueue
 from facecoach.companion.device_messages import DeviceMessage, DeviceMessageKind
-from facecoach.companion.pauses import PAUSE_GRACE_SECONDS, PauseReason
 from facecoach.devices.errors import DeviceError
 from facecoach.devices.protocol.profile import (
     Capability,
@@ -39,6 +38,7 @@ from facecoach.devices.protocol.profile import (
 )
 from facecoach.devices.protocol.status import DeviceStatus
 from facecoach.session.engine import EventKind, Session, SessionEvent
+from facecoach.session.pauses import PAUSE_GRACE_SECONDS, PauseReason
 from facecoach.session.timeline import Step, StepKind
 from facecoach.wording.devices import (
     RUNNING_WHILE_PAUSED_STATE,

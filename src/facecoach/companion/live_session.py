@@ -22,9 +22,9 @@ from facecoach.adherence.session_log import RecordStatus, SessionEventKind
 from facecoach.companion.cue_channels.dispatch import CueDispatcher
 from facecoach.companion.cue_channels.setup import SessionChannels
 from facecoach.companion.device_commands import DeviceCommandQueue
-from facecoach.companion.pauses import PauseReason
 from facecoach.session.driver import EventSink, SessionDriver
 from facecoach.session.engine import Session, SessionEvent, SessionSnapshot, SessionStatus
+from facecoach.session.pauses import PauseReason
 
 # How long the end of a session waits for the device to confirm `stop` before giving up.
 STOP_TIMEOUT = 5.0

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from facecoach.companion.devices import DeviceService
     from facecoach.companion.live_session import LiveSession
     from facecoach.companion.log import LogService
-    from facecoach.companion.pauses import PauseReason
     from facecoach.companion.preflight import Gate, GateKeeper
     from facecoach.companion.program import ProgramService
     from facecoach.companion.safety_service import SafetyService
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from facecoach.routines.model import Routine
     from facecoach.session.clock import Clock
     from facecoach.session.driver import EventSink
+    from facecoach.session.pauses import PauseReason
 
 
 class SessionFrontEnd(Protocol):

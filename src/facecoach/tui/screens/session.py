@@ -23,7 +23,6 @@ from facecoach.companion.cue_channels.machine import ChannelName
 from facecoach.companion.cue_channels.terminal import TerminalChannel
 from facecoach.companion.device_messages import DeviceMessage
 from facecoach.companion.live_session import LiveSession
-from facecoach.companion.pauses import PauseReason
 from facecoach.devices.protocol.status import LinkState
 from facecoach.routines.model import Routine
 from facecoach.session.engine import (
@@ -33,6 +32,7 @@ from facecoach.session.engine import (
     SessionSnapshot,
     SessionStatus,
 )
+from facecoach.session.pauses import PauseReason
 from facecoach.session.timeline import Step, StepKind
 from facecoach.tui.motion import reduced_motion
 from facecoach.tui.screens.dialogs import ConfirmDialog

@@ -10,7 +10,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from facecoach.companion.pauses import PAUSE_GRACE_SECONDS
+from facecoach.session.pauses import PAUSE_GRACE_SECONDS
 from facecoach.wording.devices import stopped_after_grace_text
 
 # Every screen is laid out and tested (snapshots, a tmux walk) down to this size.
